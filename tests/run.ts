@@ -1,0 +1,45 @@
+/**
+ * The test task: every step the project's checks consist of, run in order.
+ *
+ * Each step is a command; a failing step fails the task, but later steps still
+ * run so one run reports every failure.
+ *
+ * @module
+ */
+
+/** One step of the test task. */
+interface Step {
+  /** What the step checks, as printed. */
+  name: string;
+  /** The command, as an argument array; `deno` means the running Deno. */
+  command: string[];
+  /** Skip the step (with a printed reason) when this returns a reason. */
+  unless?: () => string | undefined;
+}
+
+const deno = Deno.execPath();
+
+const steps: Step[] = [
+  { name: "format", command: [deno, "fmt", "--check"] },
+  { name: "lint", command: [deno, "lint"] },
+];
+
+let failed = 0;
+let passed = 0;
+for (const step of steps) {
+  const reason = step.unless?.();
+  if (reason) {
+    console.log(`\n=== ${step.name}: not run (${reason})`);
+    continue;
+  }
+  console.log(`\n=== ${step.name}`);
+  const command = step.command[0] === "deno" ? [deno, ...step.command.slice(1)] : step.command;
+  const { code } = await new Deno.Command(command[0], { args: command.slice(1) }).spawn().status;
+  if (code === 0) passed++;
+  else {
+    failed++;
+    console.log(`=== ${step.name}: FAILED (exit ${code})`);
+  }
+}
+console.log(`\ntest steps: ${passed} passed, ${failed} failed`);
+Deno.exit(failed === 0 ? 0 : 1);
