@@ -1,0 +1,138 @@
+/**
+ * Where things are in QAPI sources, and the errors that point there.
+ *
+ * Messages are formatted as QEMU's generator formats them (include chain,
+ * then `FILE: In KIND 'NAME':`, then `FILE:LINE[:COL]: message`), so that a
+ * schema author sees the same text from both tools.
+ *
+ * @module
+ */
+
+/**
+ * A position in a schema file, with the chain of files that included it and
+ * the definition it belongs to (once known).
+ *
+ * @example
+ * ```ts
+ * import { SourcePosition } from "./errors.ts";
+ * const where = new SourcePosition("qapi/block.json", 10);
+ * console.log(where.toString()); // "qapi/block.json:10"
+ * ```
+ */
+export class SourcePosition {
+  /** The meta-type (`struct`, `command`, …) of the definition, once known. */
+  definitionKind?: string;
+  /** The name of the definition, once known. */
+  definitionName?: string;
+
+  /**
+   * @param file The file as named on the command line or by `include`.
+   * @param line The 1-based line.
+   * @param parent The position of the `include` that brought this file in.
+   */
+  constructor(
+    readonly file: string,
+    readonly line: number,
+    readonly parent?: SourcePosition,
+  ) {}
+
+  /** A copy at another line of the same file. */
+  at(line: number): SourcePosition {
+    return new SourcePosition(this.file, line, this.parent);
+  }
+
+  /** Records the definition this position belongs to, for error context. */
+  inDefinition(kind: string, name: string): this {
+    this.definitionKind = kind;
+    this.definitionName = name;
+    return this;
+  }
+
+  /** `In file included from …` lines, outermost first. */
+  includePath(): string {
+    let text = "";
+    for (let parent = this.parent; parent; parent = parent.parent) {
+      text = `In file included from ${parent.file}:${parent.line}:\n` + text;
+    }
+    return text;
+  }
+
+  /** `FILE:LINE`. */
+  toString(): string {
+    return `${this.file}:${this.line}`;
+  }
+}
+
+/**
+ * One problem found in a schema.
+ *
+ * @example
+ * ```ts
+ * import type { Diagnostic } from "./errors.ts";
+ * const d: Diagnostic = { file: "a.json", line: 3, message: "union misses key 'base'" };
+ * ```
+ */
+export interface Diagnostic {
+  readonly file: string;
+  readonly line: number;
+  /** 1-based column, for syntax errors. */
+  readonly column?: number;
+  readonly message: string;
+  /** The full text as QEMU would print it (include chain, definition, location). */
+  readonly text: string;
+}
+
+/**
+ * Builds a diagnostic at a position, formatted like QEMU's.
+ *
+ * @example
+ * ```ts
+ * import { diagnosticAt, SourcePosition } from "./errors.ts";
+ * const d = diagnosticAt(new SourcePosition("a.json", 2).inDefinition("struct", "Foo"), "bad");
+ * console.log(d.text); // "a.json: In struct 'Foo':\na.json:2: bad"
+ * ```
+ */
+export function diagnosticAt(
+  position: SourcePosition,
+  message: string,
+  column?: number,
+): Diagnostic {
+  const context = position.definitionName
+    ? `${position.file}: In ${position.definitionKind} '${position.definitionName}':\n`
+    : "";
+  const location = column === undefined ? `${position}` : `${position}:${column}`;
+  return {
+    file: position.file,
+    line: position.line,
+    column,
+    message,
+    text: `${position.includePath()}${context}${location}: ${message}`,
+  };
+}
+
+/**
+ * A schema that cannot be accepted. `message` is the diagnostics' text, one
+ * after the other.
+ *
+ * @example
+ * ```ts
+ * import { QapiError, SourcePosition } from "./errors.ts";
+ * try {
+ *   throw QapiError.at(new SourcePosition("a.json", 1), "top-level expression must be an object");
+ * } catch (error) {
+ *   if (error instanceof QapiError) console.log(error.diagnostics[0].line); // 1
+ * }
+ * ```
+ */
+export class QapiError extends Error {
+  override name = "QapiError";
+
+  constructor(readonly diagnostics: readonly Diagnostic[]) {
+    super(diagnostics.map((d) => d.text).join("\n"));
+  }
+
+  /** An error with one diagnostic at `position`. */
+  static at(position: SourcePosition, message: string, column?: number): QapiError {
+    return new QapiError([diagnosticAt(position, message, column)]);
+  }
+}
