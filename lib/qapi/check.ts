@@ -98,7 +98,9 @@ export function checkSchema(definitions: readonly CheckedDefinition[], pragma: P
 
   const describe = (name: string): string => {
     const entity = entities.get(name);
-    if (entity === "builtin") return name === "QType" ? `enum type 'QType'` : `built-in type '${name}'`;
+    if (entity === "builtin") {
+      return name === "QType" ? `enum type 'QType'` : `built-in type '${name}'`;
+    }
     if (!entity) return `type '${name}'`;
     return `${entity.kind} type '${name}'`;
   };
@@ -135,7 +137,9 @@ export function checkSchema(definitions: readonly CheckedDefinition[], pragma: P
       if (other) {
         throw QapiError.at(
           position,
-          `${describeMember(member, inDefinition)} collides with ${describeMember(other, inDefinition)}`,
+          `${describeMember(member, inDefinition)} collides with ${
+            describeMember(other, inDefinition)
+          }`,
         );
       }
       seen.set(key, member);
@@ -163,7 +167,20 @@ export function checkSchema(definitions: readonly CheckedDefinition[], pragma: P
     return [...inherited, ...membersOf(def.definition.data, name, "member")];
   };
 
-  const checkMemberTypes = (members: readonly MemberInfo[], position: SourcePosition, own: string) => {
+  /** The members every value of a union has: its base's. */
+  const unionBaseMembers = (name: string): MemberInfo[] => {
+    const def = entities.get(name) as CheckedDefinition;
+    const base = def.definition.base as string | Members;
+    return typeof base === "string"
+      ? (kindOf(base) === "struct" ? structMembers(base, new Set()) : [])
+      : membersOf(base, name, "base member");
+  };
+
+  const checkMemberTypes = (
+    members: readonly MemberInfo[],
+    position: SourcePosition,
+    own: string,
+  ) => {
     for (const member of members) {
       if (member.definedIn !== own) continue;
       resolve(member.type, position, describeMember(member, own));
@@ -239,10 +256,15 @@ export function checkSchema(definitions: readonly CheckedDefinition[], pragma: P
       if (!enumValues.includes(value)) {
         throw QapiError.at(position, `branch '${value}' is not a value of ${describe(tagType)}`);
       }
-      if (Array.isArray(type) || kindOf(type as string) !== "struct") {
+      // A branch is a struct, or (QEMU 9+) a nested union whose base members
+      // then join this union's.
+      const branchKind = Array.isArray(type) ? "array" : kindOf(type as string);
+      if (branchKind !== "struct" && branchKind !== "union") {
         throw QapiError.at(position, `branch '${value}' cannot use ${describeRef(type)}`);
       }
-      const members = structMembers(type as string, new Set());
+      const members = branchKind === "struct"
+        ? structMembers(type as string, new Set())
+        : unionBaseMembers(type as string);
       checkClash(members, new Map(seen), position, def.name);
     }
     return baseMembers;
@@ -274,7 +296,10 @@ export function checkSchema(definitions: readonly CheckedDefinition[], pragma: P
       for (const jsonKind of conflicting) {
         const other = seenTypes.get(jsonKind);
         if (other) {
-          throw QapiError.at(def.position, `branch '${name}' can't be distinguished from '${other}'`);
+          throw QapiError.at(
+            def.position,
+            `branch '${name}' can't be distinguished from '${other}'`,
+          );
         }
         seenTypes.set(jsonKind, name);
       }
@@ -358,7 +383,10 @@ export function checkSchema(definitions: readonly CheckedDefinition[], pragma: P
         for (const value of def.definition.data as string[]) {
           const key = cName(value).toLowerCase();
           if (seen.has(key)) {
-            throw QapiError.at(def.position, `value '${value}' collides with value '${seen.get(key)}'`);
+            throw QapiError.at(
+              def.position,
+              `value '${value}' collides with value '${seen.get(key)}'`,
+            );
           }
           seen.set(key, value);
         }
@@ -382,7 +410,10 @@ export function checkSchema(definitions: readonly CheckedDefinition[], pragma: P
             const element = Array.isArray(returns) ? returns[0] : returns as string;
             const kind = kindOf(element);
             if (kind !== "struct" && kind !== "union") {
-              throw QapiError.at(def.position, `command's 'returns' cannot take ${describeRef(returns)}`);
+              throw QapiError.at(
+                def.position,
+                `command's 'returns' cannot take ${describeRef(returns)}`,
+              );
             }
           }
         }

@@ -130,7 +130,9 @@ export function parseDoc(block: DocBlock, options: { strict: boolean }): Definit
   /** Reads consecutive `@name: text` descriptions into `map`. */
   const descriptions = (map: Map<string, DocDescription>, kind: string): void => {
     for (let match; i < texts.length && (match = atNameColon.exec(texts[i]));) {
-      const name = match[1];
+      let name = match[1];
+      // Older releases wrote "@name :"; the lenient rules accept that.
+      if (!options.strict) name = name.trim();
       if (!name || /\s/.test(name)) {
         throw QapiError.at(block.position.at(lines[i].line), `invalid ${kind} name`);
       }
@@ -156,7 +158,9 @@ export function parseDoc(block: DocBlock, options: { strict: boolean }): Definit
       i++;
       while (i < texts.length && texts[i] === "") i++;
       descriptions(result.features, "feature");
-      if (!result.features.size) fail(lines[Math.min(i, lines.length - 1)], "feature descriptions expected");
+      if (!result.features.size) {
+        fail(lines[Math.min(i, lines.length - 1)], "feature descriptions expected");
+      }
       noMoreMembers = true;
     } else if ((match = atNameColon.exec(text))) {
       if (noMoreMembers) fail(lines[i], `description of '@${match[1]}:' follows a section`);
@@ -167,7 +171,7 @@ export function parseDoc(block: DocBlock, options: { strict: boolean }): Definit
       if (options.strict && /^(Notes?|Examples?)$/.test(tag)) {
         fail(lines[i], `the '${tag}' section is no longer supported`);
       }
-      const key = tag.replace(/s$/, "");
+      const key = tag.replace(/^(Note|Example)s$/, "$1");
       if (result.sections.has(key) && !/^(Note|Example)$/.test(key)) {
         throw QapiError.at(block.position.at(lines[i].line), `duplicated '${tag}' section`);
       }
@@ -192,7 +196,8 @@ function checkLayout(
   text: string,
   fail: (at: DocLine, message: string, column?: number) => never,
 ): void {
-  if (text.length + 2 > 70 && !/^ *(https?|ftp):\/\/[^ ]*$/.test(text)) {
+  // Long URLs can't be broken, and indented literal blocks (examples) are verbatim.
+  if (text.length + 2 > 70 && !/^ *(https?|ftp):\/\/[^ ]*$/.test(text) && !/^ {4}/.test(text)) {
     fail(line, "documentation line longer than 70 characters");
   }
   for (const match of text.matchAll(sentenceSpacing)) {

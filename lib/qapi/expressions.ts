@@ -27,10 +27,22 @@ export interface Pragma {
   commandReturnsExceptions: Set<string>;
   documentationExceptions: Set<string>;
   memberNameExceptions: Set<string>;
+  /**
+   * Accept member and enum value names that use `_` or upper case anywhere:
+   * QEMU enforced its naming rules only from 6.0 on.
+   */
+  relaxedNames?: boolean;
 }
 
 /** The definition kinds, in the order QAPI names them in messages. */
-export const definitionKinds = ["enum", "struct", "union", "alternate", "command", "event"] as const;
+export const definitionKinds = [
+  "enum",
+  "struct",
+  "union",
+  "alternate",
+  "command",
+  "event",
+] as const;
 
 /** A definition kind. */
 export type DefinitionKind = (typeof definitionKinds)[number];
@@ -154,7 +166,8 @@ function checkDefinitionName(
     const stem = checkNameString(name, kind, fail);
     if (/[a-z-]/.test(stem)) fail(`name of ${kind} must not use lowercase or '-'`);
   } else if (kind === "command") {
-    checkNameLower(name, kind, false, pragma.commandNameExceptions.has(name), fail);
+    const exception = pragma.relaxedNames === true || pragma.commandNameExceptions.has(name);
+    checkNameLower(name, kind, false, exception, fail);
   } else {
     const stem = checkNameString(name, kind, fail);
     if (!/^[A-Z][A-Za-z0-9]*[a-z][A-Za-z0-9]*$/.test(stem)) {
@@ -170,10 +183,11 @@ export function cName(name: string): string {
 }
 
 function checkNameString(name: string, source: string, fail: (message: string) => never): string {
-  // A downstream extension prefix (__com.example_) may precede the name.
-  const match = /^(__[a-z0-9.-]+_)?([a-z][a-z0-9_-]*)$/i.exec(name);
+  // A downstream extension prefix (__com.example_) and the unstable prefix
+  // x- may precede the name; the rules for case apply to the rest.
+  const match = /^(__[a-z0-9.-]+_)?(x-)?([a-z][a-z0-9_-]*)$/i.exec(name);
   if (!match || cName(name).toLowerCase().startsWith("q_")) fail(`${source} has an invalid name`);
-  return match![2];
+  return match![3];
 }
 
 function checkNameLower(
@@ -282,7 +296,7 @@ function checkEnum(
   if ("prefix" in expression && typeof expression.prefix !== "string") {
     fail("'prefix' must be a string");
   }
-  const permissive = pragma.memberNameExceptions.has(name);
+  const permissive = pragma.relaxedNames === true || pragma.memberNameExceptions.has(name);
   for (const raw of values as QapiValue[]) {
     const value = isObject(raw) ? raw : { name: raw };
     checkKeys(value, "'data' member", ["name"], ["if", "features"], fail);
@@ -322,7 +336,8 @@ function checkTypeImplicit(
   fail: (message: string) => never,
 ): void {
   if (!isObject(value)) fail(`${source} should be an object or type name`);
-  const permissive = parent !== undefined && pragma.memberNameExceptions.has(parent);
+  const permissive = pragma.relaxedNames === true ||
+    (parent !== undefined && pragma.memberNameExceptions.has(parent));
   for (const [key, raw] of Object.entries(value as RawObject)) {
     const memberSource = `${source} member '${key}'`;
     const name = key.startsWith("*") ? key.slice(1) : key;
@@ -366,7 +381,9 @@ function compact<value extends Record<string, unknown>>(value: value): value {
 function toFeatures(raw: QapiValue | undefined): readonly Feature[] | undefined {
   if (!Array.isArray(raw) || raw.length === 0) return undefined;
   return raw.map((f) =>
-    isObject(f) ? (f.if === undefined ? f.name as string : { name: f.name as string, if: f.if as Condition }) : f as string
+    isObject(f)
+      ? (f.if === undefined ? f.name as string : { name: f.name as string, if: f.if as Condition })
+      : f as string
   );
 }
 
@@ -402,10 +419,15 @@ export function normalizeDefinition(
     since,
   };
   const data = (value: QapiValue | undefined) =>
-    value === undefined || typeof value === "string" ? value : toMembers(value as RawObject, memberSince);
+    value === undefined || typeof value === "string"
+      ? value
+      : toMembers(value as RawObject, memberSince);
   switch (kind) {
     case "enum": {
-      const values: Record<string, { if?: Condition; features?: readonly Feature[]; since?: string }> = {};
+      const values: Record<
+        string,
+        { if?: Condition; features?: readonly Feature[]; since?: string }
+      > = {};
       const names: string[] = [];
       for (const raw of expression.data as QapiValue[]) {
         const value = isObject(raw) ? raw : { name: raw };

@@ -142,6 +142,10 @@ class Tokenizer {
         this.#cursor = start + (ch === "t" ? 4 : 5);
         return { kind: "boolean", ...here, text: ch === "t" ? "true" : "false" };
       } else if (ch === "\n") {
+        // The final newline ends the input on its own line, as QEMU reports it.
+        if (this.#cursor === source.length) {
+          return { kind: "end", ...here };
+        }
         this.#line++;
         this.#lineStart = this.#cursor;
       } else if (!/\s/.test(ch)) {

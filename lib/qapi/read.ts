@@ -11,6 +11,7 @@ import { QapiError, SourcePosition } from "./errors.ts";
 import { type CheckedDefinition, checkSchema, qtypeValues } from "./check.ts";
 import { checkExpression, normalizeDefinition, type Pragma } from "./expressions.ts";
 import type { SchemaIR } from "./ir.ts";
+import { flattenSimpleUnion, modernizeConditions } from "./legacy.ts";
 import { type DocBlock, parseSource, type QapiValue } from "./parse.ts";
 
 /**
@@ -32,9 +33,11 @@ export interface ReadOptions {
   /** Keep documentation text in the IR (`doc`). Default false. */
   readonly docs?: boolean;
   /**
-   * Apply current QEMU's doc comment layout rules (line length, sentence
-   * spacing, indentation, no `Note:`/`Example:` sections). Default true;
-   * schemas of older QEMU releases need false.
+   * Apply current QEMU's rules (doc comment layout: line length, sentence
+   * spacing, indentation, no `Note:`/`Example:` sections, `Returns:` only
+   * where something is returned; naming rules of members and enum values;
+   * current pragma names). Default true. Schemas of QEMU releases before
+   * 10.2 need false: they predate some of these rules.
    */
   readonly strictDocs?: boolean;
   /** Reads a file; default `Deno.readTextFile`. */
@@ -80,6 +83,7 @@ export async function readSchema(path: string, options: ReadOptions = {}): Promi
     commandReturnsExceptions: new Set(),
     documentationExceptions: new Set(),
     memberNameExceptions: new Set(),
+    relaxedNames: !strictDocs,
   };
   const included = new Set<string>();
   const definitions: (CheckedDefinition & { doc?: DefinitionDoc })[] = [];
@@ -93,6 +97,7 @@ export async function readSchema(path: string, options: ReadOptions = {}): Promi
         continue;
       }
       const { expression, position } = item;
+      if (!strictDocs) modernizeConditions(expression);
       const doc = item.doc && parseDoc(item.doc, { strict: strictDocs });
       if ("include" in expression) {
         rejectDoc(doc);
@@ -126,12 +131,26 @@ export async function readSchema(path: string, options: ReadOptions = {}): Promi
         if (Object.keys(expression).length !== 1) {
           throw QapiError.at(position, "invalid 'pragma' directive");
         }
-        applyPragma(expression.pragma, position, pragma);
+        applyPragma(expression.pragma, position, pragma, strictDocs);
       } else {
         if (doc && !doc.symbol) {
           throw QapiError.at(doc.position, "definition documentation required");
         }
+        const implicit = !strictDocs && "union" in expression && !("base" in expression) &&
+            !("discriminator" in expression)
+          ? flattenSimpleUnion(expression)
+          : [];
         const { kind, name } = checkExpression(expression, position, pragma);
+        for (const extra of implicit) {
+          // Implicit names (q_obj_…) are reserved to QEMU, so they skip the name checks.
+          const definition = normalizeDefinition(
+            extra.kind,
+            extra.expression,
+            undefined,
+            () => undefined,
+          );
+          definitions.push({ kind: extra.kind, name: extra.name, position, definition });
+        }
         if (doc && doc.symbol !== name) {
           throw QapiError.at(
             position,
@@ -141,7 +160,7 @@ export async function readSchema(path: string, options: ReadOptions = {}): Promi
         if (!doc && pragma.docRequired) {
           throw QapiError.at(position, "documentation comment required");
         }
-        if (doc) checkDocAgainst(doc, kind, expression, position);
+        if (doc) checkDocAgainst(doc, kind, expression, position, strictDocs);
         const since = sinceOf(doc?.sections.get("Since")?.text, true);
         const definition = normalizeDefinition(
           kind,
@@ -217,7 +236,12 @@ function rejectDoc(doc: DefinitionDoc | undefined): void {
   }
 }
 
-function applyPragma(value: QapiValue, position: SourcePosition, pragma: Pragma): void {
+function applyPragma(
+  value: QapiValue,
+  position: SourcePosition,
+  pragma: Pragma,
+  strict: boolean,
+): void {
   if (typeof value !== "object" || value === null || Array.isArray(value)) {
     throw QapiError.at(position, "value of 'pragma' must be an object");
   }
@@ -227,6 +251,11 @@ function applyPragma(value: QapiValue, position: SourcePosition, pragma: Pragma)
     "documentation-exceptions": pragma.documentationExceptions,
     "member-name-exceptions": pragma.memberNameExceptions,
   };
+  if (!strict) {
+    // The names these pragmas had before QEMU 6.0.
+    lists["returns-whitelist"] = pragma.commandReturnsExceptions;
+    lists["name-case-whitelist"] = pragma.memberNameExceptions;
+  }
   for (const [name, setting] of Object.entries(value)) {
     if (name === "doc-required") {
       if (typeof setting !== "boolean") {
@@ -250,9 +279,11 @@ function checkDocAgainst(
   kind: string,
   expression: { [key: string]: QapiValue },
   position: SourcePosition,
+  strict: boolean,
 ): void {
   const returns = doc.sections.get("Returns");
-  if (returns) {
+  // Older releases documented "Returns: nothing" on commands without returns.
+  if (returns && strict) {
     if (kind !== "command") {
       throw QapiError.at(position.at(returns.line), "'Returns' section is only valid for commands");
     }
@@ -264,7 +295,7 @@ function checkDocAgainst(
     }
   }
   const errors = doc.sections.get("Errors");
-  if (errors && kind !== "command") {
+  if (errors && kind !== "command" && strict) {
     throw QapiError.at(position.at(errors.line), "'Errors' section is only valid for commands");
   }
   const names = new Set<string>();
@@ -275,7 +306,9 @@ function checkDocAgainst(
     }
   };
   if (kind === "enum" && Array.isArray(data)) {
-    for (const v of data) names.add(typeof v === "string" ? v : String((v as { name: string }).name));
+    for (const v of data) {
+      names.add(typeof v === "string" ? v : String((v as { name: string }).name));
+    }
   } else if (typeof data === "string" && (kind === "command" || kind === "event")) {
     return; // Members are documented with the named type.
   } else {
@@ -284,13 +317,18 @@ function checkDocAgainst(
   }
   for (const [name, description] of doc.members) {
     if (!names.has(name)) {
-      throw QapiError.at(position.at(description.line), `documented member '${name}' does not exist`);
+      throw QapiError.at(
+        position.at(description.line),
+        `documented member '${name}' does not exist`,
+      );
     }
   }
   const features = new Set<string>();
   const collect = (raw: QapiValue | undefined) => {
     if (!Array.isArray(raw)) return;
-    for (const f of raw) features.add(typeof f === "string" ? f : String((f as { name: string }).name));
+    for (const f of raw) {
+      features.add(typeof f === "string" ? f : String((f as { name: string }).name));
+    }
   };
   collect(expression.features);
   if (typeof data === "object" && data !== null && !Array.isArray(data)) {

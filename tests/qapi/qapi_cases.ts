@@ -23,7 +23,8 @@ export interface CaseResult {
 /** The first `FILE:LINE` in a text, if any. */
 export function firstLocation(text: string): string | undefined {
   for (const line of text.split("\n")) {
-    const match = /^(?:In file included from )?([^:\s]+\.json):(\d+)/.exec(line);
+    // QEMU's messages name files as its test harness passed them; compare base names.
+    const match = /^(?:In file included from )?(?:[^:\s]*\/)?([^:\s/]+\.json):(\d+)/.exec(line);
     if (match) return `${match[1]}:${match[2]}`;
   }
   return undefined;
