@@ -7,12 +7,12 @@
 
 import type { Protocol } from "../schema/literal.ts";
 import { type DefinitionDoc, parseDoc, sinceOf } from "./doc.ts";
-import { QapiError, SourcePosition } from "./errors.ts";
+import { QapiError, type SourcePosition } from "./errors.ts";
 import { type CheckedDefinition, checkSchema, qtypeValues } from "./check.ts";
 import { checkExpression, normalizeDefinition, type Pragma } from "./expressions.ts";
 import type { SchemaIR } from "./ir.ts";
 import { flattenSimpleUnion, modernizeConditions } from "./legacy.ts";
-import { type DocBlock, parseSource, type QapiValue } from "./parse.ts";
+import { parseSource, type QapiValue } from "./parse.ts";
 
 /**
  * Options of `readSchema`.
