@@ -215,6 +215,7 @@ function checkLayout(
  * ```ts
  * import { sinceOf } from "./doc.ts";
  * console.log(sinceOf("aio-max-batch (since 6.2)")); // "6.2"
+ * console.log(sinceOf("image (default false; since 9.0)")); // "9.0"
  * console.log(sinceOf("2.0", true)); // "2.0"
  * ```
  */
@@ -222,6 +223,6 @@ export function sinceOf(text: string | undefined, wholeSection = false): string 
   if (!text) return undefined;
   const match = wholeSection
     ? /^\s*(?:QEMU\s+)?v?(\d+\.\d+(?:\.\d+)?)/i.exec(text)
-    : /\(since:?\s*(?:QEMU\s+)?v?(\d+\.\d+(?:\.\d+)?)\)/i.exec(text);
+    : /[(;,]\s*since:?\s*(?:QEMU\s+)?v?(\d+\.\d+(?:\.\d+)?)\s*\)/i.exec(text);
   return match?.[1];
 }
