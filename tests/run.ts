@@ -19,9 +19,25 @@ interface Step {
 
 const deno = Deno.execPath();
 
+function existsSync(path: string): boolean {
+  try {
+    Deno.statSync(path);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 const steps: Step[] = [
   { name: "format", command: [deno, "fmt", "--check"] },
   { name: "lint", command: [deno, "lint"] },
+  { name: "qapi reader", command: [deno, "test", "-A", "tests/qapi/"] },
+  {
+    name: "vendored schemas up to date",
+    command: [deno, "task", "vendor", "--check"],
+    unless: () => (existsSync("../shared/qapi") ? undefined : "../shared/qapi is absent"),
+  },
+  { name: "vendor round trip", command: [deno, "test", "-A", "tests/vendor/"] },
 ];
 
 let failed = 0;

@@ -1,0 +1,74 @@
+import assert from "node:assert/strict";
+import { emitModule, factsComment, moduleNames, renderCondition } from "../../lib/vendor/emit.ts";
+import { emitIndex } from "../../lib/vendor/vendor.ts";
+import type { SchemaIR } from "../../lib/qapi/ir.ts";
+
+Deno.test("conditions render readably", () => {
+  assert.equal(renderCondition("CONFIG_VNC"), "CONFIG_VNC");
+  assert.equal(renderCondition({ all: ["A", { not: "B" }] }), "(A and not B)");
+  assert.equal(renderCondition({ any: ["A", "B"] }), "(A or B)");
+});
+
+Deno.test("facts become JSDoc, @deprecated last, nothing when there are none", () => {
+  assert.equal(factsComment({}), "");
+  assert.equal(
+    factsComment({ since: "6.2", features: ["unstable", "deprecated"], if: "CONFIG_X" }),
+    "/** Since 6.2. Only if CONFIG_X. Unstable. @deprecated */",
+  );
+  assert.equal(factsComment({}, "ends */ here"), "/** ends *\\/ here */");
+});
+
+const tiny: SchemaIR = {
+  protocol: "qga",
+  version: "9.9",
+  qemu: "9.9.1",
+  pragma: {},
+  types: {
+    Mode: {
+      kind: "enum",
+      data: ["a", "b-c"],
+      values: { "b-c": { since: "9.1" } },
+      info: { file: "x.json", line: 1 },
+    },
+  },
+  commands: {
+    "guest-x": {
+      data: { "*mode": { type: "Mode", features: ["deprecated"] }, "odd'name": "str" },
+      returns: ["Mode"],
+      info: { file: "x.json", line: 3 },
+      doc: { text: "Does x.", members: { mode: "the mode" } },
+    },
+  },
+  events: {},
+};
+
+Deno.test("a module is valid TypeScript whose value equals the IR's facts", async () => {
+  const source = emitModule(tiny);
+  assert.equal(source, emitModule(tiny), "deterministic");
+  assert.ok(!source.includes("Does x."), "no documentation unless asked");
+  const file = await Deno.makeTempFile({ suffix: ".ts" });
+  try {
+    await Deno.writeTextFile(file, source);
+    const module = await import(`file://${file}`);
+    const value = module[moduleNames("qga", "9.9").value];
+    assert.deepEqual(value.commands["guest-x"], {
+      data: { "*mode": { type: "Mode", features: ["deprecated"] }, "odd'name": "str" },
+      returns: ["Mode"],
+    });
+    assert.deepEqual(value.types.Mode.values, { "b-c": { since: "9.1" } });
+  } finally {
+    await Deno.remove(file);
+  }
+});
+
+Deno.test("with docs, documentation is copied as JSDoc", () => {
+  const source = emitModule(tiny, { docs: true });
+  assert.match(source, /\/\*\* Does x\. \*\//);
+  assert.match(source, /\/\*\* the mode @deprecated \*\//);
+});
+
+Deno.test("index modules list every version", () => {
+  const index = emitIndex("qmp", ["7.2", "10.2"]);
+  assert.match(index, /"7\.2": Qmp7_2;\n  "10\.2": Qmp10_2;/);
+  assert.match(index, /export type QmpVersion = keyof Qmp;/);
+});
