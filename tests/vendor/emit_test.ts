@@ -69,6 +69,6 @@ Deno.test("with docs, documentation is copied as JSDoc", () => {
 
 Deno.test("index modules list every version", () => {
   const index = emitIndex("qmp", ["7.2", "10.2"]);
-  assert.match(index, /"7\.2": Qmp7_2;\n  "10\.2": Qmp10_2;/);
+  assert.match(index, /"7\.2": Qmp7_2;\n {2}"10\.2": Qmp10_2;/);
   assert.match(index, /export type QmpVersion = keyof Qmp;/);
 });
