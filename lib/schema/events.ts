@@ -1,0 +1,74 @@
+/**
+ * Events: their names, payloads, and the discriminated union of messages.
+ *
+ * @module
+ */
+
+import type { NoMembers } from "./commands.ts";
+import type { Members } from "./members.ts";
+import type { Resolve } from "./resolve.ts";
+
+/** The `events` map of a schema. */
+export type EventsOf<schema> = schema extends { events: infer events } ? events : never;
+
+/**
+ * The names of a schema's events.
+ *
+ * @example
+ * ```ts
+ * import type { EventName } from "./events.ts";
+ * import type { Qmp10_2 } from "../../schemas/qmp/10.2.ts";
+ * const name: EventName<Qmp10_2> = "SHUTDOWN";
+ * ```
+ */
+export type EventName<schema> = schema extends unknown ? keyof EventsOf<schema> & string : never;
+
+/**
+ * An event's `data` (open: from the server). Events without data get `{}`.
+ *
+ * @example
+ * ```ts
+ * import type { EventData } from "./events.ts";
+ * import type { Qmp10_2 } from "../../schemas/qmp/10.2.ts";
+ * declare const data: EventData<Qmp10_2, "SHUTDOWN">;
+ * const guest: boolean = data.guest;
+ * ```
+ */
+export type EventData<schema, event> = EventsOf<schema>[event & keyof EventsOf<schema>] extends
+  { data: infer data }
+  ? data extends string ? Resolve<schema, data, "out", never> : Members<schema, data, "out", never>
+  : NoMembers;
+
+/**
+ * When an event happened: seconds and microseconds since the epoch.
+ *
+ * @example
+ * ```ts
+ * import type { EventTimestamp } from "./events.ts";
+ * const at: EventTimestamp = { seconds: 1_700_000_000, microseconds: 5 };
+ * ```
+ */
+export interface EventTimestamp {
+  readonly seconds: number;
+  readonly microseconds: number;
+}
+
+/**
+ * One event message of the schema, discriminated by `event`.
+ *
+ * @example
+ * ```ts
+ * import type { QmpEvent } from "./events.ts";
+ * import type { Qmp10_2 } from "../../schemas/qmp/10.2.ts";
+ * function reason(message: QmpEvent<Qmp10_2>) {
+ *   if (message.event === "SHUTDOWN") return message.data.reason;
+ * }
+ * ```
+ */
+export type QmpEvent<schema, event extends EventName<schema> = EventName<schema>> = {
+  [name in event]: {
+    readonly event: name;
+    readonly data: EventData<schema, name>;
+    readonly timestamp: EventTimestamp;
+  };
+}[event];

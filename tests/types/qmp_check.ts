@@ -1,0 +1,114 @@
+/**
+ * Type tests that `deno check` runs: calls that must compile, and calls that
+ * must not (`@ts-expect-error` fails the check if the line compiles).
+ */
+import type { Execute, QmpEvent, TypeOf } from "../../lib/schema/mod.ts";
+import type { Qmp10_2 } from "../../schemas/qmp/10.2.ts";
+import type { Qga10_2 } from "../../schemas/qga/10.2.ts";
+
+declare const execute: Execute<Qmp10_2>;
+declare const strict: Execute<Qmp10_2, { deprecated: "reject"; unstable: "reject" }>;
+declare const guest: Execute<Qga10_2>;
+
+/** Exact type equality, as a compile-time assertion. */
+type Equal<left, right> = (<value>() => value extends left ? 1 : 2) extends
+  (<value>() => value extends right ? 1 : 2) ? true : false;
+function assertType<_ extends true>() {}
+/** True when the type is TypeScript's `any`. */
+type IsAny<value> = 0 extends 1 & value ? true : false;
+
+export async function calls() {
+  // Commands without arguments, with optional and with required arguments.
+  const status = await execute("query-status");
+  assertType<Equal<typeof status.running, boolean>>();
+  await execute("stop");
+  await execute("query-named-block-nodes", { flat: true });
+  await execute("query-named-block-nodes");
+  await execute("block_resize", { "node-name": "disk0", size: 1 << 30 });
+
+  // @ts-expect-error unknown command
+  await execute("no-such-command");
+  // @ts-expect-error missing required argument object
+  await execute("block_resize");
+  // @ts-expect-error missing required member
+  await execute("block_resize", { "node-name": "disk0" });
+  // @ts-expect-error unknown member
+  await execute("block_resize", { "node-name": "disk0", size: 1, bogus: true });
+  // @ts-expect-error wrong member type
+  await execute("block_resize", { "node-name": "disk0", size: "1G" });
+  // @ts-expect-error arguments to a command that takes none
+  await execute("query-status", { verbose: true });
+
+  // Flat unions (boxed), nested unions, alternates and recursion.
+  await execute("blockdev-add", { driver: "null-co", "node-name": "n0", size: 1 << 20 });
+  await execute("blockdev-add", {
+    driver: "qcow2",
+    "node-name": "disk0",
+    file: { driver: "file", filename: "/tmp/disk.qcow2", "aio-max-batch": 4 },
+  });
+  await execute("blockdev-add", { driver: "qcow2", "node-name": "d1", file: "file0" });
+  // @ts-expect-error wrong enum value for the discriminator
+  await execute("blockdev-add", { driver: "no-such-driver", "node-name": "x" });
+  // @ts-expect-error a branch member under the wrong discriminator value
+  await execute("blockdev-add", { driver: "null-co", "node-name": "x", filename: "/tmp/x" });
+  // @ts-expect-error a required branch member missing
+  await execute("blockdev-add", { driver: "file", "node-name": "x" });
+  await execute("blockdev-add", {
+    driver: "qcow2",
+    "node-name": "d2",
+    // @ts-expect-error nested: unknown member in an alternate's object branch
+    file: { driver: "file", filename: "/x", nonsense: 1 },
+  });
+
+  // Results navigable with full precision.
+  const blocks = await execute("query-block");
+  const format = blocks[0].inserted?.image.format;
+  assertType<Equal<typeof format, string | undefined>>();
+  const nodes = await execute("query-named-block-nodes");
+  assertType<Equal<IsAny<typeof nodes[0]["node-name"]>, false>>();
+
+  // Outputs open: a result enum accepts values a newer QEMU may add.
+  const state: TypeOf<Qmp10_2, "RunState"> = "some-future-state";
+  void state;
+  // Inputs closed: the same enum in arguments does not.
+  // @ts-expect-error unknown enum value in arguments
+  await execute("blockdev-add", { driver: "null-co", "node-name": "n", "detect-zeroes": "maybe" });
+
+  // QAPI `any` is a JSON value, never TypeScript's any.
+  const property = await execute("qom-get", { path: "/machine", property: "type" });
+  assertType<Equal<IsAny<typeof property>, false>>();
+
+  // exec-oob only where the schema allows it.
+  await execute("migrate-pause", undefined, { oob: true });
+  // @ts-expect-error oob on a command that does not allow it
+  await execute("query-status", undefined, { oob: true });
+
+  // Compat policy: deprecated and unstable commands and members rejected.
+  await execute("block-commit", { device: "d", top: "t" });
+  await strict("block-commit", { device: "d", "top-node": "t" });
+  // @ts-expect-error a deprecated member under { deprecated: "reject" }
+  await strict("block-commit", { device: "d", top: "t" });
+  // @ts-expect-error an unstable command under { unstable: "reject" }
+  await strict("x-exit-preconfig");
+
+  // The guest agent's schema.
+  const info = await guest("guest-info");
+  assertType<Equal<typeof info.version, string>>();
+  await guest("guest-exec", { path: "/bin/true", "capture-output": true });
+  // @ts-expect-error a QMP command is not a guest agent command
+  await guest("query-status");
+}
+
+export function events(message: QmpEvent<Qmp10_2>) {
+  switch (message.event) {
+    case "SHUTDOWN": {
+      assertType<Equal<typeof message.data.guest, boolean>>();
+      return message.data.reason;
+    }
+    case "BLOCK_JOB_COMPLETED":
+      return message.data.device;
+    case "STOP":
+      // @ts-expect-error STOP has no data members
+      return message.data.reason;
+  }
+}
