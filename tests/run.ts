@@ -38,6 +38,23 @@ const steps: Step[] = [
     unless: () => (existsSync("../shared/qapi") ? undefined : "../shared/qapi is absent"),
   },
   { name: "vendor round trip", command: [deno, "test", "-A", "tests/vendor/"] },
+  { name: "doc examples (deno check --doc)", command: [deno, "check", "--doc", "mod.ts", "lib/"] },
+  {
+    name: "types: exhaustive, no any (TypeScript 5.9 API)",
+    command: [deno, "test", "-A", "tests/types/"],
+  },
+  {
+    name: "types: deno check",
+    command: [deno, "check", "tests/types/", ".cache/exhaustive/all.ts"],
+  },
+  {
+    name: "types: tsc 5.9",
+    command: [deno, "run", "-A", "npm:typescript@5.9.3/tsc", "-p", "tsconfig.json"],
+  },
+  {
+    name: "types: tsc 7",
+    command: [deno, "run", "-A", "npm:typescript@7.0.2/tsc", "-p", "tsconfig.json"],
+  },
 ];
 
 let failed = 0;

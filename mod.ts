@@ -1,0 +1,21 @@
+/**
+ * qapi-ts: drive QEMU over QMP (and its guest agent, and qemu-storage-daemon)
+ * with every command, event and type derived at compile time from QEMU's own
+ * QAPI schema.
+ *
+ * @example Typed calls against QMP 10.2's schema
+ * ```ts
+ * import type { CommandArgs, CommandReturn, Qmp } from "./mod.ts";
+ * const args: CommandArgs<Qmp["10.2"], "block_resize"> = { "node-name": "disk0", size: 1 << 30 };
+ * declare const status: CommandReturn<Qmp["10.2"], "query-status">;
+ * console.log(args, status?.running);
+ * ```
+ *
+ * @module
+ */
+
+export type * from "./lib/schema/mod.ts";
+export type { Qmp, QmpVersion } from "./schemas/qmp/mod.ts";
+export type { Qga, QgaVersion } from "./schemas/qga/mod.ts";
+export type { Qsd, QsdVersion } from "./schemas/qsd/mod.ts";
+export type { CallOptions, OobCallOptions } from "./lib/protocol/options.ts";
