@@ -69,7 +69,12 @@ export class SourcePosition {
  * @example
  * ```ts
  * import type { Diagnostic } from "./errors.ts";
- * const d: Diagnostic = { file: "a.json", line: 3, message: "union misses key 'base'" };
+ * const d: Diagnostic = {
+ *   file: "a.json",
+ *   line: 3,
+ *   message: "union misses key 'base'",
+ *   text: "a.json:3: union misses key 'base'",
+ * };
  * ```
  */
 export interface Diagnostic {

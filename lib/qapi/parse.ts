@@ -165,7 +165,7 @@ class Tokenizer {
  * ```ts
  * import { parseSource } from "./parse.ts";
  * const [first] = parseSource("{ 'command': 'stop' }\n", "a.json");
- * console.log(first.expression); // { command: "stop" }
+ * if ("expression" in first) console.log(first.expression); // { command: "stop" }
  * ```
  */
 export function parseSource(
