@@ -33,9 +33,14 @@ import type { FindMember, Members, MemberType, TypesOf } from "./members.ts";
 export type ResolveRef<schema, ref, direction, rejected> = ref extends readonly [infer element]
   // Readonly arrays accept mutable ones too, so one array type serves both directions.
   ? readonly ResolveRef<schema, element, direction, rejected>[]
+  // 64-bit integers may be sent as bigint, so values beyond 2^53 go out exactly.
+  : ref extends WideIntegers ? (direction extends "in" ? number | bigint : number)
   : ref extends keyof Builtins ? Builtins[ref]
   : ref extends string ? Resolve<schema, ref, direction, rejected>
   : never;
+
+/** The integer types whose values can exceed 2^53. */
+type WideIntegers = "int" | "int64" | "uint64" | "size";
 
 /**
  * The TypeScript type of a named type of the schema.

@@ -1,0 +1,197 @@
+/**
+ * The typed QMP client: `connect()` reads the greeting, negotiates
+ * capabilities, and returns a client whose `execute`, `on`, `waitFor` and
+ * `events` are typed by the schema chosen as its type parameter.
+ *
+ * @module
+ */
+
+import type { Qmp10_2 } from "../../schemas/qmp/10.2.ts";
+import { Connection, type ConnectionOptions } from "../protocol/connection.ts";
+import { ProtocolError } from "../protocol/errors.ts";
+import type { WaitOptions } from "../protocol/events.ts";
+import type { OobCallOptions } from "../protocol/options.ts";
+import type { AcceptAll } from "../schema/features.ts";
+import type { EventName, QmpEvent } from "../schema/events.ts";
+import type { Execute } from "../schema/execute.ts";
+import { connectSocket, type Target, type Transport } from "../transport/transport.ts";
+
+/**
+ * The server's version, from the greeting.
+ *
+ * @example
+ * ```ts
+ * import type { QemuVersion } from "./qmp.ts";
+ * const version: QemuVersion = { major: 10, minor: 0, micro: 2, package: "Debian" };
+ * ```
+ */
+export interface QemuVersion {
+  readonly major: number;
+  readonly minor: number;
+  readonly micro: number;
+  readonly package: string;
+}
+
+/**
+ * Options of `connect`.
+ *
+ * @example
+ * ```ts
+ * import type { QmpOptions } from "./qmp.ts";
+ * const options: QmpOptions = { oob: true, greetingTimeout: 5000 };
+ * ```
+ */
+export interface QmpOptions extends ConnectionOptions {
+  /** Enable out-of-band execution when the server offers it. Default false. */
+  readonly oob?: boolean;
+  /** Milliseconds to wait for the greeting. Default 10 000. */
+  readonly greetingTimeout?: number;
+}
+
+/**
+ * A connected, negotiated QMP client typed by `schema` (default: QMP 10.2)
+ * and `policy` (deprecated/unstable accepted or rejected at compile time).
+ *
+ * @example
+ * ```ts ignore
+ * import { connect } from "./qmp.ts";
+ * await using qmp = await connect("/tmp/qmp.sock");
+ * const status = await qmp.execute("query-status");
+ * console.log(status.status, qmp.version);
+ * ```
+ */
+export class QmpClient<schema = Qmp10_2, policy = AcceptAll> {
+  /** Runs a command: `execute(name, args?, { timeout, signal, oob }?)`. */
+  readonly execute: Execute<schema, policy>;
+  readonly #connection: Connection;
+
+  constructor(
+    connection: Connection,
+    /** The server's version, from the greeting. */
+    readonly version: QemuVersion,
+    /** The capabilities the server offered. */
+    readonly capabilities: readonly string[],
+    /** The capabilities enabled on this connection. */
+    readonly enabled: readonly string[],
+  ) {
+    this.#connection = connection;
+    // The typed signature is a view on the untyped call; the schema only types it.
+    this.execute =
+      ((command: string, args?: object, options?: OobCallOptions) =>
+        connection.call(command, args, options)) as Execute<schema, policy>;
+  }
+
+  /** The untyped connection underneath (for tooling that handles any command). */
+  get connection(): Connection {
+    return this.#connection;
+  }
+
+  /** Calls `handler` for every later event named `name`; returns the unsubscribe function. */
+  on<name extends EventName<schema>>(
+    name: name,
+    handler: (event: QmpEvent<schema, name>) => void,
+  ): () => void {
+    return this.#connection.events.on((event) => {
+      if (event.event === name) handler(event as unknown as QmpEvent<schema, name>);
+    });
+  }
+
+  /** The next event named `name` (buffered ones first) that matches `where`. */
+  waitFor<name extends EventName<schema>>(
+    name: name,
+    options: WaitOptions<QmpEvent<schema, name>> = {},
+  ): Promise<QmpEvent<schema, name>> {
+    return this.#connection.events.waitFor(
+      name,
+      options as WaitOptions<unknown> as never,
+    ) as Promise<
+      QmpEvent<schema, name>
+    >;
+  }
+
+  /** Every event from now on (buffered ones first), until the connection closes or `signal` aborts. */
+  events(signal?: AbortSignal): AsyncGenerator<QmpEvent<schema>> {
+    return this.#connection.events.iterate(signal) as AsyncGenerator<never>;
+  }
+
+  /** Events dropped because nobody listened and the buffer was full. */
+  get droppedEvents(): number {
+    return this.#connection.events.dropped;
+  }
+
+  /** True when the server's version is `version` (`"MAJOR.MINOR"`) or newer. */
+  isAtLeast(version: string): boolean {
+    const [major, minor] = version.split(".").map(Number);
+    return this.version.major > major ||
+      (this.version.major === major && this.version.minor >= minor);
+  }
+
+  /** Resolves when the connection has closed, with the reason. */
+  get closed(): Promise<string> {
+    return this.#connection.closed;
+  }
+
+  /** Closes the connection; pending calls reject with `ConnectionClosedError`. */
+  close(): Promise<void> {
+    this.#connection.close();
+    return Promise.resolve();
+  }
+
+  /** `await using qmp = await connect(…)` closes it at the end of the scope. */
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.close();
+  }
+}
+
+/**
+ * Connects to a QMP server (a unix socket path, `{ host, port }`, or an open
+ * duplex stream), reads the greeting and negotiates capabilities.
+ *
+ * @example
+ * ```ts ignore
+ * import { connect } from "./qmp.ts";
+ * import type { Qmp7_2 } from "../../schemas/qmp/7.2.ts";
+ * const qmp = await connect<Qmp7_2>("/tmp/qmp.sock");
+ * await qmp.execute("stop");
+ * ```
+ */
+export async function connect<schema = Qmp10_2, policy = AcceptAll>(
+  target: Target | Transport,
+  options: QmpOptions = {},
+): Promise<QmpClient<schema, policy>> {
+  const transport = typeof target === "object" && "onData" in target
+    ? target
+    : await connectSocket(target);
+  const connection = new Connection(transport, options);
+  try {
+    const timeout = options.greetingTimeout ?? 10_000;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const greeting = await Promise.race([
+      connection.greeting,
+      new Promise<never>((_, reject) => {
+        timer = setTimeout(
+          () => reject(new ProtocolError(`no QMP greeting within ${timeout} ms`)),
+          timeout,
+        );
+      }),
+    ]).finally(() => clearTimeout(timer));
+    const qmp = greeting.QMP as {
+      version?: { qemu?: Partial<QemuVersion>; package?: string };
+      capabilities?: unknown;
+    };
+    const qemu = qmp?.version?.qemu ?? {};
+    const version: QemuVersion = {
+      major: Number(qemu.major ?? 0),
+      minor: Number(qemu.minor ?? 0),
+      micro: Number(qemu.micro ?? 0),
+      package: String(qmp?.version?.package ?? ""),
+    };
+    const offered = Array.isArray(qmp?.capabilities) ? qmp.capabilities.map(String) : [];
+    const enable = options.oob && offered.includes("oob") ? ["oob"] : [];
+    await connection.call("qmp_capabilities", enable.length ? { enable } : undefined, { timeout });
+    return new QmpClient<schema, policy>(connection, version, offered, enable);
+  } catch (error) {
+    connection.close();
+    throw error;
+  }
+}

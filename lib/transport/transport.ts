@@ -1,0 +1,117 @@
+/**
+ * The byte channel under a protocol connection, and its implementation over
+ * `node:net` sockets (unix socket or TCP), which Deno and Node both provide.
+ *
+ * @module
+ */
+
+import { connect as netConnect, type Socket } from "node:net";
+
+/**
+ * A connected byte channel.
+ *
+ * @example
+ * ```ts ignore
+ * import { connectSocket } from "./transport.ts";
+ * const transport = await connectSocket("/run/qemu/qmp.sock");
+ * transport.onData((chunk) => console.log(chunk.length));
+ * ```
+ */
+export interface Transport {
+  /** Sends text or bytes; queued in order when the channel is busy. */
+  write(data: string | Uint8Array): void;
+  /** Closes the channel; `onClose` handlers run once. */
+  close(): void;
+  onData(handler: (chunk: Uint8Array) => void): void;
+  onClose(handler: (reason: string) => void): void;
+}
+
+/**
+ * Where to connect: a unix socket path, a TCP address, or an already open
+ * duplex stream (a Node `Duplex`/`Socket`).
+ *
+ * @example
+ * ```ts
+ * import type { Target } from "./transport.ts";
+ * const targets: Target[] = ["/tmp/qmp.sock", { host: "127.0.0.1", port: 4444 }];
+ * ```
+ */
+export type Target = string | { readonly host: string; readonly port: number } | DuplexLike;
+
+/**
+ * The part of a Node duplex stream a transport uses.
+ *
+ * @example
+ * ```ts ignore
+ * import type { DuplexLike } from "./transport.ts";
+ * import { Socket } from "node:net";
+ * const stream: DuplexLike = new Socket();
+ * ```
+ */
+export interface DuplexLike {
+  write(data: string | Uint8Array): unknown;
+  destroy(): unknown;
+  on(event: "data", handler: (chunk: Uint8Array) => void): unknown;
+  on(event: "close", handler: () => void): unknown;
+  on(event: "error", handler: (error: Error) => void): unknown;
+}
+
+/**
+ * Wraps an open duplex stream as a transport.
+ *
+ * @example
+ * ```ts ignore
+ * import { fromDuplex } from "./transport.ts";
+ * import { Socket } from "node:net";
+ * const transport = fromDuplex(new Socket());
+ * ```
+ */
+export function fromDuplex(stream: DuplexLike): Transport {
+  const closeHandlers: ((reason: string) => void)[] = [];
+  let closed = false;
+  let lastError = "peer closed the connection";
+  const finish = (reason: string) => {
+    if (closed) return;
+    closed = true;
+    for (const handler of closeHandlers) handler(reason);
+  };
+  stream.on("error", (error) => (lastError = error.message));
+  stream.on("close", () => finish(lastError));
+  return {
+    write: (data) => {
+      if (!closed) stream.write(data);
+    },
+    close: () => {
+      stream.destroy();
+      finish("closed by the client");
+    },
+    onData: (handler) => stream.on("data", handler),
+    onClose: (handler) => closeHandlers.push(handler),
+  };
+}
+
+/**
+ * Connects to a unix socket path or TCP address (or wraps an open stream).
+ * Rejects when the connection can't be made.
+ *
+ * @example
+ * ```ts ignore
+ * import { connectSocket } from "./transport.ts";
+ * const transport = await connectSocket({ host: "127.0.0.1", port: 4444 });
+ * ```
+ */
+export function connectSocket(target: Target): Promise<Transport> {
+  if (typeof target === "object" && "write" in target) return Promise.resolve(fromDuplex(target));
+  return new Promise((resolve, reject) => {
+    const socket: Socket = typeof target === "string"
+      ? netConnect({ path: target })
+      : netConnect({ host: target.host, port: target.port });
+    socket.setNoDelay?.(true);
+    const onError = (error: Error) => reject(error);
+    socket.once("error", onError);
+    socket.once("connect", () => {
+      socket.off("error", onError);
+      resolve(fromDuplex(socket));
+    });
+  });
+}
