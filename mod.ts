@@ -19,3 +19,14 @@ export type { Qmp, QmpVersion } from "./schemas/qmp/mod.ts";
 export type { Qga, QgaVersion } from "./schemas/qga/mod.ts";
 export type { Qsd, QsdVersion } from "./schemas/qsd/mod.ts";
 export type { CallOptions, OobCallOptions } from "./lib/protocol/options.ts";
+export { connect, type QemuVersion, QmpClient, type QmpOptions } from "./lib/client/qmp.ts";
+export { launch, LaunchedQmpClient, type LaunchOptions } from "./lib/launch/launch.ts";
+export {
+  ConnectionClosedError,
+  ProtocolError,
+  QmpError,
+  TimeoutError,
+} from "./lib/protocol/errors.ts";
+export type { RawEvent, WaitOptions } from "./lib/protocol/events.ts";
+export type { ConnectionOptions } from "./lib/protocol/connection.ts";
+export type { Target, Transport } from "./lib/transport/transport.ts";

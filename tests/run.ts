@@ -31,6 +31,10 @@ function existsSync(path: string): boolean {
 const steps: Step[] = [
   { name: "format", command: [deno, "fmt", "--check"] },
   { name: "lint", command: [deno, "lint"] },
+  {
+    name: "provision real QEMU 7.2 and 10.0",
+    command: [deno, "run", "-A", "tests/provision/qemu.ts"],
+  },
   { name: "qapi reader", command: [deno, "test", "-A", "tests/qapi/"] },
   {
     name: "vendored schemas up to date",

@@ -63,7 +63,8 @@ interface Waiter {
  */
 export class EventHub {
   readonly #buffer: RawEvent[] = [];
-  readonly #handlers = new Set<(event: RawEvent) => void>();
+  /** Handlers by event name; "" holds the handlers of every event. */
+  readonly #handlers = new Map<string, Set<(event: RawEvent) => void>>();
   readonly #waiters = new Set<Waiter>();
   readonly #iterators = new Set<{ push: (event: RawEvent) => void; end: () => void }>();
   #closed?: Error;
@@ -74,8 +75,12 @@ export class EventHub {
 
   /** Delivers one event. */
   dispatch(event: RawEvent): void {
-    let delivered = this.#handlers.size > 0 || this.#iterators.size > 0;
-    for (const handler of this.#handlers) {
+    const handlers = [
+      ...(this.#handlers.get(event.event) ?? []),
+      ...(this.#handlers.get("") ?? []),
+    ];
+    let delivered = handlers.length > 0 || this.#iterators.size > 0;
+    for (const handler of handlers) {
       try {
         handler(event);
       } catch (error) {
@@ -103,10 +108,16 @@ export class EventHub {
     }
   }
 
-  /** Calls `handler` for every later event; returns the function that stops it. */
-  on(handler: (event: RawEvent) => void): () => void {
-    this.#handlers.add(handler);
-    return () => this.#handlers.delete(handler);
+  /**
+   * Calls `handler` for every later event named `name` (every event when
+   * `name` is ""); returns the function that stops it. Events with a handler
+   * count as delivered and are not buffered.
+   */
+  on(name: string, handler: (event: RawEvent) => void): () => void {
+    let set = this.#handlers.get(name);
+    if (!set) this.#handlers.set(name, set = new Set());
+    set.add(handler);
+    return () => void set.delete(handler);
   }
 
   /** The next event named `name` (buffered ones first) matching `where`. */

@@ -65,4 +65,4 @@ type OptionsOf<schema, command> = AllowsOob<schema, command> extends true ? OobC
 export type Execute<schema, policy = AcceptAll> = <command extends CommandName<schema, policy>>(
   command: command,
   ...rest: NoInfer<ExecuteArguments<schema, command, policy>>
-) => Promise<CommandReturn<schema, command>>;
+) => Promise<NoInfer<CommandReturn<schema, command>>>;

@@ -45,7 +45,9 @@ async function run(command: string, args: string[], env?: Record<string, string>
   const text = new TextDecoder().decode(output.stdout);
   if (!output.success) {
     throw new Error(
-      `${command} ${args.join(" ")} failed (${output.code}):\n${new TextDecoder().decode(output.stderr)}`,
+      `${command} ${args.join(" ")} failed (${output.code}):\n${
+        new TextDecoder().decode(output.stderr)
+      }`,
     );
   }
   return text;
@@ -82,7 +84,9 @@ async function provideSystemQemu(): Promise<QemuBinaries> {
     [binaries.system, binaries.storageDaemon, binaries.img, binaries.guestAgent].map(exists),
   );
   if (present.includes(false)) {
-    console.log("provision: installing QEMU 7.2 (apt-get install qemu-system-x86 qemu-utils qemu-guest-agent)");
+    console.log(
+      "provision: installing QEMU 7.2 (apt-get install qemu-system-x86 qemu-utils qemu-guest-agent)",
+    );
     const env = { DEBIAN_FRONTEND: "noninteractive" };
     await run("apt-get", ["update", "-qq"], env);
     await run(
@@ -149,7 +153,9 @@ async function provideBackportsQemu(): Promise<QemuBinaries> {
       throw new Error(`apt-get download failed:\n${new TextDecoder().decode(result.stderr)}`);
     }
     for await (const entry of Deno.readDir(`${cache}/debs`)) {
-      if (entry.name.endsWith(".deb")) await run("dpkg", ["-x", `${cache}/debs/${entry.name}`, root]);
+      if (entry.name.endsWith(".deb")) {
+        await run("dpkg", ["-x", `${cache}/debs/${entry.name}`, root]);
+      }
     }
     await Deno.writeTextFile(`${cache}/complete`, backportsVersion + "\n");
   }
