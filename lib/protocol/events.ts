@@ -47,10 +47,12 @@ interface Waiter {
 }
 
 /**
- * Routes events to listeners. Events that arrive while nobody listens (no
- * handler, iterator or waiter) are kept in a buffer of `bufferSize` events
- * (default 1000); past that the oldest is dropped and counted in `dropped`.
- * An iterator or `waitFor` started later receives the buffered events first.
+ * Routes events to listeners. Handlers (`on`) see every event as it comes.
+ * Pulling consumers (`waitFor`, iterators) consume: an event that no iterator
+ * or waiter takes is kept in a buffer of `bufferSize` events (default 1000),
+ * past which the oldest is dropped and counted in `dropped`. An iterator or
+ * `waitFor` started later receives the buffered events first, so waiting for
+ * an event after the command that causes it never misses it.
  *
  * @example
  * ```ts
@@ -79,7 +81,9 @@ export class EventHub {
       ...(this.#handlers.get(event.event) ?? []),
       ...(this.#handlers.get("") ?? []),
     ];
-    let delivered = handlers.length > 0 || this.#iterators.size > 0;
+    // Handlers (push) don't consume: a waitFor() started right after the
+    // command that caused the event must still find it in the buffer.
+    let delivered = this.#iterators.size > 0;
     for (const handler of handlers) {
       try {
         handler(event);
@@ -110,8 +114,7 @@ export class EventHub {
 
   /**
    * Calls `handler` for every later event named `name` (every event when
-   * `name` is ""); returns the function that stops it. Events with a handler
-   * count as delivered and are not buffered.
+   * `name` is ""); returns the function that stops it.
    */
   on(name: string, handler: (event: RawEvent) => void): () => void {
     let set = this.#handlers.get(name);

@@ -5,7 +5,7 @@
 import assert from "node:assert/strict";
 import { createServer, type Server, type Socket } from "node:net";
 import { connect } from "../../lib/client/qmp.ts";
-import { ConnectionClosedError, ProtocolError } from "../../lib/protocol/errors.ts";
+import { ConnectionClosedError, type ProtocolError } from "../../lib/protocol/errors.ts";
 
 const greeting = JSON.stringify({
   QMP: { version: { qemu: { major: 10, minor: 2, micro: 0 }, package: "" }, capabilities: ["oob"] },
