@@ -28,5 +28,13 @@ export {
   TimeoutError,
 } from "./lib/protocol/errors.ts";
 export type { RawEvent, WaitOptions } from "./lib/protocol/events.ts";
+export { connectGuestAgent, GuestAgent, type GuestAgentOptions } from "./lib/guest/agent.ts";
+export {
+  guestExec,
+  type GuestExecResult,
+  guestReadFile,
+  guestWriteFile,
+} from "./lib/guest/helpers.ts";
+export { launchStorageDaemon } from "./lib/storage/daemon.ts";
 export type { ConnectionOptions } from "./lib/protocol/connection.ts";
 export type { Target, Transport } from "./lib/transport/transport.ts";

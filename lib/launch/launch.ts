@@ -39,7 +39,14 @@ export interface LaunchOptions extends QmpOptions {
   readonly startTimeout?: number;
   /** Milliseconds `close()` waits for QEMU to quit before killing it. Default 5 000. */
   readonly quitTimeout?: number;
+  /**
+   * The arguments that put a QMP server on `socket`. Default
+   * `-qmp unix:SOCKET,server=on,wait=off` (the system emulator's form).
+   */
+  readonly monitorArgs?: (socket: string) => readonly string[];
 }
+
+const systemMonitorArgs = (socket: string) => ["-qmp", `unix:${socket},server=on,wait=off`];
 
 /** The default arguments: a machine with nothing in it, no display. */
 export const defaultQemuArgs: readonly string[] = ["-M", "none", "-nodefaults", "-display", "none"];
@@ -98,8 +105,7 @@ export async function launch<schema = Qmp10_2, policy = AcceptAll>(
   const args = [
     ...(options.args ?? defaultQemuArgs),
     ...(options.extraArgs ?? []),
-    "-qmp",
-    `unix:${socket},server=on,wait=off`,
+    ...(options.monitorArgs ?? systemMonitorArgs)(socket),
   ];
   const child = spawn(options.binary ?? "qemu-system-x86_64", args, {
     stdio: ["ignore", "ignore", "pipe"],

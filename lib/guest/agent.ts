@@ -1,0 +1,143 @@
+/**
+ * The guest agent client (QGA). The guest agent sends no greeting, and its
+ * replies come from inside an untrusted guest: they are size-bounded (16 MiB
+ * by default) and parsed defensively. A `guest-sync-delimited` handshake
+ * (the 0xFF sentinel, then a random id) resynchronises the stream on connect
+ * and after any call times out, so stale replies never answer new calls.
+ *
+ * @module
+ */
+
+import type { Qga10_2 } from "../../schemas/qga/10.2.ts";
+import { Connection, type ConnectionOptions } from "../protocol/connection.ts";
+import { ProtocolError } from "../protocol/errors.ts";
+import type { CallOptions } from "../protocol/options.ts";
+import type { AcceptAll } from "../schema/features.ts";
+import type { Execute } from "../schema/execute.ts";
+import { connectSocket, type Target, type Transport } from "../transport/transport.ts";
+
+/**
+ * Options of `connectGuestAgent`.
+ *
+ * @example
+ * ```ts
+ * import type { GuestAgentOptions } from "./agent.ts";
+ * const options: GuestAgentOptions = { syncTimeout: 2_000, callTimeout: 30_000 };
+ * ```
+ */
+export interface GuestAgentOptions extends ConnectionOptions {
+  /** Milliseconds to wait for a `guest-sync-delimited` reply. Default 5 000. */
+  readonly syncTimeout?: number;
+  /** Default `timeout` of every call (a guest may never answer). Default 60 000. */
+  readonly callTimeout?: number;
+}
+
+const sentinel = new Uint8Array([0xff]);
+
+/**
+ * A connected guest agent, typed by its schema (default: QGA 10.2).
+ *
+ * @example
+ * ```ts ignore
+ * import { connectGuestAgent } from "./agent.ts";
+ * await using agent = await connectGuestAgent("/run/qga.sock");
+ * console.log((await agent.execute("guest-info")).version);
+ * ```
+ */
+export class GuestAgent<schema = Qga10_2, policy = AcceptAll> {
+  /** Runs a command; on a timeout the stream is resynchronised before the next call. */
+  readonly execute: Execute<schema, policy>;
+  readonly #connection: Connection;
+  readonly #options: GuestAgentOptions;
+  #needsSync = false;
+
+  constructor(connection: Connection, options: GuestAgentOptions) {
+    this.#connection = connection;
+    this.#options = options;
+    this.execute = (async (command: string, args?: object, callOptions: CallOptions = {}) => {
+      if (this.#needsSync) await this.sync();
+      try {
+        return await connection.call(command, args, {
+          timeout: this.#options.callTimeout ?? 60_000,
+          ...callOptions,
+        });
+      } catch (error) {
+        if ((error as Error).name === "TimeoutError") this.#needsSync = true;
+        throw error;
+      }
+    }) as Execute<schema, policy>;
+  }
+
+  /**
+   * Resynchronises: sends the 0xFF sentinel (which makes the agent drop any
+   * partial input) and `guest-sync-delimited` with a random id, and waits for
+   * that id to come back. Replies to earlier calls are discarded by id.
+   */
+  async sync(): Promise<void> {
+    const id = Math.floor(Math.random() * 2 ** 31);
+    this.#connection.send(sentinel);
+    const echoed = await this.#connection.call("guest-sync-delimited", { id }, {
+      timeout: this.#options.syncTimeout ?? 5_000,
+    });
+    if (echoed !== id) {
+      throw new ProtocolError(`guest-sync-delimited returned ${echoed}, expected ${id}`);
+    }
+    this.#needsSync = false;
+  }
+
+  /** The untyped connection underneath. */
+  get connection(): Connection {
+    return this.#connection;
+  }
+
+  /** Closes the connection. */
+  close(): Promise<void> {
+    this.#connection.close();
+    return Promise.resolve();
+  }
+
+  /** `await using agent = …` closes it at the end of the scope. */
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.close();
+  }
+}
+
+/**
+ * Connects to a guest agent (the host end of its virtio-serial channel, or
+ * `qemu-ga`'s own unix socket) and synchronises.
+ *
+ * @example
+ * ```ts ignore
+ * import { connectGuestAgent } from "./agent.ts";
+ * const agent = await connectGuestAgent("/tmp/qga.sock");
+ * await agent.execute("guest-ping");
+ * ```
+ */
+export async function connectGuestAgent<schema = Qga10_2, policy = AcceptAll>(
+  target: Target | Transport,
+  options: GuestAgentOptions = {},
+): Promise<GuestAgent<schema, policy>> {
+  const transport = typeof target === "object" && "onData" in target
+    ? target
+    : await connectSocket(target);
+  const report = options.onProtocolError ??
+    ((error: ProtocolError) => console.warn(`qapi-ts: ${error.message}`));
+  const connection = new Connection(transport, {
+    maxMessageBytes: options.maxMessageBytes ?? 16 << 20,
+    eventBufferSize: options.eventBufferSize,
+    // The agent answers the 0xFF sentinel itself with an id-less parse error: expected, not a fault.
+    onProtocolError: (error) => {
+      if (!/error without id: GenericError: JSON parse error/.test(error.message)) report(error);
+    },
+  });
+  // The agent prefixes the sync reply with 0xFF (decoded as U+FFFD): drop it.
+  connection.lineFilter = (line) => line.replace(/^[\uFFFD\xFF]+/, "");
+  const agent = new GuestAgent<schema, policy>(connection, options);
+  try {
+    await agent.sync();
+  } catch (error) {
+    connection.close();
+    throw error;
+  }
+  return agent;
+}

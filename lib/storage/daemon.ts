@@ -1,0 +1,38 @@
+/**
+ * qemu-storage-daemon: the block layer without an emulator, driven over the
+ * same QMP protocol with its own schema (QSD).
+ *
+ * @module
+ */
+
+import type { Qsd10_2 } from "../../schemas/qsd/10.2.ts";
+import { launch, type LaunchedQmpClient, type LaunchOptions } from "../launch/launch.ts";
+import type { AcceptAll } from "../schema/features.ts";
+
+/**
+ * Starts `qemu-storage-daemon` with a QMP monitor on a socket in a fresh
+ * private directory (`--chardev socket,… --monitor chardev=…`) and returns a
+ * client typed by the QSD schema (default: QSD 10.2).
+ *
+ * @example
+ * ```ts ignore
+ * import { launchStorageDaemon } from "./daemon.ts";
+ * await using qsd = await launchStorageDaemon();
+ * await qsd.execute("blockdev-add", { driver: "null-co", "node-name": "n0" });
+ * ```
+ */
+export function launchStorageDaemon<schema = Qsd10_2, policy = AcceptAll>(
+  options: LaunchOptions = {},
+): Promise<LaunchedQmpClient<schema, policy>> {
+  return launch<schema, policy>({
+    binary: "qemu-storage-daemon",
+    args: [],
+    monitorArgs: (socket) => [
+      "--chardev",
+      `socket,path=${socket},server=on,wait=off,id=qmp`,
+      "--monitor",
+      "chardev=qmp",
+    ],
+    ...options,
+  });
+}
