@@ -78,5 +78,5 @@ for (const step of steps) {
     console.log(`=== ${step.name}: FAILED (exit ${code})`);
   }
 }
-console.log(`\ntest steps: ${passed} passed, ${failed} failed`);
+console.log(`\nsteps: ${passed} passed, ${failed} failed`);
 Deno.exit(failed === 0 ? 0 : 1);
