@@ -147,9 +147,9 @@ export function checkSchema(definitions: readonly CheckedDefinition[], pragma: P
   };
 
   const membersOf = (members: Members, definedIn: string, role: string): MemberInfo[] =>
-    Object.entries(members).map(([key, member]) => ({
-      name: key.replace(/^\*/, ""),
-      optional: key.startsWith("*"),
+    Object.entries(members).map(([name, member]) => ({
+      name,
+      optional: isMemberObject(member) && member.optional === true,
       type: typeOf(member),
       if: conditionOf(member),
       definedIn,

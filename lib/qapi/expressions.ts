@@ -387,18 +387,26 @@ function toFeatures(raw: QapiValue | undefined): readonly Feature[] | undefined 
   );
 }
 
-function toMember(raw: QapiValue, since?: string): Member {
+function toMember(raw: QapiValue, since?: string, optional = false): Member {
   const object = normalizeMember(raw);
   const type = object.type as TypeRef;
   const features = toFeatures(object.features);
-  if (object.if === undefined && !features && !since) return type;
-  return compact({ type, if: object.if as Condition | undefined, features, since });
+  if (object.if === undefined && !features && !since && !optional) return type;
+  return compact({
+    type,
+    optional: optional ? true as const : undefined,
+    if: object.if as Condition | undefined,
+    features,
+    since,
+  });
 }
 
+/** QAPI's `'*name'` becomes `name` with `optional: true` (see `literal.ts` for why). */
 function toMembers(raw: RawObject, sinceOf: (name: string) => string | undefined): Members {
   const members: Record<string, Member> = {};
   for (const [key, value] of Object.entries(raw)) {
-    members[key] = toMember(value, sinceOf(key.replace(/^\*/, "")));
+    const name = key.replace(/^\*/, "");
+    members[name] = toMember(value, sinceOf(name), key.startsWith("*"));
   }
   return members;
 }

@@ -4,12 +4,18 @@
  * (which reads them).
  *
  * The literal keeps QAPI's own vocabulary (`struct`, `union`, `alternate`,
- * `enum`, `'*name'` for optional members, `['T']` for arrays, `features`,
- * `if`), normalised into three name-keyed maps so that every lookup the type
+ * `enum`, `['T']` for arrays, `features`, `if`), normalised into three
+ * name-keyed maps so that every lookup the type
  * compiler makes is an index access, never a search through a union.
  *
  * Facts only: names, types, optionality, features, conditions and the version
  * a definition or member first appeared in (`since`). No documentation prose.
+ *
+ * One departure from QAPI's spelling: an optional member is keyed by its bare
+ * name and marked `optional: true` (QAPI writes `'*name'`). TypeScript keeps
+ * a property's declaration, and so its JSDoc (`@deprecated`, `Since 6.2.`),
+ * through a mapped type only when the key is kept as is; renaming `*name` to
+ * `name` would lose exactly the facts an editor should show.
  *
  * Builtin types are not in `types`: `str`, `number`, `int`, `int8`, `int16`,
  * `int32`, `int64`, `uint8`, `uint16`, `uint32`, `uint64`, `size`, `bool`,
@@ -95,25 +101,26 @@ export type TypeRef = string | readonly [string];
 
 /**
  * A member of a struct, union base, or command/event `data`: a bare type
- * reference when it carries no facts, otherwise `{ type, ...facts }`.
+ * reference when it is required and carries no facts, otherwise
+ * `{ type, optional?, ...facts }`.
  *
  * @example
  * ```ts
  * import type { Member } from "./literal.ts";
  * const plain: Member = "str";
- * const rich: Member = { type: "int", features: ["unstable"], since: "6.2" };
+ * const rich: Member = { type: "int", optional: true, features: ["unstable"], since: "6.2" };
  * ```
  */
-export type Member = TypeRef | ({ readonly type: TypeRef } & Facts);
+export type Member = TypeRef | ({ readonly type: TypeRef; readonly optional?: true } & Facts);
 
 /**
- * Members keyed by name. An optional member's key starts with `*`, as in
- * QAPI (`"*node-name"`).
+ * Members keyed by name (QAPI's `'*force'` is `force: { type: "bool",
+ * optional: true }`).
  *
  * @example
  * ```ts
  * import type { Members } from "./literal.ts";
- * const members: Members = { device: "str", "*force": "bool" };
+ * const members: Members = { device: "str", force: { type: "bool", optional: true } };
  * ```
  */
 export interface Members {
@@ -177,7 +184,7 @@ export interface StructDefinition extends Facts {
  * import type { UnionDefinition } from "./literal.ts";
  * const options: UnionDefinition = {
  *   kind: "union",
- *   base: { driver: "BlockdevDriver", "*node-name": "str" },
+ *   base: { driver: "BlockdevDriver", "node-name": { type: "str", optional: true } },
  *   discriminator: "driver",
  *   data: { file: "BlockdevOptionsFile" },
  * };
@@ -233,7 +240,11 @@ export type TypeDefinition =
  * ```ts
  * import type { CommandDefinition } from "./literal.ts";
  * const resize: CommandDefinition = {
- *   data: { "*device": "str", "*node-name": "str", size: "int" },
+ *   data: {
+ *     device: { type: "str", optional: true },
+ *     "node-name": { type: "str", optional: true },
+ *     size: "int",
+ *   },
  *   coroutine: true,
  *   since: "0.14",
  * };

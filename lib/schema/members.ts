@@ -1,5 +1,6 @@
 /**
- * Members maps (`{ name: "str", "*size": { type: "int" } }`) to object types.
+ * Members maps (`{ name: "str", size: { type: "int", optional: true } }`) to
+ * object types.
  *
  * @module
  */
@@ -14,32 +15,34 @@ export type MemberType<member> = member extends { type: infer ref } ? ref : memb
  * The object type of a members map.
  *
  * Two homomorphic mapped types, one for required and one for optional keys,
- * both remapping `keyof members`: homomorphic mapping keeps each property's
- * declaration, so the generated JSDoc on the literal (`@deprecated`,
- * `Since 6.2.`) shows in hovers and completions. Member types resolve lazily
- * (a mapped type's property types are computed on access), which is what
- * lets recursive schemas like `BlockdevRef` terminate.
+ * whose `as` clauses only filter (a key maps to itself or to `never`): only
+ * then does TypeScript keep each property's declaration, so the generated
+ * JSDoc on the literal (`@deprecated`, `Since 6.2.`) shows in hovers and
+ * completions. (This is why the literal keys optional members by their bare
+ * name rather than QAPI's `*name`.) Member types resolve lazily (a mapped
+ * type's property types are computed on access), which is what lets
+ * recursive schemas like `BlockdevRef` terminate.
  *
  * @example
  * ```ts
  * import type { Members } from "./members.ts";
  * type Tiny = { types: {} };
- * type Args = Members<Tiny, { device: "str"; "*force": "bool" }, "in", never>;
+ * type Args = Members<Tiny, { device: "str"; force: { type: "bool"; optional: true } }, "in", never>;
  * const args: Args = { device: "ide0" };
  * ```
  */
 export type Members<schema, members, direction, rejected> =
   & {
     -readonly [
-      name in keyof members as name extends `*${string}` ? never
+      name in keyof members as members[name] extends { optional: true } ? never
         : HasFeature<members[name], rejected> extends true ? never
         : name
     ]: ResolveRef<schema, MemberType<members[name]>, direction, rejected>;
   }
   & {
     -readonly [
-      name in keyof members as name extends `*${infer bare}`
-        ? (HasFeature<members[name], rejected> extends true ? never : bare)
+      name in keyof members as members[name] extends { optional: true }
+        ? (HasFeature<members[name], rejected> extends true ? never : name)
         : never
     ]?: ResolveRef<schema, MemberType<members[name]>, direction, rejected>;
   };

@@ -48,7 +48,7 @@ type WideIntegers = "int" | "int64" | "uint64" | "size";
  * @example
  * ```ts
  * import type { Resolve } from "./resolve.ts";
- * type Schema = { types: { S: { kind: "struct"; data: { "*x": "int" } } } };
+ * type Schema = { types: { S: { kind: "struct"; data: { x: { type: "int"; optional: true } } } } };
  * const value: Resolve<Schema, "S", "out", never> = {};
  * ```
  */

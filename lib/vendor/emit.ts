@@ -134,7 +134,7 @@ function renderDefinition(
     let text: string;
     if (k === "data" && typeof v === "object" && v !== null && !Array.isArray(v)) {
       text = render(v, inner, (name, member) => {
-        const memberDoc = doc?.members?.[name.replace(/^\*/, "")];
+        const memberDoc = doc?.members?.[name];
         return memberDoc
           ? factsComment(
             typeof member === "object" && member !== null && !Array.isArray(member)

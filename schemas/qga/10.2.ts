@@ -56,7 +56,12 @@ const literal = {
     /** Since 2.4. Only if (CONFIG_WIN32 or CONFIG_FSTRIM). */
     GuestFilesystemTrimResult: {
       kind: "struct",
-      data: { path: "str", "*trimmed": "int", "*minimum": "int", "*error": "str" },
+      data: {
+        path: "str",
+        trimmed: { type: "int", optional: true },
+        minimum: { type: "int", optional: true },
+        error: { type: "str", optional: true },
+      },
       if: { any: ["CONFIG_WIN32", "CONFIG_FSTRIM"] },
       since: "2.4",
     },
@@ -102,10 +107,10 @@ const literal = {
       kind: "struct",
       data: {
         name: "str",
-        "*hardware-address": "str",
-        "*ip-addresses": ["GuestIpAddress"],
+        "hardware-address": { type: "str", optional: true },
+        "ip-addresses": { type: ["GuestIpAddress"], optional: true },
         /** Since 2.11. */
-        "*statistics": { type: "GuestNetworkInterfaceStat", since: "2.11" },
+        statistics: { type: "GuestNetworkInterfaceStat", optional: true, since: "2.11" },
       },
       if: { any: ["CONFIG_WIN32", "HAVE_GETIFADDRS"] },
       since: "1.1",
@@ -113,7 +118,7 @@ const literal = {
     /** Since 1.5. Only if (CONFIG_LINUX or CONFIG_WIN32). */
     GuestLogicalProcessor: {
       kind: "struct",
-      data: { "logical-id": "int", online: "bool", "*can-offline": "bool" },
+      data: { "logical-id": "int", online: "bool", "can-offline": { type: "bool", optional: true } },
       if: { any: ["CONFIG_LINUX", "CONFIG_WIN32"] },
       since: "1.5",
     },
@@ -173,11 +178,11 @@ const literal = {
         target: "int",
         unit: "int",
         /** Since 3.1. */
-        "*serial": { type: "str", since: "3.1" },
+        serial: { type: "str", optional: true, since: "3.1" },
         /** Since 3.1. */
-        "*dev": { type: "str", since: "3.1" },
+        dev: { type: "str", optional: true, since: "3.1" },
         /** Since 6.0. */
-        "*ccw-address": { type: "GuestCCWAddress", since: "6.0" },
+        "ccw-address": { type: "GuestCCWAddress", optional: true, since: "6.0" },
       },
       if: { any: ["CONFIG_WIN32", "CONFIG_LINUX"] },
       since: "2.2",
@@ -230,11 +235,11 @@ const literal = {
       data: {
         name: "str",
         partition: "bool",
-        "*dependencies": ["str"],
-        "*address": "GuestDiskAddress",
-        "*alias": "str",
+        dependencies: { type: ["str"], optional: true },
+        address: { type: "GuestDiskAddress", optional: true },
+        alias: { type: "str", optional: true },
         /** Since 7.1. */
-        "*smart": { type: "GuestDiskSmart", since: "7.1" },
+        smart: { type: "GuestDiskSmart", optional: true, since: "7.1" },
       },
       if: { any: ["CONFIG_WIN32", "CONFIG_LIBUDEV"] },
       since: "5.2",
@@ -247,11 +252,11 @@ const literal = {
         mountpoint: "str",
         type: "str",
         /** Since 3.0. */
-        "*used-bytes": { type: "uint64", since: "3.0" },
+        "used-bytes": { type: "uint64", optional: true, since: "3.0" },
         /** Since 3.0. */
-        "*total-bytes": { type: "uint64", since: "3.0" },
+        "total-bytes": { type: "uint64", optional: true, since: "3.0" },
         /** Since 9.1. */
-        "*total-bytes-privileged": { type: "uint64", since: "9.1" },
+        "total-bytes-privileged": { type: "uint64", optional: true, since: "9.1" },
         disk: ["GuestDiskAddress"],
       },
       if: { any: ["CONFIG_WIN32", "CONFIG_LINUX"] },
@@ -260,7 +265,7 @@ const literal = {
     /** Since 2.3. Only if CONFIG_LINUX. */
     GuestMemoryBlock: {
       kind: "struct",
-      data: { "phys-index": "uint64", online: "bool", "*can-offline": "bool" },
+      data: { "phys-index": "uint64", online: "bool", "can-offline": { type: "bool", optional: true } },
       if: "CONFIG_LINUX",
       since: "2.3",
     },
@@ -274,7 +279,11 @@ const literal = {
     /** Since 2.3. Only if CONFIG_LINUX. */
     GuestMemoryBlockResponse: {
       kind: "struct",
-      data: { "phys-index": "uint64", response: "GuestMemoryBlockResponseType", "*error-code": "int" },
+      data: {
+        "phys-index": "uint64",
+        response: "GuestMemoryBlockResponseType",
+        "error-code": { type: "int", optional: true },
+      },
       if: "CONFIG_LINUX",
       since: "2.3",
     },
@@ -285,12 +294,12 @@ const literal = {
       kind: "struct",
       data: {
         exited: "bool",
-        "*exitcode": "int",
-        "*signal": "int",
-        "*out-data": "str",
-        "*err-data": "str",
-        "*out-truncated": "bool",
-        "*err-truncated": "bool",
+        exitcode: { type: "int", optional: true },
+        signal: { type: "int", optional: true },
+        "out-data": { type: "str", optional: true },
+        "err-data": { type: "str", optional: true },
+        "out-truncated": { type: "bool", optional: true },
+        "err-truncated": { type: "bool", optional: true },
       },
       since: "2.5",
     },
@@ -313,26 +322,30 @@ const literal = {
     /** Since 2.10. Only if (CONFIG_WIN32 or HAVE_UTMPX). */
     GuestUser: {
       kind: "struct",
-      data: { user: "str", "login-time": "number", "*domain": "str" },
+      data: { user: "str", "login-time": "number", domain: { type: "str", optional: true } },
       if: { any: ["CONFIG_WIN32", "HAVE_UTMPX"] },
       since: "2.10",
     },
     /** Since 2.10. */
-    GuestTimezone: { kind: "struct", data: { "*zone": "str", offset: "int" }, since: "2.10" },
+    GuestTimezone: {
+      kind: "struct",
+      data: { zone: { type: "str", optional: true }, offset: "int" },
+      since: "2.10",
+    },
     /** Since 2.10. */
     GuestOSInfo: {
       kind: "struct",
       data: {
-        "*kernel-release": "str",
-        "*kernel-version": "str",
-        "*machine": "str",
-        "*id": "str",
-        "*name": "str",
-        "*pretty-name": "str",
-        "*version": "str",
-        "*version-id": "str",
-        "*variant": "str",
-        "*variant-id": "str",
+        "kernel-release": { type: "str", optional: true },
+        "kernel-version": { type: "str", optional: true },
+        machine: { type: "str", optional: true },
+        id: { type: "str", optional: true },
+        name: { type: "str", optional: true },
+        "pretty-name": { type: "str", optional: true },
+        version: { type: "str", optional: true },
+        "version-id": { type: "str", optional: true },
+        variant: { type: "str", optional: true },
+        "variant-id": { type: "str", optional: true },
       },
       since: "2.10",
     },
@@ -359,9 +372,9 @@ const literal = {
       kind: "struct",
       data: {
         "driver-name": "str",
-        "*driver-date": "int",
-        "*driver-version": "str",
-        "*id": "GuestDeviceId",
+        "driver-date": { type: "int", optional: true },
+        "driver-version": { type: "str", optional: true },
+        id: { type: "GuestDeviceId", optional: true },
       },
       if: "CONFIG_WIN32",
       since: "5.2",
@@ -372,23 +385,23 @@ const literal = {
     GuestDiskStats: {
       kind: "struct",
       data: {
-        "*read-sectors": "uint64",
-        "*read-ios": "uint64",
-        "*read-merges": "uint64",
-        "*write-sectors": "uint64",
-        "*write-ios": "uint64",
-        "*write-merges": "uint64",
-        "*discard-sectors": "uint64",
-        "*discard-ios": "uint64",
-        "*discard-merges": "uint64",
-        "*flush-ios": "uint64",
-        "*read-ticks": "uint64",
-        "*write-ticks": "uint64",
-        "*discard-ticks": "uint64",
-        "*flush-ticks": "uint64",
-        "*ios-pgr": "uint64",
-        "*total-ticks": "uint64",
-        "*weight-ticks": "uint64",
+        "read-sectors": { type: "uint64", optional: true },
+        "read-ios": { type: "uint64", optional: true },
+        "read-merges": { type: "uint64", optional: true },
+        "write-sectors": { type: "uint64", optional: true },
+        "write-ios": { type: "uint64", optional: true },
+        "write-merges": { type: "uint64", optional: true },
+        "discard-sectors": { type: "uint64", optional: true },
+        "discard-ios": { type: "uint64", optional: true },
+        "discard-merges": { type: "uint64", optional: true },
+        "flush-ios": { type: "uint64", optional: true },
+        "read-ticks": { type: "uint64", optional: true },
+        "write-ticks": { type: "uint64", optional: true },
+        "discard-ticks": { type: "uint64", optional: true },
+        "flush-ticks": { type: "uint64", optional: true },
+        "ios-pgr": { type: "uint64", optional: true },
+        "total-ticks": { type: "uint64", optional: true },
+        "weight-ticks": { type: "uint64", optional: true },
       },
       if: "CONFIG_LINUX",
       since: "7.1",
@@ -410,12 +423,12 @@ const literal = {
         nice: "uint64",
         system: "uint64",
         idle: "uint64",
-        "*iowait": "uint64",
-        "*irq": "uint64",
-        "*softirq": "uint64",
-        "*steal": "uint64",
-        "*guest": "uint64",
-        "*guestnice": "uint64",
+        iowait: { type: "uint64", optional: true },
+        irq: { type: "uint64", optional: true },
+        softirq: { type: "uint64", optional: true },
+        steal: { type: "uint64", optional: true },
+        guest: { type: "uint64", optional: true },
+        guestnice: { type: "uint64", optional: true },
       },
       if: "CONFIG_LINUX",
       since: "7.1",
@@ -443,18 +456,18 @@ const literal = {
         iface: "str",
         destination: "str",
         metric: "int",
-        "*gateway": "str",
-        "*mask": "str",
-        "*irtt": "int",
-        "*flags": "uint64",
-        "*refcnt": "int",
-        "*use": "int",
-        "*window": "int",
-        "*mtu": "int",
-        "*desprefixlen": "str",
-        "*source": "str",
-        "*srcprefixlen": "str",
-        "*nexthop": "str",
+        gateway: { type: "str", optional: true },
+        mask: { type: "str", optional: true },
+        irtt: { type: "int", optional: true },
+        flags: { type: "uint64", optional: true },
+        refcnt: { type: "int", optional: true },
+        use: { type: "int", optional: true },
+        window: { type: "int", optional: true },
+        mtu: { type: "int", optional: true },
+        desprefixlen: { type: "str", optional: true },
+        source: { type: "str", optional: true },
+        srcprefixlen: { type: "str", optional: true },
+        nexthop: { type: "str", optional: true },
         version: "int",
       },
       if: "CONFIG_LINUX",
@@ -471,20 +484,28 @@ const literal = {
     /** Since 1.5. */
     "guest-get-time": { returns: "int", since: "1.5" },
     /** Since 1.5. */
-    "guest-set-time": { data: { "*time": "int" }, since: "1.5" },
+    "guest-set-time": { data: { time: { type: "int", optional: true } }, since: "1.5" },
     /** Since 0.15.0. */
     "guest-info": { returns: "GuestAgentInfo", since: "0.15.0" },
     /** Since 0.15.0. */
-    "guest-shutdown": { data: { "*mode": "str" }, "success-response": false, since: "0.15.0" },
+    "guest-shutdown": { data: { mode: { type: "str", optional: true } }, "success-response": false, since: "0.15.0" },
     /** Since 0.15.0. */
-    "guest-file-open": { data: { path: "str", "*mode": "str" }, returns: "int", since: "0.15.0" },
+    "guest-file-open": {
+      data: { path: "str", mode: { type: "str", optional: true } },
+      returns: "int",
+      since: "0.15.0",
+    },
     /** Since 0.15.0. */
     "guest-file-close": { data: { handle: "int" }, since: "0.15.0" },
     /** Since 0.15.0. */
-    "guest-file-read": { data: { handle: "int", "*count": "int" }, returns: "GuestFileRead", since: "0.15.0" },
+    "guest-file-read": {
+      data: { handle: "int", count: { type: "int", optional: true } },
+      returns: "GuestFileRead",
+      since: "0.15.0",
+    },
     /** Since 0.15.0. */
     "guest-file-write": {
-      data: { handle: "int", "buf-b64": "str", "*count": "int" },
+      data: { handle: "int", "buf-b64": "str", count: { type: "int", optional: true } },
       returns: "GuestFileWrite",
       since: "0.15.0",
     },
@@ -506,7 +527,7 @@ const literal = {
     "guest-fsfreeze-freeze": { returns: "int", if: { any: ["CONFIG_WIN32", "CONFIG_FSFREEZE"] }, since: "0.15.0" },
     /** Since 2.2. Only if (CONFIG_WIN32 or CONFIG_FSFREEZE). */
     "guest-fsfreeze-freeze-list": {
-      data: { "*mountpoints": ["str"] },
+      data: { mountpoints: { type: ["str"], optional: true } },
       returns: "int",
       if: { any: ["CONFIG_WIN32", "CONFIG_FSFREEZE"] },
       since: "2.2",
@@ -515,7 +536,7 @@ const literal = {
     "guest-fsfreeze-thaw": { returns: "int", if: { any: ["CONFIG_WIN32", "CONFIG_FSFREEZE"] }, since: "0.15.0" },
     /** Since 1.2. Only if (CONFIG_WIN32 or CONFIG_FSTRIM). */
     "guest-fstrim": {
-      data: { "*minimum": "int" },
+      data: { minimum: { type: "int", optional: true } },
       returns: "GuestFilesystemTrimResponse",
       if: { any: ["CONFIG_WIN32", "CONFIG_FSTRIM"] },
       since: "1.2",
@@ -571,10 +592,10 @@ const literal = {
     "guest-exec": {
       data: {
         path: "str",
-        "*arg": ["str"],
-        "*env": ["str"],
-        "*input-data": "str",
-        "*capture-output": "GuestExecCaptureOutput",
+        arg: { type: ["str"], optional: true },
+        env: { type: ["str"], optional: true },
+        "input-data": { type: "str", optional: true },
+        "capture-output": { type: "GuestExecCaptureOutput", optional: true },
       },
       returns: "GuestExec",
       since: "2.5",
@@ -592,7 +613,10 @@ const literal = {
     /** Since 5.2. */
     "guest-ssh-get-authorized-keys": { data: { username: "str" }, returns: "GuestAuthorizedKeys", since: "5.2" },
     /** Since 5.2. */
-    "guest-ssh-add-authorized-keys": { data: { username: "str", keys: ["str"], "*reset": "bool" }, since: "5.2" },
+    "guest-ssh-add-authorized-keys": {
+      data: { username: "str", keys: ["str"], reset: { type: "bool", optional: true } },
+      since: "5.2",
+    },
     /** Since 5.2. */
     "guest-ssh-remove-authorized-keys": { data: { username: "str", keys: ["str"] }, since: "5.2" },
     /** Since 7.1. Only if CONFIG_LINUX. */

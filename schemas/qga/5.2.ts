@@ -51,7 +51,12 @@ const literal = {
     /** Since 2.4. */
     GuestFilesystemTrimResult: {
       kind: "struct",
-      data: { path: "str", "*trimmed": "int", "*minimum": "int", "*error": "str" },
+      data: {
+        path: "str",
+        trimmed: { type: "int", optional: true },
+        minimum: { type: "int", optional: true },
+        error: { type: "str", optional: true },
+      },
       since: "2.4",
     },
     /** Since 2.4. */
@@ -84,17 +89,17 @@ const literal = {
       kind: "struct",
       data: {
         name: "str",
-        "*hardware-address": "str",
-        "*ip-addresses": ["GuestIpAddress"],
+        "hardware-address": { type: "str", optional: true },
+        "ip-addresses": { type: ["GuestIpAddress"], optional: true },
         /** Since 2.11. */
-        "*statistics": { type: "GuestNetworkInterfaceStat", since: "2.11" },
+        statistics: { type: "GuestNetworkInterfaceStat", optional: true, since: "2.11" },
       },
       since: "1.1",
     },
     /** Since 1.5. */
     GuestLogicalProcessor: {
       kind: "struct",
-      data: { "logical-id": "int", online: "bool", "*can-offline": "bool" },
+      data: { "logical-id": "int", online: "bool", "can-offline": { type: "bool", optional: true } },
       since: "1.5",
     },
     /** Since 2.2. */
@@ -139,9 +144,9 @@ const literal = {
         target: "int",
         unit: "int",
         /** Since 3.1. */
-        "*serial": { type: "str", since: "3.1" },
+        serial: { type: "str", optional: true, since: "3.1" },
         /** Since 3.1. */
-        "*dev": { type: "str", since: "3.1" },
+        dev: { type: "str", optional: true, since: "3.1" },
       },
       since: "2.2",
     },
@@ -150,9 +155,9 @@ const literal = {
       data: {
         name: "str",
         partition: "bool",
-        "*dependencies": ["str"],
-        "*address": "GuestDiskAddress",
-        "*alias": "str",
+        dependencies: { type: ["str"], optional: true },
+        address: { type: "GuestDiskAddress", optional: true },
+        alias: { type: "str", optional: true },
       },
     },
     /** Since 2.2. */
@@ -163,9 +168,9 @@ const literal = {
         mountpoint: "str",
         type: "str",
         /** Since 3.0. */
-        "*used-bytes": { type: "uint64", since: "3.0" },
+        "used-bytes": { type: "uint64", optional: true, since: "3.0" },
         /** Since 3.0. */
-        "*total-bytes": { type: "uint64", since: "3.0" },
+        "total-bytes": { type: "uint64", optional: true, since: "3.0" },
         disk: ["GuestDiskAddress"],
       },
       since: "2.2",
@@ -173,7 +178,7 @@ const literal = {
     /** Since 2.3. */
     GuestMemoryBlock: {
       kind: "struct",
-      data: { "phys-index": "uint64", online: "bool", "*can-offline": "bool" },
+      data: { "phys-index": "uint64", online: "bool", "can-offline": { type: "bool", optional: true } },
       since: "2.3",
     },
     /** Since 2.3. */
@@ -185,7 +190,11 @@ const literal = {
     /** Since 2.3. */
     GuestMemoryBlockResponse: {
       kind: "struct",
-      data: { "phys-index": "uint64", response: "GuestMemoryBlockResponseType", "*error-code": "int" },
+      data: {
+        "phys-index": "uint64",
+        response: "GuestMemoryBlockResponseType",
+        "error-code": { type: "int", optional: true },
+      },
       since: "2.3",
     },
     /** Since 2.3. */
@@ -195,12 +204,12 @@ const literal = {
       kind: "struct",
       data: {
         exited: "bool",
-        "*exitcode": "int",
-        "*signal": "int",
-        "*out-data": "str",
-        "*err-data": "str",
-        "*out-truncated": "bool",
-        "*err-truncated": "bool",
+        exitcode: { type: "int", optional: true },
+        signal: { type: "int", optional: true },
+        "out-data": { type: "str", optional: true },
+        "err-data": { type: "str", optional: true },
+        "out-truncated": { type: "bool", optional: true },
+        "err-truncated": { type: "bool", optional: true },
       },
       since: "2.5",
     },
@@ -211,25 +220,29 @@ const literal = {
     /** Since 2.10. */
     GuestUser: {
       kind: "struct",
-      data: { user: "str", "login-time": "number", "*domain": "str" },
+      data: { user: "str", "login-time": "number", domain: { type: "str", optional: true } },
       since: "2.10",
     },
     /** Since 2.10. */
-    GuestTimezone: { kind: "struct", data: { "*zone": "str", offset: "int" }, since: "2.10" },
+    GuestTimezone: {
+      kind: "struct",
+      data: { zone: { type: "str", optional: true }, offset: "int" },
+      since: "2.10",
+    },
     /** Since 2.10. */
     GuestOSInfo: {
       kind: "struct",
       data: {
-        "*kernel-release": "str",
-        "*kernel-version": "str",
-        "*machine": "str",
-        "*id": "str",
-        "*name": "str",
-        "*pretty-name": "str",
-        "*version": "str",
-        "*version-id": "str",
-        "*variant": "str",
-        "*variant-id": "str",
+        "kernel-release": { type: "str", optional: true },
+        "kernel-version": { type: "str", optional: true },
+        machine: { type: "str", optional: true },
+        id: { type: "str", optional: true },
+        name: { type: "str", optional: true },
+        "pretty-name": { type: "str", optional: true },
+        version: { type: "str", optional: true },
+        "version-id": { type: "str", optional: true },
+        variant: { type: "str", optional: true },
+        "variant-id": { type: "str", optional: true },
       },
       since: "2.10",
     },
@@ -249,9 +262,9 @@ const literal = {
       kind: "struct",
       data: {
         "driver-name": "str",
-        "*driver-date": "int",
-        "*driver-version": "str",
-        "*id": "GuestDeviceId",
+        "driver-date": { type: "int", optional: true },
+        "driver-version": { type: "str", optional: true },
+        id: { type: "GuestDeviceId", optional: true },
       },
       since: "5.2",
     },
@@ -268,20 +281,28 @@ const literal = {
     /** Since 1.5. */
     "guest-get-time": { returns: "int", since: "1.5" },
     /** Since 1.5. */
-    "guest-set-time": { data: { "*time": "int" }, since: "1.5" },
+    "guest-set-time": { data: { time: { type: "int", optional: true } }, since: "1.5" },
     /** Since 0.15.0. */
     "guest-info": { returns: "GuestAgentInfo", since: "0.15.0" },
     /** Since 0.15.0. */
-    "guest-shutdown": { data: { "*mode": "str" }, "success-response": false, since: "0.15.0" },
+    "guest-shutdown": { data: { mode: { type: "str", optional: true } }, "success-response": false, since: "0.15.0" },
     /** Since 0.15.0. */
-    "guest-file-open": { data: { path: "str", "*mode": "str" }, returns: "int", since: "0.15.0" },
+    "guest-file-open": {
+      data: { path: "str", mode: { type: "str", optional: true } },
+      returns: "int",
+      since: "0.15.0",
+    },
     /** Since 0.15.0. */
     "guest-file-close": { data: { handle: "int" }, since: "0.15.0" },
     /** Since 0.15.0. */
-    "guest-file-read": { data: { handle: "int", "*count": "int" }, returns: "GuestFileRead", since: "0.15.0" },
+    "guest-file-read": {
+      data: { handle: "int", count: { type: "int", optional: true } },
+      returns: "GuestFileRead",
+      since: "0.15.0",
+    },
     /** Since 0.15.0. */
     "guest-file-write": {
-      data: { handle: "int", "buf-b64": "str", "*count": "int" },
+      data: { handle: "int", "buf-b64": "str", count: { type: "int", optional: true } },
       returns: "GuestFileWrite",
       since: "0.15.0",
     },
@@ -298,11 +319,15 @@ const literal = {
     /** Since 0.15.0. */
     "guest-fsfreeze-freeze": { returns: "int", since: "0.15.0" },
     /** Since 2.2. */
-    "guest-fsfreeze-freeze-list": { data: { "*mountpoints": ["str"] }, returns: "int", since: "2.2" },
+    "guest-fsfreeze-freeze-list": { data: { mountpoints: { type: ["str"], optional: true } }, returns: "int", since: "2.2" },
     /** Since 0.15.0. */
     "guest-fsfreeze-thaw": { returns: "int", since: "0.15.0" },
     /** Since 1.2. */
-    "guest-fstrim": { data: { "*minimum": "int" }, returns: "GuestFilesystemTrimResponse", since: "1.2" },
+    "guest-fstrim": {
+      data: { minimum: { type: "int", optional: true } },
+      returns: "GuestFilesystemTrimResponse",
+      since: "1.2",
+    },
     /** Since 1.1. */
     "guest-suspend-disk": { "success-response": false, since: "1.1" },
     /** Since 1.1. */
@@ -337,10 +362,10 @@ const literal = {
     "guest-exec": {
       data: {
         path: "str",
-        "*arg": ["str"],
-        "*env": ["str"],
-        "*input-data": "str",
-        "*capture-output": "bool",
+        arg: { type: ["str"], optional: true },
+        env: { type: ["str"], optional: true },
+        "input-data": { type: "str", optional: true },
+        "capture-output": { type: "bool", optional: true },
       },
       returns: "GuestExec",
       since: "2.5",
@@ -358,7 +383,11 @@ const literal = {
     /** Since 5.2. Only if CONFIG_POSIX. */
     "guest-ssh-get-authorized-keys": { data: { username: "str" }, returns: "GuestAuthorizedKeys", if: "CONFIG_POSIX", since: "5.2" },
     /** Since 5.2. Only if CONFIG_POSIX. */
-    "guest-ssh-add-authorized-keys": { data: { username: "str", keys: ["str"], "*reset": "bool" }, if: "CONFIG_POSIX", since: "5.2" },
+    "guest-ssh-add-authorized-keys": {
+      data: { username: "str", keys: ["str"], reset: { type: "bool", optional: true } },
+      if: "CONFIG_POSIX",
+      since: "5.2",
+    },
     /** Since 5.2. Only if CONFIG_POSIX. */
     "guest-ssh-remove-authorized-keys": { data: { username: "str", keys: ["str"] }, if: "CONFIG_POSIX", since: "5.2" },
   },

@@ -84,14 +84,14 @@ const literal = {
       base: "InetSocketAddressBase",
       data: {
         /** Since 2.9. */
-        "*numeric": { type: "bool", since: "2.9" },
-        "*to": "uint16",
-        "*ipv4": "bool",
-        "*ipv6": "bool",
+        numeric: { type: "bool", optional: true, since: "2.9" },
+        to: { type: "uint16", optional: true },
+        ipv4: { type: "bool", optional: true },
+        ipv6: { type: "bool", optional: true },
         /** Since 4.2. */
-        "*keep-alive": { type: "bool", since: "4.2" },
+        "keep-alive": { type: "bool", optional: true, since: "4.2" },
         /** Since 6.1. Only if HAVE_IPPROTO_MPTCP. */
-        "*mptcp": { type: "bool", if: "HAVE_IPPROTO_MPTCP", since: "6.1" },
+        mptcp: { type: "bool", optional: true, if: "HAVE_IPPROTO_MPTCP", since: "6.1" },
       },
       since: "1.3",
     },
@@ -101,9 +101,9 @@ const literal = {
       data: {
         path: "str",
         /** Since 5.1. Only if CONFIG_LINUX. */
-        "*abstract": { type: "bool", if: "CONFIG_LINUX", since: "5.1" },
+        abstract: { type: "bool", optional: true, if: "CONFIG_LINUX", since: "5.1" },
         /** Since 5.1. Only if CONFIG_LINUX. */
-        "*tight": { type: "bool", if: "CONFIG_LINUX", since: "5.1" },
+        tight: { type: "bool", optional: true, if: "CONFIG_LINUX", since: "5.1" },
       },
       since: "1.3",
     },
@@ -341,21 +341,21 @@ const literal = {
     /** Since 2.6. */
     QCryptoBlockOptionsBase: { kind: "struct", data: { format: "QCryptoBlockFormat" }, since: "2.6" },
     /** Since 2.6. */
-    QCryptoBlockOptionsQCow: { kind: "struct", data: { "*key-secret": "str" }, since: "2.6" },
+    QCryptoBlockOptionsQCow: { kind: "struct", data: { "key-secret": { type: "str", optional: true } }, since: "2.6" },
     /** Since 2.6. */
-    QCryptoBlockOptionsLUKS: { kind: "struct", data: { "*key-secret": "str" }, since: "2.6" },
+    QCryptoBlockOptionsLUKS: { kind: "struct", data: { "key-secret": { type: "str", optional: true } }, since: "2.6" },
     /** Since 2.6. */
     QCryptoBlockCreateOptionsLUKS: {
       kind: "struct",
       base: "QCryptoBlockOptionsLUKS",
       data: {
-        "*cipher-alg": "QCryptoCipherAlgo",
-        "*cipher-mode": "QCryptoCipherMode",
-        "*ivgen-alg": "QCryptoIVGenAlgo",
-        "*ivgen-hash-alg": "QCryptoHashAlgo",
-        "*hash-alg": "QCryptoHashAlgo",
+        "cipher-alg": { type: "QCryptoCipherAlgo", optional: true },
+        "cipher-mode": { type: "QCryptoCipherMode", optional: true },
+        "ivgen-alg": { type: "QCryptoIVGenAlgo", optional: true },
+        "ivgen-hash-alg": { type: "QCryptoHashAlgo", optional: true },
+        "hash-alg": { type: "QCryptoHashAlgo", optional: true },
         /** Since 2.8. */
-        "*iter-time": { type: "int", since: "2.8" },
+        "iter-time": { type: "int", optional: true, since: "2.8" },
       },
       since: "2.6",
     },
@@ -380,7 +380,12 @@ const literal = {
     /** Since 2.7. */
     QCryptoBlockInfoLUKSSlot: {
       kind: "struct",
-      data: { active: "bool", "*iters": "int", "*stripes": "int", "key-offset": "int" },
+      data: {
+        active: "bool",
+        iters: { type: "int", optional: true },
+        stripes: { type: "int", optional: true },
+        "key-offset": "int",
+      },
       since: "2.7",
     },
     /** Since 2.7. */
@@ -390,7 +395,7 @@ const literal = {
         "cipher-alg": "QCryptoCipherAlgo",
         "cipher-mode": "QCryptoCipherMode",
         "ivgen-alg": "QCryptoIVGenAlgo",
-        "*ivgen-hash-alg": "QCryptoHashAlgo",
+        "ivgen-hash-alg": { type: "QCryptoHashAlgo", optional: true },
         "hash-alg": "QCryptoHashAlgo",
         /** Since 9.0. */
         "detached-header": { type: "bool", since: "9.0" },
@@ -416,11 +421,11 @@ const literal = {
       kind: "struct",
       data: {
         state: "QCryptoBlockLUKSKeyslotState",
-        "*new-secret": "str",
-        "*old-secret": "str",
-        "*keyslot": "int",
-        "*iter-time": "int",
-        "*secret": "str",
+        "new-secret": { type: "str", optional: true },
+        "old-secret": { type: "str", optional: true },
+        keyslot: { type: "int", optional: true },
+        "iter-time": { type: "int", optional: true },
+        secret: { type: "str", optional: true },
       },
       since: "5.1",
     },
@@ -435,14 +440,18 @@ const literal = {
     /** Since 2.6. */
     SecretCommonProperties: {
       kind: "struct",
-      data: { "*format": "QCryptoSecretFormat", "*keyid": "str", "*iv": "str" },
+      data: {
+        format: { type: "QCryptoSecretFormat", optional: true },
+        keyid: { type: "str", optional: true },
+        iv: { type: "str", optional: true },
+      },
       since: "2.6",
     },
     /** Since 2.6. */
     SecretProperties: {
       kind: "struct",
       base: "SecretCommonProperties",
-      data: { "*data": "str", "*file": "str" },
+      data: { data: { type: "str", optional: true }, file: { type: "str", optional: true } },
       since: "2.6",
     },
     /** Since 5.1. Only if CONFIG_SECRET_KEYRING. */
@@ -457,22 +466,30 @@ const literal = {
     TlsCredsProperties: {
       kind: "struct",
       data: {
-        "*verify-peer": "bool",
-        "*dir": "str",
-        "*endpoint": "QCryptoTLSCredsEndpoint",
-        "*priority": "str",
+        "verify-peer": { type: "bool", optional: true },
+        dir: { type: "str", optional: true },
+        endpoint: { type: "QCryptoTLSCredsEndpoint", optional: true },
+        priority: { type: "str", optional: true },
       },
       since: "2.5",
     },
     /** Since 2.5. */
     TlsCredsAnonProperties: { kind: "struct", base: "TlsCredsProperties", data: {}, since: "2.5" },
     /** Since 3.0. */
-    TlsCredsPskProperties: { kind: "struct", base: "TlsCredsProperties", data: { "*username": "str" }, since: "3.0" },
+    TlsCredsPskProperties: {
+      kind: "struct",
+      base: "TlsCredsProperties",
+      data: { username: { type: "str", optional: true } },
+      since: "3.0",
+    },
     /** Since 2.5. */
     TlsCredsX509Properties: {
       kind: "struct",
       base: "TlsCredsProperties",
-      data: { "*sanity-check": "bool", "*passwordid": "str" },
+      data: {
+        "sanity-check": { type: "bool", optional: true },
+        passwordid: { type: "str", optional: true },
+      },
       since: "2.5",
     },
     /** Since 7.1. */
@@ -560,7 +577,7 @@ const literal = {
         status: "JobStatus",
         "current-progress": "int",
         "total-progress": "int",
-        "*error": "str",
+        error: { type: "str", optional: true },
       },
       since: "3.0",
     },
@@ -576,7 +593,7 @@ const literal = {
         "vm-clock-sec": "int",
         "vm-clock-nsec": "int",
         /** Since 5.2. */
-        "*icount": { type: "int", since: "5.2" },
+        icount: { type: "int", optional: true, since: "5.2" },
       },
       since: "1.3",
     },
@@ -596,20 +613,20 @@ const literal = {
       data: {
         compat: "str",
         /** Since 4.0. */
-        "*data-file": { type: "str", since: "4.0" },
+        "data-file": { type: "str", optional: true, since: "4.0" },
         /** Since 4.0. */
-        "*data-file-raw": { type: "bool", since: "4.0" },
+        "data-file-raw": { type: "bool", optional: true, since: "4.0" },
         /** Since 5.2. */
-        "*extended-l2": { type: "bool", since: "5.2" },
-        "*lazy-refcounts": "bool",
+        "extended-l2": { type: "bool", optional: true, since: "5.2" },
+        "lazy-refcounts": { type: "bool", optional: true },
         /** Since 2.2. */
-        "*corrupt": { type: "bool", since: "2.2" },
+        corrupt: { type: "bool", optional: true, since: "2.2" },
         /** Since 2.3. */
         "refcount-bits": { type: "int", since: "2.3" },
         /** Since 2.10. */
-        "*encrypt": { type: "ImageInfoSpecificQCow2Encryption", since: "2.10" },
+        encrypt: { type: "ImageInfoSpecificQCow2Encryption", optional: true, since: "2.10" },
         /** Since 4.0. */
-        "*bitmaps": { type: ["Qcow2BitmapInfo"], since: "4.0" },
+        bitmaps: { type: ["Qcow2BitmapInfo"], optional: true, since: "4.0" },
         /** Since 5.1. */
         "compression-type": { type: "Qcow2CompressionType", since: "5.1" },
       },
@@ -628,15 +645,19 @@ const literal = {
         filename: "str",
         format: "str",
         "virtual-size": "int",
-        "*cluster-size": "int",
-        "*compressed": "bool",
+        "cluster-size": { type: "int", optional: true },
+        compressed: { type: "bool", optional: true },
       },
       since: "8.0",
     },
     /** Since 6.1. */
-    ImageInfoSpecificRbd: { kind: "struct", data: { "*encryption-format": "RbdImageEncryptionFormat" }, since: "6.1" },
+    ImageInfoSpecificRbd: {
+      kind: "struct",
+      data: { "encryption-format": { type: "RbdImageEncryptionFormat", optional: true } },
+      since: "6.1",
+    },
     /** Since 8.0. */
-    ImageInfoSpecificFile: { kind: "struct", data: { "*extent-size-hint": "size" }, since: "8.0" },
+    ImageInfoSpecificFile: { kind: "struct", data: { "extent-size-hint": { type: "size", optional: true } }, since: "8.0" },
     /** Since 1.7. */
     ImageInfoSpecificKind: { kind: "enum", data: ["qcow2", "vmdk", "luks", "rbd", "file"], since: "1.7" },
     /** Since 1.7. */
@@ -669,24 +690,29 @@ const literal = {
       data: {
         filename: "str",
         format: "str",
-        "*dirty-flag": "bool",
-        "*actual-size": "int",
+        "dirty-flag": { type: "bool", optional: true },
+        "actual-size": { type: "int", optional: true },
         "virtual-size": "int",
-        "*cluster-size": "int",
-        "*encrypted": "bool",
+        "cluster-size": { type: "int", optional: true },
+        encrypted: { type: "bool", optional: true },
         /** Since 1.7. */
-        "*compressed": { type: "bool", since: "1.7" },
-        "*backing-filename": "str",
-        "*full-backing-filename": "str",
-        "*backing-filename-format": "str",
-        "*snapshots": ["SnapshotInfo"],
+        compressed: { type: "bool", optional: true, since: "1.7" },
+        "backing-filename": { type: "str", optional: true },
+        "full-backing-filename": { type: "str", optional: true },
+        "backing-filename-format": { type: "str", optional: true },
+        snapshots: { type: ["SnapshotInfo"], optional: true },
         /** Since 1.7. */
-        "*format-specific": { type: "ImageInfoSpecific", since: "1.7" },
+        "format-specific": { type: "ImageInfoSpecific", optional: true, since: "1.7" },
       },
       since: "8.0",
     },
     /** Since 1.3. */
-    ImageInfo: { kind: "struct", base: "BlockNodeInfo", data: { "*backing-image": "ImageInfo" }, since: "1.3" },
+    ImageInfo: {
+      kind: "struct",
+      base: "BlockNodeInfo",
+      data: { "backing-image": { type: "ImageInfo", optional: true } },
+      since: "1.3",
+    },
     /** Since 8.0. */
     BlockChildInfo: { kind: "struct", data: { name: "str", info: "BlockGraphInfo" }, since: "8.0" },
     /** Since 8.0. */
@@ -698,15 +724,15 @@ const literal = {
         filename: "str",
         format: "str",
         "check-errors": "int",
-        "*image-end-offset": "int",
-        "*corruptions": "int",
-        "*leaks": "int",
-        "*corruptions-fixed": "int",
-        "*leaks-fixed": "int",
-        "*total-clusters": "int",
-        "*allocated-clusters": "int",
-        "*fragmented-clusters": "int",
-        "*compressed-clusters": "int",
+        "image-end-offset": { type: "int", optional: true },
+        corruptions: { type: "int", optional: true },
+        leaks: { type: "int", optional: true },
+        "corruptions-fixed": { type: "int", optional: true },
+        "leaks-fixed": { type: "int", optional: true },
+        "total-clusters": { type: "int", optional: true },
+        "allocated-clusters": { type: "int", optional: true },
+        "fragmented-clusters": { type: "int", optional: true },
+        "compressed-clusters": { type: "int", optional: true },
       },
       since: "1.4",
     },
@@ -723,8 +749,8 @@ const literal = {
         depth: "int",
         /** Since 6.1. */
         present: { type: "bool", since: "6.1" },
-        "*offset": "int",
-        "*filename": "str",
+        offset: { type: "int", optional: true },
+        filename: { type: "str", optional: true },
       },
       since: "2.6",
     },
@@ -740,10 +766,10 @@ const literal = {
       data: {
         file: "str",
         /** Since 2.0. */
-        "*node-name": { type: "str", since: "2.0" },
+        "node-name": { type: "str", optional: true, since: "2.0" },
         ro: "bool",
         drv: "str",
-        "*backing_file": "str",
+        backing_file: { type: "str", optional: true },
         /** Since 1.2. */
         backing_file_depth: { type: "int", since: "1.2" },
         /** Since 10.0. */
@@ -760,39 +786,39 @@ const literal = {
         /** Since 1.6. */
         image: { type: "ImageInfo", since: "1.6" },
         /** Since 1.7. */
-        "*bps_max": { type: "int", since: "1.7" },
+        bps_max: { type: "int", optional: true, since: "1.7" },
         /** Since 1.7. */
-        "*bps_rd_max": { type: "int", since: "1.7" },
+        bps_rd_max: { type: "int", optional: true, since: "1.7" },
         /** Since 1.7. */
-        "*bps_wr_max": { type: "int", since: "1.7" },
+        bps_wr_max: { type: "int", optional: true, since: "1.7" },
         /** Since 1.7. */
-        "*iops_max": { type: "int", since: "1.7" },
+        iops_max: { type: "int", optional: true, since: "1.7" },
         /** Since 1.7. */
-        "*iops_rd_max": { type: "int", since: "1.7" },
+        iops_rd_max: { type: "int", optional: true, since: "1.7" },
         /** Since 1.7. */
-        "*iops_wr_max": { type: "int", since: "1.7" },
+        iops_wr_max: { type: "int", optional: true, since: "1.7" },
         /** Since 2.6. */
-        "*bps_max_length": { type: "int", since: "2.6" },
+        bps_max_length: { type: "int", optional: true, since: "2.6" },
         /** Since 2.6. */
-        "*bps_rd_max_length": { type: "int", since: "2.6" },
+        bps_rd_max_length: { type: "int", optional: true, since: "2.6" },
         /** Since 2.6. */
-        "*bps_wr_max_length": { type: "int", since: "2.6" },
+        bps_wr_max_length: { type: "int", optional: true, since: "2.6" },
         /** Since 2.6. */
-        "*iops_max_length": { type: "int", since: "2.6" },
+        iops_max_length: { type: "int", optional: true, since: "2.6" },
         /** Since 2.6. */
-        "*iops_rd_max_length": { type: "int", since: "2.6" },
+        iops_rd_max_length: { type: "int", optional: true, since: "2.6" },
         /** Since 2.6. */
-        "*iops_wr_max_length": { type: "int", since: "2.6" },
+        iops_wr_max_length: { type: "int", optional: true, since: "2.6" },
         /** Since 1.7. */
-        "*iops_size": { type: "int", since: "1.7" },
+        iops_size: { type: "int", optional: true, since: "1.7" },
         /** Since 2.4. */
-        "*group": { type: "str", since: "2.4" },
+        group: { type: "str", optional: true, since: "2.4" },
         /** Since 2.3. */
         cache: { type: "BlockdevCacheInfo", since: "2.3" },
         /** Since 2.3. */
         write_threshold: { type: "int", since: "2.3" },
         /** Since 4.2. */
-        "*dirty-bitmaps": { type: ["BlockDirtyInfo"], since: "4.2" },
+        "dirty-bitmaps": { type: ["BlockDirtyInfo"], optional: true, since: "4.2" },
       },
       since: "0.14",
     },
@@ -803,7 +829,7 @@ const literal = {
       kind: "struct",
       data: {
         /** Since 2.4. */
-        "*name": { type: "str", since: "2.4" },
+        name: { type: "str", optional: true, since: "2.4" },
         count: "int",
         /** Since 1.4. */
         granularity: { type: "uint32", since: "1.4" },
@@ -814,7 +840,7 @@ const literal = {
         /** Since 4.0. */
         persistent: { type: "bool", since: "4.0" },
         /** Since 4.0. */
-        "*inconsistent": { type: "bool", since: "4.0" },
+        inconsistent: { type: "bool", optional: true, since: "4.0" },
       },
       since: "1.3",
     },
@@ -834,13 +860,13 @@ const literal = {
       data: {
         device: "str",
         /** Since 2.10. */
-        "*qdev": { type: "str", since: "2.10" },
+        qdev: { type: "str", optional: true, since: "2.10" },
         type: "str",
         removable: "bool",
         locked: "bool",
-        "*inserted": "BlockDeviceInfo",
-        "*tray_open": "bool",
-        "*io-status": "BlockDeviceIoStatus",
+        inserted: { type: "BlockDeviceInfo", optional: true },
+        tray_open: { type: "bool", optional: true },
+        "io-status": { type: "BlockDeviceIoStatus", optional: true },
       },
       since: "0.14",
     },
@@ -851,7 +877,7 @@ const literal = {
         required: "int",
         "fully-allocated": "int",
         /** Since 5.1. */
-        "*bitmaps": { type: "int", since: "5.1" },
+        bitmaps: { type: "int", optional: true, since: "5.1" },
       },
       since: "2.10",
     },
@@ -920,7 +946,7 @@ const literal = {
         /** Since 4.2. */
         unmap_merged: { type: "int", since: "4.2" },
         /** Since 2.5. */
-        "*idle_time_ns": { type: "int", since: "2.5" },
+        idle_time_ns: { type: "int", optional: true, since: "2.5" },
         /** Since 2.5. */
         failed_rd_operations: { type: "int", since: "2.5" },
         /** Since 2.5. */
@@ -948,13 +974,13 @@ const literal = {
         /** Since 2.5. */
         timed_stats: { type: ["BlockDeviceTimedStats"], since: "2.5" },
         /** Since 4.0. */
-        "*rd_latency_histogram": { type: "BlockLatencyHistogramInfo", since: "4.0" },
+        rd_latency_histogram: { type: "BlockLatencyHistogramInfo", optional: true, since: "4.0" },
         /** Since 4.0. */
-        "*wr_latency_histogram": { type: "BlockLatencyHistogramInfo", since: "4.0" },
+        wr_latency_histogram: { type: "BlockLatencyHistogramInfo", optional: true, since: "4.0" },
         /** Since 8.1. */
-        "*zone_append_latency_histogram": { type: "BlockLatencyHistogramInfo", since: "8.1" },
+        zone_append_latency_histogram: { type: "BlockLatencyHistogramInfo", optional: true, since: "8.1" },
         /** Since 4.0. */
-        "*flush_latency_histogram": { type: "BlockLatencyHistogramInfo", since: "4.0" },
+        flush_latency_histogram: { type: "BlockLatencyHistogramInfo", optional: true, since: "4.0" },
       },
       since: "0.14",
     },
@@ -991,17 +1017,17 @@ const literal = {
     BlockStats: {
       kind: "struct",
       data: {
-        "*device": "str",
+        device: { type: "str", optional: true },
         /** Since 3.0. */
-        "*qdev": { type: "str", since: "3.0" },
+        qdev: { type: "str", optional: true, since: "3.0" },
         /** Since 2.3. */
-        "*node-name": { type: "str", since: "2.3" },
+        "node-name": { type: "str", optional: true, since: "2.3" },
         stats: "BlockDeviceStats",
         /** Since 4.2. */
-        "*driver-specific": { type: "BlockStatsSpecific", since: "4.2" },
-        "*parent": "BlockStats",
+        "driver-specific": { type: "BlockStatsSpecific", optional: true, since: "4.2" },
+        parent: { type: "BlockStats", optional: true },
         /** Since 2.0. */
-        "*backing": { type: "BlockStats", since: "2.0" },
+        backing: { type: "BlockStats", optional: true, since: "2.0" },
       },
       since: "0.14",
     },
@@ -1057,7 +1083,7 @@ const literal = {
         /** Since 2.12. */
         "auto-dismiss": { type: "bool", since: "2.12" },
         /** Since 2.12.1. */
-        "*error": { type: "str", since: "2.12.1" },
+        error: { type: "str", optional: true, since: "2.12.1" },
       },
       discriminator: "type",
       data: { mirror: "BlockJobInfoMirror" },
@@ -1068,14 +1094,14 @@ const literal = {
     BlockdevSnapshotSync: {
       kind: "struct",
       data: {
-        "*device": "str",
+        device: { type: "str", optional: true },
         /** Since 2.0. */
-        "*node-name": { type: "str", since: "2.0" },
+        "node-name": { type: "str", optional: true, since: "2.0" },
         "snapshot-file": "str",
         /** Since 2.0. */
-        "*snapshot-node-name": { type: "str", since: "2.0" },
-        "*format": "str",
-        "*mode": "NewImageMode",
+        "snapshot-node-name": { type: "str", optional: true, since: "2.0" },
+        format: { type: "str", optional: true },
+        mode: { type: "NewImageMode", optional: true },
       },
     },
     /** Since 2.5. */
@@ -1084,11 +1110,11 @@ const literal = {
     BackupPerf: {
       kind: "struct",
       data: {
-        "*use-copy-range": "bool",
-        "*max-workers": "int",
-        "*max-chunk": "int64",
+        "use-copy-range": { type: "bool", optional: true },
+        "max-workers": { type: "int", optional: true },
+        "max-chunk": { type: "int64", optional: true },
         /** Since 9.2. */
-        "*min-cluster-size": { type: "size", since: "9.2" },
+        "min-cluster-size": { type: "size", optional: true, since: "9.2" },
       },
       since: "6.0",
     },
@@ -1097,27 +1123,27 @@ const literal = {
       kind: "struct",
       data: {
         /** Since 2.7. */
-        "*job-id": { type: "str", since: "2.7" },
+        "job-id": { type: "str", optional: true, since: "2.7" },
         device: "str",
         sync: "MirrorSyncMode",
-        "*speed": "int",
-        "*bitmap": "str",
+        speed: { type: "int", optional: true },
+        bitmap: { type: "str", optional: true },
         /** Since 4.2. */
-        "*bitmap-mode": { type: "BitmapSyncMode", since: "4.2" },
+        "bitmap-mode": { type: "BitmapSyncMode", optional: true, since: "4.2" },
         /** Since 2.8. */
-        "*compress": { type: "bool", since: "2.8" },
-        "*on-source-error": "BlockdevOnError",
-        "*on-target-error": "BlockdevOnError",
+        compress: { type: "bool", optional: true, since: "2.8" },
+        "on-source-error": { type: "BlockdevOnError", optional: true },
+        "on-target-error": { type: "BlockdevOnError", optional: true },
         /** Since 2.12. */
-        "*auto-finalize": { type: "bool", since: "2.12" },
+        "auto-finalize": { type: "bool", optional: true, since: "2.12" },
         /** Since 2.12. */
-        "*auto-dismiss": { type: "bool", since: "2.12" },
+        "auto-dismiss": { type: "bool", optional: true, since: "2.12" },
         /** Since 4.2. */
-        "*filter-node-name": { type: "str", since: "4.2" },
+        "filter-node-name": { type: "str", optional: true, since: "4.2" },
         /** Since 9.1. */
-        "*discard-source": { type: "bool", since: "9.1" },
+        "discard-source": { type: "bool", optional: true, since: "9.1" },
         /** Since 6.0. Unstable. */
-        "*x-perf": { type: "BackupPerf", features: ["unstable"], since: "6.0" },
+        "x-perf": { type: "BackupPerf", optional: true, features: ["unstable"], since: "6.0" },
       },
       since: "4.2",
     },
@@ -1125,7 +1151,11 @@ const literal = {
     DriveBackup: {
       kind: "struct",
       base: "BackupCommon",
-      data: { target: "str", "*format": "str", "*mode": "NewImageMode" },
+      data: {
+        target: "str",
+        format: { type: "str", optional: true },
+        mode: { type: "NewImageMode", optional: true },
+      },
       since: "1.6",
     },
     /** Since 2.3. */
@@ -1163,31 +1193,31 @@ const literal = {
       kind: "struct",
       data: {
         /** Since 2.7. */
-        "*job-id": { type: "str", since: "2.7" },
+        "job-id": { type: "str", optional: true, since: "2.7" },
         device: "str",
         target: "str",
-        "*format": "str",
+        format: { type: "str", optional: true },
         /** Since 2.1. */
-        "*node-name": { type: "str", since: "2.1" },
+        "node-name": { type: "str", optional: true, since: "2.1" },
         /** Since 2.1. */
-        "*replaces": { type: "str", since: "2.1" },
+        replaces: { type: "str", optional: true, since: "2.1" },
         sync: "MirrorSyncMode",
-        "*mode": "NewImageMode",
-        "*speed": "int",
+        mode: { type: "NewImageMode", optional: true },
+        speed: { type: "int", optional: true },
         /** Since 1.4. */
-        "*granularity": { type: "uint32", since: "1.4" },
+        granularity: { type: "uint32", optional: true, since: "1.4" },
         /** Since 1.4. */
-        "*buf-size": { type: "int", since: "1.4" },
-        "*on-source-error": "BlockdevOnError",
-        "*on-target-error": "BlockdevOnError",
+        "buf-size": { type: "int", optional: true, since: "1.4" },
+        "on-source-error": { type: "BlockdevOnError", optional: true },
+        "on-target-error": { type: "BlockdevOnError", optional: true },
         /** Since 2.4. */
-        "*unmap": { type: "bool", since: "2.4" },
+        unmap: { type: "bool", optional: true, since: "2.4" },
         /** Since 3.0. */
-        "*copy-mode": { type: "MirrorCopyMode", since: "3.0" },
+        "copy-mode": { type: "MirrorCopyMode", optional: true, since: "3.0" },
         /** Since 3.1. */
-        "*auto-finalize": { type: "bool", since: "3.1" },
+        "auto-finalize": { type: "bool", optional: true, since: "3.1" },
         /** Since 3.1. */
-        "*auto-dismiss": { type: "bool", since: "3.1" },
+        "auto-dismiss": { type: "bool", optional: true, since: "3.1" },
       },
       since: "1.3",
     },
@@ -1199,11 +1229,11 @@ const literal = {
       data: {
         node: "str",
         name: "str",
-        "*granularity": "uint32",
+        granularity: { type: "uint32", optional: true },
         /** Since 2.10. */
-        "*persistent": { type: "bool", since: "2.10" },
+        persistent: { type: "bool", optional: true, since: "2.10" },
         /** Since 4.0. */
-        "*disabled": { type: "bool", since: "4.0" },
+        disabled: { type: "bool", optional: true, since: "4.0" },
       },
       since: "2.4",
     },
@@ -1222,9 +1252,9 @@ const literal = {
       kind: "struct",
       data: {
         /** @deprecated */
-        "*device": { type: "str", features: ["deprecated"] },
+        device: { type: "str", optional: true, features: ["deprecated"] },
         /** Since 2.8. */
-        "*id": { type: "str", since: "2.8" },
+        id: { type: "str", optional: true, since: "2.8" },
         bps: "int",
         bps_rd: "int",
         bps_wr: "int",
@@ -1232,33 +1262,33 @@ const literal = {
         iops_rd: "int",
         iops_wr: "int",
         /** Since 1.7. */
-        "*bps_max": { type: "int", since: "1.7" },
+        bps_max: { type: "int", optional: true, since: "1.7" },
         /** Since 1.7. */
-        "*bps_rd_max": { type: "int", since: "1.7" },
+        bps_rd_max: { type: "int", optional: true, since: "1.7" },
         /** Since 1.7. */
-        "*bps_wr_max": { type: "int", since: "1.7" },
+        bps_wr_max: { type: "int", optional: true, since: "1.7" },
         /** Since 1.7. */
-        "*iops_max": { type: "int", since: "1.7" },
+        iops_max: { type: "int", optional: true, since: "1.7" },
         /** Since 1.7. */
-        "*iops_rd_max": { type: "int", since: "1.7" },
+        iops_rd_max: { type: "int", optional: true, since: "1.7" },
         /** Since 1.7. */
-        "*iops_wr_max": { type: "int", since: "1.7" },
+        iops_wr_max: { type: "int", optional: true, since: "1.7" },
         /** Since 2.6. */
-        "*bps_max_length": { type: "int", since: "2.6" },
+        bps_max_length: { type: "int", optional: true, since: "2.6" },
         /** Since 2.6. */
-        "*bps_rd_max_length": { type: "int", since: "2.6" },
+        bps_rd_max_length: { type: "int", optional: true, since: "2.6" },
         /** Since 2.6. */
-        "*bps_wr_max_length": { type: "int", since: "2.6" },
+        bps_wr_max_length: { type: "int", optional: true, since: "2.6" },
         /** Since 2.6. */
-        "*iops_max_length": { type: "int", since: "2.6" },
+        iops_max_length: { type: "int", optional: true, since: "2.6" },
         /** Since 2.6. */
-        "*iops_rd_max_length": { type: "int", since: "2.6" },
+        iops_rd_max_length: { type: "int", optional: true, since: "2.6" },
         /** Since 2.6. */
-        "*iops_wr_max_length": { type: "int", since: "2.6" },
+        iops_wr_max_length: { type: "int", optional: true, since: "2.6" },
         /** Since 1.7. */
-        "*iops_size": { type: "int", since: "1.7" },
+        iops_size: { type: "int", optional: true, since: "1.7" },
         /** Since 2.4. */
-        "*group": { type: "str", since: "2.4" },
+        group: { type: "str", optional: true, since: "2.4" },
       },
       since: "1.1",
     },
@@ -1266,25 +1296,25 @@ const literal = {
     ThrottleLimits: {
       kind: "struct",
       data: {
-        "*iops-total": "int",
-        "*iops-total-max": "int",
-        "*iops-total-max-length": "int",
-        "*iops-read": "int",
-        "*iops-read-max": "int",
-        "*iops-read-max-length": "int",
-        "*iops-write": "int",
-        "*iops-write-max": "int",
-        "*iops-write-max-length": "int",
-        "*bps-total": "int",
-        "*bps-total-max": "int",
-        "*bps-total-max-length": "int",
-        "*bps-read": "int",
-        "*bps-read-max": "int",
-        "*bps-read-max-length": "int",
-        "*bps-write": "int",
-        "*bps-write-max": "int",
-        "*bps-write-max-length": "int",
-        "*iops-size": "int",
+        "iops-total": { type: "int", optional: true },
+        "iops-total-max": { type: "int", optional: true },
+        "iops-total-max-length": { type: "int", optional: true },
+        "iops-read": { type: "int", optional: true },
+        "iops-read-max": { type: "int", optional: true },
+        "iops-read-max-length": { type: "int", optional: true },
+        "iops-write": { type: "int", optional: true },
+        "iops-write-max": { type: "int", optional: true },
+        "iops-write-max-length": { type: "int", optional: true },
+        "bps-total": { type: "int", optional: true },
+        "bps-total-max": { type: "int", optional: true },
+        "bps-total-max-length": { type: "int", optional: true },
+        "bps-read": { type: "int", optional: true },
+        "bps-read-max": { type: "int", optional: true },
+        "bps-read-max-length": { type: "int", optional: true },
+        "bps-write": { type: "int", optional: true },
+        "bps-write-max": { type: "int", optional: true },
+        "bps-write-max-length": { type: "int", optional: true },
+        "iops-size": { type: "int", optional: true },
       },
       since: "2.11",
     },
@@ -1292,45 +1322,45 @@ const literal = {
     ThrottleGroupProperties: {
       kind: "struct",
       data: {
-        "*limits": "ThrottleLimits",
+        limits: { type: "ThrottleLimits", optional: true },
         /** Unstable. */
-        "*x-iops-total": { type: "int", features: ["unstable"] },
+        "x-iops-total": { type: "int", optional: true, features: ["unstable"] },
         /** Unstable. */
-        "*x-iops-total-max": { type: "int", features: ["unstable"] },
+        "x-iops-total-max": { type: "int", optional: true, features: ["unstable"] },
         /** Unstable. */
-        "*x-iops-total-max-length": { type: "int", features: ["unstable"] },
+        "x-iops-total-max-length": { type: "int", optional: true, features: ["unstable"] },
         /** Unstable. */
-        "*x-iops-read": { type: "int", features: ["unstable"] },
+        "x-iops-read": { type: "int", optional: true, features: ["unstable"] },
         /** Unstable. */
-        "*x-iops-read-max": { type: "int", features: ["unstable"] },
+        "x-iops-read-max": { type: "int", optional: true, features: ["unstable"] },
         /** Unstable. */
-        "*x-iops-read-max-length": { type: "int", features: ["unstable"] },
+        "x-iops-read-max-length": { type: "int", optional: true, features: ["unstable"] },
         /** Unstable. */
-        "*x-iops-write": { type: "int", features: ["unstable"] },
+        "x-iops-write": { type: "int", optional: true, features: ["unstable"] },
         /** Unstable. */
-        "*x-iops-write-max": { type: "int", features: ["unstable"] },
+        "x-iops-write-max": { type: "int", optional: true, features: ["unstable"] },
         /** Unstable. */
-        "*x-iops-write-max-length": { type: "int", features: ["unstable"] },
+        "x-iops-write-max-length": { type: "int", optional: true, features: ["unstable"] },
         /** Unstable. */
-        "*x-bps-total": { type: "int", features: ["unstable"] },
+        "x-bps-total": { type: "int", optional: true, features: ["unstable"] },
         /** Unstable. */
-        "*x-bps-total-max": { type: "int", features: ["unstable"] },
+        "x-bps-total-max": { type: "int", optional: true, features: ["unstable"] },
         /** Unstable. */
-        "*x-bps-total-max-length": { type: "int", features: ["unstable"] },
+        "x-bps-total-max-length": { type: "int", optional: true, features: ["unstable"] },
         /** Unstable. */
-        "*x-bps-read": { type: "int", features: ["unstable"] },
+        "x-bps-read": { type: "int", optional: true, features: ["unstable"] },
         /** Unstable. */
-        "*x-bps-read-max": { type: "int", features: ["unstable"] },
+        "x-bps-read-max": { type: "int", optional: true, features: ["unstable"] },
         /** Unstable. */
-        "*x-bps-read-max-length": { type: "int", features: ["unstable"] },
+        "x-bps-read-max-length": { type: "int", optional: true, features: ["unstable"] },
         /** Unstable. */
-        "*x-bps-write": { type: "int", features: ["unstable"] },
+        "x-bps-write": { type: "int", optional: true, features: ["unstable"] },
         /** Unstable. */
-        "*x-bps-write-max": { type: "int", features: ["unstable"] },
+        "x-bps-write-max": { type: "int", optional: true, features: ["unstable"] },
         /** Unstable. */
-        "*x-bps-write-max-length": { type: "int", features: ["unstable"] },
+        "x-bps-write-max-length": { type: "int", optional: true, features: ["unstable"] },
         /** Unstable. */
-        "*x-iops-size": { type: "int", features: ["unstable"] },
+        "x-iops-size": { type: "int", optional: true, features: ["unstable"] },
       },
       since: "2.11",
     },
@@ -1359,7 +1389,11 @@ const literal = {
       since: "2.9",
     },
     /** Since 2.9. */
-    BlockdevCacheOptions: { kind: "struct", data: { "*direct": "bool", "*no-flush": "bool" }, since: "2.9" },
+    BlockdevCacheOptions: {
+      kind: "struct",
+      data: { direct: { type: "bool", optional: true }, "no-flush": { type: "bool", optional: true } },
+      since: "2.9",
+    },
     /** Since 2.9. */
     BlockdevDriver: {
       kind: "enum",
@@ -1440,17 +1474,17 @@ const literal = {
       data: {
         filename: "str",
         /** Since 2.11. */
-        "*pr-manager": { type: "str", since: "2.11" },
+        "pr-manager": { type: "str", optional: true, since: "2.11" },
         /** Since 2.10. */
-        "*locking": { type: "OnOffAuto", since: "2.10" },
+        locking: { type: "OnOffAuto", optional: true, since: "2.10" },
         /** Since 2.8. */
-        "*aio": { type: "BlockdevAioOptions", since: "2.8" },
+        aio: { type: "BlockdevAioOptions", optional: true, since: "2.8" },
         /** Since 6.2. */
-        "*aio-max-batch": { type: "int", since: "6.2" },
+        "aio-max-batch": { type: "int", optional: true, since: "6.2" },
         /** Since 4.0. Only if CONFIG_LINUX. */
-        "*drop-cache": { type: "bool", if: "CONFIG_LINUX", since: "4.0" },
+        "drop-cache": { type: "bool", optional: true, if: "CONFIG_LINUX", since: "4.0" },
         /** Since 3.0. Unstable. */
-        "*x-check-cache-dropped": { type: "bool", features: ["unstable"], since: "3.0" },
+        "x-check-cache-dropped": { type: "bool", optional: true, features: ["unstable"], since: "3.0" },
       },
       features: [{ name: "dynamic-auto-read-only", if: "CONFIG_POSIX" }],
       since: "2.9",
@@ -1459,11 +1493,11 @@ const literal = {
     BlockdevOptionsNull: {
       kind: "struct",
       data: {
-        "*size": "int",
+        size: { type: "int", optional: true },
         /** Since 2.4. */
-        "*latency-ns": { type: "uint64", since: "2.4" },
+        "latency-ns": { type: "uint64", optional: true, since: "2.4" },
         /** Since 4.1. */
-        "*read-zeroes": { type: "bool", since: "4.1" },
+        "read-zeroes": { type: "bool", optional: true, since: "4.1" },
       },
       since: "2.9",
     },
@@ -1474,11 +1508,11 @@ const literal = {
       kind: "struct",
       data: {
         dir: "str",
-        "*fat-type": "int",
-        "*floppy": "bool",
+        "fat-type": { type: "int", optional: true },
+        floppy: { type: "bool", optional: true },
         /** Since 2.4. */
-        "*label": { type: "str", since: "2.4" },
-        "*rw": "bool",
+        label: { type: "str", optional: true, since: "2.4" },
+        rw: { type: "bool", optional: true },
       },
       since: "2.9",
     },
@@ -1490,9 +1524,9 @@ const literal = {
       base: "BlockdevOptionsGenericFormat",
       data: {
         /** Since 2.6. */
-        "*key-secret": { type: "str", since: "2.6" },
+        "key-secret": { type: "str", optional: true, since: "2.6" },
         /** Since 9.0. */
-        "*header": { type: "BlockdevRef", since: "9.0" },
+        header: { type: "BlockdevRef", optional: true, since: "9.0" },
       },
       since: "2.9",
     },
@@ -1500,7 +1534,7 @@ const literal = {
     BlockdevOptionsGenericCOWFormat: {
       kind: "struct",
       base: "BlockdevOptionsGenericFormat",
-      data: { "*backing": "BlockdevRefOrNull" },
+      data: { backing: { type: "BlockdevRefOrNull", optional: true } },
       since: "2.9",
     },
     /** Since 2.9. */
@@ -1509,17 +1543,17 @@ const literal = {
     Qcow2OverlapCheckFlags: {
       kind: "struct",
       data: {
-        "*template": "Qcow2OverlapCheckMode",
-        "*main-header": "bool",
-        "*active-l1": "bool",
-        "*active-l2": "bool",
-        "*refcount-table": "bool",
-        "*refcount-block": "bool",
-        "*snapshot-table": "bool",
-        "*inactive-l1": "bool",
-        "*inactive-l2": "bool",
+        template: { type: "Qcow2OverlapCheckMode", optional: true },
+        "main-header": { type: "bool", optional: true },
+        "active-l1": { type: "bool", optional: true },
+        "active-l2": { type: "bool", optional: true },
+        "refcount-table": { type: "bool", optional: true },
+        "refcount-block": { type: "bool", optional: true },
+        "snapshot-table": { type: "bool", optional: true },
+        "inactive-l1": { type: "bool", optional: true },
+        "inactive-l2": { type: "bool", optional: true },
         /** Since 3.0. */
-        "*bitmap-directory": { type: "bool", since: "3.0" },
+        "bitmap-directory": { type: "bool", optional: true, since: "3.0" },
       },
       since: "2.9",
     },
@@ -1543,7 +1577,7 @@ const literal = {
     BlockdevOptionsQcow: {
       kind: "struct",
       base: "BlockdevOptionsGenericCOWFormat",
-      data: { "*encrypt": "BlockdevQcowEncryption" },
+      data: { encrypt: { type: "BlockdevQcowEncryption", optional: true } },
       since: "2.10",
     },
     /** Since 2.10. */
@@ -1560,7 +1594,10 @@ const literal = {
     BlockdevOptionsPreallocate: {
       kind: "struct",
       base: "BlockdevOptionsGenericFormat",
-      data: { "*prealloc-align": "int", "*prealloc-size": "int" },
+      data: {
+        "prealloc-align": { type: "int", optional: true },
+        "prealloc-size": { type: "int", optional: true },
+      },
       since: "6.0",
     },
     /** Since 2.9. */
@@ -1568,28 +1605,28 @@ const literal = {
       kind: "struct",
       base: "BlockdevOptionsGenericCOWFormat",
       data: {
-        "*lazy-refcounts": "bool",
-        "*pass-discard-request": "bool",
-        "*pass-discard-snapshot": "bool",
-        "*pass-discard-other": "bool",
+        "lazy-refcounts": { type: "bool", optional: true },
+        "pass-discard-request": { type: "bool", optional: true },
+        "pass-discard-snapshot": { type: "bool", optional: true },
+        "pass-discard-other": { type: "bool", optional: true },
         /** Since 8.1. */
-        "*discard-no-unref": { type: "bool", since: "8.1" },
+        "discard-no-unref": { type: "bool", optional: true, since: "8.1" },
         /** Since 2.2. */
-        "*overlap-check": { type: "Qcow2OverlapChecks", since: "2.2" },
+        "overlap-check": { type: "Qcow2OverlapChecks", optional: true, since: "2.2" },
         /** Since 2.2. */
-        "*cache-size": { type: "int", since: "2.2" },
+        "cache-size": { type: "int", optional: true, since: "2.2" },
         /** Since 2.2. */
-        "*l2-cache-size": { type: "int", since: "2.2" },
+        "l2-cache-size": { type: "int", optional: true, since: "2.2" },
         /** Since 2.12. */
-        "*l2-cache-entry-size": { type: "int", since: "2.12" },
+        "l2-cache-entry-size": { type: "int", optional: true, since: "2.12" },
         /** Since 2.2. */
-        "*refcount-cache-size": { type: "int", since: "2.2" },
+        "refcount-cache-size": { type: "int", optional: true, since: "2.2" },
         /** Since 2.5. */
-        "*cache-clean-interval": { type: "int", since: "2.5" },
+        "cache-clean-interval": { type: "int", optional: true, since: "2.5" },
         /** Since 2.10. */
-        "*encrypt": { type: "BlockdevQcow2Encryption", since: "2.10" },
+        encrypt: { type: "BlockdevQcow2Encryption", optional: true, since: "2.10" },
         /** Since 4.0. */
-        "*data-file": { type: "BlockdevRef", since: "4.0" },
+        "data-file": { type: "BlockdevRef", optional: true, since: "4.0" },
       },
       since: "2.9",
     },
@@ -1613,8 +1650,8 @@ const literal = {
       data: {
         server: "InetSocketAddress",
         path: "str",
-        "*user": "str",
-        "*host-key-check": "SshHostKeyCheck",
+        user: { type: "str", optional: true },
+        "host-key-check": { type: "SshHostKeyCheck", optional: true },
       },
       since: "2.9",
     },
@@ -1696,22 +1733,22 @@ const literal = {
       kind: "struct",
       data: {
         event: "BlkdebugEvent",
-        "*state": "int",
+        state: { type: "int", optional: true },
         /** Since 4.1. */
-        "*iotype": { type: "BlkdebugIOType", since: "4.1" },
-        "*errno": "int",
+        iotype: { type: "BlkdebugIOType", optional: true, since: "4.1" },
+        errno: { type: "int", optional: true },
         /** Since 11.1. */
-        "*delay-ns": { type: "int", since: "11.1" },
-        "*sector": "int",
-        "*once": "bool",
-        "*immediately": "bool",
+        "delay-ns": { type: "int", optional: true, since: "11.1" },
+        sector: { type: "int", optional: true },
+        once: { type: "bool", optional: true },
+        immediately: { type: "bool", optional: true },
       },
       since: "2.9",
     },
     /** Since 2.9. */
     BlkdebugSetStateOptions: {
       kind: "struct",
-      data: { event: "BlkdebugEvent", "*state": "int", new_state: "int" },
+      data: { event: "BlkdebugEvent", state: { type: "int", optional: true }, new_state: "int" },
       since: "2.9",
     },
     /** Since 2.9. */
@@ -1719,24 +1756,24 @@ const literal = {
       kind: "struct",
       data: {
         image: "BlockdevRef",
-        "*config": "str",
-        "*align": "int",
+        config: { type: "str", optional: true },
+        align: { type: "int", optional: true },
         /** Since 2.10. */
-        "*max-transfer": { type: "int32", since: "2.10" },
+        "max-transfer": { type: "int32", optional: true, since: "2.10" },
         /** Since 2.10. */
-        "*opt-write-zero": { type: "int32", since: "2.10" },
+        "opt-write-zero": { type: "int32", optional: true, since: "2.10" },
         /** Since 2.10. */
-        "*max-write-zero": { type: "int32", since: "2.10" },
+        "max-write-zero": { type: "int32", optional: true, since: "2.10" },
         /** Since 2.10. */
-        "*opt-discard": { type: "int32", since: "2.10" },
+        "opt-discard": { type: "int32", optional: true, since: "2.10" },
         /** Since 2.10. */
-        "*max-discard": { type: "int32", since: "2.10" },
-        "*inject-error": ["BlkdebugInjectErrorOptions"],
-        "*set-state": ["BlkdebugSetStateOptions"],
+        "max-discard": { type: "int32", optional: true, since: "2.10" },
+        "inject-error": { type: ["BlkdebugInjectErrorOptions"], optional: true },
+        "set-state": { type: ["BlkdebugSetStateOptions"], optional: true },
         /** Since 5.0. */
-        "*take-child-perms": { type: ["BlockPermission"], since: "5.0" },
+        "take-child-perms": { type: ["BlockPermission"], optional: true, since: "5.0" },
         /** Since 5.0. */
-        "*unshare-child-perms": { type: ["BlockPermission"], since: "5.0" },
+        "unshare-child-perms": { type: ["BlockPermission"], optional: true, since: "5.0" },
       },
       since: "2.9",
     },
@@ -1746,9 +1783,9 @@ const literal = {
       data: {
         file: "BlockdevRef",
         log: "BlockdevRef",
-        "*log-sector-size": "uint32",
-        "*log-append": "bool",
-        "*log-super-update-interval": "uint64",
+        "log-sector-size": { type: "uint32", optional: true },
+        "log-append": { type: "bool", optional: true },
+        "log-super-update-interval": { type: "uint64", optional: true },
       },
       since: "3.0",
     },
@@ -1762,13 +1799,13 @@ const literal = {
     BlockdevOptionsQuorum: {
       kind: "struct",
       data: {
-        "*blkverify": "bool",
+        blkverify: { type: "bool", optional: true },
         children: ["BlockdevRef"],
         "vote-threshold": "int",
         /** Since 2.1. */
-        "*rewrite-corrupted": { type: "bool", since: "2.1" },
+        "rewrite-corrupted": { type: "bool", optional: true, since: "2.1" },
         /** Since 2.2. */
-        "*read-pattern": { type: "QuorumReadPattern", since: "2.2" },
+        "read-pattern": { type: "QuorumReadPattern", optional: true, since: "2.2" },
       },
       since: "2.9",
     },
@@ -1780,9 +1817,9 @@ const literal = {
         path: "str",
         server: ["SocketAddress"],
         /** Since 2.8. */
-        "*debug": { type: "int", since: "2.8" },
+        debug: { type: "int", optional: true, since: "2.8" },
         /** Since 2.8. */
-        "*logfile": { type: "str", since: "2.8" },
+        logfile: { type: "str", optional: true, since: "2.8" },
       },
       since: "2.9",
     },
@@ -1813,12 +1850,12 @@ const literal = {
         transport: "IscsiTransport",
         portal: "str",
         target: "str",
-        "*lun": "int",
-        "*user": "str",
-        "*password-secret": "str",
-        "*initiator-name": "str",
-        "*header-digest": "IscsiHeaderDigest",
-        "*timeout": "int",
+        lun: { type: "int", optional: true },
+        user: { type: "str", optional: true },
+        "password-secret": { type: "str", optional: true },
+        "initiator-name": { type: "str", optional: true },
+        "header-digest": { type: "IscsiHeaderDigest", optional: true },
+        timeout: { type: "int", optional: true },
       },
       since: "2.9",
     },
@@ -1840,7 +1877,7 @@ const literal = {
     RbdEncryptionCreateOptionsLUKSBase: {
       kind: "struct",
       base: "RbdEncryptionOptionsLUKSBase",
-      data: { "*cipher-alg": "QCryptoCipherAlgo" },
+      data: { "cipher-alg": { type: "QCryptoCipherAlgo", optional: true } },
       since: "6.1",
     },
     /** Since 6.1. */
@@ -1859,7 +1896,7 @@ const literal = {
       base: {
         format: "RbdImageEncryptionFormat",
         /** Since 8.0. */
-        "*parent": { type: "RbdEncryptionOptions", since: "8.0" },
+        parent: { type: "RbdEncryptionOptions", optional: true, since: "8.0" },
       },
       discriminator: "format",
       data: {
@@ -1883,18 +1920,18 @@ const literal = {
       data: {
         pool: "str",
         /** Since 5.0. */
-        "*namespace": { type: "str", since: "5.0" },
+        namespace: { type: "str", optional: true, since: "5.0" },
         image: "str",
-        "*conf": "str",
-        "*snapshot": "str",
+        conf: { type: "str", optional: true },
+        snapshot: { type: "str", optional: true },
         /** Since 6.1. */
-        "*encrypt": { type: "RbdEncryptionOptions", since: "6.1" },
-        "*user": "str",
+        encrypt: { type: "RbdEncryptionOptions", optional: true, since: "6.1" },
+        user: { type: "str", optional: true },
         /** Since 3.0. */
-        "*auth-client-required": { type: ["RbdAuthMode"], since: "3.0" },
+        "auth-client-required": { type: ["RbdAuthMode"], optional: true, since: "3.0" },
         /** Since 3.0. */
-        "*key-secret": { type: "str", since: "3.0" },
-        "*server": ["InetSocketAddressBase"],
+        "key-secret": { type: "str", optional: true, since: "3.0" },
+        server: { type: ["InetSocketAddressBase"], optional: true },
       },
       since: "2.9",
     },
@@ -1904,7 +1941,7 @@ const literal = {
     BlockdevOptionsReplication: {
       kind: "struct",
       base: "BlockdevOptionsGenericFormat",
-      data: { mode: "ReplicationMode", "*top-id": "str" },
+      data: { mode: "ReplicationMode", "top-id": { type: "str", optional: true } },
       if: "CONFIG_REPLICATION",
       since: "2.9",
     },
@@ -1918,12 +1955,12 @@ const literal = {
       data: {
         server: "NFSServer",
         path: "str",
-        "*user": "int",
-        "*group": "int",
-        "*tcp-syn-count": "int",
-        "*readahead-size": "int",
-        "*page-cache-size": "int",
-        "*debug": "int",
+        user: { type: "int", optional: true },
+        group: { type: "int", optional: true },
+        "tcp-syn-count": { type: "int", optional: true },
+        "readahead-size": { type: "int", optional: true },
+        "page-cache-size": { type: "int", optional: true },
+        debug: { type: "int", optional: true },
       },
       since: "2.9",
     },
@@ -1932,12 +1969,12 @@ const literal = {
       kind: "struct",
       data: {
         url: "str",
-        "*readahead": "int",
-        "*timeout": "int",
-        "*username": "str",
-        "*password-secret": "str",
-        "*proxy-username": "str",
-        "*proxy-password-secret": "str",
+        readahead: { type: "int", optional: true },
+        timeout: { type: "int", optional: true },
+        username: { type: "str", optional: true },
+        "password-secret": { type: "str", optional: true },
+        "proxy-username": { type: "str", optional: true },
+        "proxy-password-secret": { type: "str", optional: true },
       },
       since: "2.9",
     },
@@ -1946,9 +1983,9 @@ const literal = {
       kind: "struct",
       base: "BlockdevOptionsCurlBase",
       data: {
-        "*cookie": "str",
+        cookie: { type: "str", optional: true },
         /** Since 2.10. */
-        "*cookie-secret": { type: "str", since: "2.10" },
+        "cookie-secret": { type: "str", optional: true, since: "2.10" },
       },
       since: "2.9",
     },
@@ -1957,10 +1994,10 @@ const literal = {
       kind: "struct",
       base: "BlockdevOptionsCurlBase",
       data: {
-        "*cookie": "str",
-        "*sslverify": "bool",
+        cookie: { type: "str", optional: true },
+        sslverify: { type: "bool", optional: true },
         /** Since 2.10. */
-        "*cookie-secret": { type: "str", since: "2.10" },
+        "cookie-secret": { type: "str", optional: true, since: "2.10" },
       },
       since: "2.9",
     },
@@ -1970,7 +2007,7 @@ const literal = {
     BlockdevOptionsCurlFtps: {
       kind: "struct",
       base: "BlockdevOptionsCurlBase",
-      data: { "*sslverify": "bool" },
+      data: { sslverify: { type: "bool", optional: true } },
       since: "2.9",
     },
     /** Since 2.9. */
@@ -1978,16 +2015,16 @@ const literal = {
       kind: "struct",
       data: {
         server: "SocketAddress",
-        "*export": "str",
-        "*tls-creds": "str",
+        export: { type: "str", optional: true },
+        "tls-creds": { type: "str", optional: true },
         /** Since 7.0. */
-        "*tls-hostname": { type: "str", since: "7.0" },
+        "tls-hostname": { type: "str", optional: true, since: "7.0" },
         /** Since 3.0. Unstable. */
-        "*x-dirty-bitmap": { type: "str", features: ["unstable"], since: "3.0" },
+        "x-dirty-bitmap": { type: "str", optional: true, features: ["unstable"], since: "3.0" },
         /** Since 4.2. */
-        "*reconnect-delay": { type: "uint32", since: "4.2" },
+        "reconnect-delay": { type: "uint32", optional: true, since: "4.2" },
         /** Since 7.0. */
-        "*open-timeout": { type: "uint32", since: "7.0" },
+        "open-timeout": { type: "uint32", optional: true, since: "7.0" },
       },
       since: "2.9",
     },
@@ -1995,7 +2032,7 @@ const literal = {
     BlockdevOptionsRaw: {
       kind: "struct",
       base: "BlockdevOptionsGenericFormat",
-      data: { "*offset": "int", "*size": "int" },
+      data: { offset: { type: "int", optional: true }, size: { type: "int", optional: true } },
       since: "2.9",
     },
     /** Since 2.11. */
@@ -2004,7 +2041,7 @@ const literal = {
     BlockdevOptionsCor: {
       kind: "struct",
       base: "BlockdevOptionsGenericFormat",
-      data: { "*bottom": "str" },
+      data: { bottom: { type: "str", optional: true } },
       since: "6.0",
     },
     /** Since 7.1. */
@@ -2016,13 +2053,13 @@ const literal = {
       data: {
         target: "BlockdevRef",
         /** Since 7.0. */
-        "*bitmap": { type: "BlockDirtyBitmap", since: "7.0" },
+        bitmap: { type: "BlockDirtyBitmap", optional: true, since: "7.0" },
         /** Since 7.1. */
-        "*on-cbw-error": { type: "OnCbwError", since: "7.1" },
+        "on-cbw-error": { type: "OnCbwError", optional: true, since: "7.1" },
         /** Since 7.1. */
-        "*cbw-timeout": { type: "uint32", since: "7.1" },
+        "cbw-timeout": { type: "uint32", optional: true, since: "7.1" },
         /** Since 9.2. */
-        "*min-cluster-size": { type: "size", since: "9.2" },
+        "min-cluster-size": { type: "size", optional: true, since: "9.2" },
       },
       since: "6.2",
     },
@@ -2032,18 +2069,18 @@ const literal = {
       base: {
         driver: "BlockdevDriver",
         /** Since 2.0. */
-        "*node-name": { type: "str", since: "2.0" },
-        "*discard": "BlockdevDiscardOptions",
-        "*cache": "BlockdevCacheOptions",
+        "node-name": { type: "str", optional: true, since: "2.0" },
+        discard: { type: "BlockdevDiscardOptions", optional: true },
+        cache: { type: "BlockdevCacheOptions", optional: true },
         /** Since 10.0. */
-        "*active": { type: "bool", since: "10.0" },
-        "*read-only": "bool",
+        active: { type: "bool", optional: true, since: "10.0" },
+        "read-only": { type: "bool", optional: true },
         /** Since 3.1. */
-        "*auto-read-only": { type: "bool", since: "3.1" },
+        "auto-read-only": { type: "bool", optional: true, since: "3.1" },
         /** Since 2.10. */
-        "*force-share": { type: "bool", since: "2.10" },
+        "force-share": { type: "bool", optional: true, since: "2.10" },
         /** Since 2.1. */
-        "*detect-zeroes": { type: "BlockdevDetectZeroesOptions", since: "2.1" },
+        "detect-zeroes": { type: "BlockdevDetectZeroesOptions", optional: true, since: "2.1" },
       },
       discriminator: "driver",
       data: {
@@ -2119,17 +2156,21 @@ const literal = {
       data: {
         filename: "str",
         size: "size",
-        "*preallocation": "PreallocMode",
-        "*nocow": "bool",
+        preallocation: { type: "PreallocMode", optional: true },
+        nocow: { type: "bool", optional: true },
         /** Since 5.1. */
-        "*extent-size-hint": { type: "size", since: "5.1" },
+        "extent-size-hint": { type: "size", optional: true, since: "5.1" },
       },
       since: "2.12",
     },
     /** Since 2.12. */
     BlockdevCreateOptionsGluster: {
       kind: "struct",
-      data: { location: "BlockdevOptionsGluster", size: "size", "*preallocation": "PreallocMode" },
+      data: {
+        location: "BlockdevOptionsGluster",
+        size: "size",
+        preallocation: { type: "PreallocMode", optional: true },
+      },
       since: "2.12",
     },
     /** Since 2.12. */
@@ -2137,12 +2178,12 @@ const literal = {
       kind: "struct",
       base: "QCryptoBlockCreateOptionsLUKS",
       data: {
-        "*file": "BlockdevRef",
+        file: { type: "BlockdevRef", optional: true },
         /** Since 9.0. */
-        "*header": { type: "BlockdevRef", since: "9.0" },
+        header: { type: "BlockdevRef", optional: true, since: "9.0" },
         size: "size",
         /** Since 4.2. */
-        "*preallocation": { type: "PreallocMode", since: "4.2" },
+        preallocation: { type: "PreallocMode", optional: true, since: "4.2" },
       },
       since: "2.12",
     },
@@ -2151,7 +2192,7 @@ const literal = {
     /** Since 2.12. */
     BlockdevCreateOptionsParallels: {
       kind: "struct",
-      data: { file: "BlockdevRef", size: "size", "*cluster-size": "size" },
+      data: { file: "BlockdevRef", size: "size", "cluster-size": { type: "size", optional: true } },
       since: "2.12",
     },
     /** Since 2.12. */
@@ -2160,8 +2201,8 @@ const literal = {
       data: {
         file: "BlockdevRef",
         size: "size",
-        "*backing-file": "str",
-        "*encrypt": "QCryptoBlockCreateOptions",
+        "backing-file": { type: "str", optional: true },
+        encrypt: { type: "QCryptoBlockCreateOptions", optional: true },
       },
       since: "2.12",
     },
@@ -2183,22 +2224,22 @@ const literal = {
       data: {
         file: "BlockdevRef",
         /** Since 4.0. */
-        "*data-file": { type: "BlockdevRef", since: "4.0" },
+        "data-file": { type: "BlockdevRef", optional: true, since: "4.0" },
         /** Since 4.0. */
-        "*data-file-raw": { type: "bool", since: "4.0" },
+        "data-file-raw": { type: "bool", optional: true, since: "4.0" },
         /** Since 5.2. */
-        "*extended-l2": { type: "bool", since: "5.2" },
+        "extended-l2": { type: "bool", optional: true, since: "5.2" },
         size: "size",
-        "*version": "BlockdevQcow2Version",
-        "*backing-file": "str",
-        "*backing-fmt": "BlockdevDriver",
-        "*encrypt": "QCryptoBlockCreateOptions",
-        "*cluster-size": "size",
-        "*preallocation": "PreallocMode",
-        "*lazy-refcounts": "bool",
-        "*refcount-bits": "int",
+        version: { type: "BlockdevQcow2Version", optional: true },
+        "backing-file": { type: "str", optional: true },
+        "backing-fmt": { type: "BlockdevDriver", optional: true },
+        encrypt: { type: "QCryptoBlockCreateOptions", optional: true },
+        "cluster-size": { type: "size", optional: true },
+        preallocation: { type: "PreallocMode", optional: true },
+        "lazy-refcounts": { type: "bool", optional: true },
+        "refcount-bits": { type: "int", optional: true },
         /** Since 5.1. */
-        "*compression-type": { type: "Qcow2CompressionType", since: "5.1" },
+        "compression-type": { type: "Qcow2CompressionType", optional: true, since: "5.1" },
       },
       since: "2.12",
     },
@@ -2208,10 +2249,10 @@ const literal = {
       data: {
         file: "BlockdevRef",
         size: "size",
-        "*backing-file": "str",
-        "*backing-fmt": "BlockdevDriver",
-        "*cluster-size": "size",
-        "*table-size": "int",
+        "backing-file": { type: "str", optional: true },
+        "backing-fmt": { type: "BlockdevDriver", optional: true },
+        "cluster-size": { type: "size", optional: true },
+        "table-size": { type: "int", optional: true },
       },
       since: "2.12",
     },
@@ -2221,9 +2262,9 @@ const literal = {
       data: {
         location: "BlockdevOptionsRbd",
         size: "size",
-        "*cluster-size": "size",
+        "cluster-size": { type: "size", optional: true },
         /** Since 6.1. */
-        "*encrypt": { type: "RbdEncryptionCreateOptions", since: "6.1" },
+        encrypt: { type: "RbdEncryptionCreateOptions", optional: true, since: "6.1" },
       },
       since: "2.12",
     },
@@ -2247,14 +2288,14 @@ const literal = {
       data: {
         file: "BlockdevRef",
         size: "size",
-        "*extents": ["BlockdevRef"],
-        "*subformat": "BlockdevVmdkSubformat",
-        "*backing-file": "str",
-        "*adapter-type": "BlockdevVmdkAdapterType",
-        "*hwversion": "str",
+        extents: { type: ["BlockdevRef"], optional: true },
+        subformat: { type: "BlockdevVmdkSubformat", optional: true },
+        "backing-file": { type: "str", optional: true },
+        "adapter-type": { type: "BlockdevVmdkAdapterType", optional: true },
+        hwversion: { type: "str", optional: true },
         /** Since 6.2. */
-        "*toolsversion": { type: "str", since: "6.2" },
-        "*zeroed-grain": "bool",
+        toolsversion: { type: "str", optional: true, since: "6.2" },
+        "zeroed-grain": { type: "bool", optional: true },
       },
       since: "4.0",
     },
@@ -2263,7 +2304,7 @@ const literal = {
     /** Since 2.12. */
     BlockdevCreateOptionsVdi: {
       kind: "struct",
-      data: { file: "BlockdevRef", size: "size", "*preallocation": "PreallocMode" },
+      data: { file: "BlockdevRef", size: "size", preallocation: { type: "PreallocMode", optional: true } },
       since: "2.12",
     },
     /** Since 2.12. */
@@ -2274,10 +2315,10 @@ const literal = {
       data: {
         file: "BlockdevRef",
         size: "size",
-        "*log-size": "size",
-        "*block-size": "size",
-        "*subformat": "BlockdevVhdxSubformat",
-        "*block-state-zero": "bool",
+        "log-size": { type: "size", optional: true },
+        "block-size": { type: "size", optional: true },
+        subformat: { type: "BlockdevVhdxSubformat", optional: true },
+        "block-state-zero": { type: "bool", optional: true },
       },
       since: "2.12",
     },
@@ -2289,8 +2330,8 @@ const literal = {
       data: {
         file: "BlockdevRef",
         size: "size",
-        "*subformat": "BlockdevVpcSubformat",
-        "*force-size": "bool",
+        subformat: { type: "BlockdevVpcSubformat", optional: true },
+        "force-size": { type: "bool", optional: true },
       },
       since: "2.12",
     },
@@ -2320,7 +2361,11 @@ const literal = {
     /** Since 5.1. */
     BlockdevAmendOptionsLUKS: { kind: "struct", base: "QCryptoBlockAmendOptionsLUKS", data: {}, since: "5.1" },
     /** Since 5.1. */
-    BlockdevAmendOptionsQcow2: { kind: "struct", data: { "*encrypt": "QCryptoBlockAmendOptions" }, since: "5.1" },
+    BlockdevAmendOptionsQcow2: {
+      kind: "struct",
+      data: { encrypt: { type: "QCryptoBlockAmendOptions", optional: true } },
+      since: "5.1",
+    },
     /** Since 5.1. */
     BlockdevAmendOptions: {
       kind: "union",
@@ -2350,12 +2395,12 @@ const literal = {
     NbdServerOptionsBase: {
       kind: "struct",
       data: {
-        "*handshake-max-seconds": "uint32",
+        "handshake-max-seconds": { type: "uint32", optional: true },
         /** Since 2.6. */
-        "*tls-creds": { type: "str", since: "2.6" },
+        "tls-creds": { type: "str", optional: true, since: "2.6" },
         /** Since 4.0. */
-        "*tls-authz": { type: "str", since: "4.0" },
-        "*max-connections": "uint32",
+        "tls-authz": { type: "str", optional: true, since: "4.0" },
+        "max-connections": { type: "uint32", optional: true },
       },
     },
     NbdServerOptions: {
@@ -2379,9 +2424,9 @@ const literal = {
       kind: "struct",
       data: {
         /** Since 2.12. */
-        "*name": { type: "str", since: "2.12" },
+        name: { type: "str", optional: true, since: "2.12" },
         /** Since 5.0. */
-        "*description": { type: "str", since: "5.0" },
+        description: { type: "str", optional: true, since: "5.0" },
       },
       since: "5.0",
     },
@@ -2390,16 +2435,20 @@ const literal = {
       kind: "struct",
       base: "BlockExportOptionsNbdBase",
       data: {
-        "*bitmaps": ["BlockDirtyBitmapOrStr"],
+        bitmaps: { type: ["BlockDirtyBitmapOrStr"], optional: true },
         /** Since 5.2. */
-        "*allocation-depth": { type: "bool", since: "5.2" },
+        "allocation-depth": { type: "bool", optional: true, since: "5.2" },
       },
       since: "5.2",
     },
     /** Since 5.2. */
     BlockExportOptionsVhostUserBlk: {
       kind: "struct",
-      data: { addr: "SocketAddress", "*logical-block-size": "size", "*num-queues": "uint16" },
+      data: {
+        addr: "SocketAddress",
+        "logical-block-size": { type: "size", optional: true },
+        "num-queues": { type: "uint16", optional: true },
+      },
       since: "5.2",
     },
     /** Since 6.1. */
@@ -2407,7 +2456,11 @@ const literal = {
     /** Since 6.0. Only if CONFIG_FUSE. */
     BlockExportOptionsFuse: {
       kind: "struct",
-      data: { mountpoint: "str", "*growable": "bool", "*allow-other": "FuseExportAllowOther" },
+      data: {
+        mountpoint: "str",
+        growable: { type: "bool", optional: true },
+        "allow-other": { type: "FuseExportAllowOther", optional: true },
+      },
       if: "CONFIG_FUSE",
       since: "6.0",
     },
@@ -2416,10 +2469,10 @@ const literal = {
       kind: "struct",
       data: {
         name: "str",
-        "*num-queues": "uint16",
-        "*queue-size": "uint16",
-        "*logical-block-size": "size",
-        "*serial": "str",
+        "num-queues": { type: "uint16", optional: true },
+        "queue-size": { type: "uint16", optional: true },
+        "logical-block-size": { type: "size", optional: true },
+        serial: { type: "str", optional: true },
       },
       since: "7.1",
     },
@@ -2429,9 +2482,9 @@ const literal = {
       base: "BlockExportOptionsNbdBase",
       data: {
         device: "str",
-        "*writable": "bool",
+        writable: { type: "bool", optional: true },
         /** Since 4.0. */
-        "*bitmap": { type: "str", since: "4.0" },
+        bitmap: { type: "str", optional: true, since: "4.0" },
       },
       since: "5.0",
     },
@@ -2458,14 +2511,14 @@ const literal = {
         type: "BlockExportType",
         id: "str",
         /** Since 5.2. */
-        "*fixed-iothread": { type: "bool", since: "5.2" },
+        "fixed-iothread": { type: "bool", optional: true, since: "5.2" },
         /** Since 5.2. */
-        "*iothread": { type: "str", since: "5.2" },
+        iothread: { type: "str", optional: true, since: "5.2" },
         /** Since 5.2. */
         "node-name": { type: "str", since: "5.2" },
-        "*writable": "bool",
-        "*writethrough": "bool",
-        "*allow-inactive": "bool",
+        writable: { type: "bool", optional: true },
+        writethrough: { type: "bool", optional: true },
+        "allow-inactive": { type: "bool", optional: true },
       },
       discriminator: "type",
       data: {
@@ -2501,16 +2554,20 @@ const literal = {
     /** Since 1.4. */
     DataFormat: { kind: "enum", data: ["utf8", "base64"], since: "1.4" },
     /** Since 2.6. */
-    ChardevCommon: { kind: "struct", data: { "*logfile": "str", "*logappend": "bool" }, since: "2.6" },
+    ChardevCommon: {
+      kind: "struct",
+      data: { logfile: { type: "str", optional: true }, logappend: { type: "bool", optional: true } },
+      since: "2.6",
+    },
     /** Since 1.4. */
     ChardevFile: {
       kind: "struct",
       base: "ChardevCommon",
       data: {
-        "*in": "str",
+        in: { type: "str", optional: true },
         out: "str",
         /** Since 2.6. */
-        "*append": { type: "bool", since: "2.6" },
+        append: { type: "bool", optional: true, since: "2.6" },
       },
       since: "1.4",
     },
@@ -2523,21 +2580,21 @@ const literal = {
       data: {
         addr: "SocketAddressLegacy",
         /** Since 2.6. */
-        "*tls-creds": { type: "str", since: "2.6" },
+        "tls-creds": { type: "str", optional: true, since: "2.6" },
         /** Since 4.0. */
-        "*tls-authz": { type: "str", since: "4.0" },
-        "*server": "bool",
-        "*wait": "bool",
-        "*nodelay": "bool",
-        "*telnet": "bool",
+        "tls-authz": { type: "str", optional: true, since: "4.0" },
+        server: { type: "bool", optional: true },
+        wait: { type: "bool", optional: true },
+        nodelay: { type: "bool", optional: true },
+        telnet: { type: "bool", optional: true },
         /** Since 2.10. */
-        "*tn3270": { type: "bool", since: "2.10" },
+        tn3270: { type: "bool", optional: true, since: "2.10" },
         /** Since 3.1. */
-        "*websocket": { type: "bool", since: "3.1" },
+        websocket: { type: "bool", optional: true, since: "3.1" },
         /** Since 2.2. @deprecated */
-        "*reconnect": { type: "int", features: ["deprecated"], since: "2.2" },
+        reconnect: { type: "int", optional: true, features: ["deprecated"], since: "2.2" },
         /** Since 9.2. */
-        "*reconnect-ms": { type: "int", since: "9.2" },
+        "reconnect-ms": { type: "int", optional: true, since: "9.2" },
       },
       since: "1.4",
     },
@@ -2545,7 +2602,7 @@ const literal = {
     ChardevUdp: {
       kind: "struct",
       base: "ChardevCommon",
-      data: { remote: "SocketAddressLegacy", "*local": "SocketAddressLegacy" },
+      data: { remote: "SocketAddressLegacy", local: { type: "SocketAddressLegacy", optional: true } },
       since: "1.5",
     },
     /** Since 1.5. */
@@ -2553,7 +2610,12 @@ const literal = {
     /** Since 10.0. */
     ChardevHub: { kind: "struct", base: "ChardevCommon", data: { chardevs: ["str"] }, since: "10.0" },
     /** Since 1.5. */
-    ChardevStdio: { kind: "struct", base: "ChardevCommon", data: { "*signal": "bool" }, since: "1.5" },
+    ChardevStdio: {
+      kind: "struct",
+      base: "ChardevCommon",
+      data: { signal: { type: "bool", optional: true } },
+      since: "1.5",
+    },
     /** Since 1.5. Only if CONFIG_SPICE. */
     ChardevSpiceChannel: {
       kind: "struct",
@@ -2582,21 +2644,36 @@ const literal = {
     ChardevVC: {
       kind: "struct",
       base: "ChardevCommon",
-      data: { "*width": "int", "*height": "int", "*cols": "int", "*rows": "int" },
+      data: {
+        width: { type: "int", optional: true },
+        height: { type: "int", optional: true },
+        cols: { type: "int", optional: true },
+        rows: { type: "int", optional: true },
+      },
       since: "1.5",
     },
     /** Since 1.5. */
-    ChardevRingbuf: { kind: "struct", base: "ChardevCommon", data: { "*size": "int" }, since: "1.5" },
+    ChardevRingbuf: {
+      kind: "struct",
+      base: "ChardevCommon",
+      data: { size: { type: "int", optional: true } },
+      since: "1.5",
+    },
     /** Since 6.1. Only if CONFIG_SPICE_PROTOCOL. */
     ChardevQemuVDAgent: {
       kind: "struct",
       base: "ChardevCommon",
-      data: { "*mouse": "bool", "*clipboard": "bool" },
+      data: { mouse: { type: "bool", optional: true }, clipboard: { type: "bool", optional: true } },
       if: "CONFIG_SPICE_PROTOCOL",
       since: "6.1",
     },
     /** Since 9.2. */
-    ChardevPty: { kind: "struct", base: "ChardevCommon", data: { "*path": "str" }, since: "9.2" },
+    ChardevPty: {
+      kind: "struct",
+      base: "ChardevCommon",
+      data: { path: { type: "str", optional: true } },
+      since: "9.2",
+    },
     /** Since 1.4. */
     ChardevBackendKind: {
       kind: "enum",
@@ -2743,7 +2820,7 @@ const literal = {
       since: "1.4",
     },
     /** Since 1.4. */
-    ChardevReturn: { kind: "struct", data: { "*pty": "str" }, since: "1.4" },
+    ChardevReturn: { kind: "struct", data: { pty: { type: "str", optional: true } }, since: "1.4" },
     /** Since 2.0. */
     DumpGuestMemoryFormat: {
       kind: "enum",
@@ -2778,7 +2855,13 @@ const literal = {
     /** Since 1.2. */
     NetLegacyNicOptions: {
       kind: "struct",
-      data: { "*netdev": "str", "*macaddr": "str", "*model": "str", "*addr": "str", "*vectors": "uint32" },
+      data: {
+        netdev: { type: "str", optional: true },
+        macaddr: { type: "str", optional: true },
+        model: { type: "str", optional: true },
+        addr: { type: "str", optional: true },
+        vectors: { type: "uint32", optional: true },
+      },
       since: "1.2",
     },
     /** Since 1.2. */
@@ -2787,36 +2870,36 @@ const literal = {
     NetdevUserOptions: {
       kind: "struct",
       data: {
-        "*hostname": "str",
-        "*restrict": "bool",
+        hostname: { type: "str", optional: true },
+        restrict: { type: "bool", optional: true },
         /** Since 2.6. */
-        "*ipv4": { type: "bool", since: "2.6" },
+        ipv4: { type: "bool", optional: true, since: "2.6" },
         /** Since 2.6. */
-        "*ipv6": { type: "bool", since: "2.6" },
-        "*ip": "str",
-        "*net": "str",
-        "*host": "str",
-        "*tftp": "str",
-        "*bootfile": "str",
-        "*dhcpstart": "str",
-        "*dns": "str",
-        "*dnssearch": ["String"],
+        ipv6: { type: "bool", optional: true, since: "2.6" },
+        ip: { type: "str", optional: true },
+        net: { type: "str", optional: true },
+        host: { type: "str", optional: true },
+        tftp: { type: "str", optional: true },
+        bootfile: { type: "str", optional: true },
+        dhcpstart: { type: "str", optional: true },
+        dns: { type: "str", optional: true },
+        dnssearch: { type: ["String"], optional: true },
         /** Since 3.0. */
-        "*domainname": { type: "str", since: "3.0" },
+        domainname: { type: "str", optional: true, since: "3.0" },
         /** Since 2.6. */
-        "*ipv6-prefix": { type: "str", since: "2.6" },
+        "ipv6-prefix": { type: "str", optional: true, since: "2.6" },
         /** Since 2.6. */
-        "*ipv6-prefixlen": { type: "int", since: "2.6" },
+        "ipv6-prefixlen": { type: "int", optional: true, since: "2.6" },
         /** Since 2.6. */
-        "*ipv6-host": { type: "str", since: "2.6" },
+        "ipv6-host": { type: "str", optional: true, since: "2.6" },
         /** Since 2.6. */
-        "*ipv6-dns": { type: "str", since: "2.6" },
-        "*smb": "str",
-        "*smbserver": "str",
-        "*hostfwd": ["String"],
-        "*guestfwd": ["String"],
+        "ipv6-dns": { type: "str", optional: true, since: "2.6" },
+        smb: { type: "str", optional: true },
+        smbserver: { type: "str", optional: true },
+        hostfwd: { type: ["String"], optional: true },
+        guestfwd: { type: ["String"], optional: true },
         /** Since 3.1. */
-        "*tftp-server-name": { type: "str", since: "3.1" },
+        "tftp-server-name": { type: "str", optional: true, since: "3.1" },
       },
       since: "1.2",
     },
@@ -2824,23 +2907,23 @@ const literal = {
     NetdevTapOptions: {
       kind: "struct",
       data: {
-        "*ifname": "str",
-        "*fd": "str",
-        "*fds": "str",
-        "*script": "str",
-        "*downscript": "str",
+        ifname: { type: "str", optional: true },
+        fd: { type: "str", optional: true },
+        fds: { type: "str", optional: true },
+        script: { type: "str", optional: true },
+        downscript: { type: "str", optional: true },
         /** Since 2.8. */
-        "*br": { type: "str", since: "2.8" },
-        "*helper": "str",
-        "*sndbuf": "size",
-        "*vnet_hdr": "bool",
-        "*vhost": "bool",
-        "*vhostfd": "str",
-        "*vhostfds": "str",
-        "*vhostforce": "bool",
-        "*queues": "uint32",
+        br: { type: "str", optional: true, since: "2.8" },
+        helper: { type: "str", optional: true },
+        sndbuf: { type: "size", optional: true },
+        vnet_hdr: { type: "bool", optional: true },
+        vhost: { type: "bool", optional: true },
+        vhostfd: { type: "str", optional: true },
+        vhostfds: { type: "str", optional: true },
+        vhostforce: { type: "bool", optional: true },
+        queues: { type: "uint32", optional: true },
         /** Since 2.7. */
-        "*poll-us": { type: "uint32", since: "2.7" },
+        "poll-us": { type: "uint32", optional: true, since: "2.7" },
       },
       since: "1.2",
     },
@@ -2848,12 +2931,12 @@ const literal = {
     NetdevSocketOptions: {
       kind: "struct",
       data: {
-        "*fd": "str",
-        "*listen": "str",
-        "*connect": "str",
-        "*mcast": "str",
-        "*localaddr": "str",
-        "*udp": "str",
+        fd: { type: "str", optional: true },
+        listen: { type: "str", optional: true },
+        connect: { type: "str", optional: true },
+        mcast: { type: "str", optional: true },
+        localaddr: { type: "str", optional: true },
+        udp: { type: "str", optional: true },
       },
       since: "1.2",
     },
@@ -2863,41 +2946,54 @@ const literal = {
       data: {
         src: "str",
         dst: "str",
-        "*srcport": "str",
-        "*dstport": "str",
-        "*ipv6": "bool",
-        "*udp": "bool",
-        "*cookie64": "bool",
-        "*counter": "bool",
-        "*pincounter": "bool",
-        "*txcookie": "uint64",
-        "*rxcookie": "uint64",
+        srcport: { type: "str", optional: true },
+        dstport: { type: "str", optional: true },
+        ipv6: { type: "bool", optional: true },
+        udp: { type: "bool", optional: true },
+        cookie64: { type: "bool", optional: true },
+        counter: { type: "bool", optional: true },
+        pincounter: { type: "bool", optional: true },
+        txcookie: { type: "uint64", optional: true },
+        rxcookie: { type: "uint64", optional: true },
         txsession: "uint32",
-        "*rxsession": "uint32",
-        "*offset": "uint32",
+        rxsession: { type: "uint32", optional: true },
+        offset: { type: "uint32", optional: true },
       },
       since: "2.1",
     },
     /** Since 1.2. */
     NetdevVdeOptions: {
       kind: "struct",
-      data: { "*sock": "str", "*port": "uint16", "*group": "str", "*mode": "uint16" },
+      data: {
+        sock: { type: "str", optional: true },
+        port: { type: "uint16", optional: true },
+        group: { type: "str", optional: true },
+        mode: { type: "uint16", optional: true },
+      },
       since: "1.2",
     },
     /** Since 1.2. */
-    NetdevBridgeOptions: { kind: "struct", data: { "*br": "str", "*helper": "str" }, since: "1.2" },
+    NetdevBridgeOptions: {
+      kind: "struct",
+      data: { br: { type: "str", optional: true }, helper: { type: "str", optional: true } },
+      since: "1.2",
+    },
     /** Since 1.2. */
     NetdevHubPortOptions: {
       kind: "struct",
       data: {
         hubid: "int32",
         /** Since 2.12. */
-        "*netdev": { type: "str", since: "2.12" },
+        netdev: { type: "str", optional: true, since: "2.12" },
       },
       since: "1.2",
     },
     /** Since 2.0. */
-    NetdevNetmapOptions: { kind: "struct", data: { ifname: "str", "*devname": "str" }, since: "2.0" },
+    NetdevNetmapOptions: {
+      kind: "struct",
+      data: { ifname: "str", devname: { type: "str", optional: true } },
+      since: "2.0",
+    },
     /** Since 8.2. Only if CONFIG_AF_XDP. */
     AFXDPMode: { kind: "enum", data: ["native", "skb"], if: "CONFIG_AF_XDP", since: "8.2" },
     /** Since 8.2. Only if CONFIG_AF_XDP. */
@@ -2905,12 +3001,12 @@ const literal = {
       kind: "struct",
       data: {
         ifname: "str",
-        "*mode": "AFXDPMode",
-        "*force-copy": "bool",
-        "*queues": "int",
-        "*start-queue": "int",
-        "*inhibit": "bool",
-        "*sock-fds": "str",
+        mode: { type: "AFXDPMode", optional: true },
+        "force-copy": { type: "bool", optional: true },
+        queues: { type: "int", optional: true },
+        "start-queue": { type: "int", optional: true },
+        inhibit: { type: "bool", optional: true },
+        "sock-fds": { type: "str", optional: true },
       },
       if: "CONFIG_AF_XDP",
       since: "8.2",
@@ -2920,9 +3016,9 @@ const literal = {
       kind: "struct",
       data: {
         chardev: "str",
-        "*vhostforce": "bool",
+        vhostforce: { type: "bool", optional: true },
         /** Since 2.5. */
-        "*queues": { type: "int", since: "2.5" },
+        queues: { type: "int", optional: true, since: "2.5" },
       },
       since: "2.1",
     },
@@ -2930,11 +3026,11 @@ const literal = {
     NetdevVhostVDPAOptions: {
       kind: "struct",
       data: {
-        "*vhostdev": "str",
-        "*vhostfd": "str",
-        "*queues": "int",
+        vhostdev: { type: "str", optional: true },
+        vhostfd: { type: "str", optional: true },
+        queues: { type: "int", optional: true },
         /** Since 7.1. Unstable. */
-        "*x-svq": { type: "bool", features: ["unstable"], since: "7.1" },
+        "x-svq": { type: "bool", optional: true, features: ["unstable"], since: "7.1" },
       },
       since: "5.1",
     },
@@ -2942,11 +3038,11 @@ const literal = {
     NetdevVmnetHostOptions: {
       kind: "struct",
       data: {
-        "*start-address": "str",
-        "*end-address": "str",
-        "*subnet-mask": "str",
-        "*isolated": "bool",
-        "*net-uuid": "str",
+        "start-address": { type: "str", optional: true },
+        "end-address": { type: "str", optional: true },
+        "subnet-mask": { type: "str", optional: true },
+        isolated: { type: "bool", optional: true },
+        "net-uuid": { type: "str", optional: true },
       },
       if: "CONFIG_VMNET",
       since: "7.1",
@@ -2955,11 +3051,11 @@ const literal = {
     NetdevVmnetSharedOptions: {
       kind: "struct",
       data: {
-        "*start-address": "str",
-        "*end-address": "str",
-        "*subnet-mask": "str",
-        "*isolated": "bool",
-        "*nat66-prefix": "str",
+        "start-address": { type: "str", optional: true },
+        "end-address": { type: "str", optional: true },
+        "subnet-mask": { type: "str", optional: true },
+        isolated: { type: "bool", optional: true },
+        "nat66-prefix": { type: "str", optional: true },
       },
       if: "CONFIG_VMNET",
       since: "7.1",
@@ -2967,7 +3063,7 @@ const literal = {
     /** Since 7.1. Only if CONFIG_VMNET. */
     NetdevVmnetBridgedOptions: {
       kind: "struct",
-      data: { ifname: "str", "*isolated": "bool" },
+      data: { ifname: "str", isolated: { type: "bool", optional: true } },
       if: "CONFIG_VMNET",
       since: "7.1",
     },
@@ -2976,18 +3072,21 @@ const literal = {
       kind: "struct",
       data: {
         addr: "SocketAddress",
-        "*server": "bool",
+        server: { type: "bool", optional: true },
         /** Since 8.0. @deprecated */
-        "*reconnect": { type: "int", features: ["deprecated"], since: "8.0" },
+        reconnect: { type: "int", optional: true, features: ["deprecated"], since: "8.0" },
         /** Since 9.2. */
-        "*reconnect-ms": { type: "int", since: "9.2" },
+        "reconnect-ms": { type: "int", optional: true, since: "9.2" },
       },
       since: "7.2",
     },
     /** Since 7.2. */
     NetdevDgramOptions: {
       kind: "struct",
-      data: { "*local": "SocketAddress", "*remote": "SocketAddress" },
+      data: {
+        local: { type: "SocketAddress", optional: true },
+        remote: { type: "SocketAddress", optional: true },
+      },
       since: "7.2",
     },
     /** Since 2.7. */
@@ -3086,9 +3185,9 @@ const literal = {
         rounds: "int",
         step: "int",
         /** Since 4.1. */
-        "*interfaces": { type: ["str"], since: "4.1" },
+        interfaces: { type: ["str"], optional: true, since: "4.1" },
         /** Since 4.1. */
-        "*id": { type: "str", since: "4.1" },
+        id: { type: "str", optional: true, since: "4.1" },
       },
       since: "4.0",
     },
@@ -3121,15 +3220,15 @@ const literal = {
       data: {
         priority: "uint32",
         "tbl-id": "uint32",
-        "*in-pport": "uint32",
-        "*tunnel-id": "uint32",
-        "*vlan-id": "uint16",
-        "*eth-type": "uint16",
-        "*eth-src": "str",
-        "*eth-dst": "str",
-        "*ip-proto": "uint8",
-        "*ip-tos": "uint8",
-        "*ip-dst": "str",
+        "in-pport": { type: "uint32", optional: true },
+        "tunnel-id": { type: "uint32", optional: true },
+        "vlan-id": { type: "uint16", optional: true },
+        "eth-type": { type: "uint16", optional: true },
+        "eth-src": { type: "str", optional: true },
+        "eth-dst": { type: "str", optional: true },
+        "ip-proto": { type: "uint8", optional: true },
+        "ip-tos": { type: "uint8", optional: true },
+        "ip-dst": { type: "str", optional: true },
       },
       since: "2.4",
     },
@@ -3137,13 +3236,13 @@ const literal = {
     RockerOfDpaFlowMask: {
       kind: "struct",
       data: {
-        "*in-pport": "uint32",
-        "*tunnel-id": "uint32",
-        "*vlan-id": "uint16",
-        "*eth-src": "str",
-        "*eth-dst": "str",
-        "*ip-proto": "uint8",
-        "*ip-tos": "uint8",
+        "in-pport": { type: "uint32", optional: true },
+        "tunnel-id": { type: "uint32", optional: true },
+        "vlan-id": { type: "uint16", optional: true },
+        "eth-src": { type: "str", optional: true },
+        "eth-dst": { type: "str", optional: true },
+        "ip-proto": { type: "uint8", optional: true },
+        "ip-tos": { type: "uint8", optional: true },
       },
       since: "2.4",
     },
@@ -3151,12 +3250,12 @@ const literal = {
     RockerOfDpaFlowAction: {
       kind: "struct",
       data: {
-        "*goto-tbl": "uint32",
-        "*group-id": "uint32",
-        "*tunnel-lport": "uint32",
-        "*vlan-id": "uint16",
-        "*new-vlan-id": "uint16",
-        "*out-pport": "uint32",
+        "goto-tbl": { type: "uint32", optional: true },
+        "group-id": { type: "uint32", optional: true },
+        "tunnel-lport": { type: "uint32", optional: true },
+        "vlan-id": { type: "uint16", optional: true },
+        "new-vlan-id": { type: "uint16", optional: true },
+        "out-pport": { type: "uint32", optional: true },
       },
       since: "2.4",
     },
@@ -3178,17 +3277,17 @@ const literal = {
       data: {
         id: "uint32",
         type: "uint8",
-        "*vlan-id": "uint16",
-        "*pport": "uint32",
-        "*index": "uint32",
-        "*out-pport": "uint32",
-        "*group-id": "uint32",
-        "*set-vlan-id": "uint16",
-        "*pop-vlan": "uint8",
-        "*group-ids": ["uint32"],
-        "*set-eth-src": "str",
-        "*set-eth-dst": "str",
-        "*ttl-check": "uint8",
+        "vlan-id": { type: "uint16", optional: true },
+        pport: { type: "uint32", optional: true },
+        index: { type: "uint32", optional: true },
+        "out-pport": { type: "uint32", optional: true },
+        "group-id": { type: "uint32", optional: true },
+        "set-vlan-id": { type: "uint16", optional: true },
+        "pop-vlan": { type: "uint8", optional: true },
+        "group-ids": { type: ["uint32"], optional: true },
+        "set-eth-src": { type: "str", optional: true },
+        "set-eth-dst": { type: "str", optional: true },
+        "ttl-check": { type: "uint8", optional: true },
       },
       since: "2.4",
     },
@@ -3219,7 +3318,7 @@ const literal = {
     /** Since 1.5. Only if CONFIG_TPM. */
     TPMPassthroughOptions: {
       kind: "struct",
-      data: { "*path": "str", "*cancel-path": "str" },
+      data: { path: { type: "str", optional: true }, "cancel-path": { type: "str", optional: true } },
       if: "CONFIG_TPM",
       since: "1.5",
     },
@@ -3252,13 +3351,17 @@ const literal = {
     /** Since 7.0. */
     SetPasswordOptions: {
       kind: "union",
-      base: { protocol: "DisplayProtocol", password: "str", "*connected": "SetPasswordAction" },
+      base: {
+        protocol: "DisplayProtocol",
+        password: "str",
+        connected: { type: "SetPasswordAction", optional: true },
+      },
       discriminator: "protocol",
       data: { vnc: "SetPasswordOptionsVnc" },
       since: "7.0",
     },
     /** Since 7.0. */
-    SetPasswordOptionsVnc: { kind: "struct", data: { "*display": "str" }, since: "7.0" },
+    SetPasswordOptionsVnc: { kind: "struct", data: { display: { type: "str", optional: true } }, since: "7.0" },
     /** Since 7.0. */
     ExpirePasswordOptions: {
       kind: "union",
@@ -3268,7 +3371,7 @@ const literal = {
       since: "7.0",
     },
     /** Since 7.0. */
-    ExpirePasswordOptionsVnc: { kind: "struct", data: { "*display": "str" }, since: "7.0" },
+    ExpirePasswordOptionsVnc: { kind: "struct", data: { display: { type: "str", optional: true } }, since: "7.0" },
     /** Since 7.1. */
     ImageFormat: { kind: "enum", data: ["ppm", "png"], since: "7.1" },
     /** Since 2.1. Only if CONFIG_SPICE. */
@@ -3282,7 +3385,7 @@ const literal = {
     SpiceServerInfo: {
       kind: "struct",
       base: "SpiceBasicInfo",
-      data: { "*auth": "str" },
+      data: { auth: { type: "str", optional: true } },
       if: "CONFIG_SPICE",
       since: "2.1",
     },
@@ -3303,14 +3406,14 @@ const literal = {
         enabled: "bool",
         /** Since 1.4. */
         migrated: { type: "bool", since: "1.4" },
-        "*host": "str",
-        "*port": "int",
-        "*tls-port": "int",
-        "*auth": "str",
-        "*compiled-version": "str",
+        host: { type: "str", optional: true },
+        port: { type: "int", optional: true },
+        "tls-port": { type: "int", optional: true },
+        auth: { type: "str", optional: true },
+        "compiled-version": { type: "str", optional: true },
         /** Since 1.1. */
         "mouse-mode": { type: "SpiceQueryMouseMode", since: "1.1" },
-        "*channels": ["SpiceChannel"],
+        channels: { type: ["SpiceChannel"], optional: true },
       },
       if: "CONFIG_SPICE",
       since: "0.14",
@@ -3332,7 +3435,7 @@ const literal = {
     VncServerInfo: {
       kind: "struct",
       base: "VncBasicInfo",
-      data: { "*auth": "str" },
+      data: { auth: { type: "str", optional: true } },
       if: "CONFIG_VNC",
       since: "2.1",
     },
@@ -3340,7 +3443,10 @@ const literal = {
     VncClientInfo: {
       kind: "struct",
       base: "VncBasicInfo",
-      data: { "*x509_dname": "str", "*sasl_username": "str" },
+      data: {
+        x509_dname: { type: "str", optional: true },
+        sasl_username: { type: "str", optional: true },
+      },
       if: "CONFIG_VNC",
       since: "0.14",
     },
@@ -3349,11 +3455,11 @@ const literal = {
       kind: "struct",
       data: {
         enabled: "bool",
-        "*host": "str",
-        "*family": "NetworkAddressFamily",
-        "*service": "str",
-        "*auth": "str",
-        "*clients": ["VncClientInfo"],
+        host: { type: "str", optional: true },
+        family: { type: "NetworkAddressFamily", optional: true },
+        service: { type: "str", optional: true },
+        auth: { type: "str", optional: true },
+        clients: { type: ["VncClientInfo"], optional: true },
       },
       if: "CONFIG_VNC",
       since: "0.14",
@@ -3386,7 +3492,7 @@ const literal = {
     VncServerInfo2: {
       kind: "struct",
       base: "VncBasicInfo",
-      data: { auth: "VncPrimaryAuth", "*vencrypt": "VncVencryptSubAuth" },
+      data: { auth: "VncPrimaryAuth", vencrypt: { type: "VncVencryptSubAuth", optional: true } },
       if: "CONFIG_VNC",
       since: "2.9",
     },
@@ -3398,8 +3504,8 @@ const literal = {
         server: ["VncServerInfo2"],
         clients: ["VncClientInfo"],
         auth: "VncPrimaryAuth",
-        "*vencrypt": "VncVencryptSubAuth",
-        "*display": "str",
+        vencrypt: { type: "VncVencryptSubAuth", optional: true },
+        display: { type: "str", optional: true },
       },
       if: "CONFIG_VNC",
       since: "2.3",
@@ -3668,46 +3774,51 @@ const literal = {
     DisplayGTK: {
       kind: "struct",
       data: {
-        "*grab-on-hover": "bool",
+        "grab-on-hover": { type: "bool", optional: true },
         /** Since 3.1. */
-        "*zoom-to-fit": { type: "bool", since: "3.1" },
+        "zoom-to-fit": { type: "bool", optional: true, since: "3.1" },
         /** Since 7.1. */
-        "*show-tabs": { type: "bool", since: "7.1" },
+        "show-tabs": { type: "bool", optional: true, since: "7.1" },
         /** Since 8.0. */
-        "*show-menubar": { type: "bool", since: "8.0" },
+        "show-menubar": { type: "bool", optional: true, since: "8.0" },
       },
       since: "2.12",
     },
     /** Since 3.1. */
-    DisplayEGLHeadless: { kind: "struct", data: { "*rendernode": "str" }, since: "3.1" },
+    DisplayEGLHeadless: { kind: "struct", data: { rendernode: { type: "str", optional: true } }, since: "3.1" },
     /** Since 7.0. */
     DisplayDBus: {
       kind: "struct",
-      data: { "*rendernode": "str", "*addr": "str", "*p2p": "bool", "*audiodev": "str" },
+      data: {
+        rendernode: { type: "str", optional: true },
+        addr: { type: "str", optional: true },
+        p2p: { type: "bool", optional: true },
+        audiodev: { type: "str", optional: true },
+      },
       since: "7.0",
     },
     /** Since 3.0. */
     DisplayGLMode: { kind: "enum", data: ["off", "on", "core", "es"], since: "3.0" },
     /** Since 4.0. */
-    DisplayCurses: { kind: "struct", data: { "*charset": "str" }, since: "4.0" },
+    DisplayCurses: { kind: "struct", data: { charset: { type: "str", optional: true } }, since: "4.0" },
     /** Since 7.0. */
     DisplayCocoa: {
       kind: "struct",
       data: {
-        "*left-command-key": "bool",
-        "*full-grab": "bool",
-        "*swap-opt-cmd": "bool",
+        "left-command-key": { type: "bool", optional: true },
+        "full-grab": { type: "bool", optional: true },
+        "swap-opt-cmd": { type: "bool", optional: true },
         /** Since 8.2. */
-        "*zoom-to-fit": { type: "bool", since: "8.2" },
+        "zoom-to-fit": { type: "bool", optional: true, since: "8.2" },
         /** Since 9.0. */
-        "*zoom-interpolation": { type: "bool", since: "9.0" },
+        "zoom-interpolation": { type: "bool", optional: true, since: "9.0" },
       },
       since: "7.0",
     },
     /** Since 7.1. */
     HotKeyMod: { kind: "enum", data: ["lctrl-lalt", "lshift-lctrl-lalt", "rctrl"], since: "7.1" },
     /** Since 7.1. */
-    DisplaySDL: { kind: "struct", data: { "*grab-mod": "HotKeyMod" }, since: "7.1" },
+    DisplaySDL: { kind: "struct", data: { "grab-mod": { type: "HotKeyMod", optional: true } }, since: "7.1" },
     /** Since 2.12. */
     DisplayType: {
       kind: "enum",
@@ -3735,11 +3846,11 @@ const literal = {
       kind: "union",
       base: {
         type: "DisplayType",
-        "*full-screen": "bool",
-        "*window-close": "bool",
+        "full-screen": { type: "bool", optional: true },
+        "window-close": { type: "bool", optional: true },
         /** Since 5.0. */
-        "*show-cursor": { type: "bool", since: "5.0" },
-        "*gl": "DisplayGLMode",
+        "show-cursor": { type: "bool", optional: true, since: "5.0" },
+        gl: { type: "DisplayGLMode", optional: true },
       },
       discriminator: "type",
       data: {
@@ -3761,7 +3872,7 @@ const literal = {
     /** Since 6.0. */
     DisplayReloadType: { kind: "enum", data: ["vnc"], since: "6.0" },
     /** Since 6.0. */
-    DisplayReloadOptionsVNC: { kind: "struct", data: { "*tls-certs": "bool" }, since: "6.0" },
+    DisplayReloadOptionsVNC: { kind: "struct", data: { "tls-certs": { type: "bool", optional: true } }, since: "6.0" },
     /** Since 6.0. */
     DisplayReloadOptions: {
       kind: "union",
@@ -3773,7 +3884,11 @@ const literal = {
     /** Since 7.1. */
     DisplayUpdateType: { kind: "enum", data: ["vnc"], since: "7.1" },
     /** Since 7.1. */
-    DisplayUpdateOptionsVNC: { kind: "struct", data: { "*addresses": ["SocketAddress"] }, since: "7.1" },
+    DisplayUpdateOptionsVNC: {
+      kind: "struct",
+      data: { addresses: { type: ["SocketAddress"], optional: true } },
+      since: "7.1",
+    },
     /** Since 7.1. */
     DisplayUpdateOptions: {
       kind: "union",
@@ -3789,17 +3904,28 @@ const literal = {
     /** Since 4.0. */
     QAuthZListRule: {
       kind: "struct",
-      data: { match: "str", policy: "QAuthZListPolicy", "*format": "QAuthZListFormat" },
+      data: {
+        match: "str",
+        policy: "QAuthZListPolicy",
+        format: { type: "QAuthZListFormat", optional: true },
+      },
       since: "4.0",
     },
     /** Since 4.0. */
     AuthZListProperties: {
       kind: "struct",
-      data: { "*policy": "QAuthZListPolicy", "*rules": ["QAuthZListRule"] },
+      data: {
+        policy: { type: "QAuthZListPolicy", optional: true },
+        rules: { type: ["QAuthZListRule"], optional: true },
+      },
       since: "4.0",
     },
     /** Since 4.0. */
-    AuthZListFileProperties: { kind: "struct", data: { filename: "str", "*refresh": "bool" }, since: "4.0" },
+    AuthZListFileProperties: {
+      kind: "struct",
+      data: { filename: "str", refresh: { type: "bool", optional: true } },
+      since: "4.0",
+    },
     /** Since 4.0. */
     AuthZPAMProperties: { kind: "struct", data: { service: "str" }, since: "4.0" },
     /** Since 4.0. */
@@ -3916,37 +4042,37 @@ const literal = {
     MigrationInfo: {
       kind: "struct",
       data: {
-        "*status": "MigrationStatus",
+        status: { type: "MigrationStatus", optional: true },
         /** Since 1.2. */
-        "*ram": { type: "MigrationStats", since: "1.2" },
+        ram: { type: "MigrationStats", optional: true, since: "1.2" },
         /** Since 5.2. */
-        "*vfio": { type: "VfioStats", since: "5.2" },
+        vfio: { type: "VfioStats", optional: true, since: "5.2" },
         /** Since 1.2. */
-        "*xbzrle-cache": { type: "XBZRLECacheStats", since: "1.2" },
+        "xbzrle-cache": { type: "XBZRLECacheStats", optional: true, since: "1.2" },
         /** Since 1.2. */
-        "*total-time": { type: "int", since: "1.2" },
+        "total-time": { type: "int", optional: true, since: "1.2" },
         /** Since 1.3. */
-        "*expected-downtime": { type: "int", since: "1.3" },
+        "expected-downtime": { type: "int", optional: true, since: "1.3" },
         /** Since 1.3. */
-        "*downtime": { type: "int", since: "1.3" },
+        downtime: { type: "int", optional: true, since: "1.3" },
         /** Since 1.6. */
-        "*setup-time": { type: "int", since: "1.6" },
+        "setup-time": { type: "int", optional: true, since: "1.6" },
         /** Since 2.7. */
-        "*cpu-throttle-percentage": { type: "int", since: "2.7" },
+        "cpu-throttle-percentage": { type: "int", optional: true, since: "2.7" },
         /** Since 2.7. */
-        "*error-desc": { type: "str", since: "2.7" },
+        "error-desc": { type: "str", optional: true, since: "2.7" },
         /** Since 6.0. */
-        "*blocked-reasons": { type: ["str"], since: "6.0" },
+        "blocked-reasons": { type: ["str"], optional: true, since: "6.0" },
         /** Since 3.0. */
-        "*postcopy-blocktime": { type: "uint32", since: "3.0" },
+        "postcopy-blocktime": { type: "uint32", optional: true, since: "3.0" },
         /** Since 3.0. */
-        "*postcopy-vcpu-blocktime": { type: ["uint32"], since: "3.0" },
+        "postcopy-vcpu-blocktime": { type: ["uint32"], optional: true, since: "3.0" },
         /** Since 4.0. */
-        "*socket-address": { type: ["SocketAddress"], since: "4.0" },
+        "socket-address": { type: ["SocketAddress"], optional: true, since: "4.0" },
         /** Since 8.1. */
-        "*dirty-limit-throttle-time-per-round": { type: "uint64", since: "8.1" },
+        "dirty-limit-throttle-time-per-round": { type: "uint64", optional: true, since: "8.1" },
         /** Since 8.1. */
-        "*dirty-limit-ring-full-time": { type: "uint64", since: "8.1" },
+        "dirty-limit-ring-full-time": { type: "uint64", optional: true, since: "8.1" },
       },
       since: "0.14",
     },
@@ -4056,7 +4182,7 @@ const literal = {
     /** Since 9.0. */
     ZeroPageDetection: { kind: "enum", data: ["none", "legacy", "multifd"], since: "9.0" },
     /** Since 6.0. */
-    BitmapMigrationBitmapAliasTransform: { kind: "struct", data: { "*persistent": "bool" }, since: "6.0" },
+    BitmapMigrationBitmapAliasTransform: { kind: "struct", data: { persistent: { type: "bool", optional: true } }, since: "6.0" },
     /** Since 5.2. */
     BitmapMigrationBitmapAlias: {
       kind: "struct",
@@ -4064,7 +4190,7 @@ const literal = {
         name: "str",
         alias: "str",
         /** Since 6.0. */
-        "*transform": { type: "BitmapMigrationBitmapAliasTransform", since: "6.0" },
+        transform: { type: "BitmapMigrationBitmapAliasTransform", optional: true, since: "6.0" },
       },
       since: "5.2",
     },
@@ -4175,63 +4301,63 @@ const literal = {
       kind: "struct",
       data: {
         /** Since 4.0. */
-        "*announce-initial": { type: "size", since: "4.0" },
+        "announce-initial": { type: "size", optional: true, since: "4.0" },
         /** Since 4.0. */
-        "*announce-max": { type: "size", since: "4.0" },
+        "announce-max": { type: "size", optional: true, since: "4.0" },
         /** Since 4.0. */
-        "*announce-rounds": { type: "size", since: "4.0" },
+        "announce-rounds": { type: "size", optional: true, since: "4.0" },
         /** Since 4.0. */
-        "*announce-step": { type: "size", since: "4.0" },
+        "announce-step": { type: "size", optional: true, since: "4.0" },
         /** Since 5.0. */
-        "*throttle-trigger-threshold": { type: "uint8", since: "5.0" },
+        "throttle-trigger-threshold": { type: "uint8", optional: true, since: "5.0" },
         /** Since 2.7. */
-        "*cpu-throttle-initial": { type: "uint8", since: "2.7" },
+        "cpu-throttle-initial": { type: "uint8", optional: true, since: "2.7" },
         /** Since 2.7. */
-        "*cpu-throttle-increment": { type: "uint8", since: "2.7" },
+        "cpu-throttle-increment": { type: "uint8", optional: true, since: "2.7" },
         /** Since 5.1. */
-        "*cpu-throttle-tailslow": { type: "bool", since: "5.1" },
+        "cpu-throttle-tailslow": { type: "bool", optional: true, since: "5.1" },
         /** Since 2.7. */
-        "*tls-creds": { type: "StrOrNull", since: "2.7" },
+        "tls-creds": { type: "StrOrNull", optional: true, since: "2.7" },
         /** Since 2.7. */
-        "*tls-hostname": { type: "StrOrNull", since: "2.7" },
+        "tls-hostname": { type: "StrOrNull", optional: true, since: "2.7" },
         /** Since 4.0. */
-        "*tls-authz": { type: "StrOrNull", since: "4.0" },
+        "tls-authz": { type: "StrOrNull", optional: true, since: "4.0" },
         /** Since 2.8. */
-        "*max-bandwidth": { type: "size", since: "2.8" },
+        "max-bandwidth": { type: "size", optional: true, since: "2.8" },
         /** Since 8.2. */
-        "*avail-switchover-bandwidth": { type: "size", since: "8.2" },
+        "avail-switchover-bandwidth": { type: "size", optional: true, since: "8.2" },
         /** Since 2.8. */
-        "*downtime-limit": { type: "uint64", since: "2.8" },
+        "downtime-limit": { type: "uint64", optional: true, since: "2.8" },
         /** Since 2.8. Unstable. */
-        "*x-checkpoint-delay": { type: "uint32", features: ["unstable"], since: "2.8" },
+        "x-checkpoint-delay": { type: "uint32", optional: true, features: ["unstable"], since: "2.8" },
         /** Since 4.0. */
-        "*multifd-channels": { type: "uint8", since: "4.0" },
+        "multifd-channels": { type: "uint8", optional: true, since: "4.0" },
         /** Since 2.11. */
-        "*xbzrle-cache-size": { type: "size", since: "2.11" },
+        "xbzrle-cache-size": { type: "size", optional: true, since: "2.11" },
         /** Since 3.0. */
-        "*max-postcopy-bandwidth": { type: "size", since: "3.0" },
+        "max-postcopy-bandwidth": { type: "size", optional: true, since: "3.0" },
         /** Since 3.1. */
-        "*max-cpu-throttle": { type: "uint8", since: "3.1" },
+        "max-cpu-throttle": { type: "uint8", optional: true, since: "3.1" },
         /** Since 5.0. */
-        "*multifd-compression": { type: "MultiFDCompression", since: "5.0" },
+        "multifd-compression": { type: "MultiFDCompression", optional: true, since: "5.0" },
         /** Since 5.0. */
-        "*multifd-zlib-level": { type: "uint8", since: "5.0" },
+        "multifd-zlib-level": { type: "uint8", optional: true, since: "5.0" },
         /** Since 9.2. */
-        "*multifd-qatzip-level": { type: "uint8", since: "9.2" },
+        "multifd-qatzip-level": { type: "uint8", optional: true, since: "9.2" },
         /** Since 5.0. */
-        "*multifd-zstd-level": { type: "uint8", since: "5.0" },
+        "multifd-zstd-level": { type: "uint8", optional: true, since: "5.0" },
         /** Since 5.2. */
-        "*block-bitmap-mapping": { type: ["BitmapMigrationNodeAlias"], since: "5.2" },
+        "block-bitmap-mapping": { type: ["BitmapMigrationNodeAlias"], optional: true, since: "5.2" },
         /** Since 8.1. Unstable. */
-        "*x-vcpu-dirty-limit-period": { type: "uint64", features: ["unstable"], since: "8.1" },
+        "x-vcpu-dirty-limit-period": { type: "uint64", optional: true, features: ["unstable"], since: "8.1" },
         /** Since 8.1. */
-        "*vcpu-dirty-limit": { type: "uint64", since: "8.1" },
+        "vcpu-dirty-limit": { type: "uint64", optional: true, since: "8.1" },
         /** Since 8.2. */
-        "*mode": { type: "MigMode", since: "8.2" },
+        mode: { type: "MigMode", optional: true, since: "8.2" },
         /** Since 9.0. */
-        "*zero-page-detection": { type: "ZeroPageDetection", since: "9.0" },
+        "zero-page-detection": { type: "ZeroPageDetection", optional: true, since: "9.0" },
         /** Since 9.1. */
-        "*direct-io": { type: "bool", since: "9.1" },
+        "direct-io": { type: "bool", optional: true, since: "9.1" },
       },
       since: "2.4",
     },
@@ -4240,63 +4366,63 @@ const literal = {
       kind: "struct",
       data: {
         /** Since 4.0. */
-        "*announce-initial": { type: "size", since: "4.0" },
+        "announce-initial": { type: "size", optional: true, since: "4.0" },
         /** Since 4.0. */
-        "*announce-max": { type: "size", since: "4.0" },
+        "announce-max": { type: "size", optional: true, since: "4.0" },
         /** Since 4.0. */
-        "*announce-rounds": { type: "size", since: "4.0" },
+        "announce-rounds": { type: "size", optional: true, since: "4.0" },
         /** Since 4.0. */
-        "*announce-step": { type: "size", since: "4.0" },
+        "announce-step": { type: "size", optional: true, since: "4.0" },
         /** Since 5.0. */
-        "*throttle-trigger-threshold": { type: "uint8", since: "5.0" },
+        "throttle-trigger-threshold": { type: "uint8", optional: true, since: "5.0" },
         /** Since 2.7. */
-        "*cpu-throttle-initial": { type: "uint8", since: "2.7" },
+        "cpu-throttle-initial": { type: "uint8", optional: true, since: "2.7" },
         /** Since 2.7. */
-        "*cpu-throttle-increment": { type: "uint8", since: "2.7" },
+        "cpu-throttle-increment": { type: "uint8", optional: true, since: "2.7" },
         /** Since 5.1. */
-        "*cpu-throttle-tailslow": { type: "bool", since: "5.1" },
+        "cpu-throttle-tailslow": { type: "bool", optional: true, since: "5.1" },
         /** Since 2.7. */
-        "*tls-creds": { type: "str", since: "2.7" },
+        "tls-creds": { type: "str", optional: true, since: "2.7" },
         /** Since 2.7. */
-        "*tls-hostname": { type: "str", since: "2.7" },
+        "tls-hostname": { type: "str", optional: true, since: "2.7" },
         /** Since 4.0. */
-        "*tls-authz": { type: "str", since: "4.0" },
+        "tls-authz": { type: "str", optional: true, since: "4.0" },
         /** Since 2.8. */
-        "*max-bandwidth": { type: "size", since: "2.8" },
+        "max-bandwidth": { type: "size", optional: true, since: "2.8" },
         /** Since 8.2. */
-        "*avail-switchover-bandwidth": { type: "size", since: "8.2" },
+        "avail-switchover-bandwidth": { type: "size", optional: true, since: "8.2" },
         /** Since 2.8. */
-        "*downtime-limit": { type: "uint64", since: "2.8" },
+        "downtime-limit": { type: "uint64", optional: true, since: "2.8" },
         /** Since 2.8. Unstable. */
-        "*x-checkpoint-delay": { type: "uint32", features: ["unstable"], since: "2.8" },
+        "x-checkpoint-delay": { type: "uint32", optional: true, features: ["unstable"], since: "2.8" },
         /** Since 4.0. */
-        "*multifd-channels": { type: "uint8", since: "4.0" },
+        "multifd-channels": { type: "uint8", optional: true, since: "4.0" },
         /** Since 2.11. */
-        "*xbzrle-cache-size": { type: "size", since: "2.11" },
+        "xbzrle-cache-size": { type: "size", optional: true, since: "2.11" },
         /** Since 3.0. */
-        "*max-postcopy-bandwidth": { type: "size", since: "3.0" },
+        "max-postcopy-bandwidth": { type: "size", optional: true, since: "3.0" },
         /** Since 3.1. */
-        "*max-cpu-throttle": { type: "uint8", since: "3.1" },
+        "max-cpu-throttle": { type: "uint8", optional: true, since: "3.1" },
         /** Since 5.0. */
-        "*multifd-compression": { type: "MultiFDCompression", since: "5.0" },
+        "multifd-compression": { type: "MultiFDCompression", optional: true, since: "5.0" },
         /** Since 5.0. */
-        "*multifd-zlib-level": { type: "uint8", since: "5.0" },
+        "multifd-zlib-level": { type: "uint8", optional: true, since: "5.0" },
         /** Since 9.2. */
-        "*multifd-qatzip-level": { type: "uint8", since: "9.2" },
+        "multifd-qatzip-level": { type: "uint8", optional: true, since: "9.2" },
         /** Since 5.0. */
-        "*multifd-zstd-level": { type: "uint8", since: "5.0" },
+        "multifd-zstd-level": { type: "uint8", optional: true, since: "5.0" },
         /** Since 5.2. */
-        "*block-bitmap-mapping": { type: ["BitmapMigrationNodeAlias"], since: "5.2" },
+        "block-bitmap-mapping": { type: ["BitmapMigrationNodeAlias"], optional: true, since: "5.2" },
         /** Since 8.1. Unstable. */
-        "*x-vcpu-dirty-limit-period": { type: "uint64", features: ["unstable"], since: "8.1" },
+        "x-vcpu-dirty-limit-period": { type: "uint64", optional: true, features: ["unstable"], since: "8.1" },
         /** Since 8.1. */
-        "*vcpu-dirty-limit": { type: "uint64", since: "8.1" },
+        "vcpu-dirty-limit": { type: "uint64", optional: true, since: "8.1" },
         /** Since 8.2. */
-        "*mode": { type: "MigMode", since: "8.2" },
+        mode: { type: "MigMode", optional: true, since: "8.2" },
         /** Since 9.0. */
-        "*zero-page-detection": { type: "ZeroPageDetection", since: "9.0" },
+        "zero-page-detection": { type: "ZeroPageDetection", optional: true, since: "9.0" },
         /** Since 9.1. */
-        "*direct-io": { type: "bool", since: "9.1" },
+        "direct-io": { type: "bool", optional: true, since: "9.1" },
       },
       since: "2.4",
     },
@@ -4366,7 +4492,7 @@ const literal = {
     /** Since 2.9. Only if CONFIG_REPLICATION. */
     ReplicationStatus: {
       kind: "struct",
-      data: { error: "bool", "*desc": "str" },
+      data: { error: "bool", desc: { type: "str", optional: true } },
       if: "CONFIG_REPLICATION",
       since: "2.9",
     },
@@ -4394,7 +4520,7 @@ const literal = {
     DirtyRateInfo: {
       kind: "struct",
       data: {
-        "*dirty-rate": "int64",
+        "dirty-rate": { type: "int64", optional: true },
         status: "DirtyRateStatus",
         "start-time": "int64",
         "calc-time": "int64",
@@ -4405,7 +4531,7 @@ const literal = {
         /** Since 6.2. */
         mode: { type: "DirtyRateMeasureMode", since: "6.2" },
         /** Since 6.2. */
-        "*vcpu-dirty-rate": { type: ["DirtyRateVcpu"], since: "6.2" },
+        "vcpu-dirty-rate": { type: ["DirtyRateVcpu"], optional: true, since: "6.2" },
       },
       since: "5.2",
     },
@@ -4484,7 +4610,11 @@ const literal = {
       since: "1.1",
     },
     /** Since 2.5. */
-    TransactionProperties: { kind: "struct", data: { "*completion-mode": "ActionCompletionMode" }, since: "2.5" },
+    TransactionProperties: {
+      kind: "struct",
+      data: { "completion-mode": { type: "ActionCompletionMode", optional: true } },
+      since: "2.5",
+    },
     /** Since 2.2. */
     TraceEventState: { kind: "enum", data: ["unavailable", "disabled", "enabled"], since: "2.2" },
     /** Since 2.2. */
@@ -4497,12 +4627,12 @@ const literal = {
     CompatPolicy: {
       kind: "struct",
       data: {
-        "*deprecated-input": "CompatPolicyInput",
-        "*deprecated-output": "CompatPolicyOutput",
+        "deprecated-input": { type: "CompatPolicyInput", optional: true },
+        "deprecated-output": { type: "CompatPolicyOutput", optional: true },
         /** Since 6.2. */
-        "*unstable-input": { type: "CompatPolicyInput", since: "6.2" },
+        "unstable-input": { type: "CompatPolicyInput", optional: true, since: "6.2" },
         /** Since 6.2. */
-        "*unstable-output": { type: "CompatPolicyOutput", since: "6.2" },
+        "unstable-output": { type: "CompatPolicyOutput", optional: true, since: "6.2" },
       },
       since: "6.0",
     },
@@ -4519,7 +4649,12 @@ const literal = {
     /** Since 5.0. */
     MonitorOptions: {
       kind: "struct",
-      data: { "*id": "str", "*mode": "MonitorMode", "*pretty": "bool", chardev: "str" },
+      data: {
+        id: { type: "str", optional: true },
+        mode: { type: "MonitorMode", optional: true },
+        pretty: { type: "bool", optional: true },
+        chardev: "str",
+      },
       since: "5.0",
     },
     /** Since 2.5. */
@@ -4531,7 +4666,7 @@ const literal = {
     /** Since 2.5. */
     SchemaInfo: {
       kind: "union",
-      base: { name: "str", "meta-type": "SchemaMetaType", "*features": ["str"] },
+      base: { name: "str", "meta-type": "SchemaMetaType", features: { type: ["str"], optional: true } },
       discriminator: "meta-type",
       data: {
         builtin: "SchemaInfoBuiltin",
@@ -4564,7 +4699,11 @@ const literal = {
       since: "2.5",
     },
     /** Since 6.2. */
-    SchemaInfoEnumMember: { kind: "struct", data: { name: "str", "*features": ["str"] }, since: "6.2" },
+    SchemaInfoEnumMember: {
+      kind: "struct",
+      data: { name: "str", features: { type: ["str"], optional: true } },
+      since: "6.2",
+    },
     /** Since 2.5. */
     SchemaInfoArray: { kind: "struct", data: { "element-type": "str" }, since: "2.5" },
     /** Since 2.5. */
@@ -4572,8 +4711,8 @@ const literal = {
       kind: "struct",
       data: {
         members: ["SchemaInfoObjectMember"],
-        "*tag": "str",
-        "*variants": ["SchemaInfoObjectVariant"],
+        tag: { type: "str", optional: true },
+        variants: { type: ["SchemaInfoObjectVariant"], optional: true },
       },
       since: "2.5",
     },
@@ -4583,9 +4722,9 @@ const literal = {
       data: {
         name: "str",
         type: "str",
-        "*default": "any",
+        default: { type: "any", optional: true },
         /** Since 5.0. */
-        "*features": { type: ["str"], since: "5.0" },
+        features: { type: ["str"], optional: true, since: "5.0" },
       },
       since: "2.5",
     },
@@ -4602,7 +4741,7 @@ const literal = {
         "arg-type": "str",
         "ret-type": "str",
         /** Since 2.12. */
-        "*allow-oob": { type: "bool", since: "2.12" },
+        "allow-oob": { type: "bool", optional: true, since: "2.12" },
       },
       since: "2.5",
     },
@@ -4614,9 +4753,9 @@ const literal = {
       data: {
         name: "str",
         type: "str",
-        "*description": "str",
+        description: { type: "str", optional: true },
         /** Since 5.0. */
-        "*default-value": { type: "any", since: "5.0" },
+        "default-value": { type: "any", optional: true, since: "5.0" },
       },
       since: "1.2",
     },
@@ -4626,9 +4765,9 @@ const literal = {
       data: {
         name: "str",
         /** Since 2.10. */
-        "*abstract": { type: "bool", since: "2.10" },
+        abstract: { type: "bool", optional: true, since: "2.10" },
         /** Since 2.10. */
-        "*parent": { type: "str", since: "2.10" },
+        parent: { type: "str", optional: true, since: "2.10" },
       },
       since: "1.1",
     },
@@ -4642,11 +4781,11 @@ const literal = {
         secondary_in: "str",
         outdev: "str",
         iothread: "str",
-        "*notify_dev": "str",
-        "*compare_timeout": "uint64",
-        "*expired_scan_cycle": "uint32",
-        "*max_queue_size": "uint32",
-        "*vnet_hdr_support": "bool",
+        notify_dev: { type: "str", optional: true },
+        compare_timeout: { type: "uint64", optional: true },
+        expired_scan_cycle: { type: "uint32", optional: true },
+        max_queue_size: { type: "uint32", optional: true },
+        vnet_hdr_support: { type: "bool", optional: true },
       },
       since: "2.8",
     },
@@ -4654,11 +4793,11 @@ const literal = {
     CryptodevBackendProperties: {
       kind: "struct",
       data: {
-        "*queues": "uint32",
+        queues: { type: "uint32", optional: true },
         /** Since 8.0. */
-        "*throttle-bps": { type: "uint64", since: "8.0" },
+        "throttle-bps": { type: "uint64", optional: true, since: "8.0" },
         /** Since 8.0. */
-        "*throttle-ops": { type: "uint64", since: "8.0" },
+        "throttle-ops": { type: "uint64", optional: true, since: "8.0" },
       },
       since: "2.8",
     },
@@ -4671,7 +4810,11 @@ const literal = {
       since: "2.12",
     },
     /** Since 5.0. */
-    DBusVMStateProperties: { kind: "struct", data: { addr: "str", "*id-list": "str" }, since: "5.0" },
+    DBusVMStateProperties: {
+      kind: "struct",
+      data: { addr: "str", "id-list": { type: "str", optional: true } },
+      since: "5.0",
+    },
     /** Since 5.0. */
     NetfilterInsert: { kind: "enum", data: ["before", "behind"], since: "5.0" },
     /** Since 2.5. */
@@ -4679,10 +4822,10 @@ const literal = {
       kind: "struct",
       data: {
         netdev: "str",
-        "*queue": "NetFilterDirection",
-        "*status": "str",
-        "*position": "str",
-        "*insert": "NetfilterInsert",
+        queue: { type: "NetFilterDirection", optional: true },
+        status: { type: "str", optional: true },
+        position: { type: "str", optional: true },
+        insert: { type: "NetfilterInsert", optional: true },
       },
       since: "2.5",
     },
@@ -4692,28 +4835,32 @@ const literal = {
     FilterDumpProperties: {
       kind: "struct",
       base: "NetfilterProperties",
-      data: { file: "str", "*maxlen": "uint32" },
+      data: { file: "str", maxlen: { type: "uint32", optional: true } },
       since: "2.5",
     },
     /** Since 2.6. */
     FilterMirrorProperties: {
       kind: "struct",
       base: "NetfilterProperties",
-      data: { outdev: "str", "*vnet_hdr_support": "bool" },
+      data: { outdev: "str", vnet_hdr_support: { type: "bool", optional: true } },
       since: "2.6",
     },
     /** Since 2.6. */
     FilterRedirectorProperties: {
       kind: "struct",
       base: "NetfilterProperties",
-      data: { "*indev": "str", "*outdev": "str", "*vnet_hdr_support": "bool" },
+      data: {
+        indev: { type: "str", optional: true },
+        outdev: { type: "str", optional: true },
+        vnet_hdr_support: { type: "bool", optional: true },
+      },
       since: "2.6",
     },
     /** Since 2.8. */
     FilterRewriterProperties: {
       kind: "struct",
       base: "NetfilterProperties",
-      data: { "*vnet_hdr_support": "bool" },
+      data: { vnet_hdr_support: { type: "bool", optional: true } },
       since: "2.8",
     },
     /** Since 4.2. */
@@ -4721,33 +4868,46 @@ const literal = {
       kind: "struct",
       data: {
         name: "str",
-        "*server": "str",
-        "*port": "str",
-        "*x-origin": "str",
-        "*y-origin": "str",
-        "*width": "str",
-        "*height": "str",
+        server: { type: "str", optional: true },
+        port: { type: "str", optional: true },
+        "x-origin": { type: "str", optional: true },
+        "y-origin": { type: "str", optional: true },
+        width: { type: "str", optional: true },
+        height: { type: "str", optional: true },
       },
       since: "4.2",
     },
     /** Since 2.6. Only if CONFIG_LINUX. */
     InputLinuxProperties: {
       kind: "struct",
-      data: { evdev: "str", "*grab_all": "bool", "*repeat": "bool", "*grab-toggle": "GrabToggleKeys" },
+      data: {
+        evdev: "str",
+        grab_all: { type: "bool", optional: true },
+        repeat: { type: "bool", optional: true },
+        "grab-toggle": { type: "GrabToggleKeys", optional: true },
+      },
       if: "CONFIG_LINUX",
       since: "2.6",
     },
     /** Since 7.1. */
     EventLoopBaseProperties: {
       kind: "struct",
-      data: { "*aio-max-batch": "int", "*thread-pool-min": "int", "*thread-pool-max": "int" },
+      data: {
+        "aio-max-batch": { type: "int", optional: true },
+        "thread-pool-min": { type: "int", optional: true },
+        "thread-pool-max": { type: "int", optional: true },
+      },
       since: "7.1",
     },
     /** Since 2.0. */
     IothreadProperties: {
       kind: "struct",
       base: "EventLoopBaseProperties",
-      data: { "*poll-max-ns": "int", "*poll-grow": "int", "*poll-shrink": "int" },
+      data: {
+        "poll-max-ns": { type: "int", optional: true },
+        "poll-grow": { type: "int", optional: true },
+        "poll-shrink": { type: "int", optional: true },
+      },
       since: "2.0",
     },
     /** Since 7.1. */
@@ -4756,19 +4916,19 @@ const literal = {
     MemoryBackendProperties: {
       kind: "struct",
       data: {
-        "*dump": "bool",
-        "*host-nodes": ["uint16"],
-        "*merge": "bool",
-        "*policy": "HostMemPolicy",
-        "*prealloc": "bool",
-        "*prealloc-threads": "uint32",
+        dump: { type: "bool", optional: true },
+        "host-nodes": { type: ["uint16"], optional: true },
+        merge: { type: "bool", optional: true },
+        policy: { type: "HostMemPolicy", optional: true },
+        prealloc: { type: "bool", optional: true },
+        "prealloc-threads": { type: "uint32", optional: true },
         /** Since 7.2. */
-        "*prealloc-context": { type: "str", since: "7.2" },
-        "*share": "bool",
+        "prealloc-context": { type: "str", optional: true, since: "7.2" },
+        share: { type: "bool", optional: true },
         /** Since 6.1. */
-        "*reserve": { type: "bool", since: "6.1" },
+        reserve: { type: "bool", optional: true, since: "6.1" },
         size: "size",
-        "*x-use-canonical-path-for-ramblock-id": "bool",
+        "x-use-canonical-path-for-ramblock-id": { type: "bool", optional: true },
       },
       since: "2.1",
     },
@@ -4777,16 +4937,16 @@ const literal = {
       kind: "struct",
       base: "MemoryBackendProperties",
       data: {
-        "*align": "size",
+        align: { type: "size", optional: true },
         /** Since 8.1. */
-        "*offset": { type: "size", since: "8.1" },
-        "*discard-data": "bool",
+        offset: { type: "size", optional: true, since: "8.1" },
+        "discard-data": { type: "bool", optional: true },
         "mem-path": "str",
         /** Only if CONFIG_LIBPMEM. */
-        "*pmem": { type: "bool", if: "CONFIG_LIBPMEM" },
-        "*readonly": "bool",
+        pmem: { type: "bool", optional: true, if: "CONFIG_LIBPMEM" },
+        readonly: { type: "bool", optional: true },
         /** Since 8.2. */
-        "*rom": { type: "OnOffAuto", since: "8.2" },
+        rom: { type: "OnOffAuto", optional: true, since: "8.2" },
       },
       since: "2.1",
     },
@@ -4794,7 +4954,11 @@ const literal = {
     MemoryBackendMemfdProperties: {
       kind: "struct",
       base: "MemoryBackendProperties",
-      data: { "*hugetlb": "bool", "*hugetlbsize": "size", "*seal": "bool" },
+      data: {
+        hugetlb: { type: "bool", optional: true },
+        hugetlbsize: { type: "size", optional: true },
+        seal: { type: "bool", optional: true },
+      },
       if: "CONFIG_LINUX",
       since: "2.12",
     },
@@ -4805,13 +4969,13 @@ const literal = {
     /** Since 2.11. Only if CONFIG_LINUX. */
     PrManagerHelperProperties: { kind: "struct", data: { path: "str" }, if: "CONFIG_LINUX", since: "2.11" },
     /** Since 6.0. */
-    QtestProperties: { kind: "struct", data: { chardev: "str", "*log": "str" }, since: "6.0" },
+    QtestProperties: { kind: "struct", data: { chardev: "str", log: { type: "str", optional: true } }, since: "6.0" },
     /** Since 6.0. */
     RemoteObjectProperties: { kind: "struct", data: { fd: "str", devid: "str" }, since: "6.0" },
     /** Since 7.1. */
     VfioUserServerProperties: { kind: "struct", data: { socket: "SocketAddress", device: "str" }, since: "7.1" },
     /** Since 9.0. */
-    IOMMUFDProperties: { kind: "struct", data: { "*fd": "str" }, since: "9.0" },
+    IOMMUFDProperties: { kind: "struct", data: { fd: { type: "str", optional: true } }, since: "9.0" },
     /** Since 9.0. */
     AcpiGenericInitiatorProperties: { kind: "struct", data: { "pci-dev": "str", node: "uint32" }, since: "9.0" },
     /** Since 9.2. */
@@ -4821,7 +4985,7 @@ const literal = {
       kind: "struct",
       data: {
         /** @deprecated */
-        "*opened": { type: "bool", features: ["deprecated"] },
+        opened: { type: "bool", optional: true, features: ["deprecated"] },
       },
       since: "1.3",
     },
@@ -4831,7 +4995,7 @@ const literal = {
     RngRandomProperties: {
       kind: "struct",
       base: "RngProperties",
-      data: { "*filename": "str" },
+      data: { filename: { type: "str", optional: true } },
       if: "CONFIG_POSIX",
       since: "1.3",
     },
@@ -4839,11 +5003,11 @@ const literal = {
     SevCommonProperties: {
       kind: "struct",
       data: {
-        "*sev-device": "str",
-        "*cbitpos": "uint32",
+        "sev-device": { type: "str", optional: true },
+        cbitpos: { type: "uint32", optional: true },
         "reduced-phys-bits": "uint32",
         /** Since 6.2. */
-        "*kernel-hashes": { type: "bool", since: "6.2" },
+        "kernel-hashes": { type: "bool", optional: true, since: "6.2" },
       },
       since: "9.1",
     },
@@ -4852,12 +5016,12 @@ const literal = {
       kind: "struct",
       base: "SevCommonProperties",
       data: {
-        "*dh-cert-file": "str",
-        "*session-file": "str",
-        "*policy": "uint32",
-        "*handle": "uint32",
+        "dh-cert-file": { type: "str", optional: true },
+        "session-file": { type: "str", optional: true },
+        policy: { type: "uint32", optional: true },
+        handle: { type: "uint32", optional: true },
         /** Since 9.1. */
-        "*legacy-vm-type": { type: "OnOffAuto", since: "9.1" },
+        "legacy-vm-type": { type: "OnOffAuto", optional: true, since: "9.1" },
       },
       since: "2.12",
     },
@@ -4866,21 +5030,24 @@ const literal = {
       kind: "struct",
       base: "SevCommonProperties",
       data: {
-        "*policy": "uint64",
-        "*guest-visible-workarounds": "str",
-        "*id-block": "str",
-        "*id-auth": "str",
-        "*author-key-enabled": "bool",
-        "*host-data": "str",
+        policy: { type: "uint64", optional: true },
+        "guest-visible-workarounds": { type: "str", optional: true },
+        "id-block": { type: "str", optional: true },
+        "id-auth": { type: "str", optional: true },
+        "author-key-enabled": { type: "bool", optional: true },
+        "host-data": { type: "str", optional: true },
         /** Since 9.1. */
-        "*vcek-disabled": { type: "bool", since: "9.1" },
+        "vcek-disabled": { type: "bool", optional: true, since: "9.1" },
       },
       since: "9.1",
     },
     /** Since 7.2. */
     ThreadContextProperties: {
       kind: "struct",
-      data: { "*cpu-affinity": ["uint16"], "*node-affinity": ["uint16"] },
+      data: {
+        "cpu-affinity": { type: ["uint16"], optional: true },
+        "node-affinity": { type: ["uint16"], optional: true },
+      },
       since: "7.2",
     },
     /** Since 6.0. */
@@ -5092,9 +5259,9 @@ const literal = {
       data: {
         "cpu-state": "S390CpuState",
         /** Since 8.2. */
-        "*dedicated": { type: "bool", since: "8.2" },
+        dedicated: { type: "bool", optional: true, since: "8.2" },
         /** Since 8.2. */
-        "*entitlement": { type: "S390CpuEntitlement", since: "8.2" },
+        entitlement: { type: "S390CpuEntitlement", optional: true, since: "8.2" },
       },
       since: "2.12",
     },
@@ -5105,7 +5272,7 @@ const literal = {
         "cpu-index": "int",
         "qom-path": "str",
         "thread-id": "int",
-        "*props": "CpuInstanceProperties",
+        props: { type: "CpuInstanceProperties", optional: true },
         /** Since 3.0. */
         target: { type: "SysEmuTarget", since: "3.0" },
       },
@@ -5120,8 +5287,8 @@ const literal = {
       kind: "struct",
       data: {
         name: "str",
-        "*alias": "str",
-        "*is-default": "bool",
+        alias: { type: "str", optional: true },
+        "is-default": { type: "bool", optional: true },
         /** Since 1.5. */
         "cpu-max": { type: "int", since: "1.5" },
         /** Since 2.7. */
@@ -5131,13 +5298,13 @@ const literal = {
         /** Since 4.1. */
         deprecated: { type: "bool", since: "4.1" },
         /** Since 4.2. */
-        "*default-cpu-type": { type: "str", since: "4.2" },
+        "default-cpu-type": { type: "str", optional: true, since: "4.2" },
         /** Since 5.2. */
-        "*default-ram-id": { type: "str", since: "5.2" },
+        "default-ram-id": { type: "str", optional: true, since: "5.2" },
         /** Since 8.0. */
         acpi: { type: "bool", since: "8.0" },
         /** Since 9.1. Unstable. */
-        "*compat-props": { type: ["CompatProperty"], features: ["unstable"], since: "9.1" },
+        "compat-props": { type: ["CompatProperty"], optional: true, features: ["unstable"], since: "9.1" },
       },
       since: "1.2",
     },
@@ -5187,12 +5354,12 @@ const literal = {
     NumaNodeOptions: {
       kind: "struct",
       data: {
-        "*nodeid": "uint16",
-        "*cpus": ["uint16"],
-        "*mem": "size",
-        "*memdev": "str",
+        nodeid: { type: "uint16", optional: true },
+        cpus: { type: ["uint16"], optional: true },
+        mem: { type: "size", optional: true },
+        memdev: { type: "str", optional: true },
         /** Since 5.0. */
-        "*initiator": { type: "uint16", since: "5.0" },
+        initiator: { type: "uint16", optional: true, since: "5.0" },
       },
       since: "2.1",
     },
@@ -5201,7 +5368,7 @@ const literal = {
     /** Since 7.1. */
     CXLFixedMemoryWindowOptions: {
       kind: "struct",
-      data: { size: "size", "*interleave-granularity": "size", targets: ["str"] },
+      data: { size: "size", "interleave-granularity": { type: "size", optional: true }, targets: ["str"] },
       since: "7.1",
     },
     /** Since 7.1. */
@@ -5213,7 +5380,7 @@ const literal = {
       kind: "struct",
       data: {
         "cpuid-input-eax": "int",
-        "*cpuid-input-ecx": "int",
+        "cpuid-input-ecx": { type: "int", optional: true },
         "cpuid-register": "X86CPURegister32",
         features: "int",
       },
@@ -5246,8 +5413,8 @@ const literal = {
         target: "uint16",
         hierarchy: "HmatLBMemoryHierarchy",
         "data-type": "HmatLBDataType",
-        "*latency": "uint64",
-        "*bandwidth": "size",
+        latency: { type: "uint64", optional: true },
+        bandwidth: { type: "size", optional: true },
       },
       since: "5.0",
     },
@@ -5273,7 +5440,7 @@ const literal = {
       kind: "struct",
       data: {
         /** Since 2.9. */
-        "*id": { type: "str", since: "2.9" },
+        id: { type: "str", optional: true, since: "2.9" },
         size: "size",
         merge: "bool",
         dump: "bool",
@@ -5281,7 +5448,7 @@ const literal = {
         /** Since 6.1. */
         share: { type: "bool", since: "6.1" },
         /** Since 6.1. */
-        "*reserve": { type: "bool", since: "6.1" },
+        reserve: { type: "bool", optional: true, since: "6.1" },
         "host-nodes": ["uint16"],
         policy: "HostMemPolicy",
       },
@@ -5291,27 +5458,32 @@ const literal = {
     CpuInstanceProperties: {
       kind: "struct",
       data: {
-        "*node-id": "int",
+        "node-id": { type: "int", optional: true },
         /** Since 8.2. */
-        "*drawer-id": { type: "int", since: "8.2" },
+        "drawer-id": { type: "int", optional: true, since: "8.2" },
         /** Since 8.2. */
-        "*book-id": { type: "int", since: "8.2" },
-        "*socket-id": "int",
+        "book-id": { type: "int", optional: true, since: "8.2" },
+        "socket-id": { type: "int", optional: true },
         /** Since 4.1. */
-        "*die-id": { type: "int", since: "4.1" },
+        "die-id": { type: "int", optional: true, since: "4.1" },
         /** Since 7.1. */
-        "*cluster-id": { type: "int", since: "7.1" },
+        "cluster-id": { type: "int", optional: true, since: "7.1" },
         /** Since 9.1. */
-        "*module-id": { type: "int", since: "9.1" },
-        "*core-id": "int",
-        "*thread-id": "int",
+        "module-id": { type: "int", optional: true, since: "9.1" },
+        "core-id": { type: "int", optional: true },
+        "thread-id": { type: "int", optional: true },
       },
       since: "2.7",
     },
     /** Since 2.7. */
     HotpluggableCPU: {
       kind: "struct",
-      data: { type: "str", "vcpus-count": "int", props: "CpuInstanceProperties", "*qom-path": "str" },
+      data: {
+        type: "str",
+        "vcpus-count": "int",
+        props: "CpuInstanceProperties",
+        "qom-path": { type: "str", optional: true },
+      },
       since: "2.7",
     },
     /** Since 0.14. */
@@ -5319,12 +5491,16 @@ const literal = {
     /** Since 8.2. */
     HvBalloonInfo: { kind: "struct", data: { committed: "size", available: "size" }, since: "8.2" },
     /** Since 2.11. */
-    MemoryInfo: { kind: "struct", data: { "base-memory": "size", "*plugged-memory": "size" }, since: "2.11" },
+    MemoryInfo: {
+      kind: "struct",
+      data: { "base-memory": "size", "plugged-memory": { type: "size", optional: true } },
+      since: "2.11",
+    },
     /** Since 2.1. */
     PCDIMMDeviceInfo: {
       kind: "struct",
       data: {
-        "*id": "str",
+        id: { type: "str", optional: true },
         addr: "int",
         size: "int",
         slot: "int",
@@ -5338,14 +5514,14 @@ const literal = {
     /** Since 4.1. */
     VirtioPMEMDeviceInfo: {
       kind: "struct",
-      data: { "*id": "str", memaddr: "size", size: "size", memdev: "str" },
+      data: { id: { type: "str", optional: true }, memaddr: "size", size: "size", memdev: "str" },
       since: "4.1",
     },
     /** Since 5.1. */
     VirtioMEMDeviceInfo: {
       kind: "struct",
       data: {
-        "*id": "str",
+        id: { type: "str", optional: true },
         memaddr: "size",
         "requested-size": "size",
         size: "size",
@@ -5360,7 +5536,7 @@ const literal = {
     SgxEPCDeviceInfo: {
       kind: "struct",
       data: {
-        "*id": "str",
+        id: { type: "str", optional: true },
         memaddr: "size",
         size: "size",
         /** Since 7.0. */
@@ -5372,7 +5548,12 @@ const literal = {
     /** Since 8.2. */
     HvBalloonDeviceInfo: {
       kind: "struct",
-      data: { "*id": "str", "*memaddr": "size", "max-size": "size", "*memdev": "str" },
+      data: {
+        id: { type: "str", optional: true },
+        memaddr: { type: "size", optional: true },
+        "max-size": "size",
+        memdev: { type: "str", optional: true },
+      },
       since: "8.2",
     },
     /** Since 2.1. */
@@ -5422,13 +5603,13 @@ const literal = {
     BootConfiguration: {
       kind: "struct",
       data: {
-        "*order": "str",
-        "*once": "str",
-        "*menu": "bool",
-        "*splash": "str",
-        "*splash-time": "int",
-        "*reboot-timeout": "int",
-        "*strict": "bool",
+        order: { type: "str", optional: true },
+        once: { type: "str", optional: true },
+        menu: { type: "bool", optional: true },
+        splash: { type: "str", optional: true },
+        "splash-time": { type: "int", optional: true },
+        "reboot-timeout": { type: "int", optional: true },
+        strict: { type: "bool", optional: true },
       },
       since: "7.1",
     },
@@ -5436,20 +5617,20 @@ const literal = {
     SMPConfiguration: {
       kind: "struct",
       data: {
-        "*cpus": "int",
+        cpus: { type: "int", optional: true },
         /** Since 8.2. */
-        "*drawers": { type: "int", since: "8.2" },
+        drawers: { type: "int", optional: true, since: "8.2" },
         /** Since 8.2. */
-        "*books": { type: "int", since: "8.2" },
-        "*sockets": "int",
-        "*dies": "int",
+        books: { type: "int", optional: true, since: "8.2" },
+        sockets: { type: "int", optional: true },
+        dies: { type: "int", optional: true },
         /** Since 7.0. */
-        "*clusters": { type: "int", since: "7.0" },
+        clusters: { type: "int", optional: true, since: "7.0" },
         /** Since 9.1. */
-        "*modules": { type: "int", since: "9.1" },
-        "*cores": "int",
-        "*threads": "int",
-        "*maxcpus": "int",
+        modules: { type: "int", optional: true, since: "9.1" },
+        cores: { type: "int", optional: true },
+        threads: { type: "int", optional: true },
+        maxcpus: { type: "int", optional: true },
       },
       since: "6.1",
     },
@@ -5466,11 +5647,15 @@ const literal = {
     /** Since 7.1. */
     MemorySizeConfiguration: {
       kind: "struct",
-      data: { "*size": "size", "*max-size": "size", "*slots": "uint64" },
+      data: {
+        size: { type: "size", optional: true },
+        "max-size": { type: "size", optional: true },
+        slots: { type: "uint64", optional: true },
+      },
       since: "7.1",
     },
     /** Since 2.8. */
-    CpuModelInfo: { kind: "struct", data: { name: "str", "*props": "any" }, since: "2.8" },
+    CpuModelInfo: { kind: "struct", data: { name: "str", props: { type: "any", optional: true } }, since: "2.8" },
     /** Since 2.8. */
     CpuModelExpansionType: { kind: "enum", data: ["static", "full"], since: "2.8" },
     /** Since 2.8. */
@@ -5501,15 +5686,15 @@ const literal = {
       data: {
         name: "str",
         /** Since 2.8. */
-        "*migration-safe": { type: "bool", since: "2.8" },
+        "migration-safe": { type: "bool", optional: true, since: "2.8" },
         /** Since 2.8. */
         static: { type: "bool", since: "2.8" },
         /** Since 2.8. */
-        "*unavailable-features": { type: ["str"], since: "2.8" },
+        "unavailable-features": { type: ["str"], optional: true, since: "2.8" },
         /** Since 2.9. */
         typename: { type: "str", since: "2.9" },
         /** Since 4.1. */
-        "*alias-of": { type: "str", since: "4.1" },
+        "alias-of": { type: "str", optional: true, since: "4.1" },
         /** Since 5.2. */
         deprecated: { type: "bool", since: "5.2" },
       },
@@ -5540,7 +5725,7 @@ const literal = {
     /** Since 5.2. */
     ReplayInfo: {
       kind: "struct",
-      data: { mode: "ReplayMode", "*filename": "str", icount: "int" },
+      data: { mode: "ReplayMode", filename: { type: "str", optional: true }, icount: "int" },
       since: "5.2",
     },
     /** Since 6.0. */
@@ -5558,7 +5743,7 @@ const literal = {
       since: "6.0",
     },
     /** Since 0.14. */
-    NameInfo: { kind: "struct", data: { "*name": "str" }, since: "0.14" },
+    NameInfo: { kind: "struct", data: { name: { type: "str", optional: true } }, since: "0.14" },
     /** Since 2.0. */
     IOThreadInfo: {
       kind: "struct",
@@ -5579,7 +5764,7 @@ const literal = {
     /** Since 1.2. */
     AddfdInfo: { kind: "struct", data: { "fdset-id": "int", fd: "int" }, since: "1.2" },
     /** Since 1.2. */
-    FdsetFdInfo: { kind: "struct", data: { fd: "int", "*opaque": "str" }, since: "1.2" },
+    FdsetFdInfo: { kind: "struct", data: { fd: "int", opaque: { type: "str", optional: true } }, since: "1.2" },
     /** Since 1.2. */
     FdsetInfo: { kind: "struct", data: { "fdset-id": "int", fds: ["FdsetFdInfo"] }, since: "1.2" },
     /** Since 1.5. */
@@ -5590,9 +5775,9 @@ const literal = {
       data: {
         name: "str",
         type: "CommandLineParameterType",
-        "*help": "str",
+        help: { type: "str", optional: true },
         /** Since 2.1. */
-        "*default": { type: "str", since: "2.1" },
+        default: { type: "str", optional: true, since: "2.1" },
       },
       since: "1.5",
     },
@@ -5704,29 +5889,32 @@ const literal = {
       kind: "struct",
       data: {
         /** Since 4.2. */
-        "*mixing-engine": { type: "bool", since: "4.2" },
-        "*fixed-settings": "bool",
-        "*frequency": "uint32",
-        "*channels": "uint32",
-        "*voices": "uint32",
-        "*format": "AudioFormat",
-        "*buffer-length": "uint32",
+        "mixing-engine": { type: "bool", optional: true, since: "4.2" },
+        "fixed-settings": { type: "bool", optional: true },
+        frequency: { type: "uint32", optional: true },
+        channels: { type: "uint32", optional: true },
+        voices: { type: "uint32", optional: true },
+        format: { type: "AudioFormat", optional: true },
+        "buffer-length": { type: "uint32", optional: true },
       },
       since: "4.0",
     },
     /** Since 4.0. */
     AudiodevGenericOptions: {
       kind: "struct",
-      data: { "*in": "AudiodevPerDirectionOptions", "*out": "AudiodevPerDirectionOptions" },
+      data: {
+        in: { type: "AudiodevPerDirectionOptions", optional: true },
+        out: { type: "AudiodevPerDirectionOptions", optional: true },
+      },
       since: "4.0",
     },
     /** Since 10.0. */
     AudiodevDBusOptions: {
       kind: "struct",
       data: {
-        "*in": "AudiodevPerDirectionOptions",
-        "*out": "AudiodevPerDirectionOptions",
-        "*nsamples": "uint32",
+        in: { type: "AudiodevPerDirectionOptions", optional: true },
+        out: { type: "AudiodevPerDirectionOptions", optional: true },
+        nsamples: { type: "uint32", optional: true },
       },
       since: "10.0",
     },
@@ -5734,16 +5922,20 @@ const literal = {
     AudiodevAlsaPerDirectionOptions: {
       kind: "struct",
       base: "AudiodevPerDirectionOptions",
-      data: { "*dev": "str", "*period-length": "uint32", "*try-poll": "bool" },
+      data: {
+        dev: { type: "str", optional: true },
+        "period-length": { type: "uint32", optional: true },
+        "try-poll": { type: "bool", optional: true },
+      },
       since: "4.0",
     },
     /** Since 4.0. */
     AudiodevAlsaOptions: {
       kind: "struct",
       data: {
-        "*in": "AudiodevAlsaPerDirectionOptions",
-        "*out": "AudiodevAlsaPerDirectionOptions",
-        "*threshold": "uint32",
+        in: { type: "AudiodevAlsaPerDirectionOptions", optional: true },
+        out: { type: "AudiodevAlsaPerDirectionOptions", optional: true },
+        threshold: { type: "uint32", optional: true },
       },
       since: "4.0",
     },
@@ -5751,10 +5943,10 @@ const literal = {
     AudiodevSndioOptions: {
       kind: "struct",
       data: {
-        "*in": "AudiodevPerDirectionOptions",
-        "*out": "AudiodevPerDirectionOptions",
-        "*dev": "str",
-        "*latency": "uint32",
+        in: { type: "AudiodevPerDirectionOptions", optional: true },
+        out: { type: "AudiodevPerDirectionOptions", optional: true },
+        dev: { type: "str", optional: true },
+        latency: { type: "uint32", optional: true },
       },
       since: "7.2",
     },
@@ -5762,15 +5954,15 @@ const literal = {
     AudiodevCoreaudioPerDirectionOptions: {
       kind: "struct",
       base: "AudiodevPerDirectionOptions",
-      data: { "*buffer-count": "uint32" },
+      data: { "buffer-count": { type: "uint32", optional: true } },
       since: "4.0",
     },
     /** Since 4.0. */
     AudiodevCoreaudioOptions: {
       kind: "struct",
       data: {
-        "*in": "AudiodevCoreaudioPerDirectionOptions",
-        "*out": "AudiodevCoreaudioPerDirectionOptions",
+        in: { type: "AudiodevCoreaudioPerDirectionOptions", optional: true },
+        out: { type: "AudiodevCoreaudioPerDirectionOptions", optional: true },
       },
       since: "4.0",
     },
@@ -5778,9 +5970,9 @@ const literal = {
     AudiodevDsoundOptions: {
       kind: "struct",
       data: {
-        "*in": "AudiodevPerDirectionOptions",
-        "*out": "AudiodevPerDirectionOptions",
-        "*latency": "uint32",
+        in: { type: "AudiodevPerDirectionOptions", optional: true },
+        out: { type: "AudiodevPerDirectionOptions", optional: true },
+        latency: { type: "uint32", optional: true },
       },
       since: "4.0",
     },
@@ -5789,36 +5981,43 @@ const literal = {
       kind: "struct",
       base: "AudiodevPerDirectionOptions",
       data: {
-        "*server-name": "str",
-        "*client-name": "str",
-        "*connect-ports": "str",
-        "*start-server": "bool",
-        "*exact-name": "bool",
+        "server-name": { type: "str", optional: true },
+        "client-name": { type: "str", optional: true },
+        "connect-ports": { type: "str", optional: true },
+        "start-server": { type: "bool", optional: true },
+        "exact-name": { type: "bool", optional: true },
       },
       since: "5.1",
     },
     /** Since 5.1. */
     AudiodevJackOptions: {
       kind: "struct",
-      data: { "*in": "AudiodevJackPerDirectionOptions", "*out": "AudiodevJackPerDirectionOptions" },
+      data: {
+        in: { type: "AudiodevJackPerDirectionOptions", optional: true },
+        out: { type: "AudiodevJackPerDirectionOptions", optional: true },
+      },
       since: "5.1",
     },
     /** Since 4.0. */
     AudiodevOssPerDirectionOptions: {
       kind: "struct",
       base: "AudiodevPerDirectionOptions",
-      data: { "*dev": "str", "*buffer-count": "uint32", "*try-poll": "bool" },
+      data: {
+        dev: { type: "str", optional: true },
+        "buffer-count": { type: "uint32", optional: true },
+        "try-poll": { type: "bool", optional: true },
+      },
       since: "4.0",
     },
     /** Since 4.0. */
     AudiodevOssOptions: {
       kind: "struct",
       data: {
-        "*in": "AudiodevOssPerDirectionOptions",
-        "*out": "AudiodevOssPerDirectionOptions",
-        "*try-mmap": "bool",
-        "*exclusive": "bool",
-        "*dsp-policy": "uint32",
+        in: { type: "AudiodevOssPerDirectionOptions", optional: true },
+        out: { type: "AudiodevOssPerDirectionOptions", optional: true },
+        "try-mmap": { type: "bool", optional: true },
+        exclusive: { type: "bool", optional: true },
+        "dsp-policy": { type: "uint32", optional: true },
       },
       since: "4.0",
     },
@@ -5827,10 +6026,10 @@ const literal = {
       kind: "struct",
       base: "AudiodevPerDirectionOptions",
       data: {
-        "*name": "str",
+        name: { type: "str", optional: true },
         /** Since 4.2. */
-        "*stream-name": { type: "str", since: "4.2" },
-        "*latency": "uint32",
+        "stream-name": { type: "str", optional: true, since: "4.2" },
+        latency: { type: "uint32", optional: true },
       },
       since: "4.0",
     },
@@ -5838,9 +6037,9 @@ const literal = {
     AudiodevPaOptions: {
       kind: "struct",
       data: {
-        "*in": "AudiodevPaPerDirectionOptions",
-        "*out": "AudiodevPaPerDirectionOptions",
-        "*server": "str",
+        in: { type: "AudiodevPaPerDirectionOptions", optional: true },
+        out: { type: "AudiodevPaPerDirectionOptions", optional: true },
+        server: { type: "str", optional: true },
       },
       since: "4.0",
     },
@@ -5848,15 +6047,19 @@ const literal = {
     AudiodevPipewirePerDirectionOptions: {
       kind: "struct",
       base: "AudiodevPerDirectionOptions",
-      data: { "*name": "str", "*stream-name": "str", "*latency": "uint32" },
+      data: {
+        name: { type: "str", optional: true },
+        "stream-name": { type: "str", optional: true },
+        latency: { type: "uint32", optional: true },
+      },
       since: "8.1",
     },
     /** Since 8.1. */
     AudiodevPipewireOptions: {
       kind: "struct",
       data: {
-        "*in": "AudiodevPipewirePerDirectionOptions",
-        "*out": "AudiodevPipewirePerDirectionOptions",
+        in: { type: "AudiodevPipewirePerDirectionOptions", optional: true },
+        out: { type: "AudiodevPipewirePerDirectionOptions", optional: true },
       },
       since: "8.1",
     },
@@ -5864,22 +6067,25 @@ const literal = {
     AudiodevSdlPerDirectionOptions: {
       kind: "struct",
       base: "AudiodevPerDirectionOptions",
-      data: { "*buffer-count": "uint32" },
+      data: { "buffer-count": { type: "uint32", optional: true } },
       since: "6.0",
     },
     /** Since 6.0. */
     AudiodevSdlOptions: {
       kind: "struct",
-      data: { "*in": "AudiodevSdlPerDirectionOptions", "*out": "AudiodevSdlPerDirectionOptions" },
+      data: {
+        in: { type: "AudiodevSdlPerDirectionOptions", optional: true },
+        out: { type: "AudiodevSdlPerDirectionOptions", optional: true },
+      },
       since: "6.0",
     },
     /** Since 4.0. */
     AudiodevWavOptions: {
       kind: "struct",
       data: {
-        "*in": "AudiodevPerDirectionOptions",
-        "*out": "AudiodevPerDirectionOptions",
-        "*path": "str",
+        in: { type: "AudiodevPerDirectionOptions", optional: true },
+        out: { type: "AudiodevPerDirectionOptions", optional: true },
+        path: { type: "str", optional: true },
       },
       since: "4.0",
     },
@@ -5940,7 +6146,7 @@ const literal = {
     /** Since 4.0. */
     Audiodev: {
       kind: "union",
-      base: { id: "str", driver: "AudiodevDriver", "*timer-period": "uint32" },
+      base: { id: "str", driver: "AudiodevDriver", "timer-period": { type: "uint32", optional: true } },
       discriminator: "driver",
       data: {
         none: "AudiodevGenericOptions",
@@ -5974,15 +6180,15 @@ const literal = {
     AcpiTableOptions: {
       kind: "struct",
       data: {
-        "*sig": "str",
-        "*rev": "uint8",
-        "*oem_id": "str",
-        "*oem_table_id": "str",
-        "*oem_rev": "uint32",
-        "*asl_compiler_id": "str",
-        "*asl_compiler_rev": "uint32",
-        "*file": "str",
-        "*data": "str",
+        sig: { type: "str", optional: true },
+        rev: { type: "uint8", optional: true },
+        oem_id: { type: "str", optional: true },
+        oem_table_id: { type: "str", optional: true },
+        oem_rev: { type: "uint32", optional: true },
+        asl_compiler_id: { type: "str", optional: true },
+        asl_compiler_rev: { type: "uint32", optional: true },
+        file: { type: "str", optional: true },
+        data: { type: "str", optional: true },
       },
       since: "1.5",
     },
@@ -5997,7 +6203,13 @@ const literal = {
     /** Since 2.1. */
     ACPIOSTInfo: {
       kind: "struct",
-      data: { "*device": "str", slot: "str", "slot-type": "ACPISlotType", source: "int", status: "int" },
+      data: {
+        device: { type: "str", optional: true },
+        slot: "str",
+        "slot-type": "ACPISlotType",
+        source: "int",
+        status: "int",
+      },
       since: "2.1",
     },
     /** Since 0.14. */
@@ -6010,8 +6222,8 @@ const literal = {
         type: "str",
         address: "int",
         size: "int",
-        "*prefetch": "bool",
-        "*mem_type_64": "bool",
+        prefetch: { type: "bool", optional: true },
+        mem_type_64: { type: "bool", optional: true },
       },
       since: "0.14",
     },
@@ -6029,9 +6241,13 @@ const literal = {
       since: "2.4",
     },
     /** Since 0.14. */
-    PciBridgeInfo: { kind: "struct", data: { bus: "PciBusInfo", "*devices": ["PciDeviceInfo"] }, since: "0.14" },
+    PciBridgeInfo: {
+      kind: "struct",
+      data: { bus: "PciBusInfo", devices: { type: ["PciDeviceInfo"], optional: true } },
+      since: "0.14",
+    },
     /** Since 2.4. */
-    PciDeviceClass: { kind: "struct", data: { "*desc": "str", class: "int" }, since: "2.4" },
+    PciDeviceClass: { kind: "struct", data: { desc: { type: "str", optional: true }, class: "int" }, since: "2.4" },
     /** Since 2.4. */
     PciDeviceId: {
       kind: "struct",
@@ -6039,9 +6255,9 @@ const literal = {
         device: "int",
         vendor: "int",
         /** Since 3.1. */
-        "*subsystem": { type: "int", since: "3.1" },
+        subsystem: { type: "int", optional: true, since: "3.1" },
         /** Since 3.1. */
-        "*subsystem-vendor": { type: "int", since: "3.1" },
+        "subsystem-vendor": { type: "int", optional: true, since: "3.1" },
       },
       since: "2.4",
     },
@@ -6054,11 +6270,11 @@ const literal = {
         function: "int",
         class_info: "PciDeviceClass",
         id: "PciDeviceId",
-        "*irq": "int",
+        irq: { type: "int", optional: true },
         /** Since 5.1. */
         irq_pin: { type: "int", since: "5.1" },
         qdev_id: "str",
-        "*pci_bridge": "PciBridgeInfo",
+        pci_bridge: { type: "PciBridgeInfo", optional: true },
         regions: ["PciMemoryRegion"],
       },
       since: "0.14",
@@ -6086,13 +6302,17 @@ const literal = {
       since: "7.1",
     },
     /** Since 7.1. */
-    StatsRequest: { kind: "struct", data: { provider: "StatsProvider", "*names": ["str"] }, since: "7.1" },
+    StatsRequest: {
+      kind: "struct",
+      data: { provider: "StatsProvider", names: { type: ["str"], optional: true } },
+      since: "7.1",
+    },
     /** Since 7.1. */
-    StatsVCPUFilter: { kind: "struct", data: { "*vcpus": ["str"] }, since: "7.1" },
+    StatsVCPUFilter: { kind: "struct", data: { vcpus: { type: ["str"], optional: true } }, since: "7.1" },
     /** Since 7.1. */
     StatsFilter: {
       kind: "union",
-      base: { target: "StatsTarget", "*providers": ["StatsRequest"] },
+      base: { target: "StatsTarget", providers: { type: ["StatsRequest"], optional: true } },
       discriminator: "target",
       data: { vcpu: "StatsVCPUFilter" },
       since: "7.1",
@@ -6108,7 +6328,7 @@ const literal = {
     /** Since 7.1. */
     StatsResult: {
       kind: "struct",
-      data: { provider: "StatsProvider", "*qom-path": "str", stats: ["Stats"] },
+      data: { provider: "StatsProvider", "qom-path": { type: "str", optional: true }, stats: ["Stats"] },
       since: "7.1",
     },
     /** Since 7.1. */
@@ -6117,10 +6337,10 @@ const literal = {
       data: {
         name: "str",
         type: "StatsType",
-        "*unit": "StatsUnit",
-        "*base": "int8",
+        unit: { type: "StatsUnit", optional: true },
+        base: { type: "int8", optional: true },
         exponent: "int16",
-        "*bucket-size": "uint32",
+        "bucket-size": { type: "uint32", optional: true },
       },
       since: "7.1",
     },
@@ -6175,18 +6395,30 @@ const literal = {
         "disable-legacy-check": "bool",
         "bus-name": "str",
         "use-guest-notifier-mask": "bool",
-        "*vhost-dev": "VhostStatus",
+        "vhost-dev": { type: "VhostStatus", optional: true },
       },
       since: "7.2",
     },
     /** Since 7.2. */
-    VirtioDeviceStatus: { kind: "struct", data: { statuses: ["str"], "*unknown-statuses": "uint8" }, since: "7.2" },
+    VirtioDeviceStatus: {
+      kind: "struct",
+      data: { statuses: ["str"], "unknown-statuses": { type: "uint8", optional: true } },
+      since: "7.2",
+    },
     /** Since 7.2. */
-    VhostDeviceProtocols: { kind: "struct", data: { protocols: ["str"], "*unknown-protocols": "uint64" }, since: "7.2" },
+    VhostDeviceProtocols: {
+      kind: "struct",
+      data: { protocols: ["str"], "unknown-protocols": { type: "uint64", optional: true } },
+      since: "7.2",
+    },
     /** Since 7.2. */
     VirtioDeviceFeatures: {
       kind: "struct",
-      data: { transports: ["str"], "*dev-features": ["str"], "*unknown-dev-features": "uint64" },
+      data: {
+        transports: ["str"],
+        "dev-features": { type: ["str"], optional: true },
+        "unknown-dev-features": { type: "uint64", optional: true },
+      },
       since: "7.2",
     },
     /** Since 7.2. */
@@ -6202,8 +6434,8 @@ const literal = {
         "vring-desc": "uint64",
         "vring-avail": "uint64",
         "vring-used": "uint64",
-        "*last-avail-idx": "uint16",
-        "*shadow-avail-idx": "uint16",
+        "last-avail-idx": { type: "uint16", optional: true },
+        "shadow-avail-idx": { type: "uint16", optional: true },
         "used-idx": "uint16",
         "signalled-used": "uint16",
         "signalled-used-valid": "bool",
@@ -6249,7 +6481,11 @@ const literal = {
       since: "7.2",
     },
     /** Since 9.0. */
-    IOThreadVirtQueueMapping: { kind: "struct", data: { iothread: "str", "*vqs": ["uint16"] }, since: "9.0" },
+    IOThreadVirtQueueMapping: {
+      kind: "struct",
+      data: { iothread: "str", vqs: { type: ["uint16"], optional: true } },
+      since: "9.0",
+    },
     /** Since 9.0. */
     DummyVirtioForceArrays: {
       kind: "struct",
@@ -6333,7 +6569,14 @@ const literal = {
     /** Since 10.0. */
     UefiVariable: {
       kind: "struct",
-      data: { guid: "str", name: "str", attr: "int", data: "str", "*time": "str", "*digest": "str" },
+      data: {
+        guid: "str",
+        name: "str",
+        attr: "int",
+        data: "str",
+        time: { type: "str", optional: true },
+        digest: { type: "str", optional: true },
+      },
       since: "10.0",
     },
     /** Since 10.0. */
@@ -6347,10 +6590,10 @@ const literal = {
     /** Since 6.0. */
     "set-action": {
       data: {
-        "*reboot": "RebootAction",
-        "*shutdown": "ShutdownAction",
-        "*panic": "PanicAction",
-        "*watchdog": "WatchdogAction",
+        reboot: { type: "RebootAction", optional: true },
+        shutdown: { type: "ShutdownAction", optional: true },
+        panic: { type: "PanicAction", optional: true },
+        watchdog: { type: "WatchdogAction", optional: true },
       },
       "allow-preconfig": true,
       since: "6.0",
@@ -6375,7 +6618,7 @@ const literal = {
     "query-blockstats": {
       data: {
         /** Since 2.3. */
-        "*query-nodes": { type: "bool", since: "2.3" },
+        "query-nodes": { type: "bool", optional: true, since: "2.3" },
       },
       returns: ["BlockStats"],
       "allow-preconfig": true,
@@ -6386,9 +6629,9 @@ const literal = {
     /** Since 0.14. */
     block_resize: {
       data: {
-        "*device": "str",
+        device: { type: "str", optional: true },
         /** Since 2.0. */
-        "*node-name": { type: "str", since: "2.0" },
+        "node-name": { type: "str", optional: true, since: "2.0" },
         size: "int",
       },
       "allow-preconfig": true,
@@ -6414,29 +6657,29 @@ const literal = {
     "block-commit": {
       data: {
         /** Since 2.7. */
-        "*job-id": { type: "str", since: "2.7" },
+        "job-id": { type: "str", optional: true, since: "2.7" },
         device: "str",
         /** Since 3.1. */
-        "*base-node": { type: "str", since: "3.1" },
+        "base-node": { type: "str", optional: true, since: "3.1" },
         /** @deprecated */
-        "*base": { type: "str", features: ["deprecated"] },
+        base: { type: "str", optional: true, features: ["deprecated"] },
         /** Since 3.1. */
-        "*top-node": { type: "str", since: "3.1" },
+        "top-node": { type: "str", optional: true, since: "3.1" },
         /** @deprecated */
-        "*top": { type: "str", features: ["deprecated"] },
+        top: { type: "str", optional: true, features: ["deprecated"] },
         /** Since 2.1. */
-        "*backing-file": { type: "str", since: "2.1" },
+        "backing-file": { type: "str", optional: true, since: "2.1" },
         /** Since 9.0. */
-        "*backing-mask-protocol": { type: "bool", since: "9.0" },
-        "*speed": "int",
+        "backing-mask-protocol": { type: "bool", optional: true, since: "9.0" },
+        speed: { type: "int", optional: true },
         /** Since 5.0. */
-        "*on-error": { type: "BlockdevOnError", since: "5.0" },
+        "on-error": { type: "BlockdevOnError", optional: true, since: "5.0" },
         /** Since 2.9. */
-        "*filter-node-name": { type: "str", since: "2.9" },
+        "filter-node-name": { type: "str", optional: true, since: "2.9" },
         /** Since 3.1. */
-        "*auto-finalize": { type: "bool", since: "3.1" },
+        "auto-finalize": { type: "bool", optional: true, since: "3.1" },
         /** Since 3.1. */
-        "*auto-dismiss": { type: "bool", since: "3.1" },
+        "auto-dismiss": { type: "bool", optional: true, since: "3.1" },
       },
       "allow-preconfig": true,
       since: "1.3",
@@ -6455,7 +6698,7 @@ const literal = {
     "query-named-block-nodes": {
       data: {
         /** Since 5.0. */
-        "*flat": { type: "bool", since: "5.0" },
+        flat: { type: "bool", optional: true, since: "5.0" },
       },
       returns: ["BlockDeviceInfo"],
       "allow-preconfig": true,
@@ -6489,24 +6732,24 @@ const literal = {
     "blockdev-mirror": {
       data: {
         /** Since 2.7. */
-        "*job-id": { type: "str", since: "2.7" },
+        "job-id": { type: "str", optional: true, since: "2.7" },
         device: "str",
         target: "str",
-        "*replaces": "str",
+        replaces: { type: "str", optional: true },
         sync: "MirrorSyncMode",
-        "*speed": "int",
-        "*granularity": "uint32",
-        "*buf-size": "int",
-        "*on-source-error": "BlockdevOnError",
-        "*on-target-error": "BlockdevOnError",
+        speed: { type: "int", optional: true },
+        granularity: { type: "uint32", optional: true },
+        "buf-size": { type: "int", optional: true },
+        "on-source-error": { type: "BlockdevOnError", optional: true },
+        "on-target-error": { type: "BlockdevOnError", optional: true },
         /** Since 2.9. */
-        "*filter-node-name": { type: "str", since: "2.9" },
+        "filter-node-name": { type: "str", optional: true, since: "2.9" },
         /** Since 3.0. */
-        "*copy-mode": { type: "MirrorCopyMode", since: "3.0" },
+        "copy-mode": { type: "MirrorCopyMode", optional: true, since: "3.0" },
         /** Since 3.1. */
-        "*auto-finalize": { type: "bool", since: "3.1" },
+        "auto-finalize": { type: "bool", optional: true, since: "3.1" },
         /** Since 3.1. */
-        "*auto-dismiss": { type: "bool", since: "3.1" },
+        "auto-dismiss": { type: "bool", optional: true, since: "3.1" },
       },
       "allow-preconfig": true,
       since: "2.6",
@@ -6515,26 +6758,26 @@ const literal = {
     "block-stream": {
       data: {
         /** Since 2.7. */
-        "*job-id": { type: "str", since: "2.7" },
+        "job-id": { type: "str", optional: true, since: "2.7" },
         device: "str",
-        "*base": "str",
+        base: { type: "str", optional: true },
         /** Since 2.8. */
-        "*base-node": { type: "str", since: "2.8" },
+        "base-node": { type: "str", optional: true, since: "2.8" },
         /** Since 2.1. */
-        "*backing-file": { type: "str", since: "2.1" },
+        "backing-file": { type: "str", optional: true, since: "2.1" },
         /** Since 9.0. */
-        "*backing-mask-protocol": { type: "bool", since: "9.0" },
+        "backing-mask-protocol": { type: "bool", optional: true, since: "9.0" },
         /** Since 6.0. */
-        "*bottom": { type: "str", since: "6.0" },
-        "*speed": "int",
+        bottom: { type: "str", optional: true, since: "6.0" },
+        speed: { type: "int", optional: true },
         /** Since 1.3. */
-        "*on-error": { type: "BlockdevOnError", since: "1.3" },
+        "on-error": { type: "BlockdevOnError", optional: true, since: "1.3" },
         /** Since 6.0. */
-        "*filter-node-name": { type: "str", since: "6.0" },
+        "filter-node-name": { type: "str", optional: true, since: "6.0" },
         /** Since 3.1. */
-        "*auto-finalize": { type: "bool", since: "3.1" },
+        "auto-finalize": { type: "bool", optional: true, since: "3.1" },
         /** Since 3.1. */
-        "*auto-dismiss": { type: "bool", since: "3.1" },
+        "auto-dismiss": { type: "bool", optional: true, since: "3.1" },
       },
       "allow-preconfig": true,
       since: "1.1",
@@ -6546,7 +6789,7 @@ const literal = {
       data: {
         device: "str",
         /** Since 1.3. */
-        "*force": { type: "bool", since: "1.3" },
+        force: { type: "bool", optional: true, since: "1.3" },
       },
       "allow-preconfig": true,
       since: "1.1",
@@ -6570,7 +6813,11 @@ const literal = {
     /** Since 2.9. */
     "blockdev-del": { data: { "node-name": "str" }, "allow-preconfig": true, since: "2.9" },
     /** Since 10.0. */
-    "blockdev-set-active": { data: { "*node-name": "str", active: "bool" }, "allow-preconfig": true, since: "10.0" },
+    "blockdev-set-active": {
+      data: { "node-name": { type: "str", optional: true }, active: "bool" },
+      "allow-preconfig": true,
+      since: "10.0",
+    },
     /** Since 3.0. */
     "blockdev-create": {
       data: { "job-id": "str", options: "BlockdevCreateOptions" },
@@ -6579,7 +6826,12 @@ const literal = {
     },
     /** Since 5.1. Unstable. */
     "x-blockdev-amend": {
-      data: { "job-id": "str", "node-name": "str", options: "BlockdevAmendOptions", "*force": "bool" },
+      data: {
+        "job-id": "str",
+        "node-name": "str",
+        options: "BlockdevAmendOptions",
+        force: { type: "bool", optional: true },
+      },
       "allow-preconfig": true,
       features: ["unstable"],
       since: "5.1",
@@ -6592,14 +6844,18 @@ const literal = {
     },
     /** Since 2.7. Unstable. */
     "x-blockdev-change": {
-      data: { parent: "str", "*child": "str", "*node": "str" },
+      data: {
+        parent: "str",
+        child: { type: "str", optional: true },
+        node: { type: "str", optional: true },
+      },
       "allow-preconfig": true,
       features: ["unstable"],
       since: "2.7",
     },
     /** Since 2.12. Unstable. */
     "x-blockdev-set-iothread": {
-      data: { "node-name": "str", iothread: "StrOrNull", "*force": "bool" },
+      data: { "node-name": "str", iothread: "StrOrNull", force: { type: "bool", optional: true } },
       "allow-preconfig": true,
       features: ["unstable"],
       since: "2.12",
@@ -6608,7 +6864,7 @@ const literal = {
     "blockdev-snapshot-internal-sync": { data: "BlockdevSnapshotInternal", "allow-preconfig": true, since: "1.7" },
     /** Since 1.7. */
     "blockdev-snapshot-delete-internal-sync": {
-      data: { device: "str", "*id": "str", "*name": "str" },
+      data: { device: "str", id: { type: "str", optional: true }, name: { type: "str", optional: true } },
       returns: "SnapshotInfo",
       "allow-preconfig": true,
       since: "1.7",
@@ -6619,10 +6875,10 @@ const literal = {
     eject: {
       data: {
         /** @deprecated */
-        "*device": { type: "str", features: ["deprecated"] },
+        device: { type: "str", optional: true, features: ["deprecated"] },
         /** Since 2.8. */
-        "*id": { type: "str", since: "2.8" },
-        "*force": "bool",
+        id: { type: "str", optional: true, since: "2.8" },
+        force: { type: "bool", optional: true },
       },
       since: "0.14",
     },
@@ -6630,10 +6886,10 @@ const literal = {
     "blockdev-open-tray": {
       data: {
         /** @deprecated */
-        "*device": { type: "str", features: ["deprecated"] },
+        device: { type: "str", optional: true, features: ["deprecated"] },
         /** Since 2.8. */
-        "*id": { type: "str", since: "2.8" },
-        "*force": "bool",
+        id: { type: "str", optional: true, since: "2.8" },
+        force: { type: "bool", optional: true },
       },
       since: "2.5",
     },
@@ -6641,9 +6897,9 @@ const literal = {
     "blockdev-close-tray": {
       data: {
         /** @deprecated */
-        "*device": { type: "str", features: ["deprecated"] },
+        device: { type: "str", optional: true, features: ["deprecated"] },
         /** Since 2.8. */
-        "*id": { type: "str", since: "2.8" },
+        id: { type: "str", optional: true, since: "2.8" },
       },
       since: "2.5",
     },
@@ -6655,14 +6911,14 @@ const literal = {
     "blockdev-change-medium": {
       data: {
         /** @deprecated */
-        "*device": { type: "str", features: ["deprecated"] },
+        device: { type: "str", optional: true, features: ["deprecated"] },
         /** Since 2.8. */
-        "*id": { type: "str", since: "2.8" },
+        id: { type: "str", optional: true, since: "2.8" },
         filename: "str",
-        "*format": "str",
+        format: { type: "str", optional: true },
         /** Since 7.1. */
-        "*force": { type: "bool", since: "7.1" },
-        "*read-only-mode": "BlockdevChangeReadOnlyMode",
+        force: { type: "bool", optional: true, since: "7.1" },
+        "read-only-mode": { type: "BlockdevChangeReadOnlyMode", optional: true },
       },
       since: "2.5",
     },
@@ -6672,11 +6928,11 @@ const literal = {
     "block-latency-histogram-set": {
       data: {
         id: "str",
-        "*boundaries": ["uint64"],
-        "*boundaries-read": ["uint64"],
-        "*boundaries-write": ["uint64"],
-        "*boundaries-zap": ["uint64"],
-        "*boundaries-flush": ["uint64"],
+        boundaries: { type: ["uint64"], optional: true },
+        "boundaries-read": { type: ["uint64"], optional: true },
+        "boundaries-write": { type: ["uint64"], optional: true },
+        "boundaries-zap": { type: ["uint64"], optional: true },
+        "boundaries-flush": { type: ["uint64"], optional: true },
       },
       "allow-preconfig": true,
       since: "4.0",
@@ -6693,7 +6949,7 @@ const literal = {
     },
     /** Since 2.12. @deprecated */
     "nbd-server-remove": {
-      data: { name: "str", "*mode": "BlockExportRemoveMode" },
+      data: { name: "str", mode: { type: "BlockExportRemoveMode", optional: true } },
       "allow-preconfig": true,
       features: ["deprecated"],
       since: "2.12",
@@ -6703,7 +6959,11 @@ const literal = {
     /** Since 5.2. */
     "block-export-add": { data: "BlockExportOptions", boxed: true, "allow-preconfig": true, since: "5.2" },
     /** Since 5.2. */
-    "block-export-del": { data: { id: "str", "*mode": "BlockExportRemoveMode" }, "allow-preconfig": true, since: "5.2" },
+    "block-export-del": {
+      data: { id: "str", mode: { type: "BlockExportRemoveMode", optional: true } },
+      "allow-preconfig": true,
+      since: "5.2",
+    },
     /** Since 5.2. */
     "query-block-exports": { returns: ["BlockExportInfo"], "allow-preconfig": true, since: "5.2" },
     /** Since 0.14. */
@@ -6711,9 +6971,16 @@ const literal = {
     /** Since 2.0. */
     "query-chardev-backends": { returns: ["ChardevBackendInfo"], since: "2.0" },
     /** Since 1.4. */
-    "ringbuf-write": { data: { device: "str", data: "str", "*format": "DataFormat" }, since: "1.4" },
+    "ringbuf-write": {
+      data: { device: "str", data: "str", format: { type: "DataFormat", optional: true } },
+      since: "1.4",
+    },
     /** Since 1.4. */
-    "ringbuf-read": { data: { device: "str", size: "int", "*format": "DataFormat" }, returns: "str", since: "1.4" },
+    "ringbuf-read": {
+      data: { device: "str", size: "int", format: { type: "DataFormat", optional: true } },
+      returns: "str",
+      since: "1.4",
+    },
     /** Since 1.4. */
     "chardev-add": { data: { id: "str", backend: "ChardevBackend" }, returns: "ChardevReturn", since: "1.4" },
     /** Since 2.10. */
@@ -6728,11 +6995,11 @@ const literal = {
         paging: "bool",
         protocol: "str",
         /** Since 2.6. */
-        "*detach": { type: "bool", since: "2.6" },
-        "*begin": "int",
-        "*length": "int",
+        detach: { type: "bool", optional: true, since: "2.6" },
+        begin: { type: "int", optional: true },
+        length: { type: "int", optional: true },
         /** Since 2.0. */
-        "*format": { type: "DumpGuestMemoryFormat", since: "2.0" },
+        format: { type: "DumpGuestMemoryFormat", optional: true, since: "2.0" },
       },
       since: "1.2",
     },
@@ -6747,7 +7014,7 @@ const literal = {
     /** Since 0.14. */
     netdev_del: { data: { id: "str" }, "allow-preconfig": true, since: "0.14" },
     /** Since 1.6. */
-    "query-rx-filter": { data: { "*name": "str" }, returns: ["RxFilterInfo"], since: "1.6" },
+    "query-rx-filter": { data: { name: { type: "str", optional: true } }, returns: ["RxFilterInfo"], since: "1.6" },
     /** Since 4.0. */
     "announce-self": { data: "AnnounceParameters", boxed: true, since: "4.0" },
     /** Since 9.0. Only if CONFIG_EBPF. */
@@ -6757,9 +7024,17 @@ const literal = {
     /** Since 2.4. */
     "query-rocker-ports": { data: { name: "str" }, returns: ["RockerPort"], since: "2.4" },
     /** Since 2.4. */
-    "query-rocker-of-dpa-flows": { data: { name: "str", "*tbl-id": "uint32" }, returns: ["RockerOfDpaFlow"], since: "2.4" },
+    "query-rocker-of-dpa-flows": {
+      data: { name: "str", "tbl-id": { type: "uint32", optional: true } },
+      returns: ["RockerOfDpaFlow"],
+      since: "2.4",
+    },
     /** Since 2.4. */
-    "query-rocker-of-dpa-groups": { data: { name: "str", "*type": "uint8" }, returns: ["RockerOfDpaGroup"], since: "2.4" },
+    "query-rocker-of-dpa-groups": {
+      data: { name: "str", type: { type: "uint8", optional: true } },
+      returns: ["RockerOfDpaGroup"],
+      since: "2.4",
+    },
     /** Since 1.5. Only if CONFIG_TPM. */
     "query-tpm-models": { returns: ["TpmModel"], if: "CONFIG_TPM", since: "1.5" },
     /** Since 1.5. Only if CONFIG_TPM. */
@@ -6775,11 +7050,11 @@ const literal = {
       data: {
         filename: "str",
         /** Since 2.12. */
-        "*device": { type: "str", since: "2.12" },
+        device: { type: "str", optional: true, since: "2.12" },
         /** Since 2.12. */
-        "*head": { type: "int", since: "2.12" },
+        head: { type: "int", optional: true, since: "2.12" },
         /** Since 7.1. */
-        "*format": { type: "ImageFormat", since: "7.1" },
+        format: { type: "ImageFormat", optional: true, since: "7.1" },
       },
       coroutine: true,
       if: "CONFIG_PIXMAN",
@@ -6796,9 +7071,16 @@ const literal = {
     /** Since 0.14. */
     "query-mice": { returns: ["MouseInfo"], since: "0.14" },
     /** Since 1.3. */
-    "send-key": { data: { keys: ["KeyValue"], "*hold-time": "int" }, since: "1.3" },
+    "send-key": { data: { keys: ["KeyValue"], "hold-time": { type: "int", optional: true } }, since: "1.3" },
     /** Since 2.6. */
-    "input-send-event": { data: { "*device": "str", "*head": "int", events: ["InputEvent"] }, since: "2.6" },
+    "input-send-event": {
+      data: {
+        device: { type: "str", optional: true },
+        head: { type: "int", optional: true },
+        events: ["InputEvent"],
+      },
+      since: "2.6",
+    },
     /** Since 3.1. */
     "query-display-options": { returns: "DisplayOptions", since: "3.1" },
     /** Since 6.0. */
@@ -6810,9 +7092,9 @@ const literal = {
       data: {
         protocol: "str",
         hostname: "str",
-        "*port": "int",
-        "*tls-port": "int",
-        "*cert-subject": "str",
+        port: { type: "int", optional: true },
+        "tls-port": { type: "int", optional: true },
+        "cert-subject": { type: "str", optional: true },
       },
       since: "0.14",
     },
@@ -6837,21 +7119,21 @@ const literal = {
     /** Since 0.14. */
     migrate: {
       data: {
-        "*uri": "str",
-        "*channels": ["MigrationChannel"],
-        "*detach": "bool",
+        uri: { type: "str", optional: true },
+        channels: { type: ["MigrationChannel"], optional: true },
+        detach: { type: "bool", optional: true },
         /** Since 3.0. */
-        "*resume": { type: "bool", since: "3.0" },
+        resume: { type: "bool", optional: true, since: "3.0" },
       },
       since: "0.14",
     },
     /** Since 2.3. */
     "migrate-incoming": {
       data: {
-        "*uri": "str",
-        "*channels": ["MigrationChannel"],
+        uri: { type: "str", optional: true },
+        channels: { type: ["MigrationChannel"], optional: true },
         /** Since 9.1. */
-        "*exit-on-error": { type: "bool", since: "9.1" },
+        "exit-on-error": { type: "bool", optional: true, since: "9.1" },
       },
       since: "2.3",
     },
@@ -6860,7 +7142,7 @@ const literal = {
       data: {
         filename: "str",
         /** Since 2.11. */
-        "*live": { type: "bool", since: "2.11" },
+        live: { type: "bool", optional: true, since: "2.11" },
       },
       since: "1.1",
     },
@@ -6870,7 +7152,7 @@ const literal = {
     "xen-load-devices-state": { data: { filename: "str" }, since: "2.7" },
     /** Since 2.9. Only if CONFIG_REPLICATION. */
     "xen-set-replication": {
-      data: { enable: "bool", primary: "bool", "*failover": "bool" },
+      data: { enable: "bool", primary: "bool", failover: { type: "bool", optional: true } },
       if: "CONFIG_REPLICATION",
       since: "2.9",
     },
@@ -6889,11 +7171,11 @@ const literal = {
       data: {
         "calc-time": "int64",
         /** Since 8.2. */
-        "*calc-time-unit": { type: "TimeUnit", since: "8.2" },
+        "calc-time-unit": { type: "TimeUnit", optional: true, since: "8.2" },
         /** Since 6.1. */
-        "*sample-pages": { type: "int", since: "6.1" },
+        "sample-pages": { type: "int", optional: true, since: "6.1" },
         /** Since 6.1. */
-        "*mode": { type: "DirtyRateMeasureMode", since: "6.1" },
+        mode: { type: "DirtyRateMeasureMode", optional: true, since: "6.1" },
       },
       since: "5.2",
     },
@@ -6901,15 +7183,15 @@ const literal = {
     "query-dirty-rate": {
       data: {
         /** Since 8.2. */
-        "*calc-time-unit": { type: "TimeUnit", since: "8.2" },
+        "calc-time-unit": { type: "TimeUnit", optional: true, since: "8.2" },
       },
       returns: "DirtyRateInfo",
       since: "5.2",
     },
     /** Since 7.1. */
-    "set-vcpu-dirty-limit": { data: { "*cpu-index": "int", "dirty-rate": "uint64" }, since: "7.1" },
+    "set-vcpu-dirty-limit": { data: { "cpu-index": { type: "int", optional: true }, "dirty-rate": "uint64" }, since: "7.1" },
     /** Since 7.1. */
-    "cancel-vcpu-dirty-limit": { data: { "*cpu-index": "int" }, since: "7.1" },
+    "cancel-vcpu-dirty-limit": { data: { "cpu-index": { type: "int", optional: true } }, since: "7.1" },
     /** Since 7.1. */
     "query-vcpu-dirty-limit": { returns: ["DirtyLimitInfo"], since: "7.1" },
     /** Since 7.2. @deprecated */
@@ -6922,18 +7204,24 @@ const literal = {
     "snapshot-delete": { data: { "job-id": "str", tag: "str", devices: ["str"] }, since: "6.0" },
     /** Since 1.1. */
     transaction: {
-      data: { actions: ["TransactionAction"], "*properties": "TransactionProperties" },
+      data: {
+        actions: ["TransactionAction"],
+        properties: { type: "TransactionProperties", optional: true },
+      },
       since: "1.1",
     },
     /** Since 2.2. */
     "trace-event-get-state": { data: { name: "str" }, returns: ["TraceEventInfo"], since: "2.2" },
     /** Since 2.2. */
-    "trace-event-set-state": { data: { name: "str", enable: "bool", "*ignore-unavailable": "bool" }, since: "2.2" },
+    "trace-event-set-state": {
+      data: { name: "str", enable: "bool", "ignore-unavailable": { type: "bool", optional: true } },
+      since: "2.2",
+    },
     /** Since 0.13. */
     qmp_capabilities: {
       data: {
         /** Since 2.12. */
-        "*enable": { type: ["QMPCapability"], since: "2.12" },
+        enable: { type: ["QMPCapability"], optional: true, since: "2.12" },
       },
       "allow-preconfig": true,
       since: "0.13",
@@ -6964,7 +7252,7 @@ const literal = {
     "qom-set": { data: { path: "str", property: "str", value: "any" }, "allow-preconfig": true, since: "1.2" },
     /** Since 1.1. */
     "qom-list-types": {
-      data: { "*implements": "str", "*abstract": "bool" },
+      data: { implements: { type: "str", optional: true }, abstract: { type: "bool", optional: true } },
       returns: ["ObjectTypeInfo"],
       "allow-preconfig": true,
       since: "1.1",
@@ -6984,7 +7272,7 @@ const literal = {
     "device-list-properties": { data: { typename: "str" }, returns: ["ObjectPropertyInfo"], since: "1.2" },
     /** Since 0.13. Features: json-cli, json-cli-hotplug. */
     device_add: {
-      data: { driver: "str", "*bus": "str", "*id": "str" },
+      data: { driver: "str", bus: { type: "str", optional: true }, id: { type: "str", optional: true } },
       gen: false,
       features: ["json-cli", "json-cli-hotplug"],
       since: "0.13",
@@ -6999,7 +7287,7 @@ const literal = {
     "query-machines": {
       data: {
         /** Since 9.1. Unstable. */
-        "*compat-props": { type: "bool", features: ["unstable"], since: "9.1" },
+        "compat-props": { type: "bool", optional: true, features: ["unstable"], since: "9.1" },
       },
       returns: ["MachineInfo"],
       since: "1.2",
@@ -7023,7 +7311,10 @@ const literal = {
     /** Since 0.14. */
     "query-kvm": { returns: "KvmInfo", since: "0.14" },
     /** Since 0.14. */
-    memsave: { data: { val: "uint64", size: "size", filename: "str", "*cpu-index": "int" }, since: "0.14" },
+    memsave: {
+      data: { val: "uint64", size: "size", filename: "str", "cpu-index": { type: "int", optional: true } },
+      since: "0.14",
+    },
     /** Since 0.14. */
     pmemsave: { data: { val: "uint64", size: "size", filename: "str" }, since: "0.14" },
     /** Since 2.1. */
@@ -7101,11 +7392,11 @@ const literal = {
     "set-cpu-topology": {
       data: {
         "core-id": "uint16",
-        "*socket-id": "uint16",
-        "*book-id": "uint16",
-        "*drawer-id": "uint16",
-        "*entitlement": "S390CpuEntitlement",
-        "*dedicated": "bool",
+        "socket-id": { type: "uint16", optional: true },
+        "book-id": { type: "uint16", optional: true },
+        "drawer-id": { type: "uint16", optional: true },
+        entitlement: { type: "S390CpuEntitlement", optional: true },
+        dedicated: { type: "bool", optional: true },
       },
       if: { all: ["TARGET_S390X", "CONFIG_KVM"] },
       features: ["unstable"],
@@ -7131,7 +7422,15 @@ const literal = {
     /** Since 6.0. */
     "query-yank": { returns: ["YankInstance"], "allow-oob": true, since: "6.0" },
     /** Since 0.14. */
-    add_client: { data: { protocol: "str", fdname: "str", "*skipauth": "bool", "*tls": "bool" }, since: "0.14" },
+    add_client: {
+      data: {
+        protocol: "str",
+        fdname: "str",
+        skipauth: { type: "bool", optional: true },
+        tls: { type: "bool", optional: true },
+      },
+      since: "0.14",
+    },
     /** Since 0.14. */
     "query-name": { returns: "NameInfo", "allow-preconfig": true, since: "0.14" },
     /** Since 2.0. */
@@ -7144,7 +7443,7 @@ const literal = {
     "x-exit-preconfig": { "allow-preconfig": true, features: ["unstable"], since: "3.0" },
     /** Since 0.14. Features: savevm-monitor-nodes. */
     "human-monitor-command": {
-      data: { "command-line": "str", "*cpu-index": "int" },
+      data: { "command-line": "str", "cpu-index": { type: "int", optional: true } },
       returns: "str",
       features: ["savevm-monitor-nodes"],
       since: "0.14",
@@ -7156,14 +7455,18 @@ const literal = {
     /** Since 0.14. */
     closefd: { data: { fdname: "str" }, since: "0.14" },
     /** Since 1.2. */
-    "add-fd": { data: { "*fdset-id": "int", "*opaque": "str" }, returns: "AddfdInfo", since: "1.2" },
+    "add-fd": {
+      data: { "fdset-id": { type: "int", optional: true }, opaque: { type: "str", optional: true } },
+      returns: "AddfdInfo",
+      since: "1.2",
+    },
     /** Since 1.2. */
-    "remove-fd": { data: { "fdset-id": "int", "*fd": "int" }, since: "1.2" },
+    "remove-fd": { data: { "fdset-id": "int", fd: { type: "int", optional: true } }, since: "1.2" },
     /** Since 1.2. */
     "query-fdsets": { returns: ["FdsetInfo"], since: "1.2" },
     /** Since 1.5. */
     "query-command-line-options": {
-      data: { "*option": "str" },
+      data: { option: { type: "str", optional: true } },
       returns: ["CommandLineOptionInfo"],
       "allow-preconfig": true,
       since: "1.5",
@@ -7178,7 +7481,7 @@ const literal = {
     "query-sev-capabilities": { returns: "SevCapability", if: "TARGET_I386", since: "2.12" },
     /** Since 6.0. Only if TARGET_I386. */
     "sev-inject-launch-secret": {
-      data: { "packet-header": "str", secret: "str", "*gpa": "uint64" },
+      data: { "packet-header": "str", secret: "str", gpa: { type: "uint64", optional: true } },
       if: "TARGET_I386",
       since: "6.0",
     },
@@ -7205,7 +7508,11 @@ const literal = {
     /** Since 7.1. */
     "query-stats": { data: "StatsFilter", boxed: true, returns: ["StatsResult"], since: "7.1" },
     /** Since 7.1. */
-    "query-stats-schemas": { data: { "*provider": "StatsProvider" }, returns: ["StatsSchema"], since: "7.1" },
+    "query-stats-schemas": {
+      data: { provider: { type: "StatsProvider", optional: true } },
+      returns: ["StatsSchema"],
+      since: "7.1",
+    },
     /** Since 7.2. Unstable. */
     "x-query-virtio": { returns: ["VirtioInfo"], features: ["unstable"], since: "7.2" },
     /** Since 7.2. Unstable. */
@@ -7226,7 +7533,7 @@ const literal = {
     },
     /** Since 7.2. Unstable. */
     "x-query-virtio-queue-element": {
-      data: { path: "str", queue: "uint16", "*index": "uint16" },
+      data: { path: "str", queue: "uint16", index: { type: "uint16", optional: true } },
       returns: "VirtioQueueElement",
       features: ["unstable"],
       since: "7.2",
@@ -7243,10 +7550,10 @@ const literal = {
         descriptor: "uint8",
         type: "uint8",
         "transaction-type": "uint8",
-        "*channel": "uint8",
-        "*rank": "uint8",
-        "*device": "uint32",
-        "*component-id": "str",
+        channel: { type: "uint8", optional: true },
+        rank: { type: "uint8", optional: true },
+        device: { type: "uint32", optional: true },
+        "component-id": { type: "str", optional: true },
       },
       since: "8.1",
     },
@@ -7260,14 +7567,14 @@ const literal = {
         descriptor: "uint8",
         type: "uint8",
         "transaction-type": "uint8",
-        "*channel": "uint8",
-        "*rank": "uint8",
-        "*nibble-mask": "uint32",
-        "*bank-group": "uint8",
-        "*bank": "uint8",
-        "*row": "uint32",
-        "*column": "uint16",
-        "*correction-mask": ["uint64"],
+        channel: { type: "uint8", optional: true },
+        rank: { type: "uint8", optional: true },
+        "nibble-mask": { type: "uint32", optional: true },
+        "bank-group": { type: "uint8", optional: true },
+        bank: { type: "uint8", optional: true },
+        row: { type: "uint32", optional: true },
+        column: { type: "uint16", optional: true },
+        "correction-mask": { type: ["uint64"], optional: true },
       },
       since: "8.1",
     },
@@ -7302,7 +7609,7 @@ const literal = {
         "host-id": "uint16",
         "selection-policy": "CxlExtentSelectionPolicy",
         region: "uint8",
-        "*tag": "str",
+        tag: { type: "str", optional: true },
         extents: ["CxlDynamicCapacityExtent"],
       },
       features: ["unstable"],
@@ -7314,10 +7621,10 @@ const literal = {
         path: "str",
         "host-id": "uint16",
         "removal-policy": "CxlExtentRemovalPolicy",
-        "*forced-removal": "bool",
-        "*sanitize-on-release": "bool",
+        "forced-removal": { type: "bool", optional: true },
+        "sanitize-on-release": { type: "bool", optional: true },
         region: "uint8",
-        "*tag": "str",
+        tag: { type: "str", optional: true },
         extents: ["CxlDynamicCapacityExtent"],
       },
       features: ["unstable"],
@@ -7364,12 +7671,15 @@ const literal = {
       data: {
         action: "GuestPanicAction",
         /** Since 2.9. */
-        "*info": { type: "GuestPanicInformation", since: "2.9" },
+        info: { type: "GuestPanicInformation", optional: true, since: "2.9" },
       },
       since: "1.5",
     },
     /** Since 5.0. */
-    GUEST_CRASHLOADED: { data: { action: "GuestPanicAction", "*info": "GuestPanicInformation" }, since: "5.0" },
+    GUEST_CRASHLOADED: {
+      data: { action: "GuestPanicAction", info: { type: "GuestPanicInformation", optional: true } },
+      since: "5.0",
+    },
     /** Since 9.1. */
     GUEST_PVSHUTDOWN: { since: "9.1" },
     /** Since 5.2. */
@@ -7388,10 +7698,10 @@ const literal = {
       data: {
         device: "str",
         /** Since 2.4. */
-        "*node-name": { type: "str", since: "2.4" },
+        "node-name": { type: "str", optional: true, since: "2.4" },
         msg: "str",
-        "*offset": "int",
-        "*size": "int",
+        offset: { type: "int", optional: true },
+        size: { type: "int", optional: true },
         fatal: "bool",
       },
       since: "1.7",
@@ -7403,11 +7713,11 @@ const literal = {
         "qom-path": { type: "str", since: "9.2" },
         device: "str",
         /** Since 2.8. */
-        "*node-name": { type: "str", since: "2.8" },
+        "node-name": { type: "str", optional: true, since: "2.8" },
         operation: "IoOperationType",
         action: "BlockErrorAction",
         /** Since 2.2. */
-        "*nospace": { type: "bool", since: "2.2" },
+        nospace: { type: "bool", optional: true, since: "2.2" },
         /** Since 2.2. */
         reason: { type: "str", since: "2.2" },
       },
@@ -7415,7 +7725,14 @@ const literal = {
     },
     /** Since 1.1. */
     BLOCK_JOB_COMPLETED: {
-      data: { type: "JobType", device: "str", len: "int", offset: "int", speed: "int", "*error": "str" },
+      data: {
+        type: "JobType",
+        device: "str",
+        len: "int",
+        offset: "int",
+        speed: "int",
+        error: { type: "str", optional: true },
+      },
       since: "1.1",
     },
     /** Since 1.1. */
@@ -7447,7 +7764,7 @@ const literal = {
       data: {
         /** Since 2.6. */
         type: { type: "QuorumOpType", since: "2.6" },
-        "*error": "str",
+        error: { type: "str", optional: true },
         "node-name": "str",
         "sector-num": "int",
         "sectors-count": "int",
@@ -7471,9 +7788,9 @@ const literal = {
     /** Since 2.1. */
     VSERPORT_CHANGE: { data: { id: "str", open: "bool" }, since: "2.1" },
     /** Since 2.6. */
-    DUMP_COMPLETED: { data: { result: "DumpQueryResult", "*error": "str" }, since: "2.6" },
+    DUMP_COMPLETED: { data: { result: "DumpQueryResult", error: { type: "str", optional: true } }, since: "2.6" },
     /** Since 1.6. */
-    NIC_RX_FILTER_CHANGED: { data: { "*name": "str", path: "str" }, since: "1.6" },
+    NIC_RX_FILTER_CHANGED: { data: { name: { type: "str", optional: true }, path: "str" }, since: "1.6" },
     /** Since 4.2. */
     FAILOVER_NEGOTIATED: { data: { "device-id": "str" }, since: "4.2" },
     /** Since 7.2. */
@@ -7519,9 +7836,9 @@ const literal = {
     /** Since 4.2. */
     UNPLUG_PRIMARY: { data: { "device-id": "str" }, since: "4.2" },
     /** Since 1.5. */
-    DEVICE_DELETED: { data: { "*device": "str", path: "str" }, since: "1.5" },
+    DEVICE_DELETED: { data: { device: { type: "str", optional: true }, path: "str" }, since: "1.5" },
     /** Since 6.2. */
-    DEVICE_UNPLUG_GUEST_ERROR: { data: { "*device": "str", path: "str" }, since: "6.2" },
+    DEVICE_UNPLUG_GUEST_ERROR: { data: { device: { type: "str", optional: true }, path: "str" }, since: "6.2" },
     /** Since 1.2. */
     BALLOON_CHANGE: { data: { actual: "int" }, since: "1.2" },
     /** Since 8.2. */
@@ -7529,7 +7846,7 @@ const literal = {
     /** Since 5.1. */
     MEMORY_DEVICE_SIZE_CHANGE: {
       data: {
-        "*id": "str",
+        id: { type: "str", optional: true },
         size: "size",
         /** Since 6.2. */
         "qom-path": { type: "str", since: "6.2" },

@@ -84,19 +84,19 @@ const literal = {
       base: "InetSocketAddressBase",
       data: {
         /** Since 2.9. */
-        "*numeric": { type: "bool", since: "2.9" },
-        "*to": "uint16",
-        "*ipv4": "bool",
-        "*ipv6": "bool",
-        "*keep-alive": "bool",
+        numeric: { type: "bool", optional: true, since: "2.9" },
+        to: { type: "uint16", optional: true },
+        ipv4: { type: "bool", optional: true },
+        ipv6: { type: "bool", optional: true },
+        "keep-alive": { type: "bool", optional: true },
         /** Since 10.1. Only if HAVE_TCP_KEEPCNT. */
-        "*keep-alive-count": { type: "uint32", if: "HAVE_TCP_KEEPCNT", since: "10.1" },
+        "keep-alive-count": { type: "uint32", optional: true, if: "HAVE_TCP_KEEPCNT", since: "10.1" },
         /** Since 10.1. Only if HAVE_TCP_KEEPIDLE. */
-        "*keep-alive-idle": { type: "uint32", if: "HAVE_TCP_KEEPIDLE", since: "10.1" },
+        "keep-alive-idle": { type: "uint32", optional: true, if: "HAVE_TCP_KEEPIDLE", since: "10.1" },
         /** Since 10.1. Only if HAVE_TCP_KEEPINTVL. */
-        "*keep-alive-interval": { type: "uint32", if: "HAVE_TCP_KEEPINTVL", since: "10.1" },
+        "keep-alive-interval": { type: "uint32", optional: true, if: "HAVE_TCP_KEEPINTVL", since: "10.1" },
         /** Since 6.1. Only if HAVE_IPPROTO_MPTCP. */
-        "*mptcp": { type: "bool", if: "HAVE_IPPROTO_MPTCP", since: "6.1" },
+        mptcp: { type: "bool", optional: true, if: "HAVE_IPPROTO_MPTCP", since: "6.1" },
       },
       since: "1.3",
     },
@@ -106,9 +106,9 @@ const literal = {
       data: {
         path: "str",
         /** Since 5.1. Only if CONFIG_LINUX. */
-        "*abstract": { type: "bool", if: "CONFIG_LINUX", since: "5.1" },
+        abstract: { type: "bool", optional: true, if: "CONFIG_LINUX", since: "5.1" },
         /** Since 5.1. Only if CONFIG_LINUX. */
-        "*tight": { type: "bool", if: "CONFIG_LINUX", since: "5.1" },
+        tight: { type: "bool", optional: true, if: "CONFIG_LINUX", since: "5.1" },
       },
       since: "1.3",
     },
@@ -280,7 +280,7 @@ const literal = {
     /** Since 10.1. */
     GuestPanicInformationTdx: {
       kind: "struct",
-      data: { "error-code": "uint32", message: "str", "*gpa": "uint64" },
+      data: { "error-code": "uint32", message: "str", gpa: { type: "uint64", optional: true } },
       since: "10.1",
     },
     /** Since 5.2. */
@@ -358,21 +358,21 @@ const literal = {
     /** Since 2.6. */
     QCryptoBlockOptionsBase: { kind: "struct", data: { format: "QCryptoBlockFormat" }, since: "2.6" },
     /** Since 2.6. */
-    QCryptoBlockOptionsQCow: { kind: "struct", data: { "*key-secret": "str" }, since: "2.6" },
+    QCryptoBlockOptionsQCow: { kind: "struct", data: { "key-secret": { type: "str", optional: true } }, since: "2.6" },
     /** Since 2.6. */
-    QCryptoBlockOptionsLUKS: { kind: "struct", data: { "*key-secret": "str" }, since: "2.6" },
+    QCryptoBlockOptionsLUKS: { kind: "struct", data: { "key-secret": { type: "str", optional: true } }, since: "2.6" },
     /** Since 2.6. */
     QCryptoBlockCreateOptionsLUKS: {
       kind: "struct",
       base: "QCryptoBlockOptionsLUKS",
       data: {
-        "*cipher-alg": "QCryptoCipherAlgo",
-        "*cipher-mode": "QCryptoCipherMode",
-        "*ivgen-alg": "QCryptoIVGenAlgo",
-        "*ivgen-hash-alg": "QCryptoHashAlgo",
-        "*hash-alg": "QCryptoHashAlgo",
+        "cipher-alg": { type: "QCryptoCipherAlgo", optional: true },
+        "cipher-mode": { type: "QCryptoCipherMode", optional: true },
+        "ivgen-alg": { type: "QCryptoIVGenAlgo", optional: true },
+        "ivgen-hash-alg": { type: "QCryptoHashAlgo", optional: true },
+        "hash-alg": { type: "QCryptoHashAlgo", optional: true },
         /** Since 2.8. */
-        "*iter-time": { type: "int", since: "2.8" },
+        "iter-time": { type: "int", optional: true, since: "2.8" },
       },
       since: "2.6",
     },
@@ -397,7 +397,12 @@ const literal = {
     /** Since 2.7. */
     QCryptoBlockInfoLUKSSlot: {
       kind: "struct",
-      data: { active: "bool", "*iters": "int", "*stripes": "int", "key-offset": "int" },
+      data: {
+        active: "bool",
+        iters: { type: "int", optional: true },
+        stripes: { type: "int", optional: true },
+        "key-offset": "int",
+      },
       since: "2.7",
     },
     /** Since 2.7. */
@@ -407,7 +412,7 @@ const literal = {
         "cipher-alg": "QCryptoCipherAlgo",
         "cipher-mode": "QCryptoCipherMode",
         "ivgen-alg": "QCryptoIVGenAlgo",
-        "*ivgen-hash-alg": "QCryptoHashAlgo",
+        "ivgen-hash-alg": { type: "QCryptoHashAlgo", optional: true },
         "hash-alg": "QCryptoHashAlgo",
         /** Since 9.0. */
         "detached-header": { type: "bool", since: "9.0" },
@@ -433,11 +438,11 @@ const literal = {
       kind: "struct",
       data: {
         state: "QCryptoBlockLUKSKeyslotState",
-        "*new-secret": "str",
-        "*old-secret": "str",
-        "*keyslot": "int",
-        "*iter-time": "int",
-        "*secret": "str",
+        "new-secret": { type: "str", optional: true },
+        "old-secret": { type: "str", optional: true },
+        keyslot: { type: "int", optional: true },
+        "iter-time": { type: "int", optional: true },
+        secret: { type: "str", optional: true },
       },
       since: "5.1",
     },
@@ -452,14 +457,18 @@ const literal = {
     /** Since 2.6. */
     SecretCommonProperties: {
       kind: "struct",
-      data: { "*format": "QCryptoSecretFormat", "*keyid": "str", "*iv": "str" },
+      data: {
+        format: { type: "QCryptoSecretFormat", optional: true },
+        keyid: { type: "str", optional: true },
+        iv: { type: "str", optional: true },
+      },
       since: "2.6",
     },
     /** Since 2.6. */
     SecretProperties: {
       kind: "struct",
       base: "SecretCommonProperties",
-      data: { "*data": "str", "*file": "str" },
+      data: { data: { type: "str", optional: true }, file: { type: "str", optional: true } },
       since: "2.6",
     },
     /** Since 5.1. Only if CONFIG_SECRET_KEYRING. */
@@ -474,22 +483,30 @@ const literal = {
     TlsCredsProperties: {
       kind: "struct",
       data: {
-        "*verify-peer": "bool",
-        "*dir": "str",
-        "*endpoint": "QCryptoTLSCredsEndpoint",
-        "*priority": "str",
+        "verify-peer": { type: "bool", optional: true },
+        dir: { type: "str", optional: true },
+        endpoint: { type: "QCryptoTLSCredsEndpoint", optional: true },
+        priority: { type: "str", optional: true },
       },
       since: "2.5",
     },
     /** Since 2.5. */
     TlsCredsAnonProperties: { kind: "struct", base: "TlsCredsProperties", data: {}, since: "2.5" },
     /** Since 3.0. */
-    TlsCredsPskProperties: { kind: "struct", base: "TlsCredsProperties", data: { "*username": "str" }, since: "3.0" },
+    TlsCredsPskProperties: {
+      kind: "struct",
+      base: "TlsCredsProperties",
+      data: { username: { type: "str", optional: true } },
+      since: "3.0",
+    },
     /** Since 2.5. */
     TlsCredsX509Properties: {
       kind: "struct",
       base: "TlsCredsProperties",
-      data: { "*sanity-check": "bool", "*passwordid": "str" },
+      data: {
+        "sanity-check": { type: "bool", optional: true },
+        passwordid: { type: "str", optional: true },
+      },
       since: "2.5",
     },
     /** Since 7.1. */
@@ -577,7 +594,7 @@ const literal = {
         status: "JobStatus",
         "current-progress": "int",
         "total-progress": "int",
-        "*error": "str",
+        error: { type: "str", optional: true },
       },
       since: "3.0",
     },
@@ -603,7 +620,7 @@ const literal = {
         "vm-clock-sec": "int",
         "vm-clock-nsec": "int",
         /** Since 5.2. */
-        "*icount": { type: "int", since: "5.2" },
+        icount: { type: "int", optional: true, since: "5.2" },
       },
       since: "1.3",
     },
@@ -623,20 +640,20 @@ const literal = {
       data: {
         compat: "str",
         /** Since 4.0. */
-        "*data-file": { type: "str", since: "4.0" },
+        "data-file": { type: "str", optional: true, since: "4.0" },
         /** Since 4.0. */
-        "*data-file-raw": { type: "bool", since: "4.0" },
+        "data-file-raw": { type: "bool", optional: true, since: "4.0" },
         /** Since 5.2. */
-        "*extended-l2": { type: "bool", since: "5.2" },
-        "*lazy-refcounts": "bool",
+        "extended-l2": { type: "bool", optional: true, since: "5.2" },
+        "lazy-refcounts": { type: "bool", optional: true },
         /** Since 2.2. */
-        "*corrupt": { type: "bool", since: "2.2" },
+        corrupt: { type: "bool", optional: true, since: "2.2" },
         /** Since 2.3. */
         "refcount-bits": { type: "int", since: "2.3" },
         /** Since 2.10. */
-        "*encrypt": { type: "ImageInfoSpecificQCow2Encryption", since: "2.10" },
+        encrypt: { type: "ImageInfoSpecificQCow2Encryption", optional: true, since: "2.10" },
         /** Since 4.0. */
-        "*bitmaps": { type: ["Qcow2BitmapInfo"], since: "4.0" },
+        bitmaps: { type: ["Qcow2BitmapInfo"], optional: true, since: "4.0" },
         /** Since 5.1. */
         "compression-type": { type: "Qcow2CompressionType", since: "5.1" },
       },
@@ -655,15 +672,19 @@ const literal = {
         filename: "str",
         format: "str",
         "virtual-size": "int",
-        "*cluster-size": "int",
-        "*compressed": "bool",
+        "cluster-size": { type: "int", optional: true },
+        compressed: { type: "bool", optional: true },
       },
       since: "8.0",
     },
     /** Since 6.1. */
-    ImageInfoSpecificRbd: { kind: "struct", data: { "*encryption-format": "RbdImageEncryptionFormat" }, since: "6.1" },
+    ImageInfoSpecificRbd: {
+      kind: "struct",
+      data: { "encryption-format": { type: "RbdImageEncryptionFormat", optional: true } },
+      since: "6.1",
+    },
     /** Since 8.0. */
-    ImageInfoSpecificFile: { kind: "struct", data: { "*extent-size-hint": "size" }, since: "8.0" },
+    ImageInfoSpecificFile: { kind: "struct", data: { "extent-size-hint": { type: "size", optional: true } }, since: "8.0" },
     /** Since 1.7. */
     ImageInfoSpecificKind: { kind: "enum", data: ["qcow2", "vmdk", "luks", "rbd", "file"], since: "1.7" },
     /** Since 1.7. */
@@ -694,15 +715,15 @@ const literal = {
       kind: "struct",
       data: {
         "request-alignment": "uint32",
-        "*max-discard": "uint64",
-        "*discard-alignment": "uint32",
-        "*max-write-zeroes": "uint64",
-        "*write-zeroes-alignment": "uint32",
-        "*opt-transfer": "uint32",
-        "*max-transfer": "uint32",
-        "*max-hw-transfer": "uint32",
+        "max-discard": { type: "uint64", optional: true },
+        "discard-alignment": { type: "uint32", optional: true },
+        "max-write-zeroes": { type: "uint64", optional: true },
+        "write-zeroes-alignment": { type: "uint32", optional: true },
+        "opt-transfer": { type: "uint32", optional: true },
+        "max-transfer": { type: "uint32", optional: true },
+        "max-hw-transfer": { type: "uint32", optional: true },
         "max-iov": "int",
-        "*max-hw-iov": "int",
+        "max-hw-iov": { type: "int", optional: true },
         "min-mem-alignment": "size",
         "opt-mem-alignment": "size",
       },
@@ -713,26 +734,31 @@ const literal = {
       data: {
         filename: "str",
         format: "str",
-        "*dirty-flag": "bool",
-        "*actual-size": "int",
+        "dirty-flag": { type: "bool", optional: true },
+        "actual-size": { type: "int", optional: true },
         "virtual-size": "int",
-        "*cluster-size": "int",
-        "*encrypted": "bool",
+        "cluster-size": { type: "int", optional: true },
+        encrypted: { type: "bool", optional: true },
         /** Since 1.7. */
-        "*compressed": { type: "bool", since: "1.7" },
-        "*backing-filename": "str",
-        "*full-backing-filename": "str",
-        "*backing-filename-format": "str",
-        "*snapshots": ["SnapshotInfo"],
+        compressed: { type: "bool", optional: true, since: "1.7" },
+        "backing-filename": { type: "str", optional: true },
+        "full-backing-filename": { type: "str", optional: true },
+        "backing-filename-format": { type: "str", optional: true },
+        snapshots: { type: ["SnapshotInfo"], optional: true },
         /** Since 10.2. */
-        "*limits": { type: "BlockLimitsInfo", since: "10.2" },
+        limits: { type: "BlockLimitsInfo", optional: true, since: "10.2" },
         /** Since 1.7. */
-        "*format-specific": { type: "ImageInfoSpecific", since: "1.7" },
+        "format-specific": { type: "ImageInfoSpecific", optional: true, since: "1.7" },
       },
       since: "8.0",
     },
     /** Since 1.3. */
-    ImageInfo: { kind: "struct", base: "BlockNodeInfo", data: { "*backing-image": "ImageInfo" }, since: "1.3" },
+    ImageInfo: {
+      kind: "struct",
+      base: "BlockNodeInfo",
+      data: { "backing-image": { type: "ImageInfo", optional: true } },
+      since: "1.3",
+    },
     /** Since 8.0. */
     BlockChildInfo: { kind: "struct", data: { name: "str", info: "BlockGraphInfo" }, since: "8.0" },
     /** Since 8.0. */
@@ -744,15 +770,15 @@ const literal = {
         filename: "str",
         format: "str",
         "check-errors": "int",
-        "*image-end-offset": "int",
-        "*corruptions": "int",
-        "*leaks": "int",
-        "*corruptions-fixed": "int",
-        "*leaks-fixed": "int",
-        "*total-clusters": "int",
-        "*allocated-clusters": "int",
-        "*fragmented-clusters": "int",
-        "*compressed-clusters": "int",
+        "image-end-offset": { type: "int", optional: true },
+        corruptions: { type: "int", optional: true },
+        leaks: { type: "int", optional: true },
+        "corruptions-fixed": { type: "int", optional: true },
+        "leaks-fixed": { type: "int", optional: true },
+        "total-clusters": { type: "int", optional: true },
+        "allocated-clusters": { type: "int", optional: true },
+        "fragmented-clusters": { type: "int", optional: true },
+        "compressed-clusters": { type: "int", optional: true },
       },
       since: "1.4",
     },
@@ -769,8 +795,8 @@ const literal = {
         depth: "int",
         /** Since 6.1. */
         present: { type: "bool", since: "6.1" },
-        "*offset": "int",
-        "*filename": "str",
+        offset: { type: "int", optional: true },
+        filename: { type: "str", optional: true },
       },
       since: "2.6",
     },
@@ -791,7 +817,7 @@ const literal = {
         "node-name": { type: "str", since: "2.0" },
         ro: "bool",
         drv: "str",
-        "*backing_file": "str",
+        backing_file: { type: "str", optional: true },
         /** Since 1.2. */
         backing_file_depth: { type: "int", since: "1.2" },
         /** Since 10.1. */
@@ -810,39 +836,39 @@ const literal = {
         /** Since 1.6. */
         image: { type: "ImageInfo", since: "1.6" },
         /** Since 1.7. */
-        "*bps_max": { type: "int", since: "1.7" },
+        bps_max: { type: "int", optional: true, since: "1.7" },
         /** Since 1.7. */
-        "*bps_rd_max": { type: "int", since: "1.7" },
+        bps_rd_max: { type: "int", optional: true, since: "1.7" },
         /** Since 1.7. */
-        "*bps_wr_max": { type: "int", since: "1.7" },
+        bps_wr_max: { type: "int", optional: true, since: "1.7" },
         /** Since 1.7. */
-        "*iops_max": { type: "int", since: "1.7" },
+        iops_max: { type: "int", optional: true, since: "1.7" },
         /** Since 1.7. */
-        "*iops_rd_max": { type: "int", since: "1.7" },
+        iops_rd_max: { type: "int", optional: true, since: "1.7" },
         /** Since 1.7. */
-        "*iops_wr_max": { type: "int", since: "1.7" },
+        iops_wr_max: { type: "int", optional: true, since: "1.7" },
         /** Since 2.6. */
-        "*bps_max_length": { type: "int", since: "2.6" },
+        bps_max_length: { type: "int", optional: true, since: "2.6" },
         /** Since 2.6. */
-        "*bps_rd_max_length": { type: "int", since: "2.6" },
+        bps_rd_max_length: { type: "int", optional: true, since: "2.6" },
         /** Since 2.6. */
-        "*bps_wr_max_length": { type: "int", since: "2.6" },
+        bps_wr_max_length: { type: "int", optional: true, since: "2.6" },
         /** Since 2.6. */
-        "*iops_max_length": { type: "int", since: "2.6" },
+        iops_max_length: { type: "int", optional: true, since: "2.6" },
         /** Since 2.6. */
-        "*iops_rd_max_length": { type: "int", since: "2.6" },
+        iops_rd_max_length: { type: "int", optional: true, since: "2.6" },
         /** Since 2.6. */
-        "*iops_wr_max_length": { type: "int", since: "2.6" },
+        iops_wr_max_length: { type: "int", optional: true, since: "2.6" },
         /** Since 1.7. */
-        "*iops_size": { type: "int", since: "1.7" },
+        iops_size: { type: "int", optional: true, since: "1.7" },
         /** Since 2.4. */
-        "*group": { type: "str", since: "2.4" },
+        group: { type: "str", optional: true, since: "2.4" },
         /** Since 2.3. */
         cache: { type: "BlockdevCacheInfo", since: "2.3" },
         /** Since 2.3. */
         write_threshold: { type: "int", since: "2.3" },
         /** Since 4.2. */
-        "*dirty-bitmaps": { type: ["BlockDirtyInfo"], since: "4.2" },
+        "dirty-bitmaps": { type: ["BlockDirtyInfo"], optional: true, since: "4.2" },
       },
       since: "0.14",
     },
@@ -853,7 +879,7 @@ const literal = {
       kind: "struct",
       data: {
         /** Since 2.4. */
-        "*name": { type: "str", since: "2.4" },
+        name: { type: "str", optional: true, since: "2.4" },
         count: "int",
         /** Since 1.4. */
         granularity: { type: "uint32", since: "1.4" },
@@ -864,7 +890,7 @@ const literal = {
         /** Since 4.0. */
         persistent: { type: "bool", since: "4.0" },
         /** Since 4.0. */
-        "*inconsistent": { type: "bool", since: "4.0" },
+        inconsistent: { type: "bool", optional: true, since: "4.0" },
       },
       since: "1.3",
     },
@@ -884,13 +910,13 @@ const literal = {
       data: {
         device: "str",
         /** Since 2.10. */
-        "*qdev": { type: "str", since: "2.10" },
+        qdev: { type: "str", optional: true, since: "2.10" },
         type: "str",
         removable: "bool",
         locked: "bool",
-        "*inserted": "BlockDeviceInfo",
-        "*tray_open": "bool",
-        "*io-status": "BlockDeviceIoStatus",
+        inserted: { type: "BlockDeviceInfo", optional: true },
+        tray_open: { type: "bool", optional: true },
+        "io-status": { type: "BlockDeviceIoStatus", optional: true },
       },
       since: "0.14",
     },
@@ -901,7 +927,7 @@ const literal = {
         required: "int",
         "fully-allocated": "int",
         /** Since 5.1. */
-        "*bitmaps": { type: "int", since: "5.1" },
+        bitmaps: { type: "int", optional: true, since: "5.1" },
       },
       since: "2.10",
     },
@@ -970,7 +996,7 @@ const literal = {
         /** Since 4.2. */
         unmap_merged: { type: "int", since: "4.2" },
         /** Since 2.5. */
-        "*idle_time_ns": { type: "int", since: "2.5" },
+        idle_time_ns: { type: "int", optional: true, since: "2.5" },
         /** Since 2.5. */
         failed_rd_operations: { type: "int", since: "2.5" },
         /** Since 2.5. */
@@ -998,13 +1024,13 @@ const literal = {
         /** Since 2.5. */
         timed_stats: { type: ["BlockDeviceTimedStats"], since: "2.5" },
         /** Since 4.0. */
-        "*rd_latency_histogram": { type: "BlockLatencyHistogramInfo", since: "4.0" },
+        rd_latency_histogram: { type: "BlockLatencyHistogramInfo", optional: true, since: "4.0" },
         /** Since 4.0. */
-        "*wr_latency_histogram": { type: "BlockLatencyHistogramInfo", since: "4.0" },
+        wr_latency_histogram: { type: "BlockLatencyHistogramInfo", optional: true, since: "4.0" },
         /** Since 8.1. */
-        "*zone_append_latency_histogram": { type: "BlockLatencyHistogramInfo", since: "8.1" },
+        zone_append_latency_histogram: { type: "BlockLatencyHistogramInfo", optional: true, since: "8.1" },
         /** Since 4.0. */
-        "*flush_latency_histogram": { type: "BlockLatencyHistogramInfo", since: "4.0" },
+        flush_latency_histogram: { type: "BlockLatencyHistogramInfo", optional: true, since: "4.0" },
       },
       since: "0.14",
     },
@@ -1041,17 +1067,17 @@ const literal = {
     BlockStats: {
       kind: "struct",
       data: {
-        "*device": "str",
+        device: { type: "str", optional: true },
         /** Since 3.0. */
-        "*qdev": { type: "str", since: "3.0" },
+        qdev: { type: "str", optional: true, since: "3.0" },
         /** Since 2.3. */
-        "*node-name": { type: "str", since: "2.3" },
+        "node-name": { type: "str", optional: true, since: "2.3" },
         stats: "BlockDeviceStats",
         /** Since 4.2. */
-        "*driver-specific": { type: "BlockStatsSpecific", since: "4.2" },
-        "*parent": "BlockStats",
+        "driver-specific": { type: "BlockStatsSpecific", optional: true, since: "4.2" },
+        parent: { type: "BlockStats", optional: true },
         /** Since 2.0. */
-        "*backing": { type: "BlockStats", since: "2.0" },
+        backing: { type: "BlockStats", optional: true, since: "2.0" },
       },
       since: "0.14",
     },
@@ -1107,7 +1133,7 @@ const literal = {
         /** Since 2.12. */
         "auto-dismiss": { type: "bool", since: "2.12" },
         /** Since 2.12.1. */
-        "*error": { type: "str", since: "2.12.1" },
+        error: { type: "str", optional: true, since: "2.12.1" },
       },
       discriminator: "type",
       data: { mirror: "BlockJobInfoMirror" },
@@ -1118,14 +1144,14 @@ const literal = {
     BlockdevSnapshotSync: {
       kind: "struct",
       data: {
-        "*device": "str",
+        device: { type: "str", optional: true },
         /** Since 2.0. */
-        "*node-name": { type: "str", since: "2.0" },
+        "node-name": { type: "str", optional: true, since: "2.0" },
         "snapshot-file": "str",
         /** Since 2.0. */
-        "*snapshot-node-name": { type: "str", since: "2.0" },
-        "*format": "str",
-        "*mode": "NewImageMode",
+        "snapshot-node-name": { type: "str", optional: true, since: "2.0" },
+        format: { type: "str", optional: true },
+        mode: { type: "NewImageMode", optional: true },
       },
     },
     /** Since 2.5. */
@@ -1134,11 +1160,11 @@ const literal = {
     BackupPerf: {
       kind: "struct",
       data: {
-        "*use-copy-range": "bool",
-        "*max-workers": "int",
-        "*max-chunk": "int64",
+        "use-copy-range": { type: "bool", optional: true },
+        "max-workers": { type: "int", optional: true },
+        "max-chunk": { type: "int64", optional: true },
         /** Since 9.2. */
-        "*min-cluster-size": { type: "size", since: "9.2" },
+        "min-cluster-size": { type: "size", optional: true, since: "9.2" },
       },
       since: "6.0",
     },
@@ -1147,29 +1173,29 @@ const literal = {
       kind: "struct",
       data: {
         /** Since 2.7. */
-        "*job-id": { type: "str", since: "2.7" },
+        "job-id": { type: "str", optional: true, since: "2.7" },
         device: "str",
         sync: "MirrorSyncMode",
-        "*speed": "int",
-        "*bitmap": "str",
+        speed: { type: "int", optional: true },
+        bitmap: { type: "str", optional: true },
         /** Since 4.2. */
-        "*bitmap-mode": { type: "BitmapSyncMode", since: "4.2" },
+        "bitmap-mode": { type: "BitmapSyncMode", optional: true, since: "4.2" },
         /** Since 2.8. */
-        "*compress": { type: "bool", since: "2.8" },
-        "*on-source-error": "BlockdevOnError",
-        "*on-target-error": "BlockdevOnError",
+        compress: { type: "bool", optional: true, since: "2.8" },
+        "on-source-error": { type: "BlockdevOnError", optional: true },
+        "on-target-error": { type: "BlockdevOnError", optional: true },
         /** Since 10.1. */
-        "*on-cbw-error": { type: "OnCbwError", since: "10.1" },
+        "on-cbw-error": { type: "OnCbwError", optional: true, since: "10.1" },
         /** Since 2.12. */
-        "*auto-finalize": { type: "bool", since: "2.12" },
+        "auto-finalize": { type: "bool", optional: true, since: "2.12" },
         /** Since 2.12. */
-        "*auto-dismiss": { type: "bool", since: "2.12" },
+        "auto-dismiss": { type: "bool", optional: true, since: "2.12" },
         /** Since 4.2. */
-        "*filter-node-name": { type: "str", since: "4.2" },
+        "filter-node-name": { type: "str", optional: true, since: "4.2" },
         /** Since 9.1. */
-        "*discard-source": { type: "bool", since: "9.1" },
+        "discard-source": { type: "bool", optional: true, since: "9.1" },
         /** Since 6.0. Unstable. */
-        "*x-perf": { type: "BackupPerf", features: ["unstable"], since: "6.0" },
+        "x-perf": { type: "BackupPerf", optional: true, features: ["unstable"], since: "6.0" },
       },
       since: "4.2",
     },
@@ -1177,7 +1203,11 @@ const literal = {
     DriveBackup: {
       kind: "struct",
       base: "BackupCommon",
-      data: { target: "str", "*format": "str", "*mode": "NewImageMode" },
+      data: {
+        target: "str",
+        format: { type: "str", optional: true },
+        mode: { type: "NewImageMode", optional: true },
+      },
       since: "1.6",
     },
     /** Since 2.3. */
@@ -1215,31 +1245,31 @@ const literal = {
       kind: "struct",
       data: {
         /** Since 2.7. */
-        "*job-id": { type: "str", since: "2.7" },
+        "job-id": { type: "str", optional: true, since: "2.7" },
         device: "str",
         target: "str",
-        "*format": "str",
+        format: { type: "str", optional: true },
         /** Since 2.1. */
-        "*node-name": { type: "str", since: "2.1" },
+        "node-name": { type: "str", optional: true, since: "2.1" },
         /** Since 2.1. */
-        "*replaces": { type: "str", since: "2.1" },
+        replaces: { type: "str", optional: true, since: "2.1" },
         sync: "MirrorSyncMode",
-        "*mode": "NewImageMode",
-        "*speed": "int",
+        mode: { type: "NewImageMode", optional: true },
+        speed: { type: "int", optional: true },
         /** Since 1.4. */
-        "*granularity": { type: "uint32", since: "1.4" },
+        granularity: { type: "uint32", optional: true, since: "1.4" },
         /** Since 1.4. */
-        "*buf-size": { type: "int", since: "1.4" },
-        "*on-source-error": "BlockdevOnError",
-        "*on-target-error": "BlockdevOnError",
+        "buf-size": { type: "int", optional: true, since: "1.4" },
+        "on-source-error": { type: "BlockdevOnError", optional: true },
+        "on-target-error": { type: "BlockdevOnError", optional: true },
         /** Since 2.4. */
-        "*unmap": { type: "bool", since: "2.4" },
+        unmap: { type: "bool", optional: true, since: "2.4" },
         /** Since 3.0. */
-        "*copy-mode": { type: "MirrorCopyMode", since: "3.0" },
+        "copy-mode": { type: "MirrorCopyMode", optional: true, since: "3.0" },
         /** Since 3.1. */
-        "*auto-finalize": { type: "bool", since: "3.1" },
+        "auto-finalize": { type: "bool", optional: true, since: "3.1" },
         /** Since 3.1. */
-        "*auto-dismiss": { type: "bool", since: "3.1" },
+        "auto-dismiss": { type: "bool", optional: true, since: "3.1" },
       },
       since: "1.3",
     },
@@ -1251,11 +1281,11 @@ const literal = {
       data: {
         node: "str",
         name: "str",
-        "*granularity": "uint32",
+        granularity: { type: "uint32", optional: true },
         /** Since 2.10. */
-        "*persistent": { type: "bool", since: "2.10" },
+        persistent: { type: "bool", optional: true, since: "2.10" },
         /** Since 4.0. */
-        "*disabled": { type: "bool", since: "4.0" },
+        disabled: { type: "bool", optional: true, since: "4.0" },
       },
       since: "2.4",
     },
@@ -1274,9 +1304,9 @@ const literal = {
       kind: "struct",
       data: {
         /** @deprecated */
-        "*device": { type: "str", features: ["deprecated"] },
+        device: { type: "str", optional: true, features: ["deprecated"] },
         /** Since 2.8. */
-        "*id": { type: "str", since: "2.8" },
+        id: { type: "str", optional: true, since: "2.8" },
         bps: "int",
         bps_rd: "int",
         bps_wr: "int",
@@ -1284,33 +1314,33 @@ const literal = {
         iops_rd: "int",
         iops_wr: "int",
         /** Since 1.7. */
-        "*bps_max": { type: "int", since: "1.7" },
+        bps_max: { type: "int", optional: true, since: "1.7" },
         /** Since 1.7. */
-        "*bps_rd_max": { type: "int", since: "1.7" },
+        bps_rd_max: { type: "int", optional: true, since: "1.7" },
         /** Since 1.7. */
-        "*bps_wr_max": { type: "int", since: "1.7" },
+        bps_wr_max: { type: "int", optional: true, since: "1.7" },
         /** Since 1.7. */
-        "*iops_max": { type: "int", since: "1.7" },
+        iops_max: { type: "int", optional: true, since: "1.7" },
         /** Since 1.7. */
-        "*iops_rd_max": { type: "int", since: "1.7" },
+        iops_rd_max: { type: "int", optional: true, since: "1.7" },
         /** Since 1.7. */
-        "*iops_wr_max": { type: "int", since: "1.7" },
+        iops_wr_max: { type: "int", optional: true, since: "1.7" },
         /** Since 2.6. */
-        "*bps_max_length": { type: "int", since: "2.6" },
+        bps_max_length: { type: "int", optional: true, since: "2.6" },
         /** Since 2.6. */
-        "*bps_rd_max_length": { type: "int", since: "2.6" },
+        bps_rd_max_length: { type: "int", optional: true, since: "2.6" },
         /** Since 2.6. */
-        "*bps_wr_max_length": { type: "int", since: "2.6" },
+        bps_wr_max_length: { type: "int", optional: true, since: "2.6" },
         /** Since 2.6. */
-        "*iops_max_length": { type: "int", since: "2.6" },
+        iops_max_length: { type: "int", optional: true, since: "2.6" },
         /** Since 2.6. */
-        "*iops_rd_max_length": { type: "int", since: "2.6" },
+        iops_rd_max_length: { type: "int", optional: true, since: "2.6" },
         /** Since 2.6. */
-        "*iops_wr_max_length": { type: "int", since: "2.6" },
+        iops_wr_max_length: { type: "int", optional: true, since: "2.6" },
         /** Since 1.7. */
-        "*iops_size": { type: "int", since: "1.7" },
+        iops_size: { type: "int", optional: true, since: "1.7" },
         /** Since 2.4. */
-        "*group": { type: "str", since: "2.4" },
+        group: { type: "str", optional: true, since: "2.4" },
       },
       since: "1.1",
     },
@@ -1318,25 +1348,25 @@ const literal = {
     ThrottleLimits: {
       kind: "struct",
       data: {
-        "*iops-total": "int",
-        "*iops-total-max": "int",
-        "*iops-total-max-length": "int",
-        "*iops-read": "int",
-        "*iops-read-max": "int",
-        "*iops-read-max-length": "int",
-        "*iops-write": "int",
-        "*iops-write-max": "int",
-        "*iops-write-max-length": "int",
-        "*bps-total": "int",
-        "*bps-total-max": "int",
-        "*bps-total-max-length": "int",
-        "*bps-read": "int",
-        "*bps-read-max": "int",
-        "*bps-read-max-length": "int",
-        "*bps-write": "int",
-        "*bps-write-max": "int",
-        "*bps-write-max-length": "int",
-        "*iops-size": "int",
+        "iops-total": { type: "int", optional: true },
+        "iops-total-max": { type: "int", optional: true },
+        "iops-total-max-length": { type: "int", optional: true },
+        "iops-read": { type: "int", optional: true },
+        "iops-read-max": { type: "int", optional: true },
+        "iops-read-max-length": { type: "int", optional: true },
+        "iops-write": { type: "int", optional: true },
+        "iops-write-max": { type: "int", optional: true },
+        "iops-write-max-length": { type: "int", optional: true },
+        "bps-total": { type: "int", optional: true },
+        "bps-total-max": { type: "int", optional: true },
+        "bps-total-max-length": { type: "int", optional: true },
+        "bps-read": { type: "int", optional: true },
+        "bps-read-max": { type: "int", optional: true },
+        "bps-read-max-length": { type: "int", optional: true },
+        "bps-write": { type: "int", optional: true },
+        "bps-write-max": { type: "int", optional: true },
+        "bps-write-max-length": { type: "int", optional: true },
+        "iops-size": { type: "int", optional: true },
       },
       since: "2.11",
     },
@@ -1344,45 +1374,45 @@ const literal = {
     ThrottleGroupProperties: {
       kind: "struct",
       data: {
-        "*limits": "ThrottleLimits",
+        limits: { type: "ThrottleLimits", optional: true },
         /** Unstable. */
-        "*x-iops-total": { type: "int", features: ["unstable"] },
+        "x-iops-total": { type: "int", optional: true, features: ["unstable"] },
         /** Unstable. */
-        "*x-iops-total-max": { type: "int", features: ["unstable"] },
+        "x-iops-total-max": { type: "int", optional: true, features: ["unstable"] },
         /** Unstable. */
-        "*x-iops-total-max-length": { type: "int", features: ["unstable"] },
+        "x-iops-total-max-length": { type: "int", optional: true, features: ["unstable"] },
         /** Unstable. */
-        "*x-iops-read": { type: "int", features: ["unstable"] },
+        "x-iops-read": { type: "int", optional: true, features: ["unstable"] },
         /** Unstable. */
-        "*x-iops-read-max": { type: "int", features: ["unstable"] },
+        "x-iops-read-max": { type: "int", optional: true, features: ["unstable"] },
         /** Unstable. */
-        "*x-iops-read-max-length": { type: "int", features: ["unstable"] },
+        "x-iops-read-max-length": { type: "int", optional: true, features: ["unstable"] },
         /** Unstable. */
-        "*x-iops-write": { type: "int", features: ["unstable"] },
+        "x-iops-write": { type: "int", optional: true, features: ["unstable"] },
         /** Unstable. */
-        "*x-iops-write-max": { type: "int", features: ["unstable"] },
+        "x-iops-write-max": { type: "int", optional: true, features: ["unstable"] },
         /** Unstable. */
-        "*x-iops-write-max-length": { type: "int", features: ["unstable"] },
+        "x-iops-write-max-length": { type: "int", optional: true, features: ["unstable"] },
         /** Unstable. */
-        "*x-bps-total": { type: "int", features: ["unstable"] },
+        "x-bps-total": { type: "int", optional: true, features: ["unstable"] },
         /** Unstable. */
-        "*x-bps-total-max": { type: "int", features: ["unstable"] },
+        "x-bps-total-max": { type: "int", optional: true, features: ["unstable"] },
         /** Unstable. */
-        "*x-bps-total-max-length": { type: "int", features: ["unstable"] },
+        "x-bps-total-max-length": { type: "int", optional: true, features: ["unstable"] },
         /** Unstable. */
-        "*x-bps-read": { type: "int", features: ["unstable"] },
+        "x-bps-read": { type: "int", optional: true, features: ["unstable"] },
         /** Unstable. */
-        "*x-bps-read-max": { type: "int", features: ["unstable"] },
+        "x-bps-read-max": { type: "int", optional: true, features: ["unstable"] },
         /** Unstable. */
-        "*x-bps-read-max-length": { type: "int", features: ["unstable"] },
+        "x-bps-read-max-length": { type: "int", optional: true, features: ["unstable"] },
         /** Unstable. */
-        "*x-bps-write": { type: "int", features: ["unstable"] },
+        "x-bps-write": { type: "int", optional: true, features: ["unstable"] },
         /** Unstable. */
-        "*x-bps-write-max": { type: "int", features: ["unstable"] },
+        "x-bps-write-max": { type: "int", optional: true, features: ["unstable"] },
         /** Unstable. */
-        "*x-bps-write-max-length": { type: "int", features: ["unstable"] },
+        "x-bps-write-max-length": { type: "int", optional: true, features: ["unstable"] },
         /** Unstable. */
-        "*x-iops-size": { type: "int", features: ["unstable"] },
+        "x-iops-size": { type: "int", optional: true, features: ["unstable"] },
       },
       since: "2.11",
     },
@@ -1411,7 +1441,11 @@ const literal = {
       since: "2.9",
     },
     /** Since 2.9. */
-    BlockdevCacheOptions: { kind: "struct", data: { "*direct": "bool", "*no-flush": "bool" }, since: "2.9" },
+    BlockdevCacheOptions: {
+      kind: "struct",
+      data: { direct: { type: "bool", optional: true }, "no-flush": { type: "bool", optional: true } },
+      since: "2.9",
+    },
     /** Since 2.9. */
     BlockdevDriver: {
       kind: "enum",
@@ -1492,17 +1526,17 @@ const literal = {
       data: {
         filename: "str",
         /** Since 2.11. */
-        "*pr-manager": { type: "str", since: "2.11" },
+        "pr-manager": { type: "str", optional: true, since: "2.11" },
         /** Since 2.10. */
-        "*locking": { type: "OnOffAuto", since: "2.10" },
+        locking: { type: "OnOffAuto", optional: true, since: "2.10" },
         /** Since 2.8. */
-        "*aio": { type: "BlockdevAioOptions", since: "2.8" },
+        aio: { type: "BlockdevAioOptions", optional: true, since: "2.8" },
         /** Since 6.2. */
-        "*aio-max-batch": { type: "int", since: "6.2" },
+        "aio-max-batch": { type: "int", optional: true, since: "6.2" },
         /** Since 4.0. Only if CONFIG_LINUX. */
-        "*drop-cache": { type: "bool", if: "CONFIG_LINUX", since: "4.0" },
+        "drop-cache": { type: "bool", optional: true, if: "CONFIG_LINUX", since: "4.0" },
         /** Since 3.0. Unstable. */
-        "*x-check-cache-dropped": { type: "bool", features: ["unstable"], since: "3.0" },
+        "x-check-cache-dropped": { type: "bool", optional: true, features: ["unstable"], since: "3.0" },
       },
       features: [{ name: "dynamic-auto-read-only", if: "CONFIG_POSIX" }],
       since: "2.9",
@@ -1511,11 +1545,11 @@ const literal = {
     BlockdevOptionsNull: {
       kind: "struct",
       data: {
-        "*size": "int",
+        size: { type: "int", optional: true },
         /** Since 2.4. */
-        "*latency-ns": { type: "uint64", since: "2.4" },
+        "latency-ns": { type: "uint64", optional: true, since: "2.4" },
         /** Since 4.1. */
-        "*read-zeroes": { type: "bool", since: "4.1" },
+        "read-zeroes": { type: "bool", optional: true, since: "4.1" },
       },
       since: "2.9",
     },
@@ -1526,11 +1560,11 @@ const literal = {
       kind: "struct",
       data: {
         dir: "str",
-        "*fat-type": "int",
-        "*floppy": "bool",
+        "fat-type": { type: "int", optional: true },
+        floppy: { type: "bool", optional: true },
         /** Since 2.4. */
-        "*label": { type: "str", since: "2.4" },
-        "*rw": "bool",
+        label: { type: "str", optional: true, since: "2.4" },
+        rw: { type: "bool", optional: true },
       },
       since: "2.9",
     },
@@ -1542,9 +1576,9 @@ const literal = {
       base: "BlockdevOptionsGenericFormat",
       data: {
         /** Since 2.6. */
-        "*key-secret": { type: "str", since: "2.6" },
+        "key-secret": { type: "str", optional: true, since: "2.6" },
         /** Since 9.0. */
-        "*header": { type: "BlockdevRef", since: "9.0" },
+        header: { type: "BlockdevRef", optional: true, since: "9.0" },
       },
       since: "2.9",
     },
@@ -1552,7 +1586,7 @@ const literal = {
     BlockdevOptionsGenericCOWFormat: {
       kind: "struct",
       base: "BlockdevOptionsGenericFormat",
-      data: { "*backing": "BlockdevRefOrNull" },
+      data: { backing: { type: "BlockdevRefOrNull", optional: true } },
       since: "2.9",
     },
     /** Since 2.9. */
@@ -1561,17 +1595,17 @@ const literal = {
     Qcow2OverlapCheckFlags: {
       kind: "struct",
       data: {
-        "*template": "Qcow2OverlapCheckMode",
-        "*main-header": "bool",
-        "*active-l1": "bool",
-        "*active-l2": "bool",
-        "*refcount-table": "bool",
-        "*refcount-block": "bool",
-        "*snapshot-table": "bool",
-        "*inactive-l1": "bool",
-        "*inactive-l2": "bool",
+        template: { type: "Qcow2OverlapCheckMode", optional: true },
+        "main-header": { type: "bool", optional: true },
+        "active-l1": { type: "bool", optional: true },
+        "active-l2": { type: "bool", optional: true },
+        "refcount-table": { type: "bool", optional: true },
+        "refcount-block": { type: "bool", optional: true },
+        "snapshot-table": { type: "bool", optional: true },
+        "inactive-l1": { type: "bool", optional: true },
+        "inactive-l2": { type: "bool", optional: true },
         /** Since 3.0. */
-        "*bitmap-directory": { type: "bool", since: "3.0" },
+        "bitmap-directory": { type: "bool", optional: true, since: "3.0" },
       },
       since: "2.9",
     },
@@ -1595,7 +1629,7 @@ const literal = {
     BlockdevOptionsQcow: {
       kind: "struct",
       base: "BlockdevOptionsGenericCOWFormat",
-      data: { "*encrypt": "BlockdevQcowEncryption" },
+      data: { encrypt: { type: "BlockdevQcowEncryption", optional: true } },
       since: "2.10",
     },
     /** Since 2.10. */
@@ -1612,7 +1646,10 @@ const literal = {
     BlockdevOptionsPreallocate: {
       kind: "struct",
       base: "BlockdevOptionsGenericFormat",
-      data: { "*prealloc-align": "int", "*prealloc-size": "int" },
+      data: {
+        "prealloc-align": { type: "int", optional: true },
+        "prealloc-size": { type: "int", optional: true },
+      },
       since: "6.0",
     },
     /** Since 2.9. */
@@ -1620,28 +1657,28 @@ const literal = {
       kind: "struct",
       base: "BlockdevOptionsGenericCOWFormat",
       data: {
-        "*lazy-refcounts": "bool",
-        "*pass-discard-request": "bool",
-        "*pass-discard-snapshot": "bool",
-        "*pass-discard-other": "bool",
+        "lazy-refcounts": { type: "bool", optional: true },
+        "pass-discard-request": { type: "bool", optional: true },
+        "pass-discard-snapshot": { type: "bool", optional: true },
+        "pass-discard-other": { type: "bool", optional: true },
         /** Since 8.1. */
-        "*discard-no-unref": { type: "bool", since: "8.1" },
+        "discard-no-unref": { type: "bool", optional: true, since: "8.1" },
         /** Since 2.2. */
-        "*overlap-check": { type: "Qcow2OverlapChecks", since: "2.2" },
+        "overlap-check": { type: "Qcow2OverlapChecks", optional: true, since: "2.2" },
         /** Since 2.2. */
-        "*cache-size": { type: "int", since: "2.2" },
+        "cache-size": { type: "int", optional: true, since: "2.2" },
         /** Since 2.2. */
-        "*l2-cache-size": { type: "int", since: "2.2" },
+        "l2-cache-size": { type: "int", optional: true, since: "2.2" },
         /** Since 2.12. */
-        "*l2-cache-entry-size": { type: "int", since: "2.12" },
+        "l2-cache-entry-size": { type: "int", optional: true, since: "2.12" },
         /** Since 2.2. */
-        "*refcount-cache-size": { type: "int", since: "2.2" },
+        "refcount-cache-size": { type: "int", optional: true, since: "2.2" },
         /** Since 2.5. */
-        "*cache-clean-interval": { type: "int", since: "2.5" },
+        "cache-clean-interval": { type: "int", optional: true, since: "2.5" },
         /** Since 2.10. */
-        "*encrypt": { type: "BlockdevQcow2Encryption", since: "2.10" },
+        encrypt: { type: "BlockdevQcow2Encryption", optional: true, since: "2.10" },
         /** Since 4.0. */
-        "*data-file": { type: "BlockdevRef", since: "4.0" },
+        "data-file": { type: "BlockdevRef", optional: true, since: "4.0" },
       },
       since: "2.9",
     },
@@ -1665,8 +1702,8 @@ const literal = {
       data: {
         server: "InetSocketAddress",
         path: "str",
-        "*user": "str",
-        "*host-key-check": "SshHostKeyCheck",
+        user: { type: "str", optional: true },
+        "host-key-check": { type: "SshHostKeyCheck", optional: true },
       },
       since: "2.9",
     },
@@ -1748,20 +1785,20 @@ const literal = {
       kind: "struct",
       data: {
         event: "BlkdebugEvent",
-        "*state": "int",
+        state: { type: "int", optional: true },
         /** Since 4.1. */
-        "*iotype": { type: "BlkdebugIOType", since: "4.1" },
-        "*errno": "int",
-        "*sector": "int",
-        "*once": "bool",
-        "*immediately": "bool",
+        iotype: { type: "BlkdebugIOType", optional: true, since: "4.1" },
+        errno: { type: "int", optional: true },
+        sector: { type: "int", optional: true },
+        once: { type: "bool", optional: true },
+        immediately: { type: "bool", optional: true },
       },
       since: "2.9",
     },
     /** Since 2.9. */
     BlkdebugSetStateOptions: {
       kind: "struct",
-      data: { event: "BlkdebugEvent", "*state": "int", new_state: "int" },
+      data: { event: "BlkdebugEvent", state: { type: "int", optional: true }, new_state: "int" },
       since: "2.9",
     },
     /** Since 2.9. */
@@ -1769,24 +1806,24 @@ const literal = {
       kind: "struct",
       data: {
         image: "BlockdevRef",
-        "*config": "str",
-        "*align": "int",
+        config: { type: "str", optional: true },
+        align: { type: "int", optional: true },
         /** Since 2.10. */
-        "*max-transfer": { type: "int32", since: "2.10" },
+        "max-transfer": { type: "int32", optional: true, since: "2.10" },
         /** Since 2.10. */
-        "*opt-write-zero": { type: "int32", since: "2.10" },
+        "opt-write-zero": { type: "int32", optional: true, since: "2.10" },
         /** Since 2.10. */
-        "*max-write-zero": { type: "int32", since: "2.10" },
+        "max-write-zero": { type: "int32", optional: true, since: "2.10" },
         /** Since 2.10. */
-        "*opt-discard": { type: "int32", since: "2.10" },
+        "opt-discard": { type: "int32", optional: true, since: "2.10" },
         /** Since 2.10. */
-        "*max-discard": { type: "int32", since: "2.10" },
-        "*inject-error": ["BlkdebugInjectErrorOptions"],
-        "*set-state": ["BlkdebugSetStateOptions"],
+        "max-discard": { type: "int32", optional: true, since: "2.10" },
+        "inject-error": { type: ["BlkdebugInjectErrorOptions"], optional: true },
+        "set-state": { type: ["BlkdebugSetStateOptions"], optional: true },
         /** Since 5.0. */
-        "*take-child-perms": { type: ["BlockPermission"], since: "5.0" },
+        "take-child-perms": { type: ["BlockPermission"], optional: true, since: "5.0" },
         /** Since 5.0. */
-        "*unshare-child-perms": { type: ["BlockPermission"], since: "5.0" },
+        "unshare-child-perms": { type: ["BlockPermission"], optional: true, since: "5.0" },
       },
       since: "2.9",
     },
@@ -1796,9 +1833,9 @@ const literal = {
       data: {
         file: "BlockdevRef",
         log: "BlockdevRef",
-        "*log-sector-size": "uint32",
-        "*log-append": "bool",
-        "*log-super-update-interval": "uint64",
+        "log-sector-size": { type: "uint32", optional: true },
+        "log-append": { type: "bool", optional: true },
+        "log-super-update-interval": { type: "uint64", optional: true },
       },
       since: "3.0",
     },
@@ -1812,13 +1849,13 @@ const literal = {
     BlockdevOptionsQuorum: {
       kind: "struct",
       data: {
-        "*blkverify": "bool",
+        blkverify: { type: "bool", optional: true },
         children: ["BlockdevRef"],
         "vote-threshold": "int",
         /** Since 2.1. */
-        "*rewrite-corrupted": { type: "bool", since: "2.1" },
+        "rewrite-corrupted": { type: "bool", optional: true, since: "2.1" },
         /** Since 2.2. */
-        "*read-pattern": { type: "QuorumReadPattern", since: "2.2" },
+        "read-pattern": { type: "QuorumReadPattern", optional: true, since: "2.2" },
       },
       since: "2.9",
     },
@@ -1830,9 +1867,9 @@ const literal = {
         path: "str",
         server: ["SocketAddress"],
         /** Since 2.8. */
-        "*debug": { type: "int", since: "2.8" },
+        debug: { type: "int", optional: true, since: "2.8" },
         /** Since 2.8. */
-        "*logfile": { type: "str", since: "2.8" },
+        logfile: { type: "str", optional: true, since: "2.8" },
       },
       since: "2.9",
     },
@@ -1863,12 +1900,12 @@ const literal = {
         transport: "IscsiTransport",
         portal: "str",
         target: "str",
-        "*lun": "int",
-        "*user": "str",
-        "*password-secret": "str",
-        "*initiator-name": "str",
-        "*header-digest": "IscsiHeaderDigest",
-        "*timeout": "int",
+        lun: { type: "int", optional: true },
+        user: { type: "str", optional: true },
+        "password-secret": { type: "str", optional: true },
+        "initiator-name": { type: "str", optional: true },
+        "header-digest": { type: "IscsiHeaderDigest", optional: true },
+        timeout: { type: "int", optional: true },
       },
       since: "2.9",
     },
@@ -1890,7 +1927,7 @@ const literal = {
     RbdEncryptionCreateOptionsLUKSBase: {
       kind: "struct",
       base: "RbdEncryptionOptionsLUKSBase",
-      data: { "*cipher-alg": "QCryptoCipherAlgo" },
+      data: { "cipher-alg": { type: "QCryptoCipherAlgo", optional: true } },
       since: "6.1",
     },
     /** Since 6.1. */
@@ -1909,7 +1946,7 @@ const literal = {
       base: {
         format: "RbdImageEncryptionFormat",
         /** Since 8.0. */
-        "*parent": { type: "RbdEncryptionOptions", since: "8.0" },
+        parent: { type: "RbdEncryptionOptions", optional: true, since: "8.0" },
       },
       discriminator: "format",
       data: {
@@ -1933,18 +1970,18 @@ const literal = {
       data: {
         pool: "str",
         /** Since 5.0. */
-        "*namespace": { type: "str", since: "5.0" },
+        namespace: { type: "str", optional: true, since: "5.0" },
         image: "str",
-        "*conf": "str",
-        "*snapshot": "str",
+        conf: { type: "str", optional: true },
+        snapshot: { type: "str", optional: true },
         /** Since 6.1. */
-        "*encrypt": { type: "RbdEncryptionOptions", since: "6.1" },
-        "*user": "str",
+        encrypt: { type: "RbdEncryptionOptions", optional: true, since: "6.1" },
+        user: { type: "str", optional: true },
         /** Since 3.0. */
-        "*auth-client-required": { type: ["RbdAuthMode"], since: "3.0" },
+        "auth-client-required": { type: ["RbdAuthMode"], optional: true, since: "3.0" },
         /** Since 3.0. */
-        "*key-secret": { type: "str", since: "3.0" },
-        "*server": ["InetSocketAddressBase"],
+        "key-secret": { type: "str", optional: true, since: "3.0" },
+        server: { type: ["InetSocketAddressBase"], optional: true },
       },
       since: "2.9",
     },
@@ -1954,7 +1991,7 @@ const literal = {
     BlockdevOptionsReplication: {
       kind: "struct",
       base: "BlockdevOptionsGenericFormat",
-      data: { mode: "ReplicationMode", "*top-id": "str" },
+      data: { mode: "ReplicationMode", "top-id": { type: "str", optional: true } },
       if: "CONFIG_REPLICATION",
       since: "2.9",
     },
@@ -1968,12 +2005,12 @@ const literal = {
       data: {
         server: "NFSServer",
         path: "str",
-        "*user": "int",
-        "*group": "int",
-        "*tcp-syn-count": "int",
-        "*readahead-size": "int",
-        "*page-cache-size": "int",
-        "*debug": "int",
+        user: { type: "int", optional: true },
+        group: { type: "int", optional: true },
+        "tcp-syn-count": { type: "int", optional: true },
+        "readahead-size": { type: "int", optional: true },
+        "page-cache-size": { type: "int", optional: true },
+        debug: { type: "int", optional: true },
       },
       since: "2.9",
     },
@@ -1982,12 +2019,12 @@ const literal = {
       kind: "struct",
       data: {
         url: "str",
-        "*readahead": "int",
-        "*timeout": "int",
-        "*username": "str",
-        "*password-secret": "str",
-        "*proxy-username": "str",
-        "*proxy-password-secret": "str",
+        readahead: { type: "int", optional: true },
+        timeout: { type: "int", optional: true },
+        username: { type: "str", optional: true },
+        "password-secret": { type: "str", optional: true },
+        "proxy-username": { type: "str", optional: true },
+        "proxy-password-secret": { type: "str", optional: true },
       },
       since: "2.9",
     },
@@ -1996,9 +2033,9 @@ const literal = {
       kind: "struct",
       base: "BlockdevOptionsCurlBase",
       data: {
-        "*cookie": "str",
+        cookie: { type: "str", optional: true },
         /** Since 2.10. */
-        "*cookie-secret": { type: "str", since: "2.10" },
+        "cookie-secret": { type: "str", optional: true, since: "2.10" },
       },
       since: "2.9",
     },
@@ -2007,10 +2044,10 @@ const literal = {
       kind: "struct",
       base: "BlockdevOptionsCurlBase",
       data: {
-        "*cookie": "str",
-        "*sslverify": "bool",
+        cookie: { type: "str", optional: true },
+        sslverify: { type: "bool", optional: true },
         /** Since 2.10. */
-        "*cookie-secret": { type: "str", since: "2.10" },
+        "cookie-secret": { type: "str", optional: true, since: "2.10" },
       },
       since: "2.9",
     },
@@ -2020,7 +2057,7 @@ const literal = {
     BlockdevOptionsCurlFtps: {
       kind: "struct",
       base: "BlockdevOptionsCurlBase",
-      data: { "*sslverify": "bool" },
+      data: { sslverify: { type: "bool", optional: true } },
       since: "2.9",
     },
     /** Since 2.9. */
@@ -2028,16 +2065,16 @@ const literal = {
       kind: "struct",
       data: {
         server: "SocketAddress",
-        "*export": "str",
-        "*tls-creds": "str",
+        export: { type: "str", optional: true },
+        "tls-creds": { type: "str", optional: true },
         /** Since 7.0. */
-        "*tls-hostname": { type: "str", since: "7.0" },
+        "tls-hostname": { type: "str", optional: true, since: "7.0" },
         /** Since 3.0. Unstable. */
-        "*x-dirty-bitmap": { type: "str", features: ["unstable"], since: "3.0" },
+        "x-dirty-bitmap": { type: "str", optional: true, features: ["unstable"], since: "3.0" },
         /** Since 4.2. */
-        "*reconnect-delay": { type: "uint32", since: "4.2" },
+        "reconnect-delay": { type: "uint32", optional: true, since: "4.2" },
         /** Since 7.0. */
-        "*open-timeout": { type: "uint32", since: "7.0" },
+        "open-timeout": { type: "uint32", optional: true, since: "7.0" },
       },
       since: "2.9",
     },
@@ -2045,7 +2082,7 @@ const literal = {
     BlockdevOptionsRaw: {
       kind: "struct",
       base: "BlockdevOptionsGenericFormat",
-      data: { "*offset": "int", "*size": "int" },
+      data: { offset: { type: "int", optional: true }, size: { type: "int", optional: true } },
       since: "2.9",
     },
     /** Since 2.11. */
@@ -2054,7 +2091,7 @@ const literal = {
     BlockdevOptionsCor: {
       kind: "struct",
       base: "BlockdevOptionsGenericFormat",
-      data: { "*bottom": "str" },
+      data: { bottom: { type: "str", optional: true } },
       since: "6.0",
     },
     /** Since 7.1. */
@@ -2066,13 +2103,13 @@ const literal = {
       data: {
         target: "BlockdevRef",
         /** Since 7.0. */
-        "*bitmap": { type: "BlockDirtyBitmap", since: "7.0" },
+        bitmap: { type: "BlockDirtyBitmap", optional: true, since: "7.0" },
         /** Since 7.1. */
-        "*on-cbw-error": { type: "OnCbwError", since: "7.1" },
+        "on-cbw-error": { type: "OnCbwError", optional: true, since: "7.1" },
         /** Since 7.1. */
-        "*cbw-timeout": { type: "uint32", since: "7.1" },
+        "cbw-timeout": { type: "uint32", optional: true, since: "7.1" },
         /** Since 9.2. */
-        "*min-cluster-size": { type: "size", since: "9.2" },
+        "min-cluster-size": { type: "size", optional: true, since: "9.2" },
       },
       since: "6.2",
     },
@@ -2082,18 +2119,18 @@ const literal = {
       base: {
         driver: "BlockdevDriver",
         /** Since 2.0. */
-        "*node-name": { type: "str", since: "2.0" },
-        "*discard": "BlockdevDiscardOptions",
-        "*cache": "BlockdevCacheOptions",
+        "node-name": { type: "str", optional: true, since: "2.0" },
+        discard: { type: "BlockdevDiscardOptions", optional: true },
+        cache: { type: "BlockdevCacheOptions", optional: true },
         /** Since 10.0. */
-        "*active": { type: "bool", since: "10.0" },
-        "*read-only": "bool",
+        active: { type: "bool", optional: true, since: "10.0" },
+        "read-only": { type: "bool", optional: true },
         /** Since 3.1. */
-        "*auto-read-only": { type: "bool", since: "3.1" },
+        "auto-read-only": { type: "bool", optional: true, since: "3.1" },
         /** Since 2.10. */
-        "*force-share": { type: "bool", since: "2.10" },
+        "force-share": { type: "bool", optional: true, since: "2.10" },
         /** Since 2.1. */
-        "*detect-zeroes": { type: "BlockdevDetectZeroesOptions", since: "2.1" },
+        "detect-zeroes": { type: "BlockdevDetectZeroesOptions", optional: true, since: "2.1" },
       },
       discriminator: "driver",
       data: {
@@ -2169,17 +2206,21 @@ const literal = {
       data: {
         filename: "str",
         size: "size",
-        "*preallocation": "PreallocMode",
-        "*nocow": "bool",
+        preallocation: { type: "PreallocMode", optional: true },
+        nocow: { type: "bool", optional: true },
         /** Since 5.1. */
-        "*extent-size-hint": { type: "size", since: "5.1" },
+        "extent-size-hint": { type: "size", optional: true, since: "5.1" },
       },
       since: "2.12",
     },
     /** Since 2.12. */
     BlockdevCreateOptionsGluster: {
       kind: "struct",
-      data: { location: "BlockdevOptionsGluster", size: "size", "*preallocation": "PreallocMode" },
+      data: {
+        location: "BlockdevOptionsGluster",
+        size: "size",
+        preallocation: { type: "PreallocMode", optional: true },
+      },
       since: "2.12",
     },
     /** Since 2.12. */
@@ -2187,12 +2228,12 @@ const literal = {
       kind: "struct",
       base: "QCryptoBlockCreateOptionsLUKS",
       data: {
-        "*file": "BlockdevRef",
+        file: { type: "BlockdevRef", optional: true },
         /** Since 9.0. */
-        "*header": { type: "BlockdevRef", since: "9.0" },
+        header: { type: "BlockdevRef", optional: true, since: "9.0" },
         size: "size",
         /** Since 4.2. */
-        "*preallocation": { type: "PreallocMode", since: "4.2" },
+        preallocation: { type: "PreallocMode", optional: true, since: "4.2" },
       },
       since: "2.12",
     },
@@ -2201,7 +2242,7 @@ const literal = {
     /** Since 2.12. */
     BlockdevCreateOptionsParallels: {
       kind: "struct",
-      data: { file: "BlockdevRef", size: "size", "*cluster-size": "size" },
+      data: { file: "BlockdevRef", size: "size", "cluster-size": { type: "size", optional: true } },
       since: "2.12",
     },
     /** Since 2.12. */
@@ -2210,8 +2251,8 @@ const literal = {
       data: {
         file: "BlockdevRef",
         size: "size",
-        "*backing-file": "str",
-        "*encrypt": "QCryptoBlockCreateOptions",
+        "backing-file": { type: "str", optional: true },
+        encrypt: { type: "QCryptoBlockCreateOptions", optional: true },
       },
       since: "2.12",
     },
@@ -2233,22 +2274,22 @@ const literal = {
       data: {
         file: "BlockdevRef",
         /** Since 4.0. */
-        "*data-file": { type: "BlockdevRef", since: "4.0" },
+        "data-file": { type: "BlockdevRef", optional: true, since: "4.0" },
         /** Since 4.0. */
-        "*data-file-raw": { type: "bool", since: "4.0" },
+        "data-file-raw": { type: "bool", optional: true, since: "4.0" },
         /** Since 5.2. */
-        "*extended-l2": { type: "bool", since: "5.2" },
+        "extended-l2": { type: "bool", optional: true, since: "5.2" },
         size: "size",
-        "*version": "BlockdevQcow2Version",
-        "*backing-file": "str",
-        "*backing-fmt": "BlockdevDriver",
-        "*encrypt": "QCryptoBlockCreateOptions",
-        "*cluster-size": "size",
-        "*preallocation": "PreallocMode",
-        "*lazy-refcounts": "bool",
-        "*refcount-bits": "int",
+        version: { type: "BlockdevQcow2Version", optional: true },
+        "backing-file": { type: "str", optional: true },
+        "backing-fmt": { type: "BlockdevDriver", optional: true },
+        encrypt: { type: "QCryptoBlockCreateOptions", optional: true },
+        "cluster-size": { type: "size", optional: true },
+        preallocation: { type: "PreallocMode", optional: true },
+        "lazy-refcounts": { type: "bool", optional: true },
+        "refcount-bits": { type: "int", optional: true },
         /** Since 5.1. */
-        "*compression-type": { type: "Qcow2CompressionType", since: "5.1" },
+        "compression-type": { type: "Qcow2CompressionType", optional: true, since: "5.1" },
       },
       since: "2.12",
     },
@@ -2258,10 +2299,10 @@ const literal = {
       data: {
         file: "BlockdevRef",
         size: "size",
-        "*backing-file": "str",
-        "*backing-fmt": "BlockdevDriver",
-        "*cluster-size": "size",
-        "*table-size": "int",
+        "backing-file": { type: "str", optional: true },
+        "backing-fmt": { type: "BlockdevDriver", optional: true },
+        "cluster-size": { type: "size", optional: true },
+        "table-size": { type: "int", optional: true },
       },
       since: "2.12",
     },
@@ -2271,9 +2312,9 @@ const literal = {
       data: {
         location: "BlockdevOptionsRbd",
         size: "size",
-        "*cluster-size": "size",
+        "cluster-size": { type: "size", optional: true },
         /** Since 6.1. */
-        "*encrypt": { type: "RbdEncryptionCreateOptions", since: "6.1" },
+        encrypt: { type: "RbdEncryptionCreateOptions", optional: true, since: "6.1" },
       },
       since: "2.12",
     },
@@ -2297,14 +2338,14 @@ const literal = {
       data: {
         file: "BlockdevRef",
         size: "size",
-        "*extents": ["BlockdevRef"],
-        "*subformat": "BlockdevVmdkSubformat",
-        "*backing-file": "str",
-        "*adapter-type": "BlockdevVmdkAdapterType",
-        "*hwversion": "str",
+        extents: { type: ["BlockdevRef"], optional: true },
+        subformat: { type: "BlockdevVmdkSubformat", optional: true },
+        "backing-file": { type: "str", optional: true },
+        "adapter-type": { type: "BlockdevVmdkAdapterType", optional: true },
+        hwversion: { type: "str", optional: true },
         /** Since 6.2. */
-        "*toolsversion": { type: "str", since: "6.2" },
-        "*zeroed-grain": "bool",
+        toolsversion: { type: "str", optional: true, since: "6.2" },
+        "zeroed-grain": { type: "bool", optional: true },
       },
       since: "4.0",
     },
@@ -2313,7 +2354,7 @@ const literal = {
     /** Since 2.12. */
     BlockdevCreateOptionsVdi: {
       kind: "struct",
-      data: { file: "BlockdevRef", size: "size", "*preallocation": "PreallocMode" },
+      data: { file: "BlockdevRef", size: "size", preallocation: { type: "PreallocMode", optional: true } },
       since: "2.12",
     },
     /** Since 2.12. */
@@ -2324,10 +2365,10 @@ const literal = {
       data: {
         file: "BlockdevRef",
         size: "size",
-        "*log-size": "size",
-        "*block-size": "size",
-        "*subformat": "BlockdevVhdxSubformat",
-        "*block-state-zero": "bool",
+        "log-size": { type: "size", optional: true },
+        "block-size": { type: "size", optional: true },
+        subformat: { type: "BlockdevVhdxSubformat", optional: true },
+        "block-state-zero": { type: "bool", optional: true },
       },
       since: "2.12",
     },
@@ -2339,8 +2380,8 @@ const literal = {
       data: {
         file: "BlockdevRef",
         size: "size",
-        "*subformat": "BlockdevVpcSubformat",
-        "*force-size": "bool",
+        subformat: { type: "BlockdevVpcSubformat", optional: true },
+        "force-size": { type: "bool", optional: true },
       },
       since: "2.12",
     },
@@ -2370,7 +2411,11 @@ const literal = {
     /** Since 5.1. */
     BlockdevAmendOptionsLUKS: { kind: "struct", base: "QCryptoBlockAmendOptionsLUKS", data: {}, since: "5.1" },
     /** Since 5.1. */
-    BlockdevAmendOptionsQcow2: { kind: "struct", data: { "*encrypt": "QCryptoBlockAmendOptions" }, since: "5.1" },
+    BlockdevAmendOptionsQcow2: {
+      kind: "struct",
+      data: { encrypt: { type: "QCryptoBlockAmendOptions", optional: true } },
+      since: "5.1",
+    },
     /** Since 5.1. */
     BlockdevAmendOptions: {
       kind: "union",
@@ -2400,12 +2445,12 @@ const literal = {
     NbdServerOptionsBase: {
       kind: "struct",
       data: {
-        "*handshake-max-seconds": "uint32",
+        "handshake-max-seconds": { type: "uint32", optional: true },
         /** Since 2.6. */
-        "*tls-creds": { type: "str", since: "2.6" },
+        "tls-creds": { type: "str", optional: true, since: "2.6" },
         /** Since 4.0. */
-        "*tls-authz": { type: "str", since: "4.0" },
-        "*max-connections": "uint32",
+        "tls-authz": { type: "str", optional: true, since: "4.0" },
+        "max-connections": { type: "uint32", optional: true },
       },
     },
     NbdServerOptions: {
@@ -2429,9 +2474,9 @@ const literal = {
       kind: "struct",
       data: {
         /** Since 2.12. */
-        "*name": { type: "str", since: "2.12" },
+        name: { type: "str", optional: true, since: "2.12" },
         /** Since 5.0. */
-        "*description": { type: "str", since: "5.0" },
+        description: { type: "str", optional: true, since: "5.0" },
       },
       since: "5.0",
     },
@@ -2440,16 +2485,20 @@ const literal = {
       kind: "struct",
       base: "BlockExportOptionsNbdBase",
       data: {
-        "*bitmaps": ["BlockDirtyBitmapOrStr"],
+        bitmaps: { type: ["BlockDirtyBitmapOrStr"], optional: true },
         /** Since 5.2. */
-        "*allocation-depth": { type: "bool", since: "5.2" },
+        "allocation-depth": { type: "bool", optional: true, since: "5.2" },
       },
       since: "5.2",
     },
     /** Since 5.2. */
     BlockExportOptionsVhostUserBlk: {
       kind: "struct",
-      data: { addr: "SocketAddress", "*logical-block-size": "size", "*num-queues": "uint16" },
+      data: {
+        addr: "SocketAddress",
+        "logical-block-size": { type: "size", optional: true },
+        "num-queues": { type: "uint16", optional: true },
+      },
       since: "5.2",
     },
     /** Since 6.1. */
@@ -2457,7 +2506,11 @@ const literal = {
     /** Since 6.0. Only if CONFIG_FUSE. */
     BlockExportOptionsFuse: {
       kind: "struct",
-      data: { mountpoint: "str", "*growable": "bool", "*allow-other": "FuseExportAllowOther" },
+      data: {
+        mountpoint: "str",
+        growable: { type: "bool", optional: true },
+        "allow-other": { type: "FuseExportAllowOther", optional: true },
+      },
       if: "CONFIG_FUSE",
       since: "6.0",
     },
@@ -2466,10 +2519,10 @@ const literal = {
       kind: "struct",
       data: {
         name: "str",
-        "*num-queues": "uint16",
-        "*queue-size": "uint16",
-        "*logical-block-size": "size",
-        "*serial": "str",
+        "num-queues": { type: "uint16", optional: true },
+        "queue-size": { type: "uint16", optional: true },
+        "logical-block-size": { type: "size", optional: true },
+        serial: { type: "str", optional: true },
       },
       since: "7.1",
     },
@@ -2479,9 +2532,9 @@ const literal = {
       base: "BlockExportOptionsNbdBase",
       data: {
         device: "str",
-        "*writable": "bool",
+        writable: { type: "bool", optional: true },
         /** Since 4.0. */
-        "*bitmap": { type: "str", since: "4.0" },
+        bitmap: { type: "str", optional: true, since: "4.0" },
       },
       since: "5.0",
     },
@@ -2508,14 +2561,14 @@ const literal = {
         type: "BlockExportType",
         id: "str",
         /** Since 5.2. */
-        "*fixed-iothread": { type: "bool", since: "5.2" },
+        "fixed-iothread": { type: "bool", optional: true, since: "5.2" },
         /** Since 5.2. */
-        "*iothread": { type: "str", since: "5.2" },
+        iothread: { type: "str", optional: true, since: "5.2" },
         /** Since 5.2. */
         "node-name": { type: "str", since: "5.2" },
-        "*writable": "bool",
-        "*writethrough": "bool",
-        "*allow-inactive": "bool",
+        writable: { type: "bool", optional: true },
+        writethrough: { type: "bool", optional: true },
+        "allow-inactive": { type: "bool", optional: true },
       },
       discriminator: "type",
       data: {
@@ -2551,16 +2604,20 @@ const literal = {
     /** Since 1.4. */
     DataFormat: { kind: "enum", data: ["utf8", "base64"], since: "1.4" },
     /** Since 2.6. */
-    ChardevCommon: { kind: "struct", data: { "*logfile": "str", "*logappend": "bool" }, since: "2.6" },
+    ChardevCommon: {
+      kind: "struct",
+      data: { logfile: { type: "str", optional: true }, logappend: { type: "bool", optional: true } },
+      since: "2.6",
+    },
     /** Since 1.4. */
     ChardevFile: {
       kind: "struct",
       base: "ChardevCommon",
       data: {
-        "*in": "str",
+        in: { type: "str", optional: true },
         out: "str",
         /** Since 2.6. */
-        "*append": { type: "bool", since: "2.6" },
+        append: { type: "bool", optional: true, since: "2.6" },
       },
       since: "1.4",
     },
@@ -2573,19 +2630,19 @@ const literal = {
       data: {
         addr: "SocketAddressLegacy",
         /** Since 2.6. */
-        "*tls-creds": { type: "str", since: "2.6" },
+        "tls-creds": { type: "str", optional: true, since: "2.6" },
         /** Since 4.0. */
-        "*tls-authz": { type: "str", since: "4.0" },
-        "*server": "bool",
-        "*wait": "bool",
-        "*nodelay": "bool",
-        "*telnet": "bool",
+        "tls-authz": { type: "str", optional: true, since: "4.0" },
+        server: { type: "bool", optional: true },
+        wait: { type: "bool", optional: true },
+        nodelay: { type: "bool", optional: true },
+        telnet: { type: "bool", optional: true },
         /** Since 2.10. */
-        "*tn3270": { type: "bool", since: "2.10" },
+        tn3270: { type: "bool", optional: true, since: "2.10" },
         /** Since 3.1. */
-        "*websocket": { type: "bool", since: "3.1" },
+        websocket: { type: "bool", optional: true, since: "3.1" },
         /** Since 9.2. */
-        "*reconnect-ms": { type: "int", since: "9.2" },
+        "reconnect-ms": { type: "int", optional: true, since: "9.2" },
       },
       since: "1.4",
     },
@@ -2593,7 +2650,7 @@ const literal = {
     ChardevUdp: {
       kind: "struct",
       base: "ChardevCommon",
-      data: { remote: "SocketAddressLegacy", "*local": "SocketAddressLegacy" },
+      data: { remote: "SocketAddressLegacy", local: { type: "SocketAddressLegacy", optional: true } },
       since: "1.5",
     },
     /** Since 1.5. */
@@ -2601,7 +2658,12 @@ const literal = {
     /** Since 10.0. */
     ChardevHub: { kind: "struct", base: "ChardevCommon", data: { chardevs: ["str"] }, since: "10.0" },
     /** Since 1.5. */
-    ChardevStdio: { kind: "struct", base: "ChardevCommon", data: { "*signal": "bool" }, since: "1.5" },
+    ChardevStdio: {
+      kind: "struct",
+      base: "ChardevCommon",
+      data: { signal: { type: "bool", optional: true } },
+      since: "1.5",
+    },
     /** Since 1.5. Only if CONFIG_SPICE. */
     ChardevSpiceChannel: {
       kind: "struct",
@@ -2630,21 +2692,36 @@ const literal = {
     ChardevVC: {
       kind: "struct",
       base: "ChardevCommon",
-      data: { "*width": "int", "*height": "int", "*cols": "int", "*rows": "int" },
+      data: {
+        width: { type: "int", optional: true },
+        height: { type: "int", optional: true },
+        cols: { type: "int", optional: true },
+        rows: { type: "int", optional: true },
+      },
       since: "1.5",
     },
     /** Since 1.5. */
-    ChardevRingbuf: { kind: "struct", base: "ChardevCommon", data: { "*size": "int" }, since: "1.5" },
+    ChardevRingbuf: {
+      kind: "struct",
+      base: "ChardevCommon",
+      data: { size: { type: "int", optional: true } },
+      since: "1.5",
+    },
     /** Since 6.1. Only if CONFIG_SPICE_PROTOCOL. */
     ChardevQemuVDAgent: {
       kind: "struct",
       base: "ChardevCommon",
-      data: { "*mouse": "bool", "*clipboard": "bool" },
+      data: { mouse: { type: "bool", optional: true }, clipboard: { type: "bool", optional: true } },
       if: "CONFIG_SPICE_PROTOCOL",
       since: "6.1",
     },
     /** Since 9.2. */
-    ChardevPty: { kind: "struct", base: "ChardevCommon", data: { "*path": "str" }, since: "9.2" },
+    ChardevPty: {
+      kind: "struct",
+      base: "ChardevCommon",
+      data: { path: { type: "str", optional: true } },
+      since: "9.2",
+    },
     /** Since 1.4. */
     ChardevBackendKind: {
       kind: "enum",
@@ -2791,7 +2868,7 @@ const literal = {
       since: "1.4",
     },
     /** Since 1.4. */
-    ChardevReturn: { kind: "struct", data: { "*pty": "str" }, since: "1.4" },
+    ChardevReturn: { kind: "struct", data: { pty: { type: "str", optional: true } }, since: "1.4" },
     /** Since 2.0. */
     DumpGuestMemoryFormat: {
       kind: "enum",
@@ -2826,7 +2903,13 @@ const literal = {
     /** Since 1.2. */
     NetLegacyNicOptions: {
       kind: "struct",
-      data: { "*netdev": "str", "*macaddr": "str", "*model": "str", "*addr": "str", "*vectors": "uint32" },
+      data: {
+        netdev: { type: "str", optional: true },
+        macaddr: { type: "str", optional: true },
+        model: { type: "str", optional: true },
+        addr: { type: "str", optional: true },
+        vectors: { type: "uint32", optional: true },
+      },
       since: "1.2",
     },
     /** Since 1.2. */
@@ -2835,40 +2918,40 @@ const literal = {
     NetDevPasstOptions: {
       kind: "struct",
       data: {
-        "*path": "str",
-        "*quiet": "bool",
-        "*vhost-user": "bool",
-        "*mtu": "int",
-        "*address": "str",
-        "*netmask": "str",
-        "*mac": "str",
-        "*gateway": "str",
-        "*interface": "str",
-        "*outbound": "str",
-        "*outbound-if4": "str",
-        "*outbound-if6": "str",
-        "*dns": "str",
-        "*search": ["String"],
-        "*fqdn": "str",
-        "*dhcp-dns": "bool",
-        "*dhcp-search": "bool",
-        "*map-host-loopback": "str",
-        "*map-guest-addr": "str",
-        "*dns-forward": "str",
-        "*dns-host": "str",
-        "*tcp": "bool",
-        "*udp": "bool",
-        "*icmp": "bool",
-        "*dhcp": "bool",
-        "*ndp": "bool",
-        "*dhcpv6": "bool",
-        "*ra": "bool",
-        "*freebind": "bool",
-        "*ipv4": "bool",
-        "*ipv6": "bool",
-        "*tcp-ports": ["String"],
-        "*udp-ports": ["String"],
-        "*param": ["String"],
+        path: { type: "str", optional: true },
+        quiet: { type: "bool", optional: true },
+        "vhost-user": { type: "bool", optional: true },
+        mtu: { type: "int", optional: true },
+        address: { type: "str", optional: true },
+        netmask: { type: "str", optional: true },
+        mac: { type: "str", optional: true },
+        gateway: { type: "str", optional: true },
+        interface: { type: "str", optional: true },
+        outbound: { type: "str", optional: true },
+        "outbound-if4": { type: "str", optional: true },
+        "outbound-if6": { type: "str", optional: true },
+        dns: { type: "str", optional: true },
+        search: { type: ["String"], optional: true },
+        fqdn: { type: "str", optional: true },
+        "dhcp-dns": { type: "bool", optional: true },
+        "dhcp-search": { type: "bool", optional: true },
+        "map-host-loopback": { type: "str", optional: true },
+        "map-guest-addr": { type: "str", optional: true },
+        "dns-forward": { type: "str", optional: true },
+        "dns-host": { type: "str", optional: true },
+        tcp: { type: "bool", optional: true },
+        udp: { type: "bool", optional: true },
+        icmp: { type: "bool", optional: true },
+        dhcp: { type: "bool", optional: true },
+        ndp: { type: "bool", optional: true },
+        dhcpv6: { type: "bool", optional: true },
+        ra: { type: "bool", optional: true },
+        freebind: { type: "bool", optional: true },
+        ipv4: { type: "bool", optional: true },
+        ipv6: { type: "bool", optional: true },
+        "tcp-ports": { type: ["String"], optional: true },
+        "udp-ports": { type: ["String"], optional: true },
+        param: { type: ["String"], optional: true },
       },
       if: "CONFIG_PASST",
       since: "10.1",
@@ -2877,36 +2960,36 @@ const literal = {
     NetdevUserOptions: {
       kind: "struct",
       data: {
-        "*hostname": "str",
-        "*restrict": "bool",
+        hostname: { type: "str", optional: true },
+        restrict: { type: "bool", optional: true },
         /** Since 2.6. */
-        "*ipv4": { type: "bool", since: "2.6" },
+        ipv4: { type: "bool", optional: true, since: "2.6" },
         /** Since 2.6. */
-        "*ipv6": { type: "bool", since: "2.6" },
-        "*ip": "str",
-        "*net": "str",
-        "*host": "str",
-        "*tftp": "str",
-        "*bootfile": "str",
-        "*dhcpstart": "str",
-        "*dns": "str",
-        "*dnssearch": ["String"],
+        ipv6: { type: "bool", optional: true, since: "2.6" },
+        ip: { type: "str", optional: true },
+        net: { type: "str", optional: true },
+        host: { type: "str", optional: true },
+        tftp: { type: "str", optional: true },
+        bootfile: { type: "str", optional: true },
+        dhcpstart: { type: "str", optional: true },
+        dns: { type: "str", optional: true },
+        dnssearch: { type: ["String"], optional: true },
         /** Since 3.0. */
-        "*domainname": { type: "str", since: "3.0" },
+        domainname: { type: "str", optional: true, since: "3.0" },
         /** Since 2.6. */
-        "*ipv6-prefix": { type: "str", since: "2.6" },
+        "ipv6-prefix": { type: "str", optional: true, since: "2.6" },
         /** Since 2.6. */
-        "*ipv6-prefixlen": { type: "int", since: "2.6" },
+        "ipv6-prefixlen": { type: "int", optional: true, since: "2.6" },
         /** Since 2.6. */
-        "*ipv6-host": { type: "str", since: "2.6" },
+        "ipv6-host": { type: "str", optional: true, since: "2.6" },
         /** Since 2.6. */
-        "*ipv6-dns": { type: "str", since: "2.6" },
-        "*smb": "str",
-        "*smbserver": "str",
-        "*hostfwd": ["String"],
-        "*guestfwd": ["String"],
+        "ipv6-dns": { type: "str", optional: true, since: "2.6" },
+        smb: { type: "str", optional: true },
+        smbserver: { type: "str", optional: true },
+        hostfwd: { type: ["String"], optional: true },
+        guestfwd: { type: ["String"], optional: true },
         /** Since 3.1. */
-        "*tftp-server-name": { type: "str", since: "3.1" },
+        "tftp-server-name": { type: "str", optional: true, since: "3.1" },
       },
       since: "1.2",
     },
@@ -2914,23 +2997,23 @@ const literal = {
     NetdevTapOptions: {
       kind: "struct",
       data: {
-        "*ifname": "str",
-        "*fd": "str",
-        "*fds": "str",
-        "*script": "str",
-        "*downscript": "str",
+        ifname: { type: "str", optional: true },
+        fd: { type: "str", optional: true },
+        fds: { type: "str", optional: true },
+        script: { type: "str", optional: true },
+        downscript: { type: "str", optional: true },
         /** Since 2.8. */
-        "*br": { type: "str", since: "2.8" },
-        "*helper": "str",
-        "*sndbuf": "size",
-        "*vnet_hdr": "bool",
-        "*vhost": "bool",
-        "*vhostfd": "str",
-        "*vhostfds": "str",
-        "*vhostforce": "bool",
-        "*queues": "uint32",
+        br: { type: "str", optional: true, since: "2.8" },
+        helper: { type: "str", optional: true },
+        sndbuf: { type: "size", optional: true },
+        vnet_hdr: { type: "bool", optional: true },
+        vhost: { type: "bool", optional: true },
+        vhostfd: { type: "str", optional: true },
+        vhostfds: { type: "str", optional: true },
+        vhostforce: { type: "bool", optional: true },
+        queues: { type: "uint32", optional: true },
         /** Since 2.7. */
-        "*poll-us": { type: "uint32", since: "2.7" },
+        "poll-us": { type: "uint32", optional: true, since: "2.7" },
       },
       since: "1.2",
     },
@@ -2938,12 +3021,12 @@ const literal = {
     NetdevSocketOptions: {
       kind: "struct",
       data: {
-        "*fd": "str",
-        "*listen": "str",
-        "*connect": "str",
-        "*mcast": "str",
-        "*localaddr": "str",
-        "*udp": "str",
+        fd: { type: "str", optional: true },
+        listen: { type: "str", optional: true },
+        connect: { type: "str", optional: true },
+        mcast: { type: "str", optional: true },
+        localaddr: { type: "str", optional: true },
+        udp: { type: "str", optional: true },
       },
       since: "1.2",
     },
@@ -2953,41 +3036,54 @@ const literal = {
       data: {
         src: "str",
         dst: "str",
-        "*srcport": "str",
-        "*dstport": "str",
-        "*ipv6": "bool",
-        "*udp": "bool",
-        "*cookie64": "bool",
-        "*counter": "bool",
-        "*pincounter": "bool",
-        "*txcookie": "uint64",
-        "*rxcookie": "uint64",
+        srcport: { type: "str", optional: true },
+        dstport: { type: "str", optional: true },
+        ipv6: { type: "bool", optional: true },
+        udp: { type: "bool", optional: true },
+        cookie64: { type: "bool", optional: true },
+        counter: { type: "bool", optional: true },
+        pincounter: { type: "bool", optional: true },
+        txcookie: { type: "uint64", optional: true },
+        rxcookie: { type: "uint64", optional: true },
         txsession: "uint32",
-        "*rxsession": "uint32",
-        "*offset": "uint32",
+        rxsession: { type: "uint32", optional: true },
+        offset: { type: "uint32", optional: true },
       },
       since: "2.1",
     },
     /** Since 1.2. */
     NetdevVdeOptions: {
       kind: "struct",
-      data: { "*sock": "str", "*port": "uint16", "*group": "str", "*mode": "uint16" },
+      data: {
+        sock: { type: "str", optional: true },
+        port: { type: "uint16", optional: true },
+        group: { type: "str", optional: true },
+        mode: { type: "uint16", optional: true },
+      },
       since: "1.2",
     },
     /** Since 1.2. */
-    NetdevBridgeOptions: { kind: "struct", data: { "*br": "str", "*helper": "str" }, since: "1.2" },
+    NetdevBridgeOptions: {
+      kind: "struct",
+      data: { br: { type: "str", optional: true }, helper: { type: "str", optional: true } },
+      since: "1.2",
+    },
     /** Since 1.2. */
     NetdevHubPortOptions: {
       kind: "struct",
       data: {
         hubid: "int32",
         /** Since 2.12. */
-        "*netdev": { type: "str", since: "2.12" },
+        netdev: { type: "str", optional: true, since: "2.12" },
       },
       since: "1.2",
     },
     /** Since 2.0. */
-    NetdevNetmapOptions: { kind: "struct", data: { ifname: "str", "*devname": "str" }, since: "2.0" },
+    NetdevNetmapOptions: {
+      kind: "struct",
+      data: { ifname: "str", devname: { type: "str", optional: true } },
+      since: "2.0",
+    },
     /** Since 8.2. Only if CONFIG_AF_XDP. */
     AFXDPMode: { kind: "enum", data: ["native", "skb"], if: "CONFIG_AF_XDP", since: "8.2" },
     /** Since 8.2. Only if CONFIG_AF_XDP. */
@@ -2995,16 +3091,16 @@ const literal = {
       kind: "struct",
       data: {
         ifname: "str",
-        "*mode": "AFXDPMode",
-        "*force-copy": "bool",
-        "*queues": "int",
-        "*start-queue": "int",
-        "*inhibit": "bool",
-        "*sock-fds": "str",
+        mode: { type: "AFXDPMode", optional: true },
+        "force-copy": { type: "bool", optional: true },
+        queues: { type: "int", optional: true },
+        "start-queue": { type: "int", optional: true },
+        inhibit: { type: "bool", optional: true },
+        "sock-fds": { type: "str", optional: true },
         /** Since 10.1. */
-        "*map-path": { type: "str", since: "10.1" },
+        "map-path": { type: "str", optional: true, since: "10.1" },
         /** Since 10.1. */
-        "*map-start-index": { type: "int32", since: "10.1" },
+        "map-start-index": { type: "int32", optional: true, since: "10.1" },
       },
       if: "CONFIG_AF_XDP",
       since: "8.2",
@@ -3014,9 +3110,9 @@ const literal = {
       kind: "struct",
       data: {
         chardev: "str",
-        "*vhostforce": "bool",
+        vhostforce: { type: "bool", optional: true },
         /** Since 2.5. */
-        "*queues": { type: "int", since: "2.5" },
+        queues: { type: "int", optional: true, since: "2.5" },
       },
       since: "2.1",
     },
@@ -3024,11 +3120,11 @@ const literal = {
     NetdevVhostVDPAOptions: {
       kind: "struct",
       data: {
-        "*vhostdev": "str",
-        "*vhostfd": "str",
-        "*queues": "int",
+        vhostdev: { type: "str", optional: true },
+        vhostfd: { type: "str", optional: true },
+        queues: { type: "int", optional: true },
         /** Since 7.1. Unstable. */
-        "*x-svq": { type: "bool", features: ["unstable"], since: "7.1" },
+        "x-svq": { type: "bool", optional: true, features: ["unstable"], since: "7.1" },
       },
       since: "5.1",
     },
@@ -3036,11 +3132,11 @@ const literal = {
     NetdevVmnetHostOptions: {
       kind: "struct",
       data: {
-        "*start-address": "str",
-        "*end-address": "str",
-        "*subnet-mask": "str",
-        "*isolated": "bool",
-        "*net-uuid": "str",
+        "start-address": { type: "str", optional: true },
+        "end-address": { type: "str", optional: true },
+        "subnet-mask": { type: "str", optional: true },
+        isolated: { type: "bool", optional: true },
+        "net-uuid": { type: "str", optional: true },
       },
       if: "CONFIG_VMNET",
       since: "7.1",
@@ -3049,11 +3145,11 @@ const literal = {
     NetdevVmnetSharedOptions: {
       kind: "struct",
       data: {
-        "*start-address": "str",
-        "*end-address": "str",
-        "*subnet-mask": "str",
-        "*isolated": "bool",
-        "*nat66-prefix": "str",
+        "start-address": { type: "str", optional: true },
+        "end-address": { type: "str", optional: true },
+        "subnet-mask": { type: "str", optional: true },
+        isolated: { type: "bool", optional: true },
+        "nat66-prefix": { type: "str", optional: true },
       },
       if: "CONFIG_VMNET",
       since: "7.1",
@@ -3061,7 +3157,7 @@ const literal = {
     /** Since 7.1. Only if CONFIG_VMNET. */
     NetdevVmnetBridgedOptions: {
       kind: "struct",
-      data: { ifname: "str", "*isolated": "bool" },
+      data: { ifname: "str", isolated: { type: "bool", optional: true } },
       if: "CONFIG_VMNET",
       since: "7.1",
     },
@@ -3070,16 +3166,19 @@ const literal = {
       kind: "struct",
       data: {
         addr: "SocketAddress",
-        "*server": "bool",
+        server: { type: "bool", optional: true },
         /** Since 9.2. */
-        "*reconnect-ms": { type: "int", since: "9.2" },
+        "reconnect-ms": { type: "int", optional: true, since: "9.2" },
       },
       since: "7.2",
     },
     /** Since 7.2. */
     NetdevDgramOptions: {
       kind: "struct",
-      data: { "*local": "SocketAddress", "*remote": "SocketAddress" },
+      data: {
+        local: { type: "SocketAddress", optional: true },
+        remote: { type: "SocketAddress", optional: true },
+      },
       since: "7.2",
     },
     /** Since 2.7. */
@@ -3183,9 +3282,9 @@ const literal = {
         rounds: "int",
         step: "int",
         /** Since 4.1. */
-        "*interfaces": { type: ["str"], since: "4.1" },
+        interfaces: { type: ["str"], optional: true, since: "4.1" },
         /** Since 4.1. */
-        "*id": { type: "str", since: "4.1" },
+        id: { type: "str", optional: true, since: "4.1" },
       },
       since: "4.0",
     },
@@ -3218,15 +3317,15 @@ const literal = {
       data: {
         priority: "uint32",
         "tbl-id": "uint32",
-        "*in-pport": "uint32",
-        "*tunnel-id": "uint32",
-        "*vlan-id": "uint16",
-        "*eth-type": "uint16",
-        "*eth-src": "str",
-        "*eth-dst": "str",
-        "*ip-proto": "uint8",
-        "*ip-tos": "uint8",
-        "*ip-dst": "str",
+        "in-pport": { type: "uint32", optional: true },
+        "tunnel-id": { type: "uint32", optional: true },
+        "vlan-id": { type: "uint16", optional: true },
+        "eth-type": { type: "uint16", optional: true },
+        "eth-src": { type: "str", optional: true },
+        "eth-dst": { type: "str", optional: true },
+        "ip-proto": { type: "uint8", optional: true },
+        "ip-tos": { type: "uint8", optional: true },
+        "ip-dst": { type: "str", optional: true },
       },
       since: "2.4",
     },
@@ -3234,13 +3333,13 @@ const literal = {
     RockerOfDpaFlowMask: {
       kind: "struct",
       data: {
-        "*in-pport": "uint32",
-        "*tunnel-id": "uint32",
-        "*vlan-id": "uint16",
-        "*eth-src": "str",
-        "*eth-dst": "str",
-        "*ip-proto": "uint8",
-        "*ip-tos": "uint8",
+        "in-pport": { type: "uint32", optional: true },
+        "tunnel-id": { type: "uint32", optional: true },
+        "vlan-id": { type: "uint16", optional: true },
+        "eth-src": { type: "str", optional: true },
+        "eth-dst": { type: "str", optional: true },
+        "ip-proto": { type: "uint8", optional: true },
+        "ip-tos": { type: "uint8", optional: true },
       },
       since: "2.4",
     },
@@ -3248,12 +3347,12 @@ const literal = {
     RockerOfDpaFlowAction: {
       kind: "struct",
       data: {
-        "*goto-tbl": "uint32",
-        "*group-id": "uint32",
-        "*tunnel-lport": "uint32",
-        "*vlan-id": "uint16",
-        "*new-vlan-id": "uint16",
-        "*out-pport": "uint32",
+        "goto-tbl": { type: "uint32", optional: true },
+        "group-id": { type: "uint32", optional: true },
+        "tunnel-lport": { type: "uint32", optional: true },
+        "vlan-id": { type: "uint16", optional: true },
+        "new-vlan-id": { type: "uint16", optional: true },
+        "out-pport": { type: "uint32", optional: true },
       },
       since: "2.4",
     },
@@ -3275,17 +3374,17 @@ const literal = {
       data: {
         id: "uint32",
         type: "uint8",
-        "*vlan-id": "uint16",
-        "*pport": "uint32",
-        "*index": "uint32",
-        "*out-pport": "uint32",
-        "*group-id": "uint32",
-        "*set-vlan-id": "uint16",
-        "*pop-vlan": "uint8",
-        "*group-ids": ["uint32"],
-        "*set-eth-src": "str",
-        "*set-eth-dst": "str",
-        "*ttl-check": "uint8",
+        "vlan-id": { type: "uint16", optional: true },
+        pport: { type: "uint32", optional: true },
+        index: { type: "uint32", optional: true },
+        "out-pport": { type: "uint32", optional: true },
+        "group-id": { type: "uint32", optional: true },
+        "set-vlan-id": { type: "uint16", optional: true },
+        "pop-vlan": { type: "uint8", optional: true },
+        "group-ids": { type: ["uint32"], optional: true },
+        "set-eth-src": { type: "str", optional: true },
+        "set-eth-dst": { type: "str", optional: true },
+        "ttl-check": { type: "uint8", optional: true },
       },
       since: "2.4",
     },
@@ -3316,7 +3415,7 @@ const literal = {
     /** Since 1.5. Only if CONFIG_TPM. */
     TPMPassthroughOptions: {
       kind: "struct",
-      data: { "*path": "str", "*cancel-path": "str" },
+      data: { path: { type: "str", optional: true }, "cancel-path": { type: "str", optional: true } },
       if: "CONFIG_TPM",
       since: "1.5",
     },
@@ -3349,13 +3448,17 @@ const literal = {
     /** Since 7.0. */
     SetPasswordOptions: {
       kind: "union",
-      base: { protocol: "DisplayProtocol", password: "str", "*connected": "SetPasswordAction" },
+      base: {
+        protocol: "DisplayProtocol",
+        password: "str",
+        connected: { type: "SetPasswordAction", optional: true },
+      },
       discriminator: "protocol",
       data: { vnc: "SetPasswordOptionsVnc" },
       since: "7.0",
     },
     /** Since 7.0. */
-    SetPasswordOptionsVnc: { kind: "struct", data: { "*display": "str" }, since: "7.0" },
+    SetPasswordOptionsVnc: { kind: "struct", data: { display: { type: "str", optional: true } }, since: "7.0" },
     /** Since 7.0. */
     ExpirePasswordOptions: {
       kind: "union",
@@ -3365,7 +3468,7 @@ const literal = {
       since: "7.0",
     },
     /** Since 7.0. */
-    ExpirePasswordOptionsVnc: { kind: "struct", data: { "*display": "str" }, since: "7.0" },
+    ExpirePasswordOptionsVnc: { kind: "struct", data: { display: { type: "str", optional: true } }, since: "7.0" },
     /** Since 7.1. */
     ImageFormat: { kind: "enum", data: ["ppm", "png"], since: "7.1" },
     /** Since 2.1. Only if CONFIG_SPICE. */
@@ -3379,7 +3482,7 @@ const literal = {
     SpiceServerInfo: {
       kind: "struct",
       base: "SpiceBasicInfo",
-      data: { "*auth": "str" },
+      data: { auth: { type: "str", optional: true } },
       if: "CONFIG_SPICE",
       since: "2.1",
     },
@@ -3400,14 +3503,14 @@ const literal = {
         enabled: "bool",
         /** Since 1.4. */
         migrated: { type: "bool", since: "1.4" },
-        "*host": "str",
-        "*port": "int",
-        "*tls-port": "int",
-        "*auth": "str",
-        "*compiled-version": "str",
+        host: { type: "str", optional: true },
+        port: { type: "int", optional: true },
+        "tls-port": { type: "int", optional: true },
+        auth: { type: "str", optional: true },
+        "compiled-version": { type: "str", optional: true },
         /** Since 1.1. */
         "mouse-mode": { type: "SpiceQueryMouseMode", since: "1.1" },
-        "*channels": ["SpiceChannel"],
+        channels: { type: ["SpiceChannel"], optional: true },
       },
       if: "CONFIG_SPICE",
       since: "0.14",
@@ -3429,7 +3532,7 @@ const literal = {
     VncServerInfo: {
       kind: "struct",
       base: "VncBasicInfo",
-      data: { "*auth": "str" },
+      data: { auth: { type: "str", optional: true } },
       if: "CONFIG_VNC",
       since: "2.1",
     },
@@ -3437,7 +3540,10 @@ const literal = {
     VncClientInfo: {
       kind: "struct",
       base: "VncBasicInfo",
-      data: { "*x509_dname": "str", "*sasl_username": "str" },
+      data: {
+        x509_dname: { type: "str", optional: true },
+        sasl_username: { type: "str", optional: true },
+      },
       if: "CONFIG_VNC",
       since: "0.14",
     },
@@ -3446,11 +3552,11 @@ const literal = {
       kind: "struct",
       data: {
         enabled: "bool",
-        "*host": "str",
-        "*family": "NetworkAddressFamily",
-        "*service": "str",
-        "*auth": "str",
-        "*clients": ["VncClientInfo"],
+        host: { type: "str", optional: true },
+        family: { type: "NetworkAddressFamily", optional: true },
+        service: { type: "str", optional: true },
+        auth: { type: "str", optional: true },
+        clients: { type: ["VncClientInfo"], optional: true },
       },
       if: "CONFIG_VNC",
       since: "0.14",
@@ -3483,7 +3589,7 @@ const literal = {
     VncServerInfo2: {
       kind: "struct",
       base: "VncBasicInfo",
-      data: { auth: "VncPrimaryAuth", "*vencrypt": "VncVencryptSubAuth" },
+      data: { auth: "VncPrimaryAuth", vencrypt: { type: "VncVencryptSubAuth", optional: true } },
       if: "CONFIG_VNC",
       since: "2.9",
     },
@@ -3495,8 +3601,8 @@ const literal = {
         server: ["VncServerInfo2"],
         clients: ["VncClientInfo"],
         auth: "VncPrimaryAuth",
-        "*vencrypt": "VncVencryptSubAuth",
-        "*display": "str",
+        vencrypt: { type: "VncVencryptSubAuth", optional: true },
+        display: { type: "str", optional: true },
       },
       if: "CONFIG_VNC",
       since: "2.3",
@@ -3765,50 +3871,55 @@ const literal = {
     DisplayGTK: {
       kind: "struct",
       data: {
-        "*grab-on-hover": "bool",
+        "grab-on-hover": { type: "bool", optional: true },
         /** Since 3.1. */
-        "*zoom-to-fit": { type: "bool", since: "3.1" },
+        "zoom-to-fit": { type: "bool", optional: true, since: "3.1" },
         /** Since 7.1. */
-        "*show-tabs": { type: "bool", since: "7.1" },
+        "show-tabs": { type: "bool", optional: true, since: "7.1" },
         /** Since 8.0. */
-        "*show-menubar": { type: "bool", since: "8.0" },
+        "show-menubar": { type: "bool", optional: true, since: "8.0" },
         /** Since 10.1. */
-        "*keep-aspect-ratio": { type: "bool", since: "10.1" },
+        "keep-aspect-ratio": { type: "bool", optional: true, since: "10.1" },
         /** Since 10.1. */
-        "*scale": { type: "number", since: "10.1" },
+        scale: { type: "number", optional: true, since: "10.1" },
       },
       since: "2.12",
     },
     /** Since 3.1. */
-    DisplayEGLHeadless: { kind: "struct", data: { "*rendernode": "str" }, since: "3.1" },
+    DisplayEGLHeadless: { kind: "struct", data: { rendernode: { type: "str", optional: true } }, since: "3.1" },
     /** Since 7.0. */
     DisplayDBus: {
       kind: "struct",
-      data: { "*rendernode": "str", "*addr": "str", "*p2p": "bool", "*audiodev": "str" },
+      data: {
+        rendernode: { type: "str", optional: true },
+        addr: { type: "str", optional: true },
+        p2p: { type: "bool", optional: true },
+        audiodev: { type: "str", optional: true },
+      },
       since: "7.0",
     },
     /** Since 3.0. */
     DisplayGLMode: { kind: "enum", data: ["off", "on", "core", "es"], since: "3.0" },
     /** Since 4.0. */
-    DisplayCurses: { kind: "struct", data: { "*charset": "str" }, since: "4.0" },
+    DisplayCurses: { kind: "struct", data: { charset: { type: "str", optional: true } }, since: "4.0" },
     /** Since 7.0. */
     DisplayCocoa: {
       kind: "struct",
       data: {
-        "*left-command-key": "bool",
-        "*full-grab": "bool",
-        "*swap-opt-cmd": "bool",
+        "left-command-key": { type: "bool", optional: true },
+        "full-grab": { type: "bool", optional: true },
+        "swap-opt-cmd": { type: "bool", optional: true },
         /** Since 8.2. */
-        "*zoom-to-fit": { type: "bool", since: "8.2" },
+        "zoom-to-fit": { type: "bool", optional: true, since: "8.2" },
         /** Since 9.0. */
-        "*zoom-interpolation": { type: "bool", since: "9.0" },
+        "zoom-interpolation": { type: "bool", optional: true, since: "9.0" },
       },
       since: "7.0",
     },
     /** Since 7.1. */
     HotKeyMod: { kind: "enum", data: ["lctrl-lalt", "lshift-lctrl-lalt", "rctrl"], since: "7.1" },
     /** Since 7.1. */
-    DisplaySDL: { kind: "struct", data: { "*grab-mod": "HotKeyMod" }, since: "7.1" },
+    DisplaySDL: { kind: "struct", data: { "grab-mod": { type: "HotKeyMod", optional: true } }, since: "7.1" },
     /** Since 2.12. */
     DisplayType: {
       kind: "enum",
@@ -3836,11 +3947,11 @@ const literal = {
       kind: "union",
       base: {
         type: "DisplayType",
-        "*full-screen": "bool",
-        "*window-close": "bool",
+        "full-screen": { type: "bool", optional: true },
+        "window-close": { type: "bool", optional: true },
         /** Since 5.0. */
-        "*show-cursor": { type: "bool", since: "5.0" },
-        "*gl": "DisplayGLMode",
+        "show-cursor": { type: "bool", optional: true, since: "5.0" },
+        gl: { type: "DisplayGLMode", optional: true },
       },
       discriminator: "type",
       data: {
@@ -3862,7 +3973,7 @@ const literal = {
     /** Since 6.0. */
     DisplayReloadType: { kind: "enum", data: ["vnc"], since: "6.0" },
     /** Since 6.0. */
-    DisplayReloadOptionsVNC: { kind: "struct", data: { "*tls-certs": "bool" }, since: "6.0" },
+    DisplayReloadOptionsVNC: { kind: "struct", data: { "tls-certs": { type: "bool", optional: true } }, since: "6.0" },
     /** Since 6.0. */
     DisplayReloadOptions: {
       kind: "union",
@@ -3874,7 +3985,11 @@ const literal = {
     /** Since 7.1. */
     DisplayUpdateType: { kind: "enum", data: ["vnc"], since: "7.1" },
     /** Since 7.1. */
-    DisplayUpdateOptionsVNC: { kind: "struct", data: { "*addresses": ["SocketAddress"] }, since: "7.1" },
+    DisplayUpdateOptionsVNC: {
+      kind: "struct",
+      data: { addresses: { type: ["SocketAddress"], optional: true } },
+      since: "7.1",
+    },
     /** Since 7.1. */
     DisplayUpdateOptions: {
       kind: "union",
@@ -3890,17 +4005,28 @@ const literal = {
     /** Since 4.0. */
     QAuthZListRule: {
       kind: "struct",
-      data: { match: "str", policy: "QAuthZListPolicy", "*format": "QAuthZListFormat" },
+      data: {
+        match: "str",
+        policy: "QAuthZListPolicy",
+        format: { type: "QAuthZListFormat", optional: true },
+      },
       since: "4.0",
     },
     /** Since 4.0. */
     AuthZListProperties: {
       kind: "struct",
-      data: { "*policy": "QAuthZListPolicy", "*rules": ["QAuthZListRule"] },
+      data: {
+        policy: { type: "QAuthZListPolicy", optional: true },
+        rules: { type: ["QAuthZListRule"], optional: true },
+      },
       since: "4.0",
     },
     /** Since 4.0. */
-    AuthZListFileProperties: { kind: "struct", data: { filename: "str", "*refresh": "bool" }, since: "4.0" },
+    AuthZListFileProperties: {
+      kind: "struct",
+      data: { filename: "str", refresh: { type: "bool", optional: true } },
+      since: "4.0",
+    },
     /** Since 4.0. */
     AuthZPAMProperties: { kind: "struct", data: { service: "str" }, since: "4.0" },
     /** Since 4.0. */
@@ -4020,45 +4146,45 @@ const literal = {
     MigrationInfo: {
       kind: "struct",
       data: {
-        "*status": "MigrationStatus",
+        status: { type: "MigrationStatus", optional: true },
         /** Since 1.2. */
-        "*ram": { type: "MigrationStats", since: "1.2" },
+        ram: { type: "MigrationStats", optional: true, since: "1.2" },
         /** Since 5.2. */
-        "*vfio": { type: "VfioStats", since: "5.2" },
+        vfio: { type: "VfioStats", optional: true, since: "5.2" },
         /** Since 1.2. */
-        "*xbzrle-cache": { type: "XBZRLECacheStats", since: "1.2" },
+        "xbzrle-cache": { type: "XBZRLECacheStats", optional: true, since: "1.2" },
         /** Since 1.2. */
-        "*total-time": { type: "int", since: "1.2" },
+        "total-time": { type: "int", optional: true, since: "1.2" },
         /** Since 1.3. */
-        "*expected-downtime": { type: "int", since: "1.3" },
+        "expected-downtime": { type: "int", optional: true, since: "1.3" },
         /** Since 1.3. */
-        "*downtime": { type: "int", since: "1.3" },
+        downtime: { type: "int", optional: true, since: "1.3" },
         /** Since 1.6. */
-        "*setup-time": { type: "int", since: "1.6" },
+        "setup-time": { type: "int", optional: true, since: "1.6" },
         /** Since 2.7. */
-        "*cpu-throttle-percentage": { type: "int", since: "2.7" },
+        "cpu-throttle-percentage": { type: "int", optional: true, since: "2.7" },
         /** Since 2.7. */
-        "*error-desc": { type: "str", since: "2.7" },
+        "error-desc": { type: "str", optional: true, since: "2.7" },
         /** Since 6.0. */
-        "*blocked-reasons": { type: ["str"], since: "6.0" },
+        "blocked-reasons": { type: ["str"], optional: true, since: "6.0" },
         /** Since 3.0. */
-        "*postcopy-blocktime": { type: "uint32", since: "3.0" },
+        "postcopy-blocktime": { type: "uint32", optional: true, since: "3.0" },
         /** Since 3.0. */
-        "*postcopy-vcpu-blocktime": { type: ["uint32"], since: "3.0" },
+        "postcopy-vcpu-blocktime": { type: ["uint32"], optional: true, since: "3.0" },
         /** Since 10.1. Unstable. */
-        "*postcopy-latency": { type: "uint64", features: ["unstable"], since: "10.1" },
+        "postcopy-latency": { type: "uint64", optional: true, features: ["unstable"], since: "10.1" },
         /** Since 10.1. Unstable. */
-        "*postcopy-latency-dist": { type: ["uint64"], features: ["unstable"], since: "10.1" },
+        "postcopy-latency-dist": { type: ["uint64"], optional: true, features: ["unstable"], since: "10.1" },
         /** Since 10.1. Unstable. */
-        "*postcopy-vcpu-latency": { type: ["uint64"], features: ["unstable"], since: "10.1" },
+        "postcopy-vcpu-latency": { type: ["uint64"], optional: true, features: ["unstable"], since: "10.1" },
         /** Since 10.1. Unstable. */
-        "*postcopy-non-vcpu-latency": { type: "uint64", features: ["unstable"], since: "10.1" },
+        "postcopy-non-vcpu-latency": { type: "uint64", optional: true, features: ["unstable"], since: "10.1" },
         /** Since 4.0. */
-        "*socket-address": { type: ["SocketAddress"], since: "4.0" },
+        "socket-address": { type: ["SocketAddress"], optional: true, since: "4.0" },
         /** Since 8.1. */
-        "*dirty-limit-throttle-time-per-round": { type: "uint64", since: "8.1" },
+        "dirty-limit-throttle-time-per-round": { type: "uint64", optional: true, since: "8.1" },
         /** Since 8.1. */
-        "*dirty-limit-ring-full-time": { type: "uint64", since: "8.1" },
+        "dirty-limit-ring-full-time": { type: "uint64", optional: true, since: "8.1" },
       },
       since: "0.14",
     },
@@ -4170,7 +4296,7 @@ const literal = {
     /** Since 9.0. */
     ZeroPageDetection: { kind: "enum", data: ["none", "legacy", "multifd"], since: "9.0" },
     /** Since 6.0. */
-    BitmapMigrationBitmapAliasTransform: { kind: "struct", data: { "*persistent": "bool" }, since: "6.0" },
+    BitmapMigrationBitmapAliasTransform: { kind: "struct", data: { persistent: { type: "bool", optional: true } }, since: "6.0" },
     /** Since 5.2. */
     BitmapMigrationBitmapAlias: {
       kind: "struct",
@@ -4178,7 +4304,7 @@ const literal = {
         name: "str",
         alias: "str",
         /** Since 6.0. */
-        "*transform": { type: "BitmapMigrationBitmapAliasTransform", since: "6.0" },
+        transform: { type: "BitmapMigrationBitmapAliasTransform", optional: true, since: "6.0" },
       },
       since: "5.2",
     },
@@ -4292,65 +4418,65 @@ const literal = {
       kind: "struct",
       data: {
         /** Since 4.0. */
-        "*announce-initial": { type: "size", since: "4.0" },
+        "announce-initial": { type: "size", optional: true, since: "4.0" },
         /** Since 4.0. */
-        "*announce-max": { type: "size", since: "4.0" },
+        "announce-max": { type: "size", optional: true, since: "4.0" },
         /** Since 4.0. */
-        "*announce-rounds": { type: "size", since: "4.0" },
+        "announce-rounds": { type: "size", optional: true, since: "4.0" },
         /** Since 4.0. */
-        "*announce-step": { type: "size", since: "4.0" },
+        "announce-step": { type: "size", optional: true, since: "4.0" },
         /** Since 5.0. */
-        "*throttle-trigger-threshold": { type: "uint8", since: "5.0" },
+        "throttle-trigger-threshold": { type: "uint8", optional: true, since: "5.0" },
         /** Since 2.7. */
-        "*cpu-throttle-initial": { type: "uint8", since: "2.7" },
+        "cpu-throttle-initial": { type: "uint8", optional: true, since: "2.7" },
         /** Since 2.7. */
-        "*cpu-throttle-increment": { type: "uint8", since: "2.7" },
+        "cpu-throttle-increment": { type: "uint8", optional: true, since: "2.7" },
         /** Since 5.1. */
-        "*cpu-throttle-tailslow": { type: "bool", since: "5.1" },
+        "cpu-throttle-tailslow": { type: "bool", optional: true, since: "5.1" },
         /** Since 2.7. */
-        "*tls-creds": { type: "StrOrNull", since: "2.7" },
+        "tls-creds": { type: "StrOrNull", optional: true, since: "2.7" },
         /** Since 2.7. */
-        "*tls-hostname": { type: "StrOrNull", since: "2.7" },
+        "tls-hostname": { type: "StrOrNull", optional: true, since: "2.7" },
         /** Since 4.0. */
-        "*tls-authz": { type: "StrOrNull", since: "4.0" },
+        "tls-authz": { type: "StrOrNull", optional: true, since: "4.0" },
         /** Since 2.8. */
-        "*max-bandwidth": { type: "size", since: "2.8" },
+        "max-bandwidth": { type: "size", optional: true, since: "2.8" },
         /** Since 8.2. */
-        "*avail-switchover-bandwidth": { type: "size", since: "8.2" },
+        "avail-switchover-bandwidth": { type: "size", optional: true, since: "8.2" },
         /** Since 2.8. */
-        "*downtime-limit": { type: "uint64", since: "2.8" },
+        "downtime-limit": { type: "uint64", optional: true, since: "2.8" },
         /** Since 2.8. Unstable. */
-        "*x-checkpoint-delay": { type: "uint32", features: ["unstable"], since: "2.8" },
+        "x-checkpoint-delay": { type: "uint32", optional: true, features: ["unstable"], since: "2.8" },
         /** Since 4.0. */
-        "*multifd-channels": { type: "uint8", since: "4.0" },
+        "multifd-channels": { type: "uint8", optional: true, since: "4.0" },
         /** Since 2.11. */
-        "*xbzrle-cache-size": { type: "size", since: "2.11" },
+        "xbzrle-cache-size": { type: "size", optional: true, since: "2.11" },
         /** Since 3.0. */
-        "*max-postcopy-bandwidth": { type: "size", since: "3.0" },
+        "max-postcopy-bandwidth": { type: "size", optional: true, since: "3.0" },
         /** Since 3.1. */
-        "*max-cpu-throttle": { type: "uint8", since: "3.1" },
+        "max-cpu-throttle": { type: "uint8", optional: true, since: "3.1" },
         /** Since 5.0. */
-        "*multifd-compression": { type: "MultiFDCompression", since: "5.0" },
+        "multifd-compression": { type: "MultiFDCompression", optional: true, since: "5.0" },
         /** Since 5.0. */
-        "*multifd-zlib-level": { type: "uint8", since: "5.0" },
+        "multifd-zlib-level": { type: "uint8", optional: true, since: "5.0" },
         /** Since 9.2. */
-        "*multifd-qatzip-level": { type: "uint8", since: "9.2" },
+        "multifd-qatzip-level": { type: "uint8", optional: true, since: "9.2" },
         /** Since 5.0. */
-        "*multifd-zstd-level": { type: "uint8", since: "5.0" },
+        "multifd-zstd-level": { type: "uint8", optional: true, since: "5.0" },
         /** Since 5.2. */
-        "*block-bitmap-mapping": { type: ["BitmapMigrationNodeAlias"], since: "5.2" },
+        "block-bitmap-mapping": { type: ["BitmapMigrationNodeAlias"], optional: true, since: "5.2" },
         /** Since 8.1. Unstable. */
-        "*x-vcpu-dirty-limit-period": { type: "uint64", features: ["unstable"], since: "8.1" },
+        "x-vcpu-dirty-limit-period": { type: "uint64", optional: true, features: ["unstable"], since: "8.1" },
         /** Since 8.1. */
-        "*vcpu-dirty-limit": { type: "uint64", since: "8.1" },
+        "vcpu-dirty-limit": { type: "uint64", optional: true, since: "8.1" },
         /** Since 8.2. */
-        "*mode": { type: "MigMode", since: "8.2" },
+        mode: { type: "MigMode", optional: true, since: "8.2" },
         /** Since 9.0. */
-        "*zero-page-detection": { type: "ZeroPageDetection", since: "9.0" },
+        "zero-page-detection": { type: "ZeroPageDetection", optional: true, since: "9.0" },
         /** Since 9.1. */
-        "*direct-io": { type: "bool", since: "9.1" },
+        "direct-io": { type: "bool", optional: true, since: "9.1" },
         /** Since 10.2. */
-        "*cpr-exec-command": { type: ["str"], since: "10.2" },
+        "cpr-exec-command": { type: ["str"], optional: true, since: "10.2" },
       },
       since: "2.4",
     },
@@ -4359,65 +4485,65 @@ const literal = {
       kind: "struct",
       data: {
         /** Since 4.0. */
-        "*announce-initial": { type: "size", since: "4.0" },
+        "announce-initial": { type: "size", optional: true, since: "4.0" },
         /** Since 4.0. */
-        "*announce-max": { type: "size", since: "4.0" },
+        "announce-max": { type: "size", optional: true, since: "4.0" },
         /** Since 4.0. */
-        "*announce-rounds": { type: "size", since: "4.0" },
+        "announce-rounds": { type: "size", optional: true, since: "4.0" },
         /** Since 4.0. */
-        "*announce-step": { type: "size", since: "4.0" },
+        "announce-step": { type: "size", optional: true, since: "4.0" },
         /** Since 5.0. */
-        "*throttle-trigger-threshold": { type: "uint8", since: "5.0" },
+        "throttle-trigger-threshold": { type: "uint8", optional: true, since: "5.0" },
         /** Since 2.7. */
-        "*cpu-throttle-initial": { type: "uint8", since: "2.7" },
+        "cpu-throttle-initial": { type: "uint8", optional: true, since: "2.7" },
         /** Since 2.7. */
-        "*cpu-throttle-increment": { type: "uint8", since: "2.7" },
+        "cpu-throttle-increment": { type: "uint8", optional: true, since: "2.7" },
         /** Since 5.1. */
-        "*cpu-throttle-tailslow": { type: "bool", since: "5.1" },
+        "cpu-throttle-tailslow": { type: "bool", optional: true, since: "5.1" },
         /** Since 2.7. */
-        "*tls-creds": { type: "str", since: "2.7" },
+        "tls-creds": { type: "str", optional: true, since: "2.7" },
         /** Since 2.7. */
-        "*tls-hostname": { type: "str", since: "2.7" },
+        "tls-hostname": { type: "str", optional: true, since: "2.7" },
         /** Since 4.0. */
-        "*tls-authz": { type: "str", since: "4.0" },
+        "tls-authz": { type: "str", optional: true, since: "4.0" },
         /** Since 2.8. */
-        "*max-bandwidth": { type: "size", since: "2.8" },
+        "max-bandwidth": { type: "size", optional: true, since: "2.8" },
         /** Since 8.2. */
-        "*avail-switchover-bandwidth": { type: "size", since: "8.2" },
+        "avail-switchover-bandwidth": { type: "size", optional: true, since: "8.2" },
         /** Since 2.8. */
-        "*downtime-limit": { type: "uint64", since: "2.8" },
+        "downtime-limit": { type: "uint64", optional: true, since: "2.8" },
         /** Since 2.8. Unstable. */
-        "*x-checkpoint-delay": { type: "uint32", features: ["unstable"], since: "2.8" },
+        "x-checkpoint-delay": { type: "uint32", optional: true, features: ["unstable"], since: "2.8" },
         /** Since 4.0. */
-        "*multifd-channels": { type: "uint8", since: "4.0" },
+        "multifd-channels": { type: "uint8", optional: true, since: "4.0" },
         /** Since 2.11. */
-        "*xbzrle-cache-size": { type: "size", since: "2.11" },
+        "xbzrle-cache-size": { type: "size", optional: true, since: "2.11" },
         /** Since 3.0. */
-        "*max-postcopy-bandwidth": { type: "size", since: "3.0" },
+        "max-postcopy-bandwidth": { type: "size", optional: true, since: "3.0" },
         /** Since 3.1. */
-        "*max-cpu-throttle": { type: "uint8", since: "3.1" },
+        "max-cpu-throttle": { type: "uint8", optional: true, since: "3.1" },
         /** Since 5.0. */
-        "*multifd-compression": { type: "MultiFDCompression", since: "5.0" },
+        "multifd-compression": { type: "MultiFDCompression", optional: true, since: "5.0" },
         /** Since 5.0. */
-        "*multifd-zlib-level": { type: "uint8", since: "5.0" },
+        "multifd-zlib-level": { type: "uint8", optional: true, since: "5.0" },
         /** Since 9.2. */
-        "*multifd-qatzip-level": { type: "uint8", since: "9.2" },
+        "multifd-qatzip-level": { type: "uint8", optional: true, since: "9.2" },
         /** Since 5.0. */
-        "*multifd-zstd-level": { type: "uint8", since: "5.0" },
+        "multifd-zstd-level": { type: "uint8", optional: true, since: "5.0" },
         /** Since 5.2. */
-        "*block-bitmap-mapping": { type: ["BitmapMigrationNodeAlias"], since: "5.2" },
+        "block-bitmap-mapping": { type: ["BitmapMigrationNodeAlias"], optional: true, since: "5.2" },
         /** Since 8.1. Unstable. */
-        "*x-vcpu-dirty-limit-period": { type: "uint64", features: ["unstable"], since: "8.1" },
+        "x-vcpu-dirty-limit-period": { type: "uint64", optional: true, features: ["unstable"], since: "8.1" },
         /** Since 8.1. */
-        "*vcpu-dirty-limit": { type: "uint64", since: "8.1" },
+        "vcpu-dirty-limit": { type: "uint64", optional: true, since: "8.1" },
         /** Since 8.2. */
-        "*mode": { type: "MigMode", since: "8.2" },
+        mode: { type: "MigMode", optional: true, since: "8.2" },
         /** Since 9.0. */
-        "*zero-page-detection": { type: "ZeroPageDetection", since: "9.0" },
+        "zero-page-detection": { type: "ZeroPageDetection", optional: true, since: "9.0" },
         /** Since 9.1. */
-        "*direct-io": { type: "bool", since: "9.1" },
+        "direct-io": { type: "bool", optional: true, since: "9.1" },
         /** Since 10.2. */
-        "*cpr-exec-command": { type: ["str"], since: "10.2" },
+        "cpr-exec-command": { type: ["str"], optional: true, since: "10.2" },
       },
       since: "2.4",
     },
@@ -4487,7 +4613,7 @@ const literal = {
     /** Since 2.9. Only if CONFIG_REPLICATION. */
     ReplicationStatus: {
       kind: "struct",
-      data: { error: "bool", "*desc": "str" },
+      data: { error: "bool", desc: { type: "str", optional: true } },
       if: "CONFIG_REPLICATION",
       since: "2.9",
     },
@@ -4515,7 +4641,7 @@ const literal = {
     DirtyRateInfo: {
       kind: "struct",
       data: {
-        "*dirty-rate": "int64",
+        "dirty-rate": { type: "int64", optional: true },
         status: "DirtyRateStatus",
         "start-time": "int64",
         "calc-time": "int64",
@@ -4526,7 +4652,7 @@ const literal = {
         /** Since 6.2. */
         mode: { type: "DirtyRateMeasureMode", since: "6.2" },
         /** Since 6.2. */
-        "*vcpu-dirty-rate": { type: ["DirtyRateVcpu"], since: "6.2" },
+        "vcpu-dirty-rate": { type: ["DirtyRateVcpu"], optional: true, since: "6.2" },
       },
       since: "5.2",
     },
@@ -4605,7 +4731,11 @@ const literal = {
       since: "1.1",
     },
     /** Since 2.5. */
-    TransactionProperties: { kind: "struct", data: { "*completion-mode": "ActionCompletionMode" }, since: "2.5" },
+    TransactionProperties: {
+      kind: "struct",
+      data: { "completion-mode": { type: "ActionCompletionMode", optional: true } },
+      since: "2.5",
+    },
     /** Since 2.2. */
     TraceEventState: { kind: "enum", data: ["unavailable", "disabled", "enabled"], since: "2.2" },
     /** Since 2.2. */
@@ -4618,12 +4748,12 @@ const literal = {
     CompatPolicy: {
       kind: "struct",
       data: {
-        "*deprecated-input": "CompatPolicyInput",
-        "*deprecated-output": "CompatPolicyOutput",
+        "deprecated-input": { type: "CompatPolicyInput", optional: true },
+        "deprecated-output": { type: "CompatPolicyOutput", optional: true },
         /** Since 6.2. */
-        "*unstable-input": { type: "CompatPolicyInput", since: "6.2" },
+        "unstable-input": { type: "CompatPolicyInput", optional: true, since: "6.2" },
         /** Since 6.2. */
-        "*unstable-output": { type: "CompatPolicyOutput", since: "6.2" },
+        "unstable-output": { type: "CompatPolicyOutput", optional: true, since: "6.2" },
       },
       since: "6.0",
     },
@@ -4640,7 +4770,12 @@ const literal = {
     /** Since 5.0. */
     MonitorOptions: {
       kind: "struct",
-      data: { "*id": "str", "*mode": "MonitorMode", "*pretty": "bool", chardev: "str" },
+      data: {
+        id: { type: "str", optional: true },
+        mode: { type: "MonitorMode", optional: true },
+        pretty: { type: "bool", optional: true },
+        chardev: "str",
+      },
       since: "5.0",
     },
     /** Since 2.5. */
@@ -4652,7 +4787,7 @@ const literal = {
     /** Since 2.5. */
     SchemaInfo: {
       kind: "union",
-      base: { name: "str", "meta-type": "SchemaMetaType", "*features": ["str"] },
+      base: { name: "str", "meta-type": "SchemaMetaType", features: { type: ["str"], optional: true } },
       discriminator: "meta-type",
       data: {
         builtin: "SchemaInfoBuiltin",
@@ -4685,7 +4820,11 @@ const literal = {
       since: "2.5",
     },
     /** Since 6.2. */
-    SchemaInfoEnumMember: { kind: "struct", data: { name: "str", "*features": ["str"] }, since: "6.2" },
+    SchemaInfoEnumMember: {
+      kind: "struct",
+      data: { name: "str", features: { type: ["str"], optional: true } },
+      since: "6.2",
+    },
     /** Since 2.5. */
     SchemaInfoArray: { kind: "struct", data: { "element-type": "str" }, since: "2.5" },
     /** Since 2.5. */
@@ -4693,8 +4832,8 @@ const literal = {
       kind: "struct",
       data: {
         members: ["SchemaInfoObjectMember"],
-        "*tag": "str",
-        "*variants": ["SchemaInfoObjectVariant"],
+        tag: { type: "str", optional: true },
+        variants: { type: ["SchemaInfoObjectVariant"], optional: true },
       },
       since: "2.5",
     },
@@ -4704,9 +4843,9 @@ const literal = {
       data: {
         name: "str",
         type: "str",
-        "*default": "any",
+        default: { type: "any", optional: true },
         /** Since 5.0. */
-        "*features": { type: ["str"], since: "5.0" },
+        features: { type: ["str"], optional: true, since: "5.0" },
       },
       since: "2.5",
     },
@@ -4723,7 +4862,7 @@ const literal = {
         "arg-type": "str",
         "ret-type": "str",
         /** Since 2.12. */
-        "*allow-oob": { type: "bool", since: "2.12" },
+        "allow-oob": { type: "bool", optional: true, since: "2.12" },
       },
       since: "2.5",
     },
@@ -4735,13 +4874,13 @@ const literal = {
       data: {
         name: "str",
         type: "str",
-        "*description": "str",
+        description: { type: "str", optional: true },
         /** Since 5.0. */
-        "*default-value": { type: "any", since: "5.0" },
+        "default-value": { type: "any", optional: true, since: "5.0" },
       },
       since: "1.2",
     },
-    ObjectPropertyValue: { kind: "struct", data: { name: "str", type: "str", "*value": "any" } },
+    ObjectPropertyValue: { kind: "struct", data: { name: "str", type: "str", value: { type: "any", optional: true } } },
     ObjectPropertiesValues: { kind: "struct", data: { properties: ["ObjectPropertyValue"] } },
     /** Since 1.1. */
     ObjectTypeInfo: {
@@ -4749,9 +4888,9 @@ const literal = {
       data: {
         name: "str",
         /** Since 2.10. */
-        "*abstract": { type: "bool", since: "2.10" },
+        abstract: { type: "bool", optional: true, since: "2.10" },
         /** Since 2.10. */
-        "*parent": { type: "str", since: "2.10" },
+        parent: { type: "str", optional: true, since: "2.10" },
       },
       since: "1.1",
     },
@@ -4765,11 +4904,11 @@ const literal = {
         secondary_in: "str",
         outdev: "str",
         iothread: "str",
-        "*notify_dev": "str",
-        "*compare_timeout": "uint64",
-        "*expired_scan_cycle": "uint32",
-        "*max_queue_size": "uint32",
-        "*vnet_hdr_support": "bool",
+        notify_dev: { type: "str", optional: true },
+        compare_timeout: { type: "uint64", optional: true },
+        expired_scan_cycle: { type: "uint32", optional: true },
+        max_queue_size: { type: "uint32", optional: true },
+        vnet_hdr_support: { type: "bool", optional: true },
       },
       since: "2.8",
     },
@@ -4777,11 +4916,11 @@ const literal = {
     CryptodevBackendProperties: {
       kind: "struct",
       data: {
-        "*queues": "uint32",
+        queues: { type: "uint32", optional: true },
         /** Since 8.0. */
-        "*throttle-bps": { type: "uint64", since: "8.0" },
+        "throttle-bps": { type: "uint64", optional: true, since: "8.0" },
         /** Since 8.0. */
-        "*throttle-ops": { type: "uint64", since: "8.0" },
+        "throttle-ops": { type: "uint64", optional: true, since: "8.0" },
       },
       since: "2.8",
     },
@@ -4794,7 +4933,11 @@ const literal = {
       since: "2.12",
     },
     /** Since 5.0. */
-    DBusVMStateProperties: { kind: "struct", data: { addr: "str", "*id-list": "str" }, since: "5.0" },
+    DBusVMStateProperties: {
+      kind: "struct",
+      data: { addr: "str", "id-list": { type: "str", optional: true } },
+      since: "5.0",
+    },
     /** Since 5.0. */
     NetfilterInsert: { kind: "enum", data: ["before", "behind"], since: "5.0" },
     /** Since 2.5. */
@@ -4802,10 +4945,10 @@ const literal = {
       kind: "struct",
       data: {
         netdev: "str",
-        "*queue": "NetFilterDirection",
-        "*status": "str",
-        "*position": "str",
-        "*insert": "NetfilterInsert",
+        queue: { type: "NetFilterDirection", optional: true },
+        status: { type: "str", optional: true },
+        position: { type: "str", optional: true },
+        insert: { type: "NetfilterInsert", optional: true },
       },
       since: "2.5",
     },
@@ -4815,28 +4958,32 @@ const literal = {
     FilterDumpProperties: {
       kind: "struct",
       base: "NetfilterProperties",
-      data: { file: "str", "*maxlen": "uint32" },
+      data: { file: "str", maxlen: { type: "uint32", optional: true } },
       since: "2.5",
     },
     /** Since 2.6. */
     FilterMirrorProperties: {
       kind: "struct",
       base: "NetfilterProperties",
-      data: { outdev: "str", "*vnet_hdr_support": "bool" },
+      data: { outdev: "str", vnet_hdr_support: { type: "bool", optional: true } },
       since: "2.6",
     },
     /** Since 2.6. */
     FilterRedirectorProperties: {
       kind: "struct",
       base: "NetfilterProperties",
-      data: { "*indev": "str", "*outdev": "str", "*vnet_hdr_support": "bool" },
+      data: {
+        indev: { type: "str", optional: true },
+        outdev: { type: "str", optional: true },
+        vnet_hdr_support: { type: "bool", optional: true },
+      },
       since: "2.6",
     },
     /** Since 2.8. */
     FilterRewriterProperties: {
       kind: "struct",
       base: "NetfilterProperties",
-      data: { "*vnet_hdr_support": "bool" },
+      data: { vnet_hdr_support: { type: "bool", optional: true } },
       since: "2.8",
     },
     /** Since 4.2. */
@@ -4844,33 +4991,46 @@ const literal = {
       kind: "struct",
       data: {
         name: "str",
-        "*server": "str",
-        "*port": "str",
-        "*x-origin": "str",
-        "*y-origin": "str",
-        "*width": "str",
-        "*height": "str",
+        server: { type: "str", optional: true },
+        port: { type: "str", optional: true },
+        "x-origin": { type: "str", optional: true },
+        "y-origin": { type: "str", optional: true },
+        width: { type: "str", optional: true },
+        height: { type: "str", optional: true },
       },
       since: "4.2",
     },
     /** Since 2.6. Only if CONFIG_LINUX. */
     InputLinuxProperties: {
       kind: "struct",
-      data: { evdev: "str", "*grab_all": "bool", "*repeat": "bool", "*grab-toggle": "GrabToggleKeys" },
+      data: {
+        evdev: "str",
+        grab_all: { type: "bool", optional: true },
+        repeat: { type: "bool", optional: true },
+        "grab-toggle": { type: "GrabToggleKeys", optional: true },
+      },
       if: "CONFIG_LINUX",
       since: "2.6",
     },
     /** Since 7.1. */
     EventLoopBaseProperties: {
       kind: "struct",
-      data: { "*aio-max-batch": "int", "*thread-pool-min": "int", "*thread-pool-max": "int" },
+      data: {
+        "aio-max-batch": { type: "int", optional: true },
+        "thread-pool-min": { type: "int", optional: true },
+        "thread-pool-max": { type: "int", optional: true },
+      },
       since: "7.1",
     },
     /** Since 2.0. */
     IothreadProperties: {
       kind: "struct",
       base: "EventLoopBaseProperties",
-      data: { "*poll-max-ns": "int", "*poll-grow": "int", "*poll-shrink": "int" },
+      data: {
+        "poll-max-ns": { type: "int", optional: true },
+        "poll-grow": { type: "int", optional: true },
+        "poll-shrink": { type: "int", optional: true },
+      },
       since: "2.0",
     },
     /** Since 7.1. */
@@ -4879,19 +5039,19 @@ const literal = {
     MemoryBackendProperties: {
       kind: "struct",
       data: {
-        "*dump": "bool",
-        "*host-nodes": ["uint16"],
-        "*merge": "bool",
-        "*policy": "HostMemPolicy",
-        "*prealloc": "bool",
-        "*prealloc-threads": "uint32",
+        dump: { type: "bool", optional: true },
+        "host-nodes": { type: ["uint16"], optional: true },
+        merge: { type: "bool", optional: true },
+        policy: { type: "HostMemPolicy", optional: true },
+        prealloc: { type: "bool", optional: true },
+        "prealloc-threads": { type: "uint32", optional: true },
         /** Since 7.2. */
-        "*prealloc-context": { type: "str", since: "7.2" },
-        "*share": "bool",
+        "prealloc-context": { type: "str", optional: true, since: "7.2" },
+        share: { type: "bool", optional: true },
         /** Since 6.1. */
-        "*reserve": { type: "bool", since: "6.1" },
+        reserve: { type: "bool", optional: true, since: "6.1" },
         size: "size",
-        "*x-use-canonical-path-for-ramblock-id": "bool",
+        "x-use-canonical-path-for-ramblock-id": { type: "bool", optional: true },
       },
       since: "2.1",
     },
@@ -4900,16 +5060,16 @@ const literal = {
       kind: "struct",
       base: "MemoryBackendProperties",
       data: {
-        "*align": "size",
+        align: { type: "size", optional: true },
         /** Since 8.1. */
-        "*offset": { type: "size", since: "8.1" },
-        "*discard-data": "bool",
+        offset: { type: "size", optional: true, since: "8.1" },
+        "discard-data": { type: "bool", optional: true },
         "mem-path": "str",
         /** Only if CONFIG_LIBPMEM. */
-        "*pmem": { type: "bool", if: "CONFIG_LIBPMEM" },
-        "*readonly": "bool",
+        pmem: { type: "bool", optional: true, if: "CONFIG_LIBPMEM" },
+        readonly: { type: "bool", optional: true },
         /** Since 8.2. */
-        "*rom": { type: "OnOffAuto", since: "8.2" },
+        rom: { type: "OnOffAuto", optional: true, since: "8.2" },
       },
       since: "2.1",
     },
@@ -4917,7 +5077,11 @@ const literal = {
     MemoryBackendMemfdProperties: {
       kind: "struct",
       base: "MemoryBackendProperties",
-      data: { "*hugetlb": "bool", "*hugetlbsize": "size", "*seal": "bool" },
+      data: {
+        hugetlb: { type: "bool", optional: true },
+        hugetlbsize: { type: "size", optional: true },
+        seal: { type: "bool", optional: true },
+      },
       if: "CONFIG_LINUX",
       since: "2.12",
     },
@@ -4928,13 +5092,13 @@ const literal = {
     /** Since 2.11. Only if CONFIG_LINUX. */
     PrManagerHelperProperties: { kind: "struct", data: { path: "str" }, if: "CONFIG_LINUX", since: "2.11" },
     /** Since 6.0. */
-    QtestProperties: { kind: "struct", data: { chardev: "str", "*log": "str" }, since: "6.0" },
+    QtestProperties: { kind: "struct", data: { chardev: "str", log: { type: "str", optional: true } }, since: "6.0" },
     /** Since 6.0. */
     RemoteObjectProperties: { kind: "struct", data: { fd: "str", devid: "str" }, since: "6.0" },
     /** Since 7.1. */
     VfioUserServerProperties: { kind: "struct", data: { socket: "SocketAddress", device: "str" }, since: "7.1" },
     /** Since 9.0. */
-    IOMMUFDProperties: { kind: "struct", data: { "*fd": "str" }, since: "9.0" },
+    IOMMUFDProperties: { kind: "struct", data: { fd: { type: "str", optional: true } }, since: "9.0" },
     /** Since 9.0. */
     AcpiGenericInitiatorProperties: { kind: "struct", data: { "pci-dev": "str", node: "uint32" }, since: "9.0" },
     /** Since 9.2. */
@@ -4944,7 +5108,7 @@ const literal = {
       kind: "struct",
       data: {
         /** @deprecated */
-        "*opened": { type: "bool", features: ["deprecated"] },
+        opened: { type: "bool", optional: true, features: ["deprecated"] },
       },
       since: "1.3",
     },
@@ -4954,7 +5118,7 @@ const literal = {
     RngRandomProperties: {
       kind: "struct",
       base: "RngProperties",
-      data: { "*filename": "str" },
+      data: { filename: { type: "str", optional: true } },
       if: "CONFIG_POSIX",
       since: "1.3",
     },
@@ -4964,11 +5128,11 @@ const literal = {
     SevCommonProperties: {
       kind: "struct",
       data: {
-        "*sev-device": "str",
-        "*cbitpos": "uint32",
+        "sev-device": { type: "str", optional: true },
+        cbitpos: { type: "uint32", optional: true },
         "reduced-phys-bits": "uint32",
         /** Since 6.2. */
-        "*kernel-hashes": { type: "bool", since: "6.2" },
+        "kernel-hashes": { type: "bool", optional: true, since: "6.2" },
       },
       since: "9.1",
     },
@@ -4977,12 +5141,12 @@ const literal = {
       kind: "struct",
       base: "SevCommonProperties",
       data: {
-        "*dh-cert-file": "str",
-        "*session-file": "str",
-        "*policy": "uint32",
-        "*handle": "uint32",
+        "dh-cert-file": { type: "str", optional: true },
+        "session-file": { type: "str", optional: true },
+        policy: { type: "uint32", optional: true },
+        handle: { type: "uint32", optional: true },
         /** Since 9.1. */
-        "*legacy-vm-type": { type: "OnOffAuto", since: "9.1" },
+        "legacy-vm-type": { type: "OnOffAuto", optional: true, since: "9.1" },
       },
       since: "2.12",
     },
@@ -4991,14 +5155,14 @@ const literal = {
       kind: "struct",
       base: "SevCommonProperties",
       data: {
-        "*policy": "uint64",
-        "*guest-visible-workarounds": "str",
-        "*id-block": "str",
-        "*id-auth": "str",
-        "*author-key-enabled": "bool",
-        "*host-data": "str",
+        policy: { type: "uint64", optional: true },
+        "guest-visible-workarounds": { type: "str", optional: true },
+        "id-block": { type: "str", optional: true },
+        "id-auth": { type: "str", optional: true },
+        "author-key-enabled": { type: "bool", optional: true },
+        "host-data": { type: "str", optional: true },
         /** Since 9.1. */
-        "*vcek-disabled": { type: "bool", since: "9.1" },
+        "vcek-disabled": { type: "bool", optional: true, since: "9.1" },
       },
       since: "9.1",
     },
@@ -5006,19 +5170,22 @@ const literal = {
     TdxGuestProperties: {
       kind: "struct",
       data: {
-        "*attributes": "uint64",
-        "*sept-ve-disable": "bool",
-        "*mrconfigid": "str",
-        "*mrowner": "str",
-        "*mrownerconfig": "str",
-        "*quote-generation-socket": "SocketAddress",
+        attributes: { type: "uint64", optional: true },
+        "sept-ve-disable": { type: "bool", optional: true },
+        mrconfigid: { type: "str", optional: true },
+        mrowner: { type: "str", optional: true },
+        mrownerconfig: { type: "str", optional: true },
+        "quote-generation-socket": { type: "SocketAddress", optional: true },
       },
       since: "10.1",
     },
     /** Since 7.2. */
     ThreadContextProperties: {
       kind: "struct",
-      data: { "*cpu-affinity": ["uint16"], "*node-affinity": ["uint16"] },
+      data: {
+        "cpu-affinity": { type: ["uint16"], optional: true },
+        "node-affinity": { type: ["uint16"], optional: true },
+      },
       since: "7.2",
     },
     /** Since 6.0. */
@@ -5237,9 +5404,9 @@ const literal = {
       data: {
         "cpu-state": "S390CpuState",
         /** Since 8.2. */
-        "*dedicated": { type: "bool", since: "8.2" },
+        dedicated: { type: "bool", optional: true, since: "8.2" },
         /** Since 8.2. */
-        "*entitlement": { type: "S390CpuEntitlement", since: "8.2" },
+        entitlement: { type: "S390CpuEntitlement", optional: true, since: "8.2" },
       },
       since: "2.12",
     },
@@ -5252,7 +5419,7 @@ const literal = {
         "qom-type": { type: "str", since: "10.1" },
         "qom-path": "str",
         "thread-id": "int",
-        "*props": "CpuInstanceProperties",
+        props: { type: "CpuInstanceProperties", optional: true },
         /** Since 3.0. */
         target: { type: "SysEmuTarget", since: "3.0" },
       },
@@ -5267,8 +5434,8 @@ const literal = {
       kind: "struct",
       data: {
         name: "str",
-        "*alias": "str",
-        "*is-default": "bool",
+        alias: { type: "str", optional: true },
+        "is-default": { type: "bool", optional: true },
         /** Since 1.5. */
         "cpu-max": { type: "int", since: "1.5" },
         /** Since 2.7. */
@@ -5278,13 +5445,13 @@ const literal = {
         /** Since 4.1. */
         deprecated: { type: "bool", since: "4.1" },
         /** Since 4.2. */
-        "*default-cpu-type": { type: "str", since: "4.2" },
+        "default-cpu-type": { type: "str", optional: true, since: "4.2" },
         /** Since 5.2. */
-        "*default-ram-id": { type: "str", since: "5.2" },
+        "default-ram-id": { type: "str", optional: true, since: "5.2" },
         /** Since 8.0. */
         acpi: { type: "bool", since: "8.0" },
         /** Since 9.1. Unstable. */
-        "*compat-props": { type: ["CompatProperty"], features: ["unstable"], since: "9.1" },
+        "compat-props": { type: ["CompatProperty"], optional: true, features: ["unstable"], since: "9.1" },
       },
       since: "1.2",
     },
@@ -5332,12 +5499,12 @@ const literal = {
     NumaNodeOptions: {
       kind: "struct",
       data: {
-        "*nodeid": "uint16",
-        "*cpus": ["uint16"],
-        "*mem": "size",
-        "*memdev": "str",
+        nodeid: { type: "uint16", optional: true },
+        cpus: { type: ["uint16"], optional: true },
+        mem: { type: "size", optional: true },
+        memdev: { type: "str", optional: true },
         /** Since 5.0. */
-        "*initiator": { type: "uint16", since: "5.0" },
+        initiator: { type: "uint16", optional: true, since: "5.0" },
       },
       since: "2.1",
     },
@@ -5346,7 +5513,7 @@ const literal = {
     /** Since 7.1. */
     CXLFixedMemoryWindowOptions: {
       kind: "struct",
-      data: { size: "size", "*interleave-granularity": "size", targets: ["str"] },
+      data: { size: "size", "interleave-granularity": { type: "size", optional: true }, targets: ["str"] },
       since: "7.1",
     },
     /** Since 7.1. */
@@ -5358,7 +5525,7 @@ const literal = {
       kind: "struct",
       data: {
         "cpuid-input-eax": "int",
-        "*cpuid-input-ecx": "int",
+        "cpuid-input-ecx": { type: "int", optional: true },
         "cpuid-register": "X86CPURegister32",
         features: "int",
       },
@@ -5391,8 +5558,8 @@ const literal = {
         target: "uint16",
         hierarchy: "HmatLBMemoryHierarchy",
         "data-type": "HmatLBDataType",
-        "*latency": "uint64",
-        "*bandwidth": "size",
+        latency: { type: "uint64", optional: true },
+        bandwidth: { type: "size", optional: true },
       },
       since: "5.0",
     },
@@ -5418,7 +5585,7 @@ const literal = {
       kind: "struct",
       data: {
         /** Since 2.9. */
-        "*id": { type: "str", since: "2.9" },
+        id: { type: "str", optional: true, since: "2.9" },
         size: "size",
         merge: "bool",
         dump: "bool",
@@ -5426,7 +5593,7 @@ const literal = {
         /** Since 6.1. */
         share: { type: "bool", since: "6.1" },
         /** Since 6.1. */
-        "*reserve": { type: "bool", since: "6.1" },
+        reserve: { type: "bool", optional: true, since: "6.1" },
         "host-nodes": ["uint16"],
         policy: "HostMemPolicy",
       },
@@ -5436,27 +5603,32 @@ const literal = {
     CpuInstanceProperties: {
       kind: "struct",
       data: {
-        "*node-id": "int",
+        "node-id": { type: "int", optional: true },
         /** Since 8.2. */
-        "*drawer-id": { type: "int", since: "8.2" },
+        "drawer-id": { type: "int", optional: true, since: "8.2" },
         /** Since 8.2. */
-        "*book-id": { type: "int", since: "8.2" },
-        "*socket-id": "int",
+        "book-id": { type: "int", optional: true, since: "8.2" },
+        "socket-id": { type: "int", optional: true },
         /** Since 4.1. */
-        "*die-id": { type: "int", since: "4.1" },
+        "die-id": { type: "int", optional: true, since: "4.1" },
         /** Since 7.1. */
-        "*cluster-id": { type: "int", since: "7.1" },
+        "cluster-id": { type: "int", optional: true, since: "7.1" },
         /** Since 9.1. */
-        "*module-id": { type: "int", since: "9.1" },
-        "*core-id": "int",
-        "*thread-id": "int",
+        "module-id": { type: "int", optional: true, since: "9.1" },
+        "core-id": { type: "int", optional: true },
+        "thread-id": { type: "int", optional: true },
       },
       since: "2.7",
     },
     /** Since 2.7. */
     HotpluggableCPU: {
       kind: "struct",
-      data: { type: "str", "vcpus-count": "int", props: "CpuInstanceProperties", "*qom-path": "str" },
+      data: {
+        type: "str",
+        "vcpus-count": "int",
+        props: "CpuInstanceProperties",
+        "qom-path": { type: "str", optional: true },
+      },
       since: "2.7",
     },
     /** Since 0.14. */
@@ -5464,12 +5636,16 @@ const literal = {
     /** Since 8.2. */
     HvBalloonInfo: { kind: "struct", data: { committed: "size", available: "size" }, since: "8.2" },
     /** Since 2.11. */
-    MemoryInfo: { kind: "struct", data: { "base-memory": "size", "*plugged-memory": "size" }, since: "2.11" },
+    MemoryInfo: {
+      kind: "struct",
+      data: { "base-memory": "size", "plugged-memory": { type: "size", optional: true } },
+      since: "2.11",
+    },
     /** Since 2.1. */
     PCDIMMDeviceInfo: {
       kind: "struct",
       data: {
-        "*id": "str",
+        id: { type: "str", optional: true },
         addr: "int",
         size: "int",
         slot: "int",
@@ -5483,14 +5659,14 @@ const literal = {
     /** Since 4.1. */
     VirtioPMEMDeviceInfo: {
       kind: "struct",
-      data: { "*id": "str", memaddr: "size", size: "size", memdev: "str" },
+      data: { id: { type: "str", optional: true }, memaddr: "size", size: "size", memdev: "str" },
       since: "4.1",
     },
     /** Since 5.1. */
     VirtioMEMDeviceInfo: {
       kind: "struct",
       data: {
-        "*id": "str",
+        id: { type: "str", optional: true },
         memaddr: "size",
         "requested-size": "size",
         size: "size",
@@ -5505,7 +5681,7 @@ const literal = {
     SgxEPCDeviceInfo: {
       kind: "struct",
       data: {
-        "*id": "str",
+        id: { type: "str", optional: true },
         memaddr: "size",
         size: "size",
         /** Since 7.0. */
@@ -5517,7 +5693,12 @@ const literal = {
     /** Since 8.2. */
     HvBalloonDeviceInfo: {
       kind: "struct",
-      data: { "*id": "str", "*memaddr": "size", "max-size": "size", "*memdev": "str" },
+      data: {
+        id: { type: "str", optional: true },
+        memaddr: { type: "size", optional: true },
+        "max-size": "size",
+        memdev: { type: "str", optional: true },
+      },
       since: "8.2",
     },
     /** Since 2.1. */
@@ -5567,13 +5748,13 @@ const literal = {
     BootConfiguration: {
       kind: "struct",
       data: {
-        "*order": "str",
-        "*once": "str",
-        "*menu": "bool",
-        "*splash": "str",
-        "*splash-time": "int",
-        "*reboot-timeout": "int",
-        "*strict": "bool",
+        order: { type: "str", optional: true },
+        once: { type: "str", optional: true },
+        menu: { type: "bool", optional: true },
+        splash: { type: "str", optional: true },
+        "splash-time": { type: "int", optional: true },
+        "reboot-timeout": { type: "int", optional: true },
+        strict: { type: "bool", optional: true },
       },
       since: "7.1",
     },
@@ -5581,20 +5762,20 @@ const literal = {
     SMPConfiguration: {
       kind: "struct",
       data: {
-        "*cpus": "int",
+        cpus: { type: "int", optional: true },
         /** Since 8.2. */
-        "*drawers": { type: "int", since: "8.2" },
+        drawers: { type: "int", optional: true, since: "8.2" },
         /** Since 8.2. */
-        "*books": { type: "int", since: "8.2" },
-        "*sockets": "int",
-        "*dies": "int",
+        books: { type: "int", optional: true, since: "8.2" },
+        sockets: { type: "int", optional: true },
+        dies: { type: "int", optional: true },
         /** Since 7.0. */
-        "*clusters": { type: "int", since: "7.0" },
+        clusters: { type: "int", optional: true, since: "7.0" },
         /** Since 9.1. */
-        "*modules": { type: "int", since: "9.1" },
-        "*cores": "int",
-        "*threads": "int",
-        "*maxcpus": "int",
+        modules: { type: "int", optional: true, since: "9.1" },
+        cores: { type: "int", optional: true },
+        threads: { type: "int", optional: true },
+        maxcpus: { type: "int", optional: true },
       },
       since: "6.1",
     },
@@ -5611,13 +5792,21 @@ const literal = {
     /** Since 7.1. */
     MemorySizeConfiguration: {
       kind: "struct",
-      data: { "*size": "size", "*max-size": "size", "*slots": "uint64" },
+      data: {
+        size: { type: "size", optional: true },
+        "max-size": { type: "size", optional: true },
+        slots: { type: "uint64", optional: true },
+      },
       since: "7.1",
     },
     /** Since 10.2. */
-    FirmwareLog: { kind: "struct", data: { "*version": "str", log: "str" }, since: "10.2" },
+    FirmwareLog: {
+      kind: "struct",
+      data: { version: { type: "str", optional: true }, log: "str" },
+      since: "10.2",
+    },
     /** Since 2.8. */
-    CpuModelInfo: { kind: "struct", data: { name: "str", "*props": "any" }, since: "2.8" },
+    CpuModelInfo: { kind: "struct", data: { name: "str", props: { type: "any", optional: true } }, since: "2.8" },
     /** Since 2.8. */
     CpuModelExpansionType: { kind: "enum", data: ["static", "full"], since: "2.8" },
     /** Since 2.8. */
@@ -5631,22 +5820,26 @@ const literal = {
       since: "2.8",
     },
     /** Since 2.8. */
-    CpuModelExpansionInfo: { kind: "struct", data: { model: "CpuModelInfo", "*deprecated-props": ["str"] }, since: "2.8" },
+    CpuModelExpansionInfo: {
+      kind: "struct",
+      data: { model: "CpuModelInfo", "deprecated-props": { type: ["str"], optional: true } },
+      since: "2.8",
+    },
     /** Since 1.2. */
     CpuDefinitionInfo: {
       kind: "struct",
       data: {
         name: "str",
         /** Since 2.8. */
-        "*migration-safe": { type: "bool", since: "2.8" },
+        "migration-safe": { type: "bool", optional: true, since: "2.8" },
         /** Since 2.8. */
         static: { type: "bool", since: "2.8" },
         /** Since 2.8. */
-        "*unavailable-features": { type: ["str"], since: "2.8" },
+        "unavailable-features": { type: ["str"], optional: true, since: "2.8" },
         /** Since 2.9. */
         typename: { type: "str", since: "2.9" },
         /** Since 4.1. */
-        "*alias-of": { type: "str", since: "4.1" },
+        "alias-of": { type: "str", optional: true, since: "4.1" },
         /** Since 5.2. */
         deprecated: { type: "bool", since: "5.2" },
       },
@@ -5661,7 +5854,7 @@ const literal = {
     /** Since 5.2. */
     ReplayInfo: {
       kind: "struct",
-      data: { mode: "ReplayMode", "*filename": "str", icount: "int" },
+      data: { mode: "ReplayMode", filename: { type: "str", optional: true }, icount: "int" },
       since: "5.2",
     },
     /** Since 6.0. */
@@ -5679,7 +5872,7 @@ const literal = {
       since: "6.0",
     },
     /** Since 0.14. */
-    NameInfo: { kind: "struct", data: { "*name": "str" }, since: "0.14" },
+    NameInfo: { kind: "struct", data: { name: { type: "str", optional: true } }, since: "0.14" },
     /** Since 2.0. */
     IOThreadInfo: {
       kind: "struct",
@@ -5700,7 +5893,7 @@ const literal = {
     /** Since 1.2. */
     AddfdInfo: { kind: "struct", data: { "fdset-id": "int", fd: "int" }, since: "1.2" },
     /** Since 1.2. */
-    FdsetFdInfo: { kind: "struct", data: { fd: "int", "*opaque": "str" }, since: "1.2" },
+    FdsetFdInfo: { kind: "struct", data: { fd: "int", opaque: { type: "str", optional: true } }, since: "1.2" },
     /** Since 1.2. */
     FdsetInfo: { kind: "struct", data: { "fdset-id": "int", fds: ["FdsetFdInfo"] }, since: "1.2" },
     /** Since 1.5. */
@@ -5711,9 +5904,9 @@ const literal = {
       data: {
         name: "str",
         type: "CommandLineParameterType",
-        "*help": "str",
+        help: { type: "str", optional: true },
         /** Since 2.1. */
-        "*default": { type: "str", since: "2.1" },
+        default: { type: "str", optional: true, since: "2.1" },
       },
       since: "1.5",
     },
@@ -5809,29 +6002,32 @@ const literal = {
       kind: "struct",
       data: {
         /** Since 4.2. */
-        "*mixing-engine": { type: "bool", since: "4.2" },
-        "*fixed-settings": "bool",
-        "*frequency": "uint32",
-        "*channels": "uint32",
-        "*voices": "uint32",
-        "*format": "AudioFormat",
-        "*buffer-length": "uint32",
+        "mixing-engine": { type: "bool", optional: true, since: "4.2" },
+        "fixed-settings": { type: "bool", optional: true },
+        frequency: { type: "uint32", optional: true },
+        channels: { type: "uint32", optional: true },
+        voices: { type: "uint32", optional: true },
+        format: { type: "AudioFormat", optional: true },
+        "buffer-length": { type: "uint32", optional: true },
       },
       since: "4.0",
     },
     /** Since 4.0. */
     AudiodevGenericOptions: {
       kind: "struct",
-      data: { "*in": "AudiodevPerDirectionOptions", "*out": "AudiodevPerDirectionOptions" },
+      data: {
+        in: { type: "AudiodevPerDirectionOptions", optional: true },
+        out: { type: "AudiodevPerDirectionOptions", optional: true },
+      },
       since: "4.0",
     },
     /** Since 10.0. */
     AudiodevDBusOptions: {
       kind: "struct",
       data: {
-        "*in": "AudiodevPerDirectionOptions",
-        "*out": "AudiodevPerDirectionOptions",
-        "*nsamples": "uint32",
+        in: { type: "AudiodevPerDirectionOptions", optional: true },
+        out: { type: "AudiodevPerDirectionOptions", optional: true },
+        nsamples: { type: "uint32", optional: true },
       },
       since: "10.0",
     },
@@ -5839,16 +6035,20 @@ const literal = {
     AudiodevAlsaPerDirectionOptions: {
       kind: "struct",
       base: "AudiodevPerDirectionOptions",
-      data: { "*dev": "str", "*period-length": "uint32", "*try-poll": "bool" },
+      data: {
+        dev: { type: "str", optional: true },
+        "period-length": { type: "uint32", optional: true },
+        "try-poll": { type: "bool", optional: true },
+      },
       since: "4.0",
     },
     /** Since 4.0. */
     AudiodevAlsaOptions: {
       kind: "struct",
       data: {
-        "*in": "AudiodevAlsaPerDirectionOptions",
-        "*out": "AudiodevAlsaPerDirectionOptions",
-        "*threshold": "uint32",
+        in: { type: "AudiodevAlsaPerDirectionOptions", optional: true },
+        out: { type: "AudiodevAlsaPerDirectionOptions", optional: true },
+        threshold: { type: "uint32", optional: true },
       },
       since: "4.0",
     },
@@ -5856,10 +6056,10 @@ const literal = {
     AudiodevSndioOptions: {
       kind: "struct",
       data: {
-        "*in": "AudiodevPerDirectionOptions",
-        "*out": "AudiodevPerDirectionOptions",
-        "*dev": "str",
-        "*latency": "uint32",
+        in: { type: "AudiodevPerDirectionOptions", optional: true },
+        out: { type: "AudiodevPerDirectionOptions", optional: true },
+        dev: { type: "str", optional: true },
+        latency: { type: "uint32", optional: true },
       },
       since: "7.2",
     },
@@ -5867,15 +6067,15 @@ const literal = {
     AudiodevCoreaudioPerDirectionOptions: {
       kind: "struct",
       base: "AudiodevPerDirectionOptions",
-      data: { "*buffer-count": "uint32" },
+      data: { "buffer-count": { type: "uint32", optional: true } },
       since: "4.0",
     },
     /** Since 4.0. */
     AudiodevCoreaudioOptions: {
       kind: "struct",
       data: {
-        "*in": "AudiodevCoreaudioPerDirectionOptions",
-        "*out": "AudiodevCoreaudioPerDirectionOptions",
+        in: { type: "AudiodevCoreaudioPerDirectionOptions", optional: true },
+        out: { type: "AudiodevCoreaudioPerDirectionOptions", optional: true },
       },
       since: "4.0",
     },
@@ -5883,9 +6083,9 @@ const literal = {
     AudiodevDsoundOptions: {
       kind: "struct",
       data: {
-        "*in": "AudiodevPerDirectionOptions",
-        "*out": "AudiodevPerDirectionOptions",
-        "*latency": "uint32",
+        in: { type: "AudiodevPerDirectionOptions", optional: true },
+        out: { type: "AudiodevPerDirectionOptions", optional: true },
+        latency: { type: "uint32", optional: true },
       },
       since: "4.0",
     },
@@ -5894,36 +6094,43 @@ const literal = {
       kind: "struct",
       base: "AudiodevPerDirectionOptions",
       data: {
-        "*server-name": "str",
-        "*client-name": "str",
-        "*connect-ports": "str",
-        "*start-server": "bool",
-        "*exact-name": "bool",
+        "server-name": { type: "str", optional: true },
+        "client-name": { type: "str", optional: true },
+        "connect-ports": { type: "str", optional: true },
+        "start-server": { type: "bool", optional: true },
+        "exact-name": { type: "bool", optional: true },
       },
       since: "5.1",
     },
     /** Since 5.1. */
     AudiodevJackOptions: {
       kind: "struct",
-      data: { "*in": "AudiodevJackPerDirectionOptions", "*out": "AudiodevJackPerDirectionOptions" },
+      data: {
+        in: { type: "AudiodevJackPerDirectionOptions", optional: true },
+        out: { type: "AudiodevJackPerDirectionOptions", optional: true },
+      },
       since: "5.1",
     },
     /** Since 4.0. */
     AudiodevOssPerDirectionOptions: {
       kind: "struct",
       base: "AudiodevPerDirectionOptions",
-      data: { "*dev": "str", "*buffer-count": "uint32", "*try-poll": "bool" },
+      data: {
+        dev: { type: "str", optional: true },
+        "buffer-count": { type: "uint32", optional: true },
+        "try-poll": { type: "bool", optional: true },
+      },
       since: "4.0",
     },
     /** Since 4.0. */
     AudiodevOssOptions: {
       kind: "struct",
       data: {
-        "*in": "AudiodevOssPerDirectionOptions",
-        "*out": "AudiodevOssPerDirectionOptions",
-        "*try-mmap": "bool",
-        "*exclusive": "bool",
-        "*dsp-policy": "uint32",
+        in: { type: "AudiodevOssPerDirectionOptions", optional: true },
+        out: { type: "AudiodevOssPerDirectionOptions", optional: true },
+        "try-mmap": { type: "bool", optional: true },
+        exclusive: { type: "bool", optional: true },
+        "dsp-policy": { type: "uint32", optional: true },
       },
       since: "4.0",
     },
@@ -5932,10 +6139,10 @@ const literal = {
       kind: "struct",
       base: "AudiodevPerDirectionOptions",
       data: {
-        "*name": "str",
+        name: { type: "str", optional: true },
         /** Since 4.2. */
-        "*stream-name": { type: "str", since: "4.2" },
-        "*latency": "uint32",
+        "stream-name": { type: "str", optional: true, since: "4.2" },
+        latency: { type: "uint32", optional: true },
       },
       since: "4.0",
     },
@@ -5943,9 +6150,9 @@ const literal = {
     AudiodevPaOptions: {
       kind: "struct",
       data: {
-        "*in": "AudiodevPaPerDirectionOptions",
-        "*out": "AudiodevPaPerDirectionOptions",
-        "*server": "str",
+        in: { type: "AudiodevPaPerDirectionOptions", optional: true },
+        out: { type: "AudiodevPaPerDirectionOptions", optional: true },
+        server: { type: "str", optional: true },
       },
       since: "4.0",
     },
@@ -5953,15 +6160,19 @@ const literal = {
     AudiodevPipewirePerDirectionOptions: {
       kind: "struct",
       base: "AudiodevPerDirectionOptions",
-      data: { "*name": "str", "*stream-name": "str", "*latency": "uint32" },
+      data: {
+        name: { type: "str", optional: true },
+        "stream-name": { type: "str", optional: true },
+        latency: { type: "uint32", optional: true },
+      },
       since: "8.1",
     },
     /** Since 8.1. */
     AudiodevPipewireOptions: {
       kind: "struct",
       data: {
-        "*in": "AudiodevPipewirePerDirectionOptions",
-        "*out": "AudiodevPipewirePerDirectionOptions",
+        in: { type: "AudiodevPipewirePerDirectionOptions", optional: true },
+        out: { type: "AudiodevPipewirePerDirectionOptions", optional: true },
       },
       since: "8.1",
     },
@@ -5969,22 +6180,25 @@ const literal = {
     AudiodevSdlPerDirectionOptions: {
       kind: "struct",
       base: "AudiodevPerDirectionOptions",
-      data: { "*buffer-count": "uint32" },
+      data: { "buffer-count": { type: "uint32", optional: true } },
       since: "6.0",
     },
     /** Since 6.0. */
     AudiodevSdlOptions: {
       kind: "struct",
-      data: { "*in": "AudiodevSdlPerDirectionOptions", "*out": "AudiodevSdlPerDirectionOptions" },
+      data: {
+        in: { type: "AudiodevSdlPerDirectionOptions", optional: true },
+        out: { type: "AudiodevSdlPerDirectionOptions", optional: true },
+      },
       since: "6.0",
     },
     /** Since 4.0. */
     AudiodevWavOptions: {
       kind: "struct",
       data: {
-        "*in": "AudiodevPerDirectionOptions",
-        "*out": "AudiodevPerDirectionOptions",
-        "*path": "str",
+        in: { type: "AudiodevPerDirectionOptions", optional: true },
+        out: { type: "AudiodevPerDirectionOptions", optional: true },
+        path: { type: "str", optional: true },
       },
       since: "4.0",
     },
@@ -6045,7 +6259,7 @@ const literal = {
     /** Since 4.0. */
     Audiodev: {
       kind: "union",
-      base: { id: "str", driver: "AudiodevDriver", "*timer-period": "uint32" },
+      base: { id: "str", driver: "AudiodevDriver", "timer-period": { type: "uint32", optional: true } },
       discriminator: "driver",
       data: {
         none: "AudiodevGenericOptions",
@@ -6079,15 +6293,15 @@ const literal = {
     AcpiTableOptions: {
       kind: "struct",
       data: {
-        "*sig": "str",
-        "*rev": "uint8",
-        "*oem_id": "str",
-        "*oem_table_id": "str",
-        "*oem_rev": "uint32",
-        "*asl_compiler_id": "str",
-        "*asl_compiler_rev": "uint32",
-        "*file": "str",
-        "*data": "str",
+        sig: { type: "str", optional: true },
+        rev: { type: "uint8", optional: true },
+        oem_id: { type: "str", optional: true },
+        oem_table_id: { type: "str", optional: true },
+        oem_rev: { type: "uint32", optional: true },
+        asl_compiler_id: { type: "str", optional: true },
+        asl_compiler_rev: { type: "uint32", optional: true },
+        file: { type: "str", optional: true },
+        data: { type: "str", optional: true },
       },
       since: "1.5",
     },
@@ -6102,7 +6316,13 @@ const literal = {
     /** Since 2.1. */
     ACPIOSTInfo: {
       kind: "struct",
-      data: { "*device": "str", slot: "str", "slot-type": "ACPISlotType", source: "int", status: "int" },
+      data: {
+        device: { type: "str", optional: true },
+        slot: "str",
+        "slot-type": "ACPISlotType",
+        source: "int",
+        status: "int",
+      },
       since: "2.1",
     },
     /** Since 0.14. */
@@ -6115,8 +6335,8 @@ const literal = {
         type: "str",
         address: "int",
         size: "int",
-        "*prefetch": "bool",
-        "*mem_type_64": "bool",
+        prefetch: { type: "bool", optional: true },
+        mem_type_64: { type: "bool", optional: true },
       },
       since: "0.14",
     },
@@ -6134,9 +6354,13 @@ const literal = {
       since: "2.4",
     },
     /** Since 0.14. */
-    PciBridgeInfo: { kind: "struct", data: { bus: "PciBusInfo", "*devices": ["PciDeviceInfo"] }, since: "0.14" },
+    PciBridgeInfo: {
+      kind: "struct",
+      data: { bus: "PciBusInfo", devices: { type: ["PciDeviceInfo"], optional: true } },
+      since: "0.14",
+    },
     /** Since 2.4. */
-    PciDeviceClass: { kind: "struct", data: { "*desc": "str", class: "int" }, since: "2.4" },
+    PciDeviceClass: { kind: "struct", data: { desc: { type: "str", optional: true }, class: "int" }, since: "2.4" },
     /** Since 2.4. */
     PciDeviceId: {
       kind: "struct",
@@ -6144,9 +6368,9 @@ const literal = {
         device: "int",
         vendor: "int",
         /** Since 3.1. */
-        "*subsystem": { type: "int", since: "3.1" },
+        subsystem: { type: "int", optional: true, since: "3.1" },
         /** Since 3.1. */
-        "*subsystem-vendor": { type: "int", since: "3.1" },
+        "subsystem-vendor": { type: "int", optional: true, since: "3.1" },
       },
       since: "2.4",
     },
@@ -6159,11 +6383,11 @@ const literal = {
         function: "int",
         class_info: "PciDeviceClass",
         id: "PciDeviceId",
-        "*irq": "int",
+        irq: { type: "int", optional: true },
         /** Since 5.1. */
         irq_pin: { type: "int", since: "5.1" },
         qdev_id: "str",
-        "*pci_bridge": "PciBridgeInfo",
+        pci_bridge: { type: "PciBridgeInfo", optional: true },
         regions: ["PciMemoryRegion"],
       },
       since: "0.14",
@@ -6191,13 +6415,17 @@ const literal = {
       since: "7.1",
     },
     /** Since 7.1. */
-    StatsRequest: { kind: "struct", data: { provider: "StatsProvider", "*names": ["str"] }, since: "7.1" },
+    StatsRequest: {
+      kind: "struct",
+      data: { provider: "StatsProvider", names: { type: ["str"], optional: true } },
+      since: "7.1",
+    },
     /** Since 7.1. */
-    StatsVCPUFilter: { kind: "struct", data: { "*vcpus": ["str"] }, since: "7.1" },
+    StatsVCPUFilter: { kind: "struct", data: { vcpus: { type: ["str"], optional: true } }, since: "7.1" },
     /** Since 7.1. */
     StatsFilter: {
       kind: "union",
-      base: { target: "StatsTarget", "*providers": ["StatsRequest"] },
+      base: { target: "StatsTarget", providers: { type: ["StatsRequest"], optional: true } },
       discriminator: "target",
       data: { vcpu: "StatsVCPUFilter" },
       since: "7.1",
@@ -6213,7 +6441,7 @@ const literal = {
     /** Since 7.1. */
     StatsResult: {
       kind: "struct",
-      data: { provider: "StatsProvider", "*qom-path": "str", stats: ["Stats"] },
+      data: { provider: "StatsProvider", "qom-path": { type: "str", optional: true }, stats: ["Stats"] },
       since: "7.1",
     },
     /** Since 7.1. */
@@ -6222,10 +6450,10 @@ const literal = {
       data: {
         name: "str",
         type: "StatsType",
-        "*unit": "StatsUnit",
-        "*base": "int8",
+        unit: { type: "StatsUnit", optional: true },
+        base: { type: "int8", optional: true },
         exponent: "int16",
-        "*bucket-size": "uint32",
+        "bucket-size": { type: "uint32", optional: true },
       },
       since: "7.1",
     },
@@ -6280,23 +6508,31 @@ const literal = {
         "disable-legacy-check": "bool",
         "bus-name": "str",
         "use-guest-notifier-mask": "bool",
-        "*vhost-dev": "VhostStatus",
+        "vhost-dev": { type: "VhostStatus", optional: true },
       },
       since: "7.2",
     },
     /** Since 7.2. */
-    VirtioDeviceStatus: { kind: "struct", data: { statuses: ["str"], "*unknown-statuses": "uint8" }, since: "7.2" },
+    VirtioDeviceStatus: {
+      kind: "struct",
+      data: { statuses: ["str"], "unknown-statuses": { type: "uint8", optional: true } },
+      since: "7.2",
+    },
     /** Since 7.2. */
-    VhostDeviceProtocols: { kind: "struct", data: { protocols: ["str"], "*unknown-protocols": "uint64" }, since: "7.2" },
+    VhostDeviceProtocols: {
+      kind: "struct",
+      data: { protocols: ["str"], "unknown-protocols": { type: "uint64", optional: true } },
+      since: "7.2",
+    },
     /** Since 7.2. */
     VirtioDeviceFeatures: {
       kind: "struct",
       data: {
         transports: ["str"],
-        "*dev-features": ["str"],
-        "*unknown-dev-features": "uint64",
+        "dev-features": { type: ["str"], optional: true },
+        "unknown-dev-features": { type: "uint64", optional: true },
         /** Since 10.2. */
-        "*unknown-dev-features2": { type: "uint64", since: "10.2" },
+        "unknown-dev-features2": { type: "uint64", optional: true, since: "10.2" },
       },
       since: "7.2",
     },
@@ -6313,8 +6549,8 @@ const literal = {
         "vring-desc": "uint64",
         "vring-avail": "uint64",
         "vring-used": "uint64",
-        "*last-avail-idx": "uint16",
-        "*shadow-avail-idx": "uint16",
+        "last-avail-idx": { type: "uint16", optional: true },
+        "shadow-avail-idx": { type: "uint16", optional: true },
         "used-idx": "uint16",
         "signalled-used": "uint16",
         "signalled-used-valid": "bool",
@@ -6360,7 +6596,11 @@ const literal = {
       since: "7.2",
     },
     /** Since 9.0. */
-    IOThreadVirtQueueMapping: { kind: "struct", data: { iothread: "str", "*vqs": ["uint16"] }, since: "9.0" },
+    IOThreadVirtQueueMapping: {
+      kind: "struct",
+      data: { iothread: "str", vqs: { type: ["uint16"], optional: true } },
+      since: "9.0",
+    },
     /** Since 10.1. */
     VirtIOGPUOutput: { kind: "struct", data: { name: "str" }, since: "10.1" },
     /** Since 9.0. */
@@ -6449,7 +6689,14 @@ const literal = {
     /** Since 10.0. */
     UefiVariable: {
       kind: "struct",
-      data: { guid: "str", name: "str", attr: "int", data: "str", "*time": "str", "*digest": "str" },
+      data: {
+        guid: "str",
+        name: "str",
+        attr: "int",
+        data: "str",
+        time: { type: "str", optional: true },
+        digest: { type: "str", optional: true },
+      },
       since: "10.0",
     },
     /** Since 10.0. */
@@ -6463,10 +6710,10 @@ const literal = {
     /** Since 6.0. */
     "set-action": {
       data: {
-        "*reboot": "RebootAction",
-        "*shutdown": "ShutdownAction",
-        "*panic": "PanicAction",
-        "*watchdog": "WatchdogAction",
+        reboot: { type: "RebootAction", optional: true },
+        shutdown: { type: "ShutdownAction", optional: true },
+        panic: { type: "PanicAction", optional: true },
+        watchdog: { type: "WatchdogAction", optional: true },
       },
       "allow-preconfig": true,
       since: "6.0",
@@ -6497,7 +6744,7 @@ const literal = {
     "query-blockstats": {
       data: {
         /** Since 2.3. */
-        "*query-nodes": { type: "bool", since: "2.3" },
+        "query-nodes": { type: "bool", optional: true, since: "2.3" },
       },
       returns: ["BlockStats"],
       "allow-preconfig": true,
@@ -6508,9 +6755,9 @@ const literal = {
     /** Since 0.14. */
     block_resize: {
       data: {
-        "*device": "str",
+        device: { type: "str", optional: true },
         /** Since 2.0. */
-        "*node-name": { type: "str", since: "2.0" },
+        "node-name": { type: "str", optional: true, since: "2.0" },
         size: "int",
       },
       "allow-preconfig": true,
@@ -6536,29 +6783,29 @@ const literal = {
     "block-commit": {
       data: {
         /** Since 2.7. */
-        "*job-id": { type: "str", since: "2.7" },
+        "job-id": { type: "str", optional: true, since: "2.7" },
         device: "str",
         /** Since 3.1. */
-        "*base-node": { type: "str", since: "3.1" },
+        "base-node": { type: "str", optional: true, since: "3.1" },
         /** @deprecated */
-        "*base": { type: "str", features: ["deprecated"] },
+        base: { type: "str", optional: true, features: ["deprecated"] },
         /** Since 3.1. */
-        "*top-node": { type: "str", since: "3.1" },
+        "top-node": { type: "str", optional: true, since: "3.1" },
         /** @deprecated */
-        "*top": { type: "str", features: ["deprecated"] },
+        top: { type: "str", optional: true, features: ["deprecated"] },
         /** Since 2.1. */
-        "*backing-file": { type: "str", since: "2.1" },
+        "backing-file": { type: "str", optional: true, since: "2.1" },
         /** Since 9.0. */
-        "*backing-mask-protocol": { type: "bool", since: "9.0" },
-        "*speed": "int",
+        "backing-mask-protocol": { type: "bool", optional: true, since: "9.0" },
+        speed: { type: "int", optional: true },
         /** Since 5.0. */
-        "*on-error": { type: "BlockdevOnError", since: "5.0" },
+        "on-error": { type: "BlockdevOnError", optional: true, since: "5.0" },
         /** Since 2.9. */
-        "*filter-node-name": { type: "str", since: "2.9" },
+        "filter-node-name": { type: "str", optional: true, since: "2.9" },
         /** Since 3.1. */
-        "*auto-finalize": { type: "bool", since: "3.1" },
+        "auto-finalize": { type: "bool", optional: true, since: "3.1" },
         /** Since 3.1. */
-        "*auto-dismiss": { type: "bool", since: "3.1" },
+        "auto-dismiss": { type: "bool", optional: true, since: "3.1" },
       },
       "allow-preconfig": true,
       since: "1.3",
@@ -6577,7 +6824,7 @@ const literal = {
     "query-named-block-nodes": {
       data: {
         /** Since 5.0. */
-        "*flat": { type: "bool", since: "5.0" },
+        flat: { type: "bool", optional: true, since: "5.0" },
       },
       returns: ["BlockDeviceInfo"],
       "allow-preconfig": true,
@@ -6611,26 +6858,26 @@ const literal = {
     "blockdev-mirror": {
       data: {
         /** Since 2.7. */
-        "*job-id": { type: "str", since: "2.7" },
+        "job-id": { type: "str", optional: true, since: "2.7" },
         device: "str",
         target: "str",
-        "*replaces": "str",
+        replaces: { type: "str", optional: true },
         sync: "MirrorSyncMode",
-        "*speed": "int",
-        "*granularity": "uint32",
-        "*buf-size": "int",
-        "*on-source-error": "BlockdevOnError",
-        "*on-target-error": "BlockdevOnError",
+        speed: { type: "int", optional: true },
+        granularity: { type: "uint32", optional: true },
+        "buf-size": { type: "int", optional: true },
+        "on-source-error": { type: "BlockdevOnError", optional: true },
+        "on-target-error": { type: "BlockdevOnError", optional: true },
         /** Since 2.9. */
-        "*filter-node-name": { type: "str", since: "2.9" },
+        "filter-node-name": { type: "str", optional: true, since: "2.9" },
         /** Since 3.0. */
-        "*copy-mode": { type: "MirrorCopyMode", since: "3.0" },
+        "copy-mode": { type: "MirrorCopyMode", optional: true, since: "3.0" },
         /** Since 3.1. */
-        "*auto-finalize": { type: "bool", since: "3.1" },
+        "auto-finalize": { type: "bool", optional: true, since: "3.1" },
         /** Since 3.1. */
-        "*auto-dismiss": { type: "bool", since: "3.1" },
+        "auto-dismiss": { type: "bool", optional: true, since: "3.1" },
         /** Since 10.1. */
-        "*target-is-zero": { type: "bool", since: "10.1" },
+        "target-is-zero": { type: "bool", optional: true, since: "10.1" },
       },
       "allow-preconfig": true,
       since: "2.6",
@@ -6639,26 +6886,26 @@ const literal = {
     "block-stream": {
       data: {
         /** Since 2.7. */
-        "*job-id": { type: "str", since: "2.7" },
+        "job-id": { type: "str", optional: true, since: "2.7" },
         device: "str",
-        "*base": "str",
+        base: { type: "str", optional: true },
         /** Since 2.8. */
-        "*base-node": { type: "str", since: "2.8" },
+        "base-node": { type: "str", optional: true, since: "2.8" },
         /** Since 2.1. */
-        "*backing-file": { type: "str", since: "2.1" },
+        "backing-file": { type: "str", optional: true, since: "2.1" },
         /** Since 9.0. */
-        "*backing-mask-protocol": { type: "bool", since: "9.0" },
+        "backing-mask-protocol": { type: "bool", optional: true, since: "9.0" },
         /** Since 6.0. */
-        "*bottom": { type: "str", since: "6.0" },
-        "*speed": "int",
+        bottom: { type: "str", optional: true, since: "6.0" },
+        speed: { type: "int", optional: true },
         /** Since 1.3. */
-        "*on-error": { type: "BlockdevOnError", since: "1.3" },
+        "on-error": { type: "BlockdevOnError", optional: true, since: "1.3" },
         /** Since 6.0. */
-        "*filter-node-name": { type: "str", since: "6.0" },
+        "filter-node-name": { type: "str", optional: true, since: "6.0" },
         /** Since 3.1. */
-        "*auto-finalize": { type: "bool", since: "3.1" },
+        "auto-finalize": { type: "bool", optional: true, since: "3.1" },
         /** Since 3.1. */
-        "*auto-dismiss": { type: "bool", since: "3.1" },
+        "auto-dismiss": { type: "bool", optional: true, since: "3.1" },
       },
       "allow-preconfig": true,
       since: "1.1",
@@ -6670,7 +6917,7 @@ const literal = {
       data: {
         device: "str",
         /** Since 1.3. */
-        "*force": { type: "bool", since: "1.3" },
+        force: { type: "bool", optional: true, since: "1.3" },
       },
       "allow-preconfig": true,
       since: "1.1",
@@ -6694,7 +6941,11 @@ const literal = {
     /** Since 2.9. */
     "blockdev-del": { data: { "node-name": "str" }, "allow-preconfig": true, since: "2.9" },
     /** Since 10.0. */
-    "blockdev-set-active": { data: { "*node-name": "str", active: "bool" }, "allow-preconfig": true, since: "10.0" },
+    "blockdev-set-active": {
+      data: { "node-name": { type: "str", optional: true }, active: "bool" },
+      "allow-preconfig": true,
+      since: "10.0",
+    },
     /** Since 3.0. */
     "blockdev-create": {
       data: { "job-id": "str", options: "BlockdevCreateOptions" },
@@ -6703,7 +6954,12 @@ const literal = {
     },
     /** Since 5.1. Unstable. */
     "x-blockdev-amend": {
-      data: { "job-id": "str", "node-name": "str", options: "BlockdevAmendOptions", "*force": "bool" },
+      data: {
+        "job-id": "str",
+        "node-name": "str",
+        options: "BlockdevAmendOptions",
+        force: { type: "bool", optional: true },
+      },
       "allow-preconfig": true,
       features: ["unstable"],
       since: "5.1",
@@ -6716,14 +6972,18 @@ const literal = {
     },
     /** Since 2.7. Unstable. */
     "x-blockdev-change": {
-      data: { parent: "str", "*child": "str", "*node": "str" },
+      data: {
+        parent: "str",
+        child: { type: "str", optional: true },
+        node: { type: "str", optional: true },
+      },
       "allow-preconfig": true,
       features: ["unstable"],
       since: "2.7",
     },
     /** Since 2.12. Unstable. */
     "x-blockdev-set-iothread": {
-      data: { "node-name": "str", iothread: "StrOrNull", "*force": "bool" },
+      data: { "node-name": "str", iothread: "StrOrNull", force: { type: "bool", optional: true } },
       "allow-preconfig": true,
       features: ["unstable"],
       since: "2.12",
@@ -6732,7 +6992,7 @@ const literal = {
     "blockdev-snapshot-internal-sync": { data: "BlockdevSnapshotInternal", "allow-preconfig": true, since: "1.7" },
     /** Since 1.7. */
     "blockdev-snapshot-delete-internal-sync": {
-      data: { device: "str", "*id": "str", "*name": "str" },
+      data: { device: "str", id: { type: "str", optional: true }, name: { type: "str", optional: true } },
       returns: "SnapshotInfo",
       "allow-preconfig": true,
       since: "1.7",
@@ -6743,10 +7003,10 @@ const literal = {
     eject: {
       data: {
         /** @deprecated */
-        "*device": { type: "str", features: ["deprecated"] },
+        device: { type: "str", optional: true, features: ["deprecated"] },
         /** Since 2.8. */
-        "*id": { type: "str", since: "2.8" },
-        "*force": "bool",
+        id: { type: "str", optional: true, since: "2.8" },
+        force: { type: "bool", optional: true },
       },
       since: "0.14",
     },
@@ -6754,10 +7014,10 @@ const literal = {
     "blockdev-open-tray": {
       data: {
         /** @deprecated */
-        "*device": { type: "str", features: ["deprecated"] },
+        device: { type: "str", optional: true, features: ["deprecated"] },
         /** Since 2.8. */
-        "*id": { type: "str", since: "2.8" },
-        "*force": "bool",
+        id: { type: "str", optional: true, since: "2.8" },
+        force: { type: "bool", optional: true },
       },
       since: "2.5",
     },
@@ -6765,9 +7025,9 @@ const literal = {
     "blockdev-close-tray": {
       data: {
         /** @deprecated */
-        "*device": { type: "str", features: ["deprecated"] },
+        device: { type: "str", optional: true, features: ["deprecated"] },
         /** Since 2.8. */
-        "*id": { type: "str", since: "2.8" },
+        id: { type: "str", optional: true, since: "2.8" },
       },
       since: "2.5",
     },
@@ -6779,14 +7039,14 @@ const literal = {
     "blockdev-change-medium": {
       data: {
         /** @deprecated */
-        "*device": { type: "str", features: ["deprecated"] },
+        device: { type: "str", optional: true, features: ["deprecated"] },
         /** Since 2.8. */
-        "*id": { type: "str", since: "2.8" },
+        id: { type: "str", optional: true, since: "2.8" },
         filename: "str",
-        "*format": "str",
+        format: { type: "str", optional: true },
         /** Since 7.1. */
-        "*force": { type: "bool", since: "7.1" },
-        "*read-only-mode": "BlockdevChangeReadOnlyMode",
+        force: { type: "bool", optional: true, since: "7.1" },
+        "read-only-mode": { type: "BlockdevChangeReadOnlyMode", optional: true },
       },
       since: "2.5",
     },
@@ -6796,11 +7056,11 @@ const literal = {
     "block-latency-histogram-set": {
       data: {
         id: "str",
-        "*boundaries": ["uint64"],
-        "*boundaries-read": ["uint64"],
-        "*boundaries-write": ["uint64"],
-        "*boundaries-zap": ["uint64"],
-        "*boundaries-flush": ["uint64"],
+        boundaries: { type: ["uint64"], optional: true },
+        "boundaries-read": { type: ["uint64"], optional: true },
+        "boundaries-write": { type: ["uint64"], optional: true },
+        "boundaries-zap": { type: ["uint64"], optional: true },
+        "boundaries-flush": { type: ["uint64"], optional: true },
       },
       "allow-preconfig": true,
       since: "4.0",
@@ -6817,7 +7077,7 @@ const literal = {
     },
     /** Since 2.12. @deprecated */
     "nbd-server-remove": {
-      data: { name: "str", "*mode": "BlockExportRemoveMode" },
+      data: { name: "str", mode: { type: "BlockExportRemoveMode", optional: true } },
       "allow-preconfig": true,
       features: ["deprecated"],
       since: "2.12",
@@ -6827,7 +7087,11 @@ const literal = {
     /** Since 5.2. */
     "block-export-add": { data: "BlockExportOptions", boxed: true, "allow-preconfig": true, since: "5.2" },
     /** Since 5.2. */
-    "block-export-del": { data: { id: "str", "*mode": "BlockExportRemoveMode" }, "allow-preconfig": true, since: "5.2" },
+    "block-export-del": {
+      data: { id: "str", mode: { type: "BlockExportRemoveMode", optional: true } },
+      "allow-preconfig": true,
+      since: "5.2",
+    },
     /** Since 5.2. */
     "query-block-exports": { returns: ["BlockExportInfo"], "allow-preconfig": true, since: "5.2" },
     /** Since 0.14. */
@@ -6835,9 +7099,16 @@ const literal = {
     /** Since 2.0. */
     "query-chardev-backends": { returns: ["ChardevBackendInfo"], since: "2.0" },
     /** Since 1.4. */
-    "ringbuf-write": { data: { device: "str", data: "str", "*format": "DataFormat" }, since: "1.4" },
+    "ringbuf-write": {
+      data: { device: "str", data: "str", format: { type: "DataFormat", optional: true } },
+      since: "1.4",
+    },
     /** Since 1.4. */
-    "ringbuf-read": { data: { device: "str", size: "int", "*format": "DataFormat" }, returns: "str", since: "1.4" },
+    "ringbuf-read": {
+      data: { device: "str", size: "int", format: { type: "DataFormat", optional: true } },
+      returns: "str",
+      since: "1.4",
+    },
     /** Since 1.4. */
     "chardev-add": { data: { id: "str", backend: "ChardevBackend" }, returns: "ChardevReturn", since: "1.4" },
     /** Since 2.10. */
@@ -6852,11 +7123,11 @@ const literal = {
         paging: "bool",
         protocol: "str",
         /** Since 2.6. */
-        "*detach": { type: "bool", since: "2.6" },
-        "*begin": "int",
-        "*length": "int",
+        detach: { type: "bool", optional: true, since: "2.6" },
+        begin: { type: "int", optional: true },
+        length: { type: "int", optional: true },
         /** Since 2.0. */
-        "*format": { type: "DumpGuestMemoryFormat", since: "2.0" },
+        format: { type: "DumpGuestMemoryFormat", optional: true, since: "2.0" },
       },
       since: "1.2",
     },
@@ -6871,7 +7142,7 @@ const literal = {
     /** Since 0.14. */
     netdev_del: { data: { id: "str" }, "allow-preconfig": true, since: "0.14" },
     /** Since 1.6. */
-    "query-rx-filter": { data: { "*name": "str" }, returns: ["RxFilterInfo"], since: "1.6" },
+    "query-rx-filter": { data: { name: { type: "str", optional: true } }, returns: ["RxFilterInfo"], since: "1.6" },
     /** Since 4.0. */
     "announce-self": { data: "AnnounceParameters", boxed: true, since: "4.0" },
     /** Since 9.0. Only if CONFIG_EBPF. */
@@ -6881,9 +7152,17 @@ const literal = {
     /** Since 2.4. */
     "query-rocker-ports": { data: { name: "str" }, returns: ["RockerPort"], since: "2.4" },
     /** Since 2.4. */
-    "query-rocker-of-dpa-flows": { data: { name: "str", "*tbl-id": "uint32" }, returns: ["RockerOfDpaFlow"], since: "2.4" },
+    "query-rocker-of-dpa-flows": {
+      data: { name: "str", "tbl-id": { type: "uint32", optional: true } },
+      returns: ["RockerOfDpaFlow"],
+      since: "2.4",
+    },
     /** Since 2.4. */
-    "query-rocker-of-dpa-groups": { data: { name: "str", "*type": "uint8" }, returns: ["RockerOfDpaGroup"], since: "2.4" },
+    "query-rocker-of-dpa-groups": {
+      data: { name: "str", type: { type: "uint8", optional: true } },
+      returns: ["RockerOfDpaGroup"],
+      since: "2.4",
+    },
     /** Since 1.5. Only if CONFIG_TPM. */
     "query-tpm-models": { returns: ["TpmModel"], if: "CONFIG_TPM", since: "1.5" },
     /** Since 1.5. Only if CONFIG_TPM. */
@@ -6899,11 +7178,11 @@ const literal = {
       data: {
         filename: "str",
         /** Since 2.12. */
-        "*device": { type: "str", since: "2.12" },
+        device: { type: "str", optional: true, since: "2.12" },
         /** Since 2.12. */
-        "*head": { type: "int", since: "2.12" },
+        head: { type: "int", optional: true, since: "2.12" },
         /** Since 7.1. */
-        "*format": { type: "ImageFormat", since: "7.1" },
+        format: { type: "ImageFormat", optional: true, since: "7.1" },
       },
       coroutine: true,
       if: "CONFIG_PIXMAN",
@@ -6920,9 +7199,16 @@ const literal = {
     /** Since 0.14. */
     "query-mice": { returns: ["MouseInfo"], since: "0.14" },
     /** Since 1.3. */
-    "send-key": { data: { keys: ["KeyValue"], "*hold-time": "int" }, since: "1.3" },
+    "send-key": { data: { keys: ["KeyValue"], "hold-time": { type: "int", optional: true } }, since: "1.3" },
     /** Since 2.6. */
-    "input-send-event": { data: { "*device": "str", "*head": "int", events: ["InputEvent"] }, since: "2.6" },
+    "input-send-event": {
+      data: {
+        device: { type: "str", optional: true },
+        head: { type: "int", optional: true },
+        events: ["InputEvent"],
+      },
+      since: "2.6",
+    },
     /** Since 3.1. */
     "query-display-options": { returns: "DisplayOptions", since: "3.1" },
     /** Since 6.0. */
@@ -6934,9 +7220,9 @@ const literal = {
       data: {
         protocol: "str",
         hostname: "str",
-        "*port": "int",
-        "*tls-port": "int",
-        "*cert-subject": "str",
+        port: { type: "int", optional: true },
+        "tls-port": { type: "int", optional: true },
+        "cert-subject": { type: "str", optional: true },
       },
       since: "0.14",
     },
@@ -6961,22 +7247,22 @@ const literal = {
     /** Since 0.14. */
     migrate: {
       data: {
-        "*uri": "str",
-        "*channels": ["MigrationChannel"],
+        uri: { type: "str", optional: true },
+        channels: { type: ["MigrationChannel"], optional: true },
         /** @deprecated */
-        "*detach": { type: "bool", features: ["deprecated"] },
+        detach: { type: "bool", optional: true, features: ["deprecated"] },
         /** Since 3.0. */
-        "*resume": { type: "bool", since: "3.0" },
+        resume: { type: "bool", optional: true, since: "3.0" },
       },
       since: "0.14",
     },
     /** Since 2.3. */
     "migrate-incoming": {
       data: {
-        "*uri": "str",
-        "*channels": ["MigrationChannel"],
+        uri: { type: "str", optional: true },
+        channels: { type: ["MigrationChannel"], optional: true },
         /** Since 9.1. */
-        "*exit-on-error": { type: "bool", since: "9.1" },
+        "exit-on-error": { type: "bool", optional: true, since: "9.1" },
       },
       since: "2.3",
     },
@@ -6985,7 +7271,7 @@ const literal = {
       data: {
         filename: "str",
         /** Since 2.11. */
-        "*live": { type: "bool", since: "2.11" },
+        live: { type: "bool", optional: true, since: "2.11" },
       },
       since: "1.1",
     },
@@ -6995,7 +7281,7 @@ const literal = {
     "xen-load-devices-state": { data: { filename: "str" }, since: "2.7" },
     /** Since 2.9. Only if CONFIG_REPLICATION. */
     "xen-set-replication": {
-      data: { enable: "bool", primary: "bool", "*failover": "bool" },
+      data: { enable: "bool", primary: "bool", failover: { type: "bool", optional: true } },
       if: "CONFIG_REPLICATION",
       since: "2.9",
     },
@@ -7014,11 +7300,11 @@ const literal = {
       data: {
         "calc-time": "int64",
         /** Since 8.2. */
-        "*calc-time-unit": { type: "TimeUnit", since: "8.2" },
+        "calc-time-unit": { type: "TimeUnit", optional: true, since: "8.2" },
         /** Since 6.1. */
-        "*sample-pages": { type: "int", since: "6.1" },
+        "sample-pages": { type: "int", optional: true, since: "6.1" },
         /** Since 6.1. */
-        "*mode": { type: "DirtyRateMeasureMode", since: "6.1" },
+        mode: { type: "DirtyRateMeasureMode", optional: true, since: "6.1" },
       },
       since: "5.2",
     },
@@ -7026,15 +7312,15 @@ const literal = {
     "query-dirty-rate": {
       data: {
         /** Since 8.2. */
-        "*calc-time-unit": { type: "TimeUnit", since: "8.2" },
+        "calc-time-unit": { type: "TimeUnit", optional: true, since: "8.2" },
       },
       returns: "DirtyRateInfo",
       since: "5.2",
     },
     /** Since 7.1. */
-    "set-vcpu-dirty-limit": { data: { "*cpu-index": "int", "dirty-rate": "uint64" }, since: "7.1" },
+    "set-vcpu-dirty-limit": { data: { "cpu-index": { type: "int", optional: true }, "dirty-rate": "uint64" }, since: "7.1" },
     /** Since 7.1. */
-    "cancel-vcpu-dirty-limit": { data: { "*cpu-index": "int" }, since: "7.1" },
+    "cancel-vcpu-dirty-limit": { data: { "cpu-index": { type: "int", optional: true } }, since: "7.1" },
     /** Since 7.1. */
     "query-vcpu-dirty-limit": { returns: ["DirtyLimitInfo"], since: "7.1" },
     /** Since 7.2. @deprecated */
@@ -7047,18 +7333,24 @@ const literal = {
     "snapshot-delete": { data: { "job-id": "str", tag: "str", devices: ["str"] }, since: "6.0" },
     /** Since 1.1. */
     transaction: {
-      data: { actions: ["TransactionAction"], "*properties": "TransactionProperties" },
+      data: {
+        actions: ["TransactionAction"],
+        properties: { type: "TransactionProperties", optional: true },
+      },
       since: "1.1",
     },
     /** Since 2.2. */
     "trace-event-get-state": { data: { name: "str" }, returns: ["TraceEventInfo"], since: "2.2" },
     /** Since 2.2. */
-    "trace-event-set-state": { data: { name: "str", enable: "bool", "*ignore-unavailable": "bool" }, since: "2.2" },
+    "trace-event-set-state": {
+      data: { name: "str", enable: "bool", "ignore-unavailable": { type: "bool", optional: true } },
+      since: "2.2",
+    },
     /** Since 0.13. */
     qmp_capabilities: {
       data: {
         /** Since 2.12. */
-        "*enable": { type: ["QMPCapability"], since: "2.12" },
+        enable: { type: ["QMPCapability"], optional: true, since: "2.12" },
       },
       "allow-preconfig": true,
       since: "0.13",
@@ -7090,7 +7382,7 @@ const literal = {
     "qom-set": { data: { path: "str", property: "str", value: "any" }, "allow-preconfig": true, since: "1.2" },
     /** Since 1.1. */
     "qom-list-types": {
-      data: { "*implements": "str", "*abstract": "bool" },
+      data: { implements: { type: "str", optional: true }, abstract: { type: "bool", optional: true } },
       returns: ["ObjectTypeInfo"],
       "allow-preconfig": true,
       since: "1.1",
@@ -7110,7 +7402,7 @@ const literal = {
     "device-list-properties": { data: { typename: "str" }, returns: ["ObjectPropertyInfo"], since: "1.2" },
     /** Since 0.13. Features: json-cli, json-cli-hotplug. */
     device_add: {
-      data: { driver: "str", "*bus": "str", "*id": "str" },
+      data: { driver: "str", bus: { type: "str", optional: true }, id: { type: "str", optional: true } },
       gen: false,
       features: ["json-cli", "json-cli-hotplug"],
       since: "0.13",
@@ -7125,7 +7417,7 @@ const literal = {
     "query-machines": {
       data: {
         /** Since 9.1. Unstable. */
-        "*compat-props": { type: "bool", features: ["unstable"], since: "9.1" },
+        "compat-props": { type: "bool", optional: true, features: ["unstable"], since: "9.1" },
       },
       returns: ["MachineInfo"],
       since: "1.2",
@@ -7147,7 +7439,10 @@ const literal = {
     /** Since 0.14. */
     "inject-nmi": { since: "0.14" },
     /** Since 0.14. */
-    memsave: { data: { val: "uint64", size: "size", filename: "str", "*cpu-index": "int" }, since: "0.14" },
+    memsave: {
+      data: { val: "uint64", size: "size", filename: "str", "cpu-index": { type: "int", optional: true } },
+      since: "0.14",
+    },
     /** Since 0.14. */
     pmemsave: { data: { val: "uint64", size: "size", filename: "str" }, since: "0.14" },
     /** Since 2.1. */
@@ -7183,7 +7478,11 @@ const literal = {
     /** Since 9.1. Unstable. */
     "x-query-interrupt-controllers": { returns: "HumanReadableText", features: ["unstable"], since: "9.1" },
     /** Since 10.2. */
-    "query-firmware-log": { data: { "*max-size": "size" }, returns: "FirmwareLog", since: "10.2" },
+    "query-firmware-log": {
+      data: { "max-size": { type: "size", optional: true } },
+      returns: "FirmwareLog",
+      since: "10.2",
+    },
     /** Since 2.5. */
     "dump-skeys": { data: { filename: "str" }, since: "2.5" },
     /** Since 2.8. */
@@ -7210,11 +7509,11 @@ const literal = {
     "set-cpu-topology": {
       data: {
         "core-id": "uint16",
-        "*socket-id": "uint16",
-        "*book-id": "uint16",
-        "*drawer-id": "uint16",
-        "*entitlement": "S390CpuEntitlement",
-        "*dedicated": "bool",
+        "socket-id": { type: "uint16", optional: true },
+        "book-id": { type: "uint16", optional: true },
+        "drawer-id": { type: "uint16", optional: true },
+        entitlement: { type: "S390CpuEntitlement", optional: true },
+        dedicated: { type: "bool", optional: true },
       },
       features: ["unstable"],
       since: "8.2",
@@ -7234,7 +7533,15 @@ const literal = {
     /** Since 6.0. */
     "query-yank": { returns: ["YankInstance"], "allow-oob": true, since: "6.0" },
     /** Since 0.14. */
-    add_client: { data: { protocol: "str", fdname: "str", "*skipauth": "bool", "*tls": "bool" }, since: "0.14" },
+    add_client: {
+      data: {
+        protocol: "str",
+        fdname: "str",
+        skipauth: { type: "bool", optional: true },
+        tls: { type: "bool", optional: true },
+      },
+      since: "0.14",
+    },
     /** Since 0.14. */
     "query-name": { returns: "NameInfo", "allow-preconfig": true, since: "0.14" },
     /** Since 2.0. */
@@ -7247,7 +7554,7 @@ const literal = {
     "x-exit-preconfig": { "allow-preconfig": true, features: ["unstable"], since: "3.0" },
     /** Since 0.14. Features: savevm-monitor-nodes. */
     "human-monitor-command": {
-      data: { "command-line": "str", "*cpu-index": "int" },
+      data: { "command-line": "str", "cpu-index": { type: "int", optional: true } },
       returns: "str",
       features: ["savevm-monitor-nodes"],
       since: "0.14",
@@ -7259,14 +7566,18 @@ const literal = {
     /** Since 0.14. */
     closefd: { data: { fdname: "str" }, since: "0.14" },
     /** Since 1.2. */
-    "add-fd": { data: { "*fdset-id": "int", "*opaque": "str" }, returns: "AddfdInfo", since: "1.2" },
+    "add-fd": {
+      data: { "fdset-id": { type: "int", optional: true }, opaque: { type: "str", optional: true } },
+      returns: "AddfdInfo",
+      since: "1.2",
+    },
     /** Since 1.2. */
-    "remove-fd": { data: { "fdset-id": "int", "*fd": "int" }, since: "1.2" },
+    "remove-fd": { data: { "fdset-id": "int", fd: { type: "int", optional: true } }, since: "1.2" },
     /** Since 1.2. */
     "query-fdsets": { returns: ["FdsetInfo"], since: "1.2" },
     /** Since 1.5. */
     "query-command-line-options": {
-      data: { "*option": "str" },
+      data: { option: { type: "str", optional: true } },
       returns: ["CommandLineOptionInfo"],
       "allow-preconfig": true,
       since: "1.5",
@@ -7282,7 +7593,10 @@ const literal = {
     /** Since 2.12. */
     "query-sev-capabilities": { returns: "SevCapability", since: "2.12" },
     /** Since 6.0. */
-    "sev-inject-launch-secret": { data: { "packet-header": "str", secret: "str", "*gpa": "uint64" }, since: "6.0" },
+    "sev-inject-launch-secret": {
+      data: { "packet-header": "str", secret: "str", gpa: { type: "uint64", optional: true } },
+      since: "6.0",
+    },
     /** Since 6.1. */
     "query-sev-attestation-report": { data: { mnonce: "str" }, returns: "SevAttestationReport", since: "6.1" },
     /** Since 6.2. */
@@ -7304,7 +7618,11 @@ const literal = {
     /** Since 7.1. */
     "query-stats": { data: "StatsFilter", boxed: true, returns: ["StatsResult"], since: "7.1" },
     /** Since 7.1. */
-    "query-stats-schemas": { data: { "*provider": "StatsProvider" }, returns: ["StatsSchema"], since: "7.1" },
+    "query-stats-schemas": {
+      data: { provider: { type: "StatsProvider", optional: true } },
+      returns: ["StatsSchema"],
+      since: "7.1",
+    },
     /** Since 7.2. Unstable. */
     "x-query-virtio": { returns: ["VirtioInfo"], features: ["unstable"], since: "7.2" },
     /** Since 7.2. Unstable. */
@@ -7325,7 +7643,7 @@ const literal = {
     },
     /** Since 7.2. Unstable. */
     "x-query-virtio-queue-element": {
-      data: { path: "str", queue: "uint16", "*index": "uint16" },
+      data: { path: "str", queue: "uint16", index: { type: "uint16", optional: true } },
       returns: "VirtioQueueElement",
       features: ["unstable"],
       since: "7.2",
@@ -7342,10 +7660,10 @@ const literal = {
         descriptor: "uint8",
         type: "uint8",
         "transaction-type": "uint8",
-        "*channel": "uint8",
-        "*rank": "uint8",
-        "*device": "uint32",
-        "*component-id": "str",
+        channel: { type: "uint8", optional: true },
+        rank: { type: "uint8", optional: true },
+        device: { type: "uint32", optional: true },
+        "component-id": { type: "str", optional: true },
       },
       since: "8.1",
     },
@@ -7359,14 +7677,14 @@ const literal = {
         descriptor: "uint8",
         type: "uint8",
         "transaction-type": "uint8",
-        "*channel": "uint8",
-        "*rank": "uint8",
-        "*nibble-mask": "uint32",
-        "*bank-group": "uint8",
-        "*bank": "uint8",
-        "*row": "uint32",
-        "*column": "uint16",
-        "*correction-mask": ["uint64"],
+        channel: { type: "uint8", optional: true },
+        rank: { type: "uint8", optional: true },
+        "nibble-mask": { type: "uint32", optional: true },
+        "bank-group": { type: "uint8", optional: true },
+        bank: { type: "uint8", optional: true },
+        row: { type: "uint32", optional: true },
+        column: { type: "uint16", optional: true },
+        "correction-mask": { type: ["uint64"], optional: true },
       },
       since: "8.1",
     },
@@ -7401,7 +7719,7 @@ const literal = {
         "host-id": "uint16",
         "selection-policy": "CxlExtentSelectionPolicy",
         region: "uint8",
-        "*tag": "str",
+        tag: { type: "str", optional: true },
         extents: ["CxlDynamicCapacityExtent"],
       },
       features: ["unstable"],
@@ -7413,10 +7731,10 @@ const literal = {
         path: "str",
         "host-id": "uint16",
         "removal-policy": "CxlExtentRemovalPolicy",
-        "*forced-removal": "bool",
-        "*sanitize-on-release": "bool",
+        "forced-removal": { type: "bool", optional: true },
+        "sanitize-on-release": { type: "bool", optional: true },
         region: "uint8",
-        "*tag": "str",
+        tag: { type: "str", optional: true },
         extents: ["CxlDynamicCapacityExtent"],
       },
       features: ["unstable"],
@@ -7463,12 +7781,15 @@ const literal = {
       data: {
         action: "GuestPanicAction",
         /** Since 2.9. */
-        "*info": { type: "GuestPanicInformation", since: "2.9" },
+        info: { type: "GuestPanicInformation", optional: true, since: "2.9" },
       },
       since: "1.5",
     },
     /** Since 5.0. */
-    GUEST_CRASHLOADED: { data: { action: "GuestPanicAction", "*info": "GuestPanicInformation" }, since: "5.0" },
+    GUEST_CRASHLOADED: {
+      data: { action: "GuestPanicAction", info: { type: "GuestPanicInformation", optional: true } },
+      since: "5.0",
+    },
     /** Since 9.1. */
     GUEST_PVSHUTDOWN: { since: "9.1" },
     /** Since 5.2. */
@@ -7487,10 +7808,10 @@ const literal = {
       data: {
         device: "str",
         /** Since 2.4. */
-        "*node-name": { type: "str", since: "2.4" },
+        "node-name": { type: "str", optional: true, since: "2.4" },
         msg: "str",
-        "*offset": "int",
-        "*size": "int",
+        offset: { type: "int", optional: true },
+        size: { type: "int", optional: true },
         fatal: "bool",
       },
       since: "1.7",
@@ -7502,11 +7823,11 @@ const literal = {
         "qom-path": { type: "str", since: "9.2" },
         device: "str",
         /** Since 2.8. */
-        "*node-name": { type: "str", since: "2.8" },
+        "node-name": { type: "str", optional: true, since: "2.8" },
         operation: "IoOperationType",
         action: "BlockErrorAction",
         /** Since 2.2. */
-        "*nospace": { type: "bool", since: "2.2" },
+        nospace: { type: "bool", optional: true, since: "2.2" },
         /** Since 2.2. */
         reason: { type: "str", since: "2.2" },
       },
@@ -7514,7 +7835,14 @@ const literal = {
     },
     /** Since 1.1. */
     BLOCK_JOB_COMPLETED: {
-      data: { type: "JobType", device: "str", len: "int", offset: "int", speed: "int", "*error": "str" },
+      data: {
+        type: "JobType",
+        device: "str",
+        len: "int",
+        offset: "int",
+        speed: "int",
+        error: { type: "str", optional: true },
+      },
       since: "1.1",
     },
     /** Since 1.1. */
@@ -7546,7 +7874,7 @@ const literal = {
       data: {
         /** Since 2.6. */
         type: { type: "QuorumOpType", since: "2.6" },
-        "*error": "str",
+        error: { type: "str", optional: true },
         "node-name": "str",
         "sector-num": "int",
         "sectors-count": "int",
@@ -7570,9 +7898,9 @@ const literal = {
     /** Since 2.1. */
     VSERPORT_CHANGE: { data: { id: "str", open: "bool" }, since: "2.1" },
     /** Since 2.6. */
-    DUMP_COMPLETED: { data: { result: "DumpQueryResult", "*error": "str" }, since: "2.6" },
+    DUMP_COMPLETED: { data: { result: "DumpQueryResult", error: { type: "str", optional: true } }, since: "2.6" },
     /** Since 1.6. */
-    NIC_RX_FILTER_CHANGED: { data: { "*name": "str", path: "str" }, since: "1.6" },
+    NIC_RX_FILTER_CHANGED: { data: { name: { type: "str", optional: true }, path: "str" }, since: "1.6" },
     /** Since 4.2. */
     FAILOVER_NEGOTIATED: { data: { "device-id": "str" }, since: "4.2" },
     /** Since 7.2. */
@@ -7618,9 +7946,9 @@ const literal = {
     /** Since 4.2. */
     UNPLUG_PRIMARY: { data: { "device-id": "str" }, since: "4.2" },
     /** Since 1.5. */
-    DEVICE_DELETED: { data: { "*device": "str", path: "str" }, since: "1.5" },
+    DEVICE_DELETED: { data: { device: { type: "str", optional: true }, path: "str" }, since: "1.5" },
     /** Since 6.2. */
-    DEVICE_UNPLUG_GUEST_ERROR: { data: { "*device": "str", path: "str" }, since: "6.2" },
+    DEVICE_UNPLUG_GUEST_ERROR: { data: { device: { type: "str", optional: true }, path: "str" }, since: "6.2" },
     /** Since 1.2. */
     BALLOON_CHANGE: { data: { actual: "int" }, since: "1.2" },
     /** Since 8.2. */
@@ -7628,7 +7956,7 @@ const literal = {
     /** Since 5.1. */
     MEMORY_DEVICE_SIZE_CHANGE: {
       data: {
-        "*id": "str",
+        id: { type: "str", optional: true },
         size: "size",
         /** Since 6.2. */
         "qom-path": { type: "str", since: "6.2" },

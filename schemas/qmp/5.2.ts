@@ -62,12 +62,12 @@ const literal = {
       base: "InetSocketAddressBase",
       data: {
         /** Since 2.9. */
-        "*numeric": { type: "bool", since: "2.9" },
-        "*to": "uint16",
-        "*ipv4": "bool",
-        "*ipv6": "bool",
+        numeric: { type: "bool", optional: true, since: "2.9" },
+        to: { type: "uint16", optional: true },
+        ipv4: { type: "bool", optional: true },
+        ipv6: { type: "bool", optional: true },
         /** Since 4.2. */
-        "*keep-alive": { type: "bool", since: "4.2" },
+        "keep-alive": { type: "bool", optional: true, since: "4.2" },
       },
       since: "1.3",
     },
@@ -77,9 +77,9 @@ const literal = {
       data: {
         path: "str",
         /** Since 5.1. Only if CONFIG_LINUX. */
-        "*abstract": { type: "bool", if: "CONFIG_LINUX", since: "5.1" },
+        abstract: { type: "bool", optional: true, if: "CONFIG_LINUX", since: "5.1" },
         /** Since 5.1. Only if CONFIG_LINUX. */
-        "*tight": { type: "bool", if: "CONFIG_LINUX", since: "5.1" },
+        tight: { type: "bool", optional: true, if: "CONFIG_LINUX", since: "5.1" },
       },
       since: "1.3",
     },
@@ -281,21 +281,21 @@ const literal = {
     /** Since 2.6. */
     QCryptoBlockOptionsBase: { kind: "struct", data: { format: "QCryptoBlockFormat" }, since: "2.6" },
     /** Since 2.6. */
-    QCryptoBlockOptionsQCow: { kind: "struct", data: { "*key-secret": "str" }, since: "2.6" },
+    QCryptoBlockOptionsQCow: { kind: "struct", data: { "key-secret": { type: "str", optional: true } }, since: "2.6" },
     /** Since 2.6. */
-    QCryptoBlockOptionsLUKS: { kind: "struct", data: { "*key-secret": "str" }, since: "2.6" },
+    QCryptoBlockOptionsLUKS: { kind: "struct", data: { "key-secret": { type: "str", optional: true } }, since: "2.6" },
     /** Since 2.6. */
     QCryptoBlockCreateOptionsLUKS: {
       kind: "struct",
       base: "QCryptoBlockOptionsLUKS",
       data: {
-        "*cipher-alg": "QCryptoCipherAlgorithm",
-        "*cipher-mode": "QCryptoCipherMode",
-        "*ivgen-alg": "QCryptoIVGenAlgorithm",
-        "*ivgen-hash-alg": "QCryptoHashAlgorithm",
-        "*hash-alg": "QCryptoHashAlgorithm",
+        "cipher-alg": { type: "QCryptoCipherAlgorithm", optional: true },
+        "cipher-mode": { type: "QCryptoCipherMode", optional: true },
+        "ivgen-alg": { type: "QCryptoIVGenAlgorithm", optional: true },
+        "ivgen-hash-alg": { type: "QCryptoHashAlgorithm", optional: true },
+        "hash-alg": { type: "QCryptoHashAlgorithm", optional: true },
         /** Since 2.8. */
-        "*iter-time": { type: "int", since: "2.8" },
+        "iter-time": { type: "int", optional: true, since: "2.8" },
       },
       since: "2.6",
     },
@@ -320,7 +320,12 @@ const literal = {
     /** Since 2.7. */
     QCryptoBlockInfoLUKSSlot: {
       kind: "struct",
-      data: { active: "bool", "*iters": "int", "*stripes": "int", "key-offset": "int" },
+      data: {
+        active: "bool",
+        iters: { type: "int", optional: true },
+        stripes: { type: "int", optional: true },
+        "key-offset": "int",
+      },
       since: "2.7",
     },
     /** Since 2.7. */
@@ -330,7 +335,7 @@ const literal = {
         "cipher-alg": "QCryptoCipherAlgorithm",
         "cipher-mode": "QCryptoCipherMode",
         "ivgen-alg": "QCryptoIVGenAlgorithm",
-        "*ivgen-hash-alg": "QCryptoHashAlgorithm",
+        "ivgen-hash-alg": { type: "QCryptoHashAlgorithm", optional: true },
         "hash-alg": "QCryptoHashAlgorithm",
         "payload-offset": "int",
         "master-key-iters": "int",
@@ -353,11 +358,11 @@ const literal = {
       kind: "struct",
       data: {
         state: "QCryptoBlockLUKSKeyslotState",
-        "*new-secret": "str",
-        "*old-secret": "str",
-        "*keyslot": "int",
-        "*iter-time": "int",
-        "*secret": "str",
+        "new-secret": { type: "str", optional: true },
+        "old-secret": { type: "str", optional: true },
+        keyslot: { type: "int", optional: true },
+        "iter-time": { type: "int", optional: true },
+        secret: { type: "str", optional: true },
       },
     },
     /** Since 5.1. */
@@ -413,7 +418,7 @@ const literal = {
         status: "JobStatus",
         "current-progress": "int",
         "total-progress": "int",
-        "*error": "str",
+        error: { type: "str", optional: true },
       },
       since: "3.0",
     },
@@ -429,7 +434,7 @@ const literal = {
         "vm-clock-sec": "int",
         "vm-clock-nsec": "int",
         /** Since 5.2. */
-        "*icount": { type: "int", since: "5.2" },
+        icount: { type: "int", optional: true, since: "5.2" },
       },
       since: "1.3",
     },
@@ -449,20 +454,20 @@ const literal = {
       data: {
         compat: "str",
         /** Since 4.0. */
-        "*data-file": { type: "str", since: "4.0" },
+        "data-file": { type: "str", optional: true, since: "4.0" },
         /** Since 4.0. */
-        "*data-file-raw": { type: "bool", since: "4.0" },
+        "data-file-raw": { type: "bool", optional: true, since: "4.0" },
         /** Since 5.2. */
-        "*extended-l2": { type: "bool", since: "5.2" },
-        "*lazy-refcounts": "bool",
+        "extended-l2": { type: "bool", optional: true, since: "5.2" },
+        "lazy-refcounts": { type: "bool", optional: true },
         /** Since 2.2. */
-        "*corrupt": { type: "bool", since: "2.2" },
+        corrupt: { type: "bool", optional: true, since: "2.2" },
         /** Since 2.3. */
         "refcount-bits": { type: "int", since: "2.3" },
         /** Since 2.10. */
-        "*encrypt": { type: "ImageInfoSpecificQCow2Encryption", since: "2.10" },
+        encrypt: { type: "ImageInfoSpecificQCow2Encryption", optional: true, since: "2.10" },
         /** Since 4.0. */
-        "*bitmaps": { type: ["Qcow2BitmapInfo"], since: "4.0" },
+        bitmaps: { type: ["Qcow2BitmapInfo"], optional: true, since: "4.0" },
         /** Since 5.1. */
         "compression-type": { type: "Qcow2CompressionType", since: "5.1" },
       },
@@ -496,21 +501,21 @@ const literal = {
       data: {
         filename: "str",
         format: "str",
-        "*dirty-flag": "bool",
-        "*actual-size": "int",
+        "dirty-flag": { type: "bool", optional: true },
+        "actual-size": { type: "int", optional: true },
         "virtual-size": "int",
-        "*cluster-size": "int",
-        "*encrypted": "bool",
+        "cluster-size": { type: "int", optional: true },
+        encrypted: { type: "bool", optional: true },
         /** Since 1.7. */
-        "*compressed": { type: "bool", since: "1.7" },
-        "*backing-filename": "str",
-        "*full-backing-filename": "str",
-        "*backing-filename-format": "str",
-        "*snapshots": ["SnapshotInfo"],
+        compressed: { type: "bool", optional: true, since: "1.7" },
+        "backing-filename": { type: "str", optional: true },
+        "full-backing-filename": { type: "str", optional: true },
+        "backing-filename-format": { type: "str", optional: true },
+        snapshots: { type: ["SnapshotInfo"], optional: true },
         /** Since 1.6. */
-        "*backing-image": { type: "ImageInfo", since: "1.6" },
+        "backing-image": { type: "ImageInfo", optional: true, since: "1.6" },
         /** Since 1.7. */
-        "*format-specific": { type: "ImageInfoSpecific", since: "1.7" },
+        "format-specific": { type: "ImageInfoSpecific", optional: true, since: "1.7" },
       },
       since: "1.3",
     },
@@ -521,15 +526,15 @@ const literal = {
         filename: "str",
         format: "str",
         "check-errors": "int",
-        "*image-end-offset": "int",
-        "*corruptions": "int",
-        "*leaks": "int",
-        "*corruptions-fixed": "int",
-        "*leaks-fixed": "int",
-        "*total-clusters": "int",
-        "*allocated-clusters": "int",
-        "*fragmented-clusters": "int",
-        "*compressed-clusters": "int",
+        "image-end-offset": { type: "int", optional: true },
+        corruptions: { type: "int", optional: true },
+        leaks: { type: "int", optional: true },
+        "corruptions-fixed": { type: "int", optional: true },
+        "leaks-fixed": { type: "int", optional: true },
+        "total-clusters": { type: "int", optional: true },
+        "allocated-clusters": { type: "int", optional: true },
+        "fragmented-clusters": { type: "int", optional: true },
+        "compressed-clusters": { type: "int", optional: true },
       },
       since: "1.4",
     },
@@ -542,8 +547,8 @@ const literal = {
         data: "bool",
         zero: "bool",
         depth: "int",
-        "*offset": "int",
-        "*filename": "str",
+        offset: { type: "int", optional: true },
+        filename: { type: "str", optional: true },
       },
       since: "2.6",
     },
@@ -559,10 +564,10 @@ const literal = {
       data: {
         file: "str",
         /** Since 2.0. */
-        "*node-name": { type: "str", since: "2.0" },
+        "node-name": { type: "str", optional: true, since: "2.0" },
         ro: "bool",
         drv: "str",
-        "*backing_file": "str",
+        backing_file: { type: "str", optional: true },
         /** Since 1.2. */
         backing_file_depth: { type: "int", since: "1.2" },
         encrypted: "bool",
@@ -579,39 +584,39 @@ const literal = {
         /** Since 1.6. */
         image: { type: "ImageInfo", since: "1.6" },
         /** Since 1.7. */
-        "*bps_max": { type: "int", since: "1.7" },
+        bps_max: { type: "int", optional: true, since: "1.7" },
         /** Since 1.7. */
-        "*bps_rd_max": { type: "int", since: "1.7" },
+        bps_rd_max: { type: "int", optional: true, since: "1.7" },
         /** Since 1.7. */
-        "*bps_wr_max": { type: "int", since: "1.7" },
+        bps_wr_max: { type: "int", optional: true, since: "1.7" },
         /** Since 1.7. */
-        "*iops_max": { type: "int", since: "1.7" },
+        iops_max: { type: "int", optional: true, since: "1.7" },
         /** Since 1.7. */
-        "*iops_rd_max": { type: "int", since: "1.7" },
+        iops_rd_max: { type: "int", optional: true, since: "1.7" },
         /** Since 1.7. */
-        "*iops_wr_max": { type: "int", since: "1.7" },
+        iops_wr_max: { type: "int", optional: true, since: "1.7" },
         /** Since 2.6. */
-        "*bps_max_length": { type: "int", since: "2.6" },
+        bps_max_length: { type: "int", optional: true, since: "2.6" },
         /** Since 2.6. */
-        "*bps_rd_max_length": { type: "int", since: "2.6" },
+        bps_rd_max_length: { type: "int", optional: true, since: "2.6" },
         /** Since 2.6. */
-        "*bps_wr_max_length": { type: "int", since: "2.6" },
+        bps_wr_max_length: { type: "int", optional: true, since: "2.6" },
         /** Since 2.6. */
-        "*iops_max_length": { type: "int", since: "2.6" },
+        iops_max_length: { type: "int", optional: true, since: "2.6" },
         /** Since 2.6. */
-        "*iops_rd_max_length": { type: "int", since: "2.6" },
+        iops_rd_max_length: { type: "int", optional: true, since: "2.6" },
         /** Since 2.6. */
-        "*iops_wr_max_length": { type: "int", since: "2.6" },
+        iops_wr_max_length: { type: "int", optional: true, since: "2.6" },
         /** Since 1.7. */
-        "*iops_size": { type: "int", since: "1.7" },
+        iops_size: { type: "int", optional: true, since: "1.7" },
         /** Since 2.4. */
-        "*group": { type: "str", since: "2.4" },
+        group: { type: "str", optional: true, since: "2.4" },
         /** Since 2.3. */
         cache: { type: "BlockdevCacheInfo", since: "2.3" },
         /** Since 2.3. */
         write_threshold: { type: "int", since: "2.3" },
         /** Since 4.2. */
-        "*dirty-bitmaps": { type: ["BlockDirtyInfo"], since: "4.2" },
+        "dirty-bitmaps": { type: ["BlockDirtyInfo"], optional: true, since: "4.2" },
       },
       since: "0.14.0",
     },
@@ -634,7 +639,7 @@ const literal = {
       kind: "struct",
       data: {
         /** Since 2.4. */
-        "*name": { type: "str", since: "2.4" },
+        name: { type: "str", optional: true, since: "2.4" },
         count: "int",
         /** Since 1.4. */
         granularity: { type: "uint32", since: "1.4" },
@@ -647,7 +652,7 @@ const literal = {
         /** Since 4.0. */
         persistent: { type: "bool", since: "4.0" },
         /** Since 4.0. */
-        "*inconsistent": { type: "bool", since: "4.0" },
+        inconsistent: { type: "bool", optional: true, since: "4.0" },
       },
       since: "1.3",
     },
@@ -667,15 +672,15 @@ const literal = {
       data: {
         device: "str",
         /** Since 2.10. */
-        "*qdev": { type: "str", since: "2.10" },
+        qdev: { type: "str", optional: true, since: "2.10" },
         type: "str",
         removable: "bool",
         locked: "bool",
-        "*inserted": "BlockDeviceInfo",
-        "*tray_open": "bool",
-        "*io-status": "BlockDeviceIoStatus",
+        inserted: { type: "BlockDeviceInfo", optional: true },
+        tray_open: { type: "bool", optional: true },
+        "io-status": { type: "BlockDeviceIoStatus", optional: true },
         /** Since 2.0. @deprecated */
-        "*dirty-bitmaps": { type: ["BlockDirtyInfo"], features: ["deprecated"], since: "2.0" },
+        "dirty-bitmaps": { type: ["BlockDirtyInfo"], optional: true, features: ["deprecated"], since: "2.0" },
       },
       since: "0.14.0",
     },
@@ -686,7 +691,7 @@ const literal = {
         required: "int",
         "fully-allocated": "int",
         /** Since 5.1. */
-        "*bitmaps": { type: "int", since: "5.1" },
+        bitmaps: { type: "int", optional: true, since: "5.1" },
       },
       since: "2.10",
     },
@@ -739,7 +744,7 @@ const literal = {
         /** Since 4.2. */
         unmap_merged: { type: "int", since: "4.2" },
         /** Since 2.5. */
-        "*idle_time_ns": { type: "int", since: "2.5" },
+        idle_time_ns: { type: "int", optional: true, since: "2.5" },
         /** Since 2.5. */
         failed_rd_operations: { type: "int", since: "2.5" },
         /** Since 2.5. */
@@ -763,11 +768,11 @@ const literal = {
         /** Since 2.5. */
         timed_stats: { type: ["BlockDeviceTimedStats"], since: "2.5" },
         /** Since 4.0. */
-        "*rd_latency_histogram": { type: "BlockLatencyHistogramInfo", since: "4.0" },
+        rd_latency_histogram: { type: "BlockLatencyHistogramInfo", optional: true, since: "4.0" },
         /** Since 4.0. */
-        "*wr_latency_histogram": { type: "BlockLatencyHistogramInfo", since: "4.0" },
+        wr_latency_histogram: { type: "BlockLatencyHistogramInfo", optional: true, since: "4.0" },
         /** Since 4.0. */
-        "*flush_latency_histogram": { type: "BlockLatencyHistogramInfo", since: "4.0" },
+        flush_latency_histogram: { type: "BlockLatencyHistogramInfo", optional: true, since: "4.0" },
       },
       since: "0.14.0",
     },
@@ -803,17 +808,17 @@ const literal = {
     BlockStats: {
       kind: "struct",
       data: {
-        "*device": "str",
+        device: { type: "str", optional: true },
         /** Since 3.0. */
-        "*qdev": { type: "str", since: "3.0" },
+        qdev: { type: "str", optional: true, since: "3.0" },
         /** Since 2.3. */
-        "*node-name": { type: "str", since: "2.3" },
+        "node-name": { type: "str", optional: true, since: "2.3" },
         stats: "BlockDeviceStats",
         /** Since 4.2. */
-        "*driver-specific": { type: "BlockStatsSpecific", since: "4.2" },
-        "*parent": "BlockStats",
+        "driver-specific": { type: "BlockStatsSpecific", optional: true, since: "4.2" },
+        parent: { type: "BlockStats", optional: true },
         /** Since 2.0. */
-        "*backing": { type: "BlockStats", since: "2.0" },
+        backing: { type: "BlockStats", optional: true, since: "2.0" },
       },
       since: "0.14.0",
     },
@@ -865,7 +870,7 @@ const literal = {
         /** Since 2.12. */
         "auto-dismiss": { type: "bool", since: "2.12" },
         /** Since 2.12.1. */
-        "*error": { type: "str", since: "2.12.1" },
+        error: { type: "str", optional: true, since: "2.12.1" },
       },
       since: "1.1",
     },
@@ -874,14 +879,14 @@ const literal = {
     BlockdevSnapshotSync: {
       kind: "struct",
       data: {
-        "*device": "str",
+        device: { type: "str", optional: true },
         /** Since 2.0. */
-        "*node-name": { type: "str", since: "2.0" },
+        "node-name": { type: "str", optional: true, since: "2.0" },
         "snapshot-file": "str",
         /** Since 2.0. */
-        "*snapshot-node-name": { type: "str", since: "2.0" },
-        "*format": "str",
-        "*mode": "NewImageMode",
+        "snapshot-node-name": { type: "str", optional: true, since: "2.0" },
+        format: { type: "str", optional: true },
+        mode: { type: "NewImageMode", optional: true },
       },
     },
     /** Since 2.5. */
@@ -891,23 +896,23 @@ const literal = {
       kind: "struct",
       data: {
         /** Since 2.7. */
-        "*job-id": { type: "str", since: "2.7" },
+        "job-id": { type: "str", optional: true, since: "2.7" },
         device: "str",
         sync: "MirrorSyncMode",
-        "*speed": "int",
-        "*bitmap": "str",
+        speed: { type: "int", optional: true },
+        bitmap: { type: "str", optional: true },
         /** Since 4.2. */
-        "*bitmap-mode": { type: "BitmapSyncMode", since: "4.2" },
+        "bitmap-mode": { type: "BitmapSyncMode", optional: true, since: "4.2" },
         /** Since 2.8. */
-        "*compress": { type: "bool", since: "2.8" },
-        "*on-source-error": "BlockdevOnError",
-        "*on-target-error": "BlockdevOnError",
+        compress: { type: "bool", optional: true, since: "2.8" },
+        "on-source-error": { type: "BlockdevOnError", optional: true },
+        "on-target-error": { type: "BlockdevOnError", optional: true },
         /** Since 2.12. */
-        "*auto-finalize": { type: "bool", since: "2.12" },
+        "auto-finalize": { type: "bool", optional: true, since: "2.12" },
         /** Since 2.12. */
-        "*auto-dismiss": { type: "bool", since: "2.12" },
+        "auto-dismiss": { type: "bool", optional: true, since: "2.12" },
         /** Since 4.2. */
-        "*filter-node-name": { type: "str", since: "4.2" },
+        "filter-node-name": { type: "str", optional: true, since: "4.2" },
       },
       since: "4.2",
     },
@@ -915,7 +920,11 @@ const literal = {
     DriveBackup: {
       kind: "struct",
       base: "BackupCommon",
-      data: { target: "str", "*format": "str", "*mode": "NewImageMode" },
+      data: {
+        target: "str",
+        format: { type: "str", optional: true },
+        mode: { type: "NewImageMode", optional: true },
+      },
       since: "1.6",
     },
     /** Since 2.3. */
@@ -957,31 +966,31 @@ const literal = {
       kind: "struct",
       data: {
         /** Since 2.7. */
-        "*job-id": { type: "str", since: "2.7" },
+        "job-id": { type: "str", optional: true, since: "2.7" },
         device: "str",
         target: "str",
-        "*format": "str",
+        format: { type: "str", optional: true },
         /** Since 2.1. */
-        "*node-name": { type: "str", since: "2.1" },
+        "node-name": { type: "str", optional: true, since: "2.1" },
         /** Since 2.1. */
-        "*replaces": { type: "str", since: "2.1" },
+        replaces: { type: "str", optional: true, since: "2.1" },
         sync: "MirrorSyncMode",
-        "*mode": "NewImageMode",
-        "*speed": "int",
+        mode: { type: "NewImageMode", optional: true },
+        speed: { type: "int", optional: true },
         /** Since 1.4. */
-        "*granularity": { type: "uint32", since: "1.4" },
+        granularity: { type: "uint32", optional: true, since: "1.4" },
         /** Since 1.4. */
-        "*buf-size": { type: "int", since: "1.4" },
-        "*on-source-error": "BlockdevOnError",
-        "*on-target-error": "BlockdevOnError",
+        "buf-size": { type: "int", optional: true, since: "1.4" },
+        "on-source-error": { type: "BlockdevOnError", optional: true },
+        "on-target-error": { type: "BlockdevOnError", optional: true },
         /** Since 2.4. */
-        "*unmap": { type: "bool", since: "2.4" },
+        unmap: { type: "bool", optional: true, since: "2.4" },
         /** Since 3.0. */
-        "*copy-mode": { type: "MirrorCopyMode", since: "3.0" },
+        "copy-mode": { type: "MirrorCopyMode", optional: true, since: "3.0" },
         /** Since 3.1. */
-        "*auto-finalize": { type: "bool", since: "3.1" },
+        "auto-finalize": { type: "bool", optional: true, since: "3.1" },
         /** Since 3.1. */
-        "*auto-dismiss": { type: "bool", since: "3.1" },
+        "auto-dismiss": { type: "bool", optional: true, since: "3.1" },
       },
       since: "1.3",
     },
@@ -993,11 +1002,11 @@ const literal = {
       data: {
         node: "str",
         name: "str",
-        "*granularity": "uint32",
+        granularity: { type: "uint32", optional: true },
         /** Since 2.10. */
-        "*persistent": { type: "bool", since: "2.10" },
+        persistent: { type: "bool", optional: true, since: "2.10" },
         /** Since 4.0. */
-        "*disabled": { type: "bool", since: "4.0" },
+        disabled: { type: "bool", optional: true, since: "4.0" },
       },
       since: "2.4",
     },
@@ -1016,9 +1025,9 @@ const literal = {
       kind: "struct",
       data: {
         /** @deprecated */
-        "*device": { type: "str", features: ["deprecated"] },
+        device: { type: "str", optional: true, features: ["deprecated"] },
         /** Since 2.8. */
-        "*id": { type: "str", since: "2.8" },
+        id: { type: "str", optional: true, since: "2.8" },
         bps: "int",
         bps_rd: "int",
         bps_wr: "int",
@@ -1026,33 +1035,33 @@ const literal = {
         iops_rd: "int",
         iops_wr: "int",
         /** Since 1.7. */
-        "*bps_max": { type: "int", since: "1.7" },
+        bps_max: { type: "int", optional: true, since: "1.7" },
         /** Since 1.7. */
-        "*bps_rd_max": { type: "int", since: "1.7" },
+        bps_rd_max: { type: "int", optional: true, since: "1.7" },
         /** Since 1.7. */
-        "*bps_wr_max": { type: "int", since: "1.7" },
+        bps_wr_max: { type: "int", optional: true, since: "1.7" },
         /** Since 1.7. */
-        "*iops_max": { type: "int", since: "1.7" },
+        iops_max: { type: "int", optional: true, since: "1.7" },
         /** Since 1.7. */
-        "*iops_rd_max": { type: "int", since: "1.7" },
+        iops_rd_max: { type: "int", optional: true, since: "1.7" },
         /** Since 1.7. */
-        "*iops_wr_max": { type: "int", since: "1.7" },
+        iops_wr_max: { type: "int", optional: true, since: "1.7" },
         /** Since 2.6. */
-        "*bps_max_length": { type: "int", since: "2.6" },
+        bps_max_length: { type: "int", optional: true, since: "2.6" },
         /** Since 2.6. */
-        "*bps_rd_max_length": { type: "int", since: "2.6" },
+        bps_rd_max_length: { type: "int", optional: true, since: "2.6" },
         /** Since 2.6. */
-        "*bps_wr_max_length": { type: "int", since: "2.6" },
+        bps_wr_max_length: { type: "int", optional: true, since: "2.6" },
         /** Since 2.6. */
-        "*iops_max_length": { type: "int", since: "2.6" },
+        iops_max_length: { type: "int", optional: true, since: "2.6" },
         /** Since 2.6. */
-        "*iops_rd_max_length": { type: "int", since: "2.6" },
+        iops_rd_max_length: { type: "int", optional: true, since: "2.6" },
         /** Since 2.6. */
-        "*iops_wr_max_length": { type: "int", since: "2.6" },
+        iops_wr_max_length: { type: "int", optional: true, since: "2.6" },
         /** Since 1.7. */
-        "*iops_size": { type: "int", since: "1.7" },
+        iops_size: { type: "int", optional: true, since: "1.7" },
         /** Since 2.4. */
-        "*group": { type: "str", since: "2.4" },
+        group: { type: "str", optional: true, since: "2.4" },
       },
       since: "1.1",
     },
@@ -1060,25 +1069,25 @@ const literal = {
     ThrottleLimits: {
       kind: "struct",
       data: {
-        "*iops-total": "int",
-        "*iops-total-max": "int",
-        "*iops-total-max-length": "int",
-        "*iops-read": "int",
-        "*iops-read-max": "int",
-        "*iops-read-max-length": "int",
-        "*iops-write": "int",
-        "*iops-write-max": "int",
-        "*iops-write-max-length": "int",
-        "*bps-total": "int",
-        "*bps-total-max": "int",
-        "*bps-total-max-length": "int",
-        "*bps-read": "int",
-        "*bps-read-max": "int",
-        "*bps-read-max-length": "int",
-        "*bps-write": "int",
-        "*bps-write-max": "int",
-        "*bps-write-max-length": "int",
-        "*iops-size": "int",
+        "iops-total": { type: "int", optional: true },
+        "iops-total-max": { type: "int", optional: true },
+        "iops-total-max-length": { type: "int", optional: true },
+        "iops-read": { type: "int", optional: true },
+        "iops-read-max": { type: "int", optional: true },
+        "iops-read-max-length": { type: "int", optional: true },
+        "iops-write": { type: "int", optional: true },
+        "iops-write-max": { type: "int", optional: true },
+        "iops-write-max-length": { type: "int", optional: true },
+        "bps-total": { type: "int", optional: true },
+        "bps-total-max": { type: "int", optional: true },
+        "bps-total-max-length": { type: "int", optional: true },
+        "bps-read": { type: "int", optional: true },
+        "bps-read-max": { type: "int", optional: true },
+        "bps-read-max-length": { type: "int", optional: true },
+        "bps-write": { type: "int", optional: true },
+        "bps-write-max": { type: "int", optional: true },
+        "bps-write-max-length": { type: "int", optional: true },
+        "iops-size": { type: "int", optional: true },
       },
       since: "2.11",
     },
@@ -1097,7 +1106,11 @@ const literal = {
       since: "2.9",
     },
     /** Since 2.9. */
-    BlockdevCacheOptions: { kind: "struct", data: { "*direct": "bool", "*no-flush": "bool" }, since: "2.9" },
+    BlockdevCacheOptions: {
+      kind: "struct",
+      data: { direct: { type: "bool", optional: true }, "no-flush": { type: "bool", optional: true } },
+      since: "2.9",
+    },
     /** Since 2.9. */
     BlockdevDriver: {
       kind: "enum",
@@ -1155,15 +1168,15 @@ const literal = {
       data: {
         filename: "str",
         /** Since 2.11. */
-        "*pr-manager": { type: "str", since: "2.11" },
+        "pr-manager": { type: "str", optional: true, since: "2.11" },
         /** Since 2.10. */
-        "*locking": { type: "OnOffAuto", since: "2.10" },
+        locking: { type: "OnOffAuto", optional: true, since: "2.10" },
         /** Since 2.8. */
-        "*aio": { type: "BlockdevAioOptions", since: "2.8" },
+        aio: { type: "BlockdevAioOptions", optional: true, since: "2.8" },
         /** Since 4.0. Only if CONFIG_LINUX. */
-        "*drop-cache": { type: "bool", if: "CONFIG_LINUX", since: "4.0" },
+        "drop-cache": { type: "bool", optional: true, if: "CONFIG_LINUX", since: "4.0" },
         /** Since 3.0. */
-        "*x-check-cache-dropped": { type: "bool", since: "3.0" },
+        "x-check-cache-dropped": { type: "bool", optional: true, since: "3.0" },
       },
       features: [{ name: "dynamic-auto-read-only", if: "CONFIG_POSIX" }],
       since: "2.9",
@@ -1172,11 +1185,11 @@ const literal = {
     BlockdevOptionsNull: {
       kind: "struct",
       data: {
-        "*size": "int",
+        size: { type: "int", optional: true },
         /** Since 2.4. */
-        "*latency-ns": { type: "uint64", since: "2.4" },
+        "latency-ns": { type: "uint64", optional: true, since: "2.4" },
         /** Since 4.1. */
-        "*read-zeroes": { type: "bool", since: "4.1" },
+        "read-zeroes": { type: "bool", optional: true, since: "4.1" },
       },
       since: "2.9",
     },
@@ -1187,11 +1200,11 @@ const literal = {
       kind: "struct",
       data: {
         dir: "str",
-        "*fat-type": "int",
-        "*floppy": "bool",
+        "fat-type": { type: "int", optional: true },
+        floppy: { type: "bool", optional: true },
         /** Since 2.4. */
-        "*label": { type: "str", since: "2.4" },
-        "*rw": "bool",
+        label: { type: "str", optional: true, since: "2.4" },
+        rw: { type: "bool", optional: true },
       },
       since: "2.9",
     },
@@ -1203,7 +1216,7 @@ const literal = {
       base: "BlockdevOptionsGenericFormat",
       data: {
         /** Since 2.6. */
-        "*key-secret": { type: "str", since: "2.6" },
+        "key-secret": { type: "str", optional: true, since: "2.6" },
       },
       since: "2.9",
     },
@@ -1211,7 +1224,7 @@ const literal = {
     BlockdevOptionsGenericCOWFormat: {
       kind: "struct",
       base: "BlockdevOptionsGenericFormat",
-      data: { "*backing": "BlockdevRefOrNull" },
+      data: { backing: { type: "BlockdevRefOrNull", optional: true } },
       since: "2.9",
     },
     /** Since 2.9. */
@@ -1220,16 +1233,16 @@ const literal = {
     Qcow2OverlapCheckFlags: {
       kind: "struct",
       data: {
-        "*template": "Qcow2OverlapCheckMode",
-        "*main-header": "bool",
-        "*active-l1": "bool",
-        "*active-l2": "bool",
-        "*refcount-table": "bool",
-        "*refcount-block": "bool",
-        "*snapshot-table": "bool",
-        "*inactive-l1": "bool",
-        "*inactive-l2": "bool",
-        "*bitmap-directory": "bool",
+        template: { type: "Qcow2OverlapCheckMode", optional: true },
+        "main-header": { type: "bool", optional: true },
+        "active-l1": { type: "bool", optional: true },
+        "active-l2": { type: "bool", optional: true },
+        "refcount-table": { type: "bool", optional: true },
+        "refcount-block": { type: "bool", optional: true },
+        "snapshot-table": { type: "bool", optional: true },
+        "inactive-l1": { type: "bool", optional: true },
+        "inactive-l2": { type: "bool", optional: true },
+        "bitmap-directory": { type: "bool", optional: true },
       },
       since: "2.9",
     },
@@ -1253,7 +1266,7 @@ const literal = {
     BlockdevOptionsQcow: {
       kind: "struct",
       base: "BlockdevOptionsGenericCOWFormat",
-      data: { "*encrypt": "BlockdevQcowEncryption" },
+      data: { encrypt: { type: "BlockdevQcowEncryption", optional: true } },
       since: "2.10",
     },
     /** Since 2.10. */
@@ -1271,26 +1284,26 @@ const literal = {
       kind: "struct",
       base: "BlockdevOptionsGenericCOWFormat",
       data: {
-        "*lazy-refcounts": "bool",
-        "*pass-discard-request": "bool",
-        "*pass-discard-snapshot": "bool",
-        "*pass-discard-other": "bool",
+        "lazy-refcounts": { type: "bool", optional: true },
+        "pass-discard-request": { type: "bool", optional: true },
+        "pass-discard-snapshot": { type: "bool", optional: true },
+        "pass-discard-other": { type: "bool", optional: true },
         /** Since 2.2. */
-        "*overlap-check": { type: "Qcow2OverlapChecks", since: "2.2" },
+        "overlap-check": { type: "Qcow2OverlapChecks", optional: true, since: "2.2" },
         /** Since 2.2. */
-        "*cache-size": { type: "int", since: "2.2" },
+        "cache-size": { type: "int", optional: true, since: "2.2" },
         /** Since 2.2. */
-        "*l2-cache-size": { type: "int", since: "2.2" },
+        "l2-cache-size": { type: "int", optional: true, since: "2.2" },
         /** Since 2.12. */
-        "*l2-cache-entry-size": { type: "int", since: "2.12" },
+        "l2-cache-entry-size": { type: "int", optional: true, since: "2.12" },
         /** Since 2.2. */
-        "*refcount-cache-size": { type: "int", since: "2.2" },
+        "refcount-cache-size": { type: "int", optional: true, since: "2.2" },
         /** Since 2.5. */
-        "*cache-clean-interval": { type: "int", since: "2.5" },
+        "cache-clean-interval": { type: "int", optional: true, since: "2.5" },
         /** Since 2.10. */
-        "*encrypt": { type: "BlockdevQcow2Encryption", since: "2.10" },
+        encrypt: { type: "BlockdevQcow2Encryption", optional: true, since: "2.10" },
         /** Since 4.0. */
-        "*data-file": { type: "BlockdevRef", since: "4.0" },
+        "data-file": { type: "BlockdevRef", optional: true, since: "4.0" },
       },
       since: "2.9",
     },
@@ -1314,8 +1327,8 @@ const literal = {
       data: {
         server: "InetSocketAddress",
         path: "str",
-        "*user": "str",
-        "*host-key-check": "SshHostKeyCheck",
+        user: { type: "str", optional: true },
+        "host-key-check": { type: "SshHostKeyCheck", optional: true },
       },
       since: "2.9",
     },
@@ -1397,20 +1410,20 @@ const literal = {
       kind: "struct",
       data: {
         event: "BlkdebugEvent",
-        "*state": "int",
+        state: { type: "int", optional: true },
         /** Since 4.1. */
-        "*iotype": { type: "BlkdebugIOType", since: "4.1" },
-        "*errno": "int",
-        "*sector": "int",
-        "*once": "bool",
-        "*immediately": "bool",
+        iotype: { type: "BlkdebugIOType", optional: true, since: "4.1" },
+        errno: { type: "int", optional: true },
+        sector: { type: "int", optional: true },
+        once: { type: "bool", optional: true },
+        immediately: { type: "bool", optional: true },
       },
       since: "2.9",
     },
     /** Since 2.9. */
     BlkdebugSetStateOptions: {
       kind: "struct",
-      data: { event: "BlkdebugEvent", "*state": "int", new_state: "int" },
+      data: { event: "BlkdebugEvent", state: { type: "int", optional: true }, new_state: "int" },
       since: "2.9",
     },
     /** Since 2.9. */
@@ -1418,24 +1431,24 @@ const literal = {
       kind: "struct",
       data: {
         image: "BlockdevRef",
-        "*config": "str",
-        "*align": "int",
+        config: { type: "str", optional: true },
+        align: { type: "int", optional: true },
         /** Since 2.10. */
-        "*max-transfer": { type: "int32", since: "2.10" },
+        "max-transfer": { type: "int32", optional: true, since: "2.10" },
         /** Since 2.10. */
-        "*opt-write-zero": { type: "int32", since: "2.10" },
+        "opt-write-zero": { type: "int32", optional: true, since: "2.10" },
         /** Since 2.10. */
-        "*max-write-zero": { type: "int32", since: "2.10" },
+        "max-write-zero": { type: "int32", optional: true, since: "2.10" },
         /** Since 2.10. */
-        "*opt-discard": { type: "int32", since: "2.10" },
+        "opt-discard": { type: "int32", optional: true, since: "2.10" },
         /** Since 2.10. */
-        "*max-discard": { type: "int32", since: "2.10" },
-        "*inject-error": ["BlkdebugInjectErrorOptions"],
-        "*set-state": ["BlkdebugSetStateOptions"],
+        "max-discard": { type: "int32", optional: true, since: "2.10" },
+        "inject-error": { type: ["BlkdebugInjectErrorOptions"], optional: true },
+        "set-state": { type: ["BlkdebugSetStateOptions"], optional: true },
         /** Since 5.0. */
-        "*take-child-perms": { type: ["BlockPermission"], since: "5.0" },
+        "take-child-perms": { type: ["BlockPermission"], optional: true, since: "5.0" },
         /** Since 5.0. */
-        "*unshare-child-perms": { type: ["BlockPermission"], since: "5.0" },
+        "unshare-child-perms": { type: ["BlockPermission"], optional: true, since: "5.0" },
       },
       since: "2.9",
     },
@@ -1445,9 +1458,9 @@ const literal = {
       data: {
         file: "BlockdevRef",
         log: "BlockdevRef",
-        "*log-sector-size": "uint32",
-        "*log-append": "bool",
-        "*log-super-update-interval": "uint64",
+        "log-sector-size": { type: "uint32", optional: true },
+        "log-append": { type: "bool", optional: true },
+        "log-super-update-interval": { type: "uint64", optional: true },
       },
       since: "3.0",
     },
@@ -1461,13 +1474,13 @@ const literal = {
     BlockdevOptionsQuorum: {
       kind: "struct",
       data: {
-        "*blkverify": "bool",
+        blkverify: { type: "bool", optional: true },
         children: ["BlockdevRef"],
         "vote-threshold": "int",
         /** Since 2.1. */
-        "*rewrite-corrupted": { type: "bool", since: "2.1" },
+        "rewrite-corrupted": { type: "bool", optional: true, since: "2.1" },
         /** Since 2.2. */
-        "*read-pattern": { type: "QuorumReadPattern", since: "2.2" },
+        "read-pattern": { type: "QuorumReadPattern", optional: true, since: "2.2" },
       },
       since: "2.9",
     },
@@ -1479,9 +1492,9 @@ const literal = {
         path: "str",
         server: ["SocketAddress"],
         /** Since 2.8. */
-        "*debug": { type: "int", since: "2.8" },
+        debug: { type: "int", optional: true, since: "2.8" },
         /** Since 2.8. */
-        "*logfile": { type: "str", since: "2.8" },
+        logfile: { type: "str", optional: true, since: "2.8" },
       },
       since: "2.9",
     },
@@ -1496,12 +1509,12 @@ const literal = {
         transport: "IscsiTransport",
         portal: "str",
         target: "str",
-        "*lun": "int",
-        "*user": "str",
-        "*password-secret": "str",
-        "*initiator-name": "str",
-        "*header-digest": "IscsiHeaderDigest",
-        "*timeout": "int",
+        lun: { type: "int", optional: true },
+        user: { type: "str", optional: true },
+        "password-secret": { type: "str", optional: true },
+        "initiator-name": { type: "str", optional: true },
+        "header-digest": { type: "IscsiHeaderDigest", optional: true },
+        timeout: { type: "int", optional: true },
       },
       since: "2.9",
     },
@@ -1513,23 +1526,28 @@ const literal = {
       data: {
         pool: "str",
         /** Since 5.0. */
-        "*namespace": { type: "str", since: "5.0" },
+        namespace: { type: "str", optional: true, since: "5.0" },
         image: "str",
-        "*conf": "str",
-        "*snapshot": "str",
-        "*user": "str",
+        conf: { type: "str", optional: true },
+        snapshot: { type: "str", optional: true },
+        user: { type: "str", optional: true },
         /** Since 3.0. */
-        "*auth-client-required": { type: ["RbdAuthMode"], since: "3.0" },
+        "auth-client-required": { type: ["RbdAuthMode"], optional: true, since: "3.0" },
         /** Since 3.0. */
-        "*key-secret": { type: "str", since: "3.0" },
-        "*server": ["InetSocketAddressBase"],
+        "key-secret": { type: "str", optional: true, since: "3.0" },
+        server: { type: ["InetSocketAddressBase"], optional: true },
       },
       since: "2.9",
     },
     /** Since 2.9. */
     BlockdevOptionsSheepdog: {
       kind: "struct",
-      data: { server: "SocketAddress", vdi: "str", "*snap-id": "uint32", "*tag": "str" },
+      data: {
+        server: "SocketAddress",
+        vdi: "str",
+        "snap-id": { type: "uint32", optional: true },
+        tag: { type: "str", optional: true },
+      },
       since: "2.9",
     },
     /** Since 2.9. Only if CONFIG_REPLICATION. */
@@ -1538,7 +1556,7 @@ const literal = {
     BlockdevOptionsReplication: {
       kind: "struct",
       base: "BlockdevOptionsGenericFormat",
-      data: { mode: "ReplicationMode", "*top-id": "str" },
+      data: { mode: "ReplicationMode", "top-id": { type: "str", optional: true } },
       if: "CONFIG_REPLICATION",
       since: "2.9",
     },
@@ -1552,12 +1570,12 @@ const literal = {
       data: {
         server: "NFSServer",
         path: "str",
-        "*user": "int",
-        "*group": "int",
-        "*tcp-syn-count": "int",
-        "*readahead-size": "int",
-        "*page-cache-size": "int",
-        "*debug": "int",
+        user: { type: "int", optional: true },
+        group: { type: "int", optional: true },
+        "tcp-syn-count": { type: "int", optional: true },
+        "readahead-size": { type: "int", optional: true },
+        "page-cache-size": { type: "int", optional: true },
+        debug: { type: "int", optional: true },
       },
       since: "2.9",
     },
@@ -1566,12 +1584,12 @@ const literal = {
       kind: "struct",
       data: {
         url: "str",
-        "*readahead": "int",
-        "*timeout": "int",
-        "*username": "str",
-        "*password-secret": "str",
-        "*proxy-username": "str",
-        "*proxy-password-secret": "str",
+        readahead: { type: "int", optional: true },
+        timeout: { type: "int", optional: true },
+        username: { type: "str", optional: true },
+        "password-secret": { type: "str", optional: true },
+        "proxy-username": { type: "str", optional: true },
+        "proxy-password-secret": { type: "str", optional: true },
       },
       since: "2.9",
     },
@@ -1580,9 +1598,9 @@ const literal = {
       kind: "struct",
       base: "BlockdevOptionsCurlBase",
       data: {
-        "*cookie": "str",
+        cookie: { type: "str", optional: true },
         /** Since 2.10. */
-        "*cookie-secret": { type: "str", since: "2.10" },
+        "cookie-secret": { type: "str", optional: true, since: "2.10" },
       },
       since: "2.9",
     },
@@ -1591,10 +1609,10 @@ const literal = {
       kind: "struct",
       base: "BlockdevOptionsCurlBase",
       data: {
-        "*cookie": "str",
-        "*sslverify": "bool",
+        cookie: { type: "str", optional: true },
+        sslverify: { type: "bool", optional: true },
         /** Since 2.10. */
-        "*cookie-secret": { type: "str", since: "2.10" },
+        "cookie-secret": { type: "str", optional: true, since: "2.10" },
       },
       since: "2.9",
     },
@@ -1604,7 +1622,7 @@ const literal = {
     BlockdevOptionsCurlFtps: {
       kind: "struct",
       base: "BlockdevOptionsCurlBase",
-      data: { "*sslverify": "bool" },
+      data: { sslverify: { type: "bool", optional: true } },
       since: "2.9",
     },
     /** Since 2.9. */
@@ -1612,12 +1630,12 @@ const literal = {
       kind: "struct",
       data: {
         server: "SocketAddress",
-        "*export": "str",
-        "*tls-creds": "str",
+        export: { type: "str", optional: true },
+        "tls-creds": { type: "str", optional: true },
         /** Since 3.0. */
-        "*x-dirty-bitmap": { type: "str", since: "3.0" },
+        "x-dirty-bitmap": { type: "str", optional: true, since: "3.0" },
         /** Since 4.2. */
-        "*reconnect-delay": { type: "uint32", since: "4.2" },
+        "reconnect-delay": { type: "uint32", optional: true, since: "4.2" },
       },
       since: "2.9",
     },
@@ -1625,7 +1643,7 @@ const literal = {
     BlockdevOptionsRaw: {
       kind: "struct",
       base: "BlockdevOptionsGenericFormat",
-      data: { "*offset": "int", "*size": "int" },
+      data: { offset: { type: "int", optional: true }, size: { type: "int", optional: true } },
       since: "2.9",
     },
     /** Since 2.11. */
@@ -1636,16 +1654,16 @@ const literal = {
       base: {
         driver: "BlockdevDriver",
         /** Since 2.0. */
-        "*node-name": { type: "str", since: "2.0" },
-        "*discard": "BlockdevDiscardOptions",
-        "*cache": "BlockdevCacheOptions",
-        "*read-only": "bool",
+        "node-name": { type: "str", optional: true, since: "2.0" },
+        discard: { type: "BlockdevDiscardOptions", optional: true },
+        cache: { type: "BlockdevCacheOptions", optional: true },
+        "read-only": { type: "bool", optional: true },
         /** Since 3.1. */
-        "*auto-read-only": { type: "bool", since: "3.1" },
+        "auto-read-only": { type: "bool", optional: true, since: "3.1" },
         /** Since 2.10. */
-        "*force-share": { type: "bool", since: "2.10" },
+        "force-share": { type: "bool", optional: true, since: "2.10" },
         /** Since 2.1. */
-        "*detect-zeroes": { type: "BlockdevDetectZeroesOptions", since: "2.1" },
+        "detect-zeroes": { type: "BlockdevDetectZeroesOptions", optional: true, since: "2.1" },
       },
       discriminator: "driver",
       data: {
@@ -1707,17 +1725,21 @@ const literal = {
       data: {
         filename: "str",
         size: "size",
-        "*preallocation": "PreallocMode",
-        "*nocow": "bool",
+        preallocation: { type: "PreallocMode", optional: true },
+        nocow: { type: "bool", optional: true },
         /** Since 5.1. */
-        "*extent-size-hint": { type: "size", since: "5.1" },
+        "extent-size-hint": { type: "size", optional: true, since: "5.1" },
       },
       since: "2.12",
     },
     /** Since 2.12. */
     BlockdevCreateOptionsGluster: {
       kind: "struct",
-      data: { location: "BlockdevOptionsGluster", size: "size", "*preallocation": "PreallocMode" },
+      data: {
+        location: "BlockdevOptionsGluster",
+        size: "size",
+        preallocation: { type: "PreallocMode", optional: true },
+      },
       since: "2.12",
     },
     /** Since 2.12. */
@@ -1728,7 +1750,7 @@ const literal = {
         file: "BlockdevRef",
         size: "size",
         /** Since 4.2. */
-        "*preallocation": { type: "PreallocMode", since: "4.2" },
+        preallocation: { type: "PreallocMode", optional: true, since: "4.2" },
       },
       since: "2.12",
     },
@@ -1737,7 +1759,7 @@ const literal = {
     /** Since 2.12. */
     BlockdevCreateOptionsParallels: {
       kind: "struct",
-      data: { file: "BlockdevRef", size: "size", "*cluster-size": "size" },
+      data: { file: "BlockdevRef", size: "size", "cluster-size": { type: "size", optional: true } },
       since: "2.12",
     },
     /** Since 2.12. */
@@ -1746,8 +1768,8 @@ const literal = {
       data: {
         file: "BlockdevRef",
         size: "size",
-        "*backing-file": "str",
-        "*encrypt": "QCryptoBlockCreateOptions",
+        "backing-file": { type: "str", optional: true },
+        encrypt: { type: "QCryptoBlockCreateOptions", optional: true },
       },
       since: "2.12",
     },
@@ -1769,22 +1791,22 @@ const literal = {
       data: {
         file: "BlockdevRef",
         /** Since 4.0. */
-        "*data-file": { type: "BlockdevRef", since: "4.0" },
+        "data-file": { type: "BlockdevRef", optional: true, since: "4.0" },
         /** Since 4.0. */
-        "*data-file-raw": { type: "bool", since: "4.0" },
+        "data-file-raw": { type: "bool", optional: true, since: "4.0" },
         /** Since 5.2. */
-        "*extended-l2": { type: "bool", since: "5.2" },
+        "extended-l2": { type: "bool", optional: true, since: "5.2" },
         size: "size",
-        "*version": "BlockdevQcow2Version",
-        "*backing-file": "str",
-        "*backing-fmt": "BlockdevDriver",
-        "*encrypt": "QCryptoBlockCreateOptions",
-        "*cluster-size": "size",
-        "*preallocation": "PreallocMode",
-        "*lazy-refcounts": "bool",
-        "*refcount-bits": "int",
+        version: { type: "BlockdevQcow2Version", optional: true },
+        "backing-file": { type: "str", optional: true },
+        "backing-fmt": { type: "BlockdevDriver", optional: true },
+        encrypt: { type: "QCryptoBlockCreateOptions", optional: true },
+        "cluster-size": { type: "size", optional: true },
+        preallocation: { type: "PreallocMode", optional: true },
+        "lazy-refcounts": { type: "bool", optional: true },
+        "refcount-bits": { type: "int", optional: true },
         /** Since 5.1. */
-        "*compression-type": { type: "Qcow2CompressionType", since: "5.1" },
+        "compression-type": { type: "Qcow2CompressionType", optional: true, since: "5.1" },
       },
       since: "2.12",
     },
@@ -1794,17 +1816,21 @@ const literal = {
       data: {
         file: "BlockdevRef",
         size: "size",
-        "*backing-file": "str",
-        "*backing-fmt": "BlockdevDriver",
-        "*cluster-size": "size",
-        "*table-size": "int",
+        "backing-file": { type: "str", optional: true },
+        "backing-fmt": { type: "BlockdevDriver", optional: true },
+        "cluster-size": { type: "size", optional: true },
+        "table-size": { type: "int", optional: true },
       },
       since: "2.12",
     },
     /** Since 2.12. */
     BlockdevCreateOptionsRbd: {
       kind: "struct",
-      data: { location: "BlockdevOptionsRbd", size: "size", "*cluster-size": "size" },
+      data: {
+        location: "BlockdevOptionsRbd",
+        size: "size",
+        "cluster-size": { type: "size", optional: true },
+      },
       since: "2.12",
     },
     /** Since 4.0. */
@@ -1827,12 +1853,12 @@ const literal = {
       data: {
         file: "BlockdevRef",
         size: "size",
-        "*extents": ["BlockdevRef"],
-        "*subformat": "BlockdevVmdkSubformat",
-        "*backing-file": "str",
-        "*adapter-type": "BlockdevVmdkAdapterType",
-        "*hwversion": "str",
-        "*zeroed-grain": "bool",
+        extents: { type: ["BlockdevRef"], optional: true },
+        subformat: { type: "BlockdevVmdkSubformat", optional: true },
+        "backing-file": { type: "str", optional: true },
+        "adapter-type": { type: "BlockdevVmdkAdapterType", optional: true },
+        hwversion: { type: "str", optional: true },
+        "zeroed-grain": { type: "bool", optional: true },
       },
       since: "4.0",
     },
@@ -1856,10 +1882,10 @@ const literal = {
       data: {
         location: "BlockdevOptionsSheepdog",
         size: "size",
-        "*backing-file": "str",
-        "*preallocation": "PreallocMode",
-        "*redundancy": "SheepdogRedundancy",
-        "*object-size": "size",
+        "backing-file": { type: "str", optional: true },
+        preallocation: { type: "PreallocMode", optional: true },
+        redundancy: { type: "SheepdogRedundancy", optional: true },
+        "object-size": { type: "size", optional: true },
       },
       since: "2.12",
     },
@@ -1868,7 +1894,7 @@ const literal = {
     /** Since 2.12. */
     BlockdevCreateOptionsVdi: {
       kind: "struct",
-      data: { file: "BlockdevRef", size: "size", "*preallocation": "PreallocMode" },
+      data: { file: "BlockdevRef", size: "size", preallocation: { type: "PreallocMode", optional: true } },
       since: "2.12",
     },
     /** Since 2.12. */
@@ -1879,10 +1905,10 @@ const literal = {
       data: {
         file: "BlockdevRef",
         size: "size",
-        "*log-size": "size",
-        "*block-size": "size",
-        "*subformat": "BlockdevVhdxSubformat",
-        "*block-state-zero": "bool",
+        "log-size": { type: "size", optional: true },
+        "block-size": { type: "size", optional: true },
+        subformat: { type: "BlockdevVhdxSubformat", optional: true },
+        "block-state-zero": { type: "bool", optional: true },
       },
       since: "2.12",
     },
@@ -1894,8 +1920,8 @@ const literal = {
       data: {
         file: "BlockdevRef",
         size: "size",
-        "*subformat": "BlockdevVpcSubformat",
-        "*force-size": "bool",
+        subformat: { type: "BlockdevVpcSubformat", optional: true },
+        "force-size": { type: "bool", optional: true },
       },
       since: "2.12",
     },
@@ -1926,7 +1952,11 @@ const literal = {
     /** Since 5.1. */
     BlockdevAmendOptionsLUKS: { kind: "struct", base: "QCryptoBlockAmendOptionsLUKS", data: {}, since: "5.1" },
     /** Since 5.1. */
-    BlockdevAmendOptionsQcow2: { kind: "struct", data: { "*encrypt": "QCryptoBlockAmendOptions" }, since: "5.1" },
+    BlockdevAmendOptionsQcow2: {
+      kind: "struct",
+      data: { encrypt: { type: "QCryptoBlockAmendOptions", optional: true } },
+      since: "5.1",
+    },
     /** Since 5.1. */
     BlockdevAmendOptions: {
       kind: "union",
@@ -1957,10 +1987,10 @@ const literal = {
       data: {
         addr: "SocketAddress",
         /** Since 2.6. */
-        "*tls-creds": { type: "str", since: "2.6" },
+        "tls-creds": { type: "str", optional: true, since: "2.6" },
         /** Since 4.0. */
-        "*tls-authz": { type: "str", since: "4.0" },
-        "*max-connections": "uint32",
+        "tls-authz": { type: "str", optional: true, since: "4.0" },
+        "max-connections": { type: "uint32", optional: true },
       },
       since: "4.2",
     },
@@ -1969,9 +1999,9 @@ const literal = {
       kind: "struct",
       data: {
         /** Since 2.12. */
-        "*name": { type: "str", since: "2.12" },
+        name: { type: "str", optional: true, since: "2.12" },
         /** Since 5.0. */
-        "*description": { type: "str", since: "5.0" },
+        description: { type: "str", optional: true, since: "5.0" },
       },
       since: "5.0",
     },
@@ -1980,16 +2010,20 @@ const literal = {
       kind: "struct",
       base: "BlockExportOptionsNbdBase",
       data: {
-        "*bitmaps": ["str"],
+        bitmaps: { type: ["str"], optional: true },
         /** Since 5.2. */
-        "*allocation-depth": { type: "bool", since: "5.2" },
+        "allocation-depth": { type: "bool", optional: true, since: "5.2" },
       },
       since: "5.2",
     },
     /** Since 5.2. */
     BlockExportOptionsVhostUserBlk: {
       kind: "struct",
-      data: { addr: "SocketAddress", "*logical-block-size": "size", "*num-queues": "uint16" },
+      data: {
+        addr: "SocketAddress",
+        "logical-block-size": { type: "size", optional: true },
+        "num-queues": { type: "uint16", optional: true },
+      },
       since: "5.2",
     },
     /** Since 5.0. */
@@ -1998,9 +2032,9 @@ const literal = {
       base: "BlockExportOptionsNbdBase",
       data: {
         device: "str",
-        "*writable": "bool",
+        writable: { type: "bool", optional: true },
         /** Since 4.0. */
-        "*bitmap": { type: "str", since: "4.0" },
+        bitmap: { type: "str", optional: true, since: "4.0" },
       },
       since: "5.0",
     },
@@ -2023,13 +2057,13 @@ const literal = {
         type: "BlockExportType",
         id: "str",
         /** Since 5.2. */
-        "*fixed-iothread": { type: "bool", since: "5.2" },
+        "fixed-iothread": { type: "bool", optional: true, since: "5.2" },
         /** Since 5.2. */
-        "*iothread": { type: "str", since: "5.2" },
+        iothread: { type: "str", optional: true, since: "5.2" },
         /** Since 5.2. */
         "node-name": { type: "str", since: "5.2" },
-        "*writable": "bool",
-        "*writethrough": "bool",
+        writable: { type: "bool", optional: true },
+        writethrough: { type: "bool", optional: true },
       },
       discriminator: "type",
       data: { nbd: "BlockExportOptionsNbd", "vhost-user-blk": "BlockExportOptionsVhostUserBlk" },
@@ -2057,16 +2091,20 @@ const literal = {
     /** Since 1.4. */
     DataFormat: { kind: "enum", data: ["utf8", "base64"], since: "1.4" },
     /** Since 2.6. */
-    ChardevCommon: { kind: "struct", data: { "*logfile": "str", "*logappend": "bool" }, since: "2.6" },
+    ChardevCommon: {
+      kind: "struct",
+      data: { logfile: { type: "str", optional: true }, logappend: { type: "bool", optional: true } },
+      since: "2.6",
+    },
     /** Since 1.4. */
     ChardevFile: {
       kind: "struct",
       base: "ChardevCommon",
       data: {
-        "*in": "str",
+        in: { type: "str", optional: true },
         out: "str",
         /** Since 2.6. */
-        "*append": { type: "bool", since: "2.6" },
+        append: { type: "bool", optional: true, since: "2.6" },
       },
       since: "1.4",
     },
@@ -2079,19 +2117,19 @@ const literal = {
       data: {
         addr: "SocketAddressLegacy",
         /** Since 2.6. */
-        "*tls-creds": { type: "str", since: "2.6" },
+        "tls-creds": { type: "str", optional: true, since: "2.6" },
         /** Since 4.0. */
-        "*tls-authz": { type: "str", since: "4.0" },
-        "*server": "bool",
-        "*wait": "bool",
-        "*nodelay": "bool",
-        "*telnet": "bool",
+        "tls-authz": { type: "str", optional: true, since: "4.0" },
+        server: { type: "bool", optional: true },
+        wait: { type: "bool", optional: true },
+        nodelay: { type: "bool", optional: true },
+        telnet: { type: "bool", optional: true },
         /** Since 2.10. */
-        "*tn3270": { type: "bool", since: "2.10" },
+        tn3270: { type: "bool", optional: true, since: "2.10" },
         /** Since 3.1. */
-        "*websocket": { type: "bool", since: "3.1" },
+        websocket: { type: "bool", optional: true, since: "3.1" },
         /** Since 2.2. */
-        "*reconnect": { type: "int", since: "2.2" },
+        reconnect: { type: "int", optional: true, since: "2.2" },
       },
       since: "1.4",
     },
@@ -2099,13 +2137,18 @@ const literal = {
     ChardevUdp: {
       kind: "struct",
       base: "ChardevCommon",
-      data: { remote: "SocketAddressLegacy", "*local": "SocketAddressLegacy" },
+      data: { remote: "SocketAddressLegacy", local: { type: "SocketAddressLegacy", optional: true } },
       since: "1.5",
     },
     /** Since 1.5. */
     ChardevMux: { kind: "struct", base: "ChardevCommon", data: { chardev: "str" }, since: "1.5" },
     /** Since 1.5. */
-    ChardevStdio: { kind: "struct", base: "ChardevCommon", data: { "*signal": "bool" }, since: "1.5" },
+    ChardevStdio: {
+      kind: "struct",
+      base: "ChardevCommon",
+      data: { signal: { type: "bool", optional: true } },
+      since: "1.5",
+    },
     /** Since 1.5. Only if CONFIG_SPICE. */
     ChardevSpiceChannel: {
       kind: "struct",
@@ -2126,11 +2169,21 @@ const literal = {
     ChardevVC: {
       kind: "struct",
       base: "ChardevCommon",
-      data: { "*width": "int", "*height": "int", "*cols": "int", "*rows": "int" },
+      data: {
+        width: { type: "int", optional: true },
+        height: { type: "int", optional: true },
+        cols: { type: "int", optional: true },
+        rows: { type: "int", optional: true },
+      },
       since: "1.5",
     },
     /** Since 1.5. */
-    ChardevRingbuf: { kind: "struct", base: "ChardevCommon", data: { "*size": "int" }, since: "1.5" },
+    ChardevRingbuf: {
+      kind: "struct",
+      base: "ChardevCommon",
+      data: { size: { type: "int", optional: true } },
+      since: "1.5",
+    },
     ChardevBackendKind: {
       kind: "enum",
       data: [
@@ -2205,7 +2258,7 @@ const literal = {
       since: "1.4",
     },
     /** Since 1.4. */
-    ChardevReturn: { kind: "struct", data: { "*pty": "str" }, since: "1.4" },
+    ChardevReturn: { kind: "struct", data: { pty: { type: "str", optional: true } }, since: "1.4" },
     /** Since 2.0. */
     DumpGuestMemoryFormat: {
       kind: "enum",
@@ -2225,43 +2278,49 @@ const literal = {
     /** Since 1.2. */
     NetLegacyNicOptions: {
       kind: "struct",
-      data: { "*netdev": "str", "*macaddr": "str", "*model": "str", "*addr": "str", "*vectors": "uint32" },
+      data: {
+        netdev: { type: "str", optional: true },
+        macaddr: { type: "str", optional: true },
+        model: { type: "str", optional: true },
+        addr: { type: "str", optional: true },
+        vectors: { type: "uint32", optional: true },
+      },
       since: "1.2",
     },
     /** Since 1.2. */
     NetdevUserOptions: {
       kind: "struct",
       data: {
-        "*hostname": "str",
-        "*restrict": "bool",
+        hostname: { type: "str", optional: true },
+        restrict: { type: "bool", optional: true },
         /** Since 2.6. */
-        "*ipv4": { type: "bool", since: "2.6" },
+        ipv4: { type: "bool", optional: true, since: "2.6" },
         /** Since 2.6. */
-        "*ipv6": { type: "bool", since: "2.6" },
-        "*ip": "str",
-        "*net": "str",
-        "*host": "str",
-        "*tftp": "str",
-        "*bootfile": "str",
-        "*dhcpstart": "str",
-        "*dns": "str",
-        "*dnssearch": ["String"],
+        ipv6: { type: "bool", optional: true, since: "2.6" },
+        ip: { type: "str", optional: true },
+        net: { type: "str", optional: true },
+        host: { type: "str", optional: true },
+        tftp: { type: "str", optional: true },
+        bootfile: { type: "str", optional: true },
+        dhcpstart: { type: "str", optional: true },
+        dns: { type: "str", optional: true },
+        dnssearch: { type: ["String"], optional: true },
         /** Since 3.0. */
-        "*domainname": { type: "str", since: "3.0" },
+        domainname: { type: "str", optional: true, since: "3.0" },
         /** Since 2.6. */
-        "*ipv6-prefix": { type: "str", since: "2.6" },
+        "ipv6-prefix": { type: "str", optional: true, since: "2.6" },
         /** Since 2.6. */
-        "*ipv6-prefixlen": { type: "int", since: "2.6" },
+        "ipv6-prefixlen": { type: "int", optional: true, since: "2.6" },
         /** Since 2.6. */
-        "*ipv6-host": { type: "str", since: "2.6" },
+        "ipv6-host": { type: "str", optional: true, since: "2.6" },
         /** Since 2.6. */
-        "*ipv6-dns": { type: "str", since: "2.6" },
-        "*smb": "str",
-        "*smbserver": "str",
-        "*hostfwd": ["String"],
-        "*guestfwd": ["String"],
+        "ipv6-dns": { type: "str", optional: true, since: "2.6" },
+        smb: { type: "str", optional: true },
+        smbserver: { type: "str", optional: true },
+        hostfwd: { type: ["String"], optional: true },
+        guestfwd: { type: ["String"], optional: true },
         /** Since 3.1. */
-        "*tftp-server-name": { type: "str", since: "3.1" },
+        "tftp-server-name": { type: "str", optional: true, since: "3.1" },
       },
       since: "1.2",
     },
@@ -2269,23 +2328,23 @@ const literal = {
     NetdevTapOptions: {
       kind: "struct",
       data: {
-        "*ifname": "str",
-        "*fd": "str",
-        "*fds": "str",
-        "*script": "str",
-        "*downscript": "str",
+        ifname: { type: "str", optional: true },
+        fd: { type: "str", optional: true },
+        fds: { type: "str", optional: true },
+        script: { type: "str", optional: true },
+        downscript: { type: "str", optional: true },
         /** Since 2.8. */
-        "*br": { type: "str", since: "2.8" },
-        "*helper": "str",
-        "*sndbuf": "size",
-        "*vnet_hdr": "bool",
-        "*vhost": "bool",
-        "*vhostfd": "str",
-        "*vhostfds": "str",
-        "*vhostforce": "bool",
-        "*queues": "uint32",
+        br: { type: "str", optional: true, since: "2.8" },
+        helper: { type: "str", optional: true },
+        sndbuf: { type: "size", optional: true },
+        vnet_hdr: { type: "bool", optional: true },
+        vhost: { type: "bool", optional: true },
+        vhostfd: { type: "str", optional: true },
+        vhostfds: { type: "str", optional: true },
+        vhostforce: { type: "bool", optional: true },
+        queues: { type: "uint32", optional: true },
         /** Since 2.7. */
-        "*poll-us": { type: "uint32", since: "2.7" },
+        "poll-us": { type: "uint32", optional: true, since: "2.7" },
       },
       since: "1.2",
     },
@@ -2293,12 +2352,12 @@ const literal = {
     NetdevSocketOptions: {
       kind: "struct",
       data: {
-        "*fd": "str",
-        "*listen": "str",
-        "*connect": "str",
-        "*mcast": "str",
-        "*localaddr": "str",
-        "*udp": "str",
+        fd: { type: "str", optional: true },
+        listen: { type: "str", optional: true },
+        connect: { type: "str", optional: true },
+        mcast: { type: "str", optional: true },
+        localaddr: { type: "str", optional: true },
+        udp: { type: "str", optional: true },
       },
       since: "1.2",
     },
@@ -2308,54 +2367,71 @@ const literal = {
       data: {
         src: "str",
         dst: "str",
-        "*srcport": "str",
-        "*dstport": "str",
-        "*ipv6": "bool",
-        "*udp": "bool",
-        "*cookie64": "bool",
-        "*counter": "bool",
-        "*pincounter": "bool",
-        "*txcookie": "uint64",
-        "*rxcookie": "uint64",
+        srcport: { type: "str", optional: true },
+        dstport: { type: "str", optional: true },
+        ipv6: { type: "bool", optional: true },
+        udp: { type: "bool", optional: true },
+        cookie64: { type: "bool", optional: true },
+        counter: { type: "bool", optional: true },
+        pincounter: { type: "bool", optional: true },
+        txcookie: { type: "uint64", optional: true },
+        rxcookie: { type: "uint64", optional: true },
         txsession: "uint32",
-        "*rxsession": "uint32",
-        "*offset": "uint32",
+        rxsession: { type: "uint32", optional: true },
+        offset: { type: "uint32", optional: true },
       },
       since: "2.1",
     },
     /** Since 1.2. */
     NetdevVdeOptions: {
       kind: "struct",
-      data: { "*sock": "str", "*port": "uint16", "*group": "str", "*mode": "uint16" },
+      data: {
+        sock: { type: "str", optional: true },
+        port: { type: "uint16", optional: true },
+        group: { type: "str", optional: true },
+        mode: { type: "uint16", optional: true },
+      },
       since: "1.2",
     },
     /** Since 1.2. */
-    NetdevBridgeOptions: { kind: "struct", data: { "*br": "str", "*helper": "str" }, since: "1.2" },
+    NetdevBridgeOptions: {
+      kind: "struct",
+      data: { br: { type: "str", optional: true }, helper: { type: "str", optional: true } },
+      since: "1.2",
+    },
     /** Since 1.2. */
     NetdevHubPortOptions: {
       kind: "struct",
       data: {
         hubid: "int32",
         /** Since 2.12. */
-        "*netdev": { type: "str", since: "2.12" },
+        netdev: { type: "str", optional: true, since: "2.12" },
       },
       since: "1.2",
     },
     /** Since 2.0. */
-    NetdevNetmapOptions: { kind: "struct", data: { ifname: "str", "*devname": "str" }, since: "2.0" },
+    NetdevNetmapOptions: {
+      kind: "struct",
+      data: { ifname: "str", devname: { type: "str", optional: true } },
+      since: "2.0",
+    },
     /** Since 2.1. */
     NetdevVhostUserOptions: {
       kind: "struct",
       data: {
         chardev: "str",
-        "*vhostforce": "bool",
+        vhostforce: { type: "bool", optional: true },
         /** Since 2.5. */
-        "*queues": { type: "int", since: "2.5" },
+        queues: { type: "int", optional: true, since: "2.5" },
       },
       since: "2.1",
     },
     /** Since 5.1. */
-    NetdevVhostVDPAOptions: { kind: "struct", data: { "*vhostdev": "str", "*queues": "int" }, since: "5.1" },
+    NetdevVhostVDPAOptions: {
+      kind: "struct",
+      data: { vhostdev: { type: "str", optional: true }, queues: { type: "int", optional: true } },
+      since: "5.1",
+    },
     /** Since 2.7. */
     NetClientDriver: {
       kind: "enum",
@@ -2428,9 +2504,9 @@ const literal = {
         rounds: "int",
         step: "int",
         /** Since 4.1. */
-        "*interfaces": { type: ["str"], since: "4.1" },
+        interfaces: { type: ["str"], optional: true, since: "4.1" },
         /** Since 4.1. */
-        "*id": { type: "str", since: "4.1" },
+        id: { type: "str", optional: true, since: "4.1" },
       },
       since: "4.0",
     },
@@ -2459,15 +2535,15 @@ const literal = {
       data: {
         priority: "uint32",
         "tbl-id": "uint32",
-        "*in-pport": "uint32",
-        "*tunnel-id": "uint32",
-        "*vlan-id": "uint16",
-        "*eth-type": "uint16",
-        "*eth-src": "str",
-        "*eth-dst": "str",
-        "*ip-proto": "uint8",
-        "*ip-tos": "uint8",
-        "*ip-dst": "str",
+        "in-pport": { type: "uint32", optional: true },
+        "tunnel-id": { type: "uint32", optional: true },
+        "vlan-id": { type: "uint16", optional: true },
+        "eth-type": { type: "uint16", optional: true },
+        "eth-src": { type: "str", optional: true },
+        "eth-dst": { type: "str", optional: true },
+        "ip-proto": { type: "uint8", optional: true },
+        "ip-tos": { type: "uint8", optional: true },
+        "ip-dst": { type: "str", optional: true },
       },
       since: "2.4",
     },
@@ -2475,13 +2551,13 @@ const literal = {
     RockerOfDpaFlowMask: {
       kind: "struct",
       data: {
-        "*in-pport": "uint32",
-        "*tunnel-id": "uint32",
-        "*vlan-id": "uint16",
-        "*eth-src": "str",
-        "*eth-dst": "str",
-        "*ip-proto": "uint8",
-        "*ip-tos": "uint8",
+        "in-pport": { type: "uint32", optional: true },
+        "tunnel-id": { type: "uint32", optional: true },
+        "vlan-id": { type: "uint16", optional: true },
+        "eth-src": { type: "str", optional: true },
+        "eth-dst": { type: "str", optional: true },
+        "ip-proto": { type: "uint8", optional: true },
+        "ip-tos": { type: "uint8", optional: true },
       },
       since: "2.4",
     },
@@ -2489,12 +2565,12 @@ const literal = {
     RockerOfDpaFlowAction: {
       kind: "struct",
       data: {
-        "*goto-tbl": "uint32",
-        "*group-id": "uint32",
-        "*tunnel-lport": "uint32",
-        "*vlan-id": "uint16",
-        "*new-vlan-id": "uint16",
-        "*out-pport": "uint32",
+        "goto-tbl": { type: "uint32", optional: true },
+        "group-id": { type: "uint32", optional: true },
+        "tunnel-lport": { type: "uint32", optional: true },
+        "vlan-id": { type: "uint16", optional: true },
+        "new-vlan-id": { type: "uint16", optional: true },
+        "out-pport": { type: "uint32", optional: true },
       },
       since: "2.4",
     },
@@ -2516,17 +2592,17 @@ const literal = {
       data: {
         id: "uint32",
         type: "uint8",
-        "*vlan-id": "uint16",
-        "*pport": "uint32",
-        "*index": "uint32",
-        "*out-pport": "uint32",
-        "*group-id": "uint32",
-        "*set-vlan-id": "uint16",
-        "*pop-vlan": "uint8",
-        "*group-ids": ["uint32"],
-        "*set-eth-src": "str",
-        "*set-eth-dst": "str",
-        "*ttl-check": "uint8",
+        "vlan-id": { type: "uint16", optional: true },
+        pport: { type: "uint32", optional: true },
+        index: { type: "uint32", optional: true },
+        "out-pport": { type: "uint32", optional: true },
+        "group-id": { type: "uint32", optional: true },
+        "set-vlan-id": { type: "uint16", optional: true },
+        "pop-vlan": { type: "uint8", optional: true },
+        "group-ids": { type: ["uint32"], optional: true },
+        "set-eth-src": { type: "str", optional: true },
+        "set-eth-dst": { type: "str", optional: true },
+        "ttl-check": { type: "uint8", optional: true },
       },
       since: "2.4",
     },
@@ -2545,7 +2621,11 @@ const literal = {
     /** Since 1.5. */
     TpmType: { kind: "enum", data: ["passthrough", "emulator"], since: "1.5" },
     /** Since 1.5. */
-    TPMPassthroughOptions: { kind: "struct", data: { "*path": "str", "*cancel-path": "str" }, since: "1.5" },
+    TPMPassthroughOptions: {
+      kind: "struct",
+      data: { path: { type: "str", optional: true }, "cancel-path": { type: "str", optional: true } },
+      since: "1.5",
+    },
     /** Since 2.11. */
     TPMEmulatorOptions: { kind: "struct", data: { chardev: "str" }, since: "2.11" },
     TpmTypeOptionsKind: { kind: "enum", data: ["passthrough", "emulator"] },
@@ -2579,7 +2659,7 @@ const literal = {
     SpiceServerInfo: {
       kind: "struct",
       base: "SpiceBasicInfo",
-      data: { "*auth": "str" },
+      data: { auth: { type: "str", optional: true } },
       if: "CONFIG_SPICE",
       since: "2.1",
     },
@@ -2600,14 +2680,14 @@ const literal = {
         enabled: "bool",
         /** Since 1.4. */
         migrated: { type: "bool", since: "1.4" },
-        "*host": "str",
-        "*port": "int",
-        "*tls-port": "int",
-        "*auth": "str",
-        "*compiled-version": "str",
+        host: { type: "str", optional: true },
+        port: { type: "int", optional: true },
+        "tls-port": { type: "int", optional: true },
+        auth: { type: "str", optional: true },
+        "compiled-version": { type: "str", optional: true },
         /** Since 1.1. */
         "mouse-mode": { type: "SpiceQueryMouseMode", since: "1.1" },
-        "*channels": ["SpiceChannel"],
+        channels: { type: ["SpiceChannel"], optional: true },
       },
       if: "CONFIG_SPICE",
       since: "0.14.0",
@@ -2629,7 +2709,7 @@ const literal = {
     VncServerInfo: {
       kind: "struct",
       base: "VncBasicInfo",
-      data: { "*auth": "str" },
+      data: { auth: { type: "str", optional: true } },
       if: "CONFIG_VNC",
       since: "2.1",
     },
@@ -2637,7 +2717,10 @@ const literal = {
     VncClientInfo: {
       kind: "struct",
       base: "VncBasicInfo",
-      data: { "*x509_dname": "str", "*sasl_username": "str" },
+      data: {
+        x509_dname: { type: "str", optional: true },
+        sasl_username: { type: "str", optional: true },
+      },
       if: "CONFIG_VNC",
       since: "0.14.0",
     },
@@ -2646,11 +2729,11 @@ const literal = {
       kind: "struct",
       data: {
         enabled: "bool",
-        "*host": "str",
-        "*family": "NetworkAddressFamily",
-        "*service": "str",
-        "*auth": "str",
-        "*clients": ["VncClientInfo"],
+        host: { type: "str", optional: true },
+        family: { type: "NetworkAddressFamily", optional: true },
+        service: { type: "str", optional: true },
+        auth: { type: "str", optional: true },
+        clients: { type: ["VncClientInfo"], optional: true },
       },
       if: "CONFIG_VNC",
       since: "0.14.0",
@@ -2683,7 +2766,7 @@ const literal = {
     VncServerInfo2: {
       kind: "struct",
       base: "VncBasicInfo",
-      data: { auth: "VncPrimaryAuth", "*vencrypt": "VncVencryptSubAuth" },
+      data: { auth: "VncPrimaryAuth", vencrypt: { type: "VncVencryptSubAuth", optional: true } },
       if: "CONFIG_VNC",
       since: "2.9",
     },
@@ -2695,8 +2778,8 @@ const literal = {
         server: ["VncServerInfo2"],
         clients: ["VncClientInfo"],
         auth: "VncPrimaryAuth",
-        "*vencrypt": "VncVencryptSubAuth",
-        "*display": "str",
+        vencrypt: { type: "VncVencryptSubAuth", optional: true },
+        display: { type: "str", optional: true },
       },
       if: "CONFIG_VNC",
       since: "2.3",
@@ -2917,13 +3000,20 @@ const literal = {
       since: "4.0",
     },
     /** Since 2.12. */
-    DisplayGTK: { kind: "struct", data: { "*grab-on-hover": "bool", "*zoom-to-fit": "bool" }, since: "2.12" },
+    DisplayGTK: {
+      kind: "struct",
+      data: {
+        "grab-on-hover": { type: "bool", optional: true },
+        "zoom-to-fit": { type: "bool", optional: true },
+      },
+      since: "2.12",
+    },
     /** Since 3.1. */
-    DisplayEGLHeadless: { kind: "struct", data: { "*rendernode": "str" }, since: "3.1" },
+    DisplayEGLHeadless: { kind: "struct", data: { rendernode: { type: "str", optional: true } }, since: "3.1" },
     /** Since 3.0. */
     DisplayGLMode: { kind: "enum", data: ["off", "on", "core", "es"], since: "3.0" },
     /** Since 4.0. */
-    DisplayCurses: { kind: "struct", data: { "*charset": "str" }, since: "4.0" },
+    DisplayCurses: { kind: "struct", data: { charset: { type: "str", optional: true } }, since: "4.0" },
     /** Since 2.12. */
     DisplayType: {
       kind: "enum",
@@ -2941,11 +3031,11 @@ const literal = {
       kind: "union",
       base: {
         type: "DisplayType",
-        "*full-screen": "bool",
-        "*window-close": "bool",
+        "full-screen": { type: "bool", optional: true },
+        "window-close": { type: "bool", optional: true },
         /** Since 5.0. */
-        "*show-cursor": { type: "bool", since: "5.0" },
-        "*gl": "DisplayGLMode",
+        "show-cursor": { type: "bool", optional: true, since: "5.0" },
+        gl: { type: "DisplayGLMode", optional: true },
       },
       discriminator: "type",
       data: { gtk: "DisplayGTK", curses: "DisplayCurses", "egl-headless": "DisplayEGLHeadless" },
@@ -2958,7 +3048,11 @@ const literal = {
     /** Since 4.0. */
     QAuthZListRule: {
       kind: "struct",
-      data: { match: "str", policy: "QAuthZListPolicy", "*format": "QAuthZListFormat" },
+      data: {
+        match: "str",
+        policy: "QAuthZListPolicy",
+        format: { type: "QAuthZListFormat", optional: true },
+      },
       since: "4.0",
     },
     /** Since 4.0. */
@@ -3066,34 +3160,34 @@ const literal = {
     MigrationInfo: {
       kind: "struct",
       data: {
-        "*status": "MigrationStatus",
+        status: { type: "MigrationStatus", optional: true },
         /** Since 1.2. */
-        "*ram": { type: "MigrationStats", since: "1.2" },
-        "*disk": "MigrationStats",
+        ram: { type: "MigrationStats", optional: true, since: "1.2" },
+        disk: { type: "MigrationStats", optional: true },
         /** Since 5.2. */
-        "*vfio": { type: "VfioStats", since: "5.2" },
+        vfio: { type: "VfioStats", optional: true, since: "5.2" },
         /** Since 1.2. */
-        "*xbzrle-cache": { type: "XBZRLECacheStats", since: "1.2" },
+        "xbzrle-cache": { type: "XBZRLECacheStats", optional: true, since: "1.2" },
         /** Since 1.2. */
-        "*total-time": { type: "int", since: "1.2" },
+        "total-time": { type: "int", optional: true, since: "1.2" },
         /** Since 1.3. */
-        "*expected-downtime": { type: "int", since: "1.3" },
+        "expected-downtime": { type: "int", optional: true, since: "1.3" },
         /** Since 1.3. */
-        "*downtime": { type: "int", since: "1.3" },
+        downtime: { type: "int", optional: true, since: "1.3" },
         /** Since 1.6. */
-        "*setup-time": { type: "int", since: "1.6" },
+        "setup-time": { type: "int", optional: true, since: "1.6" },
         /** Since 2.7. */
-        "*cpu-throttle-percentage": { type: "int", since: "2.7" },
+        "cpu-throttle-percentage": { type: "int", optional: true, since: "2.7" },
         /** Since 2.7. */
-        "*error-desc": { type: "str", since: "2.7" },
+        "error-desc": { type: "str", optional: true, since: "2.7" },
         /** Since 3.0. */
-        "*postcopy-blocktime": { type: "uint32", since: "3.0" },
+        "postcopy-blocktime": { type: "uint32", optional: true, since: "3.0" },
         /** Since 3.0. */
-        "*postcopy-vcpu-blocktime": { type: ["uint32"], since: "3.0" },
+        "postcopy-vcpu-blocktime": { type: ["uint32"], optional: true, since: "3.0" },
         /** Since 3.1. */
-        "*compression": { type: "CompressionStats", since: "3.1" },
+        compression: { type: "CompressionStats", optional: true, since: "3.1" },
         /** Since 4.0. */
-        "*socket-address": { type: ["SocketAddress"], since: "4.0" },
+        "socket-address": { type: ["SocketAddress"], optional: true, since: "4.0" },
       },
       since: "0.14.0",
     },
@@ -3267,55 +3361,55 @@ const literal = {
       kind: "struct",
       data: {
         /** Since 4.0. */
-        "*announce-initial": { type: "size", since: "4.0" },
+        "announce-initial": { type: "size", optional: true, since: "4.0" },
         /** Since 4.0. */
-        "*announce-max": { type: "size", since: "4.0" },
+        "announce-max": { type: "size", optional: true, since: "4.0" },
         /** Since 4.0. */
-        "*announce-rounds": { type: "size", since: "4.0" },
+        "announce-rounds": { type: "size", optional: true, since: "4.0" },
         /** Since 4.0. */
-        "*announce-step": { type: "size", since: "4.0" },
-        "*compress-level": "int",
-        "*compress-threads": "int",
+        "announce-step": { type: "size", optional: true, since: "4.0" },
+        "compress-level": { type: "int", optional: true },
+        "compress-threads": { type: "int", optional: true },
         /** Since 3.1. */
-        "*compress-wait-thread": { type: "bool", since: "3.1" },
-        "*decompress-threads": "int",
+        "compress-wait-thread": { type: "bool", optional: true, since: "3.1" },
+        "decompress-threads": { type: "int", optional: true },
         /** Since 5.0. */
-        "*throttle-trigger-threshold": { type: "int", since: "5.0" },
+        "throttle-trigger-threshold": { type: "int", optional: true, since: "5.0" },
         /** Since 2.7. */
-        "*cpu-throttle-initial": { type: "int", since: "2.7" },
+        "cpu-throttle-initial": { type: "int", optional: true, since: "2.7" },
         /** Since 2.7. */
-        "*cpu-throttle-increment": { type: "int", since: "2.7" },
+        "cpu-throttle-increment": { type: "int", optional: true, since: "2.7" },
         /** Since 5.1. */
-        "*cpu-throttle-tailslow": { type: "bool", since: "5.1" },
+        "cpu-throttle-tailslow": { type: "bool", optional: true, since: "5.1" },
         /** Since 2.9. */
-        "*tls-creds": { type: "StrOrNull", since: "2.9" },
+        "tls-creds": { type: "StrOrNull", optional: true, since: "2.9" },
         /** Since 2.7. */
-        "*tls-hostname": { type: "StrOrNull", since: "2.7" },
-        "*tls-authz": "StrOrNull",
+        "tls-hostname": { type: "StrOrNull", optional: true, since: "2.7" },
+        "tls-authz": { type: "StrOrNull", optional: true },
         /** Since 2.8. */
-        "*max-bandwidth": { type: "int", since: "2.8" },
+        "max-bandwidth": { type: "int", optional: true, since: "2.8" },
         /** Since 2.8. */
-        "*downtime-limit": { type: "int", since: "2.8" },
+        "downtime-limit": { type: "int", optional: true, since: "2.8" },
         /** Since 2.8. */
-        "*x-checkpoint-delay": { type: "int", since: "2.8" },
+        "x-checkpoint-delay": { type: "int", optional: true, since: "2.8" },
         /** Since 2.10. */
-        "*block-incremental": { type: "bool", since: "2.10" },
+        "block-incremental": { type: "bool", optional: true, since: "2.10" },
         /** Since 4.0. */
-        "*multifd-channels": { type: "int", since: "4.0" },
+        "multifd-channels": { type: "int", optional: true, since: "4.0" },
         /** Since 2.11. */
-        "*xbzrle-cache-size": { type: "size", since: "2.11" },
+        "xbzrle-cache-size": { type: "size", optional: true, since: "2.11" },
         /** Since 3.0. */
-        "*max-postcopy-bandwidth": { type: "size", since: "3.0" },
+        "max-postcopy-bandwidth": { type: "size", optional: true, since: "3.0" },
         /** Since 3.1. */
-        "*max-cpu-throttle": { type: "int", since: "3.1" },
+        "max-cpu-throttle": { type: "int", optional: true, since: "3.1" },
         /** Since 5.0. */
-        "*multifd-compression": { type: "MultiFDCompression", since: "5.0" },
+        "multifd-compression": { type: "MultiFDCompression", optional: true, since: "5.0" },
         /** Since 5.0. */
-        "*multifd-zlib-level": { type: "int", since: "5.0" },
+        "multifd-zlib-level": { type: "int", optional: true, since: "5.0" },
         /** Since 5.0. */
-        "*multifd-zstd-level": { type: "int", since: "5.0" },
+        "multifd-zstd-level": { type: "int", optional: true, since: "5.0" },
         /** Since 5.2. */
-        "*block-bitmap-mapping": { type: ["BitmapMigrationNodeAlias"], since: "5.2" },
+        "block-bitmap-mapping": { type: ["BitmapMigrationNodeAlias"], optional: true, since: "5.2" },
       },
       since: "2.4",
     },
@@ -3324,56 +3418,56 @@ const literal = {
       kind: "struct",
       data: {
         /** Since 4.0. */
-        "*announce-initial": { type: "size", since: "4.0" },
+        "announce-initial": { type: "size", optional: true, since: "4.0" },
         /** Since 4.0. */
-        "*announce-max": { type: "size", since: "4.0" },
+        "announce-max": { type: "size", optional: true, since: "4.0" },
         /** Since 4.0. */
-        "*announce-rounds": { type: "size", since: "4.0" },
+        "announce-rounds": { type: "size", optional: true, since: "4.0" },
         /** Since 4.0. */
-        "*announce-step": { type: "size", since: "4.0" },
-        "*compress-level": "uint8",
-        "*compress-threads": "uint8",
+        "announce-step": { type: "size", optional: true, since: "4.0" },
+        "compress-level": { type: "uint8", optional: true },
+        "compress-threads": { type: "uint8", optional: true },
         /** Since 3.1. */
-        "*compress-wait-thread": { type: "bool", since: "3.1" },
-        "*decompress-threads": "uint8",
+        "compress-wait-thread": { type: "bool", optional: true, since: "3.1" },
+        "decompress-threads": { type: "uint8", optional: true },
         /** Since 5.0. */
-        "*throttle-trigger-threshold": { type: "uint8", since: "5.0" },
+        "throttle-trigger-threshold": { type: "uint8", optional: true, since: "5.0" },
         /** Since 2.7. */
-        "*cpu-throttle-initial": { type: "uint8", since: "2.7" },
+        "cpu-throttle-initial": { type: "uint8", optional: true, since: "2.7" },
         /** Since 2.7. */
-        "*cpu-throttle-increment": { type: "uint8", since: "2.7" },
+        "cpu-throttle-increment": { type: "uint8", optional: true, since: "2.7" },
         /** Since 5.1. */
-        "*cpu-throttle-tailslow": { type: "bool", since: "5.1" },
+        "cpu-throttle-tailslow": { type: "bool", optional: true, since: "5.1" },
         /** Since 2.7. */
-        "*tls-creds": { type: "str", since: "2.7" },
+        "tls-creds": { type: "str", optional: true, since: "2.7" },
         /** Since 2.7. */
-        "*tls-hostname": { type: "str", since: "2.7" },
+        "tls-hostname": { type: "str", optional: true, since: "2.7" },
         /** Since 4.0. */
-        "*tls-authz": { type: "str", since: "4.0" },
+        "tls-authz": { type: "str", optional: true, since: "4.0" },
         /** Since 2.8. */
-        "*max-bandwidth": { type: "size", since: "2.8" },
+        "max-bandwidth": { type: "size", optional: true, since: "2.8" },
         /** Since 2.8. */
-        "*downtime-limit": { type: "uint64", since: "2.8" },
+        "downtime-limit": { type: "uint64", optional: true, since: "2.8" },
         /** Since 2.8. */
-        "*x-checkpoint-delay": { type: "uint32", since: "2.8" },
+        "x-checkpoint-delay": { type: "uint32", optional: true, since: "2.8" },
         /** Since 2.10. */
-        "*block-incremental": { type: "bool", since: "2.10" },
+        "block-incremental": { type: "bool", optional: true, since: "2.10" },
         /** Since 4.0. */
-        "*multifd-channels": { type: "uint8", since: "4.0" },
+        "multifd-channels": { type: "uint8", optional: true, since: "4.0" },
         /** Since 2.11. */
-        "*xbzrle-cache-size": { type: "size", since: "2.11" },
+        "xbzrle-cache-size": { type: "size", optional: true, since: "2.11" },
         /** Since 3.0. */
-        "*max-postcopy-bandwidth": { type: "size", since: "3.0" },
+        "max-postcopy-bandwidth": { type: "size", optional: true, since: "3.0" },
         /** Since 3.1. */
-        "*max-cpu-throttle": { type: "uint8", since: "3.1" },
+        "max-cpu-throttle": { type: "uint8", optional: true, since: "3.1" },
         /** Since 5.0. */
-        "*multifd-compression": { type: "MultiFDCompression", since: "5.0" },
+        "multifd-compression": { type: "MultiFDCompression", optional: true, since: "5.0" },
         /** Since 5.0. */
-        "*multifd-zlib-level": { type: "uint8", since: "5.0" },
+        "multifd-zlib-level": { type: "uint8", optional: true, since: "5.0" },
         /** Since 5.0. */
-        "*multifd-zstd-level": { type: "uint8", since: "5.0" },
+        "multifd-zstd-level": { type: "uint8", optional: true, since: "5.0" },
         /** Since 5.2. */
-        "*block-bitmap-mapping": { type: ["BitmapMigrationNodeAlias"], since: "5.2" },
+        "block-bitmap-mapping": { type: ["BitmapMigrationNodeAlias"], optional: true, since: "5.2" },
       },
       since: "2.4",
     },
@@ -3416,7 +3510,7 @@ const literal = {
     /** Since 2.9. Only if CONFIG_REPLICATION. */
     ReplicationStatus: {
       kind: "struct",
-      data: { error: "bool", "*desc": "str" },
+      data: { error: "bool", desc: { type: "str", optional: true } },
       if: "CONFIG_REPLICATION",
       since: "2.9",
     },
@@ -3437,7 +3531,7 @@ const literal = {
     DirtyRateInfo: {
       kind: "struct",
       data: {
-        "*dirty-rate": "int64",
+        "dirty-rate": { type: "int64", optional: true },
         status: "DirtyRateStatus",
         "start-time": "int64",
         "calc-time": "int64",
@@ -3496,7 +3590,11 @@ const literal = {
       since: "1.1",
     },
     /** Since 2.5. */
-    TransactionProperties: { kind: "struct", data: { "*completion-mode": "ActionCompletionMode" }, since: "2.5" },
+    TransactionProperties: {
+      kind: "struct",
+      data: { "completion-mode": { type: "ActionCompletionMode", optional: true } },
+      since: "2.5",
+    },
     /** Since 2.2. */
     TraceEventState: { kind: "enum", data: ["unavailable", "disabled", "enabled"], since: "2.2" },
     /** Since 2.2. */
@@ -3525,7 +3623,12 @@ const literal = {
     /** Since 5.0. */
     MonitorOptions: {
       kind: "struct",
-      data: { "*id": "str", "*mode": "MonitorMode", "*pretty": "bool", chardev: "str" },
+      data: {
+        id: { type: "str", optional: true },
+        mode: { type: "MonitorMode", optional: true },
+        pretty: { type: "bool", optional: true },
+        chardev: "str",
+      },
       since: "5.0",
     },
     /** Since 2.5. */
@@ -3537,7 +3640,7 @@ const literal = {
     /** Since 2.5. */
     SchemaInfo: {
       kind: "union",
-      base: { name: "str", "meta-type": "SchemaMetaType", "*features": ["str"] },
+      base: { name: "str", "meta-type": "SchemaMetaType", features: { type: ["str"], optional: true } },
       discriminator: "meta-type",
       data: {
         builtin: "SchemaInfoBuiltin",
@@ -3567,8 +3670,8 @@ const literal = {
       kind: "struct",
       data: {
         members: ["SchemaInfoObjectMember"],
-        "*tag": "str",
-        "*variants": ["SchemaInfoObjectVariant"],
+        tag: { type: "str", optional: true },
+        variants: { type: ["SchemaInfoObjectVariant"], optional: true },
       },
       since: "2.5",
     },
@@ -3578,9 +3681,9 @@ const literal = {
       data: {
         name: "str",
         type: "str",
-        "*default": "any",
+        default: { type: "any", optional: true },
         /** Since 5.0. */
-        "*features": { type: ["str"], since: "5.0" },
+        features: { type: ["str"], optional: true, since: "5.0" },
       },
       since: "2.5",
     },
@@ -3597,7 +3700,7 @@ const literal = {
         "arg-type": "str",
         "ret-type": "str",
         /** Since 2.12. */
-        "*allow-oob": { type: "bool", since: "2.12" },
+        "allow-oob": { type: "bool", optional: true, since: "2.12" },
       },
       since: "2.5",
     },
@@ -3609,9 +3712,9 @@ const literal = {
       data: {
         name: "str",
         type: "str",
-        "*description": "str",
+        description: { type: "str", optional: true },
         /** Since 5.0. */
-        "*default-value": { type: "any", since: "5.0" },
+        "default-value": { type: "any", optional: true, since: "5.0" },
       },
       since: "1.2",
     },
@@ -3621,9 +3724,9 @@ const literal = {
       data: {
         name: "str",
         /** Since 2.10. */
-        "*abstract": { type: "bool", since: "2.10" },
+        abstract: { type: "bool", optional: true, since: "2.10" },
         /** Since 2.10. */
-        "*parent": { type: "str", since: "2.10" },
+        parent: { type: "str", optional: true, since: "2.10" },
       },
       since: "1.1",
     },
@@ -3684,7 +3787,7 @@ const literal = {
         qom_path: { type: "str", since: "2.4" },
         thread_id: "int",
         /** Since 2.10. */
-        "*props": { type: "CpuInstanceProperties", since: "2.10" },
+        props: { type: "CpuInstanceProperties", optional: true, since: "2.10" },
         /** Since 2.6. */
         arch: { type: "CpuInfoArch", since: "2.6" },
       },
@@ -3726,7 +3829,7 @@ const literal = {
         "cpu-index": "int",
         "qom-path": "str",
         "thread-id": "int",
-        "*props": "CpuInstanceProperties",
+        props: { type: "CpuInstanceProperties", optional: true },
         /** @deprecated */
         arch: { type: "CpuInfoArch", features: ["deprecated"] },
         /** Since 3.0. */
@@ -3741,8 +3844,8 @@ const literal = {
       kind: "struct",
       data: {
         name: "str",
-        "*alias": "str",
-        "*is-default": "bool",
+        alias: { type: "str", optional: true },
+        "is-default": { type: "bool", optional: true },
         /** Since 1.5.0. */
         "cpu-max": { type: "int", since: "1.5.0" },
         /** Since 2.7.0. */
@@ -3752,9 +3855,9 @@ const literal = {
         /** Since 4.1.0. */
         deprecated: { type: "bool", since: "4.1.0" },
         /** Since 4.2. */
-        "*default-cpu-type": { type: "str", since: "4.2" },
+        "default-cpu-type": { type: "str", optional: true, since: "4.2" },
         /** Since 5.2. */
-        "*default-ram-id": { type: "str", since: "5.2" },
+        "default-ram-id": { type: "str", optional: true, since: "5.2" },
       },
       since: "1.2.0",
     },
@@ -3804,12 +3907,12 @@ const literal = {
     NumaNodeOptions: {
       kind: "struct",
       data: {
-        "*nodeid": "uint16",
-        "*cpus": ["uint16"],
-        "*mem": "size",
-        "*memdev": "str",
+        nodeid: { type: "uint16", optional: true },
+        cpus: { type: ["uint16"], optional: true },
+        mem: { type: "size", optional: true },
+        memdev: { type: "str", optional: true },
         /** Since 5.0. */
-        "*initiator": { type: "uint16", since: "5.0" },
+        initiator: { type: "uint16", optional: true, since: "5.0" },
       },
       since: "2.1",
     },
@@ -3822,7 +3925,7 @@ const literal = {
       kind: "struct",
       data: {
         "cpuid-input-eax": "int",
-        "*cpuid-input-ecx": "int",
+        "cpuid-input-ecx": { type: "int", optional: true },
         "cpuid-register": "X86CPURegister32",
         features: "int",
       },
@@ -3855,8 +3958,8 @@ const literal = {
         target: "uint16",
         hierarchy: "HmatLBMemoryHierarchy",
         "data-type": "HmatLBDataType",
-        "*latency": "uint64",
-        "*bandwidth": "size",
+        latency: { type: "uint64", optional: true },
+        bandwidth: { type: "size", optional: true },
       },
       since: "5.0",
     },
@@ -3884,7 +3987,7 @@ const literal = {
       kind: "struct",
       data: {
         /** Since 2.9. */
-        "*id": { type: "str", since: "2.9" },
+        id: { type: "str", optional: true, since: "2.9" },
         size: "size",
         merge: "bool",
         dump: "bool",
@@ -3898,30 +4001,39 @@ const literal = {
     CpuInstanceProperties: {
       kind: "struct",
       data: {
-        "*node-id": "int",
-        "*socket-id": "int",
+        "node-id": { type: "int", optional: true },
+        "socket-id": { type: "int", optional: true },
         /** Since 4.1. */
-        "*die-id": { type: "int", since: "4.1" },
-        "*core-id": "int",
-        "*thread-id": "int",
+        "die-id": { type: "int", optional: true, since: "4.1" },
+        "core-id": { type: "int", optional: true },
+        "thread-id": { type: "int", optional: true },
       },
       since: "2.7",
     },
     /** Since 2.7. */
     HotpluggableCPU: {
       kind: "struct",
-      data: { type: "str", "vcpus-count": "int", props: "CpuInstanceProperties", "*qom-path": "str" },
+      data: {
+        type: "str",
+        "vcpus-count": "int",
+        props: "CpuInstanceProperties",
+        "qom-path": { type: "str", optional: true },
+      },
       since: "2.7",
     },
     /** Since 0.14.0. */
     BalloonInfo: { kind: "struct", data: { actual: "int" }, since: "0.14.0" },
     /** Since 2.11.0. */
-    MemoryInfo: { kind: "struct", data: { "base-memory": "size", "*plugged-memory": "size" }, since: "2.11.0" },
+    MemoryInfo: {
+      kind: "struct",
+      data: { "base-memory": "size", "plugged-memory": { type: "size", optional: true } },
+      since: "2.11.0",
+    },
     /** Since 2.1. */
     PCDIMMDeviceInfo: {
       kind: "struct",
       data: {
-        "*id": "str",
+        id: { type: "str", optional: true },
         addr: "int",
         size: "int",
         slot: "int",
@@ -3935,14 +4047,14 @@ const literal = {
     /** Since 4.1. */
     VirtioPMEMDeviceInfo: {
       kind: "struct",
-      data: { "*id": "str", memaddr: "size", size: "size", memdev: "str" },
+      data: { id: { type: "str", optional: true }, memaddr: "size", size: "size", memdev: "str" },
       since: "4.1",
     },
     /** Since 5.1. */
     VirtioMEMDeviceInfo: {
       kind: "struct",
       data: {
-        "*id": "str",
+        id: { type: "str", optional: true },
         memaddr: "size",
         "requested-size": "size",
         size: "size",
@@ -3971,7 +4083,11 @@ const literal = {
       since: "2.1",
     },
     /** Since 2.8.0. */
-    CpuModelInfo: { kind: "struct", data: { name: "str", "*props": "any" }, since: "2.8.0" },
+    CpuModelInfo: {
+      kind: "struct",
+      data: { name: "str", props: { type: "any", optional: true } },
+      since: "2.8.0",
+    },
     /** Since 2.8.0. */
     CpuModelExpansionType: { kind: "enum", data: ["static", "full"], since: "2.8.0" },
     /** Since 2.8.0. */
@@ -3998,15 +4114,15 @@ const literal = {
       data: {
         name: "str",
         /** Since 2.8. */
-        "*migration-safe": { type: "bool", since: "2.8" },
+        "migration-safe": { type: "bool", optional: true, since: "2.8" },
         /** Since 2.8. */
         static: { type: "bool", since: "2.8" },
         /** Since 2.8. */
-        "*unavailable-features": { type: ["str"], since: "2.8" },
+        "unavailable-features": { type: ["str"], optional: true, since: "2.8" },
         /** Since 2.9. */
         typename: { type: "str", since: "2.9" },
         /** Since 4.1. */
-        "*alias-of": { type: "str", since: "4.1" },
+        "alias-of": { type: "str", optional: true, since: "4.1" },
         /** Since 5.2. */
         deprecated: { type: "bool", since: "5.2" },
       },
@@ -4018,11 +4134,11 @@ const literal = {
     /** Since 5.2. */
     ReplayInfo: {
       kind: "struct",
-      data: { mode: "ReplayMode", "*filename": "str", icount: "int" },
+      data: { mode: "ReplayMode", filename: { type: "str", optional: true }, icount: "int" },
       since: "5.2",
     },
     /** Since 0.14.0. */
-    NameInfo: { kind: "struct", data: { "*name": "str" }, since: "0.14.0" },
+    NameInfo: { kind: "struct", data: { name: { type: "str", optional: true } }, since: "0.14.0" },
     /** Since 2.0. */
     IOThreadInfo: {
       kind: "struct",
@@ -4041,7 +4157,7 @@ const literal = {
     /** Since 1.2.0. */
     AddfdInfo: { kind: "struct", data: { "fdset-id": "int", fd: "int" }, since: "1.2.0" },
     /** Since 1.2.0. */
-    FdsetFdInfo: { kind: "struct", data: { fd: "int", "*opaque": "str" }, since: "1.2.0" },
+    FdsetFdInfo: { kind: "struct", data: { fd: "int", opaque: { type: "str", optional: true } }, since: "1.2.0" },
     /** Since 1.2.0. */
     FdsetInfo: { kind: "struct", data: { "fdset-id": "int", fds: ["FdsetFdInfo"] }, since: "1.2.0" },
     /** Since 1.5. */
@@ -4052,9 +4168,9 @@ const literal = {
       data: {
         name: "str",
         type: "CommandLineParameterType",
-        "*help": "str",
+        help: { type: "str", optional: true },
         /** Since 2.1. */
-        "*default": { type: "str", since: "2.1" },
+        default: { type: "str", optional: true, since: "2.1" },
       },
       since: "1.5",
     },
@@ -4107,36 +4223,43 @@ const literal = {
       kind: "struct",
       data: {
         /** Since 4.2. */
-        "*mixing-engine": { type: "bool", since: "4.2" },
-        "*fixed-settings": "bool",
-        "*frequency": "uint32",
-        "*channels": "uint32",
-        "*voices": "uint32",
-        "*format": "AudioFormat",
-        "*buffer-length": "uint32",
+        "mixing-engine": { type: "bool", optional: true, since: "4.2" },
+        "fixed-settings": { type: "bool", optional: true },
+        frequency: { type: "uint32", optional: true },
+        channels: { type: "uint32", optional: true },
+        voices: { type: "uint32", optional: true },
+        format: { type: "AudioFormat", optional: true },
+        "buffer-length": { type: "uint32", optional: true },
       },
       since: "4.0",
     },
     /** Since 4.0. */
     AudiodevGenericOptions: {
       kind: "struct",
-      data: { "*in": "AudiodevPerDirectionOptions", "*out": "AudiodevPerDirectionOptions" },
+      data: {
+        in: { type: "AudiodevPerDirectionOptions", optional: true },
+        out: { type: "AudiodevPerDirectionOptions", optional: true },
+      },
       since: "4.0",
     },
     /** Since 4.0. */
     AudiodevAlsaPerDirectionOptions: {
       kind: "struct",
       base: "AudiodevPerDirectionOptions",
-      data: { "*dev": "str", "*period-length": "uint32", "*try-poll": "bool" },
+      data: {
+        dev: { type: "str", optional: true },
+        "period-length": { type: "uint32", optional: true },
+        "try-poll": { type: "bool", optional: true },
+      },
       since: "4.0",
     },
     /** Since 4.0. */
     AudiodevAlsaOptions: {
       kind: "struct",
       data: {
-        "*in": "AudiodevAlsaPerDirectionOptions",
-        "*out": "AudiodevAlsaPerDirectionOptions",
-        "*threshold": "uint32",
+        in: { type: "AudiodevAlsaPerDirectionOptions", optional: true },
+        out: { type: "AudiodevAlsaPerDirectionOptions", optional: true },
+        threshold: { type: "uint32", optional: true },
       },
       since: "4.0",
     },
@@ -4144,15 +4267,15 @@ const literal = {
     AudiodevCoreaudioPerDirectionOptions: {
       kind: "struct",
       base: "AudiodevPerDirectionOptions",
-      data: { "*buffer-count": "uint32" },
+      data: { "buffer-count": { type: "uint32", optional: true } },
       since: "4.0",
     },
     /** Since 4.0. */
     AudiodevCoreaudioOptions: {
       kind: "struct",
       data: {
-        "*in": "AudiodevCoreaudioPerDirectionOptions",
-        "*out": "AudiodevCoreaudioPerDirectionOptions",
+        in: { type: "AudiodevCoreaudioPerDirectionOptions", optional: true },
+        out: { type: "AudiodevCoreaudioPerDirectionOptions", optional: true },
       },
       since: "4.0",
     },
@@ -4160,9 +4283,9 @@ const literal = {
     AudiodevDsoundOptions: {
       kind: "struct",
       data: {
-        "*in": "AudiodevPerDirectionOptions",
-        "*out": "AudiodevPerDirectionOptions",
-        "*latency": "uint32",
+        in: { type: "AudiodevPerDirectionOptions", optional: true },
+        out: { type: "AudiodevPerDirectionOptions", optional: true },
+        latency: { type: "uint32", optional: true },
       },
       since: "4.0",
     },
@@ -4171,36 +4294,43 @@ const literal = {
       kind: "struct",
       base: "AudiodevPerDirectionOptions",
       data: {
-        "*server-name": "str",
-        "*client-name": "str",
-        "*connect-ports": "str",
-        "*start-server": "bool",
-        "*exact-name": "bool",
+        "server-name": { type: "str", optional: true },
+        "client-name": { type: "str", optional: true },
+        "connect-ports": { type: "str", optional: true },
+        "start-server": { type: "bool", optional: true },
+        "exact-name": { type: "bool", optional: true },
       },
       since: "5.1",
     },
     /** Since 5.1. */
     AudiodevJackOptions: {
       kind: "struct",
-      data: { "*in": "AudiodevJackPerDirectionOptions", "*out": "AudiodevJackPerDirectionOptions" },
+      data: {
+        in: { type: "AudiodevJackPerDirectionOptions", optional: true },
+        out: { type: "AudiodevJackPerDirectionOptions", optional: true },
+      },
       since: "5.1",
     },
     /** Since 4.0. */
     AudiodevOssPerDirectionOptions: {
       kind: "struct",
       base: "AudiodevPerDirectionOptions",
-      data: { "*dev": "str", "*buffer-count": "uint32", "*try-poll": "bool" },
+      data: {
+        dev: { type: "str", optional: true },
+        "buffer-count": { type: "uint32", optional: true },
+        "try-poll": { type: "bool", optional: true },
+      },
       since: "4.0",
     },
     /** Since 4.0. */
     AudiodevOssOptions: {
       kind: "struct",
       data: {
-        "*in": "AudiodevOssPerDirectionOptions",
-        "*out": "AudiodevOssPerDirectionOptions",
-        "*try-mmap": "bool",
-        "*exclusive": "bool",
-        "*dsp-policy": "uint32",
+        in: { type: "AudiodevOssPerDirectionOptions", optional: true },
+        out: { type: "AudiodevOssPerDirectionOptions", optional: true },
+        "try-mmap": { type: "bool", optional: true },
+        exclusive: { type: "bool", optional: true },
+        "dsp-policy": { type: "uint32", optional: true },
       },
       since: "4.0",
     },
@@ -4209,10 +4339,10 @@ const literal = {
       kind: "struct",
       base: "AudiodevPerDirectionOptions",
       data: {
-        "*name": "str",
+        name: { type: "str", optional: true },
         /** Since 4.2. */
-        "*stream-name": { type: "str", since: "4.2" },
-        "*latency": "uint32",
+        "stream-name": { type: "str", optional: true, since: "4.2" },
+        latency: { type: "uint32", optional: true },
       },
       since: "4.0",
     },
@@ -4220,9 +4350,9 @@ const literal = {
     AudiodevPaOptions: {
       kind: "struct",
       data: {
-        "*in": "AudiodevPaPerDirectionOptions",
-        "*out": "AudiodevPaPerDirectionOptions",
-        "*server": "str",
+        in: { type: "AudiodevPaPerDirectionOptions", optional: true },
+        out: { type: "AudiodevPaPerDirectionOptions", optional: true },
+        server: { type: "str", optional: true },
       },
       since: "4.0",
     },
@@ -4230,9 +4360,9 @@ const literal = {
     AudiodevWavOptions: {
       kind: "struct",
       data: {
-        "*in": "AudiodevPerDirectionOptions",
-        "*out": "AudiodevPerDirectionOptions",
-        "*path": "str",
+        in: { type: "AudiodevPerDirectionOptions", optional: true },
+        out: { type: "AudiodevPerDirectionOptions", optional: true },
+        path: { type: "str", optional: true },
       },
       since: "4.0",
     },
@@ -4259,7 +4389,7 @@ const literal = {
     /** Since 4.0. */
     Audiodev: {
       kind: "union",
-      base: { id: "str", driver: "AudiodevDriver", "*timer-period": "uint32" },
+      base: { id: "str", driver: "AudiodevDriver", "timer-period": { type: "uint32", optional: true } },
       discriminator: "driver",
       data: {
         none: "AudiodevGenericOptions",
@@ -4279,15 +4409,15 @@ const literal = {
     AcpiTableOptions: {
       kind: "struct",
       data: {
-        "*sig": "str",
-        "*rev": "uint8",
-        "*oem_id": "str",
-        "*oem_table_id": "str",
-        "*oem_rev": "uint32",
-        "*asl_compiler_id": "str",
-        "*asl_compiler_rev": "uint32",
-        "*file": "str",
-        "*data": "str",
+        sig: { type: "str", optional: true },
+        rev: { type: "uint8", optional: true },
+        oem_id: { type: "str", optional: true },
+        oem_table_id: { type: "str", optional: true },
+        oem_rev: { type: "uint32", optional: true },
+        asl_compiler_id: { type: "str", optional: true },
+        asl_compiler_rev: { type: "uint32", optional: true },
+        file: { type: "str", optional: true },
+        data: { type: "str", optional: true },
       },
       since: "1.5",
     },
@@ -4302,7 +4432,13 @@ const literal = {
     /** Since 2.1. */
     ACPIOSTInfo: {
       kind: "struct",
-      data: { "*device": "str", slot: "str", "slot-type": "ACPISlotType", source: "int", status: "int" },
+      data: {
+        device: { type: "str", optional: true },
+        slot: "str",
+        "slot-type": "ACPISlotType",
+        source: "int",
+        status: "int",
+      },
       since: "2.1",
     },
     /** Since 0.14.0. */
@@ -4315,8 +4451,8 @@ const literal = {
         type: "str",
         address: "int",
         size: "int",
-        "*prefetch": "bool",
-        "*mem_type_64": "bool",
+        prefetch: { type: "bool", optional: true },
+        mem_type_64: { type: "bool", optional: true },
       },
       since: "0.14.0",
     },
@@ -4334,9 +4470,13 @@ const literal = {
       since: "2.4",
     },
     /** Since 0.14.0. */
-    PciBridgeInfo: { kind: "struct", data: { bus: "PciBusInfo", "*devices": ["PciDeviceInfo"] }, since: "0.14.0" },
+    PciBridgeInfo: {
+      kind: "struct",
+      data: { bus: "PciBusInfo", devices: { type: ["PciDeviceInfo"], optional: true } },
+      since: "0.14.0",
+    },
     /** Since 2.4. */
-    PciDeviceClass: { kind: "struct", data: { "*desc": "str", class: "int" }, since: "2.4" },
+    PciDeviceClass: { kind: "struct", data: { desc: { type: "str", optional: true }, class: "int" }, since: "2.4" },
     /** Since 2.4. */
     PciDeviceId: {
       kind: "struct",
@@ -4344,9 +4484,9 @@ const literal = {
         device: "int",
         vendor: "int",
         /** Since 3.1. */
-        "*subsystem": { type: "int", since: "3.1" },
+        subsystem: { type: "int", optional: true, since: "3.1" },
         /** Since 3.1. */
-        "*subsystem-vendor": { type: "int", since: "3.1" },
+        "subsystem-vendor": { type: "int", optional: true, since: "3.1" },
       },
       since: "2.4",
     },
@@ -4359,11 +4499,11 @@ const literal = {
         function: "int",
         class_info: "PciDeviceClass",
         id: "PciDeviceId",
-        "*irq": "int",
+        irq: { type: "int", optional: true },
         /** Since 5.1. */
         irq_pin: { type: "int", since: "5.1" },
         qdev_id: "str",
-        "*pci_bridge": "PciBridgeInfo",
+        pci_bridge: { type: "PciBridgeInfo", optional: true },
         regions: ["PciMemoryRegion"],
       },
       since: "0.14.0",
@@ -4396,20 +4536,26 @@ const literal = {
     "query-blockstats": {
       data: {
         /** Since 2.3. */
-        "*query-nodes": { type: "bool", since: "2.3" },
+        "query-nodes": { type: "bool", optional: true, since: "2.3" },
       },
       returns: ["BlockStats"],
       since: "0.14.0",
     },
     /** Since 1.1. */
     "query-block-jobs": { returns: ["BlockJobInfo"], since: "1.1" },
-    block_passwd: { data: { "*device": "str", "*node-name": "str", password: "str" } },
+    block_passwd: {
+      data: {
+        device: { type: "str", optional: true },
+        "node-name": { type: "str", optional: true },
+        password: "str",
+      },
+    },
     /** Since 0.14.0. */
     block_resize: {
       data: {
-        "*device": "str",
+        device: { type: "str", optional: true },
         /** Since 2.0. */
-        "*node-name": { type: "str", since: "2.0" },
+        "node-name": { type: "str", optional: true, since: "2.0" },
         size: "int",
       },
       coroutine: true,
@@ -4425,27 +4571,27 @@ const literal = {
     "block-commit": {
       data: {
         /** Since 2.7. */
-        "*job-id": { type: "str", since: "2.7" },
+        "job-id": { type: "str", optional: true, since: "2.7" },
         device: "str",
         /** Since 3.1. */
-        "*base-node": { type: "str", since: "3.1" },
+        "base-node": { type: "str", optional: true, since: "3.1" },
         /** @deprecated */
-        "*base": { type: "str", features: ["deprecated"] },
+        base: { type: "str", optional: true, features: ["deprecated"] },
         /** Since 3.1. */
-        "*top-node": { type: "str", since: "3.1" },
+        "top-node": { type: "str", optional: true, since: "3.1" },
         /** @deprecated */
-        "*top": { type: "str", features: ["deprecated"] },
+        top: { type: "str", optional: true, features: ["deprecated"] },
         /** Since 2.1. */
-        "*backing-file": { type: "str", since: "2.1" },
-        "*speed": "int",
+        "backing-file": { type: "str", optional: true, since: "2.1" },
+        speed: { type: "int", optional: true },
         /** Since 5.0. */
-        "*on-error": { type: "BlockdevOnError", since: "5.0" },
+        "on-error": { type: "BlockdevOnError", optional: true, since: "5.0" },
         /** Since 2.9. */
-        "*filter-node-name": { type: "str", since: "2.9" },
+        "filter-node-name": { type: "str", optional: true, since: "2.9" },
         /** Since 3.1. */
-        "*auto-finalize": { type: "bool", since: "3.1" },
+        "auto-finalize": { type: "bool", optional: true, since: "3.1" },
         /** Since 3.1. */
-        "*auto-dismiss": { type: "bool", since: "3.1" },
+        "auto-dismiss": { type: "bool", optional: true, since: "3.1" },
       },
       since: "1.3",
     },
@@ -4457,7 +4603,7 @@ const literal = {
     "query-named-block-nodes": {
       data: {
         /** Since 5.0. */
-        "*flat": { type: "bool", since: "5.0" },
+        flat: { type: "bool", optional: true, since: "5.0" },
       },
       returns: ["BlockDeviceInfo"],
       since: "2.0",
@@ -4484,24 +4630,24 @@ const literal = {
     "blockdev-mirror": {
       data: {
         /** Since 2.7. */
-        "*job-id": { type: "str", since: "2.7" },
+        "job-id": { type: "str", optional: true, since: "2.7" },
         device: "str",
         target: "str",
-        "*replaces": "str",
+        replaces: { type: "str", optional: true },
         sync: "MirrorSyncMode",
-        "*speed": "int",
-        "*granularity": "uint32",
-        "*buf-size": "int",
-        "*on-source-error": "BlockdevOnError",
-        "*on-target-error": "BlockdevOnError",
+        speed: { type: "int", optional: true },
+        granularity: { type: "uint32", optional: true },
+        "buf-size": { type: "int", optional: true },
+        "on-source-error": { type: "BlockdevOnError", optional: true },
+        "on-target-error": { type: "BlockdevOnError", optional: true },
         /** Since 2.9. */
-        "*filter-node-name": { type: "str", since: "2.9" },
+        "filter-node-name": { type: "str", optional: true, since: "2.9" },
         /** Since 3.0. */
-        "*copy-mode": { type: "MirrorCopyMode", since: "3.0" },
+        "copy-mode": { type: "MirrorCopyMode", optional: true, since: "3.0" },
         /** Since 3.1. */
-        "*auto-finalize": { type: "bool", since: "3.1" },
+        "auto-finalize": { type: "bool", optional: true, since: "3.1" },
         /** Since 3.1. */
-        "*auto-dismiss": { type: "bool", since: "3.1" },
+        "auto-dismiss": { type: "bool", optional: true, since: "3.1" },
       },
       since: "2.6",
     },
@@ -4509,19 +4655,19 @@ const literal = {
     "block-stream": {
       data: {
         /** Since 2.7. */
-        "*job-id": { type: "str", since: "2.7" },
+        "job-id": { type: "str", optional: true, since: "2.7" },
         device: "str",
-        "*base": "str",
+        base: { type: "str", optional: true },
         /** Since 2.8. */
-        "*base-node": { type: "str", since: "2.8" },
+        "base-node": { type: "str", optional: true, since: "2.8" },
         /** Since 2.1. */
-        "*backing-file": { type: "str", since: "2.1" },
-        "*speed": "int",
-        "*on-error": "BlockdevOnError",
+        "backing-file": { type: "str", optional: true, since: "2.1" },
+        speed: { type: "int", optional: true },
+        "on-error": { type: "BlockdevOnError", optional: true },
         /** Since 3.1. */
-        "*auto-finalize": { type: "bool", since: "3.1" },
+        "auto-finalize": { type: "bool", optional: true, since: "3.1" },
         /** Since 3.1. */
-        "*auto-dismiss": { type: "bool", since: "3.1" },
+        "auto-dismiss": { type: "bool", optional: true, since: "3.1" },
       },
       since: "1.1",
     },
@@ -4532,7 +4678,7 @@ const literal = {
       data: {
         device: "str",
         /** Since 1.3. */
-        "*force": { type: "bool", since: "1.3" },
+        force: { type: "bool", optional: true, since: "1.3" },
       },
       since: "1.1",
     },
@@ -4556,29 +4702,48 @@ const literal = {
     "blockdev-create": { data: { "job-id": "str", options: "BlockdevCreateOptions" }, since: "3.0" },
     /** Since 5.1. */
     "x-blockdev-amend": {
-      data: { "job-id": "str", "node-name": "str", options: "BlockdevAmendOptions", "*force": "bool" },
+      data: {
+        "job-id": "str",
+        "node-name": "str",
+        options: "BlockdevAmendOptions",
+        force: { type: "bool", optional: true },
+      },
       since: "5.1",
     },
     /** Since 2.3. */
     "block-set-write-threshold": { data: { "node-name": "str", "write-threshold": "uint64" }, since: "2.3" },
     /** Since 2.7. */
-    "x-blockdev-change": { data: { parent: "str", "*child": "str", "*node": "str" }, since: "2.7" },
+    "x-blockdev-change": {
+      data: {
+        parent: "str",
+        child: { type: "str", optional: true },
+        node: { type: "str", optional: true },
+      },
+      since: "2.7",
+    },
     /** Since 2.12. */
-    "x-blockdev-set-iothread": { data: { "node-name": "str", iothread: "StrOrNull", "*force": "bool" }, since: "2.12" },
+    "x-blockdev-set-iothread": {
+      data: { "node-name": "str", iothread: "StrOrNull", force: { type: "bool", optional: true } },
+      since: "2.12",
+    },
     /** Since 1.7. */
     "blockdev-snapshot-internal-sync": { data: "BlockdevSnapshotInternal", since: "1.7" },
     /** Since 1.7. */
-    "blockdev-snapshot-delete-internal-sync": { data: { device: "str", "*id": "str", "*name": "str" }, returns: "SnapshotInfo", since: "1.7" },
+    "blockdev-snapshot-delete-internal-sync": {
+      data: { device: "str", id: { type: "str", optional: true }, name: { type: "str", optional: true } },
+      returns: "SnapshotInfo",
+      since: "1.7",
+    },
     /** Since 3.0. */
     "query-pr-managers": { returns: ["PRManagerInfo"], "allow-preconfig": true, since: "3.0" },
     /** Since 0.14.0. */
     eject: {
       data: {
         /** @deprecated */
-        "*device": { type: "str", features: ["deprecated"] },
+        device: { type: "str", optional: true, features: ["deprecated"] },
         /** Since 2.8. */
-        "*id": { type: "str", since: "2.8" },
-        "*force": "bool",
+        id: { type: "str", optional: true, since: "2.8" },
+        force: { type: "bool", optional: true },
       },
       since: "0.14.0",
     },
@@ -4586,10 +4751,10 @@ const literal = {
     "blockdev-open-tray": {
       data: {
         /** @deprecated */
-        "*device": { type: "str", features: ["deprecated"] },
+        device: { type: "str", optional: true, features: ["deprecated"] },
         /** Since 2.8. */
-        "*id": { type: "str", since: "2.8" },
-        "*force": "bool",
+        id: { type: "str", optional: true, since: "2.8" },
+        force: { type: "bool", optional: true },
       },
       since: "2.5",
     },
@@ -4597,9 +4762,9 @@ const literal = {
     "blockdev-close-tray": {
       data: {
         /** @deprecated */
-        "*device": { type: "str", features: ["deprecated"] },
+        device: { type: "str", optional: true, features: ["deprecated"] },
         /** Since 2.8. */
-        "*id": { type: "str", since: "2.8" },
+        id: { type: "str", optional: true, since: "2.8" },
       },
       since: "2.5",
     },
@@ -4611,12 +4776,12 @@ const literal = {
     "blockdev-change-medium": {
       data: {
         /** @deprecated */
-        "*device": { type: "str", features: ["deprecated"] },
+        device: { type: "str", optional: true, features: ["deprecated"] },
         /** Since 2.8. */
-        "*id": { type: "str", since: "2.8" },
+        id: { type: "str", optional: true, since: "2.8" },
         filename: "str",
-        "*format": "str",
-        "*read-only-mode": "BlockdevChangeReadOnlyMode",
+        format: { type: "str", optional: true },
+        "read-only-mode": { type: "BlockdevChangeReadOnlyMode", optional: true },
       },
       since: "2.5",
     },
@@ -4626,10 +4791,10 @@ const literal = {
     "block-latency-histogram-set": {
       data: {
         id: "str",
-        "*boundaries": ["uint64"],
-        "*boundaries-read": ["uint64"],
-        "*boundaries-write": ["uint64"],
-        "*boundaries-flush": ["uint64"],
+        boundaries: { type: ["uint64"], optional: true },
+        "boundaries-read": { type: ["uint64"], optional: true },
+        "boundaries-write": { type: ["uint64"], optional: true },
+        "boundaries-flush": { type: ["uint64"], optional: true },
       },
       since: "4.0",
     },
@@ -4638,10 +4803,10 @@ const literal = {
       data: {
         addr: "SocketAddressLegacy",
         /** Since 2.6. */
-        "*tls-creds": { type: "str", since: "2.6" },
+        "tls-creds": { type: "str", optional: true, since: "2.6" },
         /** Since 4.0. */
-        "*tls-authz": { type: "str", since: "4.0" },
-        "*max-connections": "uint32",
+        "tls-authz": { type: "str", optional: true, since: "4.0" },
+        "max-connections": { type: "uint32", optional: true },
       },
       since: "1.3.0",
     },
@@ -4649,7 +4814,7 @@ const literal = {
     "nbd-server-add": { data: "NbdServerAddOptions", boxed: true, features: ["deprecated"], since: "1.3.0" },
     /** Since 2.12. @deprecated */
     "nbd-server-remove": {
-      data: { name: "str", "*mode": "BlockExportRemoveMode" },
+      data: { name: "str", mode: { type: "BlockExportRemoveMode", optional: true } },
       features: ["deprecated"],
       since: "2.12",
     },
@@ -4658,7 +4823,7 @@ const literal = {
     /** Since 5.2. */
     "block-export-add": { data: "BlockExportOptions", boxed: true, since: "5.2" },
     /** Since 5.2. */
-    "block-export-del": { data: { id: "str", "*mode": "BlockExportRemoveMode" }, since: "5.2" },
+    "block-export-del": { data: { id: "str", mode: { type: "BlockExportRemoveMode", optional: true } }, since: "5.2" },
     /** Since 5.2. */
     "query-block-exports": { returns: ["BlockExportInfo"], since: "5.2" },
     /** Since 0.14.0. */
@@ -4666,9 +4831,16 @@ const literal = {
     /** Since 2.0. */
     "query-chardev-backends": { returns: ["ChardevBackendInfo"], since: "2.0" },
     /** Since 1.4. */
-    "ringbuf-write": { data: { device: "str", data: "str", "*format": "DataFormat" }, since: "1.4" },
+    "ringbuf-write": {
+      data: { device: "str", data: "str", format: { type: "DataFormat", optional: true } },
+      since: "1.4",
+    },
     /** Since 1.4. */
-    "ringbuf-read": { data: { device: "str", size: "int", "*format": "DataFormat" }, returns: "str", since: "1.4" },
+    "ringbuf-read": {
+      data: { device: "str", size: "int", format: { type: "DataFormat", optional: true } },
+      returns: "str",
+      since: "1.4",
+    },
     /** Since 1.4. */
     "chardev-add": { data: { id: "str", backend: "ChardevBackend" }, returns: "ChardevReturn", since: "1.4" },
     /** Since 2.10. */
@@ -4683,11 +4855,11 @@ const literal = {
         paging: "bool",
         protocol: "str",
         /** Since 2.6. */
-        "*detach": { type: "bool", since: "2.6" },
-        "*begin": "int",
-        "*length": "int",
+        detach: { type: "bool", optional: true, since: "2.6" },
+        begin: { type: "int", optional: true },
+        length: { type: "int", optional: true },
         /** Since 2.0. */
-        "*format": { type: "DumpGuestMemoryFormat", since: "2.0" },
+        format: { type: "DumpGuestMemoryFormat", optional: true, since: "2.0" },
       },
       since: "1.2",
     },
@@ -4702,7 +4874,7 @@ const literal = {
     /** Since 0.14.0. */
     netdev_del: { data: { id: "str" }, since: "0.14.0" },
     /** Since 1.6. */
-    "query-rx-filter": { data: { "*name": "str" }, returns: ["RxFilterInfo"], since: "1.6" },
+    "query-rx-filter": { data: { name: { type: "str", optional: true } }, returns: ["RxFilterInfo"], since: "1.6" },
     /** Since 4.0. */
     "announce-self": { data: "AnnounceParameters", boxed: true, since: "4.0" },
     /** Since 2.4. */
@@ -4710,9 +4882,17 @@ const literal = {
     /** Since 2.4. */
     "query-rocker-ports": { data: { name: "str" }, returns: ["RockerPort"], since: "2.4" },
     /** Since 2.4. */
-    "query-rocker-of-dpa-flows": { data: { name: "str", "*tbl-id": "uint32" }, returns: ["RockerOfDpaFlow"], since: "2.4" },
+    "query-rocker-of-dpa-flows": {
+      data: { name: "str", "tbl-id": { type: "uint32", optional: true } },
+      returns: ["RockerOfDpaFlow"],
+      since: "2.4",
+    },
     /** Since 2.4. */
-    "query-rocker-of-dpa-groups": { data: { name: "str", "*type": "uint8" }, returns: ["RockerOfDpaGroup"], since: "2.4" },
+    "query-rocker-of-dpa-groups": {
+      data: { name: "str", type: { type: "uint8", optional: true } },
+      returns: ["RockerOfDpaGroup"],
+      since: "2.4",
+    },
     /** Since 1.5. */
     "query-tpm-models": { returns: ["TpmModel"], since: "1.5" },
     /** Since 1.5. */
@@ -4720,7 +4900,10 @@ const literal = {
     /** Since 1.5. */
     "query-tpm": { returns: ["TPMInfo"], since: "1.5" },
     /** Since 0.14.0. */
-    set_password: { data: { protocol: "str", password: "str", "*connected": "str" }, since: "0.14.0" },
+    set_password: {
+      data: { protocol: "str", password: "str", connected: { type: "str", optional: true } },
+      since: "0.14.0",
+    },
     /** Since 0.14.0. */
     expire_password: { data: { protocol: "str", time: "str" }, since: "0.14.0" },
     /** Since 0.14.0. */
@@ -4728,9 +4911,9 @@ const literal = {
       data: {
         filename: "str",
         /** Since 2.12. */
-        "*device": { type: "str", since: "2.12" },
+        device: { type: "str", optional: true, since: "2.12" },
         /** Since 2.12. */
-        "*head": { type: "int", since: "2.12" },
+        head: { type: "int", optional: true, since: "2.12" },
       },
       coroutine: true,
       since: "0.14.0",
@@ -4746,9 +4929,16 @@ const literal = {
     /** Since 0.14.0. */
     "query-mice": { returns: ["MouseInfo"], since: "0.14.0" },
     /** Since 1.3.0. */
-    "send-key": { data: { keys: ["KeyValue"], "*hold-time": "int" }, since: "1.3.0" },
+    "send-key": { data: { keys: ["KeyValue"], "hold-time": { type: "int", optional: true } }, since: "1.3.0" },
     /** Since 2.6. */
-    "input-send-event": { data: { "*device": "str", "*head": "int", events: ["InputEvent"] }, since: "2.6" },
+    "input-send-event": {
+      data: {
+        device: { type: "str", optional: true },
+        head: { type: "int", optional: true },
+        events: ["InputEvent"],
+      },
+      since: "2.6",
+    },
     /** Since 3.1. */
     "query-display-options": { returns: "DisplayOptions", since: "3.1" },
     /** Since 0.14.0. */
@@ -4766,9 +4956,9 @@ const literal = {
       data: {
         protocol: "str",
         hostname: "str",
-        "*port": "int",
-        "*tls-port": "int",
-        "*cert-subject": "str",
+        port: { type: "int", optional: true },
+        "tls-port": { type: "int", optional: true },
+        "cert-subject": { type: "str", optional: true },
       },
       since: "0.14.0",
     },
@@ -4792,11 +4982,11 @@ const literal = {
     migrate: {
       data: {
         uri: "str",
-        "*blk": "bool",
-        "*inc": "bool",
-        "*detach": "bool",
+        blk: { type: "bool", optional: true },
+        inc: { type: "bool", optional: true },
+        detach: { type: "bool", optional: true },
         /** Since 3.0. */
-        "*resume": { type: "bool", since: "3.0" },
+        resume: { type: "bool", optional: true, since: "3.0" },
       },
       since: "0.14.0",
     },
@@ -4807,7 +4997,7 @@ const literal = {
       data: {
         filename: "str",
         /** Since 2.11. */
-        "*live": { type: "bool", since: "2.11" },
+        live: { type: "bool", optional: true, since: "2.11" },
       },
       since: "1.1",
     },
@@ -4817,7 +5007,7 @@ const literal = {
     "xen-load-devices-state": { data: { filename: "str" }, since: "2.7" },
     /** Since 2.9. Only if CONFIG_REPLICATION. */
     "xen-set-replication": {
-      data: { enable: "bool", primary: "bool", "*failover": "bool" },
+      data: { enable: "bool", primary: "bool", failover: { type: "bool", optional: true } },
       if: "CONFIG_REPLICATION",
       since: "2.9",
     },
@@ -4837,7 +5027,10 @@ const literal = {
     "query-dirty-rate": { returns: "DirtyRateInfo", since: "5.2" },
     /** Since 1.1. */
     transaction: {
-      data: { actions: ["TransactionAction"], "*properties": "TransactionProperties" },
+      data: {
+        actions: ["TransactionAction"],
+        properties: { type: "TransactionProperties", optional: true },
+      },
       since: "1.1",
     },
     /** Since 2.2. */
@@ -4845,7 +5038,7 @@ const literal = {
       data: {
         name: "str",
         /** Since 2.7. */
-        "*vcpu": { type: "int", since: "2.7" },
+        vcpu: { type: "int", optional: true, since: "2.7" },
       },
       returns: ["TraceEventInfo"],
       since: "2.2",
@@ -4855,9 +5048,9 @@ const literal = {
       data: {
         name: "str",
         enable: "bool",
-        "*ignore-unavailable": "bool",
+        "ignore-unavailable": { type: "bool", optional: true },
         /** Since 2.7. */
-        "*vcpu": { type: "int", since: "2.7" },
+        vcpu: { type: "int", optional: true, since: "2.7" },
       },
       since: "2.2",
     },
@@ -4865,7 +5058,7 @@ const literal = {
     qmp_capabilities: {
       data: {
         /** Since 2.12. */
-        "*enable": { type: ["QMPCapability"], since: "2.12" },
+        enable: { type: ["QMPCapability"], optional: true, since: "2.12" },
       },
       "allow-preconfig": true,
       since: "0.13",
@@ -4898,7 +5091,7 @@ const literal = {
     "qom-set": { data: { path: "str", property: "str", value: "any" }, "allow-preconfig": true, since: "1.2" },
     /** Since 1.1. */
     "qom-list-types": {
-      data: { "*implements": "str", "*abstract": "bool" },
+      data: { implements: { type: "str", optional: true }, abstract: { type: "bool", optional: true } },
       returns: ["ObjectTypeInfo"],
       "allow-preconfig": true,
       since: "1.1",
@@ -4911,13 +5104,21 @@ const literal = {
       since: "2.12",
     },
     /** Since 2.0. */
-    "object-add": { data: { "qom-type": "str", id: "str", "*props": "any" }, gen: false, since: "2.0" },
+    "object-add": {
+      data: { "qom-type": "str", id: "str", props: { type: "any", optional: true } },
+      gen: false,
+      since: "2.0",
+    },
     /** Since 2.0. */
     "object-del": { data: { id: "str" }, since: "2.0" },
     /** Since 1.2. */
     "device-list-properties": { data: { typename: "str" }, returns: ["ObjectPropertyInfo"], since: "1.2" },
     /** Since 0.13. */
-    device_add: { data: { driver: "str", "*bus": "str", "*id": "str" }, gen: false, since: "0.13" },
+    device_add: {
+      data: { driver: "str", bus: { type: "str", optional: true }, id: { type: "str", optional: true } },
+      gen: false,
+      since: "0.13",
+    },
     /** Since 0.14.0. */
     device_del: { data: { id: "str" }, since: "0.14.0" },
     /** Since 0.14.0. @deprecated */
@@ -4945,7 +5146,10 @@ const literal = {
     /** Since 0.14.0. */
     "query-kvm": { returns: "KvmInfo", since: "0.14.0" },
     /** Since 0.14.0. */
-    memsave: { data: { val: "int", size: "int", filename: "str", "*cpu-index": "int" }, since: "0.14.0" },
+    memsave: {
+      data: { val: "int", size: "int", filename: "str", "cpu-index": { type: "int", optional: true } },
+      since: "0.14.0",
+    },
     /** Since 0.14.0. */
     pmemsave: { data: { val: "int", size: "int", filename: "str" }, since: "0.14.0" },
     /** Since 2.1. */
@@ -4998,7 +5202,12 @@ const literal = {
     "replay-seek": { data: { icount: "int" }, since: "5.2" },
     /** Since 0.14.0. */
     add_client: {
-      data: { protocol: "str", fdname: "str", "*skipauth": "bool", "*tls": "bool" },
+      data: {
+        protocol: "str",
+        fdname: "str",
+        skipauth: { type: "bool", optional: true },
+        tls: { type: "bool", optional: true },
+      },
       since: "0.14.0",
     },
     /** Since 0.14.0. */
@@ -5012,14 +5221,14 @@ const literal = {
     "x-exit-preconfig": { "allow-preconfig": true },
     /** Since 0.14.0. Features: savevm-monitor-nodes. */
     "human-monitor-command": {
-      data: { "command-line": "str", "*cpu-index": "int" },
+      data: { "command-line": "str", "cpu-index": { type: "int", optional: true } },
       returns: "str",
       features: ["savevm-monitor-nodes"],
       since: "0.14.0",
     },
     /** Since 0.14.0. @deprecated */
     change: {
-      data: { device: "str", target: "str", "*arg": "str" },
+      data: { device: "str", target: "str", arg: { type: "str", optional: true } },
       features: ["deprecated"],
       since: "0.14.0",
     },
@@ -5028,14 +5237,18 @@ const literal = {
     /** Since 0.14.0. */
     closefd: { data: { fdname: "str" }, since: "0.14.0" },
     /** Since 1.2.0. */
-    "add-fd": { data: { "*fdset-id": "int", "*opaque": "str" }, returns: "AddfdInfo", since: "1.2.0" },
+    "add-fd": {
+      data: { "fdset-id": { type: "int", optional: true }, opaque: { type: "str", optional: true } },
+      returns: "AddfdInfo",
+      since: "1.2.0",
+    },
     /** Since 1.2.0. */
-    "remove-fd": { data: { "fdset-id": "int", "*fd": "int" }, since: "1.2.0" },
+    "remove-fd": { data: { "fdset-id": "int", fd: { type: "int", optional: true } }, since: "1.2.0" },
     /** Since 1.2.0. */
     "query-fdsets": { returns: ["FdsetInfo"], since: "1.2.0" },
     /** Since 1.5. */
     "query-command-line-options": {
-      data: { "*option": "str" },
+      data: { option: { type: "str", optional: true } },
       returns: ["CommandLineOptionInfo"],
       "allow-preconfig": true,
       since: "1.5",
@@ -5097,12 +5310,15 @@ const literal = {
       data: {
         action: "GuestPanicAction",
         /** Since 2.9. */
-        "*info": { type: "GuestPanicInformation", since: "2.9" },
+        info: { type: "GuestPanicInformation", optional: true, since: "2.9" },
       },
       since: "1.5",
     },
     /** Since 5.0. */
-    GUEST_CRASHLOADED: { data: { action: "GuestPanicAction", "*info": "GuestPanicInformation" }, since: "5.0" },
+    GUEST_CRASHLOADED: {
+      data: { action: "GuestPanicAction", info: { type: "GuestPanicInformation", optional: true } },
+      since: "5.0",
+    },
     /** Since 5.2. */
     MEMORY_FAILURE: {
       data: {
@@ -5119,10 +5335,10 @@ const literal = {
       data: {
         device: "str",
         /** Since 2.4. */
-        "*node-name": { type: "str", since: "2.4" },
+        "node-name": { type: "str", optional: true, since: "2.4" },
         msg: "str",
-        "*offset": "int",
-        "*size": "int",
+        offset: { type: "int", optional: true },
+        size: { type: "int", optional: true },
         fatal: "bool",
       },
       since: "1.7",
@@ -5132,11 +5348,11 @@ const literal = {
       data: {
         device: "str",
         /** Since 2.8. */
-        "*node-name": { type: "str", since: "2.8" },
+        "node-name": { type: "str", optional: true, since: "2.8" },
         operation: "IoOperationType",
         action: "BlockErrorAction",
         /** Since 2.2. */
-        "*nospace": { type: "bool", since: "2.2" },
+        nospace: { type: "bool", optional: true, since: "2.2" },
         /** Since 2.2. */
         reason: { type: "str", since: "2.2" },
       },
@@ -5144,7 +5360,14 @@ const literal = {
     },
     /** Since 1.1. */
     BLOCK_JOB_COMPLETED: {
-      data: { type: "JobType", device: "str", len: "int", offset: "int", speed: "int", "*error": "str" },
+      data: {
+        type: "JobType",
+        device: "str",
+        len: "int",
+        offset: "int",
+        speed: "int",
+        error: { type: "str", optional: true },
+      },
       since: "1.1",
     },
     /** Since 1.1. */
@@ -5176,7 +5399,7 @@ const literal = {
       data: {
         /** Since 2.6. */
         type: { type: "QuorumOpType", since: "2.6" },
-        "*error": "str",
+        error: { type: "str", optional: true },
         "node-name": "str",
         "sector-num": "int",
         "sectors-count": "int",
@@ -5200,9 +5423,9 @@ const literal = {
     /** Since 2.1. */
     VSERPORT_CHANGE: { data: { id: "str", open: "bool" }, since: "2.1" },
     /** Since 2.6. */
-    DUMP_COMPLETED: { data: { result: "DumpQueryResult", "*error": "str" }, since: "2.6" },
+    DUMP_COMPLETED: { data: { result: "DumpQueryResult", error: { type: "str", optional: true } }, since: "2.6" },
     /** Since 1.6. */
-    NIC_RX_FILTER_CHANGED: { data: { "*name": "str", path: "str" }, since: "1.6" },
+    NIC_RX_FILTER_CHANGED: { data: { name: { type: "str", optional: true }, path: "str" }, since: "1.6" },
     FAILOVER_NEGOTIATED: { data: { "device-id": "str" } },
     /** Since 4.0. */
     RDMA_GID_STATUS_CHANGED: {
@@ -5252,11 +5475,11 @@ const literal = {
     /** Since 4.2. */
     UNPLUG_PRIMARY: { data: { "device-id": "str" }, since: "4.2" },
     /** Since 1.5. */
-    DEVICE_DELETED: { data: { "*device": "str", path: "str" }, since: "1.5" },
+    DEVICE_DELETED: { data: { device: { type: "str", optional: true }, path: "str" }, since: "1.5" },
     /** Since 1.2. */
     BALLOON_CHANGE: { data: { actual: "int" }, since: "1.2" },
     /** Since 5.1. */
-    MEMORY_DEVICE_SIZE_CHANGE: { data: { "*id": "str", size: "size" }, since: "5.1" },
+    MEMORY_DEVICE_SIZE_CHANGE: { data: { id: { type: "str", optional: true }, size: "size" }, since: "5.1" },
     /** Since 2.4. */
     MEM_UNPLUG_ERROR: { data: { device: "str", msg: "str" }, since: "2.4" },
     /** Since 0.13.0. Only if (TARGET_ALPHA or TARGET_ARM or TARGET_HPPA or TARGET_I386 or TARGET_MIPS or TARGET_MIPS64 or TARGET_MOXIE or TARGET_PPC or TARGET_PPC64 or TARGET_S390X or TARGET_SH4 or TARGET_SPARC). */

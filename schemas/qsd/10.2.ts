@@ -78,19 +78,19 @@ const literal = {
       base: "InetSocketAddressBase",
       data: {
         /** Since 2.9. */
-        "*numeric": { type: "bool", since: "2.9" },
-        "*to": "uint16",
-        "*ipv4": "bool",
-        "*ipv6": "bool",
-        "*keep-alive": "bool",
+        numeric: { type: "bool", optional: true, since: "2.9" },
+        to: { type: "uint16", optional: true },
+        ipv4: { type: "bool", optional: true },
+        ipv6: { type: "bool", optional: true },
+        "keep-alive": { type: "bool", optional: true },
         /** Since 10.1. Only if HAVE_TCP_KEEPCNT. */
-        "*keep-alive-count": { type: "uint32", if: "HAVE_TCP_KEEPCNT", since: "10.1" },
+        "keep-alive-count": { type: "uint32", optional: true, if: "HAVE_TCP_KEEPCNT", since: "10.1" },
         /** Since 10.1. Only if HAVE_TCP_KEEPIDLE. */
-        "*keep-alive-idle": { type: "uint32", if: "HAVE_TCP_KEEPIDLE", since: "10.1" },
+        "keep-alive-idle": { type: "uint32", optional: true, if: "HAVE_TCP_KEEPIDLE", since: "10.1" },
         /** Since 10.1. Only if HAVE_TCP_KEEPINTVL. */
-        "*keep-alive-interval": { type: "uint32", if: "HAVE_TCP_KEEPINTVL", since: "10.1" },
+        "keep-alive-interval": { type: "uint32", optional: true, if: "HAVE_TCP_KEEPINTVL", since: "10.1" },
         /** Since 6.1. Only if HAVE_IPPROTO_MPTCP. */
-        "*mptcp": { type: "bool", if: "HAVE_IPPROTO_MPTCP", since: "6.1" },
+        mptcp: { type: "bool", optional: true, if: "HAVE_IPPROTO_MPTCP", since: "6.1" },
       },
       since: "1.3",
     },
@@ -100,9 +100,9 @@ const literal = {
       data: {
         path: "str",
         /** Since 5.1. Only if CONFIG_LINUX. */
-        "*abstract": { type: "bool", if: "CONFIG_LINUX", since: "5.1" },
+        abstract: { type: "bool", optional: true, if: "CONFIG_LINUX", since: "5.1" },
         /** Since 5.1. Only if CONFIG_LINUX. */
-        "*tight": { type: "bool", if: "CONFIG_LINUX", since: "5.1" },
+        tight: { type: "bool", optional: true, if: "CONFIG_LINUX", since: "5.1" },
       },
       since: "1.3",
     },
@@ -213,21 +213,21 @@ const literal = {
     /** Since 2.6. */
     QCryptoBlockOptionsBase: { kind: "struct", data: { format: "QCryptoBlockFormat" }, since: "2.6" },
     /** Since 2.6. */
-    QCryptoBlockOptionsQCow: { kind: "struct", data: { "*key-secret": "str" }, since: "2.6" },
+    QCryptoBlockOptionsQCow: { kind: "struct", data: { "key-secret": { type: "str", optional: true } }, since: "2.6" },
     /** Since 2.6. */
-    QCryptoBlockOptionsLUKS: { kind: "struct", data: { "*key-secret": "str" }, since: "2.6" },
+    QCryptoBlockOptionsLUKS: { kind: "struct", data: { "key-secret": { type: "str", optional: true } }, since: "2.6" },
     /** Since 2.6. */
     QCryptoBlockCreateOptionsLUKS: {
       kind: "struct",
       base: "QCryptoBlockOptionsLUKS",
       data: {
-        "*cipher-alg": "QCryptoCipherAlgo",
-        "*cipher-mode": "QCryptoCipherMode",
-        "*ivgen-alg": "QCryptoIVGenAlgo",
-        "*ivgen-hash-alg": "QCryptoHashAlgo",
-        "*hash-alg": "QCryptoHashAlgo",
+        "cipher-alg": { type: "QCryptoCipherAlgo", optional: true },
+        "cipher-mode": { type: "QCryptoCipherMode", optional: true },
+        "ivgen-alg": { type: "QCryptoIVGenAlgo", optional: true },
+        "ivgen-hash-alg": { type: "QCryptoHashAlgo", optional: true },
+        "hash-alg": { type: "QCryptoHashAlgo", optional: true },
         /** Since 2.8. */
-        "*iter-time": { type: "int", since: "2.8" },
+        "iter-time": { type: "int", optional: true, since: "2.8" },
       },
       since: "2.6",
     },
@@ -252,7 +252,12 @@ const literal = {
     /** Since 2.7. */
     QCryptoBlockInfoLUKSSlot: {
       kind: "struct",
-      data: { active: "bool", "*iters": "int", "*stripes": "int", "key-offset": "int" },
+      data: {
+        active: "bool",
+        iters: { type: "int", optional: true },
+        stripes: { type: "int", optional: true },
+        "key-offset": "int",
+      },
       since: "2.7",
     },
     /** Since 2.7. */
@@ -262,7 +267,7 @@ const literal = {
         "cipher-alg": "QCryptoCipherAlgo",
         "cipher-mode": "QCryptoCipherMode",
         "ivgen-alg": "QCryptoIVGenAlgo",
-        "*ivgen-hash-alg": "QCryptoHashAlgo",
+        "ivgen-hash-alg": { type: "QCryptoHashAlgo", optional: true },
         "hash-alg": "QCryptoHashAlgo",
         /** Since 9.0. */
         "detached-header": { type: "bool", since: "9.0" },
@@ -288,11 +293,11 @@ const literal = {
       kind: "struct",
       data: {
         state: "QCryptoBlockLUKSKeyslotState",
-        "*new-secret": "str",
-        "*old-secret": "str",
-        "*keyslot": "int",
-        "*iter-time": "int",
-        "*secret": "str",
+        "new-secret": { type: "str", optional: true },
+        "old-secret": { type: "str", optional: true },
+        keyslot: { type: "int", optional: true },
+        "iter-time": { type: "int", optional: true },
+        secret: { type: "str", optional: true },
       },
       since: "5.1",
     },
@@ -307,14 +312,18 @@ const literal = {
     /** Since 2.6. */
     SecretCommonProperties: {
       kind: "struct",
-      data: { "*format": "QCryptoSecretFormat", "*keyid": "str", "*iv": "str" },
+      data: {
+        format: { type: "QCryptoSecretFormat", optional: true },
+        keyid: { type: "str", optional: true },
+        iv: { type: "str", optional: true },
+      },
       since: "2.6",
     },
     /** Since 2.6. */
     SecretProperties: {
       kind: "struct",
       base: "SecretCommonProperties",
-      data: { "*data": "str", "*file": "str" },
+      data: { data: { type: "str", optional: true }, file: { type: "str", optional: true } },
       since: "2.6",
     },
     /** Since 5.1. Only if CONFIG_SECRET_KEYRING. */
@@ -329,22 +338,30 @@ const literal = {
     TlsCredsProperties: {
       kind: "struct",
       data: {
-        "*verify-peer": "bool",
-        "*dir": "str",
-        "*endpoint": "QCryptoTLSCredsEndpoint",
-        "*priority": "str",
+        "verify-peer": { type: "bool", optional: true },
+        dir: { type: "str", optional: true },
+        endpoint: { type: "QCryptoTLSCredsEndpoint", optional: true },
+        priority: { type: "str", optional: true },
       },
       since: "2.5",
     },
     /** Since 2.5. */
     TlsCredsAnonProperties: { kind: "struct", base: "TlsCredsProperties", data: {}, since: "2.5" },
     /** Since 3.0. */
-    TlsCredsPskProperties: { kind: "struct", base: "TlsCredsProperties", data: { "*username": "str" }, since: "3.0" },
+    TlsCredsPskProperties: {
+      kind: "struct",
+      base: "TlsCredsProperties",
+      data: { username: { type: "str", optional: true } },
+      since: "3.0",
+    },
     /** Since 2.5. */
     TlsCredsX509Properties: {
       kind: "struct",
       base: "TlsCredsProperties",
-      data: { "*sanity-check": "bool", "*passwordid": "str" },
+      data: {
+        "sanity-check": { type: "bool", optional: true },
+        passwordid: { type: "str", optional: true },
+      },
       since: "2.5",
     },
     /** Since 7.1. */
@@ -432,7 +449,7 @@ const literal = {
         status: "JobStatus",
         "current-progress": "int",
         "total-progress": "int",
-        "*error": "str",
+        error: { type: "str", optional: true },
       },
       since: "3.0",
     },
@@ -448,7 +465,7 @@ const literal = {
         "vm-clock-sec": "int",
         "vm-clock-nsec": "int",
         /** Since 5.2. */
-        "*icount": { type: "int", since: "5.2" },
+        icount: { type: "int", optional: true, since: "5.2" },
       },
       since: "1.3",
     },
@@ -468,20 +485,20 @@ const literal = {
       data: {
         compat: "str",
         /** Since 4.0. */
-        "*data-file": { type: "str", since: "4.0" },
+        "data-file": { type: "str", optional: true, since: "4.0" },
         /** Since 4.0. */
-        "*data-file-raw": { type: "bool", since: "4.0" },
+        "data-file-raw": { type: "bool", optional: true, since: "4.0" },
         /** Since 5.2. */
-        "*extended-l2": { type: "bool", since: "5.2" },
-        "*lazy-refcounts": "bool",
+        "extended-l2": { type: "bool", optional: true, since: "5.2" },
+        "lazy-refcounts": { type: "bool", optional: true },
         /** Since 2.2. */
-        "*corrupt": { type: "bool", since: "2.2" },
+        corrupt: { type: "bool", optional: true, since: "2.2" },
         /** Since 2.3. */
         "refcount-bits": { type: "int", since: "2.3" },
         /** Since 2.10. */
-        "*encrypt": { type: "ImageInfoSpecificQCow2Encryption", since: "2.10" },
+        encrypt: { type: "ImageInfoSpecificQCow2Encryption", optional: true, since: "2.10" },
         /** Since 4.0. */
-        "*bitmaps": { type: ["Qcow2BitmapInfo"], since: "4.0" },
+        bitmaps: { type: ["Qcow2BitmapInfo"], optional: true, since: "4.0" },
         /** Since 5.1. */
         "compression-type": { type: "Qcow2CompressionType", since: "5.1" },
       },
@@ -500,15 +517,19 @@ const literal = {
         filename: "str",
         format: "str",
         "virtual-size": "int",
-        "*cluster-size": "int",
-        "*compressed": "bool",
+        "cluster-size": { type: "int", optional: true },
+        compressed: { type: "bool", optional: true },
       },
       since: "8.0",
     },
     /** Since 6.1. */
-    ImageInfoSpecificRbd: { kind: "struct", data: { "*encryption-format": "RbdImageEncryptionFormat" }, since: "6.1" },
+    ImageInfoSpecificRbd: {
+      kind: "struct",
+      data: { "encryption-format": { type: "RbdImageEncryptionFormat", optional: true } },
+      since: "6.1",
+    },
     /** Since 8.0. */
-    ImageInfoSpecificFile: { kind: "struct", data: { "*extent-size-hint": "size" }, since: "8.0" },
+    ImageInfoSpecificFile: { kind: "struct", data: { "extent-size-hint": { type: "size", optional: true } }, since: "8.0" },
     /** Since 1.7. */
     ImageInfoSpecificKind: { kind: "enum", data: ["qcow2", "vmdk", "luks", "rbd", "file"], since: "1.7" },
     /** Since 1.7. */
@@ -539,15 +560,15 @@ const literal = {
       kind: "struct",
       data: {
         "request-alignment": "uint32",
-        "*max-discard": "uint64",
-        "*discard-alignment": "uint32",
-        "*max-write-zeroes": "uint64",
-        "*write-zeroes-alignment": "uint32",
-        "*opt-transfer": "uint32",
-        "*max-transfer": "uint32",
-        "*max-hw-transfer": "uint32",
+        "max-discard": { type: "uint64", optional: true },
+        "discard-alignment": { type: "uint32", optional: true },
+        "max-write-zeroes": { type: "uint64", optional: true },
+        "write-zeroes-alignment": { type: "uint32", optional: true },
+        "opt-transfer": { type: "uint32", optional: true },
+        "max-transfer": { type: "uint32", optional: true },
+        "max-hw-transfer": { type: "uint32", optional: true },
         "max-iov": "int",
-        "*max-hw-iov": "int",
+        "max-hw-iov": { type: "int", optional: true },
         "min-mem-alignment": "size",
         "opt-mem-alignment": "size",
       },
@@ -558,26 +579,31 @@ const literal = {
       data: {
         filename: "str",
         format: "str",
-        "*dirty-flag": "bool",
-        "*actual-size": "int",
+        "dirty-flag": { type: "bool", optional: true },
+        "actual-size": { type: "int", optional: true },
         "virtual-size": "int",
-        "*cluster-size": "int",
-        "*encrypted": "bool",
+        "cluster-size": { type: "int", optional: true },
+        encrypted: { type: "bool", optional: true },
         /** Since 1.7. */
-        "*compressed": { type: "bool", since: "1.7" },
-        "*backing-filename": "str",
-        "*full-backing-filename": "str",
-        "*backing-filename-format": "str",
-        "*snapshots": ["SnapshotInfo"],
+        compressed: { type: "bool", optional: true, since: "1.7" },
+        "backing-filename": { type: "str", optional: true },
+        "full-backing-filename": { type: "str", optional: true },
+        "backing-filename-format": { type: "str", optional: true },
+        snapshots: { type: ["SnapshotInfo"], optional: true },
         /** Since 10.2. */
-        "*limits": { type: "BlockLimitsInfo", since: "10.2" },
+        limits: { type: "BlockLimitsInfo", optional: true, since: "10.2" },
         /** Since 1.7. */
-        "*format-specific": { type: "ImageInfoSpecific", since: "1.7" },
+        "format-specific": { type: "ImageInfoSpecific", optional: true, since: "1.7" },
       },
       since: "8.0",
     },
     /** Since 1.3. */
-    ImageInfo: { kind: "struct", base: "BlockNodeInfo", data: { "*backing-image": "ImageInfo" }, since: "1.3" },
+    ImageInfo: {
+      kind: "struct",
+      base: "BlockNodeInfo",
+      data: { "backing-image": { type: "ImageInfo", optional: true } },
+      since: "1.3",
+    },
     /** Since 8.0. */
     BlockChildInfo: { kind: "struct", data: { name: "str", info: "BlockGraphInfo" }, since: "8.0" },
     /** Since 8.0. */
@@ -589,15 +615,15 @@ const literal = {
         filename: "str",
         format: "str",
         "check-errors": "int",
-        "*image-end-offset": "int",
-        "*corruptions": "int",
-        "*leaks": "int",
-        "*corruptions-fixed": "int",
-        "*leaks-fixed": "int",
-        "*total-clusters": "int",
-        "*allocated-clusters": "int",
-        "*fragmented-clusters": "int",
-        "*compressed-clusters": "int",
+        "image-end-offset": { type: "int", optional: true },
+        corruptions: { type: "int", optional: true },
+        leaks: { type: "int", optional: true },
+        "corruptions-fixed": { type: "int", optional: true },
+        "leaks-fixed": { type: "int", optional: true },
+        "total-clusters": { type: "int", optional: true },
+        "allocated-clusters": { type: "int", optional: true },
+        "fragmented-clusters": { type: "int", optional: true },
+        "compressed-clusters": { type: "int", optional: true },
       },
       since: "1.4",
     },
@@ -614,8 +640,8 @@ const literal = {
         depth: "int",
         /** Since 6.1. */
         present: { type: "bool", since: "6.1" },
-        "*offset": "int",
-        "*filename": "str",
+        offset: { type: "int", optional: true },
+        filename: { type: "str", optional: true },
       },
       since: "2.6",
     },
@@ -636,7 +662,7 @@ const literal = {
         "node-name": { type: "str", since: "2.0" },
         ro: "bool",
         drv: "str",
-        "*backing_file": "str",
+        backing_file: { type: "str", optional: true },
         /** Since 1.2. */
         backing_file_depth: { type: "int", since: "1.2" },
         /** Since 10.1. */
@@ -655,39 +681,39 @@ const literal = {
         /** Since 1.6. */
         image: { type: "ImageInfo", since: "1.6" },
         /** Since 1.7. */
-        "*bps_max": { type: "int", since: "1.7" },
+        bps_max: { type: "int", optional: true, since: "1.7" },
         /** Since 1.7. */
-        "*bps_rd_max": { type: "int", since: "1.7" },
+        bps_rd_max: { type: "int", optional: true, since: "1.7" },
         /** Since 1.7. */
-        "*bps_wr_max": { type: "int", since: "1.7" },
+        bps_wr_max: { type: "int", optional: true, since: "1.7" },
         /** Since 1.7. */
-        "*iops_max": { type: "int", since: "1.7" },
+        iops_max: { type: "int", optional: true, since: "1.7" },
         /** Since 1.7. */
-        "*iops_rd_max": { type: "int", since: "1.7" },
+        iops_rd_max: { type: "int", optional: true, since: "1.7" },
         /** Since 1.7. */
-        "*iops_wr_max": { type: "int", since: "1.7" },
+        iops_wr_max: { type: "int", optional: true, since: "1.7" },
         /** Since 2.6. */
-        "*bps_max_length": { type: "int", since: "2.6" },
+        bps_max_length: { type: "int", optional: true, since: "2.6" },
         /** Since 2.6. */
-        "*bps_rd_max_length": { type: "int", since: "2.6" },
+        bps_rd_max_length: { type: "int", optional: true, since: "2.6" },
         /** Since 2.6. */
-        "*bps_wr_max_length": { type: "int", since: "2.6" },
+        bps_wr_max_length: { type: "int", optional: true, since: "2.6" },
         /** Since 2.6. */
-        "*iops_max_length": { type: "int", since: "2.6" },
+        iops_max_length: { type: "int", optional: true, since: "2.6" },
         /** Since 2.6. */
-        "*iops_rd_max_length": { type: "int", since: "2.6" },
+        iops_rd_max_length: { type: "int", optional: true, since: "2.6" },
         /** Since 2.6. */
-        "*iops_wr_max_length": { type: "int", since: "2.6" },
+        iops_wr_max_length: { type: "int", optional: true, since: "2.6" },
         /** Since 1.7. */
-        "*iops_size": { type: "int", since: "1.7" },
+        iops_size: { type: "int", optional: true, since: "1.7" },
         /** Since 2.4. */
-        "*group": { type: "str", since: "2.4" },
+        group: { type: "str", optional: true, since: "2.4" },
         /** Since 2.3. */
         cache: { type: "BlockdevCacheInfo", since: "2.3" },
         /** Since 2.3. */
         write_threshold: { type: "int", since: "2.3" },
         /** Since 4.2. */
-        "*dirty-bitmaps": { type: ["BlockDirtyInfo"], since: "4.2" },
+        "dirty-bitmaps": { type: ["BlockDirtyInfo"], optional: true, since: "4.2" },
       },
       since: "0.14",
     },
@@ -698,7 +724,7 @@ const literal = {
       kind: "struct",
       data: {
         /** Since 2.4. */
-        "*name": { type: "str", since: "2.4" },
+        name: { type: "str", optional: true, since: "2.4" },
         count: "int",
         /** Since 1.4. */
         granularity: { type: "uint32", since: "1.4" },
@@ -709,7 +735,7 @@ const literal = {
         /** Since 4.0. */
         persistent: { type: "bool", since: "4.0" },
         /** Since 4.0. */
-        "*inconsistent": { type: "bool", since: "4.0" },
+        inconsistent: { type: "bool", optional: true, since: "4.0" },
       },
       since: "1.3",
     },
@@ -729,13 +755,13 @@ const literal = {
       data: {
         device: "str",
         /** Since 2.10. */
-        "*qdev": { type: "str", since: "2.10" },
+        qdev: { type: "str", optional: true, since: "2.10" },
         type: "str",
         removable: "bool",
         locked: "bool",
-        "*inserted": "BlockDeviceInfo",
-        "*tray_open": "bool",
-        "*io-status": "BlockDeviceIoStatus",
+        inserted: { type: "BlockDeviceInfo", optional: true },
+        tray_open: { type: "bool", optional: true },
+        "io-status": { type: "BlockDeviceIoStatus", optional: true },
       },
       since: "0.14",
     },
@@ -746,7 +772,7 @@ const literal = {
         required: "int",
         "fully-allocated": "int",
         /** Since 5.1. */
-        "*bitmaps": { type: "int", since: "5.1" },
+        bitmaps: { type: "int", optional: true, since: "5.1" },
       },
       since: "2.10",
     },
@@ -815,7 +841,7 @@ const literal = {
         /** Since 4.2. */
         unmap_merged: { type: "int", since: "4.2" },
         /** Since 2.5. */
-        "*idle_time_ns": { type: "int", since: "2.5" },
+        idle_time_ns: { type: "int", optional: true, since: "2.5" },
         /** Since 2.5. */
         failed_rd_operations: { type: "int", since: "2.5" },
         /** Since 2.5. */
@@ -843,13 +869,13 @@ const literal = {
         /** Since 2.5. */
         timed_stats: { type: ["BlockDeviceTimedStats"], since: "2.5" },
         /** Since 4.0. */
-        "*rd_latency_histogram": { type: "BlockLatencyHistogramInfo", since: "4.0" },
+        rd_latency_histogram: { type: "BlockLatencyHistogramInfo", optional: true, since: "4.0" },
         /** Since 4.0. */
-        "*wr_latency_histogram": { type: "BlockLatencyHistogramInfo", since: "4.0" },
+        wr_latency_histogram: { type: "BlockLatencyHistogramInfo", optional: true, since: "4.0" },
         /** Since 8.1. */
-        "*zone_append_latency_histogram": { type: "BlockLatencyHistogramInfo", since: "8.1" },
+        zone_append_latency_histogram: { type: "BlockLatencyHistogramInfo", optional: true, since: "8.1" },
         /** Since 4.0. */
-        "*flush_latency_histogram": { type: "BlockLatencyHistogramInfo", since: "4.0" },
+        flush_latency_histogram: { type: "BlockLatencyHistogramInfo", optional: true, since: "4.0" },
       },
       since: "0.14",
     },
@@ -886,17 +912,17 @@ const literal = {
     BlockStats: {
       kind: "struct",
       data: {
-        "*device": "str",
+        device: { type: "str", optional: true },
         /** Since 3.0. */
-        "*qdev": { type: "str", since: "3.0" },
+        qdev: { type: "str", optional: true, since: "3.0" },
         /** Since 2.3. */
-        "*node-name": { type: "str", since: "2.3" },
+        "node-name": { type: "str", optional: true, since: "2.3" },
         stats: "BlockDeviceStats",
         /** Since 4.2. */
-        "*driver-specific": { type: "BlockStatsSpecific", since: "4.2" },
-        "*parent": "BlockStats",
+        "driver-specific": { type: "BlockStatsSpecific", optional: true, since: "4.2" },
+        parent: { type: "BlockStats", optional: true },
         /** Since 2.0. */
-        "*backing": { type: "BlockStats", since: "2.0" },
+        backing: { type: "BlockStats", optional: true, since: "2.0" },
       },
       since: "0.14",
     },
@@ -952,7 +978,7 @@ const literal = {
         /** Since 2.12. */
         "auto-dismiss": { type: "bool", since: "2.12" },
         /** Since 2.12.1. */
-        "*error": { type: "str", since: "2.12.1" },
+        error: { type: "str", optional: true, since: "2.12.1" },
       },
       discriminator: "type",
       data: { mirror: "BlockJobInfoMirror" },
@@ -963,14 +989,14 @@ const literal = {
     BlockdevSnapshotSync: {
       kind: "struct",
       data: {
-        "*device": "str",
+        device: { type: "str", optional: true },
         /** Since 2.0. */
-        "*node-name": { type: "str", since: "2.0" },
+        "node-name": { type: "str", optional: true, since: "2.0" },
         "snapshot-file": "str",
         /** Since 2.0. */
-        "*snapshot-node-name": { type: "str", since: "2.0" },
-        "*format": "str",
-        "*mode": "NewImageMode",
+        "snapshot-node-name": { type: "str", optional: true, since: "2.0" },
+        format: { type: "str", optional: true },
+        mode: { type: "NewImageMode", optional: true },
       },
     },
     /** Since 2.5. */
@@ -979,11 +1005,11 @@ const literal = {
     BackupPerf: {
       kind: "struct",
       data: {
-        "*use-copy-range": "bool",
-        "*max-workers": "int",
-        "*max-chunk": "int64",
+        "use-copy-range": { type: "bool", optional: true },
+        "max-workers": { type: "int", optional: true },
+        "max-chunk": { type: "int64", optional: true },
         /** Since 9.2. */
-        "*min-cluster-size": { type: "size", since: "9.2" },
+        "min-cluster-size": { type: "size", optional: true, since: "9.2" },
       },
       since: "6.0",
     },
@@ -992,29 +1018,29 @@ const literal = {
       kind: "struct",
       data: {
         /** Since 2.7. */
-        "*job-id": { type: "str", since: "2.7" },
+        "job-id": { type: "str", optional: true, since: "2.7" },
         device: "str",
         sync: "MirrorSyncMode",
-        "*speed": "int",
-        "*bitmap": "str",
+        speed: { type: "int", optional: true },
+        bitmap: { type: "str", optional: true },
         /** Since 4.2. */
-        "*bitmap-mode": { type: "BitmapSyncMode", since: "4.2" },
+        "bitmap-mode": { type: "BitmapSyncMode", optional: true, since: "4.2" },
         /** Since 2.8. */
-        "*compress": { type: "bool", since: "2.8" },
-        "*on-source-error": "BlockdevOnError",
-        "*on-target-error": "BlockdevOnError",
+        compress: { type: "bool", optional: true, since: "2.8" },
+        "on-source-error": { type: "BlockdevOnError", optional: true },
+        "on-target-error": { type: "BlockdevOnError", optional: true },
         /** Since 10.1. */
-        "*on-cbw-error": { type: "OnCbwError", since: "10.1" },
+        "on-cbw-error": { type: "OnCbwError", optional: true, since: "10.1" },
         /** Since 2.12. */
-        "*auto-finalize": { type: "bool", since: "2.12" },
+        "auto-finalize": { type: "bool", optional: true, since: "2.12" },
         /** Since 2.12. */
-        "*auto-dismiss": { type: "bool", since: "2.12" },
+        "auto-dismiss": { type: "bool", optional: true, since: "2.12" },
         /** Since 4.2. */
-        "*filter-node-name": { type: "str", since: "4.2" },
+        "filter-node-name": { type: "str", optional: true, since: "4.2" },
         /** Since 9.1. */
-        "*discard-source": { type: "bool", since: "9.1" },
+        "discard-source": { type: "bool", optional: true, since: "9.1" },
         /** Since 6.0. Unstable. */
-        "*x-perf": { type: "BackupPerf", features: ["unstable"], since: "6.0" },
+        "x-perf": { type: "BackupPerf", optional: true, features: ["unstable"], since: "6.0" },
       },
       since: "4.2",
     },
@@ -1022,7 +1048,11 @@ const literal = {
     DriveBackup: {
       kind: "struct",
       base: "BackupCommon",
-      data: { target: "str", "*format": "str", "*mode": "NewImageMode" },
+      data: {
+        target: "str",
+        format: { type: "str", optional: true },
+        mode: { type: "NewImageMode", optional: true },
+      },
       since: "1.6",
     },
     /** Since 2.3. */
@@ -1060,31 +1090,31 @@ const literal = {
       kind: "struct",
       data: {
         /** Since 2.7. */
-        "*job-id": { type: "str", since: "2.7" },
+        "job-id": { type: "str", optional: true, since: "2.7" },
         device: "str",
         target: "str",
-        "*format": "str",
+        format: { type: "str", optional: true },
         /** Since 2.1. */
-        "*node-name": { type: "str", since: "2.1" },
+        "node-name": { type: "str", optional: true, since: "2.1" },
         /** Since 2.1. */
-        "*replaces": { type: "str", since: "2.1" },
+        replaces: { type: "str", optional: true, since: "2.1" },
         sync: "MirrorSyncMode",
-        "*mode": "NewImageMode",
-        "*speed": "int",
+        mode: { type: "NewImageMode", optional: true },
+        speed: { type: "int", optional: true },
         /** Since 1.4. */
-        "*granularity": { type: "uint32", since: "1.4" },
+        granularity: { type: "uint32", optional: true, since: "1.4" },
         /** Since 1.4. */
-        "*buf-size": { type: "int", since: "1.4" },
-        "*on-source-error": "BlockdevOnError",
-        "*on-target-error": "BlockdevOnError",
+        "buf-size": { type: "int", optional: true, since: "1.4" },
+        "on-source-error": { type: "BlockdevOnError", optional: true },
+        "on-target-error": { type: "BlockdevOnError", optional: true },
         /** Since 2.4. */
-        "*unmap": { type: "bool", since: "2.4" },
+        unmap: { type: "bool", optional: true, since: "2.4" },
         /** Since 3.0. */
-        "*copy-mode": { type: "MirrorCopyMode", since: "3.0" },
+        "copy-mode": { type: "MirrorCopyMode", optional: true, since: "3.0" },
         /** Since 3.1. */
-        "*auto-finalize": { type: "bool", since: "3.1" },
+        "auto-finalize": { type: "bool", optional: true, since: "3.1" },
         /** Since 3.1. */
-        "*auto-dismiss": { type: "bool", since: "3.1" },
+        "auto-dismiss": { type: "bool", optional: true, since: "3.1" },
       },
       since: "1.3",
     },
@@ -1096,11 +1126,11 @@ const literal = {
       data: {
         node: "str",
         name: "str",
-        "*granularity": "uint32",
+        granularity: { type: "uint32", optional: true },
         /** Since 2.10. */
-        "*persistent": { type: "bool", since: "2.10" },
+        persistent: { type: "bool", optional: true, since: "2.10" },
         /** Since 4.0. */
-        "*disabled": { type: "bool", since: "4.0" },
+        disabled: { type: "bool", optional: true, since: "4.0" },
       },
       since: "2.4",
     },
@@ -1119,9 +1149,9 @@ const literal = {
       kind: "struct",
       data: {
         /** @deprecated */
-        "*device": { type: "str", features: ["deprecated"] },
+        device: { type: "str", optional: true, features: ["deprecated"] },
         /** Since 2.8. */
-        "*id": { type: "str", since: "2.8" },
+        id: { type: "str", optional: true, since: "2.8" },
         bps: "int",
         bps_rd: "int",
         bps_wr: "int",
@@ -1129,33 +1159,33 @@ const literal = {
         iops_rd: "int",
         iops_wr: "int",
         /** Since 1.7. */
-        "*bps_max": { type: "int", since: "1.7" },
+        bps_max: { type: "int", optional: true, since: "1.7" },
         /** Since 1.7. */
-        "*bps_rd_max": { type: "int", since: "1.7" },
+        bps_rd_max: { type: "int", optional: true, since: "1.7" },
         /** Since 1.7. */
-        "*bps_wr_max": { type: "int", since: "1.7" },
+        bps_wr_max: { type: "int", optional: true, since: "1.7" },
         /** Since 1.7. */
-        "*iops_max": { type: "int", since: "1.7" },
+        iops_max: { type: "int", optional: true, since: "1.7" },
         /** Since 1.7. */
-        "*iops_rd_max": { type: "int", since: "1.7" },
+        iops_rd_max: { type: "int", optional: true, since: "1.7" },
         /** Since 1.7. */
-        "*iops_wr_max": { type: "int", since: "1.7" },
+        iops_wr_max: { type: "int", optional: true, since: "1.7" },
         /** Since 2.6. */
-        "*bps_max_length": { type: "int", since: "2.6" },
+        bps_max_length: { type: "int", optional: true, since: "2.6" },
         /** Since 2.6. */
-        "*bps_rd_max_length": { type: "int", since: "2.6" },
+        bps_rd_max_length: { type: "int", optional: true, since: "2.6" },
         /** Since 2.6. */
-        "*bps_wr_max_length": { type: "int", since: "2.6" },
+        bps_wr_max_length: { type: "int", optional: true, since: "2.6" },
         /** Since 2.6. */
-        "*iops_max_length": { type: "int", since: "2.6" },
+        iops_max_length: { type: "int", optional: true, since: "2.6" },
         /** Since 2.6. */
-        "*iops_rd_max_length": { type: "int", since: "2.6" },
+        iops_rd_max_length: { type: "int", optional: true, since: "2.6" },
         /** Since 2.6. */
-        "*iops_wr_max_length": { type: "int", since: "2.6" },
+        iops_wr_max_length: { type: "int", optional: true, since: "2.6" },
         /** Since 1.7. */
-        "*iops_size": { type: "int", since: "1.7" },
+        iops_size: { type: "int", optional: true, since: "1.7" },
         /** Since 2.4. */
-        "*group": { type: "str", since: "2.4" },
+        group: { type: "str", optional: true, since: "2.4" },
       },
       since: "1.1",
     },
@@ -1163,25 +1193,25 @@ const literal = {
     ThrottleLimits: {
       kind: "struct",
       data: {
-        "*iops-total": "int",
-        "*iops-total-max": "int",
-        "*iops-total-max-length": "int",
-        "*iops-read": "int",
-        "*iops-read-max": "int",
-        "*iops-read-max-length": "int",
-        "*iops-write": "int",
-        "*iops-write-max": "int",
-        "*iops-write-max-length": "int",
-        "*bps-total": "int",
-        "*bps-total-max": "int",
-        "*bps-total-max-length": "int",
-        "*bps-read": "int",
-        "*bps-read-max": "int",
-        "*bps-read-max-length": "int",
-        "*bps-write": "int",
-        "*bps-write-max": "int",
-        "*bps-write-max-length": "int",
-        "*iops-size": "int",
+        "iops-total": { type: "int", optional: true },
+        "iops-total-max": { type: "int", optional: true },
+        "iops-total-max-length": { type: "int", optional: true },
+        "iops-read": { type: "int", optional: true },
+        "iops-read-max": { type: "int", optional: true },
+        "iops-read-max-length": { type: "int", optional: true },
+        "iops-write": { type: "int", optional: true },
+        "iops-write-max": { type: "int", optional: true },
+        "iops-write-max-length": { type: "int", optional: true },
+        "bps-total": { type: "int", optional: true },
+        "bps-total-max": { type: "int", optional: true },
+        "bps-total-max-length": { type: "int", optional: true },
+        "bps-read": { type: "int", optional: true },
+        "bps-read-max": { type: "int", optional: true },
+        "bps-read-max-length": { type: "int", optional: true },
+        "bps-write": { type: "int", optional: true },
+        "bps-write-max": { type: "int", optional: true },
+        "bps-write-max-length": { type: "int", optional: true },
+        "iops-size": { type: "int", optional: true },
       },
       since: "2.11",
     },
@@ -1189,45 +1219,45 @@ const literal = {
     ThrottleGroupProperties: {
       kind: "struct",
       data: {
-        "*limits": "ThrottleLimits",
+        limits: { type: "ThrottleLimits", optional: true },
         /** Unstable. */
-        "*x-iops-total": { type: "int", features: ["unstable"] },
+        "x-iops-total": { type: "int", optional: true, features: ["unstable"] },
         /** Unstable. */
-        "*x-iops-total-max": { type: "int", features: ["unstable"] },
+        "x-iops-total-max": { type: "int", optional: true, features: ["unstable"] },
         /** Unstable. */
-        "*x-iops-total-max-length": { type: "int", features: ["unstable"] },
+        "x-iops-total-max-length": { type: "int", optional: true, features: ["unstable"] },
         /** Unstable. */
-        "*x-iops-read": { type: "int", features: ["unstable"] },
+        "x-iops-read": { type: "int", optional: true, features: ["unstable"] },
         /** Unstable. */
-        "*x-iops-read-max": { type: "int", features: ["unstable"] },
+        "x-iops-read-max": { type: "int", optional: true, features: ["unstable"] },
         /** Unstable. */
-        "*x-iops-read-max-length": { type: "int", features: ["unstable"] },
+        "x-iops-read-max-length": { type: "int", optional: true, features: ["unstable"] },
         /** Unstable. */
-        "*x-iops-write": { type: "int", features: ["unstable"] },
+        "x-iops-write": { type: "int", optional: true, features: ["unstable"] },
         /** Unstable. */
-        "*x-iops-write-max": { type: "int", features: ["unstable"] },
+        "x-iops-write-max": { type: "int", optional: true, features: ["unstable"] },
         /** Unstable. */
-        "*x-iops-write-max-length": { type: "int", features: ["unstable"] },
+        "x-iops-write-max-length": { type: "int", optional: true, features: ["unstable"] },
         /** Unstable. */
-        "*x-bps-total": { type: "int", features: ["unstable"] },
+        "x-bps-total": { type: "int", optional: true, features: ["unstable"] },
         /** Unstable. */
-        "*x-bps-total-max": { type: "int", features: ["unstable"] },
+        "x-bps-total-max": { type: "int", optional: true, features: ["unstable"] },
         /** Unstable. */
-        "*x-bps-total-max-length": { type: "int", features: ["unstable"] },
+        "x-bps-total-max-length": { type: "int", optional: true, features: ["unstable"] },
         /** Unstable. */
-        "*x-bps-read": { type: "int", features: ["unstable"] },
+        "x-bps-read": { type: "int", optional: true, features: ["unstable"] },
         /** Unstable. */
-        "*x-bps-read-max": { type: "int", features: ["unstable"] },
+        "x-bps-read-max": { type: "int", optional: true, features: ["unstable"] },
         /** Unstable. */
-        "*x-bps-read-max-length": { type: "int", features: ["unstable"] },
+        "x-bps-read-max-length": { type: "int", optional: true, features: ["unstable"] },
         /** Unstable. */
-        "*x-bps-write": { type: "int", features: ["unstable"] },
+        "x-bps-write": { type: "int", optional: true, features: ["unstable"] },
         /** Unstable. */
-        "*x-bps-write-max": { type: "int", features: ["unstable"] },
+        "x-bps-write-max": { type: "int", optional: true, features: ["unstable"] },
         /** Unstable. */
-        "*x-bps-write-max-length": { type: "int", features: ["unstable"] },
+        "x-bps-write-max-length": { type: "int", optional: true, features: ["unstable"] },
         /** Unstable. */
-        "*x-iops-size": { type: "int", features: ["unstable"] },
+        "x-iops-size": { type: "int", optional: true, features: ["unstable"] },
       },
       since: "2.11",
     },
@@ -1256,7 +1286,11 @@ const literal = {
       since: "2.9",
     },
     /** Since 2.9. */
-    BlockdevCacheOptions: { kind: "struct", data: { "*direct": "bool", "*no-flush": "bool" }, since: "2.9" },
+    BlockdevCacheOptions: {
+      kind: "struct",
+      data: { direct: { type: "bool", optional: true }, "no-flush": { type: "bool", optional: true } },
+      since: "2.9",
+    },
     /** Since 2.9. */
     BlockdevDriver: {
       kind: "enum",
@@ -1337,17 +1371,17 @@ const literal = {
       data: {
         filename: "str",
         /** Since 2.11. */
-        "*pr-manager": { type: "str", since: "2.11" },
+        "pr-manager": { type: "str", optional: true, since: "2.11" },
         /** Since 2.10. */
-        "*locking": { type: "OnOffAuto", since: "2.10" },
+        locking: { type: "OnOffAuto", optional: true, since: "2.10" },
         /** Since 2.8. */
-        "*aio": { type: "BlockdevAioOptions", since: "2.8" },
+        aio: { type: "BlockdevAioOptions", optional: true, since: "2.8" },
         /** Since 6.2. */
-        "*aio-max-batch": { type: "int", since: "6.2" },
+        "aio-max-batch": { type: "int", optional: true, since: "6.2" },
         /** Since 4.0. Only if CONFIG_LINUX. */
-        "*drop-cache": { type: "bool", if: "CONFIG_LINUX", since: "4.0" },
+        "drop-cache": { type: "bool", optional: true, if: "CONFIG_LINUX", since: "4.0" },
         /** Since 3.0. Unstable. */
-        "*x-check-cache-dropped": { type: "bool", features: ["unstable"], since: "3.0" },
+        "x-check-cache-dropped": { type: "bool", optional: true, features: ["unstable"], since: "3.0" },
       },
       features: [{ name: "dynamic-auto-read-only", if: "CONFIG_POSIX" }],
       since: "2.9",
@@ -1356,11 +1390,11 @@ const literal = {
     BlockdevOptionsNull: {
       kind: "struct",
       data: {
-        "*size": "int",
+        size: { type: "int", optional: true },
         /** Since 2.4. */
-        "*latency-ns": { type: "uint64", since: "2.4" },
+        "latency-ns": { type: "uint64", optional: true, since: "2.4" },
         /** Since 4.1. */
-        "*read-zeroes": { type: "bool", since: "4.1" },
+        "read-zeroes": { type: "bool", optional: true, since: "4.1" },
       },
       since: "2.9",
     },
@@ -1371,11 +1405,11 @@ const literal = {
       kind: "struct",
       data: {
         dir: "str",
-        "*fat-type": "int",
-        "*floppy": "bool",
+        "fat-type": { type: "int", optional: true },
+        floppy: { type: "bool", optional: true },
         /** Since 2.4. */
-        "*label": { type: "str", since: "2.4" },
-        "*rw": "bool",
+        label: { type: "str", optional: true, since: "2.4" },
+        rw: { type: "bool", optional: true },
       },
       since: "2.9",
     },
@@ -1387,9 +1421,9 @@ const literal = {
       base: "BlockdevOptionsGenericFormat",
       data: {
         /** Since 2.6. */
-        "*key-secret": { type: "str", since: "2.6" },
+        "key-secret": { type: "str", optional: true, since: "2.6" },
         /** Since 9.0. */
-        "*header": { type: "BlockdevRef", since: "9.0" },
+        header: { type: "BlockdevRef", optional: true, since: "9.0" },
       },
       since: "2.9",
     },
@@ -1397,7 +1431,7 @@ const literal = {
     BlockdevOptionsGenericCOWFormat: {
       kind: "struct",
       base: "BlockdevOptionsGenericFormat",
-      data: { "*backing": "BlockdevRefOrNull" },
+      data: { backing: { type: "BlockdevRefOrNull", optional: true } },
       since: "2.9",
     },
     /** Since 2.9. */
@@ -1406,17 +1440,17 @@ const literal = {
     Qcow2OverlapCheckFlags: {
       kind: "struct",
       data: {
-        "*template": "Qcow2OverlapCheckMode",
-        "*main-header": "bool",
-        "*active-l1": "bool",
-        "*active-l2": "bool",
-        "*refcount-table": "bool",
-        "*refcount-block": "bool",
-        "*snapshot-table": "bool",
-        "*inactive-l1": "bool",
-        "*inactive-l2": "bool",
+        template: { type: "Qcow2OverlapCheckMode", optional: true },
+        "main-header": { type: "bool", optional: true },
+        "active-l1": { type: "bool", optional: true },
+        "active-l2": { type: "bool", optional: true },
+        "refcount-table": { type: "bool", optional: true },
+        "refcount-block": { type: "bool", optional: true },
+        "snapshot-table": { type: "bool", optional: true },
+        "inactive-l1": { type: "bool", optional: true },
+        "inactive-l2": { type: "bool", optional: true },
         /** Since 3.0. */
-        "*bitmap-directory": { type: "bool", since: "3.0" },
+        "bitmap-directory": { type: "bool", optional: true, since: "3.0" },
       },
       since: "2.9",
     },
@@ -1440,7 +1474,7 @@ const literal = {
     BlockdevOptionsQcow: {
       kind: "struct",
       base: "BlockdevOptionsGenericCOWFormat",
-      data: { "*encrypt": "BlockdevQcowEncryption" },
+      data: { encrypt: { type: "BlockdevQcowEncryption", optional: true } },
       since: "2.10",
     },
     /** Since 2.10. */
@@ -1457,7 +1491,10 @@ const literal = {
     BlockdevOptionsPreallocate: {
       kind: "struct",
       base: "BlockdevOptionsGenericFormat",
-      data: { "*prealloc-align": "int", "*prealloc-size": "int" },
+      data: {
+        "prealloc-align": { type: "int", optional: true },
+        "prealloc-size": { type: "int", optional: true },
+      },
       since: "6.0",
     },
     /** Since 2.9. */
@@ -1465,28 +1502,28 @@ const literal = {
       kind: "struct",
       base: "BlockdevOptionsGenericCOWFormat",
       data: {
-        "*lazy-refcounts": "bool",
-        "*pass-discard-request": "bool",
-        "*pass-discard-snapshot": "bool",
-        "*pass-discard-other": "bool",
+        "lazy-refcounts": { type: "bool", optional: true },
+        "pass-discard-request": { type: "bool", optional: true },
+        "pass-discard-snapshot": { type: "bool", optional: true },
+        "pass-discard-other": { type: "bool", optional: true },
         /** Since 8.1. */
-        "*discard-no-unref": { type: "bool", since: "8.1" },
+        "discard-no-unref": { type: "bool", optional: true, since: "8.1" },
         /** Since 2.2. */
-        "*overlap-check": { type: "Qcow2OverlapChecks", since: "2.2" },
+        "overlap-check": { type: "Qcow2OverlapChecks", optional: true, since: "2.2" },
         /** Since 2.2. */
-        "*cache-size": { type: "int", since: "2.2" },
+        "cache-size": { type: "int", optional: true, since: "2.2" },
         /** Since 2.2. */
-        "*l2-cache-size": { type: "int", since: "2.2" },
+        "l2-cache-size": { type: "int", optional: true, since: "2.2" },
         /** Since 2.12. */
-        "*l2-cache-entry-size": { type: "int", since: "2.12" },
+        "l2-cache-entry-size": { type: "int", optional: true, since: "2.12" },
         /** Since 2.2. */
-        "*refcount-cache-size": { type: "int", since: "2.2" },
+        "refcount-cache-size": { type: "int", optional: true, since: "2.2" },
         /** Since 2.5. */
-        "*cache-clean-interval": { type: "int", since: "2.5" },
+        "cache-clean-interval": { type: "int", optional: true, since: "2.5" },
         /** Since 2.10. */
-        "*encrypt": { type: "BlockdevQcow2Encryption", since: "2.10" },
+        encrypt: { type: "BlockdevQcow2Encryption", optional: true, since: "2.10" },
         /** Since 4.0. */
-        "*data-file": { type: "BlockdevRef", since: "4.0" },
+        "data-file": { type: "BlockdevRef", optional: true, since: "4.0" },
       },
       since: "2.9",
     },
@@ -1510,8 +1547,8 @@ const literal = {
       data: {
         server: "InetSocketAddress",
         path: "str",
-        "*user": "str",
-        "*host-key-check": "SshHostKeyCheck",
+        user: { type: "str", optional: true },
+        "host-key-check": { type: "SshHostKeyCheck", optional: true },
       },
       since: "2.9",
     },
@@ -1593,20 +1630,20 @@ const literal = {
       kind: "struct",
       data: {
         event: "BlkdebugEvent",
-        "*state": "int",
+        state: { type: "int", optional: true },
         /** Since 4.1. */
-        "*iotype": { type: "BlkdebugIOType", since: "4.1" },
-        "*errno": "int",
-        "*sector": "int",
-        "*once": "bool",
-        "*immediately": "bool",
+        iotype: { type: "BlkdebugIOType", optional: true, since: "4.1" },
+        errno: { type: "int", optional: true },
+        sector: { type: "int", optional: true },
+        once: { type: "bool", optional: true },
+        immediately: { type: "bool", optional: true },
       },
       since: "2.9",
     },
     /** Since 2.9. */
     BlkdebugSetStateOptions: {
       kind: "struct",
-      data: { event: "BlkdebugEvent", "*state": "int", new_state: "int" },
+      data: { event: "BlkdebugEvent", state: { type: "int", optional: true }, new_state: "int" },
       since: "2.9",
     },
     /** Since 2.9. */
@@ -1614,24 +1651,24 @@ const literal = {
       kind: "struct",
       data: {
         image: "BlockdevRef",
-        "*config": "str",
-        "*align": "int",
+        config: { type: "str", optional: true },
+        align: { type: "int", optional: true },
         /** Since 2.10. */
-        "*max-transfer": { type: "int32", since: "2.10" },
+        "max-transfer": { type: "int32", optional: true, since: "2.10" },
         /** Since 2.10. */
-        "*opt-write-zero": { type: "int32", since: "2.10" },
+        "opt-write-zero": { type: "int32", optional: true, since: "2.10" },
         /** Since 2.10. */
-        "*max-write-zero": { type: "int32", since: "2.10" },
+        "max-write-zero": { type: "int32", optional: true, since: "2.10" },
         /** Since 2.10. */
-        "*opt-discard": { type: "int32", since: "2.10" },
+        "opt-discard": { type: "int32", optional: true, since: "2.10" },
         /** Since 2.10. */
-        "*max-discard": { type: "int32", since: "2.10" },
-        "*inject-error": ["BlkdebugInjectErrorOptions"],
-        "*set-state": ["BlkdebugSetStateOptions"],
+        "max-discard": { type: "int32", optional: true, since: "2.10" },
+        "inject-error": { type: ["BlkdebugInjectErrorOptions"], optional: true },
+        "set-state": { type: ["BlkdebugSetStateOptions"], optional: true },
         /** Since 5.0. */
-        "*take-child-perms": { type: ["BlockPermission"], since: "5.0" },
+        "take-child-perms": { type: ["BlockPermission"], optional: true, since: "5.0" },
         /** Since 5.0. */
-        "*unshare-child-perms": { type: ["BlockPermission"], since: "5.0" },
+        "unshare-child-perms": { type: ["BlockPermission"], optional: true, since: "5.0" },
       },
       since: "2.9",
     },
@@ -1641,9 +1678,9 @@ const literal = {
       data: {
         file: "BlockdevRef",
         log: "BlockdevRef",
-        "*log-sector-size": "uint32",
-        "*log-append": "bool",
-        "*log-super-update-interval": "uint64",
+        "log-sector-size": { type: "uint32", optional: true },
+        "log-append": { type: "bool", optional: true },
+        "log-super-update-interval": { type: "uint64", optional: true },
       },
       since: "3.0",
     },
@@ -1657,13 +1694,13 @@ const literal = {
     BlockdevOptionsQuorum: {
       kind: "struct",
       data: {
-        "*blkverify": "bool",
+        blkverify: { type: "bool", optional: true },
         children: ["BlockdevRef"],
         "vote-threshold": "int",
         /** Since 2.1. */
-        "*rewrite-corrupted": { type: "bool", since: "2.1" },
+        "rewrite-corrupted": { type: "bool", optional: true, since: "2.1" },
         /** Since 2.2. */
-        "*read-pattern": { type: "QuorumReadPattern", since: "2.2" },
+        "read-pattern": { type: "QuorumReadPattern", optional: true, since: "2.2" },
       },
       since: "2.9",
     },
@@ -1675,9 +1712,9 @@ const literal = {
         path: "str",
         server: ["SocketAddress"],
         /** Since 2.8. */
-        "*debug": { type: "int", since: "2.8" },
+        debug: { type: "int", optional: true, since: "2.8" },
         /** Since 2.8. */
-        "*logfile": { type: "str", since: "2.8" },
+        logfile: { type: "str", optional: true, since: "2.8" },
       },
       since: "2.9",
     },
@@ -1708,12 +1745,12 @@ const literal = {
         transport: "IscsiTransport",
         portal: "str",
         target: "str",
-        "*lun": "int",
-        "*user": "str",
-        "*password-secret": "str",
-        "*initiator-name": "str",
-        "*header-digest": "IscsiHeaderDigest",
-        "*timeout": "int",
+        lun: { type: "int", optional: true },
+        user: { type: "str", optional: true },
+        "password-secret": { type: "str", optional: true },
+        "initiator-name": { type: "str", optional: true },
+        "header-digest": { type: "IscsiHeaderDigest", optional: true },
+        timeout: { type: "int", optional: true },
       },
       since: "2.9",
     },
@@ -1735,7 +1772,7 @@ const literal = {
     RbdEncryptionCreateOptionsLUKSBase: {
       kind: "struct",
       base: "RbdEncryptionOptionsLUKSBase",
-      data: { "*cipher-alg": "QCryptoCipherAlgo" },
+      data: { "cipher-alg": { type: "QCryptoCipherAlgo", optional: true } },
       since: "6.1",
     },
     /** Since 6.1. */
@@ -1754,7 +1791,7 @@ const literal = {
       base: {
         format: "RbdImageEncryptionFormat",
         /** Since 8.0. */
-        "*parent": { type: "RbdEncryptionOptions", since: "8.0" },
+        parent: { type: "RbdEncryptionOptions", optional: true, since: "8.0" },
       },
       discriminator: "format",
       data: {
@@ -1778,18 +1815,18 @@ const literal = {
       data: {
         pool: "str",
         /** Since 5.0. */
-        "*namespace": { type: "str", since: "5.0" },
+        namespace: { type: "str", optional: true, since: "5.0" },
         image: "str",
-        "*conf": "str",
-        "*snapshot": "str",
+        conf: { type: "str", optional: true },
+        snapshot: { type: "str", optional: true },
         /** Since 6.1. */
-        "*encrypt": { type: "RbdEncryptionOptions", since: "6.1" },
-        "*user": "str",
+        encrypt: { type: "RbdEncryptionOptions", optional: true, since: "6.1" },
+        user: { type: "str", optional: true },
         /** Since 3.0. */
-        "*auth-client-required": { type: ["RbdAuthMode"], since: "3.0" },
+        "auth-client-required": { type: ["RbdAuthMode"], optional: true, since: "3.0" },
         /** Since 3.0. */
-        "*key-secret": { type: "str", since: "3.0" },
-        "*server": ["InetSocketAddressBase"],
+        "key-secret": { type: "str", optional: true, since: "3.0" },
+        server: { type: ["InetSocketAddressBase"], optional: true },
       },
       since: "2.9",
     },
@@ -1799,7 +1836,7 @@ const literal = {
     BlockdevOptionsReplication: {
       kind: "struct",
       base: "BlockdevOptionsGenericFormat",
-      data: { mode: "ReplicationMode", "*top-id": "str" },
+      data: { mode: "ReplicationMode", "top-id": { type: "str", optional: true } },
       if: "CONFIG_REPLICATION",
       since: "2.9",
     },
@@ -1813,12 +1850,12 @@ const literal = {
       data: {
         server: "NFSServer",
         path: "str",
-        "*user": "int",
-        "*group": "int",
-        "*tcp-syn-count": "int",
-        "*readahead-size": "int",
-        "*page-cache-size": "int",
-        "*debug": "int",
+        user: { type: "int", optional: true },
+        group: { type: "int", optional: true },
+        "tcp-syn-count": { type: "int", optional: true },
+        "readahead-size": { type: "int", optional: true },
+        "page-cache-size": { type: "int", optional: true },
+        debug: { type: "int", optional: true },
       },
       since: "2.9",
     },
@@ -1827,12 +1864,12 @@ const literal = {
       kind: "struct",
       data: {
         url: "str",
-        "*readahead": "int",
-        "*timeout": "int",
-        "*username": "str",
-        "*password-secret": "str",
-        "*proxy-username": "str",
-        "*proxy-password-secret": "str",
+        readahead: { type: "int", optional: true },
+        timeout: { type: "int", optional: true },
+        username: { type: "str", optional: true },
+        "password-secret": { type: "str", optional: true },
+        "proxy-username": { type: "str", optional: true },
+        "proxy-password-secret": { type: "str", optional: true },
       },
       since: "2.9",
     },
@@ -1841,9 +1878,9 @@ const literal = {
       kind: "struct",
       base: "BlockdevOptionsCurlBase",
       data: {
-        "*cookie": "str",
+        cookie: { type: "str", optional: true },
         /** Since 2.10. */
-        "*cookie-secret": { type: "str", since: "2.10" },
+        "cookie-secret": { type: "str", optional: true, since: "2.10" },
       },
       since: "2.9",
     },
@@ -1852,10 +1889,10 @@ const literal = {
       kind: "struct",
       base: "BlockdevOptionsCurlBase",
       data: {
-        "*cookie": "str",
-        "*sslverify": "bool",
+        cookie: { type: "str", optional: true },
+        sslverify: { type: "bool", optional: true },
         /** Since 2.10. */
-        "*cookie-secret": { type: "str", since: "2.10" },
+        "cookie-secret": { type: "str", optional: true, since: "2.10" },
       },
       since: "2.9",
     },
@@ -1865,7 +1902,7 @@ const literal = {
     BlockdevOptionsCurlFtps: {
       kind: "struct",
       base: "BlockdevOptionsCurlBase",
-      data: { "*sslverify": "bool" },
+      data: { sslverify: { type: "bool", optional: true } },
       since: "2.9",
     },
     /** Since 2.9. */
@@ -1873,16 +1910,16 @@ const literal = {
       kind: "struct",
       data: {
         server: "SocketAddress",
-        "*export": "str",
-        "*tls-creds": "str",
+        export: { type: "str", optional: true },
+        "tls-creds": { type: "str", optional: true },
         /** Since 7.0. */
-        "*tls-hostname": { type: "str", since: "7.0" },
+        "tls-hostname": { type: "str", optional: true, since: "7.0" },
         /** Since 3.0. Unstable. */
-        "*x-dirty-bitmap": { type: "str", features: ["unstable"], since: "3.0" },
+        "x-dirty-bitmap": { type: "str", optional: true, features: ["unstable"], since: "3.0" },
         /** Since 4.2. */
-        "*reconnect-delay": { type: "uint32", since: "4.2" },
+        "reconnect-delay": { type: "uint32", optional: true, since: "4.2" },
         /** Since 7.0. */
-        "*open-timeout": { type: "uint32", since: "7.0" },
+        "open-timeout": { type: "uint32", optional: true, since: "7.0" },
       },
       since: "2.9",
     },
@@ -1890,7 +1927,7 @@ const literal = {
     BlockdevOptionsRaw: {
       kind: "struct",
       base: "BlockdevOptionsGenericFormat",
-      data: { "*offset": "int", "*size": "int" },
+      data: { offset: { type: "int", optional: true }, size: { type: "int", optional: true } },
       since: "2.9",
     },
     /** Since 2.11. */
@@ -1899,7 +1936,7 @@ const literal = {
     BlockdevOptionsCor: {
       kind: "struct",
       base: "BlockdevOptionsGenericFormat",
-      data: { "*bottom": "str" },
+      data: { bottom: { type: "str", optional: true } },
       since: "6.0",
     },
     /** Since 7.1. */
@@ -1911,13 +1948,13 @@ const literal = {
       data: {
         target: "BlockdevRef",
         /** Since 7.0. */
-        "*bitmap": { type: "BlockDirtyBitmap", since: "7.0" },
+        bitmap: { type: "BlockDirtyBitmap", optional: true, since: "7.0" },
         /** Since 7.1. */
-        "*on-cbw-error": { type: "OnCbwError", since: "7.1" },
+        "on-cbw-error": { type: "OnCbwError", optional: true, since: "7.1" },
         /** Since 7.1. */
-        "*cbw-timeout": { type: "uint32", since: "7.1" },
+        "cbw-timeout": { type: "uint32", optional: true, since: "7.1" },
         /** Since 9.2. */
-        "*min-cluster-size": { type: "size", since: "9.2" },
+        "min-cluster-size": { type: "size", optional: true, since: "9.2" },
       },
       since: "6.2",
     },
@@ -1927,18 +1964,18 @@ const literal = {
       base: {
         driver: "BlockdevDriver",
         /** Since 2.0. */
-        "*node-name": { type: "str", since: "2.0" },
-        "*discard": "BlockdevDiscardOptions",
-        "*cache": "BlockdevCacheOptions",
+        "node-name": { type: "str", optional: true, since: "2.0" },
+        discard: { type: "BlockdevDiscardOptions", optional: true },
+        cache: { type: "BlockdevCacheOptions", optional: true },
         /** Since 10.0. */
-        "*active": { type: "bool", since: "10.0" },
-        "*read-only": "bool",
+        active: { type: "bool", optional: true, since: "10.0" },
+        "read-only": { type: "bool", optional: true },
         /** Since 3.1. */
-        "*auto-read-only": { type: "bool", since: "3.1" },
+        "auto-read-only": { type: "bool", optional: true, since: "3.1" },
         /** Since 2.10. */
-        "*force-share": { type: "bool", since: "2.10" },
+        "force-share": { type: "bool", optional: true, since: "2.10" },
         /** Since 2.1. */
-        "*detect-zeroes": { type: "BlockdevDetectZeroesOptions", since: "2.1" },
+        "detect-zeroes": { type: "BlockdevDetectZeroesOptions", optional: true, since: "2.1" },
       },
       discriminator: "driver",
       data: {
@@ -2014,17 +2051,21 @@ const literal = {
       data: {
         filename: "str",
         size: "size",
-        "*preallocation": "PreallocMode",
-        "*nocow": "bool",
+        preallocation: { type: "PreallocMode", optional: true },
+        nocow: { type: "bool", optional: true },
         /** Since 5.1. */
-        "*extent-size-hint": { type: "size", since: "5.1" },
+        "extent-size-hint": { type: "size", optional: true, since: "5.1" },
       },
       since: "2.12",
     },
     /** Since 2.12. */
     BlockdevCreateOptionsGluster: {
       kind: "struct",
-      data: { location: "BlockdevOptionsGluster", size: "size", "*preallocation": "PreallocMode" },
+      data: {
+        location: "BlockdevOptionsGluster",
+        size: "size",
+        preallocation: { type: "PreallocMode", optional: true },
+      },
       since: "2.12",
     },
     /** Since 2.12. */
@@ -2032,12 +2073,12 @@ const literal = {
       kind: "struct",
       base: "QCryptoBlockCreateOptionsLUKS",
       data: {
-        "*file": "BlockdevRef",
+        file: { type: "BlockdevRef", optional: true },
         /** Since 9.0. */
-        "*header": { type: "BlockdevRef", since: "9.0" },
+        header: { type: "BlockdevRef", optional: true, since: "9.0" },
         size: "size",
         /** Since 4.2. */
-        "*preallocation": { type: "PreallocMode", since: "4.2" },
+        preallocation: { type: "PreallocMode", optional: true, since: "4.2" },
       },
       since: "2.12",
     },
@@ -2046,7 +2087,7 @@ const literal = {
     /** Since 2.12. */
     BlockdevCreateOptionsParallels: {
       kind: "struct",
-      data: { file: "BlockdevRef", size: "size", "*cluster-size": "size" },
+      data: { file: "BlockdevRef", size: "size", "cluster-size": { type: "size", optional: true } },
       since: "2.12",
     },
     /** Since 2.12. */
@@ -2055,8 +2096,8 @@ const literal = {
       data: {
         file: "BlockdevRef",
         size: "size",
-        "*backing-file": "str",
-        "*encrypt": "QCryptoBlockCreateOptions",
+        "backing-file": { type: "str", optional: true },
+        encrypt: { type: "QCryptoBlockCreateOptions", optional: true },
       },
       since: "2.12",
     },
@@ -2078,22 +2119,22 @@ const literal = {
       data: {
         file: "BlockdevRef",
         /** Since 4.0. */
-        "*data-file": { type: "BlockdevRef", since: "4.0" },
+        "data-file": { type: "BlockdevRef", optional: true, since: "4.0" },
         /** Since 4.0. */
-        "*data-file-raw": { type: "bool", since: "4.0" },
+        "data-file-raw": { type: "bool", optional: true, since: "4.0" },
         /** Since 5.2. */
-        "*extended-l2": { type: "bool", since: "5.2" },
+        "extended-l2": { type: "bool", optional: true, since: "5.2" },
         size: "size",
-        "*version": "BlockdevQcow2Version",
-        "*backing-file": "str",
-        "*backing-fmt": "BlockdevDriver",
-        "*encrypt": "QCryptoBlockCreateOptions",
-        "*cluster-size": "size",
-        "*preallocation": "PreallocMode",
-        "*lazy-refcounts": "bool",
-        "*refcount-bits": "int",
+        version: { type: "BlockdevQcow2Version", optional: true },
+        "backing-file": { type: "str", optional: true },
+        "backing-fmt": { type: "BlockdevDriver", optional: true },
+        encrypt: { type: "QCryptoBlockCreateOptions", optional: true },
+        "cluster-size": { type: "size", optional: true },
+        preallocation: { type: "PreallocMode", optional: true },
+        "lazy-refcounts": { type: "bool", optional: true },
+        "refcount-bits": { type: "int", optional: true },
         /** Since 5.1. */
-        "*compression-type": { type: "Qcow2CompressionType", since: "5.1" },
+        "compression-type": { type: "Qcow2CompressionType", optional: true, since: "5.1" },
       },
       since: "2.12",
     },
@@ -2103,10 +2144,10 @@ const literal = {
       data: {
         file: "BlockdevRef",
         size: "size",
-        "*backing-file": "str",
-        "*backing-fmt": "BlockdevDriver",
-        "*cluster-size": "size",
-        "*table-size": "int",
+        "backing-file": { type: "str", optional: true },
+        "backing-fmt": { type: "BlockdevDriver", optional: true },
+        "cluster-size": { type: "size", optional: true },
+        "table-size": { type: "int", optional: true },
       },
       since: "2.12",
     },
@@ -2116,9 +2157,9 @@ const literal = {
       data: {
         location: "BlockdevOptionsRbd",
         size: "size",
-        "*cluster-size": "size",
+        "cluster-size": { type: "size", optional: true },
         /** Since 6.1. */
-        "*encrypt": { type: "RbdEncryptionCreateOptions", since: "6.1" },
+        encrypt: { type: "RbdEncryptionCreateOptions", optional: true, since: "6.1" },
       },
       since: "2.12",
     },
@@ -2142,14 +2183,14 @@ const literal = {
       data: {
         file: "BlockdevRef",
         size: "size",
-        "*extents": ["BlockdevRef"],
-        "*subformat": "BlockdevVmdkSubformat",
-        "*backing-file": "str",
-        "*adapter-type": "BlockdevVmdkAdapterType",
-        "*hwversion": "str",
+        extents: { type: ["BlockdevRef"], optional: true },
+        subformat: { type: "BlockdevVmdkSubformat", optional: true },
+        "backing-file": { type: "str", optional: true },
+        "adapter-type": { type: "BlockdevVmdkAdapterType", optional: true },
+        hwversion: { type: "str", optional: true },
         /** Since 6.2. */
-        "*toolsversion": { type: "str", since: "6.2" },
-        "*zeroed-grain": "bool",
+        toolsversion: { type: "str", optional: true, since: "6.2" },
+        "zeroed-grain": { type: "bool", optional: true },
       },
       since: "4.0",
     },
@@ -2158,7 +2199,7 @@ const literal = {
     /** Since 2.12. */
     BlockdevCreateOptionsVdi: {
       kind: "struct",
-      data: { file: "BlockdevRef", size: "size", "*preallocation": "PreallocMode" },
+      data: { file: "BlockdevRef", size: "size", preallocation: { type: "PreallocMode", optional: true } },
       since: "2.12",
     },
     /** Since 2.12. */
@@ -2169,10 +2210,10 @@ const literal = {
       data: {
         file: "BlockdevRef",
         size: "size",
-        "*log-size": "size",
-        "*block-size": "size",
-        "*subformat": "BlockdevVhdxSubformat",
-        "*block-state-zero": "bool",
+        "log-size": { type: "size", optional: true },
+        "block-size": { type: "size", optional: true },
+        subformat: { type: "BlockdevVhdxSubformat", optional: true },
+        "block-state-zero": { type: "bool", optional: true },
       },
       since: "2.12",
     },
@@ -2184,8 +2225,8 @@ const literal = {
       data: {
         file: "BlockdevRef",
         size: "size",
-        "*subformat": "BlockdevVpcSubformat",
-        "*force-size": "bool",
+        subformat: { type: "BlockdevVpcSubformat", optional: true },
+        "force-size": { type: "bool", optional: true },
       },
       since: "2.12",
     },
@@ -2215,7 +2256,11 @@ const literal = {
     /** Since 5.1. */
     BlockdevAmendOptionsLUKS: { kind: "struct", base: "QCryptoBlockAmendOptionsLUKS", data: {}, since: "5.1" },
     /** Since 5.1. */
-    BlockdevAmendOptionsQcow2: { kind: "struct", data: { "*encrypt": "QCryptoBlockAmendOptions" }, since: "5.1" },
+    BlockdevAmendOptionsQcow2: {
+      kind: "struct",
+      data: { encrypt: { type: "QCryptoBlockAmendOptions", optional: true } },
+      since: "5.1",
+    },
     /** Since 5.1. */
     BlockdevAmendOptions: {
       kind: "union",
@@ -2237,12 +2282,12 @@ const literal = {
     NbdServerOptionsBase: {
       kind: "struct",
       data: {
-        "*handshake-max-seconds": "uint32",
+        "handshake-max-seconds": { type: "uint32", optional: true },
         /** Since 2.6. */
-        "*tls-creds": { type: "str", since: "2.6" },
+        "tls-creds": { type: "str", optional: true, since: "2.6" },
         /** Since 4.0. */
-        "*tls-authz": { type: "str", since: "4.0" },
-        "*max-connections": "uint32",
+        "tls-authz": { type: "str", optional: true, since: "4.0" },
+        "max-connections": { type: "uint32", optional: true },
       },
     },
     NbdServerOptions: {
@@ -2266,9 +2311,9 @@ const literal = {
       kind: "struct",
       data: {
         /** Since 2.12. */
-        "*name": { type: "str", since: "2.12" },
+        name: { type: "str", optional: true, since: "2.12" },
         /** Since 5.0. */
-        "*description": { type: "str", since: "5.0" },
+        description: { type: "str", optional: true, since: "5.0" },
       },
       since: "5.0",
     },
@@ -2277,16 +2322,20 @@ const literal = {
       kind: "struct",
       base: "BlockExportOptionsNbdBase",
       data: {
-        "*bitmaps": ["BlockDirtyBitmapOrStr"],
+        bitmaps: { type: ["BlockDirtyBitmapOrStr"], optional: true },
         /** Since 5.2. */
-        "*allocation-depth": { type: "bool", since: "5.2" },
+        "allocation-depth": { type: "bool", optional: true, since: "5.2" },
       },
       since: "5.2",
     },
     /** Since 5.2. */
     BlockExportOptionsVhostUserBlk: {
       kind: "struct",
-      data: { addr: "SocketAddress", "*logical-block-size": "size", "*num-queues": "uint16" },
+      data: {
+        addr: "SocketAddress",
+        "logical-block-size": { type: "size", optional: true },
+        "num-queues": { type: "uint16", optional: true },
+      },
       since: "5.2",
     },
     /** Since 6.1. */
@@ -2294,7 +2343,11 @@ const literal = {
     /** Since 6.0. Only if CONFIG_FUSE. */
     BlockExportOptionsFuse: {
       kind: "struct",
-      data: { mountpoint: "str", "*growable": "bool", "*allow-other": "FuseExportAllowOther" },
+      data: {
+        mountpoint: "str",
+        growable: { type: "bool", optional: true },
+        "allow-other": { type: "FuseExportAllowOther", optional: true },
+      },
       if: "CONFIG_FUSE",
       since: "6.0",
     },
@@ -2303,10 +2356,10 @@ const literal = {
       kind: "struct",
       data: {
         name: "str",
-        "*num-queues": "uint16",
-        "*queue-size": "uint16",
-        "*logical-block-size": "size",
-        "*serial": "str",
+        "num-queues": { type: "uint16", optional: true },
+        "queue-size": { type: "uint16", optional: true },
+        "logical-block-size": { type: "size", optional: true },
+        serial: { type: "str", optional: true },
       },
       since: "7.1",
     },
@@ -2316,9 +2369,9 @@ const literal = {
       base: "BlockExportOptionsNbdBase",
       data: {
         device: "str",
-        "*writable": "bool",
+        writable: { type: "bool", optional: true },
         /** Since 4.0. */
-        "*bitmap": { type: "str", since: "4.0" },
+        bitmap: { type: "str", optional: true, since: "4.0" },
       },
       since: "5.0",
     },
@@ -2345,14 +2398,14 @@ const literal = {
         type: "BlockExportType",
         id: "str",
         /** Since 5.2. */
-        "*fixed-iothread": { type: "bool", since: "5.2" },
+        "fixed-iothread": { type: "bool", optional: true, since: "5.2" },
         /** Since 5.2. */
-        "*iothread": { type: "str", since: "5.2" },
+        iothread: { type: "str", optional: true, since: "5.2" },
         /** Since 5.2. */
         "node-name": { type: "str", since: "5.2" },
-        "*writable": "bool",
-        "*writethrough": "bool",
-        "*allow-inactive": "bool",
+        writable: { type: "bool", optional: true },
+        writethrough: { type: "bool", optional: true },
+        "allow-inactive": { type: "bool", optional: true },
       },
       discriminator: "type",
       data: {
@@ -2388,16 +2441,20 @@ const literal = {
     /** Since 1.4. */
     DataFormat: { kind: "enum", data: ["utf8", "base64"], since: "1.4" },
     /** Since 2.6. */
-    ChardevCommon: { kind: "struct", data: { "*logfile": "str", "*logappend": "bool" }, since: "2.6" },
+    ChardevCommon: {
+      kind: "struct",
+      data: { logfile: { type: "str", optional: true }, logappend: { type: "bool", optional: true } },
+      since: "2.6",
+    },
     /** Since 1.4. */
     ChardevFile: {
       kind: "struct",
       base: "ChardevCommon",
       data: {
-        "*in": "str",
+        in: { type: "str", optional: true },
         out: "str",
         /** Since 2.6. */
-        "*append": { type: "bool", since: "2.6" },
+        append: { type: "bool", optional: true, since: "2.6" },
       },
       since: "1.4",
     },
@@ -2410,19 +2467,19 @@ const literal = {
       data: {
         addr: "SocketAddressLegacy",
         /** Since 2.6. */
-        "*tls-creds": { type: "str", since: "2.6" },
+        "tls-creds": { type: "str", optional: true, since: "2.6" },
         /** Since 4.0. */
-        "*tls-authz": { type: "str", since: "4.0" },
-        "*server": "bool",
-        "*wait": "bool",
-        "*nodelay": "bool",
-        "*telnet": "bool",
+        "tls-authz": { type: "str", optional: true, since: "4.0" },
+        server: { type: "bool", optional: true },
+        wait: { type: "bool", optional: true },
+        nodelay: { type: "bool", optional: true },
+        telnet: { type: "bool", optional: true },
         /** Since 2.10. */
-        "*tn3270": { type: "bool", since: "2.10" },
+        tn3270: { type: "bool", optional: true, since: "2.10" },
         /** Since 3.1. */
-        "*websocket": { type: "bool", since: "3.1" },
+        websocket: { type: "bool", optional: true, since: "3.1" },
         /** Since 9.2. */
-        "*reconnect-ms": { type: "int", since: "9.2" },
+        "reconnect-ms": { type: "int", optional: true, since: "9.2" },
       },
       since: "1.4",
     },
@@ -2430,7 +2487,7 @@ const literal = {
     ChardevUdp: {
       kind: "struct",
       base: "ChardevCommon",
-      data: { remote: "SocketAddressLegacy", "*local": "SocketAddressLegacy" },
+      data: { remote: "SocketAddressLegacy", local: { type: "SocketAddressLegacy", optional: true } },
       since: "1.5",
     },
     /** Since 1.5. */
@@ -2438,7 +2495,12 @@ const literal = {
     /** Since 10.0. */
     ChardevHub: { kind: "struct", base: "ChardevCommon", data: { chardevs: ["str"] }, since: "10.0" },
     /** Since 1.5. */
-    ChardevStdio: { kind: "struct", base: "ChardevCommon", data: { "*signal": "bool" }, since: "1.5" },
+    ChardevStdio: {
+      kind: "struct",
+      base: "ChardevCommon",
+      data: { signal: { type: "bool", optional: true } },
+      since: "1.5",
+    },
     /** Since 1.5. Only if CONFIG_SPICE. */
     ChardevSpiceChannel: {
       kind: "struct",
@@ -2467,21 +2529,36 @@ const literal = {
     ChardevVC: {
       kind: "struct",
       base: "ChardevCommon",
-      data: { "*width": "int", "*height": "int", "*cols": "int", "*rows": "int" },
+      data: {
+        width: { type: "int", optional: true },
+        height: { type: "int", optional: true },
+        cols: { type: "int", optional: true },
+        rows: { type: "int", optional: true },
+      },
       since: "1.5",
     },
     /** Since 1.5. */
-    ChardevRingbuf: { kind: "struct", base: "ChardevCommon", data: { "*size": "int" }, since: "1.5" },
+    ChardevRingbuf: {
+      kind: "struct",
+      base: "ChardevCommon",
+      data: { size: { type: "int", optional: true } },
+      since: "1.5",
+    },
     /** Since 6.1. Only if CONFIG_SPICE_PROTOCOL. */
     ChardevQemuVDAgent: {
       kind: "struct",
       base: "ChardevCommon",
-      data: { "*mouse": "bool", "*clipboard": "bool" },
+      data: { mouse: { type: "bool", optional: true }, clipboard: { type: "bool", optional: true } },
       if: "CONFIG_SPICE_PROTOCOL",
       since: "6.1",
     },
     /** Since 9.2. */
-    ChardevPty: { kind: "struct", base: "ChardevCommon", data: { "*path": "str" }, since: "9.2" },
+    ChardevPty: {
+      kind: "struct",
+      base: "ChardevCommon",
+      data: { path: { type: "str", optional: true } },
+      since: "9.2",
+    },
     /** Since 1.4. */
     ChardevBackendKind: {
       kind: "enum",
@@ -2628,7 +2705,7 @@ const literal = {
       since: "1.4",
     },
     /** Since 1.4. */
-    ChardevReturn: { kind: "struct", data: { "*pty": "str" }, since: "1.4" },
+    ChardevReturn: { kind: "struct", data: { pty: { type: "str", optional: true } }, since: "1.4" },
     /** Since 4.0. */
     QAuthZListPolicy: { kind: "enum", data: ["deny", "allow"], since: "4.0" },
     /** Since 4.0. */
@@ -2636,17 +2713,28 @@ const literal = {
     /** Since 4.0. */
     QAuthZListRule: {
       kind: "struct",
-      data: { match: "str", policy: "QAuthZListPolicy", "*format": "QAuthZListFormat" },
+      data: {
+        match: "str",
+        policy: "QAuthZListPolicy",
+        format: { type: "QAuthZListFormat", optional: true },
+      },
       since: "4.0",
     },
     /** Since 4.0. */
     AuthZListProperties: {
       kind: "struct",
-      data: { "*policy": "QAuthZListPolicy", "*rules": ["QAuthZListRule"] },
+      data: {
+        policy: { type: "QAuthZListPolicy", optional: true },
+        rules: { type: ["QAuthZListRule"], optional: true },
+      },
       since: "4.0",
     },
     /** Since 4.0. */
-    AuthZListFileProperties: { kind: "struct", data: { filename: "str", "*refresh": "bool" }, since: "4.0" },
+    AuthZListFileProperties: {
+      kind: "struct",
+      data: { filename: "str", refresh: { type: "bool", optional: true } },
+      since: "4.0",
+    },
     /** Since 4.0. */
     AuthZPAMProperties: { kind: "struct", data: { service: "str" }, since: "4.0" },
     /** Since 4.0. */
@@ -2718,7 +2806,11 @@ const literal = {
       since: "1.1",
     },
     /** Since 2.5. */
-    TransactionProperties: { kind: "struct", data: { "*completion-mode": "ActionCompletionMode" }, since: "2.5" },
+    TransactionProperties: {
+      kind: "struct",
+      data: { "completion-mode": { type: "ActionCompletionMode", optional: true } },
+      since: "2.5",
+    },
     /** Since 2.12. */
     QMPCapability: { kind: "enum", data: ["oob"], since: "2.12" },
     /** Since 2.4. */
@@ -2732,7 +2824,12 @@ const literal = {
     /** Since 5.0. */
     MonitorOptions: {
       kind: "struct",
-      data: { "*id": "str", "*mode": "MonitorMode", "*pretty": "bool", chardev: "str" },
+      data: {
+        id: { type: "str", optional: true },
+        mode: { type: "MonitorMode", optional: true },
+        pretty: { type: "bool", optional: true },
+        chardev: "str",
+      },
       since: "5.0",
     },
     /** Since 2.5. */
@@ -2744,7 +2841,7 @@ const literal = {
     /** Since 2.5. */
     SchemaInfo: {
       kind: "union",
-      base: { name: "str", "meta-type": "SchemaMetaType", "*features": ["str"] },
+      base: { name: "str", "meta-type": "SchemaMetaType", features: { type: ["str"], optional: true } },
       discriminator: "meta-type",
       data: {
         builtin: "SchemaInfoBuiltin",
@@ -2777,7 +2874,11 @@ const literal = {
       since: "2.5",
     },
     /** Since 6.2. */
-    SchemaInfoEnumMember: { kind: "struct", data: { name: "str", "*features": ["str"] }, since: "6.2" },
+    SchemaInfoEnumMember: {
+      kind: "struct",
+      data: { name: "str", features: { type: ["str"], optional: true } },
+      since: "6.2",
+    },
     /** Since 2.5. */
     SchemaInfoArray: { kind: "struct", data: { "element-type": "str" }, since: "2.5" },
     /** Since 2.5. */
@@ -2785,8 +2886,8 @@ const literal = {
       kind: "struct",
       data: {
         members: ["SchemaInfoObjectMember"],
-        "*tag": "str",
-        "*variants": ["SchemaInfoObjectVariant"],
+        tag: { type: "str", optional: true },
+        variants: { type: ["SchemaInfoObjectVariant"], optional: true },
       },
       since: "2.5",
     },
@@ -2796,9 +2897,9 @@ const literal = {
       data: {
         name: "str",
         type: "str",
-        "*default": "any",
+        default: { type: "any", optional: true },
         /** Since 5.0. */
-        "*features": { type: ["str"], since: "5.0" },
+        features: { type: ["str"], optional: true, since: "5.0" },
       },
       since: "2.5",
     },
@@ -2815,7 +2916,7 @@ const literal = {
         "arg-type": "str",
         "ret-type": "str",
         /** Since 2.12. */
-        "*allow-oob": { type: "bool", since: "2.12" },
+        "allow-oob": { type: "bool", optional: true, since: "2.12" },
       },
       since: "2.5",
     },
@@ -2827,13 +2928,13 @@ const literal = {
       data: {
         name: "str",
         type: "str",
-        "*description": "str",
+        description: { type: "str", optional: true },
         /** Since 5.0. */
-        "*default-value": { type: "any", since: "5.0" },
+        "default-value": { type: "any", optional: true, since: "5.0" },
       },
       since: "1.2",
     },
-    ObjectPropertyValue: { kind: "struct", data: { name: "str", type: "str", "*value": "any" } },
+    ObjectPropertyValue: { kind: "struct", data: { name: "str", type: "str", value: { type: "any", optional: true } } },
     ObjectPropertiesValues: { kind: "struct", data: { properties: ["ObjectPropertyValue"] } },
     /** Since 1.1. */
     ObjectTypeInfo: {
@@ -2841,9 +2942,9 @@ const literal = {
       data: {
         name: "str",
         /** Since 2.10. */
-        "*abstract": { type: "bool", since: "2.10" },
+        abstract: { type: "bool", optional: true, since: "2.10" },
         /** Since 2.10. */
-        "*parent": { type: "str", since: "2.10" },
+        parent: { type: "str", optional: true, since: "2.10" },
       },
       since: "1.1",
     },
@@ -2857,11 +2958,11 @@ const literal = {
         secondary_in: "str",
         outdev: "str",
         iothread: "str",
-        "*notify_dev": "str",
-        "*compare_timeout": "uint64",
-        "*expired_scan_cycle": "uint32",
-        "*max_queue_size": "uint32",
-        "*vnet_hdr_support": "bool",
+        notify_dev: { type: "str", optional: true },
+        compare_timeout: { type: "uint64", optional: true },
+        expired_scan_cycle: { type: "uint32", optional: true },
+        max_queue_size: { type: "uint32", optional: true },
+        vnet_hdr_support: { type: "bool", optional: true },
       },
       since: "2.8",
     },
@@ -2869,11 +2970,11 @@ const literal = {
     CryptodevBackendProperties: {
       kind: "struct",
       data: {
-        "*queues": "uint32",
+        queues: { type: "uint32", optional: true },
         /** Since 8.0. */
-        "*throttle-bps": { type: "uint64", since: "8.0" },
+        "throttle-bps": { type: "uint64", optional: true, since: "8.0" },
         /** Since 8.0. */
-        "*throttle-ops": { type: "uint64", since: "8.0" },
+        "throttle-ops": { type: "uint64", optional: true, since: "8.0" },
       },
       since: "2.8",
     },
@@ -2886,7 +2987,11 @@ const literal = {
       since: "2.12",
     },
     /** Since 5.0. */
-    DBusVMStateProperties: { kind: "struct", data: { addr: "str", "*id-list": "str" }, since: "5.0" },
+    DBusVMStateProperties: {
+      kind: "struct",
+      data: { addr: "str", "id-list": { type: "str", optional: true } },
+      since: "5.0",
+    },
     /** Since 5.0. */
     NetfilterInsert: { kind: "enum", data: ["before", "behind"], since: "5.0" },
     /** Since 2.5. */
@@ -2894,10 +2999,10 @@ const literal = {
       kind: "struct",
       data: {
         netdev: "str",
-        "*queue": "NetFilterDirection",
-        "*status": "str",
-        "*position": "str",
-        "*insert": "NetfilterInsert",
+        queue: { type: "NetFilterDirection", optional: true },
+        status: { type: "str", optional: true },
+        position: { type: "str", optional: true },
+        insert: { type: "NetfilterInsert", optional: true },
       },
       since: "2.5",
     },
@@ -2907,28 +3012,32 @@ const literal = {
     FilterDumpProperties: {
       kind: "struct",
       base: "NetfilterProperties",
-      data: { file: "str", "*maxlen": "uint32" },
+      data: { file: "str", maxlen: { type: "uint32", optional: true } },
       since: "2.5",
     },
     /** Since 2.6. */
     FilterMirrorProperties: {
       kind: "struct",
       base: "NetfilterProperties",
-      data: { outdev: "str", "*vnet_hdr_support": "bool" },
+      data: { outdev: "str", vnet_hdr_support: { type: "bool", optional: true } },
       since: "2.6",
     },
     /** Since 2.6. */
     FilterRedirectorProperties: {
       kind: "struct",
       base: "NetfilterProperties",
-      data: { "*indev": "str", "*outdev": "str", "*vnet_hdr_support": "bool" },
+      data: {
+        indev: { type: "str", optional: true },
+        outdev: { type: "str", optional: true },
+        vnet_hdr_support: { type: "bool", optional: true },
+      },
       since: "2.6",
     },
     /** Since 2.8. */
     FilterRewriterProperties: {
       kind: "struct",
       base: "NetfilterProperties",
-      data: { "*vnet_hdr_support": "bool" },
+      data: { vnet_hdr_support: { type: "bool", optional: true } },
       since: "2.8",
     },
     /** Since 4.2. */
@@ -2936,33 +3045,46 @@ const literal = {
       kind: "struct",
       data: {
         name: "str",
-        "*server": "str",
-        "*port": "str",
-        "*x-origin": "str",
-        "*y-origin": "str",
-        "*width": "str",
-        "*height": "str",
+        server: { type: "str", optional: true },
+        port: { type: "str", optional: true },
+        "x-origin": { type: "str", optional: true },
+        "y-origin": { type: "str", optional: true },
+        width: { type: "str", optional: true },
+        height: { type: "str", optional: true },
       },
       since: "4.2",
     },
     /** Since 2.6. Only if CONFIG_LINUX. */
     InputLinuxProperties: {
       kind: "struct",
-      data: { evdev: "str", "*grab_all": "bool", "*repeat": "bool", "*grab-toggle": "GrabToggleKeys" },
+      data: {
+        evdev: "str",
+        grab_all: { type: "bool", optional: true },
+        repeat: { type: "bool", optional: true },
+        "grab-toggle": { type: "GrabToggleKeys", optional: true },
+      },
       if: "CONFIG_LINUX",
       since: "2.6",
     },
     /** Since 7.1. */
     EventLoopBaseProperties: {
       kind: "struct",
-      data: { "*aio-max-batch": "int", "*thread-pool-min": "int", "*thread-pool-max": "int" },
+      data: {
+        "aio-max-batch": { type: "int", optional: true },
+        "thread-pool-min": { type: "int", optional: true },
+        "thread-pool-max": { type: "int", optional: true },
+      },
       since: "7.1",
     },
     /** Since 2.0. */
     IothreadProperties: {
       kind: "struct",
       base: "EventLoopBaseProperties",
-      data: { "*poll-max-ns": "int", "*poll-grow": "int", "*poll-shrink": "int" },
+      data: {
+        "poll-max-ns": { type: "int", optional: true },
+        "poll-grow": { type: "int", optional: true },
+        "poll-shrink": { type: "int", optional: true },
+      },
       since: "2.0",
     },
     /** Since 7.1. */
@@ -2971,19 +3093,19 @@ const literal = {
     MemoryBackendProperties: {
       kind: "struct",
       data: {
-        "*dump": "bool",
-        "*host-nodes": ["uint16"],
-        "*merge": "bool",
-        "*policy": "HostMemPolicy",
-        "*prealloc": "bool",
-        "*prealloc-threads": "uint32",
+        dump: { type: "bool", optional: true },
+        "host-nodes": { type: ["uint16"], optional: true },
+        merge: { type: "bool", optional: true },
+        policy: { type: "HostMemPolicy", optional: true },
+        prealloc: { type: "bool", optional: true },
+        "prealloc-threads": { type: "uint32", optional: true },
         /** Since 7.2. */
-        "*prealloc-context": { type: "str", since: "7.2" },
-        "*share": "bool",
+        "prealloc-context": { type: "str", optional: true, since: "7.2" },
+        share: { type: "bool", optional: true },
         /** Since 6.1. */
-        "*reserve": { type: "bool", since: "6.1" },
+        reserve: { type: "bool", optional: true, since: "6.1" },
         size: "size",
-        "*x-use-canonical-path-for-ramblock-id": "bool",
+        "x-use-canonical-path-for-ramblock-id": { type: "bool", optional: true },
       },
       since: "2.1",
     },
@@ -2992,16 +3114,16 @@ const literal = {
       kind: "struct",
       base: "MemoryBackendProperties",
       data: {
-        "*align": "size",
+        align: { type: "size", optional: true },
         /** Since 8.1. */
-        "*offset": { type: "size", since: "8.1" },
-        "*discard-data": "bool",
+        offset: { type: "size", optional: true, since: "8.1" },
+        "discard-data": { type: "bool", optional: true },
         "mem-path": "str",
         /** Only if CONFIG_LIBPMEM. */
-        "*pmem": { type: "bool", if: "CONFIG_LIBPMEM" },
-        "*readonly": "bool",
+        pmem: { type: "bool", optional: true, if: "CONFIG_LIBPMEM" },
+        readonly: { type: "bool", optional: true },
         /** Since 8.2. */
-        "*rom": { type: "OnOffAuto", since: "8.2" },
+        rom: { type: "OnOffAuto", optional: true, since: "8.2" },
       },
       since: "2.1",
     },
@@ -3009,7 +3131,11 @@ const literal = {
     MemoryBackendMemfdProperties: {
       kind: "struct",
       base: "MemoryBackendProperties",
-      data: { "*hugetlb": "bool", "*hugetlbsize": "size", "*seal": "bool" },
+      data: {
+        hugetlb: { type: "bool", optional: true },
+        hugetlbsize: { type: "size", optional: true },
+        seal: { type: "bool", optional: true },
+      },
       if: "CONFIG_LINUX",
       since: "2.12",
     },
@@ -3020,13 +3146,13 @@ const literal = {
     /** Since 2.11. Only if CONFIG_LINUX. */
     PrManagerHelperProperties: { kind: "struct", data: { path: "str" }, if: "CONFIG_LINUX", since: "2.11" },
     /** Since 6.0. */
-    QtestProperties: { kind: "struct", data: { chardev: "str", "*log": "str" }, since: "6.0" },
+    QtestProperties: { kind: "struct", data: { chardev: "str", log: { type: "str", optional: true } }, since: "6.0" },
     /** Since 6.0. */
     RemoteObjectProperties: { kind: "struct", data: { fd: "str", devid: "str" }, since: "6.0" },
     /** Since 7.1. */
     VfioUserServerProperties: { kind: "struct", data: { socket: "SocketAddress", device: "str" }, since: "7.1" },
     /** Since 9.0. */
-    IOMMUFDProperties: { kind: "struct", data: { "*fd": "str" }, since: "9.0" },
+    IOMMUFDProperties: { kind: "struct", data: { fd: { type: "str", optional: true } }, since: "9.0" },
     /** Since 9.0. */
     AcpiGenericInitiatorProperties: { kind: "struct", data: { "pci-dev": "str", node: "uint32" }, since: "9.0" },
     /** Since 9.2. */
@@ -3036,7 +3162,7 @@ const literal = {
       kind: "struct",
       data: {
         /** @deprecated */
-        "*opened": { type: "bool", features: ["deprecated"] },
+        opened: { type: "bool", optional: true, features: ["deprecated"] },
       },
       since: "1.3",
     },
@@ -3046,7 +3172,7 @@ const literal = {
     RngRandomProperties: {
       kind: "struct",
       base: "RngProperties",
-      data: { "*filename": "str" },
+      data: { filename: { type: "str", optional: true } },
       if: "CONFIG_POSIX",
       since: "1.3",
     },
@@ -3056,11 +3182,11 @@ const literal = {
     SevCommonProperties: {
       kind: "struct",
       data: {
-        "*sev-device": "str",
-        "*cbitpos": "uint32",
+        "sev-device": { type: "str", optional: true },
+        cbitpos: { type: "uint32", optional: true },
         "reduced-phys-bits": "uint32",
         /** Since 6.2. */
-        "*kernel-hashes": { type: "bool", since: "6.2" },
+        "kernel-hashes": { type: "bool", optional: true, since: "6.2" },
       },
       since: "9.1",
     },
@@ -3069,12 +3195,12 @@ const literal = {
       kind: "struct",
       base: "SevCommonProperties",
       data: {
-        "*dh-cert-file": "str",
-        "*session-file": "str",
-        "*policy": "uint32",
-        "*handle": "uint32",
+        "dh-cert-file": { type: "str", optional: true },
+        "session-file": { type: "str", optional: true },
+        policy: { type: "uint32", optional: true },
+        handle: { type: "uint32", optional: true },
         /** Since 9.1. */
-        "*legacy-vm-type": { type: "OnOffAuto", since: "9.1" },
+        "legacy-vm-type": { type: "OnOffAuto", optional: true, since: "9.1" },
       },
       since: "2.12",
     },
@@ -3083,14 +3209,14 @@ const literal = {
       kind: "struct",
       base: "SevCommonProperties",
       data: {
-        "*policy": "uint64",
-        "*guest-visible-workarounds": "str",
-        "*id-block": "str",
-        "*id-auth": "str",
-        "*author-key-enabled": "bool",
-        "*host-data": "str",
+        policy: { type: "uint64", optional: true },
+        "guest-visible-workarounds": { type: "str", optional: true },
+        "id-block": { type: "str", optional: true },
+        "id-auth": { type: "str", optional: true },
+        "author-key-enabled": { type: "bool", optional: true },
+        "host-data": { type: "str", optional: true },
         /** Since 9.1. */
-        "*vcek-disabled": { type: "bool", since: "9.1" },
+        "vcek-disabled": { type: "bool", optional: true, since: "9.1" },
       },
       since: "9.1",
     },
@@ -3098,19 +3224,22 @@ const literal = {
     TdxGuestProperties: {
       kind: "struct",
       data: {
-        "*attributes": "uint64",
-        "*sept-ve-disable": "bool",
-        "*mrconfigid": "str",
-        "*mrowner": "str",
-        "*mrownerconfig": "str",
-        "*quote-generation-socket": "SocketAddress",
+        attributes: { type: "uint64", optional: true },
+        "sept-ve-disable": { type: "bool", optional: true },
+        mrconfigid: { type: "str", optional: true },
+        mrowner: { type: "str", optional: true },
+        mrownerconfig: { type: "str", optional: true },
+        "quote-generation-socket": { type: "SocketAddress", optional: true },
       },
       since: "10.1",
     },
     /** Since 7.2. */
     ThreadContextProperties: {
       kind: "struct",
-      data: { "*cpu-affinity": ["uint16"], "*node-affinity": ["uint16"] },
+      data: {
+        "cpu-affinity": { type: ["uint16"], optional: true },
+        "node-affinity": { type: ["uint16"], optional: true },
+      },
       since: "7.2",
     },
     /** Since 6.0. */
@@ -3286,7 +3415,7 @@ const literal = {
     "query-blockstats": {
       data: {
         /** Since 2.3. */
-        "*query-nodes": { type: "bool", since: "2.3" },
+        "query-nodes": { type: "bool", optional: true, since: "2.3" },
       },
       returns: ["BlockStats"],
       "allow-preconfig": true,
@@ -3297,9 +3426,9 @@ const literal = {
     /** Since 0.14. */
     block_resize: {
       data: {
-        "*device": "str",
+        device: { type: "str", optional: true },
         /** Since 2.0. */
-        "*node-name": { type: "str", since: "2.0" },
+        "node-name": { type: "str", optional: true, since: "2.0" },
         size: "int",
       },
       "allow-preconfig": true,
@@ -3325,29 +3454,29 @@ const literal = {
     "block-commit": {
       data: {
         /** Since 2.7. */
-        "*job-id": { type: "str", since: "2.7" },
+        "job-id": { type: "str", optional: true, since: "2.7" },
         device: "str",
         /** Since 3.1. */
-        "*base-node": { type: "str", since: "3.1" },
+        "base-node": { type: "str", optional: true, since: "3.1" },
         /** @deprecated */
-        "*base": { type: "str", features: ["deprecated"] },
+        base: { type: "str", optional: true, features: ["deprecated"] },
         /** Since 3.1. */
-        "*top-node": { type: "str", since: "3.1" },
+        "top-node": { type: "str", optional: true, since: "3.1" },
         /** @deprecated */
-        "*top": { type: "str", features: ["deprecated"] },
+        top: { type: "str", optional: true, features: ["deprecated"] },
         /** Since 2.1. */
-        "*backing-file": { type: "str", since: "2.1" },
+        "backing-file": { type: "str", optional: true, since: "2.1" },
         /** Since 9.0. */
-        "*backing-mask-protocol": { type: "bool", since: "9.0" },
-        "*speed": "int",
+        "backing-mask-protocol": { type: "bool", optional: true, since: "9.0" },
+        speed: { type: "int", optional: true },
         /** Since 5.0. */
-        "*on-error": { type: "BlockdevOnError", since: "5.0" },
+        "on-error": { type: "BlockdevOnError", optional: true, since: "5.0" },
         /** Since 2.9. */
-        "*filter-node-name": { type: "str", since: "2.9" },
+        "filter-node-name": { type: "str", optional: true, since: "2.9" },
         /** Since 3.1. */
-        "*auto-finalize": { type: "bool", since: "3.1" },
+        "auto-finalize": { type: "bool", optional: true, since: "3.1" },
         /** Since 3.1. */
-        "*auto-dismiss": { type: "bool", since: "3.1" },
+        "auto-dismiss": { type: "bool", optional: true, since: "3.1" },
       },
       "allow-preconfig": true,
       since: "1.3",
@@ -3366,7 +3495,7 @@ const literal = {
     "query-named-block-nodes": {
       data: {
         /** Since 5.0. */
-        "*flat": { type: "bool", since: "5.0" },
+        flat: { type: "bool", optional: true, since: "5.0" },
       },
       returns: ["BlockDeviceInfo"],
       "allow-preconfig": true,
@@ -3400,26 +3529,26 @@ const literal = {
     "blockdev-mirror": {
       data: {
         /** Since 2.7. */
-        "*job-id": { type: "str", since: "2.7" },
+        "job-id": { type: "str", optional: true, since: "2.7" },
         device: "str",
         target: "str",
-        "*replaces": "str",
+        replaces: { type: "str", optional: true },
         sync: "MirrorSyncMode",
-        "*speed": "int",
-        "*granularity": "uint32",
-        "*buf-size": "int",
-        "*on-source-error": "BlockdevOnError",
-        "*on-target-error": "BlockdevOnError",
+        speed: { type: "int", optional: true },
+        granularity: { type: "uint32", optional: true },
+        "buf-size": { type: "int", optional: true },
+        "on-source-error": { type: "BlockdevOnError", optional: true },
+        "on-target-error": { type: "BlockdevOnError", optional: true },
         /** Since 2.9. */
-        "*filter-node-name": { type: "str", since: "2.9" },
+        "filter-node-name": { type: "str", optional: true, since: "2.9" },
         /** Since 3.0. */
-        "*copy-mode": { type: "MirrorCopyMode", since: "3.0" },
+        "copy-mode": { type: "MirrorCopyMode", optional: true, since: "3.0" },
         /** Since 3.1. */
-        "*auto-finalize": { type: "bool", since: "3.1" },
+        "auto-finalize": { type: "bool", optional: true, since: "3.1" },
         /** Since 3.1. */
-        "*auto-dismiss": { type: "bool", since: "3.1" },
+        "auto-dismiss": { type: "bool", optional: true, since: "3.1" },
         /** Since 10.1. */
-        "*target-is-zero": { type: "bool", since: "10.1" },
+        "target-is-zero": { type: "bool", optional: true, since: "10.1" },
       },
       "allow-preconfig": true,
       since: "2.6",
@@ -3428,26 +3557,26 @@ const literal = {
     "block-stream": {
       data: {
         /** Since 2.7. */
-        "*job-id": { type: "str", since: "2.7" },
+        "job-id": { type: "str", optional: true, since: "2.7" },
         device: "str",
-        "*base": "str",
+        base: { type: "str", optional: true },
         /** Since 2.8. */
-        "*base-node": { type: "str", since: "2.8" },
+        "base-node": { type: "str", optional: true, since: "2.8" },
         /** Since 2.1. */
-        "*backing-file": { type: "str", since: "2.1" },
+        "backing-file": { type: "str", optional: true, since: "2.1" },
         /** Since 9.0. */
-        "*backing-mask-protocol": { type: "bool", since: "9.0" },
+        "backing-mask-protocol": { type: "bool", optional: true, since: "9.0" },
         /** Since 6.0. */
-        "*bottom": { type: "str", since: "6.0" },
-        "*speed": "int",
+        bottom: { type: "str", optional: true, since: "6.0" },
+        speed: { type: "int", optional: true },
         /** Since 1.3. */
-        "*on-error": { type: "BlockdevOnError", since: "1.3" },
+        "on-error": { type: "BlockdevOnError", optional: true, since: "1.3" },
         /** Since 6.0. */
-        "*filter-node-name": { type: "str", since: "6.0" },
+        "filter-node-name": { type: "str", optional: true, since: "6.0" },
         /** Since 3.1. */
-        "*auto-finalize": { type: "bool", since: "3.1" },
+        "auto-finalize": { type: "bool", optional: true, since: "3.1" },
         /** Since 3.1. */
-        "*auto-dismiss": { type: "bool", since: "3.1" },
+        "auto-dismiss": { type: "bool", optional: true, since: "3.1" },
       },
       "allow-preconfig": true,
       since: "1.1",
@@ -3459,7 +3588,7 @@ const literal = {
       data: {
         device: "str",
         /** Since 1.3. */
-        "*force": { type: "bool", since: "1.3" },
+        force: { type: "bool", optional: true, since: "1.3" },
       },
       "allow-preconfig": true,
       since: "1.1",
@@ -3483,7 +3612,11 @@ const literal = {
     /** Since 2.9. */
     "blockdev-del": { data: { "node-name": "str" }, "allow-preconfig": true, since: "2.9" },
     /** Since 10.0. */
-    "blockdev-set-active": { data: { "*node-name": "str", active: "bool" }, "allow-preconfig": true, since: "10.0" },
+    "blockdev-set-active": {
+      data: { "node-name": { type: "str", optional: true }, active: "bool" },
+      "allow-preconfig": true,
+      since: "10.0",
+    },
     /** Since 3.0. */
     "blockdev-create": {
       data: { "job-id": "str", options: "BlockdevCreateOptions" },
@@ -3492,7 +3625,12 @@ const literal = {
     },
     /** Since 5.1. Unstable. */
     "x-blockdev-amend": {
-      data: { "job-id": "str", "node-name": "str", options: "BlockdevAmendOptions", "*force": "bool" },
+      data: {
+        "job-id": "str",
+        "node-name": "str",
+        options: "BlockdevAmendOptions",
+        force: { type: "bool", optional: true },
+      },
       "allow-preconfig": true,
       features: ["unstable"],
       since: "5.1",
@@ -3505,14 +3643,18 @@ const literal = {
     },
     /** Since 2.7. Unstable. */
     "x-blockdev-change": {
-      data: { parent: "str", "*child": "str", "*node": "str" },
+      data: {
+        parent: "str",
+        child: { type: "str", optional: true },
+        node: { type: "str", optional: true },
+      },
       "allow-preconfig": true,
       features: ["unstable"],
       since: "2.7",
     },
     /** Since 2.12. Unstable. */
     "x-blockdev-set-iothread": {
-      data: { "node-name": "str", iothread: "StrOrNull", "*force": "bool" },
+      data: { "node-name": "str", iothread: "StrOrNull", force: { type: "bool", optional: true } },
       "allow-preconfig": true,
       features: ["unstable"],
       since: "2.12",
@@ -3521,7 +3663,7 @@ const literal = {
     "blockdev-snapshot-internal-sync": { data: "BlockdevSnapshotInternal", "allow-preconfig": true, since: "1.7" },
     /** Since 1.7. */
     "blockdev-snapshot-delete-internal-sync": {
-      data: { device: "str", "*id": "str", "*name": "str" },
+      data: { device: "str", id: { type: "str", optional: true }, name: { type: "str", optional: true } },
       returns: "SnapshotInfo",
       "allow-preconfig": true,
       since: "1.7",
@@ -3538,7 +3680,7 @@ const literal = {
     },
     /** Since 2.12. @deprecated */
     "nbd-server-remove": {
-      data: { name: "str", "*mode": "BlockExportRemoveMode" },
+      data: { name: "str", mode: { type: "BlockExportRemoveMode", optional: true } },
       "allow-preconfig": true,
       features: ["deprecated"],
       since: "2.12",
@@ -3548,7 +3690,11 @@ const literal = {
     /** Since 5.2. */
     "block-export-add": { data: "BlockExportOptions", boxed: true, "allow-preconfig": true, since: "5.2" },
     /** Since 5.2. */
-    "block-export-del": { data: { id: "str", "*mode": "BlockExportRemoveMode" }, "allow-preconfig": true, since: "5.2" },
+    "block-export-del": {
+      data: { id: "str", mode: { type: "BlockExportRemoveMode", optional: true } },
+      "allow-preconfig": true,
+      since: "5.2",
+    },
     /** Since 5.2. */
     "query-block-exports": { returns: ["BlockExportInfo"], "allow-preconfig": true, since: "5.2" },
     /** Since 0.14. */
@@ -3556,9 +3702,16 @@ const literal = {
     /** Since 2.0. */
     "query-chardev-backends": { returns: ["ChardevBackendInfo"], since: "2.0" },
     /** Since 1.4. */
-    "ringbuf-write": { data: { device: "str", data: "str", "*format": "DataFormat" }, since: "1.4" },
+    "ringbuf-write": {
+      data: { device: "str", data: "str", format: { type: "DataFormat", optional: true } },
+      since: "1.4",
+    },
     /** Since 1.4. */
-    "ringbuf-read": { data: { device: "str", size: "int", "*format": "DataFormat" }, returns: "str", since: "1.4" },
+    "ringbuf-read": {
+      data: { device: "str", size: "int", format: { type: "DataFormat", optional: true } },
+      returns: "str",
+      since: "1.4",
+    },
     /** Since 1.4. */
     "chardev-add": { data: { id: "str", backend: "ChardevBackend" }, returns: "ChardevReturn", since: "1.4" },
     /** Since 2.10. */
@@ -3569,14 +3722,17 @@ const literal = {
     "chardev-send-break": { data: { id: "str" }, since: "2.10" },
     /** Since 1.1. */
     transaction: {
-      data: { actions: ["TransactionAction"], "*properties": "TransactionProperties" },
+      data: {
+        actions: ["TransactionAction"],
+        properties: { type: "TransactionProperties", optional: true },
+      },
       since: "1.1",
     },
     /** Since 0.13. */
     qmp_capabilities: {
       data: {
         /** Since 2.12. */
-        "*enable": { type: ["QMPCapability"], since: "2.12" },
+        enable: { type: ["QMPCapability"], optional: true, since: "2.12" },
       },
       "allow-preconfig": true,
       since: "0.13",
@@ -3608,7 +3764,7 @@ const literal = {
     "qom-set": { data: { path: "str", property: "str", value: "any" }, "allow-preconfig": true, since: "1.2" },
     /** Since 1.1. */
     "qom-list-types": {
-      data: { "*implements": "str", "*abstract": "bool" },
+      data: { implements: { type: "str", optional: true }, abstract: { type: "bool", optional: true } },
       returns: ["ObjectTypeInfo"],
       "allow-preconfig": true,
       since: "1.1",
@@ -3633,10 +3789,10 @@ const literal = {
       data: {
         device: "str",
         /** Since 2.4. */
-        "*node-name": { type: "str", since: "2.4" },
+        "node-name": { type: "str", optional: true, since: "2.4" },
         msg: "str",
-        "*offset": "int",
-        "*size": "int",
+        offset: { type: "int", optional: true },
+        size: { type: "int", optional: true },
         fatal: "bool",
       },
       since: "1.7",
@@ -3648,11 +3804,11 @@ const literal = {
         "qom-path": { type: "str", since: "9.2" },
         device: "str",
         /** Since 2.8. */
-        "*node-name": { type: "str", since: "2.8" },
+        "node-name": { type: "str", optional: true, since: "2.8" },
         operation: "IoOperationType",
         action: "BlockErrorAction",
         /** Since 2.2. */
-        "*nospace": { type: "bool", since: "2.2" },
+        nospace: { type: "bool", optional: true, since: "2.2" },
         /** Since 2.2. */
         reason: { type: "str", since: "2.2" },
       },
@@ -3660,7 +3816,14 @@ const literal = {
     },
     /** Since 1.1. */
     BLOCK_JOB_COMPLETED: {
-      data: { type: "JobType", device: "str", len: "int", offset: "int", speed: "int", "*error": "str" },
+      data: {
+        type: "JobType",
+        device: "str",
+        len: "int",
+        offset: "int",
+        speed: "int",
+        error: { type: "str", optional: true },
+      },
       since: "1.1",
     },
     /** Since 1.1. */
@@ -3692,7 +3855,7 @@ const literal = {
       data: {
         /** Since 2.6. */
         type: { type: "QuorumOpType", since: "2.6" },
-        "*error": "str",
+        error: { type: "str", optional: true },
         "node-name": "str",
         "sector-num": "int",
         "sectors-count": "int",

@@ -99,21 +99,21 @@ const literal = {
     /** Since 2.6. */
     QCryptoBlockOptionsBase: { kind: "struct", data: { format: "QCryptoBlockFormat" }, since: "2.6" },
     /** Since 2.6. */
-    QCryptoBlockOptionsQCow: { kind: "struct", data: { "*key-secret": "str" }, since: "2.6" },
+    QCryptoBlockOptionsQCow: { kind: "struct", data: { "key-secret": { type: "str", optional: true } }, since: "2.6" },
     /** Since 2.6. */
-    QCryptoBlockOptionsLUKS: { kind: "struct", data: { "*key-secret": "str" }, since: "2.6" },
+    QCryptoBlockOptionsLUKS: { kind: "struct", data: { "key-secret": { type: "str", optional: true } }, since: "2.6" },
     /** Since 2.6. */
     QCryptoBlockCreateOptionsLUKS: {
       kind: "struct",
       base: "QCryptoBlockOptionsLUKS",
       data: {
-        "*cipher-alg": "QCryptoCipherAlgorithm",
-        "*cipher-mode": "QCryptoCipherMode",
-        "*ivgen-alg": "QCryptoIVGenAlgorithm",
-        "*ivgen-hash-alg": "QCryptoHashAlgorithm",
-        "*hash-alg": "QCryptoHashAlgorithm",
+        "cipher-alg": { type: "QCryptoCipherAlgorithm", optional: true },
+        "cipher-mode": { type: "QCryptoCipherMode", optional: true },
+        "ivgen-alg": { type: "QCryptoIVGenAlgorithm", optional: true },
+        "ivgen-hash-alg": { type: "QCryptoHashAlgorithm", optional: true },
+        "hash-alg": { type: "QCryptoHashAlgorithm", optional: true },
         /** Since 2.8. */
-        "*iter-time": { type: "int", since: "2.8" },
+        "iter-time": { type: "int", optional: true, since: "2.8" },
       },
       since: "2.6",
     },
@@ -138,7 +138,12 @@ const literal = {
     /** Since 2.7. */
     QCryptoBlockInfoLUKSSlot: {
       kind: "struct",
-      data: { active: "bool", "*iters": "int", "*stripes": "int", "key-offset": "int" },
+      data: {
+        active: "bool",
+        iters: { type: "int", optional: true },
+        stripes: { type: "int", optional: true },
+        "key-offset": "int",
+      },
       since: "2.7",
     },
     /** Since 2.7. */
@@ -148,7 +153,7 @@ const literal = {
         "cipher-alg": "QCryptoCipherAlgorithm",
         "cipher-mode": "QCryptoCipherMode",
         "ivgen-alg": "QCryptoIVGenAlgorithm",
-        "*ivgen-hash-alg": "QCryptoHashAlgorithm",
+        "ivgen-hash-alg": { type: "QCryptoHashAlgorithm", optional: true },
         "hash-alg": "QCryptoHashAlgorithm",
         "payload-offset": "int",
         "master-key-iters": "int",
@@ -171,11 +176,11 @@ const literal = {
       kind: "struct",
       data: {
         state: "QCryptoBlockLUKSKeyslotState",
-        "*new-secret": "str",
-        "*old-secret": "str",
-        "*keyslot": "int",
-        "*iter-time": "int",
-        "*secret": "str",
+        "new-secret": { type: "str", optional: true },
+        "old-secret": { type: "str", optional: true },
+        keyslot: { type: "int", optional: true },
+        "iter-time": { type: "int", optional: true },
+        secret: { type: "str", optional: true },
       },
     },
     /** Since 5.1. */
@@ -231,7 +236,7 @@ const literal = {
         status: "JobStatus",
         "current-progress": "int",
         "total-progress": "int",
-        "*error": "str",
+        error: { type: "str", optional: true },
       },
       since: "3.0",
     },
@@ -252,12 +257,12 @@ const literal = {
       base: "InetSocketAddressBase",
       data: {
         /** Since 2.9. */
-        "*numeric": { type: "bool", since: "2.9" },
-        "*to": "uint16",
-        "*ipv4": "bool",
-        "*ipv6": "bool",
+        numeric: { type: "bool", optional: true, since: "2.9" },
+        to: { type: "uint16", optional: true },
+        ipv4: { type: "bool", optional: true },
+        ipv6: { type: "bool", optional: true },
         /** Since 4.2. */
-        "*keep-alive": { type: "bool", since: "4.2" },
+        "keep-alive": { type: "bool", optional: true, since: "4.2" },
       },
       since: "1.3",
     },
@@ -267,9 +272,9 @@ const literal = {
       data: {
         path: "str",
         /** Since 5.1. Only if CONFIG_LINUX. */
-        "*abstract": { type: "bool", if: "CONFIG_LINUX", since: "5.1" },
+        abstract: { type: "bool", optional: true, if: "CONFIG_LINUX", since: "5.1" },
         /** Since 5.1. Only if CONFIG_LINUX. */
-        "*tight": { type: "bool", if: "CONFIG_LINUX", since: "5.1" },
+        tight: { type: "bool", optional: true, if: "CONFIG_LINUX", since: "5.1" },
       },
       since: "1.3",
     },
@@ -320,7 +325,7 @@ const literal = {
         "vm-clock-sec": "int",
         "vm-clock-nsec": "int",
         /** Since 5.2. */
-        "*icount": { type: "int", since: "5.2" },
+        icount: { type: "int", optional: true, since: "5.2" },
       },
       since: "1.3",
     },
@@ -340,20 +345,20 @@ const literal = {
       data: {
         compat: "str",
         /** Since 4.0. */
-        "*data-file": { type: "str", since: "4.0" },
+        "data-file": { type: "str", optional: true, since: "4.0" },
         /** Since 4.0. */
-        "*data-file-raw": { type: "bool", since: "4.0" },
+        "data-file-raw": { type: "bool", optional: true, since: "4.0" },
         /** Since 5.2. */
-        "*extended-l2": { type: "bool", since: "5.2" },
-        "*lazy-refcounts": "bool",
+        "extended-l2": { type: "bool", optional: true, since: "5.2" },
+        "lazy-refcounts": { type: "bool", optional: true },
         /** Since 2.2. */
-        "*corrupt": { type: "bool", since: "2.2" },
+        corrupt: { type: "bool", optional: true, since: "2.2" },
         /** Since 2.3. */
         "refcount-bits": { type: "int", since: "2.3" },
         /** Since 2.10. */
-        "*encrypt": { type: "ImageInfoSpecificQCow2Encryption", since: "2.10" },
+        encrypt: { type: "ImageInfoSpecificQCow2Encryption", optional: true, since: "2.10" },
         /** Since 4.0. */
-        "*bitmaps": { type: ["Qcow2BitmapInfo"], since: "4.0" },
+        bitmaps: { type: ["Qcow2BitmapInfo"], optional: true, since: "4.0" },
         /** Since 5.1. */
         "compression-type": { type: "Qcow2CompressionType", since: "5.1" },
       },
@@ -387,21 +392,21 @@ const literal = {
       data: {
         filename: "str",
         format: "str",
-        "*dirty-flag": "bool",
-        "*actual-size": "int",
+        "dirty-flag": { type: "bool", optional: true },
+        "actual-size": { type: "int", optional: true },
         "virtual-size": "int",
-        "*cluster-size": "int",
-        "*encrypted": "bool",
+        "cluster-size": { type: "int", optional: true },
+        encrypted: { type: "bool", optional: true },
         /** Since 1.7. */
-        "*compressed": { type: "bool", since: "1.7" },
-        "*backing-filename": "str",
-        "*full-backing-filename": "str",
-        "*backing-filename-format": "str",
-        "*snapshots": ["SnapshotInfo"],
+        compressed: { type: "bool", optional: true, since: "1.7" },
+        "backing-filename": { type: "str", optional: true },
+        "full-backing-filename": { type: "str", optional: true },
+        "backing-filename-format": { type: "str", optional: true },
+        snapshots: { type: ["SnapshotInfo"], optional: true },
         /** Since 1.6. */
-        "*backing-image": { type: "ImageInfo", since: "1.6" },
+        "backing-image": { type: "ImageInfo", optional: true, since: "1.6" },
         /** Since 1.7. */
-        "*format-specific": { type: "ImageInfoSpecific", since: "1.7" },
+        "format-specific": { type: "ImageInfoSpecific", optional: true, since: "1.7" },
       },
       since: "1.3",
     },
@@ -412,15 +417,15 @@ const literal = {
         filename: "str",
         format: "str",
         "check-errors": "int",
-        "*image-end-offset": "int",
-        "*corruptions": "int",
-        "*leaks": "int",
-        "*corruptions-fixed": "int",
-        "*leaks-fixed": "int",
-        "*total-clusters": "int",
-        "*allocated-clusters": "int",
-        "*fragmented-clusters": "int",
-        "*compressed-clusters": "int",
+        "image-end-offset": { type: "int", optional: true },
+        corruptions: { type: "int", optional: true },
+        leaks: { type: "int", optional: true },
+        "corruptions-fixed": { type: "int", optional: true },
+        "leaks-fixed": { type: "int", optional: true },
+        "total-clusters": { type: "int", optional: true },
+        "allocated-clusters": { type: "int", optional: true },
+        "fragmented-clusters": { type: "int", optional: true },
+        "compressed-clusters": { type: "int", optional: true },
       },
       since: "1.4",
     },
@@ -433,8 +438,8 @@ const literal = {
         data: "bool",
         zero: "bool",
         depth: "int",
-        "*offset": "int",
-        "*filename": "str",
+        offset: { type: "int", optional: true },
+        filename: { type: "str", optional: true },
       },
       since: "2.6",
     },
@@ -450,10 +455,10 @@ const literal = {
       data: {
         file: "str",
         /** Since 2.0. */
-        "*node-name": { type: "str", since: "2.0" },
+        "node-name": { type: "str", optional: true, since: "2.0" },
         ro: "bool",
         drv: "str",
-        "*backing_file": "str",
+        backing_file: { type: "str", optional: true },
         /** Since 1.2. */
         backing_file_depth: { type: "int", since: "1.2" },
         encrypted: "bool",
@@ -470,39 +475,39 @@ const literal = {
         /** Since 1.6. */
         image: { type: "ImageInfo", since: "1.6" },
         /** Since 1.7. */
-        "*bps_max": { type: "int", since: "1.7" },
+        bps_max: { type: "int", optional: true, since: "1.7" },
         /** Since 1.7. */
-        "*bps_rd_max": { type: "int", since: "1.7" },
+        bps_rd_max: { type: "int", optional: true, since: "1.7" },
         /** Since 1.7. */
-        "*bps_wr_max": { type: "int", since: "1.7" },
+        bps_wr_max: { type: "int", optional: true, since: "1.7" },
         /** Since 1.7. */
-        "*iops_max": { type: "int", since: "1.7" },
+        iops_max: { type: "int", optional: true, since: "1.7" },
         /** Since 1.7. */
-        "*iops_rd_max": { type: "int", since: "1.7" },
+        iops_rd_max: { type: "int", optional: true, since: "1.7" },
         /** Since 1.7. */
-        "*iops_wr_max": { type: "int", since: "1.7" },
+        iops_wr_max: { type: "int", optional: true, since: "1.7" },
         /** Since 2.6. */
-        "*bps_max_length": { type: "int", since: "2.6" },
+        bps_max_length: { type: "int", optional: true, since: "2.6" },
         /** Since 2.6. */
-        "*bps_rd_max_length": { type: "int", since: "2.6" },
+        bps_rd_max_length: { type: "int", optional: true, since: "2.6" },
         /** Since 2.6. */
-        "*bps_wr_max_length": { type: "int", since: "2.6" },
+        bps_wr_max_length: { type: "int", optional: true, since: "2.6" },
         /** Since 2.6. */
-        "*iops_max_length": { type: "int", since: "2.6" },
+        iops_max_length: { type: "int", optional: true, since: "2.6" },
         /** Since 2.6. */
-        "*iops_rd_max_length": { type: "int", since: "2.6" },
+        iops_rd_max_length: { type: "int", optional: true, since: "2.6" },
         /** Since 2.6. */
-        "*iops_wr_max_length": { type: "int", since: "2.6" },
+        iops_wr_max_length: { type: "int", optional: true, since: "2.6" },
         /** Since 1.7. */
-        "*iops_size": { type: "int", since: "1.7" },
+        iops_size: { type: "int", optional: true, since: "1.7" },
         /** Since 2.4. */
-        "*group": { type: "str", since: "2.4" },
+        group: { type: "str", optional: true, since: "2.4" },
         /** Since 2.3. */
         cache: { type: "BlockdevCacheInfo", since: "2.3" },
         /** Since 2.3. */
         write_threshold: { type: "int", since: "2.3" },
         /** Since 4.2. */
-        "*dirty-bitmaps": { type: ["BlockDirtyInfo"], since: "4.2" },
+        "dirty-bitmaps": { type: ["BlockDirtyInfo"], optional: true, since: "4.2" },
       },
       since: "0.14.0",
     },
@@ -525,7 +530,7 @@ const literal = {
       kind: "struct",
       data: {
         /** Since 2.4. */
-        "*name": { type: "str", since: "2.4" },
+        name: { type: "str", optional: true, since: "2.4" },
         count: "int",
         /** Since 1.4. */
         granularity: { type: "uint32", since: "1.4" },
@@ -538,7 +543,7 @@ const literal = {
         /** Since 4.0. */
         persistent: { type: "bool", since: "4.0" },
         /** Since 4.0. */
-        "*inconsistent": { type: "bool", since: "4.0" },
+        inconsistent: { type: "bool", optional: true, since: "4.0" },
       },
       since: "1.3",
     },
@@ -558,15 +563,15 @@ const literal = {
       data: {
         device: "str",
         /** Since 2.10. */
-        "*qdev": { type: "str", since: "2.10" },
+        qdev: { type: "str", optional: true, since: "2.10" },
         type: "str",
         removable: "bool",
         locked: "bool",
-        "*inserted": "BlockDeviceInfo",
-        "*tray_open": "bool",
-        "*io-status": "BlockDeviceIoStatus",
+        inserted: { type: "BlockDeviceInfo", optional: true },
+        tray_open: { type: "bool", optional: true },
+        "io-status": { type: "BlockDeviceIoStatus", optional: true },
         /** Since 2.0. @deprecated */
-        "*dirty-bitmaps": { type: ["BlockDirtyInfo"], features: ["deprecated"], since: "2.0" },
+        "dirty-bitmaps": { type: ["BlockDirtyInfo"], optional: true, features: ["deprecated"], since: "2.0" },
       },
       since: "0.14.0",
     },
@@ -577,7 +582,7 @@ const literal = {
         required: "int",
         "fully-allocated": "int",
         /** Since 5.1. */
-        "*bitmaps": { type: "int", since: "5.1" },
+        bitmaps: { type: "int", optional: true, since: "5.1" },
       },
       since: "2.10",
     },
@@ -630,7 +635,7 @@ const literal = {
         /** Since 4.2. */
         unmap_merged: { type: "int", since: "4.2" },
         /** Since 2.5. */
-        "*idle_time_ns": { type: "int", since: "2.5" },
+        idle_time_ns: { type: "int", optional: true, since: "2.5" },
         /** Since 2.5. */
         failed_rd_operations: { type: "int", since: "2.5" },
         /** Since 2.5. */
@@ -654,11 +659,11 @@ const literal = {
         /** Since 2.5. */
         timed_stats: { type: ["BlockDeviceTimedStats"], since: "2.5" },
         /** Since 4.0. */
-        "*rd_latency_histogram": { type: "BlockLatencyHistogramInfo", since: "4.0" },
+        rd_latency_histogram: { type: "BlockLatencyHistogramInfo", optional: true, since: "4.0" },
         /** Since 4.0. */
-        "*wr_latency_histogram": { type: "BlockLatencyHistogramInfo", since: "4.0" },
+        wr_latency_histogram: { type: "BlockLatencyHistogramInfo", optional: true, since: "4.0" },
         /** Since 4.0. */
-        "*flush_latency_histogram": { type: "BlockLatencyHistogramInfo", since: "4.0" },
+        flush_latency_histogram: { type: "BlockLatencyHistogramInfo", optional: true, since: "4.0" },
       },
       since: "0.14.0",
     },
@@ -694,17 +699,17 @@ const literal = {
     BlockStats: {
       kind: "struct",
       data: {
-        "*device": "str",
+        device: { type: "str", optional: true },
         /** Since 3.0. */
-        "*qdev": { type: "str", since: "3.0" },
+        qdev: { type: "str", optional: true, since: "3.0" },
         /** Since 2.3. */
-        "*node-name": { type: "str", since: "2.3" },
+        "node-name": { type: "str", optional: true, since: "2.3" },
         stats: "BlockDeviceStats",
         /** Since 4.2. */
-        "*driver-specific": { type: "BlockStatsSpecific", since: "4.2" },
-        "*parent": "BlockStats",
+        "driver-specific": { type: "BlockStatsSpecific", optional: true, since: "4.2" },
+        parent: { type: "BlockStats", optional: true },
         /** Since 2.0. */
-        "*backing": { type: "BlockStats", since: "2.0" },
+        backing: { type: "BlockStats", optional: true, since: "2.0" },
       },
       since: "0.14.0",
     },
@@ -756,7 +761,7 @@ const literal = {
         /** Since 2.12. */
         "auto-dismiss": { type: "bool", since: "2.12" },
         /** Since 2.12.1. */
-        "*error": { type: "str", since: "2.12.1" },
+        error: { type: "str", optional: true, since: "2.12.1" },
       },
       since: "1.1",
     },
@@ -765,14 +770,14 @@ const literal = {
     BlockdevSnapshotSync: {
       kind: "struct",
       data: {
-        "*device": "str",
+        device: { type: "str", optional: true },
         /** Since 2.0. */
-        "*node-name": { type: "str", since: "2.0" },
+        "node-name": { type: "str", optional: true, since: "2.0" },
         "snapshot-file": "str",
         /** Since 2.0. */
-        "*snapshot-node-name": { type: "str", since: "2.0" },
-        "*format": "str",
-        "*mode": "NewImageMode",
+        "snapshot-node-name": { type: "str", optional: true, since: "2.0" },
+        format: { type: "str", optional: true },
+        mode: { type: "NewImageMode", optional: true },
       },
     },
     /** Since 2.5. */
@@ -782,23 +787,23 @@ const literal = {
       kind: "struct",
       data: {
         /** Since 2.7. */
-        "*job-id": { type: "str", since: "2.7" },
+        "job-id": { type: "str", optional: true, since: "2.7" },
         device: "str",
         sync: "MirrorSyncMode",
-        "*speed": "int",
-        "*bitmap": "str",
+        speed: { type: "int", optional: true },
+        bitmap: { type: "str", optional: true },
         /** Since 4.2. */
-        "*bitmap-mode": { type: "BitmapSyncMode", since: "4.2" },
+        "bitmap-mode": { type: "BitmapSyncMode", optional: true, since: "4.2" },
         /** Since 2.8. */
-        "*compress": { type: "bool", since: "2.8" },
-        "*on-source-error": "BlockdevOnError",
-        "*on-target-error": "BlockdevOnError",
+        compress: { type: "bool", optional: true, since: "2.8" },
+        "on-source-error": { type: "BlockdevOnError", optional: true },
+        "on-target-error": { type: "BlockdevOnError", optional: true },
         /** Since 2.12. */
-        "*auto-finalize": { type: "bool", since: "2.12" },
+        "auto-finalize": { type: "bool", optional: true, since: "2.12" },
         /** Since 2.12. */
-        "*auto-dismiss": { type: "bool", since: "2.12" },
+        "auto-dismiss": { type: "bool", optional: true, since: "2.12" },
         /** Since 4.2. */
-        "*filter-node-name": { type: "str", since: "4.2" },
+        "filter-node-name": { type: "str", optional: true, since: "4.2" },
       },
       since: "4.2",
     },
@@ -806,7 +811,11 @@ const literal = {
     DriveBackup: {
       kind: "struct",
       base: "BackupCommon",
-      data: { target: "str", "*format": "str", "*mode": "NewImageMode" },
+      data: {
+        target: "str",
+        format: { type: "str", optional: true },
+        mode: { type: "NewImageMode", optional: true },
+      },
       since: "1.6",
     },
     /** Since 2.3. */
@@ -848,31 +857,31 @@ const literal = {
       kind: "struct",
       data: {
         /** Since 2.7. */
-        "*job-id": { type: "str", since: "2.7" },
+        "job-id": { type: "str", optional: true, since: "2.7" },
         device: "str",
         target: "str",
-        "*format": "str",
+        format: { type: "str", optional: true },
         /** Since 2.1. */
-        "*node-name": { type: "str", since: "2.1" },
+        "node-name": { type: "str", optional: true, since: "2.1" },
         /** Since 2.1. */
-        "*replaces": { type: "str", since: "2.1" },
+        replaces: { type: "str", optional: true, since: "2.1" },
         sync: "MirrorSyncMode",
-        "*mode": "NewImageMode",
-        "*speed": "int",
+        mode: { type: "NewImageMode", optional: true },
+        speed: { type: "int", optional: true },
         /** Since 1.4. */
-        "*granularity": { type: "uint32", since: "1.4" },
+        granularity: { type: "uint32", optional: true, since: "1.4" },
         /** Since 1.4. */
-        "*buf-size": { type: "int", since: "1.4" },
-        "*on-source-error": "BlockdevOnError",
-        "*on-target-error": "BlockdevOnError",
+        "buf-size": { type: "int", optional: true, since: "1.4" },
+        "on-source-error": { type: "BlockdevOnError", optional: true },
+        "on-target-error": { type: "BlockdevOnError", optional: true },
         /** Since 2.4. */
-        "*unmap": { type: "bool", since: "2.4" },
+        unmap: { type: "bool", optional: true, since: "2.4" },
         /** Since 3.0. */
-        "*copy-mode": { type: "MirrorCopyMode", since: "3.0" },
+        "copy-mode": { type: "MirrorCopyMode", optional: true, since: "3.0" },
         /** Since 3.1. */
-        "*auto-finalize": { type: "bool", since: "3.1" },
+        "auto-finalize": { type: "bool", optional: true, since: "3.1" },
         /** Since 3.1. */
-        "*auto-dismiss": { type: "bool", since: "3.1" },
+        "auto-dismiss": { type: "bool", optional: true, since: "3.1" },
       },
       since: "1.3",
     },
@@ -884,11 +893,11 @@ const literal = {
       data: {
         node: "str",
         name: "str",
-        "*granularity": "uint32",
+        granularity: { type: "uint32", optional: true },
         /** Since 2.10. */
-        "*persistent": { type: "bool", since: "2.10" },
+        persistent: { type: "bool", optional: true, since: "2.10" },
         /** Since 4.0. */
-        "*disabled": { type: "bool", since: "4.0" },
+        disabled: { type: "bool", optional: true, since: "4.0" },
       },
       since: "2.4",
     },
@@ -907,9 +916,9 @@ const literal = {
       kind: "struct",
       data: {
         /** @deprecated */
-        "*device": { type: "str", features: ["deprecated"] },
+        device: { type: "str", optional: true, features: ["deprecated"] },
         /** Since 2.8. */
-        "*id": { type: "str", since: "2.8" },
+        id: { type: "str", optional: true, since: "2.8" },
         bps: "int",
         bps_rd: "int",
         bps_wr: "int",
@@ -917,33 +926,33 @@ const literal = {
         iops_rd: "int",
         iops_wr: "int",
         /** Since 1.7. */
-        "*bps_max": { type: "int", since: "1.7" },
+        bps_max: { type: "int", optional: true, since: "1.7" },
         /** Since 1.7. */
-        "*bps_rd_max": { type: "int", since: "1.7" },
+        bps_rd_max: { type: "int", optional: true, since: "1.7" },
         /** Since 1.7. */
-        "*bps_wr_max": { type: "int", since: "1.7" },
+        bps_wr_max: { type: "int", optional: true, since: "1.7" },
         /** Since 1.7. */
-        "*iops_max": { type: "int", since: "1.7" },
+        iops_max: { type: "int", optional: true, since: "1.7" },
         /** Since 1.7. */
-        "*iops_rd_max": { type: "int", since: "1.7" },
+        iops_rd_max: { type: "int", optional: true, since: "1.7" },
         /** Since 1.7. */
-        "*iops_wr_max": { type: "int", since: "1.7" },
+        iops_wr_max: { type: "int", optional: true, since: "1.7" },
         /** Since 2.6. */
-        "*bps_max_length": { type: "int", since: "2.6" },
+        bps_max_length: { type: "int", optional: true, since: "2.6" },
         /** Since 2.6. */
-        "*bps_rd_max_length": { type: "int", since: "2.6" },
+        bps_rd_max_length: { type: "int", optional: true, since: "2.6" },
         /** Since 2.6. */
-        "*bps_wr_max_length": { type: "int", since: "2.6" },
+        bps_wr_max_length: { type: "int", optional: true, since: "2.6" },
         /** Since 2.6. */
-        "*iops_max_length": { type: "int", since: "2.6" },
+        iops_max_length: { type: "int", optional: true, since: "2.6" },
         /** Since 2.6. */
-        "*iops_rd_max_length": { type: "int", since: "2.6" },
+        iops_rd_max_length: { type: "int", optional: true, since: "2.6" },
         /** Since 2.6. */
-        "*iops_wr_max_length": { type: "int", since: "2.6" },
+        iops_wr_max_length: { type: "int", optional: true, since: "2.6" },
         /** Since 1.7. */
-        "*iops_size": { type: "int", since: "1.7" },
+        iops_size: { type: "int", optional: true, since: "1.7" },
         /** Since 2.4. */
-        "*group": { type: "str", since: "2.4" },
+        group: { type: "str", optional: true, since: "2.4" },
       },
       since: "1.1",
     },
@@ -951,25 +960,25 @@ const literal = {
     ThrottleLimits: {
       kind: "struct",
       data: {
-        "*iops-total": "int",
-        "*iops-total-max": "int",
-        "*iops-total-max-length": "int",
-        "*iops-read": "int",
-        "*iops-read-max": "int",
-        "*iops-read-max-length": "int",
-        "*iops-write": "int",
-        "*iops-write-max": "int",
-        "*iops-write-max-length": "int",
-        "*bps-total": "int",
-        "*bps-total-max": "int",
-        "*bps-total-max-length": "int",
-        "*bps-read": "int",
-        "*bps-read-max": "int",
-        "*bps-read-max-length": "int",
-        "*bps-write": "int",
-        "*bps-write-max": "int",
-        "*bps-write-max-length": "int",
-        "*iops-size": "int",
+        "iops-total": { type: "int", optional: true },
+        "iops-total-max": { type: "int", optional: true },
+        "iops-total-max-length": { type: "int", optional: true },
+        "iops-read": { type: "int", optional: true },
+        "iops-read-max": { type: "int", optional: true },
+        "iops-read-max-length": { type: "int", optional: true },
+        "iops-write": { type: "int", optional: true },
+        "iops-write-max": { type: "int", optional: true },
+        "iops-write-max-length": { type: "int", optional: true },
+        "bps-total": { type: "int", optional: true },
+        "bps-total-max": { type: "int", optional: true },
+        "bps-total-max-length": { type: "int", optional: true },
+        "bps-read": { type: "int", optional: true },
+        "bps-read-max": { type: "int", optional: true },
+        "bps-read-max-length": { type: "int", optional: true },
+        "bps-write": { type: "int", optional: true },
+        "bps-write-max": { type: "int", optional: true },
+        "bps-write-max-length": { type: "int", optional: true },
+        "iops-size": { type: "int", optional: true },
       },
       since: "2.11",
     },
@@ -988,7 +997,11 @@ const literal = {
       since: "2.9",
     },
     /** Since 2.9. */
-    BlockdevCacheOptions: { kind: "struct", data: { "*direct": "bool", "*no-flush": "bool" }, since: "2.9" },
+    BlockdevCacheOptions: {
+      kind: "struct",
+      data: { direct: { type: "bool", optional: true }, "no-flush": { type: "bool", optional: true } },
+      since: "2.9",
+    },
     /** Since 2.9. */
     BlockdevDriver: {
       kind: "enum",
@@ -1046,15 +1059,15 @@ const literal = {
       data: {
         filename: "str",
         /** Since 2.11. */
-        "*pr-manager": { type: "str", since: "2.11" },
+        "pr-manager": { type: "str", optional: true, since: "2.11" },
         /** Since 2.10. */
-        "*locking": { type: "OnOffAuto", since: "2.10" },
+        locking: { type: "OnOffAuto", optional: true, since: "2.10" },
         /** Since 2.8. */
-        "*aio": { type: "BlockdevAioOptions", since: "2.8" },
+        aio: { type: "BlockdevAioOptions", optional: true, since: "2.8" },
         /** Since 4.0. Only if CONFIG_LINUX. */
-        "*drop-cache": { type: "bool", if: "CONFIG_LINUX", since: "4.0" },
+        "drop-cache": { type: "bool", optional: true, if: "CONFIG_LINUX", since: "4.0" },
         /** Since 3.0. */
-        "*x-check-cache-dropped": { type: "bool", since: "3.0" },
+        "x-check-cache-dropped": { type: "bool", optional: true, since: "3.0" },
       },
       features: [{ name: "dynamic-auto-read-only", if: "CONFIG_POSIX" }],
       since: "2.9",
@@ -1063,11 +1076,11 @@ const literal = {
     BlockdevOptionsNull: {
       kind: "struct",
       data: {
-        "*size": "int",
+        size: { type: "int", optional: true },
         /** Since 2.4. */
-        "*latency-ns": { type: "uint64", since: "2.4" },
+        "latency-ns": { type: "uint64", optional: true, since: "2.4" },
         /** Since 4.1. */
-        "*read-zeroes": { type: "bool", since: "4.1" },
+        "read-zeroes": { type: "bool", optional: true, since: "4.1" },
       },
       since: "2.9",
     },
@@ -1078,11 +1091,11 @@ const literal = {
       kind: "struct",
       data: {
         dir: "str",
-        "*fat-type": "int",
-        "*floppy": "bool",
+        "fat-type": { type: "int", optional: true },
+        floppy: { type: "bool", optional: true },
         /** Since 2.4. */
-        "*label": { type: "str", since: "2.4" },
-        "*rw": "bool",
+        label: { type: "str", optional: true, since: "2.4" },
+        rw: { type: "bool", optional: true },
       },
       since: "2.9",
     },
@@ -1094,7 +1107,7 @@ const literal = {
       base: "BlockdevOptionsGenericFormat",
       data: {
         /** Since 2.6. */
-        "*key-secret": { type: "str", since: "2.6" },
+        "key-secret": { type: "str", optional: true, since: "2.6" },
       },
       since: "2.9",
     },
@@ -1102,7 +1115,7 @@ const literal = {
     BlockdevOptionsGenericCOWFormat: {
       kind: "struct",
       base: "BlockdevOptionsGenericFormat",
-      data: { "*backing": "BlockdevRefOrNull" },
+      data: { backing: { type: "BlockdevRefOrNull", optional: true } },
       since: "2.9",
     },
     /** Since 2.9. */
@@ -1111,16 +1124,16 @@ const literal = {
     Qcow2OverlapCheckFlags: {
       kind: "struct",
       data: {
-        "*template": "Qcow2OverlapCheckMode",
-        "*main-header": "bool",
-        "*active-l1": "bool",
-        "*active-l2": "bool",
-        "*refcount-table": "bool",
-        "*refcount-block": "bool",
-        "*snapshot-table": "bool",
-        "*inactive-l1": "bool",
-        "*inactive-l2": "bool",
-        "*bitmap-directory": "bool",
+        template: { type: "Qcow2OverlapCheckMode", optional: true },
+        "main-header": { type: "bool", optional: true },
+        "active-l1": { type: "bool", optional: true },
+        "active-l2": { type: "bool", optional: true },
+        "refcount-table": { type: "bool", optional: true },
+        "refcount-block": { type: "bool", optional: true },
+        "snapshot-table": { type: "bool", optional: true },
+        "inactive-l1": { type: "bool", optional: true },
+        "inactive-l2": { type: "bool", optional: true },
+        "bitmap-directory": { type: "bool", optional: true },
       },
       since: "2.9",
     },
@@ -1144,7 +1157,7 @@ const literal = {
     BlockdevOptionsQcow: {
       kind: "struct",
       base: "BlockdevOptionsGenericCOWFormat",
-      data: { "*encrypt": "BlockdevQcowEncryption" },
+      data: { encrypt: { type: "BlockdevQcowEncryption", optional: true } },
       since: "2.10",
     },
     /** Since 2.10. */
@@ -1162,26 +1175,26 @@ const literal = {
       kind: "struct",
       base: "BlockdevOptionsGenericCOWFormat",
       data: {
-        "*lazy-refcounts": "bool",
-        "*pass-discard-request": "bool",
-        "*pass-discard-snapshot": "bool",
-        "*pass-discard-other": "bool",
+        "lazy-refcounts": { type: "bool", optional: true },
+        "pass-discard-request": { type: "bool", optional: true },
+        "pass-discard-snapshot": { type: "bool", optional: true },
+        "pass-discard-other": { type: "bool", optional: true },
         /** Since 2.2. */
-        "*overlap-check": { type: "Qcow2OverlapChecks", since: "2.2" },
+        "overlap-check": { type: "Qcow2OverlapChecks", optional: true, since: "2.2" },
         /** Since 2.2. */
-        "*cache-size": { type: "int", since: "2.2" },
+        "cache-size": { type: "int", optional: true, since: "2.2" },
         /** Since 2.2. */
-        "*l2-cache-size": { type: "int", since: "2.2" },
+        "l2-cache-size": { type: "int", optional: true, since: "2.2" },
         /** Since 2.12. */
-        "*l2-cache-entry-size": { type: "int", since: "2.12" },
+        "l2-cache-entry-size": { type: "int", optional: true, since: "2.12" },
         /** Since 2.2. */
-        "*refcount-cache-size": { type: "int", since: "2.2" },
+        "refcount-cache-size": { type: "int", optional: true, since: "2.2" },
         /** Since 2.5. */
-        "*cache-clean-interval": { type: "int", since: "2.5" },
+        "cache-clean-interval": { type: "int", optional: true, since: "2.5" },
         /** Since 2.10. */
-        "*encrypt": { type: "BlockdevQcow2Encryption", since: "2.10" },
+        encrypt: { type: "BlockdevQcow2Encryption", optional: true, since: "2.10" },
         /** Since 4.0. */
-        "*data-file": { type: "BlockdevRef", since: "4.0" },
+        "data-file": { type: "BlockdevRef", optional: true, since: "4.0" },
       },
       since: "2.9",
     },
@@ -1205,8 +1218,8 @@ const literal = {
       data: {
         server: "InetSocketAddress",
         path: "str",
-        "*user": "str",
-        "*host-key-check": "SshHostKeyCheck",
+        user: { type: "str", optional: true },
+        "host-key-check": { type: "SshHostKeyCheck", optional: true },
       },
       since: "2.9",
     },
@@ -1288,20 +1301,20 @@ const literal = {
       kind: "struct",
       data: {
         event: "BlkdebugEvent",
-        "*state": "int",
+        state: { type: "int", optional: true },
         /** Since 4.1. */
-        "*iotype": { type: "BlkdebugIOType", since: "4.1" },
-        "*errno": "int",
-        "*sector": "int",
-        "*once": "bool",
-        "*immediately": "bool",
+        iotype: { type: "BlkdebugIOType", optional: true, since: "4.1" },
+        errno: { type: "int", optional: true },
+        sector: { type: "int", optional: true },
+        once: { type: "bool", optional: true },
+        immediately: { type: "bool", optional: true },
       },
       since: "2.9",
     },
     /** Since 2.9. */
     BlkdebugSetStateOptions: {
       kind: "struct",
-      data: { event: "BlkdebugEvent", "*state": "int", new_state: "int" },
+      data: { event: "BlkdebugEvent", state: { type: "int", optional: true }, new_state: "int" },
       since: "2.9",
     },
     /** Since 2.9. */
@@ -1309,24 +1322,24 @@ const literal = {
       kind: "struct",
       data: {
         image: "BlockdevRef",
-        "*config": "str",
-        "*align": "int",
+        config: { type: "str", optional: true },
+        align: { type: "int", optional: true },
         /** Since 2.10. */
-        "*max-transfer": { type: "int32", since: "2.10" },
+        "max-transfer": { type: "int32", optional: true, since: "2.10" },
         /** Since 2.10. */
-        "*opt-write-zero": { type: "int32", since: "2.10" },
+        "opt-write-zero": { type: "int32", optional: true, since: "2.10" },
         /** Since 2.10. */
-        "*max-write-zero": { type: "int32", since: "2.10" },
+        "max-write-zero": { type: "int32", optional: true, since: "2.10" },
         /** Since 2.10. */
-        "*opt-discard": { type: "int32", since: "2.10" },
+        "opt-discard": { type: "int32", optional: true, since: "2.10" },
         /** Since 2.10. */
-        "*max-discard": { type: "int32", since: "2.10" },
-        "*inject-error": ["BlkdebugInjectErrorOptions"],
-        "*set-state": ["BlkdebugSetStateOptions"],
+        "max-discard": { type: "int32", optional: true, since: "2.10" },
+        "inject-error": { type: ["BlkdebugInjectErrorOptions"], optional: true },
+        "set-state": { type: ["BlkdebugSetStateOptions"], optional: true },
         /** Since 5.0. */
-        "*take-child-perms": { type: ["BlockPermission"], since: "5.0" },
+        "take-child-perms": { type: ["BlockPermission"], optional: true, since: "5.0" },
         /** Since 5.0. */
-        "*unshare-child-perms": { type: ["BlockPermission"], since: "5.0" },
+        "unshare-child-perms": { type: ["BlockPermission"], optional: true, since: "5.0" },
       },
       since: "2.9",
     },
@@ -1336,9 +1349,9 @@ const literal = {
       data: {
         file: "BlockdevRef",
         log: "BlockdevRef",
-        "*log-sector-size": "uint32",
-        "*log-append": "bool",
-        "*log-super-update-interval": "uint64",
+        "log-sector-size": { type: "uint32", optional: true },
+        "log-append": { type: "bool", optional: true },
+        "log-super-update-interval": { type: "uint64", optional: true },
       },
       since: "3.0",
     },
@@ -1352,13 +1365,13 @@ const literal = {
     BlockdevOptionsQuorum: {
       kind: "struct",
       data: {
-        "*blkverify": "bool",
+        blkverify: { type: "bool", optional: true },
         children: ["BlockdevRef"],
         "vote-threshold": "int",
         /** Since 2.1. */
-        "*rewrite-corrupted": { type: "bool", since: "2.1" },
+        "rewrite-corrupted": { type: "bool", optional: true, since: "2.1" },
         /** Since 2.2. */
-        "*read-pattern": { type: "QuorumReadPattern", since: "2.2" },
+        "read-pattern": { type: "QuorumReadPattern", optional: true, since: "2.2" },
       },
       since: "2.9",
     },
@@ -1370,9 +1383,9 @@ const literal = {
         path: "str",
         server: ["SocketAddress"],
         /** Since 2.8. */
-        "*debug": { type: "int", since: "2.8" },
+        debug: { type: "int", optional: true, since: "2.8" },
         /** Since 2.8. */
-        "*logfile": { type: "str", since: "2.8" },
+        logfile: { type: "str", optional: true, since: "2.8" },
       },
       since: "2.9",
     },
@@ -1387,12 +1400,12 @@ const literal = {
         transport: "IscsiTransport",
         portal: "str",
         target: "str",
-        "*lun": "int",
-        "*user": "str",
-        "*password-secret": "str",
-        "*initiator-name": "str",
-        "*header-digest": "IscsiHeaderDigest",
-        "*timeout": "int",
+        lun: { type: "int", optional: true },
+        user: { type: "str", optional: true },
+        "password-secret": { type: "str", optional: true },
+        "initiator-name": { type: "str", optional: true },
+        "header-digest": { type: "IscsiHeaderDigest", optional: true },
+        timeout: { type: "int", optional: true },
       },
       since: "2.9",
     },
@@ -1404,23 +1417,28 @@ const literal = {
       data: {
         pool: "str",
         /** Since 5.0. */
-        "*namespace": { type: "str", since: "5.0" },
+        namespace: { type: "str", optional: true, since: "5.0" },
         image: "str",
-        "*conf": "str",
-        "*snapshot": "str",
-        "*user": "str",
+        conf: { type: "str", optional: true },
+        snapshot: { type: "str", optional: true },
+        user: { type: "str", optional: true },
         /** Since 3.0. */
-        "*auth-client-required": { type: ["RbdAuthMode"], since: "3.0" },
+        "auth-client-required": { type: ["RbdAuthMode"], optional: true, since: "3.0" },
         /** Since 3.0. */
-        "*key-secret": { type: "str", since: "3.0" },
-        "*server": ["InetSocketAddressBase"],
+        "key-secret": { type: "str", optional: true, since: "3.0" },
+        server: { type: ["InetSocketAddressBase"], optional: true },
       },
       since: "2.9",
     },
     /** Since 2.9. */
     BlockdevOptionsSheepdog: {
       kind: "struct",
-      data: { server: "SocketAddress", vdi: "str", "*snap-id": "uint32", "*tag": "str" },
+      data: {
+        server: "SocketAddress",
+        vdi: "str",
+        "snap-id": { type: "uint32", optional: true },
+        tag: { type: "str", optional: true },
+      },
       since: "2.9",
     },
     /** Since 2.9. Only if CONFIG_REPLICATION. */
@@ -1429,7 +1447,7 @@ const literal = {
     BlockdevOptionsReplication: {
       kind: "struct",
       base: "BlockdevOptionsGenericFormat",
-      data: { mode: "ReplicationMode", "*top-id": "str" },
+      data: { mode: "ReplicationMode", "top-id": { type: "str", optional: true } },
       if: "CONFIG_REPLICATION",
       since: "2.9",
     },
@@ -1443,12 +1461,12 @@ const literal = {
       data: {
         server: "NFSServer",
         path: "str",
-        "*user": "int",
-        "*group": "int",
-        "*tcp-syn-count": "int",
-        "*readahead-size": "int",
-        "*page-cache-size": "int",
-        "*debug": "int",
+        user: { type: "int", optional: true },
+        group: { type: "int", optional: true },
+        "tcp-syn-count": { type: "int", optional: true },
+        "readahead-size": { type: "int", optional: true },
+        "page-cache-size": { type: "int", optional: true },
+        debug: { type: "int", optional: true },
       },
       since: "2.9",
     },
@@ -1457,12 +1475,12 @@ const literal = {
       kind: "struct",
       data: {
         url: "str",
-        "*readahead": "int",
-        "*timeout": "int",
-        "*username": "str",
-        "*password-secret": "str",
-        "*proxy-username": "str",
-        "*proxy-password-secret": "str",
+        readahead: { type: "int", optional: true },
+        timeout: { type: "int", optional: true },
+        username: { type: "str", optional: true },
+        "password-secret": { type: "str", optional: true },
+        "proxy-username": { type: "str", optional: true },
+        "proxy-password-secret": { type: "str", optional: true },
       },
       since: "2.9",
     },
@@ -1471,9 +1489,9 @@ const literal = {
       kind: "struct",
       base: "BlockdevOptionsCurlBase",
       data: {
-        "*cookie": "str",
+        cookie: { type: "str", optional: true },
         /** Since 2.10. */
-        "*cookie-secret": { type: "str", since: "2.10" },
+        "cookie-secret": { type: "str", optional: true, since: "2.10" },
       },
       since: "2.9",
     },
@@ -1482,10 +1500,10 @@ const literal = {
       kind: "struct",
       base: "BlockdevOptionsCurlBase",
       data: {
-        "*cookie": "str",
-        "*sslverify": "bool",
+        cookie: { type: "str", optional: true },
+        sslverify: { type: "bool", optional: true },
         /** Since 2.10. */
-        "*cookie-secret": { type: "str", since: "2.10" },
+        "cookie-secret": { type: "str", optional: true, since: "2.10" },
       },
       since: "2.9",
     },
@@ -1495,7 +1513,7 @@ const literal = {
     BlockdevOptionsCurlFtps: {
       kind: "struct",
       base: "BlockdevOptionsCurlBase",
-      data: { "*sslverify": "bool" },
+      data: { sslverify: { type: "bool", optional: true } },
       since: "2.9",
     },
     /** Since 2.9. */
@@ -1503,12 +1521,12 @@ const literal = {
       kind: "struct",
       data: {
         server: "SocketAddress",
-        "*export": "str",
-        "*tls-creds": "str",
+        export: { type: "str", optional: true },
+        "tls-creds": { type: "str", optional: true },
         /** Since 3.0. */
-        "*x-dirty-bitmap": { type: "str", since: "3.0" },
+        "x-dirty-bitmap": { type: "str", optional: true, since: "3.0" },
         /** Since 4.2. */
-        "*reconnect-delay": { type: "uint32", since: "4.2" },
+        "reconnect-delay": { type: "uint32", optional: true, since: "4.2" },
       },
       since: "2.9",
     },
@@ -1516,7 +1534,7 @@ const literal = {
     BlockdevOptionsRaw: {
       kind: "struct",
       base: "BlockdevOptionsGenericFormat",
-      data: { "*offset": "int", "*size": "int" },
+      data: { offset: { type: "int", optional: true }, size: { type: "int", optional: true } },
       since: "2.9",
     },
     /** Since 2.11. */
@@ -1527,16 +1545,16 @@ const literal = {
       base: {
         driver: "BlockdevDriver",
         /** Since 2.0. */
-        "*node-name": { type: "str", since: "2.0" },
-        "*discard": "BlockdevDiscardOptions",
-        "*cache": "BlockdevCacheOptions",
-        "*read-only": "bool",
+        "node-name": { type: "str", optional: true, since: "2.0" },
+        discard: { type: "BlockdevDiscardOptions", optional: true },
+        cache: { type: "BlockdevCacheOptions", optional: true },
+        "read-only": { type: "bool", optional: true },
         /** Since 3.1. */
-        "*auto-read-only": { type: "bool", since: "3.1" },
+        "auto-read-only": { type: "bool", optional: true, since: "3.1" },
         /** Since 2.10. */
-        "*force-share": { type: "bool", since: "2.10" },
+        "force-share": { type: "bool", optional: true, since: "2.10" },
         /** Since 2.1. */
-        "*detect-zeroes": { type: "BlockdevDetectZeroesOptions", since: "2.1" },
+        "detect-zeroes": { type: "BlockdevDetectZeroesOptions", optional: true, since: "2.1" },
       },
       discriminator: "driver",
       data: {
@@ -1598,17 +1616,21 @@ const literal = {
       data: {
         filename: "str",
         size: "size",
-        "*preallocation": "PreallocMode",
-        "*nocow": "bool",
+        preallocation: { type: "PreallocMode", optional: true },
+        nocow: { type: "bool", optional: true },
         /** Since 5.1. */
-        "*extent-size-hint": { type: "size", since: "5.1" },
+        "extent-size-hint": { type: "size", optional: true, since: "5.1" },
       },
       since: "2.12",
     },
     /** Since 2.12. */
     BlockdevCreateOptionsGluster: {
       kind: "struct",
-      data: { location: "BlockdevOptionsGluster", size: "size", "*preallocation": "PreallocMode" },
+      data: {
+        location: "BlockdevOptionsGluster",
+        size: "size",
+        preallocation: { type: "PreallocMode", optional: true },
+      },
       since: "2.12",
     },
     /** Since 2.12. */
@@ -1619,7 +1641,7 @@ const literal = {
         file: "BlockdevRef",
         size: "size",
         /** Since 4.2. */
-        "*preallocation": { type: "PreallocMode", since: "4.2" },
+        preallocation: { type: "PreallocMode", optional: true, since: "4.2" },
       },
       since: "2.12",
     },
@@ -1628,7 +1650,7 @@ const literal = {
     /** Since 2.12. */
     BlockdevCreateOptionsParallels: {
       kind: "struct",
-      data: { file: "BlockdevRef", size: "size", "*cluster-size": "size" },
+      data: { file: "BlockdevRef", size: "size", "cluster-size": { type: "size", optional: true } },
       since: "2.12",
     },
     /** Since 2.12. */
@@ -1637,8 +1659,8 @@ const literal = {
       data: {
         file: "BlockdevRef",
         size: "size",
-        "*backing-file": "str",
-        "*encrypt": "QCryptoBlockCreateOptions",
+        "backing-file": { type: "str", optional: true },
+        encrypt: { type: "QCryptoBlockCreateOptions", optional: true },
       },
       since: "2.12",
     },
@@ -1660,22 +1682,22 @@ const literal = {
       data: {
         file: "BlockdevRef",
         /** Since 4.0. */
-        "*data-file": { type: "BlockdevRef", since: "4.0" },
+        "data-file": { type: "BlockdevRef", optional: true, since: "4.0" },
         /** Since 4.0. */
-        "*data-file-raw": { type: "bool", since: "4.0" },
+        "data-file-raw": { type: "bool", optional: true, since: "4.0" },
         /** Since 5.2. */
-        "*extended-l2": { type: "bool", since: "5.2" },
+        "extended-l2": { type: "bool", optional: true, since: "5.2" },
         size: "size",
-        "*version": "BlockdevQcow2Version",
-        "*backing-file": "str",
-        "*backing-fmt": "BlockdevDriver",
-        "*encrypt": "QCryptoBlockCreateOptions",
-        "*cluster-size": "size",
-        "*preallocation": "PreallocMode",
-        "*lazy-refcounts": "bool",
-        "*refcount-bits": "int",
+        version: { type: "BlockdevQcow2Version", optional: true },
+        "backing-file": { type: "str", optional: true },
+        "backing-fmt": { type: "BlockdevDriver", optional: true },
+        encrypt: { type: "QCryptoBlockCreateOptions", optional: true },
+        "cluster-size": { type: "size", optional: true },
+        preallocation: { type: "PreallocMode", optional: true },
+        "lazy-refcounts": { type: "bool", optional: true },
+        "refcount-bits": { type: "int", optional: true },
         /** Since 5.1. */
-        "*compression-type": { type: "Qcow2CompressionType", since: "5.1" },
+        "compression-type": { type: "Qcow2CompressionType", optional: true, since: "5.1" },
       },
       since: "2.12",
     },
@@ -1685,17 +1707,21 @@ const literal = {
       data: {
         file: "BlockdevRef",
         size: "size",
-        "*backing-file": "str",
-        "*backing-fmt": "BlockdevDriver",
-        "*cluster-size": "size",
-        "*table-size": "int",
+        "backing-file": { type: "str", optional: true },
+        "backing-fmt": { type: "BlockdevDriver", optional: true },
+        "cluster-size": { type: "size", optional: true },
+        "table-size": { type: "int", optional: true },
       },
       since: "2.12",
     },
     /** Since 2.12. */
     BlockdevCreateOptionsRbd: {
       kind: "struct",
-      data: { location: "BlockdevOptionsRbd", size: "size", "*cluster-size": "size" },
+      data: {
+        location: "BlockdevOptionsRbd",
+        size: "size",
+        "cluster-size": { type: "size", optional: true },
+      },
       since: "2.12",
     },
     /** Since 4.0. */
@@ -1718,12 +1744,12 @@ const literal = {
       data: {
         file: "BlockdevRef",
         size: "size",
-        "*extents": ["BlockdevRef"],
-        "*subformat": "BlockdevVmdkSubformat",
-        "*backing-file": "str",
-        "*adapter-type": "BlockdevVmdkAdapterType",
-        "*hwversion": "str",
-        "*zeroed-grain": "bool",
+        extents: { type: ["BlockdevRef"], optional: true },
+        subformat: { type: "BlockdevVmdkSubformat", optional: true },
+        "backing-file": { type: "str", optional: true },
+        "adapter-type": { type: "BlockdevVmdkAdapterType", optional: true },
+        hwversion: { type: "str", optional: true },
+        "zeroed-grain": { type: "bool", optional: true },
       },
       since: "4.0",
     },
@@ -1747,10 +1773,10 @@ const literal = {
       data: {
         location: "BlockdevOptionsSheepdog",
         size: "size",
-        "*backing-file": "str",
-        "*preallocation": "PreallocMode",
-        "*redundancy": "SheepdogRedundancy",
-        "*object-size": "size",
+        "backing-file": { type: "str", optional: true },
+        preallocation: { type: "PreallocMode", optional: true },
+        redundancy: { type: "SheepdogRedundancy", optional: true },
+        "object-size": { type: "size", optional: true },
       },
       since: "2.12",
     },
@@ -1759,7 +1785,7 @@ const literal = {
     /** Since 2.12. */
     BlockdevCreateOptionsVdi: {
       kind: "struct",
-      data: { file: "BlockdevRef", size: "size", "*preallocation": "PreallocMode" },
+      data: { file: "BlockdevRef", size: "size", preallocation: { type: "PreallocMode", optional: true } },
       since: "2.12",
     },
     /** Since 2.12. */
@@ -1770,10 +1796,10 @@ const literal = {
       data: {
         file: "BlockdevRef",
         size: "size",
-        "*log-size": "size",
-        "*block-size": "size",
-        "*subformat": "BlockdevVhdxSubformat",
-        "*block-state-zero": "bool",
+        "log-size": { type: "size", optional: true },
+        "block-size": { type: "size", optional: true },
+        subformat: { type: "BlockdevVhdxSubformat", optional: true },
+        "block-state-zero": { type: "bool", optional: true },
       },
       since: "2.12",
     },
@@ -1785,8 +1811,8 @@ const literal = {
       data: {
         file: "BlockdevRef",
         size: "size",
-        "*subformat": "BlockdevVpcSubformat",
-        "*force-size": "bool",
+        subformat: { type: "BlockdevVpcSubformat", optional: true },
+        "force-size": { type: "bool", optional: true },
       },
       since: "2.12",
     },
@@ -1817,7 +1843,11 @@ const literal = {
     /** Since 5.1. */
     BlockdevAmendOptionsLUKS: { kind: "struct", base: "QCryptoBlockAmendOptionsLUKS", data: {}, since: "5.1" },
     /** Since 5.1. */
-    BlockdevAmendOptionsQcow2: { kind: "struct", data: { "*encrypt": "QCryptoBlockAmendOptions" }, since: "5.1" },
+    BlockdevAmendOptionsQcow2: {
+      kind: "struct",
+      data: { encrypt: { type: "QCryptoBlockAmendOptions", optional: true } },
+      since: "5.1",
+    },
     /** Since 5.1. */
     BlockdevAmendOptions: {
       kind: "union",
@@ -1840,10 +1870,10 @@ const literal = {
       data: {
         addr: "SocketAddress",
         /** Since 2.6. */
-        "*tls-creds": { type: "str", since: "2.6" },
+        "tls-creds": { type: "str", optional: true, since: "2.6" },
         /** Since 4.0. */
-        "*tls-authz": { type: "str", since: "4.0" },
-        "*max-connections": "uint32",
+        "tls-authz": { type: "str", optional: true, since: "4.0" },
+        "max-connections": { type: "uint32", optional: true },
       },
       since: "4.2",
     },
@@ -1852,9 +1882,9 @@ const literal = {
       kind: "struct",
       data: {
         /** Since 2.12. */
-        "*name": { type: "str", since: "2.12" },
+        name: { type: "str", optional: true, since: "2.12" },
         /** Since 5.0. */
-        "*description": { type: "str", since: "5.0" },
+        description: { type: "str", optional: true, since: "5.0" },
       },
       since: "5.0",
     },
@@ -1863,16 +1893,20 @@ const literal = {
       kind: "struct",
       base: "BlockExportOptionsNbdBase",
       data: {
-        "*bitmaps": ["str"],
+        bitmaps: { type: ["str"], optional: true },
         /** Since 5.2. */
-        "*allocation-depth": { type: "bool", since: "5.2" },
+        "allocation-depth": { type: "bool", optional: true, since: "5.2" },
       },
       since: "5.2",
     },
     /** Since 5.2. */
     BlockExportOptionsVhostUserBlk: {
       kind: "struct",
-      data: { addr: "SocketAddress", "*logical-block-size": "size", "*num-queues": "uint16" },
+      data: {
+        addr: "SocketAddress",
+        "logical-block-size": { type: "size", optional: true },
+        "num-queues": { type: "uint16", optional: true },
+      },
       since: "5.2",
     },
     /** Since 5.0. */
@@ -1881,9 +1915,9 @@ const literal = {
       base: "BlockExportOptionsNbdBase",
       data: {
         device: "str",
-        "*writable": "bool",
+        writable: { type: "bool", optional: true },
         /** Since 4.0. */
-        "*bitmap": { type: "str", since: "4.0" },
+        bitmap: { type: "str", optional: true, since: "4.0" },
       },
       since: "5.0",
     },
@@ -1906,13 +1940,13 @@ const literal = {
         type: "BlockExportType",
         id: "str",
         /** Since 5.2. */
-        "*fixed-iothread": { type: "bool", since: "5.2" },
+        "fixed-iothread": { type: "bool", optional: true, since: "5.2" },
         /** Since 5.2. */
-        "*iothread": { type: "str", since: "5.2" },
+        iothread: { type: "str", optional: true, since: "5.2" },
         /** Since 5.2. */
         "node-name": { type: "str", since: "5.2" },
-        "*writable": "bool",
-        "*writethrough": "bool",
+        writable: { type: "bool", optional: true },
+        writethrough: { type: "bool", optional: true },
       },
       discriminator: "type",
       data: { nbd: "BlockExportOptionsNbd", "vhost-user-blk": "BlockExportOptionsVhostUserBlk" },
@@ -1940,16 +1974,20 @@ const literal = {
     /** Since 1.4. */
     DataFormat: { kind: "enum", data: ["utf8", "base64"], since: "1.4" },
     /** Since 2.6. */
-    ChardevCommon: { kind: "struct", data: { "*logfile": "str", "*logappend": "bool" }, since: "2.6" },
+    ChardevCommon: {
+      kind: "struct",
+      data: { logfile: { type: "str", optional: true }, logappend: { type: "bool", optional: true } },
+      since: "2.6",
+    },
     /** Since 1.4. */
     ChardevFile: {
       kind: "struct",
       base: "ChardevCommon",
       data: {
-        "*in": "str",
+        in: { type: "str", optional: true },
         out: "str",
         /** Since 2.6. */
-        "*append": { type: "bool", since: "2.6" },
+        append: { type: "bool", optional: true, since: "2.6" },
       },
       since: "1.4",
     },
@@ -1962,19 +2000,19 @@ const literal = {
       data: {
         addr: "SocketAddressLegacy",
         /** Since 2.6. */
-        "*tls-creds": { type: "str", since: "2.6" },
+        "tls-creds": { type: "str", optional: true, since: "2.6" },
         /** Since 4.0. */
-        "*tls-authz": { type: "str", since: "4.0" },
-        "*server": "bool",
-        "*wait": "bool",
-        "*nodelay": "bool",
-        "*telnet": "bool",
+        "tls-authz": { type: "str", optional: true, since: "4.0" },
+        server: { type: "bool", optional: true },
+        wait: { type: "bool", optional: true },
+        nodelay: { type: "bool", optional: true },
+        telnet: { type: "bool", optional: true },
         /** Since 2.10. */
-        "*tn3270": { type: "bool", since: "2.10" },
+        tn3270: { type: "bool", optional: true, since: "2.10" },
         /** Since 3.1. */
-        "*websocket": { type: "bool", since: "3.1" },
+        websocket: { type: "bool", optional: true, since: "3.1" },
         /** Since 2.2. */
-        "*reconnect": { type: "int", since: "2.2" },
+        reconnect: { type: "int", optional: true, since: "2.2" },
       },
       since: "1.4",
     },
@@ -1982,13 +2020,18 @@ const literal = {
     ChardevUdp: {
       kind: "struct",
       base: "ChardevCommon",
-      data: { remote: "SocketAddressLegacy", "*local": "SocketAddressLegacy" },
+      data: { remote: "SocketAddressLegacy", local: { type: "SocketAddressLegacy", optional: true } },
       since: "1.5",
     },
     /** Since 1.5. */
     ChardevMux: { kind: "struct", base: "ChardevCommon", data: { chardev: "str" }, since: "1.5" },
     /** Since 1.5. */
-    ChardevStdio: { kind: "struct", base: "ChardevCommon", data: { "*signal": "bool" }, since: "1.5" },
+    ChardevStdio: {
+      kind: "struct",
+      base: "ChardevCommon",
+      data: { signal: { type: "bool", optional: true } },
+      since: "1.5",
+    },
     /** Since 1.5. Only if CONFIG_SPICE. */
     ChardevSpiceChannel: {
       kind: "struct",
@@ -2009,11 +2052,21 @@ const literal = {
     ChardevVC: {
       kind: "struct",
       base: "ChardevCommon",
-      data: { "*width": "int", "*height": "int", "*cols": "int", "*rows": "int" },
+      data: {
+        width: { type: "int", optional: true },
+        height: { type: "int", optional: true },
+        cols: { type: "int", optional: true },
+        rows: { type: "int", optional: true },
+      },
       since: "1.5",
     },
     /** Since 1.5. */
-    ChardevRingbuf: { kind: "struct", base: "ChardevCommon", data: { "*size": "int" }, since: "1.5" },
+    ChardevRingbuf: {
+      kind: "struct",
+      base: "ChardevCommon",
+      data: { size: { type: "int", optional: true } },
+      since: "1.5",
+    },
     ChardevBackendKind: {
       kind: "enum",
       data: [
@@ -2088,7 +2141,7 @@ const literal = {
       since: "1.4",
     },
     /** Since 1.4. */
-    ChardevReturn: { kind: "struct", data: { "*pty": "str" }, since: "1.4" },
+    ChardevReturn: { kind: "struct", data: { pty: { type: "str", optional: true } }, since: "1.4" },
     /** Since 2.12. */
     QMPCapability: { kind: "enum", data: ["oob"], since: "2.12" },
     /** Since 2.4. */
@@ -2104,7 +2157,12 @@ const literal = {
     /** Since 5.0. */
     MonitorOptions: {
       kind: "struct",
-      data: { "*id": "str", "*mode": "MonitorMode", "*pretty": "bool", chardev: "str" },
+      data: {
+        id: { type: "str", optional: true },
+        mode: { type: "MonitorMode", optional: true },
+        pretty: { type: "bool", optional: true },
+        chardev: "str",
+      },
       since: "5.0",
     },
     /** Since 2.5. */
@@ -2116,7 +2174,7 @@ const literal = {
     /** Since 2.5. */
     SchemaInfo: {
       kind: "union",
-      base: { name: "str", "meta-type": "SchemaMetaType", "*features": ["str"] },
+      base: { name: "str", "meta-type": "SchemaMetaType", features: { type: ["str"], optional: true } },
       discriminator: "meta-type",
       data: {
         builtin: "SchemaInfoBuiltin",
@@ -2146,8 +2204,8 @@ const literal = {
       kind: "struct",
       data: {
         members: ["SchemaInfoObjectMember"],
-        "*tag": "str",
-        "*variants": ["SchemaInfoObjectVariant"],
+        tag: { type: "str", optional: true },
+        variants: { type: ["SchemaInfoObjectVariant"], optional: true },
       },
       since: "2.5",
     },
@@ -2157,9 +2215,9 @@ const literal = {
       data: {
         name: "str",
         type: "str",
-        "*default": "any",
+        default: { type: "any", optional: true },
         /** Since 5.0. */
-        "*features": { type: ["str"], since: "5.0" },
+        features: { type: ["str"], optional: true, since: "5.0" },
       },
       since: "2.5",
     },
@@ -2176,7 +2234,7 @@ const literal = {
         "arg-type": "str",
         "ret-type": "str",
         /** Since 2.12. */
-        "*allow-oob": { type: "bool", since: "2.12" },
+        "allow-oob": { type: "bool", optional: true, since: "2.12" },
       },
       since: "2.5",
     },
@@ -2188,9 +2246,9 @@ const literal = {
       data: {
         name: "str",
         type: "str",
-        "*description": "str",
+        description: { type: "str", optional: true },
         /** Since 5.0. */
-        "*default-value": { type: "any", since: "5.0" },
+        "default-value": { type: "any", optional: true, since: "5.0" },
       },
       since: "1.2",
     },
@@ -2200,9 +2258,9 @@ const literal = {
       data: {
         name: "str",
         /** Since 2.10. */
-        "*abstract": { type: "bool", since: "2.10" },
+        abstract: { type: "bool", optional: true, since: "2.10" },
         /** Since 2.10. */
-        "*parent": { type: "str", since: "2.10" },
+        parent: { type: "str", optional: true, since: "2.10" },
       },
       since: "1.1",
     },
@@ -2258,7 +2316,11 @@ const literal = {
       since: "1.1",
     },
     /** Since 2.5. */
-    TransactionProperties: { kind: "struct", data: { "*completion-mode": "ActionCompletionMode" }, since: "2.5" },
+    TransactionProperties: {
+      kind: "struct",
+      data: { "completion-mode": { type: "ActionCompletionMode", optional: true } },
+      since: "2.5",
+    },
   },
   commands: {
     /** Since 3.0. */
@@ -2281,20 +2343,26 @@ const literal = {
     "query-blockstats": {
       data: {
         /** Since 2.3. */
-        "*query-nodes": { type: "bool", since: "2.3" },
+        "query-nodes": { type: "bool", optional: true, since: "2.3" },
       },
       returns: ["BlockStats"],
       since: "0.14.0",
     },
     /** Since 1.1. */
     "query-block-jobs": { returns: ["BlockJobInfo"], since: "1.1" },
-    block_passwd: { data: { "*device": "str", "*node-name": "str", password: "str" } },
+    block_passwd: {
+      data: {
+        device: { type: "str", optional: true },
+        "node-name": { type: "str", optional: true },
+        password: "str",
+      },
+    },
     /** Since 0.14.0. */
     block_resize: {
       data: {
-        "*device": "str",
+        device: { type: "str", optional: true },
         /** Since 2.0. */
-        "*node-name": { type: "str", since: "2.0" },
+        "node-name": { type: "str", optional: true, since: "2.0" },
         size: "int",
       },
       coroutine: true,
@@ -2310,27 +2378,27 @@ const literal = {
     "block-commit": {
       data: {
         /** Since 2.7. */
-        "*job-id": { type: "str", since: "2.7" },
+        "job-id": { type: "str", optional: true, since: "2.7" },
         device: "str",
         /** Since 3.1. */
-        "*base-node": { type: "str", since: "3.1" },
+        "base-node": { type: "str", optional: true, since: "3.1" },
         /** @deprecated */
-        "*base": { type: "str", features: ["deprecated"] },
+        base: { type: "str", optional: true, features: ["deprecated"] },
         /** Since 3.1. */
-        "*top-node": { type: "str", since: "3.1" },
+        "top-node": { type: "str", optional: true, since: "3.1" },
         /** @deprecated */
-        "*top": { type: "str", features: ["deprecated"] },
+        top: { type: "str", optional: true, features: ["deprecated"] },
         /** Since 2.1. */
-        "*backing-file": { type: "str", since: "2.1" },
-        "*speed": "int",
+        "backing-file": { type: "str", optional: true, since: "2.1" },
+        speed: { type: "int", optional: true },
         /** Since 5.0. */
-        "*on-error": { type: "BlockdevOnError", since: "5.0" },
+        "on-error": { type: "BlockdevOnError", optional: true, since: "5.0" },
         /** Since 2.9. */
-        "*filter-node-name": { type: "str", since: "2.9" },
+        "filter-node-name": { type: "str", optional: true, since: "2.9" },
         /** Since 3.1. */
-        "*auto-finalize": { type: "bool", since: "3.1" },
+        "auto-finalize": { type: "bool", optional: true, since: "3.1" },
         /** Since 3.1. */
-        "*auto-dismiss": { type: "bool", since: "3.1" },
+        "auto-dismiss": { type: "bool", optional: true, since: "3.1" },
       },
       since: "1.3",
     },
@@ -2342,7 +2410,7 @@ const literal = {
     "query-named-block-nodes": {
       data: {
         /** Since 5.0. */
-        "*flat": { type: "bool", since: "5.0" },
+        flat: { type: "bool", optional: true, since: "5.0" },
       },
       returns: ["BlockDeviceInfo"],
       since: "2.0",
@@ -2369,24 +2437,24 @@ const literal = {
     "blockdev-mirror": {
       data: {
         /** Since 2.7. */
-        "*job-id": { type: "str", since: "2.7" },
+        "job-id": { type: "str", optional: true, since: "2.7" },
         device: "str",
         target: "str",
-        "*replaces": "str",
+        replaces: { type: "str", optional: true },
         sync: "MirrorSyncMode",
-        "*speed": "int",
-        "*granularity": "uint32",
-        "*buf-size": "int",
-        "*on-source-error": "BlockdevOnError",
-        "*on-target-error": "BlockdevOnError",
+        speed: { type: "int", optional: true },
+        granularity: { type: "uint32", optional: true },
+        "buf-size": { type: "int", optional: true },
+        "on-source-error": { type: "BlockdevOnError", optional: true },
+        "on-target-error": { type: "BlockdevOnError", optional: true },
         /** Since 2.9. */
-        "*filter-node-name": { type: "str", since: "2.9" },
+        "filter-node-name": { type: "str", optional: true, since: "2.9" },
         /** Since 3.0. */
-        "*copy-mode": { type: "MirrorCopyMode", since: "3.0" },
+        "copy-mode": { type: "MirrorCopyMode", optional: true, since: "3.0" },
         /** Since 3.1. */
-        "*auto-finalize": { type: "bool", since: "3.1" },
+        "auto-finalize": { type: "bool", optional: true, since: "3.1" },
         /** Since 3.1. */
-        "*auto-dismiss": { type: "bool", since: "3.1" },
+        "auto-dismiss": { type: "bool", optional: true, since: "3.1" },
       },
       since: "2.6",
     },
@@ -2394,19 +2462,19 @@ const literal = {
     "block-stream": {
       data: {
         /** Since 2.7. */
-        "*job-id": { type: "str", since: "2.7" },
+        "job-id": { type: "str", optional: true, since: "2.7" },
         device: "str",
-        "*base": "str",
+        base: { type: "str", optional: true },
         /** Since 2.8. */
-        "*base-node": { type: "str", since: "2.8" },
+        "base-node": { type: "str", optional: true, since: "2.8" },
         /** Since 2.1. */
-        "*backing-file": { type: "str", since: "2.1" },
-        "*speed": "int",
-        "*on-error": "BlockdevOnError",
+        "backing-file": { type: "str", optional: true, since: "2.1" },
+        speed: { type: "int", optional: true },
+        "on-error": { type: "BlockdevOnError", optional: true },
         /** Since 3.1. */
-        "*auto-finalize": { type: "bool", since: "3.1" },
+        "auto-finalize": { type: "bool", optional: true, since: "3.1" },
         /** Since 3.1. */
-        "*auto-dismiss": { type: "bool", since: "3.1" },
+        "auto-dismiss": { type: "bool", optional: true, since: "3.1" },
       },
       since: "1.1",
     },
@@ -2417,7 +2485,7 @@ const literal = {
       data: {
         device: "str",
         /** Since 1.3. */
-        "*force": { type: "bool", since: "1.3" },
+        force: { type: "bool", optional: true, since: "1.3" },
       },
       since: "1.1",
     },
@@ -2441,28 +2509,47 @@ const literal = {
     "blockdev-create": { data: { "job-id": "str", options: "BlockdevCreateOptions" }, since: "3.0" },
     /** Since 5.1. */
     "x-blockdev-amend": {
-      data: { "job-id": "str", "node-name": "str", options: "BlockdevAmendOptions", "*force": "bool" },
+      data: {
+        "job-id": "str",
+        "node-name": "str",
+        options: "BlockdevAmendOptions",
+        force: { type: "bool", optional: true },
+      },
       since: "5.1",
     },
     /** Since 2.3. */
     "block-set-write-threshold": { data: { "node-name": "str", "write-threshold": "uint64" }, since: "2.3" },
     /** Since 2.7. */
-    "x-blockdev-change": { data: { parent: "str", "*child": "str", "*node": "str" }, since: "2.7" },
+    "x-blockdev-change": {
+      data: {
+        parent: "str",
+        child: { type: "str", optional: true },
+        node: { type: "str", optional: true },
+      },
+      since: "2.7",
+    },
     /** Since 2.12. */
-    "x-blockdev-set-iothread": { data: { "node-name": "str", iothread: "StrOrNull", "*force": "bool" }, since: "2.12" },
+    "x-blockdev-set-iothread": {
+      data: { "node-name": "str", iothread: "StrOrNull", force: { type: "bool", optional: true } },
+      since: "2.12",
+    },
     /** Since 1.7. */
     "blockdev-snapshot-internal-sync": { data: "BlockdevSnapshotInternal", since: "1.7" },
     /** Since 1.7. */
-    "blockdev-snapshot-delete-internal-sync": { data: { device: "str", "*id": "str", "*name": "str" }, returns: "SnapshotInfo", since: "1.7" },
+    "blockdev-snapshot-delete-internal-sync": {
+      data: { device: "str", id: { type: "str", optional: true }, name: { type: "str", optional: true } },
+      returns: "SnapshotInfo",
+      since: "1.7",
+    },
     /** Since 1.3.0. */
     "nbd-server-start": {
       data: {
         addr: "SocketAddressLegacy",
         /** Since 2.6. */
-        "*tls-creds": { type: "str", since: "2.6" },
+        "tls-creds": { type: "str", optional: true, since: "2.6" },
         /** Since 4.0. */
-        "*tls-authz": { type: "str", since: "4.0" },
-        "*max-connections": "uint32",
+        "tls-authz": { type: "str", optional: true, since: "4.0" },
+        "max-connections": { type: "uint32", optional: true },
       },
       since: "1.3.0",
     },
@@ -2470,7 +2557,7 @@ const literal = {
     "nbd-server-add": { data: "NbdServerAddOptions", boxed: true, features: ["deprecated"], since: "1.3.0" },
     /** Since 2.12. @deprecated */
     "nbd-server-remove": {
-      data: { name: "str", "*mode": "BlockExportRemoveMode" },
+      data: { name: "str", mode: { type: "BlockExportRemoveMode", optional: true } },
       features: ["deprecated"],
       since: "2.12",
     },
@@ -2479,7 +2566,7 @@ const literal = {
     /** Since 5.2. */
     "block-export-add": { data: "BlockExportOptions", boxed: true, since: "5.2" },
     /** Since 5.2. */
-    "block-export-del": { data: { id: "str", "*mode": "BlockExportRemoveMode" }, since: "5.2" },
+    "block-export-del": { data: { id: "str", mode: { type: "BlockExportRemoveMode", optional: true } }, since: "5.2" },
     /** Since 5.2. */
     "query-block-exports": { returns: ["BlockExportInfo"], since: "5.2" },
     /** Since 0.14.0. */
@@ -2487,9 +2574,16 @@ const literal = {
     /** Since 2.0. */
     "query-chardev-backends": { returns: ["ChardevBackendInfo"], since: "2.0" },
     /** Since 1.4. */
-    "ringbuf-write": { data: { device: "str", data: "str", "*format": "DataFormat" }, since: "1.4" },
+    "ringbuf-write": {
+      data: { device: "str", data: "str", format: { type: "DataFormat", optional: true } },
+      since: "1.4",
+    },
     /** Since 1.4. */
-    "ringbuf-read": { data: { device: "str", size: "int", "*format": "DataFormat" }, returns: "str", since: "1.4" },
+    "ringbuf-read": {
+      data: { device: "str", size: "int", format: { type: "DataFormat", optional: true } },
+      returns: "str",
+      since: "1.4",
+    },
     /** Since 1.4. */
     "chardev-add": { data: { id: "str", backend: "ChardevBackend" }, returns: "ChardevReturn", since: "1.4" },
     /** Since 2.10. */
@@ -2502,7 +2596,7 @@ const literal = {
     qmp_capabilities: {
       data: {
         /** Since 2.12. */
-        "*enable": { type: ["QMPCapability"], since: "2.12" },
+        enable: { type: ["QMPCapability"], optional: true, since: "2.12" },
       },
       "allow-preconfig": true,
       since: "0.13",
@@ -2535,7 +2629,7 @@ const literal = {
     "qom-set": { data: { path: "str", property: "str", value: "any" }, "allow-preconfig": true, since: "1.2" },
     /** Since 1.1. */
     "qom-list-types": {
-      data: { "*implements": "str", "*abstract": "bool" },
+      data: { implements: { type: "str", optional: true }, abstract: { type: "bool", optional: true } },
       returns: ["ObjectTypeInfo"],
       "allow-preconfig": true,
       since: "1.1",
@@ -2548,12 +2642,19 @@ const literal = {
       since: "2.12",
     },
     /** Since 2.0. */
-    "object-add": { data: { "qom-type": "str", id: "str", "*props": "any" }, gen: false, since: "2.0" },
+    "object-add": {
+      data: { "qom-type": "str", id: "str", props: { type: "any", optional: true } },
+      gen: false,
+      since: "2.0",
+    },
     /** Since 2.0. */
     "object-del": { data: { id: "str" }, since: "2.0" },
     /** Since 1.1. */
     transaction: {
-      data: { actions: ["TransactionAction"], "*properties": "TransactionProperties" },
+      data: {
+        actions: ["TransactionAction"],
+        properties: { type: "TransactionProperties", optional: true },
+      },
       since: "1.1",
     },
   },
@@ -2565,10 +2666,10 @@ const literal = {
       data: {
         device: "str",
         /** Since 2.4. */
-        "*node-name": { type: "str", since: "2.4" },
+        "node-name": { type: "str", optional: true, since: "2.4" },
         msg: "str",
-        "*offset": "int",
-        "*size": "int",
+        offset: { type: "int", optional: true },
+        size: { type: "int", optional: true },
         fatal: "bool",
       },
       since: "1.7",
@@ -2578,11 +2679,11 @@ const literal = {
       data: {
         device: "str",
         /** Since 2.8. */
-        "*node-name": { type: "str", since: "2.8" },
+        "node-name": { type: "str", optional: true, since: "2.8" },
         operation: "IoOperationType",
         action: "BlockErrorAction",
         /** Since 2.2. */
-        "*nospace": { type: "bool", since: "2.2" },
+        nospace: { type: "bool", optional: true, since: "2.2" },
         /** Since 2.2. */
         reason: { type: "str", since: "2.2" },
       },
@@ -2590,7 +2691,14 @@ const literal = {
     },
     /** Since 1.1. */
     BLOCK_JOB_COMPLETED: {
-      data: { type: "JobType", device: "str", len: "int", offset: "int", speed: "int", "*error": "str" },
+      data: {
+        type: "JobType",
+        device: "str",
+        len: "int",
+        offset: "int",
+        speed: "int",
+        error: { type: "str", optional: true },
+      },
       since: "1.1",
     },
     /** Since 1.1. */
@@ -2622,7 +2730,7 @@ const literal = {
       data: {
         /** Since 2.6. */
         type: { type: "QuorumOpType", since: "2.6" },
-        "*error": "str",
+        error: { type: "str", optional: true },
         "node-name": "str",
         "sector-num": "int",
         "sectors-count": "int",

@@ -62,9 +62,9 @@ export function compareWithLiveSchema(
   const types = literal.types;
 
   const membersOf = (members: Members): MemberFacts[] =>
-    Object.entries(members).map(([key, member]) => ({
-      name: key.replace(/^\*/, ""),
-      optional: key.startsWith("*"),
+    Object.entries(members).map(([name, member]) => ({
+      name,
+      optional: (facts(member) as { optional?: true }).optional === true,
       type: facts(member).type,
       conditional: facts(member).if !== undefined,
       since: facts(member).since,

@@ -50,7 +50,7 @@ Deno.test("since versions come from doc comments, for definitions and members", 
   const resize = schema.commands.block_resize;
   assert.equal(resize.since, "0.14");
   const data = resize.data as Record<string, unknown>;
-  assert.deepEqual(data["*node-name"], { type: "str", since: "2.0" });
+  assert.deepEqual(data["node-name"], { type: "str", optional: true, since: "2.0" });
   const file = schema.types.BlockdevOptionsFile;
-  assert.equal(file.kind === "struct" && file.data["*aio-max-batch"] !== undefined, true);
+  assert.equal(file.kind === "struct" && file.data["aio-max-batch"] !== undefined, true);
 });

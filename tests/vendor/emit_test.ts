@@ -33,7 +33,7 @@ const tiny: SchemaIR = {
   },
   commands: {
     "guest-x": {
-      data: { "*mode": { type: "Mode", features: ["deprecated"] }, "odd'name": "str" },
+      data: { mode: { type: "Mode", optional: true, features: ["deprecated"] }, "odd'name": "str" },
       returns: ["Mode"],
       info: { file: "x.json", line: 3 },
       doc: { text: "Does x.", members: { mode: "the mode" } },
@@ -52,7 +52,7 @@ Deno.test("a module is valid TypeScript whose value equals the IR's facts", asyn
     const module = await import(`file://${file}`);
     const value = module[moduleNames("qga", "9.9").value];
     assert.deepEqual(value.commands["guest-x"], {
-      data: { "*mode": { type: "Mode", features: ["deprecated"] }, "odd'name": "str" },
+      data: { mode: { type: "Mode", optional: true, features: ["deprecated"] }, "odd'name": "str" },
       returns: ["Mode"],
     });
     assert.deepEqual(value.types.Mode.values, { "b-c": { since: "9.1" } });

@@ -38,8 +38,9 @@ Deno.test("the literal keeps kinds, optionality, features and conditions (QMP 10
   const { qmp10_2 } = await import("../../schemas/qmp/10.2.ts");
   assert.equal(qmp10_2.types.BlockdevOptions.kind, "union");
   assert.equal(qmp10_2.types.BlockdevRef.kind, "alternate");
-  assert.deepEqual(qmp10_2.commands["block-commit"].data["*top"], {
+  assert.deepEqual(qmp10_2.commands["block-commit"].data.top, {
     type: "str",
+    optional: true,
     features: ["deprecated"],
   });
   assert.equal(qmp10_2.commands["blockdev-add"].boxed, true);
