@@ -44,12 +44,16 @@ const steps: Step[] = [
   { name: "vendor round trip", command: [deno, "test", "-A", "tests/vendor/"] },
   { name: "doc examples (deno check --doc)", command: [deno, "check", "--doc", "mod.ts", "lib/"] },
   {
-    name: "types: exhaustive, no any (TypeScript 5.9 API)",
+    name: "types: exhaustive (no any), language service (TypeScript 5.9 API)",
     command: [deno, "test", "-A", "tests/types/"],
   },
   {
-    name: "types: deno check",
-    command: [deno, "check", "tests/types/", ".cache/exhaustive/all.ts"],
+    name: "types: tsd",
+    command: [deno, "run", "-A", "npm:tsd@0.33.0", "--files", "tests/types/*.test-d.ts"],
+  },
+  {
+    name: "types: deno check (Deno's TypeScript)",
+    command: [deno, "check", "tests/types/qmp_check.ts", ".cache/exhaustive/all.ts"],
   },
   {
     name: "types: tsc 5.9",
@@ -58,6 +62,21 @@ const steps: Step[] = [
   {
     name: "types: tsc 7",
     command: [deno, "run", "-A", "npm:typescript@7.0.2/tsc", "-p", "tsconfig.json"],
+  },
+  { name: "client against real QEMU", command: [deno, "test", "-A", "tests/client/"] },
+  {
+    name: "live schemas agree with the vendored ones",
+    command: [deno, "test", "-A", "tests/introspect/"],
+  },
+  { name: "guest agent against real qemu-ga", command: [deno, "test", "-A", "tests/guest/"] },
+  {
+    name: "storage daemon against real qemu-storage-daemon",
+    command: [deno, "test", "-A", "tests/storage/"],
+  },
+  { name: "demo", command: [deno, "test", "-A", "tests/demo_test.ts"] },
+  {
+    name: "client on Node (built ESM, node --test)",
+    command: [deno, "run", "-A", "tests/node/run.ts"],
   },
 ];
 
