@@ -35,8 +35,8 @@ export interface ConnectionOptions {
 
 interface Pending {
   readonly command: string;
-  readonly resolve: (value: unknown) => void;
-  readonly reject: (error: unknown) => void;
+  resolve: (value: unknown) => void;
+  reject: (error: unknown) => void;
 }
 
 /**
@@ -153,9 +153,27 @@ export class Connection {
     }
   }
 
-  /** Sends raw bytes or text (the guest agent's sync byte). */
+  /** Sends raw bytes or text (the guest agent's sync byte), after anything queued. */
   send(data: string | Uint8Array): void {
+    this.#flush();
     this.#transport.write(data);
+  }
+
+  #outgoing = "";
+  /**
+   * Queues a request; requests made in the same tick go out in one write
+   * (a socket write per request costs more than building the request).
+   */
+  #write(text: string): void {
+    if (this.#outgoing === "") queueMicrotask(() => this.#flush());
+    this.#outgoing += text;
+  }
+
+  #flush(): void {
+    if (this.#outgoing === "") return;
+    const text = this.#outgoing;
+    this.#outgoing = "";
+    this.#transport.write(text);
   }
 
   /**
@@ -168,31 +186,41 @@ export class Connection {
     }
     if (options.signal?.aborted) return Promise.reject(options.signal.reason);
     const id = String(this.#nextId++);
-    const request: Record<string, unknown> = { [options.oob ? "exec-oob" : "execute"]: command };
-    if (args !== undefined && Object.keys(args).length > 0) request.arguments = args;
-    request.id = id;
+    // Built as text: no request object to allocate and serialise as a whole.
+    const request = `{"${options.oob ? "exec-oob" : "execute"}":${JSON.stringify(command)}` +
+      (args !== undefined && Object.keys(args).length > 0
+        ? `,"arguments":${stringifyJson(args)}`
+        : "") +
+      `,"id":"${id}"}\n`;
     return new Promise((resolve, reject) => {
-      let timer: ReturnType<typeof setTimeout> | undefined;
-      const onAbort = () => settle(reject, options.signal!.reason);
-      const settle = (finish: (value: unknown) => void, value: unknown) => {
-        this.#pending.delete(id);
-        if (timer !== undefined) clearTimeout(timer);
-        options.signal?.removeEventListener("abort", onAbort);
-        finish(value);
-      };
-      this.#pending.set(id, {
-        command,
-        resolve: (value) => settle(resolve, value),
-        reject: (error) => settle(reject, error),
-      });
-      if (options.timeout !== undefined) {
-        timer = setTimeout(
-          () => settle(reject, new TimeoutError(command, options.timeout!)),
-          options.timeout,
-        );
+      const pending: Pending = { command, resolve, reject };
+      this.#pending.set(id, pending);
+      // Timers and abort listeners only when asked for: most calls have neither.
+      if (options.timeout !== undefined || options.signal) {
+        let timer: ReturnType<typeof setTimeout> | undefined;
+        const onAbort = () => pending.reject(options.signal!.reason);
+        const cleanup = () => {
+          if (timer !== undefined) clearTimeout(timer);
+          options.signal?.removeEventListener("abort", onAbort);
+        };
+        pending.resolve = (value) => {
+          cleanup();
+          resolve(value);
+        };
+        pending.reject = (error) => {
+          this.#pending.delete(id);
+          cleanup();
+          reject(error);
+        };
+        if (options.timeout !== undefined) {
+          timer = setTimeout(
+            () => pending.reject(new TimeoutError(command, options.timeout!)),
+            options.timeout,
+          );
+        }
+        options.signal?.addEventListener("abort", onAbort, { once: true });
       }
-      options.signal?.addEventListener("abort", onAbort, { once: true });
-      this.#transport.write(stringifyJson(request) + "\n");
+      this.#write(request);
     });
   }
 

@@ -69,6 +69,13 @@ function markLargeIntegers(text: string): string {
  * ```
  */
 export function stringifyJson(value: unknown): string {
+  // Fast path: a replacer function costs a call per value, and bigints are
+  // rare; JSON.stringify throws a TypeError on the first one it meets.
+  try {
+    return JSON.stringify(value);
+  } catch (error) {
+    if (!(error instanceof TypeError)) throw error;
+  }
   let sawBigint = false;
   const text = JSON.stringify(value, (_key, item) => {
     if (typeof item !== "bigint") return item;

@@ -40,7 +40,8 @@ export class LineSplitter {
       if (line.length > this.maxLineBytes) {
         throw new ProtocolError(`message larger than ${this.maxLineBytes} bytes`);
       }
-      if (line.trim()) this.onLine(line);
+      // Blank lines carry nothing; test cheaply rather than trim() every line.
+      if (line.length !== 0 && (line.length > 2 || line.trim() !== "")) this.onLine(line);
     }
     text = text.slice(start);
     if (text.length > this.maxLineBytes) {
