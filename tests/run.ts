@@ -53,7 +53,13 @@ const steps: Step[] = [
   },
   {
     name: "types: deno check (Deno's TypeScript)",
-    command: [deno, "check", "tests/types/qmp_check.ts", ".cache/exhaustive/all.ts"],
+    command: [
+      deno,
+      "check",
+      "tests/types/qmp_check.ts",
+      "tests/types/span_check.ts",
+      ".cache/exhaustive/all.ts",
+    ],
   },
   {
     name: "types: tsc 5.9",

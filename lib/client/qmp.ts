@@ -14,6 +14,7 @@ import type { OobCallOptions } from "../protocol/options.ts";
 import type { AcceptAll } from "../schema/features.ts";
 import type { EventName, QmpEvent } from "../schema/events.ts";
 import type { Execute } from "../schema/execute.ts";
+import type { AtLeast, AtMost, NarrowSpan, SchemasOf, VendoredVersions } from "../schema/span.ts";
 import { connectSocket, type Target, type Transport } from "../transport/transport.ts";
 
 /**
@@ -61,6 +62,13 @@ export interface QmpOptions extends ConnectionOptions {
  * ```
  */
 export class QmpClient<schema = Qmp10_2, policy = AcceptAll> {
+  /**
+   * The schema versions the client is typed for. Type-level only (never set):
+   * it gives `isAtLeast()` a member whose type follows the span, so that the
+   * narrowed client is a subtype TypeScript can narrow to.
+   */
+  declare readonly schemaVersions?: SchemasOf<schema> extends { version: infer version } ? version
+    : never;
   /** Runs a command: `execute(name, args?, { timeout, signal, oob }?)`. */
   readonly execute: Execute<schema, policy>;
   readonly #connection: Connection;
@@ -120,11 +128,25 @@ export class QmpClient<schema = Qmp10_2, policy = AcceptAll> {
     return this.#connection.events.dropped;
   }
 
-  /** True when the server's version is `version` (`"MAJOR.MINOR"`) or newer. */
-  isAtLeast(version: string): boolean {
-    const [major, minor] = version.split(".").map(Number);
-    return this.version.major > major ||
-      (this.version.major === major && this.version.minor >= minor);
+  /**
+   * True when the server's version is `version` (`"MAJOR.MINOR"`) or newer;
+   * a type guard that narrows a client typed by a span to the versions from
+   * `version` on.
+   */
+  isAtLeast<version extends VendoredVersions[number]>(
+    version: version,
+  ): this is QmpClient<NarrowSpan<schema, AtLeast<version>>, policy> {
+    return compareVersion(this.version, version) >= 0;
+  }
+
+  /**
+   * True when the server's version is `version` or older; narrows a span
+   * client to the versions up to `version`.
+   */
+  isAtMost<version extends VendoredVersions[number]>(
+    version: version,
+  ): this is QmpClient<NarrowSpan<schema, AtMost<version>>, policy> {
+    return compareVersion(this.version, version) <= 0;
   }
 
   /** Resolves when the connection has closed, with the reason. */
@@ -143,6 +165,16 @@ export class QmpClient<schema = Qmp10_2, policy = AcceptAll> {
     return this.close();
   }
 }
+
+/** Compares a server version with `"MAJOR.MINOR"` (negative: older). */
+function compareVersion(server: QemuVersion, version: string): number {
+  const [major, minor] = version.split(".").map(Number);
+  return server.major !== major ? server.major - major : server.minor - minor;
+}
+
+/** The newest vendored QMP schema; a newer server gets a one-time warning. */
+const newestVendored = "10.2";
+let warnedNewer = false;
 
 /**
  * Connects to a QMP server (a unix socket path, `{ host, port }`, or an open
@@ -187,6 +219,13 @@ export async function connect<schema = Qmp10_2, policy = AcceptAll>(
       micro: Number(qemu.micro ?? 0),
       package: String(qmp?.version?.package ?? ""),
     };
+    if (!warnedNewer && compareVersion(version, newestVendored) > 0) {
+      warnedNewer = true;
+      console.warn(
+        `qapi-ts: QEMU ${version.major}.${version.minor} is newer than the newest vendored schema ` +
+          `(${newestVendored}); its types are used, and commands added since are unknown to them.`,
+      );
+    }
     const offered = Array.isArray(qmp?.capabilities) ? qmp.capabilities.map(String) : [];
     const enable = options.oob && offered.includes("oob") ? ["oob"] : [];
     await connection.call("qmp_capabilities", enable.length ? { enable } : undefined, { timeout });

@@ -7,6 +7,7 @@
 import type { NoMembers } from "./commands.ts";
 import type { Members } from "./members.ts";
 import type { Resolve } from "./resolve.ts";
+import type { SpanOf } from "./span.ts";
 
 /** The `events` map of a schema. */
 export type EventsOf<schema> = schema extends { events: infer events } ? events : never;
@@ -21,7 +22,11 @@ export type EventsOf<schema> = schema extends { events: infer events } ? events 
  * const name: EventName<Qmp10_2> = "SHUTDOWN";
  * ```
  */
-export type EventName<schema> = schema extends unknown ? keyof EventsOf<schema> & string : never;
+export type EventName<schema> = schema extends SpanOf<infer schemas>
+  // Common keys of the versions' maps: the events of every version.
+  ? keyof EventsOf<schemas> & string
+  : schema extends unknown ? keyof EventsOf<schema> & string
+  : never;
 
 /**
  * An event's `data` (open: from the server). Events without data get `{}`.

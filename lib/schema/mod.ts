@@ -29,4 +29,15 @@ export type { Execute, ExecuteArguments } from "./execute.ts";
 export type { AcceptAll, CompatPolicy } from "./features.ts";
 export type { JsonValue } from "./json.ts";
 export type { TypeOf } from "./type_of.ts";
+export type {
+  AtLeast,
+  AtMost,
+  Between,
+  NarrowSpan,
+  SchemasOf,
+  Span,
+  SpanOf,
+  VendoredVersions,
+} from "./span.ts";
+export type { NoObjectSuitsEveryVersion } from "./commands.ts";
 export type * from "./literal.ts";
