@@ -16,6 +16,14 @@ import type { EventName, QmpEvent } from "../schema/events.ts";
 import type { Execute } from "../schema/execute.ts";
 import type { AtLeast, AtMost, NarrowSpan, SchemasOf, VendoredVersions } from "../schema/span.ts";
 import { connectSocket, type Target, type Transport } from "../transport/transport.ts";
+import {
+  indexSchemaInfo,
+  type SchemaInfo,
+  type SchemaInfoIndex,
+} from "../introspect/schema_info.ts";
+import { supports } from "../introspect/supports.ts";
+import { validateArguments } from "../introspect/validate.ts";
+import type { CompatPolicy } from "../schema/features.ts";
 
 /**
  * The server's version, from the greeting.
@@ -47,6 +55,18 @@ export interface QmpOptions extends ConnectionOptions {
   readonly oob?: boolean;
   /** Milliseconds to wait for the greeting. Default 10 000. */
   readonly greetingTimeout?: number;
+  /**
+   * Validate every call's arguments against the server's own schema
+   * (`query-qmp-schema`, read once per connection) before sending it; a bad
+   * call rejects with `ValidationError` and nothing is sent. Default false.
+   */
+  readonly strict?: boolean;
+  /**
+   * The run-time compat policy, mirroring QEMU's `-compat`: with `strict`,
+   * deprecated or unstable commands and members are refused. (The type
+   * parameter `policy` does the same at compile time.)
+   */
+  readonly policy?: CompatPolicy;
 }
 
 /**
@@ -72,6 +92,8 @@ export class QmpClient<schema = Qmp10_2, policy = AcceptAll> {
   /** Runs a command: `execute(name, args?, { timeout, signal, oob }?)`. */
   readonly execute: Execute<schema, policy>;
   readonly #connection: Connection;
+  #schemaInfo?: Promise<SchemaInfoIndex>;
+  #validate?: (command: string, args: object | undefined) => void;
 
   constructor(
     connection: Connection,
@@ -84,9 +106,17 @@ export class QmpClient<schema = Qmp10_2, policy = AcceptAll> {
   ) {
     this.#connection = connection;
     // The typed signature is a view on the untyped call; the schema only types it.
-    this.execute =
-      ((command: string, args?: object, options?: OobCallOptions) =>
-        connection.call(command, args, options)) as Execute<schema, policy>;
+    this.execute = ((command: string, args?: object, options?: OobCallOptions) => {
+      if (this.#validate) {
+        // Strict mode: a call the server's schema refuses is never sent.
+        try {
+          this.#validate(command, args);
+        } catch (error) {
+          return Promise.reject(error);
+        }
+      }
+      return connection.call(command, args, options);
+    }) as Execute<schema, policy>;
   }
 
   /** The untyped connection underneath (for tooling that handles any command). */
@@ -121,6 +151,31 @@ export class QmpClient<schema = Qmp10_2, policy = AcceptAll> {
   /** Every event from now on (buffered ones first), until the connection closes or `signal` aborts. */
   events(signal?: AbortSignal): AsyncGenerator<QmpEvent<schema>> {
     return this.#connection.events.iterate(signal) as AsyncGenerator<never>;
+  }
+
+  /** The server's own schema (`query-qmp-schema`), read once and indexed. */
+  schemaInfo(): Promise<SchemaInfoIndex> {
+    this.#schemaInfo ??= this.#connection.call("query-qmp-schema").then((entries) =>
+      indexSchemaInfo(entries as SchemaInfo[])
+    );
+    return this.#schemaInfo;
+  }
+
+  /**
+   * Does this server support X? A capability query in libvirt's syntax,
+   * answered from the live schema (see `lib/introspect/supports.ts`):
+   * `await qmp.supports("blockdev-add/arg-type/+file/aio-max-batch")`.
+   */
+  async supports(query: string): Promise<boolean> {
+    return supports(await this.schemaInfo(), query);
+  }
+
+  /** Validates every later call against the live schema before sending (`strict`). */
+  async enableStrict(policy: CompatPolicy = {}): Promise<void> {
+    const index = await this.schemaInfo();
+    const serverVersion = `${this.version.major}.${this.version.minor}.${this.version.micro}`;
+    this.#validate = (command, args) =>
+      validateArguments(index, command, args, { serverVersion, policy });
   }
 
   /** Events dropped because nobody listened and the buffer was full. */
@@ -229,7 +284,9 @@ export async function connect<schema = Qmp10_2, policy = AcceptAll>(
     const offered = Array.isArray(qmp?.capabilities) ? qmp.capabilities.map(String) : [];
     const enable = options.oob && offered.includes("oob") ? ["oob"] : [];
     await connection.call("qmp_capabilities", enable.length ? { enable } : undefined, { timeout });
-    return new QmpClient<schema, policy>(connection, version, offered, enable);
+    const client = new QmpClient<schema, policy>(connection, version, offered, enable);
+    if (options.strict) await client.enableStrict(options.policy);
+    return client;
   } catch (error) {
     connection.close();
     throw error;

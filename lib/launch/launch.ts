@@ -151,7 +151,8 @@ export async function launch<schema = Qmp10_2, policy = AcceptAll>(
 
   let client: QmpClient<schema, policy>;
   try {
-    client = await connect<schema, policy>(socket, options);
+    // Strict mode is enabled on the launched client below, which keeps the schema.
+    client = await connect<schema, policy>(socket, { ...options, strict: false });
   } catch (error) {
     child.kill("SIGKILL");
     await exited;
@@ -165,6 +166,7 @@ export async function launch<schema = Qmp10_2, policy = AcceptAll>(
     client.capabilities,
     client.enabled,
   );
+  if (options.strict) await launched.enableStrict(options.policy);
   let closing: Promise<void> | undefined;
   launched.attach(child.pid ?? 0, exited, () =>
     closing ??= (async () => {

@@ -1,0 +1,226 @@
+/**
+ * Run-time validation of a call's arguments (or any value) against the live
+ * schema of the server (`query-qmp-schema`), before anything is sent.
+ *
+ * @module
+ */
+
+import type { CompatPolicy } from "../schema/features.ts";
+import type { SchemaInfo, SchemaInfoIndex } from "./schema_info.ts";
+
+/**
+ * A value the live schema does not accept. The message names the command,
+ * the member path, what was expected, what was given and the server's version.
+ *
+ * @example
+ * ```ts
+ * import { ValidationError } from "./validate.ts";
+ * const error = new ValidationError("block_resize", "size", "an integer", '"1G"', "7.2");
+ * console.log(error.message);
+ * ```
+ */
+export class ValidationError extends Error {
+  override name = "ValidationError";
+  constructor(
+    readonly command: string,
+    readonly path: string,
+    readonly expected: string,
+    readonly got: string,
+    readonly serverVersion: string,
+  ) {
+    super(
+      `${command}${path ? `: ${path}` : ""}: expected ${expected}, got ${got} ` +
+        `(QEMU ${serverVersion}'s schema)`,
+    );
+  }
+}
+
+const describe = (value: unknown): string => {
+  if (value === undefined) return "nothing";
+  if (typeof value === "bigint") return `${value}n`;
+  const text = JSON.stringify(value);
+  return text === undefined ? typeof value : text.length > 60 ? `${text.slice(0, 57)}...` : text;
+};
+
+const rejectedFeature = (features: readonly string[] | undefined, policy: CompatPolicy) =>
+  (policy.deprecated === "reject" && features?.includes("deprecated"))
+    ? "deprecated"
+    : (policy.unstable === "reject" && features?.includes("unstable"))
+    ? "unstable"
+    : undefined;
+
+/** What a value must be, as text, for messages. */
+function expectation(info: SchemaInfo, index: SchemaInfoIndex): string {
+  switch (info["meta-type"]) {
+    case "builtin":
+      return {
+        string: "a string",
+        int: "an integer",
+        number: "a number",
+        boolean: "a boolean",
+        null: "null",
+      }[
+        info["json-type"] ?? ""
+      ] ?? "a JSON value";
+    case "enum":
+      return `one of ${info.values!.map((v) => JSON.stringify(v)).join(", ")}`;
+    case "array":
+      return "an array";
+    case "object":
+      return "an object";
+    case "alternate":
+      return info.members!.map((m) => expectation(index.byName.get(m.type)!, index)).join(" or ");
+    default:
+      return info["meta-type"];
+  }
+}
+
+/**
+ * Checks a value against a live type; returns the first problem as
+ * `[path, expected, got]`, or undefined when the value is accepted.
+ */
+function check(
+  index: SchemaInfoIndex,
+  typeName: string,
+  value: unknown,
+  path: string,
+  policy: CompatPolicy,
+): [string, string, string] | undefined {
+  const info = index.byName.get(typeName);
+  if (!info) return [path, `a value of the unknown type ${typeName}`, describe(value)];
+  const fail = (): [string, string, string] => [path, expectation(info, index), describe(value)];
+  switch (info["meta-type"]) {
+    case "builtin": {
+      const json = info["json-type"];
+      const ok = json === "value" ||
+        (json === "string" && typeof value === "string") ||
+        (json === "boolean" && typeof value === "boolean") ||
+        (json === "null" && value === null) ||
+        (json === "int" && (typeof value === "bigint" || Number.isInteger(value))) ||
+        (json === "number" && (typeof value === "number" || typeof value === "bigint"));
+      return ok ? undefined : fail();
+    }
+    case "enum":
+      return typeof value === "string" && info.values!.includes(value) ? undefined : fail();
+    case "array":
+      if (!Array.isArray(value)) return fail();
+      for (let i = 0; i < value.length; i++) {
+        const problem = check(index, info["element-type"]!, value[i], `${path}[${i}]`, policy);
+        if (problem) return problem;
+      }
+      return undefined;
+    case "alternate":
+      return info.members!.some((m) => !check(index, m.type, value, path, policy))
+        ? undefined
+        : fail();
+    case "object": {
+      if (typeof value !== "object" || value === null || Array.isArray(value)) return fail();
+      const record = value as Record<string, unknown>;
+      const members = [...(info.members ?? [])];
+      if (info.tag !== undefined) {
+        const variant = info.variants?.find((v) => v.case === record[info.tag!]);
+        const variantInfo = variant && index.byName.get(variant.type);
+        if (variantInfo?.members) members.push(...variantInfo.members);
+      }
+      const known = new Set(members.map((m) => m.name!));
+      for (const key of Object.keys(record)) {
+        if (!known.has(key) && record[key] !== undefined) {
+          return [join(path, key), "no such member", describe(record[key])];
+        }
+      }
+      for (const member of members) {
+        const name = member.name!;
+        const memberPath = join(path, name);
+        if (record[name] === undefined) {
+          if (member.default === undefined) {
+            return [
+              memberPath,
+              expectation(index.byName.get(member.type)!, index),
+              "nothing (required)",
+            ];
+          }
+          continue;
+        }
+        const feature = rejectedFeature(member.features, policy);
+        if (feature) {
+          return [memberPath, `no ${feature} member (policy: reject)`, describe(record[name])];
+        }
+        const problem = check(index, member.type, record[name], memberPath, policy);
+        if (problem) return problem;
+      }
+      return undefined;
+    }
+    default:
+      return fail();
+  }
+}
+
+const join = (path: string, key: string) => (path ? `${path}.${key}` : key);
+
+/**
+ * Validates a command's arguments against the live schema; throws
+ * `ValidationError`, and with `{ deprecated: "reject" }` or
+ * `{ unstable: "reject" }` refuses such commands and members too.
+ *
+ * @example
+ * ```ts
+ * import { validateArguments } from "./validate.ts";
+ * import { indexSchemaInfo } from "./schema_info.ts";
+ * const index = indexSchemaInfo([
+ *   { name: "stop", "meta-type": "command", "arg-type": "0", "ret-type": "0" },
+ *   { name: "0", "meta-type": "object", members: [] },
+ * ]);
+ * validateArguments(index, "stop", {}, { serverVersion: "10.2" });
+ * ```
+ */
+export function validateArguments(
+  index: SchemaInfoIndex,
+  command: string,
+  args: object | undefined,
+  options: { serverVersion: string; policy?: CompatPolicy },
+): void {
+  const policy = options.policy ?? {};
+  const info = index.commands.get(command);
+  if (!info) {
+    throw new ValidationError(
+      command,
+      "",
+      "a command this server knows",
+      "an unknown command",
+      options.serverVersion,
+    );
+  }
+  const feature = rejectedFeature(info.features, policy);
+  if (feature) {
+    throw new ValidationError(
+      command,
+      "",
+      `no ${feature} command (policy: reject)`,
+      command,
+      options.serverVersion,
+    );
+  }
+  const problem = check(index, info["arg-type"]!, args ?? {}, "", policy);
+  if (problem) throw new ValidationError(command, ...problem, options.serverVersion);
+}
+
+/**
+ * Validates any value against a live type (results and events: `typeName`
+ * is the `ret-type` or `arg-type` of the command or event).
+ *
+ * @example
+ * ```ts
+ * import { validateValue } from "./validate.ts";
+ * import { indexSchemaInfo } from "./schema_info.ts";
+ * const index = indexSchemaInfo([{ name: "int", "meta-type": "builtin", "json-type": "int" }]);
+ * console.log(validateValue(index, "int", 3)); // undefined: accepted
+ * ```
+ */
+export function validateValue(
+  index: SchemaInfoIndex,
+  typeName: string,
+  value: unknown,
+): string | undefined {
+  const problem = check(index, typeName, value, "", {});
+  return problem && `${problem[0] || "value"}: expected ${problem[1]}, got ${problem[2]}`;
+}
