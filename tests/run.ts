@@ -29,6 +29,8 @@ function existsSync(path: string): boolean {
 }
 
 const steps: Step[] = [
+  // npm packages into node_modules/ (tsd and tsc read them from there).
+  { name: "install npm packages", command: [deno, "install"] },
   { name: "format", command: [deno, "fmt", "--check"] },
   { name: "lint", command: [deno, "lint"] },
   {
