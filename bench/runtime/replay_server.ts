@@ -15,10 +15,11 @@ const server = createServer((socket) => {
     const end = text.lastIndexOf("\n");
     pending = text.slice(end + 1);
     let out = "";
-    for (const match of text.slice(0, end).matchAll(/"id":"([^"]+)"/g)) {
-      out += `{"return": {"status": "running", "singlestep": false, "running": true}, "id": "${
+    // The id is echoed as sent: a number or a string.
+    for (const match of text.slice(0, end).matchAll(/"id":("[^"]*"|[^,}]+)/g)) {
+      out += `{"return": {"status": "running", "singlestep": false, "running": true}, "id": ${
         match[1]
-      }"}\n`;
+      }}\n`;
     }
     if (out) socket.write(out);
   });

@@ -143,6 +143,11 @@ const cpuMs = (before: ReturnType<typeof cpuUsage>) => {
 
 const rawCpu = await withReplay(async (path) => {
   const raw = await RawClient.open(path);
+  // A warm-up round first, so that both sides are measured after the JIT.
+  let warmUp = "";
+  for (let i = 0; i < replayCount; i++) warmUp += `{"execute":"query-status","id":"w${i}"}\n`;
+  raw.socket.write(warmUp);
+  await raw.until(raw.parsed + replayCount);
   let batch = "";
   for (let i = 0; i < replayCount; i++) batch += `{"execute":"query-status","id":"${i}"}\n`;
   const before = cpuUsage();
@@ -155,6 +160,7 @@ const rawCpu = await withReplay(async (path) => {
 });
 const clientCpu = await withReplay(async (path) => {
   const qmp = await connect(path);
+  await Promise.all(Array.from({ length: replayCount }, () => qmp.execute("query-status")));
   const before = cpuUsage();
   await Promise.all(Array.from({ length: replayCount }, () => qmp.execute("query-status")));
   const used = cpuMs(before);

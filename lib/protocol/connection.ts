@@ -60,7 +60,10 @@ export class Connection {
   readonly closed: Promise<string>;
 
   readonly #transport: Transport;
-  readonly #pending = new Map<string, Pending>();
+  // Ids are numbers: QEMU echoes any JSON id, and number keys spare a string per call.
+  readonly #pending = new Map<unknown, Pending>();
+  /** `{"execute":"NAME"` by command: quoting a name once, not once per call. */
+  readonly #prefixes = new Map<string, string>();
   readonly #onProtocolError: (error: ProtocolError) => void;
   #nextId = 1;
   #closeReason?: string;
@@ -120,7 +123,7 @@ export class Connection {
     }
     const record = message as Record<string, unknown>;
     if ("id" in record && ("return" in record || "error" in record)) {
-      const id = typeof record.id === "string" ? record.id : JSON.stringify(record.id);
+      const id = record.id;
       const pending = this.#pending.get(id);
       if (!pending) return; // A reply to a call that timed out or was aborted.
       this.#pending.delete(id);
@@ -185,13 +188,19 @@ export class Connection {
       return Promise.reject(new ConnectionClosedError(command, this.#closeReason));
     }
     if (options.signal?.aborted) return Promise.reject(options.signal.reason);
-    const id = String(this.#nextId++);
+    const id = this.#nextId++;
     // Built as text: no request object to allocate and serialise as a whole.
-    const request = `{"${options.oob ? "exec-oob" : "execute"}":${JSON.stringify(command)}` +
+    const key = options.oob ? `!${command}` : command;
+    let prefix = this.#prefixes.get(key);
+    if (prefix === undefined) {
+      prefix = `{"${options.oob ? "exec-oob" : "execute"}":${JSON.stringify(command)}`;
+      this.#prefixes.set(key, prefix);
+    }
+    const request = prefix +
       (args !== undefined && Object.keys(args).length > 0
         ? `,"arguments":${stringifyJson(args)}`
         : "") +
-      `,"id":"${id}"}\n`;
+      `,"id":${id}}\n`;
     return new Promise((resolve, reject) => {
       const pending: Pending = { command, resolve, reject };
       this.#pending.set(id, pending);
