@@ -22,7 +22,7 @@ import {
   type SchemaInfoIndex,
 } from "../introspect/schema_info.ts";
 import { supports } from "../introspect/supports.ts";
-import { validateArguments } from "../introspect/validate.ts";
+import { validateArguments, validateValue } from "../introspect/validate.ts";
 import type { CompatPolicy } from "../schema/features.ts";
 
 /**
@@ -67,6 +67,12 @@ export interface QmpOptions extends ConnectionOptions {
    * parameter `policy` does the same at compile time.)
    */
   readonly policy?: CompatPolicy;
+  /**
+   * With `strict`: also check every result and event against the live
+   * schema, reporting a mismatch through `onProtocolError` (a reply is
+   * never refused for it: outputs are open). Default false.
+   */
+  readonly validateReplies?: boolean;
 }
 
 /**
@@ -94,6 +100,7 @@ export class QmpClient<schema = Qmp10_2, policy = AcceptAll> {
   readonly #connection: Connection;
   #schemaInfo?: Promise<SchemaInfoIndex>;
   #validate?: (command: string, args: object | undefined) => void;
+  #checkReply?: (command: string, reply: unknown) => void;
 
   constructor(
     connection: Connection,
@@ -115,7 +122,9 @@ export class QmpClient<schema = Qmp10_2, policy = AcceptAll> {
           return Promise.reject(error);
         }
       }
-      return connection.call(command, args, options);
+      const reply = connection.call(command, args, options);
+      const check = this.#checkReply;
+      return check ? reply.then((value) => (check(command, value), value)) : reply;
     }) as Execute<schema, policy>;
   }
 
@@ -170,12 +179,35 @@ export class QmpClient<schema = Qmp10_2, policy = AcceptAll> {
     return supports(await this.schemaInfo(), query);
   }
 
-  /** Validates every later call against the live schema before sending (`strict`). */
-  async enableStrict(policy: CompatPolicy = {}): Promise<void> {
+  /**
+   * Validates every later call against the live schema before sending
+   * (`strict`); with `replies`, checks results and events too.
+   */
+  async enableStrict(policy: CompatPolicy = {}, replies = false): Promise<void> {
     const index = await this.schemaInfo();
     const serverVersion = `${this.version.major}.${this.version.minor}.${this.version.micro}`;
     this.#validate = (command, args) =>
       validateArguments(index, command, args, { serverVersion, policy });
+    if (!replies) return;
+    const connection = this.#connection;
+    this.#checkReply = (command, reply) => {
+      const type = index.commands.get(command)?.["ret-type"];
+      const problem = type === undefined ? undefined : validateValue(index, type, reply);
+      if (problem) {
+        connection.report(
+          new ProtocolError(`${command}: reply does not fit the schema: ${problem}`),
+        );
+      }
+    };
+    connection.events.on("", (event) => {
+      const type = index.events.get(event.event)?.["arg-type"];
+      const problem = type === undefined ? undefined : validateValue(index, type, event.data);
+      if (problem) {
+        connection.report(
+          new ProtocolError(`${event.event}: data does not fit the schema: ${problem}`),
+        );
+      }
+    });
   }
 
   /** Events dropped because nobody listened and the buffer was full. */
@@ -285,7 +317,7 @@ export async function connect<schema = Qmp10_2, policy = AcceptAll>(
     const enable = options.oob && offered.includes("oob") ? ["oob"] : [];
     await connection.call("qmp_capabilities", enable.length ? { enable } : undefined, { timeout });
     const client = new QmpClient<schema, policy>(connection, version, offered, enable);
-    if (options.strict) await client.enableStrict(options.policy);
+    if (options.strict) await client.enableStrict(options.policy, options.validateReplies);
     return client;
   } catch (error) {
     connection.close();

@@ -15,6 +15,13 @@ import type { CallOptions } from "../protocol/options.ts";
 import type { AcceptAll } from "../schema/features.ts";
 import type { Execute } from "../schema/execute.ts";
 import { connectSocket, type Target, type Transport } from "../transport/transport.ts";
+import { qga10_2 } from "../../schemas/qga/10.2.ts";
+import { indexLiteral } from "../introspect/from_literal.ts";
+import type { SchemaInfoIndex } from "../introspect/schema_info.ts";
+import { validateValue } from "../introspect/validate.ts";
+
+/** The newest vendored guest agent schema, indexed once, to check replies by. */
+let replySchema: SchemaInfoIndex | undefined;
 
 /**
  * Options of `connectGuestAgent`.
@@ -57,10 +64,22 @@ export class GuestAgent<schema = Qga10_2, policy = AcceptAll> {
     this.execute = (async (command: string, args?: object, callOptions: CallOptions = {}) => {
       if (this.#needsSync) await this.sync();
       try {
-        return await connection.call(command, args, {
+        const reply = await connection.call(command, args, {
           timeout: this.#options.callTimeout ?? 60_000,
           ...callOptions,
         });
+        // The guest is untrusted: a reply must have the schema's shape.
+        replySchema ??= indexLiteral(qga10_2);
+        const returns = replySchema.commands.get(command)?.["ret-type"];
+        const problem = returns === undefined
+          ? undefined
+          : validateValue(replySchema, returns, reply);
+        if (problem) {
+          throw new ProtocolError(
+            `${command}: the guest's reply does not fit the schema: ${problem}`,
+          );
+        }
+        return reply;
       } catch (error) {
         if ((error as Error).name === "TimeoutError") this.#needsSync = true;
         throw error;

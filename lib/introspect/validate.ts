@@ -85,6 +85,7 @@ function check(
   value: unknown,
   path: string,
   policy: CompatPolicy,
+  open = false,
 ): [string, string, string] | undefined {
   const info = index.byName.get(typeName);
   if (!info) return [path, `a value of the unknown type ${typeName}`, describe(value)];
@@ -101,11 +102,21 @@ function check(
       return ok ? undefined : fail();
     }
     case "enum":
-      return typeof value === "string" && info.values!.includes(value) ? undefined : fail();
+      // Open (a reply): a newer peer may send values this schema does not list.
+      return typeof value === "string" && (open || info.values!.includes(value))
+        ? undefined
+        : fail();
     case "array":
       if (!Array.isArray(value)) return fail();
       for (let i = 0; i < value.length; i++) {
-        const problem = check(index, info["element-type"]!, value[i], `${path}[${i}]`, policy);
+        const problem = check(
+          index,
+          info["element-type"]!,
+          value[i],
+          `${path}[${i}]`,
+          policy,
+          open,
+        );
         if (problem) return problem;
       }
       return undefined;
@@ -124,7 +135,7 @@ function check(
       }
       const known = new Set(members.map((m) => m.name!));
       for (const key of Object.keys(record)) {
-        if (!known.has(key) && record[key] !== undefined) {
+        if (!open && !known.has(key) && record[key] !== undefined) {
           return [join(path, key), "no such member", describe(record[key])];
         }
       }
@@ -145,7 +156,7 @@ function check(
         if (feature) {
           return [memberPath, `no ${feature} member (policy: reject)`, describe(record[name])];
         }
-        const problem = check(index, member.type, record[name], memberPath, policy);
+        const problem = check(index, member.type, record[name], memberPath, policy, open);
         if (problem) return problem;
       }
       return undefined;
@@ -205,8 +216,10 @@ export function validateArguments(
 }
 
 /**
- * Validates any value against a live type (results and events: `typeName`
- * is the `ret-type` or `arg-type` of the command or event).
+ * Validates a value the peer sent (a result, an event's data) against a type
+ * (`ret-type` or `arg-type`). Open, as replies are: members and enum values
+ * the schema does not know are accepted; missing members and wrong JSON
+ * types are not. Returns the problem, or undefined.
  *
  * @example
  * ```ts
@@ -221,6 +234,6 @@ export function validateValue(
   typeName: string,
   value: unknown,
 ): string | undefined {
-  const problem = check(index, typeName, value, "", {});
+  const problem = check(index, typeName, value, "", {}, true);
   return problem && `${problem[0] || "value"}: expected ${problem[1]}, got ${problem[2]}`;
 }

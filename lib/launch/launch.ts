@@ -166,7 +166,7 @@ export async function launch<schema = Qmp10_2, policy = AcceptAll>(
     client.capabilities,
     client.enabled,
   );
-  if (options.strict) await launched.enableStrict(options.policy);
+  if (options.strict) await launched.enableStrict(options.policy, options.validateReplies);
   let closing: Promise<void> | undefined;
   launched.attach(child.pid ?? 0, exited, () =>
     closing ??= (async () => {

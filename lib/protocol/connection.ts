@@ -156,6 +156,11 @@ export class Connection {
     }
   }
 
+  /** Reports a problem with what the peer sent, as the connection does itself. */
+  report(error: ProtocolError): void {
+    this.#onProtocolError(error);
+  }
+
   /** Sends raw bytes or text (the guest agent's sync byte), after anything queued. */
   send(data: string | Uint8Array): void {
     this.#flush();

@@ -165,3 +165,29 @@ Deno.test("events nobody listens to are buffered up to the bound, oldest dropped
   await qmp.close();
   await server.done();
 });
+
+Deno.test("validateReplies: a result that does not fit the live schema is reported, not refused", async () => {
+  const schema = [
+    { name: "query-status", "meta-type": "command", "arg-type": "0", "ret-type": "1" },
+    { name: "0", "meta-type": "object", members: [] },
+    { name: "1", "meta-type": "object", members: [{ name: "running", type: "bool" }] },
+    { name: "bool", "meta-type": "builtin", "json-type": "boolean" },
+  ];
+  const server = await peer((socket, request) => {
+    if (request.execute === "query-qmp-schema") return reply(socket, request, schema);
+    reply(socket, request, { running: "yes" });
+  });
+  const problems: string[] = [];
+  const qmp = await connect(server.path, {
+    strict: true,
+    validateReplies: true,
+    onProtocolError: (error) => problems.push(error.message),
+  });
+  const status = await qmp.execute("query-status");
+  assert.equal(status.running as unknown, "yes");
+  assert.deepEqual(problems, [
+    'query-status: reply does not fit the schema: running: expected a boolean, got "yes"',
+  ]);
+  await qmp.close();
+  await server.done();
+});

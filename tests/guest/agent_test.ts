@@ -74,7 +74,7 @@ for (const version of ["7.2", "10.0"] as const) {
   });
 }
 
-Deno.test("guest agent: garbage and stale replies from the guest are discarded", async () => {
+Deno.test("guest agent: garbage and stale replies are discarded, ill-shaped replies refused", async () => {
   const directory = await Deno.makeTempDir();
   const path = `${directory}/qga.sock`;
   const server = createServer((socket) => {
@@ -90,6 +90,12 @@ Deno.test("guest agent: garbage and stale replies from the guest are discarded",
           socket.write(JSON.stringify({ return: 1, id: "stale" }) + "\n");
           socket.write(Buffer.from([0xff]));
           socket.write(JSON.stringify({ return: request.arguments.id, id: request.id }) + "\n");
+        } else if (request.execute === "guest-info") {
+          // A hostile guest: the wrong shape for guest-info.
+          socket.write(
+            JSON.stringify({ return: { version: 42, supported_commands: "all" }, id: request.id }) +
+              "\n",
+          );
         } else {
           socket.write(JSON.stringify({ return: {}, id: request.id }) + "\n");
         }
@@ -103,6 +109,10 @@ Deno.test("guest agent: garbage and stale replies from the guest are discarded",
       onProtocolError: (e) => problems.push(e.message),
     });
     assert.deepEqual(await agent.execute("guest-ping"), {});
+    await assert.rejects(
+      agent.execute("guest-info"),
+      /guest-info: the guest's reply does not fit the schema: version: expected a string, got 42/,
+    );
     assert.equal(problems.length, 1);
     assert.match(problems[0], /not JSON/);
     await agent.close();

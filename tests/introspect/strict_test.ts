@@ -114,3 +114,28 @@ Deno.test({
     }
   },
 });
+
+Deno.test({
+  name: "validateReplies: real results and events fit the live schema (nothing reported)",
+  ignore: skipped,
+  fn: async () => {
+    for (const version of ["7.2", "10.0"] as const) {
+      const problems: string[] = [];
+      await using qmp = await launch<Qmp10_2>({
+        binary: binaries![version].system,
+        extraArgs: binaries![version].dataArgs,
+        strict: true,
+        validateReplies: true,
+        onProtocolError: (error) => problems.push(error.message),
+      });
+      await qmp.execute("query-status");
+      await qmp.execute("blockdev-add", { driver: "null-co", "node-name": "n0", size: 1 << 20 });
+      await qmp.execute("query-named-block-nodes");
+      await qmp.execute("query-block");
+      await qmp.execute("query-version");
+      await qmp.execute("stop");
+      await qmp.waitFor("STOP", { timeout: 5_000 });
+      assert.deepEqual(problems, [], `QEMU ${version}`);
+    }
+  },
+});
