@@ -45,8 +45,18 @@ export interface CheckedDefinition {
   readonly kind: "enum" | "struct" | "union" | "alternate" | "command" | "event";
   readonly name: string;
   readonly position: SourcePosition;
-  // deno-lint-ignore no-explicit-any -- the normalised definition of any kind; read by key below
-  readonly definition: Record<string, any>;
+  readonly definition: LooseDefinition;
+}
+
+/** The normalised definition of any kind, read by key. */
+interface LooseDefinition {
+  readonly base?: string | Members;
+  // Members for structs and arguments, branches for unions and alternates, values for enums.
+  readonly data?: string | Members | readonly string[];
+  readonly discriminator?: string;
+  readonly boxed?: true;
+  readonly returns?: TypeRef;
+  readonly features?: readonly (string | { readonly name: string })[];
 }
 
 interface MemberInfo {
@@ -161,10 +171,10 @@ export function checkSchema(definitions: readonly CheckedDefinition[], pragma: P
     const def = entities.get(name) as CheckedDefinition;
     if (visiting.has(name)) throw QapiError.at(def.position, `object ${name} contains itself`);
     visiting.add(name);
-    const base: string | undefined = def.definition.base;
+    const base = def.definition.base as string | undefined; // a struct's base is a name
     const inherited = base && kindOf(base) === "struct" ? structMembers(base, visiting) : [];
     visiting.delete(name);
-    return [...inherited, ...membersOf(def.definition.data, name, "member")];
+    return [...inherited, ...membersOf(def.definition.data as Members, name, "member")];
   };
 
   /** The members every value of a union has: its base's. */
@@ -188,7 +198,7 @@ export function checkSchema(definitions: readonly CheckedDefinition[], pragma: P
   };
 
   const checkStruct = (def: CheckedDefinition) => {
-    const base: string | undefined = def.definition.base;
+    const base = def.definition.base as string | undefined; // a struct's base is a name
     if (base !== undefined) {
       resolve(base, def.position, "'base'");
       if (kindOf(base) !== "struct") {
@@ -218,7 +228,7 @@ export function checkSchema(definitions: readonly CheckedDefinition[], pragma: P
     }
     const seen = new Map<string, MemberInfo>();
     checkClash(baseMembers, seen, position, def.name);
-    const discriminator: string = def.definition.discriminator;
+    const discriminator = def.definition.discriminator!;
     const tag = seen.get(cName(discriminator));
     if (!tag || tag.name !== discriminator) {
       throw QapiError.at(position, `discriminator '${discriminator}' is not a member of 'base'`);
@@ -243,9 +253,9 @@ export function checkSchema(definitions: readonly CheckedDefinition[], pragma: P
         `discriminator member '${discriminator}' of ${baseDescription} must not be conditional`,
       );
     }
-    const enumValues: string[] = tagType === "QType"
+    const enumValues: readonly string[] = tagType === "QType"
       ? [...qtypeValues]
-      : (entities.get(tagType) as CheckedDefinition).definition.data;
+      : (entities.get(tagType) as CheckedDefinition).definition.data as readonly string[];
     const branches = Object.entries(def.definition.data as Record<string, Member>);
     if (branches.length === 0 && enumValues.length === 0) {
       throw QapiError.at(position, "union has no branches");
