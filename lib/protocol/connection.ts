@@ -242,7 +242,9 @@ export class Connection {
     if (this.#closeReason !== undefined) return;
     this.#closeReason = reason;
     for (const pending of [...this.#pending.values()]) {
-      pending.reject(new ConnectionClosedError(pending.command, reason));
+      // QEMU may close the connection before it answers `quit`: that is its success.
+      if (pending.command === "quit") pending.resolve({});
+      else pending.reject(new ConnectionClosedError(pending.command, reason));
     }
     this.#pending.clear();
     this.#rejectGreeting(new ConnectionClosedError(undefined, reason));

@@ -1,0 +1,94 @@
+/**
+ * The connection targets other than a unix socket path, against a real QEMU:
+ * a TCP address, and an already open duplex stream.
+ */
+import assert from "node:assert/strict";
+import { connect as netConnect, createServer } from "node:net";
+import { connect } from "../../lib/client/qmp.ts";
+import type { Qmp10_0 } from "../../schemas/qmp/10.0.ts";
+import { provision, realQemuSkipped } from "../provision/qemu.ts";
+
+const skipped = realQemuSkipped();
+const binaries = skipped ? undefined : await provision();
+
+/** A free TCP port on the loopback address. */
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+/** Starts QEMU 10.0 with its monitor on 127.0.0.1:port. */
+async function qemuOnTcp(port: number) {
+  const qemu = binaries!["10.0"];
+  return new Deno.Command(qemu.system, {
+    args: [
+      ...qemu.dataArgs,
+      "-M",
+      "none",
+      "-nodefaults",
+      "-display",
+      "none",
+      "-qmp",
+      `tcp:127.0.0.1:${port},server=on,wait=off`,
+    ],
+    stdout: "null",
+    stderr: "null",
+  }).spawn();
+}
+
+async function retry<value>(attempt: () => Promise<value>): Promise<value> {
+  for (let i = 0;; i++) {
+    try {
+      return await attempt();
+    } catch (error) {
+      if (i > 200) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+  }
+}
+
+Deno.test({
+  name: "connect to { host, port } over TCP",
+  ignore: skipped,
+  fn: async () => {
+    const port = await freePort();
+    const child = await qemuOnTcp(port);
+    try {
+      const qmp = await retry(() => connect<Qmp10_0>({ host: "127.0.0.1", port }));
+      assert.equal(qmp.version.major, 10);
+      assert.equal((await qmp.execute("query-status")).running, true);
+      await qmp.execute("quit");
+      await qmp.closed;
+    } finally {
+      child.kill("SIGKILL");
+      await child.status;
+    }
+  },
+});
+
+Deno.test({
+  name: "connect over an already open duplex stream",
+  ignore: skipped,
+  fn: async () => {
+    const port = await freePort();
+    const child = await qemuOnTcp(port);
+    try {
+      const socket = await retry(() =>
+        new Promise<ReturnType<typeof netConnect>>((resolve, reject) => {
+          const stream = netConnect({ host: "127.0.0.1", port });
+          stream.once("connect", () => resolve(stream));
+          stream.once("error", reject);
+        })
+      );
+      const qmp = await connect<Qmp10_0>(socket);
+      assert.equal((await qmp.execute("query-version")).qemu.major, 10);
+      await qmp.close();
+    } finally {
+      child.kill("SIGKILL");
+      await child.status;
+    }
+  },
+});
