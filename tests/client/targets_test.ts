@@ -21,7 +21,7 @@ async function freePort(): Promise<number> {
 }
 
 /** Starts QEMU 10.0 with its monitor on 127.0.0.1:port. */
-async function qemuOnTcp(port: number) {
+function qemuOnTcp(port: number) {
   const qemu = binaries!["10.0"];
   return new Deno.Command(qemu.system, {
     args: [
@@ -55,7 +55,7 @@ Deno.test({
   ignore: skipped,
   fn: async () => {
     const port = await freePort();
-    const child = await qemuOnTcp(port);
+    const child = qemuOnTcp(port);
     try {
       const qmp = await retry(() => connect<Qmp10_0>({ host: "127.0.0.1", port }));
       assert.equal(qmp.version.major, 10);
@@ -74,7 +74,7 @@ Deno.test({
   ignore: skipped,
   fn: async () => {
     const port = await freePort();
-    const child = await qemuOnTcp(port);
+    const child = qemuOnTcp(port);
     try {
       const socket = await retry(() =>
         new Promise<ReturnType<typeof netConnect>>((resolve, reject) => {
