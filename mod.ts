@@ -15,6 +15,7 @@
  */
 
 export type * from "./lib/schema/mod.ts";
+export type { Span } from "./lib/schema/qmp_span.ts";
 export type { Qmp, QmpVersion } from "./schemas/qmp/mod.ts";
 export type { Qga, QgaVersion } from "./schemas/qga/mod.ts";
 export type { Qsd, QsdVersion } from "./schemas/qsd/mod.ts";

@@ -8,6 +8,7 @@ import type { NoMembers } from "./commands.ts";
 import type { Members } from "./members.ts";
 import type { Resolve } from "./resolve.ts";
 import type { SpanOf } from "./span.ts";
+import type { Prettify } from "./prettify.ts";
 
 /** The `events` map of a schema. */
 export type EventsOf<schema> = schema extends { events: infer events } ? events : never;
@@ -39,7 +40,14 @@ export type EventName<schema> = schema extends SpanOf<infer schemas>
  * const guest: boolean = data.guest;
  * ```
  */
-export type EventData<schema, event> = EventsOf<schema>[event & keyof EventsOf<schema>] extends
+export type EventData<schema, event> = Prettify<
+  schema extends SpanOf<infer schemas>
+    // A span's event carries what any of its versions sends.
+    ? (schemas extends unknown ? SingleEventData<schemas, event> : never)
+    : SingleEventData<schema, event>
+>;
+
+type SingleEventData<schema, event> = EventsOf<schema>[event & keyof EventsOf<schema>] extends
   { data: infer data }
   ? data extends string ? Resolve<schema, data, "out", never> : Members<schema, data, "out", never>
   : NoMembers;

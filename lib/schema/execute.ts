@@ -51,7 +51,10 @@ type OptionsOf<schema, command> = AllowsOob<schema, command> extends true ? OobC
  * at once (the union of all argument objects): measured at over 60 s and 4 GB
  * on QMP 10.2 before running out of memory, against 1 s with `NoInfer`. (The
  * older idiom `[command][command extends unknown ? 0 : never]` no longer
- * prevents that inference.)
+ * prevents that inference.) The result is wrapped in `NoInfer` for the same
+ * reason: a call in a typed context (`const s: T = await execute(…)`,
+ * `return execute(…)`) would otherwise infer the command from the expected
+ * result, with the same cost.
  *
  * @example
  * ```ts

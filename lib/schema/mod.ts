@@ -35,7 +35,6 @@ export type {
   Between,
   NarrowSpan,
   SchemasOf,
-  Span,
   SpanOf,
   VendoredVersions,
 } from "./span.ts";

@@ -7,8 +7,6 @@
  * @module
  */
 
-import type { Qmp } from "../../schemas/qmp/mod.ts";
-
 /**
  * A span over a union of schema literals (`Qmp["7.2"] | Qmp["10.2"]`).
  *
@@ -23,18 +21,6 @@ export interface SpanOf<schemas> {
   /** The schemas of the span (a type-level marker, never present at run time). */
   readonly span: schemas;
 }
-
-/**
- * A span of vendored QMP versions: `Span<"7.2" | "10.2">`.
- *
- * @example
- * ```ts
- * import type { Span } from "./span.ts";
- * import type { CommandName } from "./commands.ts";
- * const everywhere: CommandName<Span<"5.2" | "10.2">> = "query-status";
- * ```
- */
-export type Span<versions extends keyof Qmp> = SpanOf<Qmp[versions]>;
 
 /**
  * The vendored versions, oldest first: the order `AtLeast` and friends use.
@@ -113,7 +99,8 @@ export type SchemasOf<schema> = schema extends SpanOf<infer schemas> ? schemas :
  *
  * @example
  * ```ts
- * import type { NarrowSpan, Span } from "./span.ts";
+ * import type { NarrowSpan } from "./span.ts";
+ * import type { Span } from "./qmp_span.ts";
  * type Recent = NarrowSpan<Span<"7.2" | "10.2">, "10.0" | "10.2">;
  * ```
  */

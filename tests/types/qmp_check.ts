@@ -60,6 +60,11 @@ export async function calls() {
     file: { driver: "file", filename: "/x", nonsense: 1 },
   });
 
+  // A call in a typed context: the command is still inferred from its name
+  // alone (inferring it from the expected result ran out of memory).
+  const typed: { running: boolean } = await execute("query-status");
+  void typed;
+
   // Results navigable with full precision.
   const blocks = await execute("query-block");
   const format = blocks[0].inserted?.image.format;

@@ -9,10 +9,11 @@ import type {
   CommandArgs,
   CommandName,
   CommandReturn,
+  EventData,
   EventName,
   Execute,
-  Span,
 } from "../../lib/schema/mod.ts";
+import type { Span } from "../../lib/schema/qmp_span.ts";
 
 type Equal<left, right> = (<value>() => value extends left ? 1 : 2) extends
   (<value>() => value extends right ? 1 : 2) ? true : false;
@@ -54,6 +55,18 @@ assertType<Equal<Between<"7.2", "10.0">, "7.2" | "10.0">>();
 assertType<Equal<"query-cpus" extends CommandName<Span<"5.2">> ? true : false, true>>();
 assertType<Equal<"query-cpus" extends CommandName<Span<"5.2" | "7.2">> ? true : false, false>>();
 assertType<Equal<"SHUTDOWN" extends EventName<Span<"5.2" | "10.2">> ? true : false, true>>();
+assertType<
+  Equal<"GUEST_PVSHUTDOWN" extends EventName<Span<"5.2" | "10.2">> ? true : false, false>
+>();
+assertType<
+  Equal<"GUEST_PVSHUTDOWN" extends EventName<Span<"10.0" | "10.2">> ? true : false, true>
+>();
+// Event data of a span: what any version sends.
+type Shutdown = EventData<Span<"7.2" | "10.2">, "SHUTDOWN">;
+assertType<Equal<Shutdown["guest"], boolean>>();
+// Negative checks on names are real: no string index slips through.
+assertType<Equal<string extends CommandName<Span<"7.2" | "10.2">> ? true : false, false>>();
+assertType<Equal<string extends EventName<Span<"7.2" | "10.2">> ? true : false, false>>();
 type Args = CommandArgs<Span<"7.2" | "10.2">, "block_resize">;
 assertType<Equal<Args extends { size: number | bigint } ? true : false, true>>();
 type Version = CommandReturn<Span<"7.2" | "10.2">, "query-version">;
