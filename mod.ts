@@ -39,3 +39,12 @@ export {
 export { launchStorageDaemon } from "./lib/storage/daemon.ts";
 export type { ConnectionOptions } from "./lib/protocol/connection.ts";
 export type { Target, Transport } from "./lib/transport/transport.ts";
+export {
+  indexSchemaInfo,
+  type SchemaInfo,
+  type SchemaInfoIndex,
+} from "./lib/introspect/schema_info.ts";
+export { indexLiteral } from "./lib/introspect/from_literal.ts";
+export { supports } from "./lib/introspect/supports.ts";
+export { validateArguments, validateValue, ValidationError } from "./lib/introspect/validate.ts";
+export { countChanges, diffSchemas, formatChanges, type SchemaChange } from "./lib/vendor/diff.ts";
