@@ -7,7 +7,7 @@
  */
 
 import { launch, QmpError } from "../mod.ts";
-import type { Qmp7_2 } from "../schemas/qmp/7.2.ts";
+import type { Qmp7_2 } from "../schemas/qmp/7.2.js";
 import { provision } from "../tests/provision/qemu.ts";
 
 const bold = (text: string) => (Deno.stdout.isTerminal() ? `\x1b[1m${text}\x1b[0m` : text);

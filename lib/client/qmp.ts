@@ -6,7 +6,7 @@
  * @module
  */
 
-import type { Qmp10_2 } from "../../schemas/qmp/10.2.ts";
+import type { Qmp10_2 } from "../../schemas/qmp/10.2.js";
 import { Connection, type ConnectionOptions } from "../protocol/connection.ts";
 import { ProtocolError } from "../protocol/errors.ts";
 import type { WaitOptions } from "../protocol/events.ts";
@@ -270,7 +270,7 @@ let warnedNewer = false;
  * @example
  * ```ts ignore
  * import { connect } from "./qmp.ts";
- * import type { Qmp7_2 } from "../../schemas/qmp/7.2.ts";
+ * import type { Qmp7_2 } from "../../schemas/qmp/7.2.js";
  * const qmp = await connect<Qmp7_2>("/tmp/qmp.sock");
  * await qmp.execute("stop");
  * ```

@@ -8,14 +8,14 @@
  * @module
  */
 
-import type { Qga10_2 } from "../../schemas/qga/10.2.ts";
+import type { Qga10_2 } from "../../schemas/qga/10.2.js";
 import { Connection, type ConnectionOptions } from "../protocol/connection.ts";
 import { ProtocolError } from "../protocol/errors.ts";
 import type { CallOptions } from "../protocol/options.ts";
 import type { AcceptAll } from "../schema/features.ts";
 import type { Execute } from "../schema/execute.ts";
 import { connectSocket, type Target, type Transport } from "../transport/transport.ts";
-import { qga10_2 } from "../../schemas/qga/10.2.ts";
+import { qga10_2 } from "../../schemas/qga/10.2.js";
 import { indexLiteral } from "../introspect/from_literal.ts";
 import type { SchemaInfoIndex } from "../introspect/schema_info.ts";
 import { validateValue } from "../introspect/validate.ts";

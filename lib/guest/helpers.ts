@@ -6,7 +6,7 @@
  * @module
  */
 
-import type { Qga7_2 } from "../../schemas/qga/7.2.ts";
+import type { Qga7_2 } from "../../schemas/qga/7.2.js";
 import type { GuestAgent } from "./agent.ts";
 
 /** Any guest agent whose schema has the commands these helpers use (7.2 and later). */
@@ -69,8 +69,9 @@ export async function guestExec(
     if (status.exited) {
       const text = new TextDecoder();
       return {
-        exitCode: status.exitcode,
-        signal: status.signal,
+        // Exit codes and signal numbers are small; the schema's `int` admits bigint.
+        exitCode: status.exitcode === undefined ? undefined : Number(status.exitcode),
+        signal: status.signal === undefined ? undefined : Number(status.signal),
         stdout: text.decode(decode(status["out-data"])),
         stderr: text.decode(decode(status["err-data"])),
       };

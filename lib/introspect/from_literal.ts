@@ -45,7 +45,7 @@ const memberObject = (m: Member) =>
  * @example
  * ```ts
  * import { indexLiteral } from "./from_literal.ts";
- * import { qga10_2 } from "../../schemas/qga/10.2.ts";
+ * import { qga10_2 } from "../../schemas/qga/10.2.js";
  * const index = indexLiteral(qga10_2);
  * console.log(index.commands.has("guest-info")); // true
  * ```

@@ -12,7 +12,7 @@ import { spawn } from "node:child_process";
 import { chmod, mkdtemp, rm, stat } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import type { Qmp10_2 } from "../../schemas/qmp/10.2.ts";
+import type { Qmp10_2 } from "../../schemas/qmp/10.2.js";
 import { connect, QmpClient, type QmpOptions } from "../client/qmp.ts";
 import type { AcceptAll } from "../schema/features.ts";
 

@@ -7,28 +7,35 @@
 import type { JsonValue } from "./json.ts";
 
 /**
- * QAPI's builtin types by name. Integers of every width are `number`; values
- * beyond 2^53 reach the user through the client's lossless integer mode.
+ * QAPI's builtin types by name, the same in both directions.
+ *
+ * The 64-bit integer types (`int`, `int64`, `uint64`, `size`) are
+ * `number | bigint`: the client delivers a value beyond 2^53 as a `bigint`
+ * (never rounded), so a type of `number` alone would be a lie for them, and
+ * a `bigint` argument is sent exactly. The narrower integers always fit a
+ * `number`.
  *
  * @example
  * ```ts
  * import type { Builtins } from "./builtins.ts";
  * const size: Builtins["size"] = 1 << 30;
+ * const huge: Builtins["uint64"] = 2n ** 64n - 1n;
+ * const small: Builtins["uint8"] = 255;
  * ```
  */
 export interface Builtins {
   str: string;
   number: number;
-  int: number;
+  int: number | bigint;
   int8: number;
   int16: number;
   int32: number;
-  int64: number;
+  int64: number | bigint;
   uint8: number;
   uint16: number;
   uint32: number;
-  uint64: number;
-  size: number;
+  uint64: number | bigint;
+  size: number | bigint;
   bool: boolean;
   null: null;
   any: JsonValue;

@@ -5,8 +5,10 @@
  */
 
 import type { AcceptAll, HasFeature, RejectedFeatures } from "./features.ts";
-import type { Members } from "./members.ts";
-import type { Resolve, ResolveRef } from "./resolve.ts";
+import type { JsonValue } from "./json.ts";
+import type { DefinitionOf, MemberType, StructMembers } from "./members.ts";
+import type { Policed } from "./objects.ts";
+import type { ResolveRef } from "./resolve.ts";
 import type { SpanOf, UnionToIntersection } from "./span.ts";
 import type { Prettify } from "./prettify.ts";
 
@@ -22,7 +24,7 @@ export type CommandsOf<schema> = schema extends { commands: infer commands } ? c
  * @example
  * ```ts
  * import type { CommandName } from "./commands.ts";
- * import type { Qmp10_2 } from "../../schemas/qmp/10.2.ts";
+ * import type { Qmp10_2 } from "../../schemas/qmp/10.2.js";
  * const name: CommandName<Qmp10_2> = "query-status";
  * ```
  */
@@ -54,55 +56,134 @@ type RejectedNames<schemas, policy> = schemas extends unknown
 type CommandDefinitionOf<schema, command> = CommandsOf<schema>[command & keyof CommandsOf<schema>];
 
 /**
- * The argument object of a command that takes none: `{}` and nothing else
- * (every member would have to be `never`).
+ * The argument object of a command that takes none, and the result of a
+ * command without `returns` (QEMU replies `{}`): an object with no members.
+ * Nothing else is assignable to it, and every member read from it is `never`.
  *
  * @example
  * ```ts
  * import type { Empty } from "./commands.ts";
  * const nothing: Empty = {};
+ * // @ts-expect-error no members
+ * const something: Empty = { verbose: true };
  * ```
  */
 export type Empty = Record<string, never>;
 
 /**
- * What a command without `returns` gives back (QEMU replies `{}`), and an
- * event without data carries: an object with no known members, so reading
- * any member is an error.
+ * The members a `gen: false` command takes besides those its schema lists
+ * (`device_add`'s device properties): any JSON value under any name.
  *
  * @example
  * ```ts
- * import type { NoMembers } from "./commands.ts";
- * const reply: NoMembers = {};
+ * import type { UnlistedMembers } from "./commands.ts";
+ * const properties: UnlistedMembers = { mac: "52:54:00:12:34:56", vectors: 4 };
  * ```
  */
-export type NoMembers = Record<never, never>;
+export interface UnlistedMembers {
+  readonly [member: string]: JsonValue | undefined;
+}
 
 /**
  * A command's argument object (what the client sends: exact).
  *
+ * `NoInfer` makes the alias safe in a user's generic code: in
+ * `function run<C extends CommandName<S>>(c: C, args: CommandArgs<S, C>)`,
+ * TypeScript would otherwise try to infer `C` from the argument object,
+ * which means relating it to the arguments of every command at once (it ran
+ * the checker out of memory). `C` is inferred from the name alone.
+ *
  * @example
  * ```ts
  * import type { CommandArgs } from "./commands.ts";
- * import type { Qmp10_2 } from "../../schemas/qmp/10.2.ts";
+ * import type { Qmp10_2 } from "../../schemas/qmp/10.2.js";
  * const args: CommandArgs<Qmp10_2, "block_resize"> = { "node-name": "disk0", size: 1 << 30 };
  * ```
  */
 // Not flattened for hovers (unlike results): flattening a flat union's
 // branches (blockdev-add's) cost 40% more check time in bench:types.
-export type CommandArgs<schema, command, policy = AcceptAll> = schema extends SpanOf<infer schemas>
+export type CommandArgs<schema, command, policy = AcceptAll> = NoInfer<
+  ArgumentsOf<schema, command, policy>
+>;
+
+/**
+ * `CommandArgs` without the `NoInfer` guard, for the library's own
+ * signatures (which infer the command from its name first).
+ *
+ * @example
+ * ```ts
+ * import type { ArgumentsOf } from "./commands.ts";
+ * import type { Qmp10_2 } from "../../schemas/qmp/10.2.js";
+ * const args: ArgumentsOf<Qmp10_2, "stop", {}> = {};
+ * ```
+ */
+export type ArgumentsOf<schema, command, policy> = schema extends SpanOf<infer schemas>
   ? SpanArgs<schemas, command, policy>
-  : SingleArgs<schema, command, policy>;
+  : SingleArgs<schema, command, RejectedFeatures<policy>>;
 
 /** One schema's argument object of a command. */
-type SingleArgs<schema, command, policy> = CommandDefinitionOf<schema, command> extends
-  { data: infer data } ? data extends string ? Resolve<schema, data, "in", RejectedFeatures<policy>>
-  : Members<schema, data, "in", RejectedFeatures<policy>>
+type SingleArgs<schema, command, rejected> = CommandDefinitionOf<schema, command> extends
+  { data: infer data } ? data extends string ? ResolveRef<schema, data, "in", rejected>
+  : CommandDefinitionOf<schema, command> extends { gen: false }
+    ? ArgumentsUnder<schema, command, rejected> & UnlistedMembers
+  : ArgumentsUnder<schema, command, rejected>
   : Empty;
+
+/** The inline arguments, by the alias of the policy (what errors name). */
+type ArgumentsUnder<schema, command, rejected> = [rejected] extends [never]
+  ? Arguments<schema, command>
+  : ArgumentsUnderPolicy<schema, command, rejected>;
+
+/** A command's inline `data` map. */
+type InlineData<schema, command> = CommandDefinitionOf<schema, command> extends { data: infer data }
+  ? data
+  : never;
+
+/**
+ * The arguments of a command whose members are written inline (most of
+ * them): one homomorphic mapped type over the members, named by the
+ * command, so an error reads `… in type 'Arguments<Qmp10_2, "block_resize">'`.
+ *
+ * @example
+ * ```ts
+ * import type { Arguments } from "./commands.ts";
+ * import type { Qmp10_2 } from "../../schemas/qmp/10.2.js";
+ * const args: Arguments<Qmp10_2, "block_resize"> = { "node-name": "disk0", size: 1 << 30 };
+ * ```
+ */
+export type Arguments<schema, command> = {
+  -readonly [member in keyof InlineData<schema, command>]: ResolveRef<
+    schema,
+    MemberType<InlineData<schema, command>[member]>,
+    "in",
+    never
+  >;
+};
+
+/**
+ * Inline arguments under a compat policy that rejects `rejected` features.
+ *
+ * @example
+ * ```ts
+ * import type { ArgumentsUnderPolicy } from "./commands.ts";
+ * import type { Qmp10_2 } from "../../schemas/qmp/10.2.js";
+ * const args: ArgumentsUnderPolicy<Qmp10_2, "block_resize", "deprecated"> = {
+ *   "node-name": "disk0",
+ *   size: 1 << 30,
+ * };
+ * ```
+ */
+export type ArgumentsUnderPolicy<schema, command, rejected> = {
+  -readonly [member in keyof InlineData<schema, command>]: Policed<
+    schema,
+    InlineData<schema, command>[member],
+    rejected
+  >;
+};
 
 /** Each version's argument object, as a union. */
 type PerVersionArgs<schemas, command, policy> = schemas extends unknown
-  ? SingleArgs<schemas, command, policy>
+  ? SingleArgs<schemas, command, RejectedFeatures<policy>>
   : never;
 
 /** The keys a type requires. */
@@ -125,10 +206,10 @@ type RequiredKeys<value> = value extends unknown ? {
  * version is accepted.
  */
 type SpanArgs<schemas, command, policy> =
-  IsUnion<SingleArgs<FirstOf<schemas>, command, policy>> extends true
+  IsUnion<SingleArgs<FirstOf<schemas>, command, RejectedFeatures<policy>>> extends true
     // Each version's union, intersected: `[A] & [B]` indexed at 0 is `A & B`.
     ? (UnionToIntersection<
-      schemas extends unknown ? [SingleArgs<schemas, command, policy>] : never
+      schemas extends unknown ? [SingleArgs<schemas, command, RejectedFeatures<policy>>] : never
     > extends [infer all] ? all : never)
     : PerVersionArgs<schemas, command, policy> extends infer each
       ? [Exclude<RequiredKeys<each>, keyof each>] extends [never]
@@ -156,17 +237,33 @@ type FirstOf<union> = UnionToIntersection<union extends unknown ? () => union : 
   () => infer last ? last : never;
 
 /**
- * A command's result (what the server returns: open to additions).
+ * A command's result (what the server returns: open to additions), as one
+ * flat object for hovers. `NoInfer` for the same reason as `CommandArgs`: a
+ * call in a typed context must not infer the command from the expected
+ * result.
  *
  * @example
  * ```ts
  * import type { CommandReturn } from "./commands.ts";
- * import type { Qmp10_2 } from "../../schemas/qmp/10.2.ts";
+ * import type { Qmp10_2 } from "../../schemas/qmp/10.2.js";
  * declare const status: CommandReturn<Qmp10_2, "query-status">;
  * const running: boolean = status.running;
  * ```
  */
-export type CommandReturn<schema, command> = Prettify<
+export type CommandReturn<schema, command> = NoInfer<ReturnOf<schema, command>>;
+
+/**
+ * `CommandReturn` without the `NoInfer` guard.
+ *
+ * @example
+ * ```ts
+ * import type { ReturnOf } from "./commands.ts";
+ * import type { Qmp10_2 } from "../../schemas/qmp/10.2.js";
+ * declare const status: ReturnOf<Qmp10_2, "query-status">;
+ * const running: boolean = status.running;
+ * ```
+ */
+export type ReturnOf<schema, command> = Prettify<
   schema extends SpanOf<infer schemas>
     // A span returns what any of its versions returns.
     ? (schemas extends unknown ? SingleReturn<schemas, command> : never)
@@ -175,7 +272,7 @@ export type CommandReturn<schema, command> = Prettify<
 
 type SingleReturn<schema, command> = CommandDefinitionOf<schema, command> extends
   { returns: infer returns } ? ResolveRef<schema, returns, "out", never>
-  : NoMembers;
+  : Empty;
 
 /**
  * True when the command's schema allows out-of-band execution.
@@ -183,7 +280,7 @@ type SingleReturn<schema, command> = CommandDefinitionOf<schema, command> extend
  * @example
  * ```ts
  * import type { AllowsOob } from "./commands.ts";
- * import type { Qmp10_2 } from "../../schemas/qmp/10.2.ts";
+ * import type { Qmp10_2 } from "../../schemas/qmp/10.2.js";
  * const oob: AllowsOob<Qmp10_2, "migrate-pause"> = true;
  * ```
  */
@@ -195,23 +292,40 @@ export type AllowsOob<schema, command> = schema extends SpanOf<infer schemas>
 
 /**
  * How a command takes arguments: `"none"`, `"optional"` (every member
- * optional) or `"required"`.
+ * optional) or `"required"`. Read from the literal's own members maps (is
+ * `{}` one of them?), not from the resolved argument object, so deciding
+ * the shape of a call resolves nothing.
  *
  * @example
  * ```ts
  * import type { ArgumentsKind } from "./commands.ts";
- * import type { Qmp10_2 } from "../../schemas/qmp/10.2.ts";
+ * import type { Qmp10_2 } from "../../schemas/qmp/10.2.js";
  * const kind: ArgumentsKind<Qmp10_2, "query-status"> = "none";
+ * const resize: ArgumentsKind<Qmp10_2, "block_resize"> = "required";
  * ```
  */
-export type ArgumentsKind<schema, command, policy = AcceptAll> =
-  TakesArguments<schema, command> extends false ? "none"
-    : Record<string, never> extends CommandArgs<schema, command, policy> ? "optional"
-    : "required";
+export type ArgumentsKind<schema, command, policy = AcceptAll> = schema extends
+  SpanOf<infer schemas>
+  ? (true extends (schemas extends unknown ? TakesArguments<schemas, command> : never)
+    ? (Record<string, never> extends ArgumentsOf<schema, command, policy> ? "optional"
+      : "required")
+    : "none")
+  : SingleKind<schema, command>;
 
-/** Whether a command has `data` (in any version of a span). */
-type TakesArguments<schema, command> = schema extends SpanOf<infer schemas>
-  ? (true extends (schemas extends unknown ? TakesArguments<schemas, command> : never) ? true
-    : false)
-  : CommandDefinitionOf<schema, command> extends { data: unknown } ? true
+/** One schema's `ArgumentsKind`. */
+type SingleKind<schema, command> = CommandDefinitionOf<schema, command> extends { data: infer data }
+  ? (
+    data extends string
+      ? (DefinitionOf<schema, data> extends { kind: "struct" }
+        ? (Record<never, never> extends StructMembers<schema, data> ? "optional" : "required")
+        // A union or alternate always requires something (its discriminator).
+        : "required")
+      : Record<never, never> extends data ? "optional"
+      : "required"
+  )
+  : "none";
+
+/** Whether a command has `data`. */
+type TakesArguments<schema, command> = CommandDefinitionOf<schema, command> extends
+  { data: unknown } ? true
   : false;

@@ -4,9 +4,9 @@
  * @module
  */
 
-import type { NoMembers } from "./commands.ts";
-import type { Members } from "./members.ts";
-import type { Resolve } from "./resolve.ts";
+import type { Empty } from "./commands.ts";
+import type { MemberType } from "./members.ts";
+import type { ResolveRef } from "./resolve.ts";
 import type { SpanOf } from "./span.ts";
 import type { Prettify } from "./prettify.ts";
 
@@ -19,7 +19,7 @@ export type EventsOf<schema> = schema extends { events: infer events } ? events 
  * @example
  * ```ts
  * import type { EventName } from "./events.ts";
- * import type { Qmp10_2 } from "../../schemas/qmp/10.2.ts";
+ * import type { Qmp10_2 } from "../../schemas/qmp/10.2.js";
  * const name: EventName<Qmp10_2> = "SHUTDOWN";
  * ```
  */
@@ -30,17 +30,33 @@ export type EventName<schema> = schema extends SpanOf<infer schemas>
   : never;
 
 /**
- * An event's `data` (open: from the server). Events without data get `{}`.
+ * An event's `data` (open: from the server), as one flat object for hovers.
+ * Events without data carry `{}`, typed as an object with no members.
+ * `NoInfer` keeps the alias safe in a user's generic handler registry (see
+ * `CommandArgs`).
  *
  * @example
  * ```ts
  * import type { EventData } from "./events.ts";
- * import type { Qmp10_2 } from "../../schemas/qmp/10.2.ts";
+ * import type { Qmp10_2 } from "../../schemas/qmp/10.2.js";
  * declare const data: EventData<Qmp10_2, "SHUTDOWN">;
  * const guest: boolean = data.guest;
  * ```
  */
-export type EventData<schema, event> = Prettify<
+export type EventData<schema, event> = NoInfer<EventDataOf<schema, event>>;
+
+/**
+ * `EventData` without the `NoInfer` guard.
+ *
+ * @example
+ * ```ts
+ * import type { EventDataOf } from "./events.ts";
+ * import type { Qmp10_2 } from "../../schemas/qmp/10.2.js";
+ * declare const data: EventDataOf<Qmp10_2, "SHUTDOWN">;
+ * const guest: boolean = data.guest;
+ * ```
+ */
+export type EventDataOf<schema, event> = Prettify<
   schema extends SpanOf<infer schemas>
     // A span's event carries what any of its versions sends.
     ? (schemas extends unknown ? SingleEventData<schemas, event> : never)
@@ -48,9 +64,34 @@ export type EventData<schema, event> = Prettify<
 >;
 
 type SingleEventData<schema, event> = EventsOf<schema>[event & keyof EventsOf<schema>] extends
-  { data: infer data }
-  ? data extends string ? Resolve<schema, data, "out", never> : Members<schema, data, "out", never>
-  : NoMembers;
+  { data: infer data } ? data extends string ? ResolveRef<schema, data, "out", never>
+  : EventMembers<schema, event>
+  : Empty;
+
+/** An event's inline `data` map. */
+type InlineData<schema, event> = EventsOf<schema>[event & keyof EventsOf<schema>] extends
+  { data: infer data } ? data : never;
+
+/**
+ * The data of an event whose members are written inline, named by the
+ * event.
+ *
+ * @example
+ * ```ts
+ * import type { EventMembers } from "./events.ts";
+ * import type { Qmp10_2 } from "../../schemas/qmp/10.2.js";
+ * declare const data: EventMembers<Qmp10_2, "SHUTDOWN">;
+ * const guest: boolean = data.guest;
+ * ```
+ */
+export type EventMembers<schema, event> = {
+  -readonly [member in keyof InlineData<schema, event>]: ResolveRef<
+    schema,
+    MemberType<InlineData<schema, event>[member]>,
+    "out",
+    never
+  >;
+};
 
 /**
  * When an event happened: seconds and microseconds since the epoch.
@@ -72,7 +113,7 @@ export interface EventTimestamp {
  * @example
  * ```ts
  * import type { QmpEvent } from "./events.ts";
- * import type { Qmp10_2 } from "../../schemas/qmp/10.2.ts";
+ * import type { Qmp10_2 } from "../../schemas/qmp/10.2.js";
  * function reason(message: QmpEvent<Qmp10_2>) {
  *   if (message.event === "SHUTDOWN") return message.data.reason;
  * }
@@ -81,7 +122,7 @@ export interface EventTimestamp {
 export type QmpEvent<schema, event extends EventName<schema> = EventName<schema>> = {
   [name in event]: {
     readonly event: name;
-    readonly data: EventData<schema, name>;
+    readonly data: EventDataOf<schema, name>;
     readonly timestamp: EventTimestamp;
   };
 }[event];

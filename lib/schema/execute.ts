@@ -8,10 +8,10 @@ import type { CallOptions, OobCallOptions } from "../protocol/options.ts";
 import type {
   AllowsOob,
   ArgumentsKind,
-  CommandArgs,
+  ArgumentsOf,
   CommandName,
-  CommandReturn,
   Empty,
+  ReturnOf,
 } from "./commands.ts";
 import type { AcceptAll } from "./features.ts";
 
@@ -24,7 +24,7 @@ import type { AcceptAll } from "./features.ts";
  * @example
  * ```ts
  * import type { ExecuteArguments } from "./execute.ts";
- * import type { Qmp10_2 } from "../../schemas/qmp/10.2.ts";
+ * import type { Qmp10_2 } from "../../schemas/qmp/10.2.js";
  * const rest: ExecuteArguments<Qmp10_2, "block_resize"> = [{ "node-name": "d", size: 1 }];
  * ```
  */
@@ -34,8 +34,8 @@ export type ExecuteArguments<schema, command, policy = AcceptAll> = ArgumentsKin
   policy
 > extends infer kind ? kind extends "none" ? [args?: Empty, options?: OptionsOf<schema, command>]
   : kind extends "optional"
-    ? [args?: CommandArgs<schema, command, policy>, options?: OptionsOf<schema, command>]
-  : [args: CommandArgs<schema, command, policy>, options?: OptionsOf<schema, command>]
+    ? [args?: ArgumentsOf<schema, command, policy>, options?: OptionsOf<schema, command>]
+  : [args: ArgumentsOf<schema, command, policy>, options?: OptionsOf<schema, command>]
   : never;
 
 /** Call options, with `oob` where the schema allows it. */
@@ -59,7 +59,7 @@ type OptionsOf<schema, command> = AllowsOob<schema, command> extends true ? OobC
  * @example
  * ```ts
  * import type { Execute } from "./execute.ts";
- * import type { Qmp10_2 } from "../../schemas/qmp/10.2.ts";
+ * import type { Qmp10_2 } from "../../schemas/qmp/10.2.js";
  * declare const execute: Execute<Qmp10_2>;
  * const status = await execute("query-status");
  * console.log(status.running);
@@ -68,4 +68,4 @@ type OptionsOf<schema, command> = AllowsOob<schema, command> extends true ? OobC
 export type Execute<schema, policy = AcceptAll> = <command extends CommandName<schema, policy>>(
   command: command,
   ...rest: NoInfer<ExecuteArguments<schema, command, policy>>
-) => Promise<NoInfer<CommandReturn<schema, command>>>;
+) => Promise<NoInfer<ReturnOf<schema, command>>>;

@@ -1,73 +1,183 @@
 /**
- * Members maps (`{ name: "str", size: { type: "int", optional: true } }`) to
- * object types.
+ * Members maps: where a struct's, a union's or a command's members are found
+ * in the literal, before any of them is resolved.
+ *
+ * Everything here works on the literal's own types (no mapping, no
+ * resolution): a struct's members including its bases' are the intersection
+ * of the raw maps along the base chain, and one homomorphic mapped type over
+ * that intersection (see `objects.ts`) resolves them all at once. Resolving
+ * each base separately and intersecting the results, as an earlier version
+ * did, built two filtered mapped types per struct and made every
+ * assignability check walk an intersection.
  *
  * @module
  */
 
-import type { HasFeature } from "./features.ts";
-import type { ResolveRef } from "./resolve.ts";
+/**
+ * The `types` map of a schema.
+ *
+ * @example
+ * ```ts
+ * import type { TypesOf } from "./members.ts";
+ * const types: keyof TypesOf<{ types: { A: { kind: "enum"; data: readonly ["x"] } } }> = "A";
+ * ```
+ */
+export type TypesOf<schema> = schema extends { types: infer types } ? types : never;
 
-/** A member's type reference, whether the member is written bare or as an object. */
+/**
+ * The definition of a named type.
+ *
+ * @example
+ * ```ts
+ * import type { DefinitionOf } from "./members.ts";
+ * type Schema = { types: { A: { kind: "enum"; data: readonly ["x"] } } };
+ * const kind: DefinitionOf<Schema, "A">["kind"] = "enum";
+ * ```
+ */
+export type DefinitionOf<schema, name> = TypesOf<schema>[name & keyof TypesOf<schema>];
+
+/**
+ * A member's type reference, whether the member is written bare or as an
+ * object (an optional member's `undefined` maps to `undefined`, which
+ * resolves to nothing).
+ *
+ * @example
+ * ```ts
+ * import type { MemberType } from "./members.ts";
+ * const ref: MemberType<{ type: "str"; optional: true }> = "str";
+ * ```
+ */
 export type MemberType<member> = member extends { type: infer ref } ? ref : member;
 
 /**
- * The object type of a members map.
- *
- * Two homomorphic mapped types, one for required and one for optional keys,
- * whose `as` clauses only filter (a key maps to itself or to `never`): only
- * then does TypeScript keep each property's declaration, so the generated
- * JSDoc on the literal (`@deprecated`, `Since 6.2.`) shows in hovers and
- * completions. (This is why the literal keys optional members by their bare
- * name rather than QAPI's `*name`.) Member types resolve lazily (a mapped
- * type's property types are computed on access), which is what lets
- * recursive schemas like `BlockdevRef` terminate.
+ * A struct's members with its bases' (the raw maps, intersected).
  *
  * @example
  * ```ts
- * import type { Members } from "./members.ts";
- * type Tiny = { types: {} };
- * type Args = Members<Tiny, { device: "str"; force: { type: "bool"; optional: true } }, "in", never>;
- * const args: Args = { device: "ide0" };
+ * import type { StructMembers } from "./members.ts";
+ * type Schema = {
+ *   types: {
+ *     Base: { kind: "struct"; data: { id: "str" } };
+ *     S: { kind: "struct"; base: "Base"; data: { size: "int" } };
+ *   };
+ * };
+ * const members: keyof StructMembers<Schema, "S"> = "id";
  * ```
  */
-export type Members<schema, members, direction, rejected> =
-  & {
-    -readonly [
-      name in keyof members as members[name] extends { optional: true } ? never
-        : HasFeature<members[name], rejected> extends true ? never
-        : name
-    ]: ResolveRef<schema, MemberType<members[name]>, direction, rejected>;
-  }
-  & {
-    -readonly [
-      name in keyof members as members[name] extends { optional: true }
-        ? (HasFeature<members[name], rejected> extends true ? never : name)
-        : never
-    ]?: ResolveRef<schema, MemberType<members[name]>, direction, rejected>;
-  };
+export type StructMembers<schema, name> = DefinitionOf<schema, name> extends
+  { data: infer data; base: infer base } ? data & StructMembers<schema, base>
+  : DefinitionOf<schema, name> extends { data: infer data } ? data
+  : unknown;
 
 /**
- * The type reference of a member, looked up by name through a struct and its
- * bases (a union's discriminator may live in a base's base).
+ * A union's base members: a named struct's (with its bases'), or the inline
+ * map.
  *
  * @example
  * ```ts
- * import type { FindMember } from "./members.ts";
- * type Schema = { types: { B: { kind: "struct"; data: { driver: "Driver" } } } };
- * const ref: FindMember<Schema, "B", "driver"> = "Driver";
+ * import type { UnionBaseMembers } from "./members.ts";
+ * type Schema = {
+ *   types: {
+ *     U: { kind: "union"; base: { driver: "D" }; discriminator: "driver"; data: {} };
+ *   };
+ * };
+ * const member: keyof UnionBaseMembers<Schema, "U"> = "driver";
  * ```
  */
-export type FindMember<schema, base, name extends string> = base extends string
-  ? FindMember<schema, TypesOf<schema>[base & keyof TypesOf<schema>], name>
-  : base extends { kind: "struct"; data: infer data; base?: infer parent }
-    ? (name extends keyof data ? MemberType<data[name]>
-      : parent extends string
-        ? FindMember<schema, TypesOf<schema>[parent & keyof TypesOf<schema>], name>
-      : never)
-  // An inline base is a members map itself.
-  : name extends keyof base ? MemberType<base[name]>
-  : never;
+export type UnionBaseMembers<schema, union> = DefinitionOf<schema, union> extends
+  { base: infer base } ? (base extends string ? StructMembers<schema, base> : base)
+  : unknown;
 
-/** The `types` map of a schema. */
-export type TypesOf<schema> = schema extends { types: infer types } ? types : never;
+/**
+ * A union branch's members: the branch struct's (with its bases'), or none
+ * for a discriminator value without a branch.
+ *
+ * @example
+ * ```ts
+ * import type { BranchMembers } from "./members.ts";
+ * type Schema = {
+ *   types: {
+ *     F: { kind: "struct"; data: { filename: "str" } };
+ *     U: { kind: "union"; base: { driver: "D" }; discriminator: "driver"; data: { file: "F" } };
+ *   };
+ * };
+ * const member: keyof BranchMembers<Schema, "U", "file"> = "filename";
+ * ```
+ */
+export type BranchMembers<schema, union, value> = DefinitionOf<schema, union> extends
+  { data: infer branches }
+  ? value extends keyof branches ? StructMembers<schema, MemberType<branches[value]>>
+  : unknown
+  : unknown;
+
+/**
+ * All members of one variant of a union: the base's and the branch's.
+ *
+ * @example
+ * ```ts
+ * import type { VariantMembers } from "./members.ts";
+ * type Schema = {
+ *   types: {
+ *     F: { kind: "struct"; data: { filename: "str" } };
+ *     U: { kind: "union"; base: { driver: "D" }; discriminator: "driver"; data: { file: "F" } };
+ *   };
+ * };
+ * const member: keyof VariantMembers<Schema, "U", "file"> = "driver";
+ * ```
+ */
+export type VariantMembers<schema, union, value> =
+  & UnionBaseMembers<schema, union>
+  & BranchMembers<schema, union, value>;
+
+/**
+ * The discriminator's name of a union.
+ *
+ * @example
+ * ```ts
+ * import type { DiscriminatorOf } from "./members.ts";
+ * type Schema = {
+ *   types: { U: { kind: "union"; base: { driver: "D" }; discriminator: "driver"; data: {} } };
+ * };
+ * const name: DiscriminatorOf<Schema, "U"> = "driver";
+ * ```
+ */
+export type DiscriminatorOf<schema, union> = DefinitionOf<schema, union> extends
+  { discriminator: infer discriminator extends string } ? discriminator : never;
+
+/**
+ * Every value of a union's discriminator: the values of the enum its base
+ * declares for the discriminator member (values without a branch included).
+ *
+ * @example
+ * ```ts
+ * import type { DiscriminatorValues } from "./members.ts";
+ * type Schema = {
+ *   types: {
+ *     D: { kind: "enum"; data: readonly ["file", "null-co"] };
+ *     U: { kind: "union"; base: { driver: "D" }; discriminator: "driver"; data: {} };
+ *   };
+ * };
+ * const value: DiscriminatorValues<Schema, "U"> = "null-co";
+ * ```
+ */
+export type DiscriminatorValues<schema, union> = EnumValues<
+  schema,
+  MemberType<
+    UnionBaseMembers<schema, union>[
+      DiscriminatorOf<schema, union> & keyof UnionBaseMembers<schema, union>
+    ]
+  >
+>;
+
+/**
+ * The values of an enum, by the enum's name.
+ *
+ * @example
+ * ```ts
+ * import type { EnumValues } from "./members.ts";
+ * type Schema = { types: { D: { kind: "enum"; data: readonly ["a", "b"] } } };
+ * const value: EnumValues<Schema, "D"> = "b";
+ * ```
+ */
+export type EnumValues<schema, name> = DefinitionOf<schema, name> extends
+  { data: readonly (infer value extends string)[] } ? value : never;

@@ -6,7 +6,7 @@
  * @example
  * ```ts
  * import type { CommandArgs, CommandReturn } from "./mod.ts";
- * import type { Qmp10_2 } from "../../schemas/qmp/10.2.ts";
+ * import type { Qmp10_2 } from "../../schemas/qmp/10.2.js";
  * const args: CommandArgs<Qmp10_2, "block_resize"> = { "node-name": "disk0", size: 1 << 30 };
  * declare const blocks: CommandReturn<Qmp10_2, "query-block">;
  * const format: string | undefined = blocks[0].inserted?.image.format;
@@ -17,14 +17,34 @@
 
 export type {
   AllowsOob,
+  Arguments,
   ArgumentsKind,
+  ArgumentsOf,
+  ArgumentsUnderPolicy,
   CommandArgs,
   CommandName,
   CommandReturn,
   Empty,
-  NoMembers,
+  ReturnOf,
+  UnlistedMembers,
 } from "./commands.ts";
-export type { EventData, EventName, EventTimestamp, QmpEvent } from "./events.ts";
+export type {
+  EventData,
+  EventDataOf,
+  EventMembers,
+  EventName,
+  EventTimestamp,
+  QmpEvent,
+} from "./events.ts";
+export type {
+  Input,
+  InputVariant,
+  Output,
+  OutputVariant,
+  RejectedByPolicy,
+  Restricted,
+  RestrictedVariant,
+} from "./objects.ts";
 export type { Execute, ExecuteArguments } from "./execute.ts";
 export type { AcceptAll, CompatPolicy } from "./features.ts";
 export type { JsonValue } from "./json.ts";

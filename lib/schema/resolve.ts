@@ -8,20 +8,23 @@
  * ones; unknown members are tolerated by structural typing anyway).
  *
  * Every lookup is an index access on a name-keyed map, never a search through
- * a union: `TypesOf<schema>[name]` is O(1) where `Extract<…, { name }>` would
- * be O(n) per lookup. Each named type is an instantiation of `Resolve` keyed
- * by (schema, name, direction, rejected features), so TypeScript caches it
- * once per name.
+ * a union. Each named type resolves through an alias keyed by (schema, name,
+ * direction, rejected features), so TypeScript caches it once per name, and
+ * the objects are aliases whose arguments are names (`Input<Qmp10_2,
+ * "BlockdevOptionsFile">`): that is what errors and hovers print.
  *
  * @module
  */
 
 import type { Builtins } from "./builtins.ts";
-import type { FindMember, Members, MemberType, TypesOf } from "./members.ts";
+import type { DefinitionOf, DiscriminatorValues, MemberType } from "./members.ts";
+import type { Input, InputVariant, Output, OutputVariant, Restricted } from "./objects.ts";
+import type { RestrictedVariant } from "./objects.ts";
 
 /**
  * The TypeScript type of a type reference (`"str"`, `"BlockInfo"`,
- * `["BlockInfo"]`).
+ * `["BlockInfo"]`). `rejected` names the features (`"deprecated"`,
+ * `"unstable"`) whose members an input refuses.
  *
  * @example
  * ```ts
@@ -30,17 +33,12 @@ import type { FindMember, Members, MemberType, TypesOf } from "./members.ts";
  * const modes: ResolveRef<Schema, readonly ["Mode"], "in", never> = ["a", "b"];
  * ```
  */
-export type ResolveRef<schema, ref, direction, rejected> = ref extends readonly [infer element]
+export type ResolveRef<schema, ref, direction, rejected> = ref extends string
+  ? (ref extends keyof Builtins ? Builtins[ref] : Resolve<schema, ref, direction, rejected>)
   // Readonly arrays accept mutable ones too, so one array type serves both directions.
-  ? readonly ResolveRef<schema, element, direction, rejected>[]
-  // 64-bit integers may be sent as bigint, so values beyond 2^53 go out exactly.
-  : ref extends WideIntegers ? (direction extends "in" ? number | bigint : number)
-  : ref extends keyof Builtins ? Builtins[ref]
-  : ref extends string ? Resolve<schema, ref, direction, rejected>
+  : ref extends readonly [infer element]
+    ? readonly ResolveRef<schema, element, direction, rejected>[]
   : never;
-
-/** The integer types whose values can exceed 2^53. */
-type WideIntegers = "int" | "int64" | "uint64" | "size";
 
 /**
  * The TypeScript type of a named type of the schema.
@@ -48,73 +46,52 @@ type WideIntegers = "int" | "int64" | "uint64" | "size";
  * @example
  * ```ts
  * import type { Resolve } from "./resolve.ts";
- * type Schema = { types: { S: { kind: "struct"; data: { x: { type: "int"; optional: true } } } } };
+ * type Schema = { types: { S: { kind: "struct"; data: { x?: { type: "int"; optional: true } } } } };
  * const value: Resolve<Schema, "S", "out", never> = {};
  * ```
  */
-export type Resolve<schema, name extends string, direction, rejected> = Definition<
-  schema,
-  TypesOf<schema>[name & keyof TypesOf<schema>],
-  direction,
-  rejected
->;
+export type Resolve<schema, name, direction, rejected> = DefinitionOf<schema, name> extends
+  { kind: infer kind } ? (
+    kind extends "enum" ? EnumType<schema, name, direction>
+      : kind extends "struct" ? StructType<schema, name, direction, rejected>
+      : kind extends "union" ? UnionType<schema, name, direction, rejected>
+      : kind extends "alternate" ? AlternateType<schema, name, direction, rejected>
+      : never
+  )
+  : never;
 
-/** Dispatches on the definition's kind. */
-type Definition<schema, definition, direction, rejected> = definition extends
-  { kind: "enum"; data: readonly (infer value)[] }
+/** An enum: its values; from the server, also values a newer QEMU may add. */
+type EnumType<schema, name, direction> = DefinitionOf<schema, name> extends
+  { data: readonly (infer value)[] }
   ? (direction extends "out" ? value | (string & Record<never, never>) : value)
-  : definition extends { kind: "struct" } ? Struct<schema, definition, direction, rejected>
-  : definition extends { kind: "union" } ? Union<schema, definition, direction, rejected>
-  : definition extends { kind: "alternate"; data: infer branches } ? {
-      [branch in keyof branches]: ResolveRef<
-        schema,
-        MemberType<branches[branch]>,
-        direction,
-        rejected
-      >;
-    }[
-      keyof branches
-    ]
   : never;
 
-/** A struct: its base's members (recursively), then its own. */
-type Struct<schema, definition, direction, rejected> = definition extends
-  { data: infer data; base: infer base extends string }
-  ? Members<schema, data, direction, rejected> & Resolve<schema, base, direction, rejected>
-  : definition extends { data: infer data } ? Members<schema, data, direction, rejected>
-  : never;
-
-/** A union's base members: a named struct's, or the inline members'. */
-type UnionBase<schema, base, direction, rejected> = base extends string
-  ? Resolve<schema, base, direction, rejected>
-  : Members<schema, base, direction, rejected>;
+/** A struct, through the alias of its direction (what errors and hovers name). */
+type StructType<schema, name, direction, rejected> = direction extends "out" ? Output<schema, name>
+  : [rejected] extends [never] ? Input<schema, name>
+  : Restricted<schema, name, rejected>;
 
 /**
  * A flat union, as a discriminated union over every value of the
- * discriminator's enum:
- * 1. the discriminator's enum values, found through the base (and its bases);
- * 2. for each value, the base without the discriminator, the discriminator
- *    narrowed to that value, and the branch's members (none for values
- *    without a branch);
- * 3. indexed by all values, giving the union.
+ * discriminator's enum (values without a branch get the base alone). Each
+ * variant is one object (`objects.ts`), not an intersection of the base,
+ * the narrowed discriminator and the branch.
  */
-type Union<schema, definition, direction, rejected> = definition extends {
-  base: infer base;
-  discriminator: infer discriminator extends string;
-  data: infer branches;
-} ? {
-    [value in EnumValues<schema, FindMember<schema, base, discriminator>>]:
-      & { -readonly [key in discriminator]: value }
-      & Omit<UnionBase<schema, base, direction, rejected>, discriminator>
-      & (value extends keyof branches
-        ? ResolveRef<schema, MemberType<branches[value]>, direction, rejected>
-        : unknown);
-  }[EnumValues<schema, FindMember<schema, base, discriminator>>]
-  : never;
+type UnionType<schema, name, direction, rejected> = {
+  [value in DiscriminatorValues<schema, name>]: direction extends "out"
+    ? OutputVariant<schema, name, value>
+    : [rejected] extends [never] ? InputVariant<schema, name, value>
+    : RestrictedVariant<schema, name, value, rejected>;
+}[DiscriminatorValues<schema, name>];
 
-/** The values of an enum type, by name (`QType` included). */
-type EnumValues<schema, name> = name extends string
-  ? TypesOf<schema>[name & keyof TypesOf<schema>] extends
-    { data: readonly (infer value extends string)[] } ? value
-  : never
+/** An alternate: any one of its branches (QMP tells them apart by JSON type). */
+type AlternateType<schema, name, direction, rejected> = DefinitionOf<schema, name> extends
+  { data: infer branches } ? {
+    [branch in keyof branches]: ResolveRef<
+      schema,
+      MemberType<branches[branch]>,
+      direction,
+      rejected
+    >;
+  }[keyof branches]
   : never;

@@ -14,7 +14,7 @@ import type { Resolve } from "./resolve.ts";
  * @example
  * ```ts
  * import type { TypeOf } from "./type_of.ts";
- * import type { Qmp10_2 } from "../../schemas/qmp/10.2.ts";
+ * import type { Qmp10_2 } from "../../schemas/qmp/10.2.js";
  * const state: TypeOf<Qmp10_2, "RunState"> = "running";
  * ```
  */

@@ -5,7 +5,7 @@
  * @module
  */
 
-import type { Qsd10_2 } from "../../schemas/qsd/10.2.ts";
+import type { Qsd10_2 } from "../../schemas/qsd/10.2.js";
 import { launch, type LaunchedQmpClient, type LaunchOptions } from "../launch/launch.ts";
 import type { AcceptAll } from "../schema/features.ts";
 

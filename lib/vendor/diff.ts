@@ -58,8 +58,8 @@ const featureNames = (features: readonly Feature[] | undefined) =>
  * @example
  * ```ts
  * import { diffSchemas } from "./diff.ts";
- * import { qmp7_2 } from "../../schemas/qmp/7.2.ts";
- * import { qmp10_2 } from "../../schemas/qmp/10.2.ts";
+ * import { qmp7_2 } from "../../schemas/qmp/7.2.js";
+ * import { qmp10_2 } from "../../schemas/qmp/10.2.js";
  * const changes = diffSchemas(qmp7_2, qmp10_2);
  * console.log(changes.some((c) => c.kind === "command" && c.path === "blockdev-reopen"));
  * ```

@@ -31,7 +31,7 @@ if (
   Deno.exit(2);
 }
 const load = async (version: string) =>
-  (await import(`../../schemas/${protocol}/${version}.ts`))[
+  (await import(`../../schemas/${protocol}/${version}.js`))[
     `${protocol}${version.replace(".", "_")}`
   ];
 const changes = diffSchemas(await load(older), await load(newer));

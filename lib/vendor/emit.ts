@@ -1,7 +1,7 @@
 /**
- * Writes a schema IR as a vendored TypeScript module: one `as const` literal,
- * a named interface for it (so hovers print `Qmp10_2`, not the literal), and
- * the value. Property keys carry generated JSDoc facts (since, deprecated,
+ * Writes a schema IR as a vendored module: a JavaScript value and the literal
+ * type that declares it, named (so hovers print `Qmp10_2`, not the literal).
+ * Property keys carry generated JSDoc facts (since, deprecated,
  * unstable, conditions) that flow through the type compiler's homomorphic
  * mapped types into editors' hovers and completions.
  *
@@ -81,170 +81,239 @@ export function factsComment(facts: Facts, doc?: string): string {
 const identifier = /^[A-Za-z_$][A-Za-z0-9_$]*$/;
 const key = (name: string) => (identifier.test(name) ? name : JSON.stringify(name));
 
-/** Renders a JSON-like value as TypeScript source, nested objects indented. */
-function render(
-  value: unknown,
-  indent: string,
-  comments?: (key: string, value: unknown) => string,
-): string {
-  if (value === null || typeof value !== "object") return JSON.stringify(value);
+/**
+ * The two forms a schema is written in: the run-time value (JavaScript) and
+ * its declared type (a `.d.ts` beside it).
+ */
+type Form = "value" | "type";
+
+/** Per-entry comment and optionality, for maps whose entries carry facts. */
+interface EntryStyle {
+  comment(key: string, value: unknown): string;
+  optional?(value: unknown): boolean;
+}
+
+const isRecord = (value: unknown): value is Record<string, unknown> =>
+  typeof value === "object" && value !== null && !Array.isArray(value);
+
+/**
+ * Renders a JSON-like value as JavaScript (`form: "value"`) or as the literal
+ * type that describes it (`form: "type"`), nested objects indented.
+ */
+function render(value: unknown, indent: string, form: Form, style?: EntryStyle): string {
+  if (!isRecord(value) && !Array.isArray(value)) return JSON.stringify(value);
   const inner = indent + "  ";
   if (Array.isArray(value)) {
-    const flat = `[${value.map((v) => render(v, inner)).join(", ")}]`;
+    const open = form === "type" ? "readonly [" : "[";
+    const flat = `${open}${value.map((v) => render(v, inner, form)).join(", ")}]`;
     if (flat.length + indent.length <= 100 && !flat.includes("\n")) return flat;
-    return `[\n${value.map((v) => inner + render(v, inner)).join(",\n")},\n${indent}]`;
+    return `${open}\n${value.map((v) => inner + render(v, inner, form)).join(",\n")},\n${indent}]`;
   }
   const entries = Object.entries(value);
   if (!entries.length) return "{}";
+  const separator = form === "type" ? ";" : ",";
+  const entry = ([k, v]: [string, unknown], at: string) =>
+    `${key(k)}${form === "type" && style?.optional?.(v) ? "?" : ""}: ${render(v, at, form)}`;
   const lines = entries.map(([k, v]) => {
-    const comment = comments?.(k, v) ?? "";
-    return `${comment ? `${inner}${comment}\n` : ""}${inner}${key(k)}: ${
-      render(v, inner, undefined)
-    }`;
+    const comment = style?.comment(k, v) ?? "";
+    return `${comment ? `${inner}${comment}\n` : ""}${inner}${entry([k, v], inner)}`;
   });
-  const flat = `{ ${entries.map(([k, v]) => `${key(k)}: ${render(v, inner)}`).join(", ")} }`;
+  const flat = `{ ${entries.map((e) => entry(e, inner)).join(`${separator} `)} }`;
   if (
     !lines.some((l) => l.includes("/**")) && flat.length + indent.length <= 100 &&
     !flat.includes("\n")
   ) {
     return flat;
   }
-  return `{\n${lines.join(",\n")},\n${indent}}`;
+  return `{\n${lines.join(`${separator}\n`)}${separator}\n${indent}}`;
 }
 
-/** Members maps carry comments on each member with facts. */
-const memberFacts = (_key: string, member: unknown) =>
-  typeof member === "object" && member !== null && !Array.isArray(member)
-    ? factsComment(member as Facts)
-    : "";
+/**
+ * In the declared type, a member is optional (`name?:`) when QAPI marks it
+ * optional, and also when it exists only under an `if` condition: a build
+ * without the condition neither sends nor accepts it (QMP 10.0's
+ * `CpuModelExpansionInfo.deprecated-props` is s390x-only). Declaring a
+ * present key optional describes the value truthfully (it is a supertype),
+ * and it lets one homomorphic mapped type carry each member's optionality
+ * and JSDoc into derived types, with no per-member conditional.
+ */
+const memberIsOptional = (member: unknown) =>
+  isRecord(member) && (member.optional === true || member.if !== undefined);
 
-/** Renders one definition with JSDoc on its members. */
+/** Members maps carry comments on each member with facts. */
+const memberStyle = (doc?: { members?: Record<string, string> }): EntryStyle => ({
+  comment: (name, member) => {
+    const memberDoc = doc?.members?.[name];
+    const facts = isRecord(member) ? member as Facts : {};
+    return memberDoc ? factsComment(facts, memberDoc) : isRecord(member) ? factsComment(facts) : "";
+  },
+  optional: memberIsOptional,
+});
+
+/** Renders one definition, with JSDoc on its members and values. */
 function renderDefinition(
   definition: Record<string, unknown>,
   indent: string,
+  form: Form,
   docs: boolean,
 ): string {
   const inner = indent + "  ";
   const doc = docs
     ? (definition.doc as { members?: Record<string, string> } | undefined)
     : undefined;
+  const isUnion = definition.kind === "union" || definition.kind === "alternate";
   const lines: string[] = [];
   for (const [k, v] of Object.entries(definition)) {
     if (k === "info" || k === "doc") continue;
     let text: string;
-    if (k === "data" && typeof v === "object" && v !== null && !Array.isArray(v)) {
-      text = render(v, inner, (name, member) => {
-        const memberDoc = doc?.members?.[name];
-        return memberDoc
-          ? factsComment(
-            typeof member === "object" && member !== null && !Array.isArray(member)
-              ? member as Facts
-              : {},
-            memberDoc,
-          )
-          : memberFacts(name, member);
-      });
-    } else if (k === "base" && typeof v === "object" && v !== null) {
-      text = render(v, inner, memberFacts);
-    } else if (k === "values" && typeof v === "object" && v !== null) {
-      text = render(v, inner, (_name, facts) => factsComment(facts as Facts));
+    if (k === "data" && isRecord(v) && !isUnion) {
+      text = render(v, inner, form, memberStyle(doc));
+    } else if (k === "data" && isRecord(v)) {
+      text = render(v, inner, form, { comment: (_name, branch) => memberFacts(branch) });
+    } else if (k === "base" && isRecord(v)) {
+      text = render(v, inner, form, memberStyle());
+    } else if (k === "values" && isRecord(v)) {
+      text = render(v, inner, form, { comment: (_name, facts) => factsComment(facts as Facts) });
     } else {
-      text = render(v, inner);
+      text = render(v, inner, form);
     }
     lines.push(`${inner}${key(k)}: ${text}`);
   }
-  const flat = `{ ${lines.map((l) => l.trim()).join(", ")} }`;
+  const separator = form === "type" ? ";" : ",";
+  const flat = `{ ${lines.map((l) => l.trim()).join(`${separator} `)} }`;
   if (!flat.includes("\n") && !flat.includes("/**") && flat.length + indent.length <= 100) {
     return flat;
   }
-  return `{\n${lines.join(",\n")},\n${indent}}`;
+  return `{\n${lines.join(`${separator}\n`)}${separator}\n${indent}}`;
 }
+
+const memberFacts = (member: unknown) => isRecord(member) ? factsComment(member as Facts) : "";
 
 /** Renders a name-keyed map of definitions, each with its facts comment. */
 function renderMap(
   map: Record<string, Record<string, unknown>>,
   indent: string,
+  form: Form,
   docs: boolean,
 ): string {
   const inner = indent + "  ";
+  const separator = form === "type" ? ";" : ",";
   const entries = Object.entries(map).map(([name, definition]) => {
     const docText = docs ? (definition.doc as { text?: string } | undefined)?.text : undefined;
-    const comment = factsComment(definition as Facts, docText || undefined);
+    // The value needs no comments: editors read them from the declaration.
+    const comment = form === "type" ? factsComment(definition as Facts, docText || undefined) : "";
     const commentLines = comment ? comment.split("\n").map((l) => inner + l).join("\n") + "\n" : "";
-    return `${commentLines}${inner}${key(name)}: ${renderDefinition(definition, inner, docs)}`;
+    return `${commentLines}${inner}${key(name)}: ${
+      renderDefinition(definition, inner, form, docs)
+    }`;
   });
-  return entries.length ? `{\n${entries.join(",\n")},\n${indent}}` : "{}";
+  return entries.length ? `{\n${entries.join(`${separator}\n`)}${separator}\n${indent}}` : "{}";
+}
+
+/** The schema's top-level members, rendered in either form. */
+function renderSchema(schema: SchemaIR, form: Form, docs: boolean): string {
+  const separator = form === "type" ? ";" : ",";
+  return `{
+  protocol: ${JSON.stringify(schema.protocol)}${separator}
+  version: ${JSON.stringify(schema.version)}${separator}
+  qemu: ${JSON.stringify(schema.qemu)}${separator}
+  types: ${renderMap(schema.types as never, "  ", form, docs)}${separator}
+  commands: ${renderMap(schema.commands as never, "  ", form, docs)}${separator}
+  events: ${renderMap(schema.events as never, "  ", form, docs)}${separator}
+}`;
 }
 
 /**
- * The vendored module's source text for a schema IR.
+ * A vendored schema module: its run-time value (`.js`) and, beside it, the
+ * declaration of its type (`.d.ts`).
+ *
+ * @example
+ * ```ts
+ * import type { VendoredModule } from "./emit.ts";
+ * const module: VendoredModule = { declaration: "export interface X {}", value: "export {};" };
+ * ```
+ */
+export interface VendoredModule {
+  /** The `.d.ts`: the schema as a named literal type, and the value's declaration. */
+  readonly declaration: string;
+  /** The `.js`: the schema as a plain object, typed by the declaration beside it. */
+  readonly value: string;
+}
+
+/**
+ * The vendored module of a schema IR, in two files.
+ *
+ * Why a declaration beside a JavaScript value rather than one `as const`
+ * literal in a `.ts` file: a checker re-infers a `.ts` literal's type from the
+ * expression on every check (0.1–0.2 s for one QMP schema, on every program
+ * and after every edit), while a declared literal type is resolved on demand,
+ * only where a program looks. Both files are written from the same IR by the
+ * same renderer, and the test suite checks that the value satisfies the type.
  *
  * @example
  * ```ts
  * import { emitModule } from "./emit.ts";
- * const source = emitModule({
+ * const { declaration, value } = emitModule({
  *   protocol: "qga", version: "7.2", qemu: "7.2.0", pragma: {},
  *   types: {}, events: {},
  *   commands: { "guest-ping": { info: { file: "qga/qapi-schema.json", line: 1 } } },
  * });
- * console.log(source.includes("export interface Qga7_2")); // true
+ * console.log(declaration.includes("export interface Qga7_2")); // true
+ * console.log(value.includes('@ts-self-types="./7.2.d.ts"')); // true
  * ```
  */
-export function emitModule(schema: SchemaIR, options: { docs?: boolean } = {}): string {
+export function emitModule(schema: SchemaIR, options: { docs?: boolean } = {}): VendoredModule {
   const docs = options.docs ?? false;
   const { type, value } = moduleNames(schema.protocol, schema.version);
   const title = titles[schema.protocol];
   const from = docs
     ? "from the QAPI schema of QEMU " + schema.qemu + ", with its documentation"
     : "from the QAPI schema of QEMU " + schema.qemu;
-  return `// SPDX-License-Identifier: GPL-2.0-or-later
-// Generated by \`deno task vendor\` ${from}. Do not edit.
-/**
- * QEMU ${schema.version}'s ${title} schema as an \`as const\` literal: the facts of every
- * command, event and type (${Object.keys(schema.commands).length} commands, ${
+  const header = `// SPDX-License-Identifier: GPL-2.0-or-later
+// Generated by \`deno task vendor\` ${from}. Do not edit.`;
+  const counts = `${Object.keys(schema.commands).length} commands, ${
     Object.keys(schema.events).length
-  } events, ${Object.keys(schema.types).length} types).
+  } events, ${Object.keys(schema.types).length} types`;
+  const declaration = `${header}
+/**
+ * QEMU ${schema.version}'s ${title} schema: the facts of every command, event
+ * and type (${counts}), as a literal type and as a value.
  *
  * @example
  * \`\`\`ts
- * import type { ${type} } from "./${schema.version}.ts";
+ * import type { ${type} } from "./${schema.version}.js";
  * type Commands = keyof ${type}["commands"];
  * \`\`\`
  *
  * @module
  */
 
-const literal = {
-  protocol: ${JSON.stringify(schema.protocol)},
-  version: ${JSON.stringify(schema.version)},
-  qemu: ${JSON.stringify(schema.qemu)},
-  types: ${renderMap(schema.types as never, "  ", docs)},
-  commands: ${renderMap(schema.commands as never, "  ", docs)},
-  events: ${renderMap(schema.events as never, "  ", docs)},
-} as const;
-
-type Literal = typeof literal;
-
 /**
  * QEMU ${schema.version}'s ${title} schema, as a type.
  *
  * @example
  * \`\`\`ts
- * import type { ${type} } from "./${schema.version}.ts";
+ * import type { ${type} } from "./${schema.version}.js";
  * const version: ${type}["version"] = "${schema.version}";
  * \`\`\`
  */
-export interface ${type} extends Literal {}
+export interface ${type} ${renderSchema(schema, "type", docs)}
 
 /**
  * QEMU ${schema.version}'s ${title} schema, as a value (for run-time use).
  *
  * @example
  * \`\`\`ts
- * import { ${value} } from "./${schema.version}.ts";
+ * import { ${value} } from "./${schema.version}.js";
  * console.log(Object.keys(${value}.commands).length);
  * \`\`\`
  */
-export const ${value}: ${type} = literal;
+export declare const ${value}: ${type};
 `;
+  const valueText = `${header}
+// @ts-self-types="./${schema.version}.d.ts"
+
+export const ${value} = ${renderSchema(schema, "value", false)};
+`;
+  return { declaration, value: valueText };
 }

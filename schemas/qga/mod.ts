@@ -13,10 +13,10 @@
  * @module
  */
 
-import { qga5_2, type Qga5_2 } from "./5.2.ts";
-import { qga7_2, type Qga7_2 } from "./7.2.ts";
-import { qga10_0, type Qga10_0 } from "./10.0.ts";
-import { qga10_2, type Qga10_2 } from "./10.2.ts";
+import { qga5_2, type Qga5_2 } from "./5.2.js";
+import { qga7_2, type Qga7_2 } from "./7.2.js";
+import { qga10_0, type Qga10_0 } from "./10.0.js";
+import { qga10_2, type Qga10_2 } from "./10.2.js";
 
 export type { Qga5_2, Qga7_2, Qga10_0, Qga10_2 };
 export { qga5_2, qga7_2, qga10_0, qga10_2 };

@@ -13,10 +13,10 @@
  * @module
  */
 
-import { qmp5_2, type Qmp5_2 } from "./5.2.ts";
-import { qmp7_2, type Qmp7_2 } from "./7.2.ts";
-import { qmp10_0, type Qmp10_0 } from "./10.0.ts";
-import { qmp10_2, type Qmp10_2 } from "./10.2.ts";
+import { qmp5_2, type Qmp5_2 } from "./5.2.js";
+import { qmp7_2, type Qmp7_2 } from "./7.2.js";
+import { qmp10_0, type Qmp10_0 } from "./10.0.js";
+import { qmp10_2, type Qmp10_2 } from "./10.2.js";
 
 export type { Qmp5_2, Qmp7_2, Qmp10_0, Qmp10_2 };
 export { qmp5_2, qmp7_2, qmp10_0, qmp10_2 };

@@ -13,10 +13,10 @@
  * @module
  */
 
-import { qsd5_2, type Qsd5_2 } from "./5.2.ts";
-import { qsd7_2, type Qsd7_2 } from "./7.2.ts";
-import { qsd10_0, type Qsd10_0 } from "./10.0.ts";
-import { qsd10_2, type Qsd10_2 } from "./10.2.ts";
+import { qsd5_2, type Qsd5_2 } from "./5.2.js";
+import { qsd7_2, type Qsd7_2 } from "./7.2.js";
+import { qsd10_0, type Qsd10_0 } from "./10.0.js";
+import { qsd10_2, type Qsd10_2 } from "./10.2.js";
 
 export type { Qsd5_2, Qsd7_2, Qsd10_0, Qsd10_2 };
 export { qsd5_2, qsd7_2, qsd10_0, qsd10_2 };

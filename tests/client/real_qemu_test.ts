@@ -4,7 +4,7 @@
 import assert from "node:assert/strict";
 import { launch, type LaunchedQmpClient } from "../../lib/launch/launch.ts";
 import { ConnectionClosedError, QmpError } from "../../lib/protocol/errors.ts";
-import type { Qmp7_2 } from "../../schemas/qmp/7.2.ts";
+import type { Qmp7_2 } from "../../schemas/qmp/7.2.js";
 import { provision, realQemuSkipped } from "../provision/qemu.ts";
 
 const skipped = realQemuSkipped();

@@ -5,7 +5,7 @@
 import assert from "node:assert/strict";
 import { connect as netConnect, createServer } from "node:net";
 import { connect } from "../../lib/client/qmp.ts";
-import type { Qmp10_0 } from "../../schemas/qmp/10.0.ts";
+import type { Qmp10_0 } from "../../schemas/qmp/10.0.js";
 import { provision, realQemuSkipped } from "../provision/qemu.ts";
 
 const skipped = realQemuSkipped();

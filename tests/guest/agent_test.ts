@@ -6,7 +6,7 @@ import assert from "node:assert/strict";
 import { createServer } from "node:net";
 import { connectGuestAgent, type GuestAgent } from "../../lib/guest/agent.ts";
 import { guestExec, guestReadFile, guestWriteFile } from "../../lib/guest/helpers.ts";
-import type { Qga7_2 } from "../../schemas/qga/7.2.ts";
+import type { Qga7_2 } from "../../schemas/qga/7.2.js";
 import { provision, realQemuSkipped } from "../provision/qemu.ts";
 
 const skipped = realQemuSkipped();

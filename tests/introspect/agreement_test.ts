@@ -25,7 +25,7 @@ for (const version of ["7.2", "10.0"] as const) {
           ? await launch({ binary: bins.system, extraArgs: bins.dataArgs })
           : await launchStorageDaemon({ binary: bins.storageDaemon });
         const entries = await client.connection.call("query-qmp-schema") as SchemaInfo[];
-        const module = await import(`../../schemas/${protocol}/${version}.ts`);
+        const module = await import(`../../schemas/${protocol}/${version}.js`);
         const literal = module[`${protocol}${version.replace(".", "_")}`] as SchemaLiteral;
         const result = compareWithLiveSchema(
           literal,

@@ -5,7 +5,7 @@
 import assert from "node:assert/strict";
 import { launch } from "../../lib/launch/launch.ts";
 import { ValidationError } from "../../lib/introspect/validate.ts";
-import type { Qmp10_2 } from "../../schemas/qmp/10.2.ts";
+import type { Qmp10_2 } from "../../schemas/qmp/10.2.js";
 import { provision, realQemuSkipped } from "../provision/qemu.ts";
 
 const skipped = realQemuSkipped();

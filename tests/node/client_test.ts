@@ -9,7 +9,7 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { connectGuestAgent, launch, QmpError } from "../../mod.ts";
-import type { Qmp7_2 } from "../../schemas/qmp/7.2.ts";
+import type { Qmp7_2 } from "../../schemas/qmp/7.2.js";
 
 const binary = process.env.QAPI_TS_QEMU ?? "qemu-system-x86_64";
 const dataArgs = process.env.QAPI_TS_QEMU_DATA ? ["-L", process.env.QAPI_TS_QEMU_DATA] : [];

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { launchStorageDaemon } from "../../lib/storage/daemon.ts";
-import type { Qsd7_2 } from "../../schemas/qsd/7.2.ts";
+import type { Qsd7_2 } from "../../schemas/qsd/7.2.js";
 import { provision, realQemuSkipped } from "../provision/qemu.ts";
 
 const skipped = realQemuSkipped();

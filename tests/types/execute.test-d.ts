@@ -10,10 +10,10 @@ import type {
   JsonValue,
   TypeOf,
 } from "../../lib/schema/mod.ts";
-import type { Qmp10_2 } from "../../schemas/qmp/10.2.ts";
-import type { Qmp5_2 } from "../../schemas/qmp/5.2.ts";
-import type { Qga10_2 } from "../../schemas/qga/10.2.ts";
-import type { Qsd10_2 } from "../../schemas/qsd/10.2.ts";
+import type { Qmp10_2 } from "../../schemas/qmp/10.2.js";
+import type { Qmp5_2 } from "../../schemas/qmp/5.2.js";
+import type { Qga10_2 } from "../../schemas/qga/10.2.js";
+import type { Qsd10_2 } from "../../schemas/qsd/10.2.js";
 
 declare const execute: Execute<Qmp10_2>;
 declare const reject: Execute<Qmp10_2, { deprecated: "reject"; unstable: "reject" }>;

@@ -22,8 +22,8 @@ export async function writeExhaustiveModule(): Promise<{ path: string; aliases: 
   for (const protocol of vendoredProtocols) {
     for (const version of vendoredVersions) {
       const { type, value } = moduleNames(protocol, version);
-      lines.push(`import type { ${type} } from "../../schemas/${protocol}/${version}.ts";`);
-      const module = await import(`../../schemas/${protocol}/${version}.ts`);
+      lines.push(`import type { ${type} } from "../../schemas/${protocol}/${version}.js";`);
+      const module = await import(`../../schemas/${protocol}/${version}.js`);
       const schema = module[value];
       const emit = (kind: string, name: string, expression: string) => {
         lines.push(`export type ${type}_${kind}_${aliases++} = ${expression}; // ${name}`);

@@ -1,9 +1,9 @@
 import assert from "node:assert/strict";
 import { countChanges, diffSchemas, formatChanges } from "../../lib/vendor/diff.ts";
-import { qmp5_2 } from "../../schemas/qmp/5.2.ts";
-import { qmp7_2 } from "../../schemas/qmp/7.2.ts";
-import { qmp10_0 } from "../../schemas/qmp/10.0.ts";
-import { qmp10_2 } from "../../schemas/qmp/10.2.ts";
+import { qmp5_2 } from "../../schemas/qmp/5.2.js";
+import { qmp7_2 } from "../../schemas/qmp/7.2.js";
+import { qmp10_0 } from "../../schemas/qmp/10.0.js";
+import { qmp10_2 } from "../../schemas/qmp/10.2.js";
 
 const has = (
   changes: ReturnType<typeof diffSchemas>,

@@ -19,7 +19,7 @@ for (const version of vendoredVersions) {
         strictDocs: false,
       });
       const names = moduleNames(protocol as "qmp", version);
-      const module = await import(`../../schemas/${protocol}/${version}.ts`);
+      const module = await import(`../../schemas/${protocol}/${version}.js`);
       const literal = module[names.value];
       assert.equal(literal.protocol, protocol);
       assert.equal(literal.version, version);
@@ -35,7 +35,7 @@ for (const version of vendoredVersions) {
 }
 
 Deno.test("the literal keeps kinds, optionality, features and conditions (QMP 10.2 samples)", async () => {
-  const { qmp10_2 } = await import("../../schemas/qmp/10.2.ts");
+  const { qmp10_2 } = await import("../../schemas/qmp/10.2.js");
   assert.equal(qmp10_2.types.BlockdevOptions.kind, "union");
   assert.equal(qmp10_2.types.BlockdevRef.kind, "alternate");
   assert.deepEqual(qmp10_2.commands["block-commit"].data.top, {
