@@ -11,7 +11,9 @@ import { Connection, type ConnectionOptions } from "../protocol/connection.ts";
 import { ProtocolError } from "../protocol/errors.ts";
 import type { WaitOptions } from "../protocol/events.ts";
 import type { OobCallOptions } from "../protocol/options.ts";
-import type { AcceptAll } from "../schema/features.ts";
+import type { AcceptAll, CompatPolicy } from "../schema/features.ts";
+import type { Schema } from "../schema/schema.ts";
+export type { Schema };
 import type { EventName, QmpEvent } from "../schema/events.ts";
 import type { Execute } from "../schema/execute.ts";
 import type { AtLeast, AtMost, NarrowSpan, SchemasOf, VendoredVersions } from "../schema/span.ts";
@@ -23,7 +25,6 @@ import {
 } from "../introspect/schema_info.ts";
 import { supports } from "../introspect/supports.ts";
 import { validateArguments, validateValue } from "../introspect/validate.ts";
-import type { CompatPolicy } from "../schema/features.ts";
 
 /**
  * The server's version, from the greeting.
@@ -87,7 +88,7 @@ export interface QmpOptions extends ConnectionOptions {
  * console.log(status.status, qmp.version);
  * ```
  */
-export class QmpClient<schema = Qmp10_2, policy = AcceptAll> {
+export class QmpClient<schema extends Schema = Qmp10_2, policy extends CompatPolicy = AcceptAll> {
   /**
    * The schema versions the client is typed for. Type-level only (never set):
    * it gives `isAtLeast()` a member whose type follows the span, so that the
@@ -275,7 +276,10 @@ let warnedNewer = false;
  * await qmp.execute("stop");
  * ```
  */
-export async function connect<schema = Qmp10_2, policy = AcceptAll>(
+export async function connect<
+  schema extends Schema = Qmp10_2,
+  policy extends CompatPolicy = AcceptAll,
+>(
   target: Target | Transport,
   options: QmpOptions = {},
 ): Promise<QmpClient<schema, policy>> {

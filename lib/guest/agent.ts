@@ -12,7 +12,8 @@ import type { Qga10_2 } from "../../schemas/qga/10.2.js";
 import { Connection, type ConnectionOptions } from "../protocol/connection.ts";
 import { ProtocolError } from "../protocol/errors.ts";
 import type { CallOptions } from "../protocol/options.ts";
-import type { AcceptAll } from "../schema/features.ts";
+import type { AcceptAll, CompatPolicy } from "../schema/features.ts";
+import type { Schema } from "../schema/schema.ts";
 import type { Execute } from "../schema/execute.ts";
 import { connectSocket, type Target, type Transport } from "../transport/transport.ts";
 import { qga10_2 } from "../../schemas/qga/10.2.js";
@@ -51,7 +52,7 @@ const sentinel = new Uint8Array([0xff]);
  * console.log((await agent.execute("guest-info")).version);
  * ```
  */
-export class GuestAgent<schema = Qga10_2, policy = AcceptAll> {
+export class GuestAgent<schema extends Schema = Qga10_2, policy extends CompatPolicy = AcceptAll> {
   /** Runs a command; on a timeout the stream is resynchronised before the next call. */
   readonly execute: Execute<schema, policy>;
   readonly #connection: Connection;
@@ -132,7 +133,10 @@ export class GuestAgent<schema = Qga10_2, policy = AcceptAll> {
  * await agent.execute("guest-ping");
  * ```
  */
-export async function connectGuestAgent<schema = Qga10_2, policy = AcceptAll>(
+export async function connectGuestAgent<
+  schema extends Schema = Qga10_2,
+  policy extends CompatPolicy = AcceptAll,
+>(
   target: Target | Transport,
   options: GuestAgentOptions = {},
 ): Promise<GuestAgent<schema, policy>> {

@@ -14,7 +14,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Qmp10_2 } from "../../schemas/qmp/10.2.js";
 import { connect, QmpClient, type QmpOptions } from "../client/qmp.ts";
-import type { AcceptAll } from "../schema/features.ts";
+import type { AcceptAll, CompatPolicy } from "../schema/features.ts";
+import type { Schema } from "../schema/schema.ts";
 
 /**
  * Options of `launch`.
@@ -62,8 +63,10 @@ export const defaultQemuArgs: readonly string[] = ["-M", "none", "-nodefaults", 
  * console.log(qmp.pid, qmp.version);
  * ```
  */
-export class LaunchedQmpClient<schema = Qmp10_2, policy = AcceptAll>
-  extends QmpClient<schema, policy> {
+export class LaunchedQmpClient<
+  schema extends Schema = Qmp10_2,
+  policy extends CompatPolicy = AcceptAll,
+> extends QmpClient<schema, policy> {
   /** The QEMU process id. */
   pid = 0;
   /** Resolves with QEMU's exit code (or signal name) once it has exited. */
@@ -95,7 +98,10 @@ export class LaunchedQmpClient<schema = Qmp10_2, policy = AcceptAll>
  * await qmp.execute("stop");
  * ```
  */
-export async function launch<schema = Qmp10_2, policy = AcceptAll>(
+export async function launch<
+  schema extends Schema = Qmp10_2,
+  policy extends CompatPolicy = AcceptAll,
+>(
   options: LaunchOptions = {},
 ): Promise<LaunchedQmpClient<schema, policy>> {
   // A private directory (0700) holds the socket, so no other user can reach it.

@@ -102,8 +102,10 @@ export interface UnlistedMembers {
  */
 // Not flattened for hovers (unlike results): flattening a flat union's
 // branches (blockdev-add's) cost 40% more check time in bench:types.
-export type CommandArgs<schema, command, policy = AcceptAll> = NoInfer<
-  ArgumentsOf<schema, command, policy>
+export type CommandArgs<schema, command, policy = AcceptAll> = ArgumentsOf<
+  schema,
+  NoInfer<command>,
+  policy
 >;
 
 /**
@@ -250,7 +252,7 @@ type FirstOf<union> = UnionToIntersection<union extends unknown ? () => union : 
  * const running: boolean = status.running;
  * ```
  */
-export type CommandReturn<schema, command> = NoInfer<ReturnOf<schema, command>>;
+export type CommandReturn<schema, command> = ReturnOf<schema, NoInfer<command>>;
 
 /**
  * `CommandReturn` without the `NoInfer` guard.

@@ -43,7 +43,7 @@ export type EventName<schema> = schema extends SpanOf<infer schemas>
  * const guest: boolean = data.guest;
  * ```
  */
-export type EventData<schema, event> = NoInfer<EventDataOf<schema, event>>;
+export type EventData<schema, event> = EventDataOf<schema, NoInfer<event>>;
 
 /**
  * `EventData` without the `NoInfer` guard.

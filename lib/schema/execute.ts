@@ -68,4 +68,4 @@ type OptionsOf<schema, command> = AllowsOob<schema, command> extends true ? OobC
 export type Execute<schema, policy = AcceptAll> = <command extends CommandName<schema, policy>>(
   command: command,
   ...rest: NoInfer<ExecuteArguments<schema, command, policy>>
-) => Promise<NoInfer<ReturnOf<schema, command>>>;
+) => Promise<ReturnOf<schema, NoInfer<command>>>;

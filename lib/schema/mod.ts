@@ -59,4 +59,5 @@ export type {
   VendoredVersions,
 } from "./span.ts";
 export type { NoObjectSuitsEveryVersion } from "./commands.ts";
+export type { Schema, SchemaShape } from "./schema.ts";
 export type * from "./literal.ts";

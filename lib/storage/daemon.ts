@@ -7,7 +7,8 @@
 
 import type { Qsd10_2 } from "../../schemas/qsd/10.2.js";
 import { launch, type LaunchedQmpClient, type LaunchOptions } from "../launch/launch.ts";
-import type { AcceptAll } from "../schema/features.ts";
+import type { AcceptAll, CompatPolicy } from "../schema/features.ts";
+import type { Schema } from "../schema/schema.ts";
 
 /**
  * Starts `qemu-storage-daemon` with a QMP monitor on a socket in a fresh
@@ -21,7 +22,10 @@ import type { AcceptAll } from "../schema/features.ts";
  * await qsd.execute("blockdev-add", { driver: "null-co", "node-name": "n0" });
  * ```
  */
-export function launchStorageDaemon<schema = Qsd10_2, policy = AcceptAll>(
+export function launchStorageDaemon<
+  schema extends Schema = Qsd10_2,
+  policy extends CompatPolicy = AcceptAll,
+>(
   options: LaunchOptions = {},
 ): Promise<LaunchedQmpClient<schema, policy>> {
   return launch<schema, policy>({

@@ -56,6 +56,6 @@ export async function buildForNode(entries: string[]): Promise<number> {
 }
 
 if (import.meta.main) {
-  const count = await buildForNode(["mod.ts", "tests/node/client_test.ts"]);
+  const count = await buildForNode(["mod.ts", "guest.ts", "tests/node/client_test.ts"]);
   console.log(`built ${count} modules into ${out}`);
 }

@@ -8,7 +8,8 @@ import { spawn } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { connectGuestAgent, launch, QmpError } from "../../mod.ts";
+import { launch, QmpError } from "../../mod.ts";
+import { connectGuestAgent } from "../../guest.ts";
 import type { Qmp7_2 } from "../../schemas/qmp/7.2.js";
 
 const binary = process.env.QAPI_TS_QEMU ?? "qemu-system-x86_64";

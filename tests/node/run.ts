@@ -9,7 +9,7 @@ import { buildForNode } from "./build.ts";
 import { provision } from "../provision/qemu.ts";
 
 const repository = new URL("../../", import.meta.url).pathname;
-await buildForNode(["mod.ts", "tests/node/client_test.ts"]);
+await buildForNode(["mod.ts", "guest.ts", "tests/node/client_test.ts"]);
 const { "10.0": qemu } = await provision();
 const { code } = await new Deno.Command("node", {
   args: ["--test", `${repository}.cache/node-build/tests/node/client_test.js`],

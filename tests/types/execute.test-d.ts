@@ -21,11 +21,11 @@ declare const reject: Execute<Qmp10_2, { deprecated: "reject"; unstable: "reject
 // Builtins: str, int (number, or bigint when sent), bool.
 expectType<boolean>((await execute("query-status")).running);
 expectType<string>((await execute("query-version")).package);
-expectType<number>((await execute("query-version")).qemu.major);
+expectType<number | bigint>((await execute("query-version")).qemu.major);
 expectAssignable<CommandArgs<Qmp10_2, "block_resize">>({ "node-name": "d", size: 2n ** 62n });
 
 // Commands without data: no argument object; without returns: an empty object.
-expectType<Record<never, never>>(await execute("stop"));
+expectType<Record<string, never>>(await execute("stop"));
 expectError(await execute("stop", { now: true }));
 
 // Required, optional and missing members.

@@ -42,14 +42,18 @@ const tiny: SchemaIR = {
   events: {},
 };
 
-Deno.test("a module is valid TypeScript whose value equals the IR's facts", async () => {
-  const source = emitModule(tiny);
-  assert.equal(source, emitModule(tiny), "deterministic");
-  assert.ok(!source.includes("Does x."), "no documentation unless asked");
-  const file = await Deno.makeTempFile({ suffix: ".ts" });
+Deno.test("a module's value equals the IR's facts, and its declaration types it", async () => {
+  const { declaration, value: script } = emitModule(tiny);
+  assert.deepEqual(emitModule(tiny), { declaration, value: script }, "deterministic");
+  assert.ok(!declaration.includes("Does x."), "no documentation unless asked");
+  assert.ok(!script.includes("Does x."), "no documentation unless asked");
+  // An optional member is optional in the declared type.
+  assert.match(declaration, /mode\?: \{ type: "Mode"; optional: true; features: readonly \["deprecated"\] \}/);
+  const folder = await Deno.makeTempDir();
   try {
-    await Deno.writeTextFile(file, source);
-    const module = await import(`file://${file}`);
+    await Deno.writeTextFile(`${folder}/9.9.js`, script);
+    await Deno.writeTextFile(`${folder}/9.9.d.ts`, declaration);
+    const module = await import(`file://${folder}/9.9.js`);
     const value = module[moduleNames("qga", "9.9").value];
     assert.deepEqual(value.commands["guest-x"], {
       data: { mode: { type: "Mode", optional: true, features: ["deprecated"] }, "odd'name": "str" },
@@ -57,14 +61,15 @@ Deno.test("a module is valid TypeScript whose value equals the IR's facts", asyn
     });
     assert.deepEqual(value.types.Mode.values, { "b-c": { since: "9.1" } });
   } finally {
-    await Deno.remove(file);
+    await Deno.remove(folder, { recursive: true });
   }
 });
 
-Deno.test("with docs, documentation is copied as JSDoc", () => {
-  const source = emitModule(tiny, { docs: true });
-  assert.match(source, /\/\*\* Does x\. \*\//);
-  assert.match(source, /\/\*\* the mode @deprecated \*\//);
+Deno.test("with docs, documentation is copied as JSDoc into the declaration", () => {
+  const { declaration, value } = emitModule(tiny, { docs: true });
+  assert.match(declaration, /\/\*\* Does x\. \*\//);
+  assert.match(declaration, /\/\*\* the mode @deprecated \*\//);
+  assert.ok(!value.includes("Does x."), "the value carries no comments");
 });
 
 Deno.test("index modules list every version", () => {
