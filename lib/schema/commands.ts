@@ -28,7 +28,13 @@ export type CommandsOf<schema> = schema extends { commands: infer commands } ? c
  * const name: CommandName<Qmp10_2> = "query-status";
  * ```
  */
-export type CommandName<schema, policy = AcceptAll> = schema extends SpanOf<infer schemas>
+// The body is an intersection with `string` so that the resolved union keeps
+// the alias: an error then says `not assignable to … 'CommandName<Qmp10_2>'`
+// instead of printing 244 names.
+export type CommandName<schema, policy = AcceptAll> = CommandNames<schema, policy> & string;
+
+/** The command names of `CommandName`, by schema or span. */
+type CommandNames<schema, policy> = schema extends SpanOf<infer schemas>
   // `keyof` of a union of maps is the keys common to all: the commands of every version.
   ? Exclude<keyof CommandsOf<schemas> & string, RejectedNames<schemas, policy>>
   : SingleCommandName<schema, policy>;

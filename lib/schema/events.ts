@@ -23,7 +23,11 @@ export type EventsOf<schema> = schema extends { events: infer events } ? events 
  * const name: EventName<Qmp10_2> = "SHUTDOWN";
  * ```
  */
-export type EventName<schema> = schema extends SpanOf<infer schemas>
+// An intersection with `string`, so errors name the alias (see `CommandName`).
+export type EventName<schema> = EventNames<schema> & string;
+
+/** The event names of `EventName`, by schema or span. */
+type EventNames<schema> = schema extends SpanOf<infer schemas>
   // Common keys of the versions' maps: the events of every version.
   ? keyof EventsOf<schemas> & string
   : schema extends unknown ? keyof EventsOf<schema> & string

@@ -49,6 +49,7 @@ export type { Execute, ExecuteArguments } from "./execute.ts";
 export type { AcceptAll, CompatPolicy } from "./features.ts";
 export type { JsonValue } from "./json.ts";
 export type { TypeOf } from "./type_of.ts";
+export type { InputUnion, OutputUnion, RestrictedUnion } from "./resolve.ts";
 export type {
   AtLeast,
   AtMost,

@@ -75,13 +75,70 @@ type StructType<schema, name, direction, rejected> = direction extends "out" ? O
  * A flat union, as a discriminated union over every value of the
  * discriminator's enum (values without a branch get the base alone). Each
  * variant is one object (`objects.ts`), not an intersection of the base,
- * the narrowed discriminator and the branch.
+ * the narrowed discriminator and the branch. One alias per direction, so
+ * errors print `InputUnion<Qmp10_2, "BlockdevOptions">`.
  */
-type UnionType<schema, name, direction, rejected> = {
-  [value in DiscriminatorValues<schema, name>]: direction extends "out"
-    ? OutputVariant<schema, name, value>
-    : [rejected] extends [never] ? InputVariant<schema, name, value>
-    : RestrictedVariant<schema, name, value, rejected>;
+type UnionType<schema, name, direction, rejected> = direction extends "out"
+  ? OutputUnion<schema, name>
+  : [rejected] extends [never] ? InputUnion<schema, name>
+  : RestrictedUnion<schema, name, rejected>;
+
+/**
+ * A flat union as a client sends it.
+ *
+ * @example
+ * ```ts
+ * import type { InputUnion } from "./resolve.ts";
+ * type Schema = {
+ *   types: {
+ *     D: { kind: "enum"; data: readonly ["file", "null-co"] };
+ *     F: { kind: "struct"; data: { filename: "str" } };
+ *     U: { kind: "union"; base: { driver: "D" }; discriminator: "driver"; data: { file: "F" } };
+ *   };
+ * };
+ * const value: InputUnion<Schema, "U"> = { driver: "null-co" };
+ * ```
+ */
+export type InputUnion<schema, name> = {
+  [value in DiscriminatorValues<schema, name>]: InputVariant<schema, name, value>;
+}[DiscriminatorValues<schema, name>];
+
+/**
+ * A flat union as a server returns it.
+ *
+ * @example
+ * ```ts
+ * import type { OutputUnion } from "./resolve.ts";
+ * type Schema = {
+ *   types: {
+ *     D: { kind: "enum"; data: readonly ["file", "null-co"] };
+ *     U: { kind: "union"; base: { driver: "D" }; discriminator: "driver"; data: {} };
+ *   };
+ * };
+ * const value: OutputUnion<Schema, "U"> = { driver: "file" };
+ * ```
+ */
+export type OutputUnion<schema, name> = {
+  [value in DiscriminatorValues<schema, name>]: OutputVariant<schema, name, value>;
+}[DiscriminatorValues<schema, name>];
+
+/**
+ * A flat union as a client sends it under a compat policy.
+ *
+ * @example
+ * ```ts
+ * import type { RestrictedUnion } from "./resolve.ts";
+ * type Schema = {
+ *   types: {
+ *     D: { kind: "enum"; data: readonly ["null-co"] };
+ *     U: { kind: "union"; base: { driver: "D" }; discriminator: "driver"; data: {} };
+ *   };
+ * };
+ * const value: RestrictedUnion<Schema, "U", "deprecated"> = { driver: "null-co" };
+ * ```
+ */
+export type RestrictedUnion<schema, name, rejected> = {
+  [value in DiscriminatorValues<schema, name>]: RestrictedVariant<schema, name, value, rejected>;
 }[DiscriminatorValues<schema, name>];
 
 /** An alternate: any one of its branches (QMP tells them apart by JSON type). */
