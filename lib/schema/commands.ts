@@ -70,8 +70,7 @@ type CommandDefinitionOf<schema, command> = CommandsOf<schema>[command & keyof C
  * ```ts
  * import type { Empty } from "./commands.ts";
  * const nothing: Empty = {};
- * // @ts-expect-error no members
- * const something: Empty = { verbose: true };
+ * // `{ verbose: true }` is not an `Empty`: its member would have to be `never`.
  * ```
  */
 export type Empty = Record<string, never>;
