@@ -9,8 +9,14 @@
 import type { Qmp10_2 } from "../../schemas/qmp/10.2.js";
 import { Connection, type ConnectionOptions } from "../protocol/connection.ts";
 import { ProtocolError } from "../protocol/errors.ts";
-import type { WaitOptions } from "../protocol/events.ts";
-import type { OobCallOptions } from "../protocol/options.ts";
+import type {
+  EventListener,
+  ListenOptions,
+  RawEvent,
+  Unsubscribe,
+  WaitOptions,
+} from "../protocol/events.ts";
+import { type OobCallOptions, startTimer, timeoutProblem } from "../protocol/options.ts";
 import type { AcceptAll, CompatPolicy } from "../schema/features.ts";
 import type { Schema } from "../schema/schema.ts";
 export type { Schema };
@@ -54,7 +60,7 @@ export interface QemuVersion {
 export interface QmpOptions extends ConnectionOptions {
   /** Enable out-of-band execution when the server offers it. Default false. */
   readonly oob?: boolean;
-  /** Milliseconds to wait for the greeting. Default 10 000. */
+  /** Milliseconds to wait for the greeting (any length; `Infinity`: no limit). Default 10 000. */
   readonly greetingTimeout?: number;
   /**
    * Validate every call's arguments against the server's own schema
@@ -134,18 +140,49 @@ export class QmpClient<schema extends Schema = Qmp10_2, policy extends CompatPol
     return this.#connection;
   }
 
-  /** Calls `handler` for every later event named `name`; returns the unsubscribe function. */
+  /**
+   * Calls `handler` for every event named `name` from now on, as it arrives;
+   * returns the function that stops it (also `using`-disposable). A handler
+   * that throws is reported as an uncaught error; the others still run.
+   */
   on<name extends EventName<schema>>(
     name: name,
     // NoInfer: the event name is inferred from `name` alone. Inferring it from
     // the handler too makes TypeScript relate the handler to every event's
     // type at once (tens of seconds, gigabytes).
     handler: NoInfer<(event: QmpEvent<schema, name>) => void>,
-  ): () => void {
+  ): Unsubscribe {
     return this.#connection.events.on(name, handler as (event: unknown) => void);
   }
 
-  /** The next event named `name` (buffered ones first) that matches `where`. */
+  /**
+   * Starts listening now for the events named `name` (one name or several;
+   * none: every event), each queued for this listener alone, bounded by
+   * `queueSize` (default `eventBufferSize`, 1000; past it the oldest is
+   * dropped and counted in `dropped`). Create it before the command that
+   * causes the event: `using stops = qmp.listen("STOP"); await
+   * qmp.execute("stop"); await stops.wait()`. Read it with `wait()` or
+   * `for await`; `using` (or `close()`) stops it.
+   */
+  listen<name extends EventName<schema>>(
+    name: name | readonly name[],
+    options?: NoInfer<ListenOptions<QmpEvent<schema, name>>>,
+  ): EventListener<QmpEvent<schema, name>>;
+  listen(): EventListener<QmpEvent<schema>>;
+  listen(
+    names?: string | readonly string[],
+    options?: ListenOptions<never>,
+  ): unknown {
+    return this.#connection.events.listen(names, options as ListenOptions<RawEvent>);
+  }
+
+  /**
+   * The next event named `name` that matches `where`. By default it can be
+   * one that arrived shortly before (from the recent history, if no other
+   * `waitFor` received it), so `await qmp.execute("stop"); await
+   * qmp.waitFor("STOP")` finds the event QEMU sends before its reply; with
+   * `history: false` only later events count.
+   */
   waitFor<name extends EventName<schema>>(
     name: name,
     options: NoInfer<WaitOptions<QmpEvent<schema, name>>> = {},
@@ -158,9 +195,15 @@ export class QmpClient<schema extends Schema = Qmp10_2, policy extends CompatPol
     >;
   }
 
-  /** Every event from now on (buffered ones first), until the connection closes or `signal` aborts. */
-  events(signal?: AbortSignal): AsyncGenerator<QmpEvent<schema>> {
-    return this.#connection.events.iterate(signal) as AsyncGenerator<never>;
+  /**
+   * Every event from now on, until the connection closes, `signal` aborts
+   * or the loop is left: a listener of every event (`listen()`), so its
+   * queue has the same bound and drop count.
+   */
+  events(signal?: AbortSignal): EventListener<QmpEvent<schema>> {
+    return this.#connection.events.listen(undefined, { signal }) as unknown as EventListener<
+      QmpEvent<schema>
+    >;
   }
 
   /** The server's own schema (`query-qmp-schema`), read once and indexed. */
@@ -193,7 +236,7 @@ export class QmpClient<schema extends Schema = Qmp10_2, policy extends CompatPol
     const connection = this.#connection;
     this.#checkReply = (command, reply) => {
       const type = index.commands.get(command)?.["ret-type"];
-      const problem = type === undefined ? undefined : validateValue(index, type, reply);
+      const problem = type === undefined ? undefined : checkSafely(index, type, reply);
       if (problem) {
         connection.report(
           new ProtocolError(`${command}: reply does not fit the schema: ${problem}`),
@@ -202,7 +245,7 @@ export class QmpClient<schema extends Schema = Qmp10_2, policy extends CompatPol
     };
     connection.events.on("", (event) => {
       const type = index.events.get(event.event)?.["arg-type"];
-      const problem = type === undefined ? undefined : validateValue(index, type, event.data);
+      const problem = type === undefined ? undefined : checkSafely(index, type, event.data);
       if (problem) {
         connection.report(
           new ProtocolError(`${event.event}: data does not fit the schema: ${problem}`),
@@ -211,7 +254,7 @@ export class QmpClient<schema extends Schema = Qmp10_2, policy extends CompatPol
     });
   }
 
-  /** Events dropped because nobody listened and the buffer was full. */
+  /** Events dropped by any listener (`listen`, `events()`) of this client because its queue was full. */
   get droppedEvents(): number {
     return this.#connection.events.dropped;
   }
@@ -254,6 +297,15 @@ export class QmpClient<schema extends Schema = Qmp10_2, policy extends CompatPol
   }
 }
 
+/** `validateValue` that reports instead of throwing (the schema came from the peer too). */
+function checkSafely(index: SchemaInfoIndex, type: string, value: unknown): string | undefined {
+  try {
+    return validateValue(index, type, value);
+  } catch (error) {
+    return `could not be checked: ${(error as Error)?.message}`;
+  }
+}
+
 /** Compares a server version with `"MAJOR.MINOR"` (negative: older). */
 function compareVersion(server: QemuVersion, version: string): number {
   const [major, minor] = version.split(".").map(Number);
@@ -289,16 +341,18 @@ export async function connect<
   const connection = new Connection(transport, options);
   try {
     const timeout = options.greetingTimeout ?? 10_000;
-    let timer: ReturnType<typeof setTimeout> | undefined;
+    const problem = timeoutProblem("greetingTimeout", timeout);
+    if (problem) throw problem;
+    let cancelTimer: (() => void) | undefined;
     const greeting = await Promise.race([
       connection.greeting,
       new Promise<never>((_, reject) => {
-        timer = setTimeout(
-          () => reject(new ProtocolError(`no QMP greeting within ${timeout} ms`)),
+        cancelTimer = startTimer(
           timeout,
+          () => reject(new ProtocolError(`no QMP greeting within ${timeout} ms`)),
         );
       }),
-    ]).finally(() => clearTimeout(timer));
+    ]).finally(() => cancelTimer?.());
     const qmp = greeting.QMP as {
       version?: { qemu?: Partial<QemuVersion>; package?: string };
       capabilities?: unknown;

@@ -27,11 +27,17 @@ import type { OobCallOptions } from "./options.ts";
 export interface ConnectionOptions {
   /** The largest message accepted; a larger one closes the connection. Default 64 MiB. */
   readonly maxMessageBytes?: number;
-  /** Events kept while nobody listens (oldest dropped past it). Default 1000. */
+  /**
+   * The bound, in events, of each event listener's queue (`listen`,
+   * `events()`) unless it sets its own; past it the oldest unread event is
+   * dropped and counted. Default 1000.
+   */
   readonly eventBufferSize?: number;
   /** Told of lines that are not JSON or not a known message; the connection stays up. Default: `console.warn`. */
   readonly onProtocolError?: (error: ProtocolError) => void;
 }
+  /** How many recent events `waitFor` can look back on. Default 100; 0 keeps none. */
+  readonly eventHistorySize?: number;
 
 interface Pending {
   readonly command: string;
@@ -75,7 +81,10 @@ export class Connection {
 
   constructor(transport: Transport, options: ConnectionOptions = {}) {
     this.#transport = transport;
-    this.events = new EventHub(options.eventBufferSize ?? 1000);
+    this.events = new EventHub({
+      queueSize: options.eventBufferSize,
+      historySize: options.eventHistorySize,
+    });
     this.#onProtocolError = options.onProtocolError ??
       ((error) => console.warn(`qapi-ts: ${error.message}`));
     this.greeting = new Promise((resolve, reject) => {
