@@ -33,11 +33,11 @@ export interface ConnectionOptions {
    * dropped and counted. Default 1000.
    */
   readonly eventBufferSize?: number;
+  /** How many recent events `waitFor` can look back on. Default 100; 0 keeps none. */
+  readonly eventHistorySize?: number;
   /** Told of lines that are not JSON or not a known message; the connection stays up. Default: `console.warn`. */
   readonly onProtocolError?: (error: ProtocolError) => void;
 }
-  /** How many recent events `waitFor` can look back on. Default 100; 0 keeps none. */
-  readonly eventHistorySize?: number;
 
 interface Pending {
   readonly command: string;
