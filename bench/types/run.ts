@@ -1,199 +1,473 @@
 /**
- * `deno task bench:types`: type-check cost of the type-level client against
- * plainly generated interfaces for the same schema (QMP 10.2), on a realistic
- * script and an exhaustive one, with TypeScript 5.9 and 7; and the language
- * service's completion and quick-info latency, cold and warm.
+ * `deno task bench:types`: what a user's checker and editor pay for the
+ * type-level client, against what a code generator would give for the same
+ * schema, measured in the same run.
  *
- * Writes `bench/out/types.json` and prints a table.
+ * - Variants: the type-level client (`QmpClient<Qmp10_2>` from the public
+ *   entry point `mod.ts`) and the generated baseline
+ *   (`generate_interfaces.ts`, from QEMU's QAPI sources in `../shared/qapi`).
+ * - Forms: `source` (a script in a temporary folder imports `mod.ts`, or the
+ *   generated `.ts`, by local path, as a Deno user does) and `published`
+ *   (declarations emitted into a package in `node_modules`, see `publish.ts`).
+ * - Scripts: `realistic` (`cases/realistic.ts`), `exhaustive` (every command
+ *   once, every event's data read) and `span` (the realistic script against
+ *   `Span<"7.2" | "10.2">`, its baseline the generated 10.2 client).
+ * - Checkers: `tsc --extendedDiagnostics` of TypeScript 5.9 and 7, and
+ *   `deno check` (wall time, with an empty cache each run).
+ * - Editor: TypeScript 5.9's language service on the realistic script.
+ *
+ * Options: `--commit=REV` measures a commit (extracted with `git archive`)
+ * instead of the working tree; `--scripts=`, `--forms=`, `--checkers=`
+ * (comma-separated) select; `--no-editor` skips the language service;
+ * `--readme` writes the figures into `bench/README.md`. `BENCH_RUNS` (default
+ * 3) sets the number of runs; medians are reported.
+ *
+ * Writes `bench/out/types.json` and `bench/out/types.md`, prints the table,
+ * and fails with the first errors when a script does not compile.
  *
  * @module
  */
 
 import ts from "typescript";
-import { qmp10_2 } from "../../schemas/qmp/10.2.ts";
 import { generateInterfaces } from "./generate_interfaces.ts";
+import { languageService, type Latency, requestNames } from "./language_service.ts";
+import { checkOptions, publish } from "./publish.ts";
+import { readQapiSources } from "./qapi_source.ts";
+import { clientImport, exhaustiveScript, spanScript } from "./scripts.ts";
 
-const repository = new URL("../../", import.meta.url).pathname;
-const out = `${repository}bench/out/types/`;
-const runs = Number(Deno.env.get("BENCH_RUNS") ?? 5);
-const compilers = { "5.9": "npm:typescript@5.9.3/tsc", "7": "npm:typescript@7.0.2/tsc" } as const;
+const bench = new URL("../../", import.meta.url).pathname;
+const runs = Number(Deno.env.get("BENCH_RUNS") ?? 3);
+const options = Object.fromEntries(
+  Deno.args.map((a) => a.replace(/^--/, "").split("=") as [string, string | undefined]),
+);
+const list = (name: string, all: string[]) => (options[name]?.split(",") ?? all);
+const scripts = list("scripts", ["realistic", "exhaustive", "span"]);
+const forms = list("forms", ["source", "published"]) as Form[];
+const checkers = list("checkers", ["5.9", "7", "deno"]).map((c) => (c === "deno" ? c : `tsc ${c}`));
+const compilers: Record<string, string> = {
+  "tsc 5.9": "npm:typescript@5.9.3/tsc",
+  "tsc 7": "npm:typescript@7.0.2/tsc",
+};
+const typeRoots = [`${bench}node_modules/@types`];
+const qapi = Deno.env.get("BENCH_QAPI") ?? `${bench}../shared/qapi/`;
 
-async function prepare() {
-  const realistic = await Deno.readTextFile(`${repository}bench/types/cases/realistic.ts`);
-  const exhaustive = [
-    `import { qmp, type Event } from "./client.ts";`,
-    ...Object.keys(qmp10_2.commands).map((name, i) =>
-      `export const r${i} = qmp.execute(${JSON.stringify(name)}, null as never);`
-    ),
-    `export function events(e: Event) { switch (e.event) {`,
-    ...Object.keys(qmp10_2.events).map((name) => `  case ${JSON.stringify(name)}: return e.data;`),
-    `} }`,
-  ].join("\n");
-  const variants = {
-    "type-level": (await Deno.readTextFile(`${repository}bench/types/client_type_level.ts`))
-      .replaceAll(`"../../`, `"${repository}`),
-    "generated": generateInterfaces(qmp10_2),
-  };
-  for (const [variant, client] of Object.entries(variants)) {
-    for (const [kind, text] of Object.entries({ realistic, exhaustive })) {
-      const folder = `${out}${variant}/${kind}/`;
-      await Deno.mkdir(folder, { recursive: true });
-      await Deno.writeTextFile(`${folder}client.ts`, client);
-      await Deno.writeTextFile(`${folder}case.ts`, text);
-      await Deno.writeTextFile(
-        `${folder}tsconfig.json`,
-        JSON.stringify({
-          compilerOptions: {
-            target: "esnext",
-            module: "esnext",
-            moduleResolution: "bundler",
-            lib: ["esnext", "dom"],
-            strict: true,
-            noEmit: true,
-            allowImportingTsExtensions: true,
-            skipLibCheck: true,
-            types: [],
-          },
-          files: ["case.ts"],
-        }),
-      );
-    }
-  }
+type Form = "source" | "published";
+type Variant = "type-level" | "generated";
+const variants: Variant[] = ["type-level", "generated"];
+
+async function git(...args: string[]): Promise<string> {
+  const output = await new Deno.Command("git", { args, cwd: bench, stdout: "piped" }).output();
+  if (!output.success) throw new Error(`git ${args.join(" ")} failed`);
+  return new TextDecoder().decode(output.stdout).trim();
 }
 
-interface Measure {
+/** The tree under test and its label: a commit, or the working tree. */
+async function subject(work: string): Promise<{ root: string; label: string }> {
+  if (options.commit) {
+    const commit = await git("rev-parse", "--short", options.commit);
+    const root = `${work}tree/`;
+    await Deno.mkdir(root, { recursive: true });
+    const archive = new Deno.Command("git", {
+      args: ["archive", commit],
+      cwd: bench,
+      stdout: "piped",
+    }).spawn();
+    const tar = new Deno.Command("tar", { args: ["-x", "-C", root], stdin: "piped" }).spawn();
+    await archive.stdout.pipeTo(tar.stdin);
+    if (!(await tar.status).success) throw new Error(`git archive ${commit} failed`);
+    return { root, label: commit };
+  }
+  const commit = await git("rev-parse", "--short", "HEAD");
+  const dirty = await git("status", "--porcelain", "--", "mod.ts", "lib", "schemas");
+  return { root: bench, label: dirty ? `${commit} + uncommitted changes` : commit };
+}
+
+/** The names the entry point exports (the checker's view, so `export type *` counts). */
+function exportsOf(entry: string): Set<string> {
+  const program = ts.createProgram([entry], {
+    ...ts.convertCompilerOptionsFromJson(checkOptions, "/").options,
+    typeRoots,
+  });
+  const checker = program.getTypeChecker();
+  const symbol = checker.getSymbolAtLocation(program.getSourceFile(entry)!);
+  return new Set(symbol ? checker.getExportsOfModule(symbol).map((s) => s.name) : []);
+}
+
+interface Sample {
   checkSeconds: number;
-  memoryKb: number;
+  totalSeconds: number;
+  memoryMb: number;
   instantiations: number;
   types: number;
 }
 
-async function measure(compiler: string, folder: string): Promise<Measure> {
-  const samples: Measure[] = [];
-  for (let i = 0; i < runs; i++) {
-    const output = await new Deno.Command(Deno.execPath(), {
-      args: ["run", "-A", compiler, "-p", `${folder}tsconfig.json`, "--extendedDiagnostics"],
+interface DenoSample {
+  wallSeconds: number;
+  memoryMb: number;
+}
+
+const median = (values: number[]) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+};
+
+function medianOf<T extends object>(samples: T[]): T {
+  const keys = Object.keys(samples[0]) as (keyof T)[];
+  return Object.fromEntries(keys.map((k) => [k, median(samples.map((s) => s[k] as number))])) as T;
+}
+
+function fail(what: string, text: string): never {
+  const lines = text.split("\n").filter((l) => l.trim()).slice(0, 20).join("\n");
+  console.error(`\n${what} does not compile:\n${lines}`);
+  Deno.exit(1);
+}
+
+async function runTsc(compiler: string, folder: string, what: string): Promise<Sample> {
+  const output = await new Deno.Command(Deno.execPath(), {
+    args: [
+      "run",
+      "-A",
+      compilers[compiler],
+      "-p",
+      `${folder}tsconfig.json`,
+      "--extendedDiagnostics",
+    ],
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  const text = new TextDecoder().decode(output.stdout);
+  if (!output.success) {
+    fail(`${what} (${compiler})`, text + new TextDecoder().decode(output.stderr));
+  }
+  const number = (label: string) => {
+    const value = Number(new RegExp(`^${label}:\\s+([\\d.]+)`, "m").exec(text)?.[1]);
+    if (Number.isNaN(value)) throw new Error(`${compiler}: no "${label}" in\n${text}`);
+    return value;
+  };
+  return {
+    checkSeconds: number("Check time"),
+    totalSeconds: number("Total time"),
+    memoryMb: number("Memory used") / 1024,
+    instantiations: number("Instantiations"),
+    types: number("Types"),
+  };
+}
+
+const timeCommand = await Deno.stat("/usr/bin/time").then(() => true, () => false);
+
+async function runDeno(folder: string, what: string, work: string): Promise<DenoSample> {
+  // An empty cache each run: `deno check` remembers programs it has checked.
+  const cache = await Deno.makeTempDir({ dir: work, prefix: "deno-dir-" });
+  const report = `${cache}/time`;
+  const command = [Deno.execPath(), "check", "--quiet", `${folder}script.ts`];
+  const start = performance.now();
+  const output = await new Deno.Command(
+    timeCommand ? "/usr/bin/time" : command[0],
+    {
+      args: timeCommand ? ["-f", "%M", "-o", report, ...command] : command.slice(1),
+      cwd: folder,
+      env: { DENO_DIR: cache, NO_COLOR: "1" },
       stdout: "piped",
       stderr: "piped",
-    }).output();
-    const text = new TextDecoder().decode(output.stdout);
-    const number = (label: string) =>
-      Number(new RegExp(`${label}:\\s+([\\d.]+)`).exec(text)?.[1] ?? NaN);
-    if (!output.success) throw new Error(`${folder}: type errors:\n${text.slice(0, 2000)}`);
-    samples.push({
-      checkSeconds: number("Check time"),
-      memoryKb: number("Memory used"),
-      instantiations: number("Instantiations"),
-      types: number("Types"),
-    });
-  }
-  const median = (values: number[]) => values.sort((a, b) => a - b)[Math.floor(values.length / 2)];
-  return {
-    checkSeconds: median(samples.map((s) => s.checkSeconds)),
-    memoryKb: median(samples.map((s) => s.memoryKb)),
-    instantiations: median(samples.map((s) => s.instantiations)),
-    types: median(samples.map((s) => s.types)),
-  };
-}
-
-/** Language service latency on the realistic script: completions and quick info. */
-function languageService(folder: string) {
-  const file = `${folder}case.ts`;
-  let text = Deno.readTextFileSync(file);
-  let version = 0;
-  const host: ts.LanguageServiceHost = {
-    getCompilationSettings: () => ({
-      target: ts.ScriptTarget.ESNext,
-      module: ts.ModuleKind.ESNext,
-      moduleResolution: ts.ModuleResolutionKind.Bundler,
-      allowImportingTsExtensions: true,
-      strict: true,
-      noEmit: true,
-      skipLibCheck: true,
-      lib: ["lib.esnext.d.ts", "lib.dom.d.ts"],
-      types: [],
-    }),
-    getScriptFileNames: () => [file],
-    getScriptVersion: (name) => (name === file ? String(version) : "0"),
-    getScriptSnapshot: (name) => {
-      const content = name === file ? text : ts.sys.readFile(name);
-      return content === undefined ? undefined : ts.ScriptSnapshot.fromString(content);
     },
-    getCurrentDirectory: () => folder,
-    getDefaultLibFileName: (options) => ts.getDefaultLibFilePath(options),
-    fileExists: (name) => name === file || ts.sys.fileExists(name),
-    readFile: (name) => (name === file ? text : ts.sys.readFile(name)),
-  };
-  const service = ts.createLanguageService(host, ts.createDocumentRegistry());
-  const commandName = text.indexOf(`"block_resize"`) + 1;
-  const member = text.indexOf(`"aio-max-batch"`);
-  const result = text.indexOf("blocks.map");
-  const time = (action: () => unknown) => {
-    const start = performance.now();
-    action();
-    return performance.now() - start;
-  };
-  const requests = {
-    "completion: command name": () => service.getCompletionsAtPosition(file, commandName, {}),
-    "completion: blockdev-add members": () => service.getCompletionsAtPosition(file, member, {}),
-    "quick info: result": () => service.getQuickInfoAtPosition(file, result),
-  };
-  const timings: Record<string, { cold: number; warm: number }> = {};
-  for (const [name, request] of Object.entries(requests)) {
-    const cold = time(request);
-    const warm: number[] = [];
-    for (let i = 0; i < 5; i++) {
-      // An edit elsewhere in the file, as typing does, then the same request.
-      text = text.replace(/\n\/\/ edit \d+\n|$/, `\n// edit ${i}\n`);
-      version++;
-      warm.push(time(request));
-    }
-    timings[name] = { cold, warm: warm.sort((a, b) => a - b)[2] };
-  }
-  return timings;
+  ).output();
+  const wallSeconds = (performance.now() - start) / 1000;
+  const decode = (b: Uint8Array) => new TextDecoder().decode(b);
+  if (!output.success) fail(`${what} (deno check)`, decode(output.stderr) + decode(output.stdout));
+  const memoryMb = timeCommand ? Number((await Deno.readTextFile(report)).trim()) / 1024 : NaN;
+  await Deno.remove(cache, { recursive: true });
+  return { wallSeconds, memoryMb };
 }
 
-await prepare();
-const results: Record<string, unknown> = { date: new Date().toISOString(), runs };
-const rows: string[] = [];
-for (const [compilerName, compiler] of Object.entries(compilers)) {
-  for (const kind of ["realistic", "exhaustive"]) {
-    const typeLevel = await measure(compiler, `${out}type-level/${kind}/`);
-    const generated = await measure(compiler, `${out}generated/${kind}/`);
-    results[`tsc ${compilerName} ${kind}`] = { typeLevel, generated };
-    const ratio = (a: number, b: number) => (a / b).toFixed(2);
-    rows.push(
-      `| TS ${compilerName} | ${kind} | ${typeLevel.checkSeconds}s / ${generated.checkSeconds}s (${
-        ratio(typeLevel.checkSeconds, generated.checkSeconds)
-      }x) | ` +
-        `${Math.round(typeLevel.memoryKb / 1024)} / ${Math.round(generated.memoryKb / 1024)} MB (${
-          ratio(typeLevel.memoryKb, generated.memoryKb)
-        }x) | ` +
-        `${typeLevel.instantiations} / ${generated.instantiations} (${
-          ratio(typeLevel.instantiations, generated.instantiations)
-        }x) |`,
+const work = `${await Deno.makeTempDir({ prefix: "qapi-ts-bench-" })}/`;
+try {
+  const { root, label } = await subject(work);
+  console.log(`measuring ${label} (${root}), ${runs} runs; work folder ${work}`);
+
+  // The baseline, from QEMU's sources; the span's older version to filter calls.
+  const qmp10_2 = await readQapiSources(`${qapi}10.2/qapi/qapi-schema.json`);
+  const generated = generateInterfaces(qmp10_2);
+  await Deno.mkdir(`${work}generated`, { recursive: true });
+  await Deno.writeTextFile(`${work}generated/qmp.ts`, generated);
+
+  // What the entry point offers: Qmp10_2 from mod.ts, or from the schema module.
+  const entry = `${root}mod.ts`;
+  const exported = exportsOf(entry);
+  for (const name of ["QmpClient", "QmpEvent"]) {
+    if (!exported.has(name)) throw new Error(`mod.ts does not export ${name}`);
+  }
+  const schemaModule = ["ts", "js"].map((e) => `schemas/qmp/10.2.${e}`)
+    .find((f) => {
+      try {
+        return Deno.statSync(`${root}${f}`).isFile;
+      } catch {
+        return false;
+      }
+    });
+  if (!exported.has("Qmp10_2") && schemaModule === undefined) {
+    throw new Error("Qmp10_2 is neither exported from mod.ts nor in schemas/qmp/10.2.(ts|js)");
+  }
+
+  // The published forms.
+  if (forms.includes("published")) {
+    const entries = [entry];
+    if (!exported.has("Qmp10_2")) entries.push(`${root}${schemaModule!.replace(/\.js$/, ".d.ts")}`);
+    const count = await publish(
+      entries,
+      root,
+      `${work}node_modules/qapi-ts/`,
+      "qapi-ts",
+      typeRoots,
+    );
+    await publish(
+      [`${work}generated/qmp.ts`],
+      `${work}generated/`,
+      `${work}node_modules/qmp-generated/`,
+      "qmp-generated",
+      typeRoots,
+    );
+    console.log(`published: ${count} declaration files of mod.ts's graph`);
+  }
+  // Deno resolves packages from this node_modules, @types/node included.
+  await Deno.mkdir(`${work}node_modules`, { recursive: true });
+  await Deno.symlink(typeRoots[0], `${work}node_modules/@types`);
+  await Deno.writeTextFile(`${work}deno.json`, JSON.stringify({ nodeModulesDir: "manual" }));
+  await Deno.writeTextFile(
+    `${work}package.json`,
+    JSON.stringify({ dependencies: { "qapi-ts": "0.0.0", "qmp-generated": "0.0.0" } }),
+  );
+
+  // The scripts.
+  const bodies: Record<string, string> = {};
+  const realistic = await Deno.readTextFile(`${bench}bench/types/cases/realistic.ts`);
+  if (scripts.includes("realistic")) bodies.realistic = realistic;
+  if (scripts.includes("exhaustive")) bodies.exhaustive = exhaustiveScript(qmp10_2);
+  if (scripts.includes("span")) {
+    if (!exported.has("Span")) console.log("span: skipped, mod.ts does not export Span");
+    else {
+      const qmp7_2 = await readQapiSources(`${qapi}7.2/qapi/qapi-schema.json`);
+      const { text, dropped } = spanScript(realistic, [qmp7_2, qmp10_2]);
+      if (dropped.length) {
+        console.log(`span: calls left out (not in QMP 7.2 and 10.2): ${dropped.join(", ")}`);
+      }
+      bodies.span = text;
+    }
+  }
+  const header = (variant: Variant, form: Form, script: string) => {
+    if (variant === "generated") {
+      const from = form === "source" ? `${work}generated/qmp.ts` : "qmp-generated";
+      return [
+        `import type { QmpClient, QmpEvent } from "${from}";`,
+        "declare const qmp: QmpClient;",
+        "type Event = QmpEvent;",
+      ];
+    }
+    const from = form === "source" ? entry : "qapi-ts";
+    const schema = script === "span" ? `Span<"7.2" | "10.2">` : "Qmp10_2";
+    const names = ["QmpClient", "QmpEvent", script === "span" ? "Span" : "Qmp10_2"];
+    const lines = [];
+    if (!exported.has("Qmp10_2") && script !== "span") {
+      names.pop();
+      const module = form === "source"
+        ? `${root}${schemaModule}`
+        : `qapi-ts/${schemaModule!.replace(/\.ts$/, ".js")}`;
+      lines.push(`import type { Qmp10_2 } from "${module}";`);
+    }
+    return [
+      `import type { ${names.join(", ")} } from "${from}";`,
+      ...lines,
+      `declare const qmp: QmpClient<${schema}>;`,
+      `type Event = QmpEvent<${schema}>;`,
+    ];
+  };
+  const folderOf = (form: Form, variant: Variant, script: string) =>
+    `${work}${form}/${variant}/${script}/`;
+  for (const form of forms) {
+    for (const variant of variants) {
+      for (const [script, body] of Object.entries(bodies)) {
+        if (!body.includes(clientImport)) throw new Error(`${script}: no "${clientImport}" line`);
+        const folder = folderOf(form, variant, script);
+        await Deno.mkdir(folder, { recursive: true });
+        await Deno.writeTextFile(
+          `${folder}script.ts`,
+          body.replace(clientImport, header(variant, form, script).join("\n")),
+        );
+        await Deno.writeTextFile(
+          `${folder}tsconfig.json`,
+          JSON.stringify({
+            compilerOptions: { ...checkOptions, typeRoots },
+            files: ["script.ts"],
+          }),
+        );
+      }
+    }
+  }
+
+  // Checkers: type-level and generated alternate, so drift hits both alike.
+  interface Row {
+    form: Form;
+    script: string;
+    checker: string;
+    typeLevel: Sample | DenoSample;
+    generated: Sample | DenoSample;
+  }
+  const rows: Row[] = [];
+  for (const checker of checkers) {
+    for (const form of forms) {
+      for (const script of Object.keys(bodies)) {
+        const samples: Record<Variant, (Sample | DenoSample)[]> = {
+          "type-level": [],
+          generated: [],
+        };
+        for (let i = 0; i < runs; i++) {
+          for (const variant of variants) {
+            const folder = folderOf(form, variant, script);
+            const what = `${script} (${form}, ${variant})`;
+            samples[variant].push(
+              checker === "deno"
+                ? await runDeno(folder, what, work)
+                : await runTsc(checker, folder, what),
+            );
+          }
+        }
+        const row = {
+          form,
+          script,
+          checker,
+          typeLevel: medianOf(samples["type-level"]),
+          generated: medianOf(samples.generated),
+        };
+        rows.push(row);
+        console.log(`${checker} ${form} ${script}: ${formatRow(row).slice(1, -1)}`);
+      }
+    }
+  }
+
+  // The editor.
+  const editor: { form: Form; request: string; typeLevel: Latency; generated: Latency }[] = [];
+  if (!("no-editor" in options) && bodies.realistic) {
+    const compilerOptions = {
+      ...ts.convertCompilerOptionsFromJson(checkOptions, "/").options,
+      typeRoots,
+    };
+    for (const form of forms) {
+      const samples: Record<Variant, ReturnType<typeof languageService>[]> = {
+        "type-level": [],
+        generated: [],
+      };
+      const measure = (variant: Variant) => {
+        const folder = folderOf(form, variant, "realistic");
+        return languageService(folder, `${folder}script.ts`, compilerOptions);
+      };
+      measure("generated"); // warms the language service's own code up
+      for (let i = 0; i < runs; i++) {
+        for (const variant of variants) samples[variant].push(measure(variant));
+      }
+      for (const request of requestNames) {
+        const of = (variant: Variant) => medianOf(samples[variant].map((s) => s[request]));
+        editor.push({ form, request, typeLevel: of("type-level"), generated: of("generated") });
+      }
+    }
+  }
+
+  const markdown = report(label, rows, editor);
+  console.log(`\n${markdown}`);
+  await Deno.mkdir(`${bench}bench/out`, { recursive: true });
+  await Deno.writeTextFile(
+    `${bench}bench/out/types.json`,
+    JSON.stringify({ commit: label, date: new Date().toISOString(), runs, rows, editor }, null, 2) +
+      "\n",
+  );
+  await Deno.writeTextFile(`${bench}bench/out/types.md`, markdown);
+  if ("readme" in options) await updateReadme(markdown);
+} finally {
+  await Deno.remove(work, { recursive: true }).catch(() => {});
+}
+
+function ratio(a: number, b: number): string {
+  return `${(a / b).toFixed(2)}x`;
+}
+
+function formatRow(row: {
+  form: string;
+  script: string;
+  checker: string;
+  typeLevel: Sample | DenoSample;
+  generated: Sample | DenoSample;
+}): string {
+  const cells = [row.form, row.script, row.checker];
+  const pair = (a: number, b: number, digits: number, unit: string) =>
+    `${a.toFixed(digits)} / ${b.toFixed(digits)}${unit} (**${ratio(a, b)}**)`;
+  if ("wallSeconds" in row.typeLevel) {
+    const g = row.generated as DenoSample;
+    cells.push(
+      pair(row.typeLevel.wallSeconds, g.wallSeconds, 2, " s") + " wall",
+      "",
+      Number.isNaN(row.typeLevel.memoryMb)
+        ? ""
+        : pair(row.typeLevel.memoryMb, g.memoryMb, 0, " MB") + " RSS",
+      "",
+    );
+  } else {
+    const t = row.typeLevel;
+    const g = row.generated as Sample;
+    cells.push(
+      pair(t.checkSeconds, g.checkSeconds, 2, " s"),
+      pair(t.totalSeconds, g.totalSeconds, 2, " s"),
+      pair(t.memoryMb, g.memoryMb, 0, " MB"),
+      `${t.instantiations.toLocaleString("en")} / ${g.instantiations.toLocaleString("en")} (${
+        ratio(t.instantiations, g.instantiations)
+      })`,
+      `${t.types.toLocaleString("en")} / ${g.types.toLocaleString("en")}`,
     );
   }
+  return `| ${cells.join(" | ")} |`;
 }
-const service = {
-  "type-level": languageService(`${out}type-level/realistic/`),
-  generated: languageService(`${out}generated/realistic/`),
-};
-results["language service (TS 5.9, ms)"] = service;
-console.log("| compiler | script | check time: type-level / generated | memory | instantiations |");
-console.log("| --- | --- | --- | --- | --- |");
-for (const row of rows) console.log(row);
-console.log(
-  "\n| language service request | type-level cold / warm (ms) | generated cold / warm (ms) |",
-);
-console.log("| --- | --- | --- |");
-for (const name of Object.keys(service["type-level"])) {
-  const a = service["type-level"][name];
-  const b = service.generated[name];
-  console.log(
-    `| ${name} | ${a.cold.toFixed(1)} / ${a.warm.toFixed(1)} | ${b.cold.toFixed(1)} / ${
-      b.warm.toFixed(1)
-    } |`,
+
+function report(
+  label: string,
+  rows: Parameters<typeof formatRow>[0][],
+  editor: { form: Form; request: string; typeLevel: Latency; generated: Latency }[],
+): string {
+  const lines = [
+    `Measured at ${label}, ${
+      new Date().toISOString().slice(0, 10)
+    }, ${navigator.hardwareConcurrency} cores, median of ${runs}. Each cell: type-level / generated (ratio).`,
+    "",
+    "| form | script | checker | check time | total time | memory | instantiations | types |",
+    "| --- | --- | --- | --- | --- | --- | --- | --- |",
+    ...rows.map(formatRow),
+  ];
+  if (editor.length) {
+    lines.push(
+      "",
+      "| form | language service (TS 5.9) | cold, ms | warm (after an edit), ms |",
+      "| --- | --- | --- | --- |",
+      ...editor.map((e) =>
+        `| ${e.form} | ${e.request} | ${e.typeLevel.cold.toFixed(0)} / ${
+          e.generated.cold.toFixed(0)
+        } (**${ratio(e.typeLevel.cold, e.generated.cold)}**) | ${e.typeLevel.warm.toFixed(0)} / ${
+          e.generated.warm.toFixed(0)
+        } (**${ratio(e.typeLevel.warm, e.generated.warm)}**) |`
+      ),
+    );
+  }
+  return lines.join("\n") + "\n";
+}
+
+/** Replaces the figures between the markers of `bench/README.md`. */
+async function updateReadme(markdown: string) {
+  const file = `${bench}bench/README.md`;
+  const text = await Deno.readTextFile(file);
+  const begin = "<!-- bench:types figures -->";
+  const end = "<!-- /bench:types figures -->";
+  const from = text.indexOf(begin);
+  const to = text.indexOf(end);
+  if (from < 0 || to < 0) throw new Error(`${file}: no ${begin} … ${end} markers`);
+  await Deno.writeTextFile(
+    file,
+    `${text.slice(0, from + begin.length)}\n\n${markdown}\n${text.slice(to)}`,
   );
+  console.log(`figures written into ${file}`);
 }
-await Deno.writeTextFile(`${repository}bench/out/types.json`, JSON.stringify(results, null, 2));
