@@ -16,7 +16,7 @@ import type {
   Unsubscribe,
   WaitOptions,
 } from "../protocol/events.ts";
-import type { OobCallOptions } from "../protocol/options.ts";
+import { type OobCallOptions, startTimer, timeoutProblem } from "../protocol/options.ts";
 import type { AcceptAll, CompatPolicy } from "../schema/features.ts";
 import type { Schema } from "../schema/schema.ts";
 export type { Schema };
@@ -60,7 +60,7 @@ export interface QemuVersion {
 export interface QmpOptions extends ConnectionOptions {
   /** Enable out-of-band execution when the server offers it. Default false. */
   readonly oob?: boolean;
-  /** Milliseconds to wait for the greeting. Default 10 000. */
+  /** Milliseconds to wait for the greeting (any length; `Infinity`: no limit). Default 10 000. */
   readonly greetingTimeout?: number;
   /**
    * Validate every call's arguments against the server's own schema
@@ -236,7 +236,7 @@ export class QmpClient<schema extends Schema = Qmp10_2, policy extends CompatPol
     const connection = this.#connection;
     this.#checkReply = (command, reply) => {
       const type = index.commands.get(command)?.["ret-type"];
-      const problem = type === undefined ? undefined : validateValue(index, type, reply);
+      const problem = type === undefined ? undefined : checkSafely(index, type, reply);
       if (problem) {
         connection.report(
           new ProtocolError(`${command}: reply does not fit the schema: ${problem}`),
@@ -245,7 +245,7 @@ export class QmpClient<schema extends Schema = Qmp10_2, policy extends CompatPol
     };
     connection.events.on("", (event) => {
       const type = index.events.get(event.event)?.["arg-type"];
-      const problem = type === undefined ? undefined : validateValue(index, type, event.data);
+      const problem = type === undefined ? undefined : checkSafely(index, type, event.data);
       if (problem) {
         connection.report(
           new ProtocolError(`${event.event}: data does not fit the schema: ${problem}`),
@@ -297,6 +297,15 @@ export class QmpClient<schema extends Schema = Qmp10_2, policy extends CompatPol
   }
 }
 
+/** `validateValue` that reports instead of throwing (the schema came from the peer too). */
+function checkSafely(index: SchemaInfoIndex, type: string, value: unknown): string | undefined {
+  try {
+    return validateValue(index, type, value);
+  } catch (error) {
+    return `could not be checked: ${(error as Error)?.message}`;
+  }
+}
+
 /** Compares a server version with `"MAJOR.MINOR"` (negative: older). */
 function compareVersion(server: QemuVersion, version: string): number {
   const [major, minor] = version.split(".").map(Number);
@@ -332,16 +341,18 @@ export async function connect<
   const connection = new Connection(transport, options);
   try {
     const timeout = options.greetingTimeout ?? 10_000;
-    let timer: ReturnType<typeof setTimeout> | undefined;
+    const problem = timeoutProblem("greetingTimeout", timeout);
+    if (problem) throw problem;
+    let cancelTimer: (() => void) | undefined;
     const greeting = await Promise.race([
       connection.greeting,
       new Promise<never>((_, reject) => {
-        timer = setTimeout(
-          () => reject(new ProtocolError(`no QMP greeting within ${timeout} ms`)),
+        cancelTimer = startTimer(
           timeout,
+          () => reject(new ProtocolError(`no QMP greeting within ${timeout} ms`)),
         );
       }),
-    ]).finally(() => clearTimeout(timer));
+    ]).finally(() => cancelTimer?.());
     const qmp = greeting.QMP as {
       version?: { qemu?: Partial<QemuVersion>; package?: string };
       capabilities?: unknown;

@@ -11,7 +11,7 @@
 import type { Qga10_2 } from "../../schemas/qga/10.2.js";
 import { Connection, type ConnectionOptions } from "../protocol/connection.ts";
 import { ProtocolError } from "../protocol/errors.ts";
-import type { CallOptions } from "../protocol/options.ts";
+import { type CallOptions, timeoutProblem } from "../protocol/options.ts";
 import type { AcceptAll, CompatPolicy } from "../schema/features.ts";
 import type { Schema } from "../schema/schema.ts";
 import type { Execute } from "../schema/execute.ts";
@@ -34,9 +34,9 @@ let replySchema: SchemaInfoIndex | undefined;
  * ```
  */
 export interface GuestAgentOptions extends ConnectionOptions {
-  /** Milliseconds to wait for a `guest-sync-delimited` reply. Default 5 000. */
+  /** Milliseconds to wait for a `guest-sync-delimited` reply (`Infinity`: no limit). Default 5 000. */
   readonly syncTimeout?: number;
-  /** Default `timeout` of every call (a guest may never answer). Default 60 000. */
+  /** Default `timeout` of every call (a guest may never answer; `Infinity`: no limit). Default 60 000. */
   readonly callTimeout?: number;
 }
 
@@ -140,6 +140,10 @@ export async function connectGuestAgent<
   target: Target | Transport,
   options: GuestAgentOptions = {},
 ): Promise<GuestAgent<schema, policy>> {
+  for (const name of ["syncTimeout", "callTimeout"] as const) {
+    const problem = options[name] === undefined ? undefined : timeoutProblem(name, options[name]);
+    if (problem) throw problem;
+  }
   const transport = typeof target === "object" && "onData" in target
     ? target
     : await connectSocket(target);

@@ -7,6 +7,7 @@
 
 import type { CompatPolicy } from "../schema/features.ts";
 import type { SchemaInfo, SchemaInfoIndex } from "./schema_info.ts";
+import { stringifyJson } from "../protocol/json.ts";
 
 /**
  * A value the live schema does not accept. The message names the command,
@@ -38,7 +39,13 @@ export class ValidationError extends Error {
 const describe = (value: unknown): string => {
   if (value === undefined) return "nothing";
   if (typeof value === "bigint") return `${value}n`;
-  const text = JSON.stringify(value);
+  let text: string | undefined;
+  try {
+    // Exact for bigints anywhere inside (JSON.stringify throws on them).
+    text = stringifyJson(value);
+  } catch {
+    text = undefined;
+  }
   return text === undefined ? typeof value : text.length > 60 ? `${text.slice(0, 57)}...` : text;
 };
 

@@ -13,7 +13,7 @@ import { ConnectionClosedError, ProtocolError, QmpError, TimeoutError } from "./
 import { EventHub, type RawEvent } from "./events.ts";
 import { parseJson, stringifyJson } from "./json.ts";
 import { LineSplitter } from "./lines.ts";
-import type { OobCallOptions } from "./options.ts";
+import { type OobCallOptions, startTimer, timeoutProblem } from "./options.ts";
 
 /**
  * Options of a connection.
@@ -25,7 +25,10 @@ import type { OobCallOptions } from "./options.ts";
  * ```
  */
 export interface ConnectionOptions {
-  /** The largest message accepted; a larger one closes the connection. Default 64 MiB. */
+  /**
+   * The largest message accepted, in bytes (UTF-8, the newline not counted),
+   * enforced as bytes arrive; a larger one closes the connection. Default 64 MiB.
+   */
   readonly maxMessageBytes?: number;
   /**
    * The bound, in events, of each event listener's queue (`listen`,
@@ -94,10 +97,14 @@ export class Connection {
     // A protocol without a greeting never awaits it; don't report its rejection as unhandled.
     this.greeting.catch(() => {});
     this.closed = new Promise((resolve) => (this.#resolveClosed = resolve));
-    const splitter = new LineSplitter(
-      options.maxMessageBytes ?? 64 << 20,
-      (line) => this.#receive(line),
-    );
+    const maxMessageBytes = options.maxMessageBytes ?? 64 << 20;
+    if (!Number.isSafeInteger(maxMessageBytes) || maxMessageBytes < 1) {
+      transport.close();
+      throw new RangeError(
+        `maxMessageBytes must be a whole number of at least 1, not ${maxMessageBytes}`,
+      );
+    }
+    const splitter = new LineSplitter(maxMessageBytes, (line) => this.#receive(line));
     transport.onData((chunk) => {
       try {
         splitter.push(chunk);
@@ -109,6 +116,10 @@ export class Connection {
       }
     });
     transport.onClose((reason) => this.#shutdown(reason));
+    transport.onDrain?.(() => {
+      this.#blocked = false;
+      this.#flush();
+    });
   }
 
   /** True once closed. */
@@ -116,7 +127,18 @@ export class Connection {
     return this.#closeReason !== undefined;
   }
 
+  /** Routes one line. Never throws: whatever the peer sends is checked before use. */
   #receive(line: string): void {
+    try {
+      this.#route(line);
+    } catch (error) {
+      this.#onProtocolError(
+        new ProtocolError(`message could not be handled: ${(error as Error)?.message}`, line),
+      );
+    }
+  }
+
+  #route(line: string): void {
     const filtered = this.lineFilter ? this.lineFilter(line) : line;
     if (filtered === undefined) return;
     let message: unknown;
@@ -126,40 +148,51 @@ export class Connection {
       this.#onProtocolError(new ProtocolError("line is not JSON", filtered));
       return;
     }
-    if (typeof message !== "object" || message === null || Array.isArray(message)) {
+    if (!isRecord(message)) {
       this.#onProtocolError(new ProtocolError("message is not a JSON object", filtered));
       return;
     }
-    const record = message as Record<string, unknown>;
-    if ("id" in record && ("return" in record || "error" in record)) {
-      const id = record.id;
+    if ("id" in message && ("return" in message || "error" in message)) {
+      const id = message.id;
       const pending = this.#pending.get(id);
       if (!pending) return; // A reply to a call that timed out or was aborted.
       this.#pending.delete(id);
-      if ("return" in record) pending.resolve(record.return);
-      else {
-        const error = record.error as { class?: unknown; desc?: unknown } | null;
+      if ("return" in message) return pending.resolve(message.return);
+      const error = message.error;
+      if (isRecord(error) && typeof error.class === "string" && typeof error.desc === "string") {
+        pending.reject(new QmpError(pending.command, error.class, error.desc));
+      } else {
+        // Settled all the same: a call never waits on a reply it can't read.
         pending.reject(
-          new QmpError(
-            pending.command,
-            String(error?.class ?? "GenericError"),
-            String(error?.desc ?? ""),
-          ),
+          new ProtocolError(`${pending.command}: malformed error reply`, shown(error)),
         );
       }
-    } else if (typeof record.event === "string") {
-      const event: RawEvent = {
-        event: record.event,
-        data: record.data ?? {},
-        timestamp: (record.timestamp as RawEvent["timestamp"]) ?? { seconds: 0, microseconds: 0 },
-      };
-      this.events.dispatch(event);
-    } else if ("QMP" in record) {
-      this.#resolveGreeting(record);
-    } else if ("error" in record) {
+    } else if (typeof message.event === "string") {
+      const { data = {}, timestamp = { seconds: 0, microseconds: 0 } } = message;
+      if (!isRecord(data)) {
+        this.#onProtocolError(new ProtocolError("event data is not an object", filtered));
+      } else if (
+        !isRecord(timestamp) || typeof timestamp.seconds !== "number" ||
+        typeof timestamp.microseconds !== "number"
+      ) {
+        this.#onProtocolError(new ProtocolError("malformed event timestamp", filtered));
+      } else {
+        this.events.dispatch({
+          event: message.event,
+          data,
+          timestamp: timestamp as RawEvent["timestamp"],
+        });
+      }
+    } else if ("QMP" in message) {
+      const problem = greetingProblem(message.QMP);
+      if (problem === undefined) this.#resolveGreeting(message);
+      else this.#rejectGreeting(new ProtocolError(`malformed greeting: ${problem}`, filtered));
+    } else if ("error" in message) {
       // QEMU answers a request it could not parse with an error without id.
-      const error = record.error as { class?: unknown; desc?: unknown };
-      this.#onProtocolError(new ProtocolError(`error without id: ${error?.class}: ${error?.desc}`));
+      const error = isRecord(message.error) ? message.error : {};
+      this.#onProtocolError(
+        new ProtocolError(`error without id: ${shown(error.class)}: ${shown(error.desc)}`),
+      );
     } else {
       this.#onProtocolError(new ProtocolError("message of unknown shape", filtered));
     }
@@ -172,25 +205,55 @@ export class Connection {
 
   /** Sends raw bytes or text (the guest agent's sync byte), after anything queued. */
   send(data: string | Uint8Array): void {
+    this.#unsent.set(--this.#rawKey, data);
     this.#flush();
-    this.#transport.write(data);
   }
 
-  #outgoing = "";
   /**
-   * Queues a request; requests made in the same tick go out in one write
-   * (a socket write per request costs more than building the request).
+   * What waits to be written, in order: requests by id, raw sends by negative
+   * keys. A request that times out or is aborted before it is written is
+   * taken out (never sent, nothing kept), and nothing more is handed to the
+   * transport while its buffer is full (`#blocked`, until it drains).
    */
-  #write(text: string): void {
-    if (this.#outgoing === "") queueMicrotask(() => this.#flush());
-    this.#outgoing += text;
+  readonly #unsent = new Map<number, string | Uint8Array>();
+  #rawKey = 0;
+  #flushQueued = false;
+  #blocked = false;
+
+  /**
+   * Queues a request; requests made in the same tick go out together (a
+   * socket write per request costs more than building the request).
+   */
+  #write(id: number, text: string): void {
+    this.#unsent.set(id, text);
+    if (!this.#flushQueued) {
+      this.#flushQueued = true;
+      queueMicrotask(() => this.#flush());
+    }
   }
 
   #flush(): void {
-    if (this.#outgoing === "") return;
-    const text = this.#outgoing;
-    this.#outgoing = "";
-    this.#transport.write(text);
+    this.#flushQueued = false;
+    let batch = "";
+    for (const [key, data] of this.#unsent) {
+      if (this.#blocked || this.#closeReason !== undefined) break;
+      this.#unsent.delete(key);
+      if (typeof data !== "string") {
+        batch = this.#put(batch);
+        this.#put(data);
+      } else if ((batch += data).length >= writeBatchSize) {
+        batch = this.#put(batch);
+      }
+    }
+    this.#put(batch);
+  }
+
+  /** Hands data to the transport, noting a full buffer; returns an empty batch. */
+  #put(data: string | Uint8Array): "" {
+    if (data.length !== 0 && this.#transport.write(data) === false && this.#transport.onDrain) {
+      this.#blocked = true;
+    }
+    return "";
   }
 
   /**
@@ -202,6 +265,11 @@ export class Connection {
       return Promise.reject(new ConnectionClosedError(command, this.#closeReason));
     }
     if (options.signal?.aborted) return Promise.reject(options.signal.reason);
+    const { timeout } = options;
+    if (timeout !== undefined) {
+      const problem = timeoutProblem("timeout", timeout);
+      if (problem) return Promise.reject(problem);
+    }
     const id = this.#nextId++;
     // Built as text: no request object to allocate and serialise as a whole.
     const key = options.oob ? `!${command}` : command;
@@ -219,11 +287,11 @@ export class Connection {
       const pending: Pending = { command, resolve, reject };
       this.#pending.set(id, pending);
       // Timers and abort listeners only when asked for: most calls have neither.
-      if (options.timeout !== undefined || options.signal) {
-        let timer: ReturnType<typeof setTimeout> | undefined;
+      if (timeout !== undefined || options.signal) {
+        let cancelTimer: (() => void) | undefined;
         const onAbort = () => pending.reject(options.signal!.reason);
         const cleanup = () => {
-          if (timer !== undefined) clearTimeout(timer);
+          cancelTimer?.();
           options.signal?.removeEventListener("abort", onAbort);
         };
         pending.resolve = (value) => {
@@ -232,18 +300,19 @@ export class Connection {
         };
         pending.reject = (error) => {
           this.#pending.delete(id);
+          this.#unsent.delete(id); // not written yet: never will be
           cleanup();
           reject(error);
         };
-        if (options.timeout !== undefined) {
-          timer = setTimeout(
-            () => pending.reject(new TimeoutError(command, options.timeout!)),
-            options.timeout,
+        if (timeout !== undefined) {
+          cancelTimer = startTimer(
+            timeout,
+            () => pending.reject(new TimeoutError(command, timeout)),
           );
         }
         options.signal?.addEventListener("abort", onAbort, { once: true });
       }
-      this.#write(request);
+      this.#write(id, request);
     });
   }
 
@@ -256,6 +325,7 @@ export class Connection {
       else pending.reject(new ConnectionClosedError(pending.command, reason));
     }
     this.#pending.clear();
+    this.#unsent.clear();
     this.#rejectGreeting(new ConnectionClosedError(undefined, reason));
     this.events.close(reason);
     this.#resolveClosed(reason);
@@ -266,4 +336,53 @@ export class Connection {
     this.#shutdown("closed by the client");
     this.#transport.close();
   }
+}
+
+/** Requests are handed to the transport in writes of about this many characters. */
+const writeBatchSize = 64 << 10;
+
+const isRecord = (value: unknown): value is Record<string, unknown> =>
+  typeof value === "object" && value !== null && !Array.isArray(value);
+
+/** A value from the peer as text for a message, whatever it is. */
+function shown(value: unknown): string {
+  if (typeof value === "string") return value;
+  try {
+    return stringifyJson(value) ?? String(value);
+  } catch {
+    return typeof value;
+  }
+}
+
+/**
+ * What is wrong with a greeting's `QMP` member, or undefined. Absent fields
+ * are tolerated (the client assumes defaults); present ones must have their
+ * type, so no later use of them can throw.
+ */
+function greetingProblem(qmp: unknown): string | undefined {
+  if (!isRecord(qmp)) return "QMP is not an object";
+  const { version, capabilities } = qmp;
+  if (version !== undefined) {
+    if (!isRecord(version)) return "version is not an object";
+    const { qemu } = version;
+    if (qemu !== undefined) {
+      if (!isRecord(qemu)) return "version.qemu is not an object";
+      for (const part of ["major", "minor", "micro"]) {
+        const number = qemu[part];
+        if (number !== undefined && !(Number.isSafeInteger(number) && (number as number) >= 0)) {
+          return `version.qemu.${part} is not a whole number`;
+        }
+      }
+    }
+    if (version.package !== undefined && typeof version.package !== "string") {
+      return "version.package is not a string";
+    }
+  }
+  if (
+    capabilities !== undefined &&
+    !(Array.isArray(capabilities) && capabilities.every((c) => typeof c === "string"))
+  ) {
+    return "capabilities is not an array of strings";
+  }
+  return undefined;
 }

@@ -6,10 +6,14 @@
 
 import { ProtocolError } from "./errors.ts";
 
+const newline = 10;
+
 /**
- * Splits a byte stream into lines, never holding more than `maxLineBytes` of
- * an unfinished line (a peer that never sends a newline can't grow memory
- * without bound).
+ * Splits a byte stream into lines in time linear in the bytes received: an
+ * unfinished line is kept as bytes, newlines are searched in new bytes only,
+ * and each line is decoded once. A line may hold at most `maxLineBytes` bytes
+ * (UTF-8, the newline not counted); the limit is enforced as bytes arrive, so
+ * a peer that never sends a newline can't grow memory past it.
  *
  * @example
  * ```ts
@@ -22,32 +26,86 @@ import { ProtocolError } from "./errors.ts";
  * ```
  */
 export class LineSplitter {
-  #decoder = new TextDecoder();
-  #partial = "";
+  // A byte-order mark is content here, never stripped: each line decodes alone.
+  readonly #decoder = new TextDecoder("utf-8", { ignoreBOM: true });
+  /** The unfinished line, as copies of the chunks it arrived in. */
+  #parts: Uint8Array[] = [];
+  #partBytes = 0;
 
   constructor(
     readonly maxLineBytes: number,
     readonly onLine: (line: string) => void,
   ) {}
 
-  /** Feeds a chunk; calls `onLine` for each complete line. Throws `ProtocolError` past the limit. */
+  /** Bytes held for the unfinished line. */
+  get pendingBytes(): number {
+    return this.#partBytes;
+  }
+
+  /**
+   * Feeds a chunk; calls `onLine` for each complete line. Throws
+   * `ProtocolError` as soon as a line exceeds the limit (its bytes are dropped).
+   */
   push(chunk: Uint8Array): void {
-    let text = this.#partial + this.#decoder.decode(chunk, { stream: true });
+    const first = chunk.indexOf(newline);
+    if (first < 0) return this.#hold(chunk);
     let start = 0;
-    for (let end = text.indexOf("\n"); end >= 0; end = text.indexOf("\n", start)) {
-      const line = text.slice(start, end);
-      start = end + 1;
-      if (line.length > this.maxLineBytes) {
-        throw new ProtocolError(`message larger than ${this.maxLineBytes} bytes`);
+    if (this.#partBytes > 0) {
+      // The unfinished line ends in this chunk: join its parts once.
+      const size = this.#partBytes + first;
+      if (size > this.maxLineBytes) this.#tooLarge();
+      const line = new Uint8Array(size);
+      let offset = 0;
+      for (const part of this.#parts) {
+        line.set(part, offset);
+        offset += part.length;
       }
-      // Blank lines carry nothing; test cheaply rather than trim() every line.
-      if (line.length !== 0 && (line.length > 2 || line.trim() !== "")) this.onLine(line);
+      line.set(chunk.subarray(0, first), offset);
+      this.#parts = [];
+      this.#partBytes = 0;
+      this.#emit(this.#decoder.decode(line));
+      start = first + 1;
     }
-    text = text.slice(start);
-    if (text.length > this.maxLineBytes) {
-      this.#partial = "";
-      throw new ProtocolError(`message larger than ${this.maxLineBytes} bytes`);
+    const last = chunk.lastIndexOf(newline);
+    if (last >= start) {
+      // Whole lines: each is checked only when the span could hold one too long.
+      if (last - start > this.maxLineBytes) {
+        for (let from = start, end = chunk.indexOf(newline, from); from <= last;) {
+          if (end - from > this.maxLineBytes) this.#tooLarge();
+          from = end + 1;
+          end = chunk.indexOf(newline, from);
+        }
+      }
+      // One decode for all of them: a newline byte never belongs to a multi-byte
+      // sequence, so splitting the text is splitting the bytes.
+      const text = this.#decoder.decode(chunk.subarray(start, last));
+      let from = 0;
+      for (let end = text.indexOf("\n"); end >= 0; end = text.indexOf("\n", from)) {
+        this.#emit(text.slice(from, end));
+        from = end + 1;
+      }
+      this.#emit(from === 0 ? text : text.slice(from));
     }
-    this.#partial = text;
+    this.#hold(chunk.subarray(last + 1));
+  }
+
+  #emit(line: string): void {
+    // Blank lines carry nothing; test cheaply rather than trim() every line.
+    if (line.length !== 0 && (line.length > 2 || line.trim() !== "")) this.onLine(line);
+  }
+
+  #hold(bytes: Uint8Array): void {
+    if (bytes.length === 0) return;
+    this.#partBytes += bytes.length;
+    if (this.#partBytes > this.maxLineBytes) this.#tooLarge();
+    // A copy: the transport may reuse its buffer, and a small tail must not
+    // keep a large chunk alive.
+    this.#parts.push(bytes.slice());
+  }
+
+  #tooLarge(): never {
+    this.#parts = [];
+    this.#partBytes = 0;
+    throw new ProtocolError(`message larger than ${this.maxLineBytes} bytes`);
   }
 }

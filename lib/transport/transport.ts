@@ -18,12 +18,19 @@ import { connect as netConnect, type Socket } from "node:net";
  * ```
  */
 export interface Transport {
-  /** Sends text or bytes; queued in order when the channel is busy. */
-  write(data: string | Uint8Array): void;
+  /**
+   * Sends text or bytes, in order. Returns false when the channel's buffer is
+   * full (the peer reads slower than we write): the caller then waits for
+   * `onDrain` before writing more. A transport without `onDrain` is never
+   * waited for.
+   */
+  write(data: string | Uint8Array): boolean | void;
   /** Closes the channel; `onClose` handlers run once. */
   close(): void;
   onData(handler: (chunk: Uint8Array) => void): void;
   onClose(handler: (reason: string) => void): void;
+  /** Called whenever a full buffer has emptied (after `write` returned false). */
+  onDrain?(handler: () => void): void;
 }
 
 /**
@@ -54,6 +61,7 @@ export interface DuplexLike {
   on(event: "data", handler: (chunk: Uint8Array) => void): unknown;
   on(event: "close", handler: () => void): unknown;
   on(event: "error", handler: (error: Error) => void): unknown;
+  on(event: "drain", handler: () => void): unknown;
 }
 
 /**
@@ -78,15 +86,15 @@ export function fromDuplex(stream: DuplexLike): Transport {
   stream.on("error", (error) => (lastError = error.message));
   stream.on("close", () => finish(lastError));
   return {
-    write: (data) => {
-      if (!closed) stream.write(data);
-    },
+    // Node streams return false once their buffer passes the high-water mark.
+    write: (data) => closed || stream.write(data) !== false,
     close: () => {
       stream.destroy();
       finish("closed by the client");
     },
     onData: (handler) => stream.on("data", handler),
     onClose: (handler) => closeHandlers.push(handler),
+    onDrain: (handler) => stream.on("drain", handler),
   };
 }
 

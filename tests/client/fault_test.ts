@@ -5,7 +5,12 @@
 import assert from "node:assert/strict";
 import { createServer, type Server, type Socket } from "node:net";
 import { connect } from "../../lib/client/qmp.ts";
-import { ConnectionClosedError, type ProtocolError } from "../../lib/protocol/errors.ts";
+import {
+  ConnectionClosedError,
+  ProtocolError,
+  type QmpError,
+  TimeoutError,
+} from "../../lib/protocol/errors.ts";
 
 const greeting = JSON.stringify({
   QMP: { version: { qemu: { major: 10, minor: 2, micro: 0 }, package: "" }, capabilities: ["oob"] },
@@ -162,6 +167,233 @@ Deno.test("validateReplies: a result that does not fit the live schema is report
   assert.deepEqual(problems, [
     'query-status: reply does not fit the schema: running: expected a boolean, got "yes"',
   ]);
+  await qmp.close();
+  await server.done();
+});
+
+// Hostile peers: nothing a peer sends may throw out of the library, and every
+// call settles.
+
+/** `promise`, or a rejection saying it did not settle within `milliseconds`. */
+function settlesWithin<value>(promise: Promise<value>, milliseconds = 2000): Promise<value> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  return Promise.race([
+    promise,
+    new Promise<never>((_, reject) => {
+      timer = setTimeout(
+        () => reject(new Error(`unsettled after ${milliseconds} ms`)),
+        milliseconds,
+      );
+    }),
+  ]).finally(() => clearTimeout(timer));
+}
+
+Deno.test("strict + validateReplies: ill-typed event data holding a big integer is reported, nothing thrown", async () => {
+  const schema = [
+    { name: "query-status", "meta-type": "command", "arg-type": "0", "ret-type": "0" },
+    { name: "STOP", "meta-type": "event", "arg-type": "1" },
+    { name: "0", "meta-type": "object", members: [] },
+    { name: "1", "meta-type": "object", members: [{ name: "reason", type: "str" }] },
+    { name: "str", "meta-type": "builtin", "json-type": "string" },
+  ];
+  const server = await peer((socket, request) => {
+    if (request.execute === "query-qmp-schema") return reply(socket, request, schema);
+    if (request.execute === "query-status") {
+      socket.write(
+        `{"event":"STOP","data":{"reason":[12345678901234567890]},"timestamp":{"seconds":1,"microseconds":2}}\n`,
+      );
+    }
+    reply(socket, request);
+  });
+  const problems: string[] = [];
+  const qmp = await connect(server.path, {
+    strict: true,
+    validateReplies: true,
+    onProtocolError: (error) => problems.push(error.message),
+  });
+  await qmp.execute("query-status");
+  // A throw from the check would surface here, as an uncaught error.
+  await new Promise((resolve) => setTimeout(resolve, 20));
+  assert.deepEqual(problems, [
+    "STOP: data does not fit the schema: reason: expected a string, got [12345678901234567890]",
+  ]);
+  await qmp.close();
+  await server.done();
+});
+
+Deno.test("an error reply of the wrong shape settles its call with ProtocolError", async () => {
+  const errors = [
+    { class: { toString: 1 } },
+    { class: 5, desc: "five" },
+    { class: "GenericError" },
+    { class: "GenericError", desc: { valueOf: 1 } },
+    null,
+    "oops",
+    [],
+  ];
+  let next = 0;
+  const server = await peer((socket, request) => {
+    if (request.execute === "qmp_capabilities") return reply(socket, request);
+    if (request.execute === "query-name") {
+      const body = { error: { class: "DeviceNotFound", desc: "no" }, id: request.id };
+      return socket.write(JSON.stringify(body) + "\n");
+    }
+    socket.write(JSON.stringify({ error: errors[next++], id: request.id }) + "\n");
+  });
+  const qmp = await connect(server.path, { onProtocolError: () => {} });
+  for (const error of errors) {
+    await assert.rejects(
+      settlesWithin(qmp.execute("query-status")),
+      (e: Error) =>
+        e instanceof ProtocolError && /query-status: malformed error reply/.test(e.message),
+      JSON.stringify(error),
+    );
+  }
+  // The connection is still up, and a well-formed error is still a QmpError.
+  await assert.rejects(
+    qmp.execute("query-name"),
+    (e: QmpError) => e.errorClass === "DeviceNotFound",
+  );
+  await qmp.close();
+  await server.done();
+});
+
+Deno.test("a greeting with fields of the wrong type is a ProtocolError, never a TypeError", async () => {
+  const version = { qemu: { major: 10, minor: 2, micro: 0 }, package: "" };
+  const greetings = [
+    { version: { ...version, qemu: { major: { toString: 1 }, minor: 0, micro: 0 } } },
+    { version: { ...version, qemu: { major: 10, minor: "2", micro: 0 } } },
+    { version: { ...version, qemu: { major: 10, minor: 2, micro: 1.5 } } },
+    { version: { ...version, package: { toString: 1 } }, capabilities: [] },
+    { version, capabilities: [{ toString: 1 }] },
+    { version, capabilities: "oob" },
+    { version: [], capabilities: [] },
+    { version: { ...version, qemu: "10.2.0" } },
+    5,
+    null,
+  ];
+  let next = 0;
+  const server = await peer(
+    (socket, request) => reply(socket, request),
+    (socket) => socket.write(JSON.stringify({ QMP: greetings[next++] }) + "\n"),
+  );
+  for (const greeting of greetings) {
+    await assert.rejects(
+      settlesWithin(connect(server.path)),
+      (e: Error) => e instanceof ProtocolError && /malformed greeting/.test(e.message),
+      JSON.stringify(greeting),
+    );
+  }
+  await server.done();
+});
+
+Deno.test("events of the wrong shape are reported and not delivered", async () => {
+  const server = await peer((socket, request) => {
+    if (request.execute === "query-status") {
+      socket.write(
+        [
+          { event: "STOP", data: [1], timestamp },
+          { event: "STOP", data: "paused", timestamp },
+          { event: "STOP", data: null, timestamp },
+          { event: "STOP", timestamp: "now" },
+          { event: "STOP", timestamp: { seconds: "1", microseconds: 0 } },
+          { event: "RESUME", timestamp },
+        ].map((message) => JSON.stringify(message) + "\n").join(""),
+      );
+    }
+    reply(socket, request);
+  });
+  const problems: string[] = [];
+  const qmp = await connect(server.path, {
+    onProtocolError: (error) => problems.push(error.message),
+  });
+  const seen: string[] = [];
+  qmp.on("STOP", (event) => seen.push(event.event));
+  qmp.on("RESUME", (event) => seen.push(event.event));
+  await qmp.execute("query-status");
+  assert.deepEqual(seen, ["RESUME"]);
+  assert.equal(problems.length, 5);
+  assert.ok(problems.every((p) => /event data is not an object|malformed event timestamp/.test(p)));
+  await qmp.close();
+  await server.done();
+});
+
+Deno.test("strings that look like old bigint markers stay strings end to end", async () => {
+  const server = await peer((socket, request) => {
+    if (request.execute === "qmp_capabilities") return reply(socket, request);
+    socket.write(
+      `{"return": {"bad": "\\u0000bigint:x", "seven": "\\u0000bigint:7", "n": 12345678901234567890}, "id": ${request.id}}\n`,
+    );
+  });
+  const qmp = await connect(server.path);
+  assert.deepEqual(await settlesWithin(qmp.connection.call("x-echo")), {
+    bad: "\u0000bigint:x",
+    seven: "\u0000bigint:7",
+    n: 12345678901234567890n,
+  });
+  await qmp.close();
+  await server.done();
+});
+
+Deno.test("a peer that stops reading: requests wait in the client, and those that time out are never sent", async () => {
+  let statusRequests = 0;
+  const sockets: Socket[] = [];
+  const server = await peer((socket, request) => {
+    if (request.execute === "query-status") return void statusRequests++;
+    reply(socket, request);
+    if (request.execute === "qmp_capabilities") {
+      sockets.push(socket);
+      socket.pause(); // reads nothing more until resumed
+    }
+  });
+  const qmp = await connect(server.path);
+  const count = 100_000;
+  const results = await Promise.allSettled(
+    Array.from({ length: count }, () => qmp.execute("query-status", undefined, { timeout: 300 })),
+  );
+  assert.ok(results.every((r) => r.status === "rejected" && r.reason instanceof TimeoutError));
+  // Aborted in the tick it was made: never written either.
+  const controller = new AbortController();
+  const aborted = qmp.execute("query-status", undefined, { signal: controller.signal });
+  controller.abort();
+  await assert.rejects(aborted);
+  sockets[0].resume();
+  // Answered after everything written before it has been read.
+  assert.deepEqual(await settlesWithin(qmp.execute("query-name"), 10_000), {});
+  // Only what the socket buffers held when the peer stopped reading went out
+  // (about 45 bytes a request): a bound in bytes, not the 100k requests made.
+  assert.ok(statusRequests < count / 5, `${statusRequests} of ${count} requests were sent`);
+  await qmp.close();
+  await server.done();
+});
+
+Deno.test("timeouts past 2^31 - 1 ms and Infinity wait; a negative or NaN timeout is a RangeError", async () => {
+  const server = await peer(
+    (socket, request) => {
+      if (request.execute === "qmp_capabilities") return reply(socket, request);
+      // Answers after 50 ms, with an event first.
+      setTimeout(() => {
+        socket.write(JSON.stringify({ event: "STOP", timestamp }) + "\n");
+        reply(socket, request, { running: false, status: "paused" });
+      }, 50);
+    },
+    (socket) => void setTimeout(() => socket.write(greeting), 50),
+  );
+  const qmp = await connect(server.path, { greetingTimeout: 2 ** 31 });
+  for (const timeout of [2 ** 31, 2 ** 32 + 1, Infinity]) {
+    assert.equal((await qmp.execute("query-status", undefined, { timeout })).status, "paused");
+    const stop = qmp.waitFor("STOP", { timeout, history: false }); // the next one: 50 ms away
+    await qmp.execute("query-status");
+    assert.equal((await stop).event, "STOP");
+  }
+  for (const timeout of [-1, NaN, -Infinity]) {
+    await assert.rejects(
+      qmp.execute("query-status", undefined, { timeout }),
+      (e: Error) =>
+        e instanceof RangeError && /timeout must be a number of milliseconds/.test(e.message),
+    );
+  }
+  await assert.rejects(connect(server.path, { greetingTimeout: -5 }), RangeError);
   await qmp.close();
   await server.done();
 });
