@@ -186,6 +186,9 @@ try {
   console.log(`measuring ${label} (${root}), ${runs} runs; work folder ${work}`);
 
   // The baseline, from QEMU's sources; the span's older version to filter calls.
+  if (!(await Deno.stat(`${qapi}10.2/qapi`).then(() => true, () => false))) {
+    throw new Error(`QEMU's QAPI sources are not at ${qapi}<X.Y>/qapi (set BENCH_QAPI)`);
+  }
   const qmp10_2 = await readQapiSources(`${qapi}10.2/qapi/qapi-schema.json`);
   const generated = generateInterfaces(qmp10_2);
   await Deno.mkdir(`${work}generated`, { recursive: true });
@@ -339,7 +342,7 @@ try {
           generated: medianOf(samples.generated),
         };
         rows.push(row);
-        console.log(`${checker} ${form} ${script}: ${formatRow(row).slice(1, -1)}`);
+        console.log(formatRow(row));
       }
     }
   }
