@@ -11,6 +11,7 @@
  */
 
 import { ConnectionClosedError, TimeoutError } from "./errors.ts";
+import { startTimer, timeoutProblem } from "./options.ts";
 
 /**
  * An event message as QEMU sends it (`data` filled in as `{}` when absent).
@@ -42,7 +43,10 @@ export interface WaitOptions<event> {
    * rejects with what it threw; nothing else is affected.
    */
   readonly where?: (event: event) => boolean;
-  /** Milliseconds to wait before rejecting with `TimeoutError`. `Infinity`: no limit. */
+  /**
+   * Milliseconds to wait before rejecting with `TimeoutError`: 0 or more, any
+   * length (`Infinity`: no limit); anything else rejects with `RangeError`.
+   */
   readonly timeout?: number;
   /** Rejects the wait with the signal's reason when it aborts. */
   readonly signal?: AbortSignal;
@@ -92,7 +96,10 @@ export interface ListenOptions<event> {
  * ```
  */
 export interface ListenerWaitOptions {
-  /** Milliseconds to wait before rejecting with `TimeoutError`. `Infinity`: no limit. */
+  /**
+   * Milliseconds to wait before rejecting with `TimeoutError`: 0 or more, any
+   * length (`Infinity`: no limit); anything else rejects with `RangeError`.
+   */
   readonly timeout?: number;
   /** Rejects the wait with the signal's reason when it aborts (the listener stays open). */
   readonly signal?: AbortSignal;
@@ -185,26 +192,6 @@ class Fifo<item> {
   *[Symbol.iterator](): Generator<item> {
     for (let i = this.#head; i < this.#items.length; i++) yield this.#items[i] as item;
   }
-}
-
-/** The largest delay `setTimeout` honours (a larger one fires at once). */
-const maxDelay = 2 ** 31 - 1;
-
-/**
- * Calls `fire` after `milliseconds` (any length; `Infinity` never; NaN or
- * negative at once); returns the function that cancels it.
- */
-function startTimer(milliseconds: number, fire: () => void): () => void {
-  if (milliseconds === Infinity) return () => {};
-  let remaining = milliseconds > 0 ? milliseconds : 0;
-  let handle: ReturnType<typeof setTimeout>;
-  const arm = () => {
-    const step = Math.min(remaining, maxDelay);
-    remaining -= step;
-    handle = setTimeout(() => (remaining > 0 ? arm() : fire()), step);
-  };
-  arm();
-  return () => clearTimeout(handle);
 }
 
 /** A bound: a whole number of at least `minimum`. */
@@ -372,6 +359,8 @@ export class EventListener<event = RawEvent> implements AsyncIterableIterator<ev
     if (this.#queue.length) return Promise.resolve(this.#queue.shift()!);
     if (this.#ending) return Promise.reject(this.#ending.error);
     const { signal, timeout } = options;
+    const problem = timeout === undefined ? undefined : timeoutProblem("timeout", timeout);
+    if (problem) return Promise.reject(problem);
     if (signal?.aborted) return Promise.reject(signal.reason);
     return new Promise((resolve, reject) => {
       let cancelTimer: (() => void) | undefined;
@@ -611,6 +600,8 @@ export class EventHub {
    */
   waitFor(name: string, options: WaitOptions<RawEvent> = {}): Promise<RawEvent> {
     const { where, signal, timeout } = options;
+    const problem = timeout === undefined ? undefined : timeoutProblem("timeout", timeout);
+    if (problem) return Promise.reject(problem);
     if (signal?.aborted) return Promise.reject(signal.reason);
     if (options.history !== false) {
       for (const record of this.#history) {

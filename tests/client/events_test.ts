@@ -368,6 +368,8 @@ test("timeouts of any length: 2 ** 31 and Infinity do not fire at once", async (
   assert.equal((await never).event, "RESUME");
   assert.equal((await waiting).event, "RESUME");
   await assert.rejects(listener.wait({ timeout: 5 }), TimeoutError);
+  await assert.rejects(listener.wait({ timeout: NaN }), RangeError);
+  await assert.rejects(qmp.waitFor("RESUME", { timeout: -1, history: false }), RangeError);
 });
 
 test("concurrent waits on one listener take one event each, in order", async (qmp) => {
