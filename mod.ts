@@ -36,7 +36,15 @@ export {
   QmpError,
   TimeoutError,
 } from "./lib/protocol/errors.ts";
-export type { RawEvent, WaitOptions } from "./lib/protocol/events.ts";
+export {
+  EventListener,
+  ListenerClosedError,
+  type ListenerWaitOptions,
+  type ListenOptions,
+  type RawEvent,
+  type Unsubscribe,
+  type WaitOptions,
+} from "./lib/protocol/events.ts";
 export type { ConnectionOptions } from "./lib/protocol/connection.ts";
 export type { Target, Transport } from "./lib/transport/transport.ts";
 export { ValidationError } from "./lib/introspect/validate.ts";
