@@ -51,6 +51,7 @@ async function peer(): Promise<{ path: string; server: Server; done: () => Promi
           before = lines.join("");
         }
         socket.write(before + JSON.stringify({ return: {}, id: request.id }) + "\n");
+        if (request.execute === "x-stream") stream(socket);
       }
     });
     socket.on("error", () => {});
@@ -66,6 +67,21 @@ async function peer(): Promise<{ path: string; server: Server; done: () => Promi
       await Deno.remove(directory, { recursive: true });
     },
   };
+}
+
+/** Events as fast as the socket takes them, until it closes. */
+function stream(socket: Socket): void {
+  let n = 0;
+  const batch = () => {
+    if (socket.destroyed) return;
+    let text = "";
+    for (let i = 0; i < 2000; i++) {
+      text += event("BLOCK_IO_ERROR", { device: "d0", n: n++, reason: "x".repeat(100) });
+    }
+    if (socket.write(text)) setImmediate(batch);
+    else socket.once("drain", batch);
+  };
+  batch();
 }
 
 /** A test with a connected client and its peer, both closed afterwards. */
@@ -227,6 +243,31 @@ test("a flood: each listener keeps its own bound and drop count", async (qmp) =>
   assert.ok(drained >= 1);
 });
 
+test("a 2 s flood with a slow reader: its queue stays bounded, so does the heap", async (qmp) => {
+  const iterator = qmp.events();
+  const before = Deno.memoryUsage().heapUsed;
+  let peak = 0;
+  let largest = 0;
+  const sampler = setInterval(() => {
+    peak = Math.max(peak, Deno.memoryUsage().heapUsed - before);
+    largest = Math.max(largest, iterator.size);
+  }, 20);
+  try {
+    await qmp.connection.call("x-stream");
+    for (const end = Date.now() + 2000; Date.now() < end;) {
+      await iterator.next(); // one event every 20 ms: far slower than they come
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+  } finally {
+    clearInterval(sampler);
+  }
+  assert.ok(largest <= 1000, `queue held ${largest} events`);
+  assert.ok(iterator.dropped > 10_000, `dropped only ${iterator.dropped}`);
+  assert.equal(qmp.droppedEvents, iterator.dropped);
+  // Unbounded, this flood grows the heap by hundreds of MiB.
+  assert.ok(peak < 64 << 20, `heap grew by ${(peak / 2 ** 20).toFixed(1)} MiB`);
+});
+
 test("a closed listener neither queues nor counts", async (qmp) => {
   const listener = qmp.listen("BLOCK_IO_ERROR", { queueSize: 2 });
   {
@@ -303,6 +344,32 @@ test("a throwing where fails that listener only, after what it queued", async (q
   }
   assert.equal(threw, 1);
   assert.equal((await iterated.next()).done, true);
+});
+
+test("a throwing handler is reported as uncaught; the other consumers still get the event", async (qmp) => {
+  const boom = new Error("handler broke");
+  const reported: unknown[] = [];
+  const onError = (error: ErrorEvent) => {
+    reported.push(error.error);
+    error.preventDefault();
+  };
+  globalThis.addEventListener("error", onError);
+  try {
+    let after = 0;
+    using _first = qmp.on("STOP", () => {
+      throw boom;
+    });
+    using _second = qmp.on("STOP", () => after++);
+    using listener = qmp.listen("STOP");
+    await qmp.execute("stop");
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    assert.equal(after, 1);
+    assert.equal((await listener.wait()).event, "STOP");
+    assert.deepEqual(reported, [boom]);
+    assert.equal(qmp.connection.isClosed, false);
+  } finally {
+    globalThis.removeEventListener("error", onError);
+  }
 });
 
 test("closing the client: pending waits reject, iterators end after their queue", async (qmp) => {
