@@ -196,12 +196,18 @@ export class QmpClient<schema extends Schema = Qmp10_2, policy extends CompatPol
   }
 
   /**
-   * Every event from now on, until the connection closes, `signal` aborts
-   * or the loop is left: a listener of every event (`listen()`), so its
-   * queue has the same bound and drop count.
+   * Every event from now on, until the connection closes, the signal aborts
+   * or the loop is left: a listener of every event, so its queue has the
+   * same bound and drop count as `listen`'s (`events({ queueSize, where,
+   * signal })` sets them).
    */
-  events(signal?: AbortSignal): EventListener<QmpEvent<schema>> {
-    return this.#connection.events.listen(undefined, { signal }) as unknown as EventListener<
+  events(
+    options?: AbortSignal | NoInfer<ListenOptions<QmpEvent<schema>>>,
+  ): EventListener<QmpEvent<schema>> {
+    const listenOptions = typeof AbortSignal !== "undefined" && options instanceof AbortSignal
+      ? { signal: options }
+      : options as ListenOptions<RawEvent> | undefined;
+    return this.#connection.events.listen(undefined, listenOptions) as unknown as EventListener<
       QmpEvent<schema>
     >;
   }

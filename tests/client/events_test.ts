@@ -268,6 +268,22 @@ test("a 2 s flood with a slow reader: its queue stays bounded, so does the heap"
   assert.ok(peak < 64 << 20, `heap grew by ${(peak / 2 ** 20).toFixed(1)} MiB`);
 });
 
+test("events() with options: its own bound and filter", async (qmp) => {
+  const controller = new AbortController();
+  const iterator = qmp.events({
+    queueSize: 5,
+    where: (e) => e.event !== "BLOCK_IO_ERROR" || e.data.device === "d1",
+    signal: controller.signal,
+  });
+  await flood(qmp, 100);
+  await qmp.execute("stop");
+  assert.equal(iterator.size, 5);
+  assert.equal(iterator.dropped, 10 + 1 - 5);
+  assert.equal(iterator.clear().at(-1)?.event, "STOP");
+  controller.abort();
+  assert.equal((await iterator.next()).done, true);
+});
+
 test("a closed listener neither queues nor counts", async (qmp) => {
   const listener = qmp.listen("BLOCK_IO_ERROR", { queueSize: 2 });
   {
