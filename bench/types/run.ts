@@ -96,6 +96,7 @@ function exportsOf(entry: string): Set<string> {
 interface Sample {
   checkSeconds: number;
   totalSeconds: number;
+  cpuSeconds: number;
   memoryMb: number;
   instantiations: number;
   types: number;
@@ -103,6 +104,7 @@ interface Sample {
 
 interface DenoSample {
   wallSeconds: number;
+  cpuSeconds: number;
   memoryMb: number;
 }
 
@@ -123,61 +125,69 @@ function fail(what: string, text: string): never {
   Deno.exit(1);
 }
 
-async function runTsc(compiler: string, folder: string, what: string): Promise<Sample> {
-  const output = await new Deno.Command(Deno.execPath(), {
-    args: [
-      "run",
-      "-A",
-      compilers[compiler],
-      "-p",
-      `${folder}tsconfig.json`,
-      "--extendedDiagnostics",
-    ],
+const timeCommand = await Deno.stat("/usr/bin/time").then(() => true, () => false);
+
+/**
+ * Runs a command; with `/usr/bin/time` also its CPU time (user + system, which
+ * other processes on the machine disturb less than elapsed time) and peak RSS.
+ */
+async function timed(command: string[], cwd: string, env: Record<string, string> = {}) {
+  const report = await Deno.makeTempFile({ prefix: "time-" });
+  const start = performance.now();
+  const output = await new Deno.Command(timeCommand ? "/usr/bin/time" : command[0], {
+    args: timeCommand ? ["-f", "%U %S %M", "-o", report, ...command] : command.slice(1),
+    cwd,
+    env: { NO_COLOR: "1", ...env },
     stdout: "piped",
     stderr: "piped",
   }).output();
-  const text = new TextDecoder().decode(output.stdout);
-  if (!output.success) {
-    fail(`${what} (${compiler})`, text + new TextDecoder().decode(output.stderr));
-  }
+  const wallSeconds = (performance.now() - start) / 1000;
+  const [user, system, rss] = timeCommand
+    ? (await Deno.readTextFile(report)).trim().split("\n").at(-1)!.split(" ").map(Number)
+    : [NaN, NaN, NaN];
+  await Deno.remove(report);
+  const decode = (b: Uint8Array) => new TextDecoder().decode(b);
+  return {
+    success: output.success,
+    stdout: decode(output.stdout),
+    stderr: decode(output.stderr),
+    wallSeconds,
+    cpuSeconds: user + system,
+    rssMb: rss / 1024,
+  };
+}
+
+async function runTsc(compiler: string, folder: string, what: string): Promise<Sample> {
+  const command = [Deno.execPath(), "run", "-A", compilers[compiler]];
+  const run = await timed(
+    [...command, "-p", `${folder}tsconfig.json`, "--extendedDiagnostics"],
+    folder,
+  );
+  if (!run.success) fail(`${what} (${compiler})`, run.stdout + run.stderr);
   const number = (label: string) => {
-    const value = Number(new RegExp(`^${label}:\\s+([\\d.]+)`, "m").exec(text)?.[1]);
-    if (Number.isNaN(value)) throw new Error(`${compiler}: no "${label}" in\n${text}`);
+    const value = Number(new RegExp(`^${label}:\\s+([\\d.]+)`, "m").exec(run.stdout)?.[1]);
+    if (Number.isNaN(value)) throw new Error(`${compiler}: no "${label}" in\n${run.stdout}`);
     return value;
   };
   return {
     checkSeconds: number("Check time"),
     totalSeconds: number("Total time"),
+    cpuSeconds: run.cpuSeconds,
     memoryMb: number("Memory used") / 1024,
     instantiations: number("Instantiations"),
     types: number("Types"),
   };
 }
 
-const timeCommand = await Deno.stat("/usr/bin/time").then(() => true, () => false);
-
 async function runDeno(folder: string, what: string, work: string): Promise<DenoSample> {
   // An empty cache each run: `deno check` remembers programs it has checked.
   const cache = await Deno.makeTempDir({ dir: work, prefix: "deno-dir-" });
-  const report = `${cache}/time`;
-  const command = [Deno.execPath(), "check", "--quiet", `${folder}script.ts`];
-  const start = performance.now();
-  const output = await new Deno.Command(
-    timeCommand ? "/usr/bin/time" : command[0],
-    {
-      args: timeCommand ? ["-f", "%M", "-o", report, ...command] : command.slice(1),
-      cwd: folder,
-      env: { DENO_DIR: cache, NO_COLOR: "1" },
-      stdout: "piped",
-      stderr: "piped",
-    },
-  ).output();
-  const wallSeconds = (performance.now() - start) / 1000;
-  const decode = (b: Uint8Array) => new TextDecoder().decode(b);
-  if (!output.success) fail(`${what} (deno check)`, decode(output.stderr) + decode(output.stdout));
-  const memoryMb = timeCommand ? Number((await Deno.readTextFile(report)).trim()) / 1024 : NaN;
+  const run = await timed([Deno.execPath(), "check", "--quiet", `${folder}script.ts`], folder, {
+    DENO_DIR: cache,
+  });
+  if (!run.success) fail(`${what} (deno check)`, run.stderr + run.stdout);
   await Deno.remove(cache, { recursive: true });
-  return { wallSeconds, memoryMb };
+  return { wallSeconds: run.wallSeconds, cpuSeconds: run.cpuSeconds, memoryMb: run.rssMb };
 }
 
 const work = `${await Deno.makeTempDir({ prefix: "qapi-ts-bench-" })}/`;
@@ -402,27 +412,30 @@ function formatRow(row: {
   const cells = [row.form, row.script, row.checker];
   const pair = (a: number, b: number, digits: number, unit: string) =>
     `${a.toFixed(digits)} / ${b.toFixed(digits)}${unit} (**${ratio(a, b)}**)`;
-  if ("wallSeconds" in row.typeLevel) {
-    const g = row.generated as DenoSample;
+  const t = row.typeLevel;
+  const g = row.generated;
+  const cpu = Number.isNaN(t.cpuSeconds) ? "" : pair(t.cpuSeconds, g.cpuSeconds, 2, " s");
+  if ("wallSeconds" in t) {
+    const d = g as DenoSample;
     cells.push(
-      pair(row.typeLevel.wallSeconds, g.wallSeconds, 2, " s") + " wall",
+      pair(t.wallSeconds, d.wallSeconds, 2, " s") + " wall",
       "",
-      Number.isNaN(row.typeLevel.memoryMb)
-        ? ""
-        : pair(row.typeLevel.memoryMb, g.memoryMb, 0, " MB") + " RSS",
+      cpu,
+      Number.isNaN(t.memoryMb) ? "" : pair(t.memoryMb, d.memoryMb, 0, " MB") + " RSS",
+      "",
       "",
     );
   } else {
-    const t = row.typeLevel;
-    const g = row.generated as Sample;
+    const c = g as Sample;
     cells.push(
-      pair(t.checkSeconds, g.checkSeconds, 2, " s"),
-      pair(t.totalSeconds, g.totalSeconds, 2, " s"),
-      pair(t.memoryMb, g.memoryMb, 0, " MB"),
-      `${t.instantiations.toLocaleString("en")} / ${g.instantiations.toLocaleString("en")} (${
-        ratio(t.instantiations, g.instantiations)
+      pair(t.checkSeconds, c.checkSeconds, 2, " s"),
+      pair(t.totalSeconds, c.totalSeconds, 2, " s"),
+      cpu,
+      pair(t.memoryMb, c.memoryMb, 0, " MB"),
+      `${t.instantiations.toLocaleString("en")} / ${c.instantiations.toLocaleString("en")} (${
+        ratio(t.instantiations, c.instantiations)
       })`,
-      `${t.types.toLocaleString("en")} / ${g.types.toLocaleString("en")}`,
+      `${t.types.toLocaleString("en")} / ${c.types.toLocaleString("en")}`,
     );
   }
   return `| ${cells.join(" | ")} |`;
@@ -438,8 +451,8 @@ function report(
       new Date().toISOString().slice(0, 10)
     }, ${navigator.hardwareConcurrency} cores, median of ${runs}. Each cell: type-level / generated (ratio).`,
     "",
-    "| form | script | checker | check time | total time | memory | instantiations | types |",
-    "| --- | --- | --- | --- | --- | --- | --- | --- |",
+    "| form | script | checker | check time | total time | CPU (process) | memory | instantiations | types |",
+    "| --- | --- | --- | --- | --- | --- | --- | --- | --- |",
     ...rows.map(formatRow),
   ];
   if (editor.length) {
