@@ -10,6 +10,7 @@ import type { DefinitionOf, MemberType, StructMembers } from "./members.ts";
 import type { Policed } from "./objects.ts";
 import type { ResolveRef } from "./resolve.ts";
 import type { SpanOf, UnionToIntersection } from "./span.ts";
+import type { SpanArguments } from "./span_args.ts";
 import type { Prettify } from "./prettify.ts";
 
 /** The `commands` map of a schema. */
@@ -193,36 +194,15 @@ type PerVersionArgs<schemas, command, policy> = schemas extends unknown
   ? SingleArgs<schemas, command, RejectedFeatures<policy>>
   : never;
 
-/** The keys a type requires. */
-type RequiredKeys<value> = value extends unknown ? {
-    [key in keyof value]-?: Record<never, never> extends Pick<value, key> ? never : key;
-  }[keyof value]
-  : never;
-
 /**
- * The argument object every version of a span accepts:
- * 1. members known to every version (`keyof` of the union of the versions'
- *    objects is their common keys);
- * 2. required where any version requires it, of a type every version
- *    accepts (`Pick` of the intersection keeps both);
- * 3. when a member one version requires is unknown to another, no object
- *    suits both: the type says so, and the call does not compile until the
- *    client is narrowed (`isAtLeast`).
- * Arguments that are unions (boxed flat unions) are intersected per branch:
- * required where any version requires, but a member known to only one
- * version is accepted.
+ * The argument object every version of a span accepts (`span_args.ts`),
+ * member by member at every depth. Under a compat policy that rejects
+ * features, each version's own arguments under the policy are intersected
+ * with it, so a member the policy rejects in any version is refused.
  */
-type SpanArgs<schemas, command, policy> =
-  IsUnion<SingleArgs<FirstOf<schemas>, command, RejectedFeatures<policy>>> extends true
-    // Each version's union, intersected: `[A] & [B]` indexed at 0 is `A & B`.
-    ? (UnionToIntersection<
-      schemas extends unknown ? [SingleArgs<schemas, command, RejectedFeatures<policy>>] : never
-    > extends [infer all] ? all : never)
-    : PerVersionArgs<schemas, command, policy> extends infer each
-      ? [Exclude<RequiredKeys<each>, keyof each>] extends [never]
-        ? Pick<UnionToIntersection<each>, keyof each & keyof UnionToIntersection<each>>
-      : NoObjectSuitsEveryVersion<Exclude<RequiredKeys<each>, keyof each>>
-    : never;
+type SpanArgs<schemas, command, policy> = [RejectedFeatures<policy>] extends [never]
+  ? SpanArguments<schemas, command>
+  : SpanArguments<schemas, command> & UnionToIntersection<PerVersionArgs<schemas, command, policy>>;
 
 /**
  * No argument object suits every version of the span: `member` is required
@@ -238,10 +218,6 @@ export interface NoObjectSuitsEveryVersion<member> {
   readonly "no argument object suits every version of the span: narrow it": never;
   readonly "required in one version, unknown in another": member;
 }
-
-type IsUnion<type> = [type] extends [UnionToIntersection<type>] ? false : true;
-type FirstOf<union> = UnionToIntersection<union extends unknown ? () => union : never> extends
-  () => infer last ? last : never;
 
 /**
  * A command's result (what the server returns: open to additions), as one

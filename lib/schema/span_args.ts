@@ -1,0 +1,223 @@
+/**
+ * What every version of a span accepts, member by member and at every depth:
+ * the argument object of a command across versions.
+ *
+ * A span's argument is not the intersection of each version's argument
+ * type: intersecting two discriminated unions pairs their variants and lets
+ * through a member that only one version's variant knows (a 10.2-only
+ * `discard-no-unref` under `driver: "qcow2"`), and how much of that a checker
+ * catches depends on the checker. Instead the span walks the versions'
+ * definitions side by side, as a union of views (`{ schema, ref }`, one per
+ * version), and builds one type:
+ * 1. a member is accepted only where every version has it (`keyof` of a
+ *    union of members maps is their common keys), at any depth, in any
+ *    branch or base;
+ * 2. it is required where any version requires it (the intersection of the
+ *    maps carries that modifier), and of a type every version accepts;
+ * 3. an enum value, a union branch, an alternate branch: only where every
+ *    version has it;
+ * 4. a member one version requires and another does not know makes the
+ *    object impossible: the type says so (`NoObjectSuitsEveryVersion`);
+ * 5. where the versions' definitions are of different kinds, each version's
+ *    type, intersected.
+ *
+ * @module
+ */
+
+import type { Builtins } from "./builtins.ts";
+import type { NoObjectSuitsEveryVersion } from "./commands.ts";
+import type {
+  DefinitionOf,
+  DiscriminatorOf,
+  DiscriminatorValues,
+  EnumValues,
+  MemberType,
+  StructMembers,
+  VariantMembers,
+} from "./members.ts";
+import type { ResolveRef } from "./resolve.ts";
+import type { UnionToIntersection } from "./span.ts";
+
+/**
+ * One version's view of a type reference.
+ *
+ * @example
+ * ```ts
+ * import type { View } from "./span_args.ts";
+ * const view: View<{ types: {} }, "str">["ref"] = "str";
+ * ```
+ */
+export interface View<schema, ref> {
+  readonly schema: schema;
+  readonly ref: ref;
+}
+
+/** One version's view of a members map. */
+interface MembersView<schema, members> {
+  readonly schema: schema;
+  readonly members: members;
+}
+
+/**
+ * The type every version accepts for a type reference, given one view per
+ * version (a union of `View`s).
+ *
+ * @example
+ * ```ts
+ * import type { SpanInput, View } from "./span_args.ts";
+ * type Old = { types: { Mode: { kind: "enum"; data: readonly ["a", "b"] } } };
+ * type New = { types: { Mode: { kind: "enum"; data: readonly ["a", "c"] } } };
+ * const common: SpanInput<View<Old, "Mode"> | View<New, "Mode">> = "a";
+ * ```
+ */
+export type SpanInput<views> = [views] extends [{ ref: readonly [unknown] }]
+  // Arrays in every version: an array of what every version accepts as an element.
+  ? readonly SpanInput<
+    views extends View<infer schema, readonly [infer element]> ? View<schema, element> : never
+  >[]
+  : [views] extends [{ ref: keyof Builtins }] ? IntersectionOf<
+      views extends { ref: infer ref extends keyof Builtins } ? [Builtins[ref]] : never
+    >
+  : [views] extends [{ ref: string }] ? SpanNamed<views, KindOf<views>>
+  : EachVersion<views>;
+
+/** The kinds of the viewed definitions, as a union. */
+type KindOf<views> = views extends View<infer schema, infer ref>
+  ? (DefinitionOf<schema, ref> extends { kind: infer kind } ? kind : "builtin")
+  : never;
+
+/** A named type in every version, by kind (the same kind everywhere, or each version's type). */
+type SpanNamed<views, kind> = [kind] extends ["enum"] ? CommonKeys<
+    views extends View<infer schema, infer ref> ? Record<EnumValues<schema, ref>, 0> : never
+  >
+  : [kind] extends ["struct"] ? SpanObject<
+      views extends View<infer schema, infer ref> ? MembersView<schema, StructMembers<schema, ref>>
+        : never,
+      unknown
+    >
+  : [kind] extends ["union"] ? SpanUnion<views>
+  : [kind] extends ["alternate"] ? SpanAlternate<views>
+  : EachVersion<views>;
+
+/** Each version's own type, intersected: the fallback where definitions differ in kind. */
+type EachVersion<views> = IntersectionOf<
+  views extends View<infer schema, infer ref> ? [ResolveRef<schema, ref, "in", never>] : never
+>;
+
+/** `[A] | [B]` to `A & B` (the tuples keep unions inside them whole). */
+type IntersectionOf<tuples> = UnionToIntersection<tuples> extends [infer all] ? all : never;
+
+/** The keys every object of a union has: `keyof` of a union. */
+type CommonKeys<objects> = keyof objects;
+
+/** Every version's members map, as a union. */
+type MapsOf<views> = views extends MembersView<unknown, infer members> ? members : never;
+
+/**
+ * An object every version accepts, from each version's members map (a union
+ * of `MembersView`s). `narrowed` maps members to fixed types (a union
+ * variant's discriminator to its value).
+ */
+type SpanObject<views, narrowed> = MissingSomewhere<views, views> extends infer missing
+  ? [missing] extends [never] ? SpanMembers<views, narrowed>
+  : NoObjectSuitsEveryVersion<missing>
+  : never;
+
+/** Members one version requires that another does not know. */
+type MissingSomewhere<view, views> = view extends MembersView<unknown, infer members>
+  ? Exclude<RequiredKeys<members>, CommonKeys<MapsOf<views>>>
+  : never;
+
+/** The keys a members map requires. */
+type RequiredKeys<members> = {
+  [key in keyof members]-?: Record<never, never> extends Pick<members, key> ? never : key;
+}[keyof members];
+
+/**
+ * The common members: mapped over the intersection of the maps, whose
+ * modifiers say required where any version requires; filtered to the keys
+ * every version has.
+ */
+type SpanMembers<views, narrowed> = {
+  -readonly [
+    key in keyof UnionToIntersection<MapsOf<views>> as key extends CommonKeys<MapsOf<views>> ? key
+      : never
+  ]: key extends keyof narrowed ? narrowed[key] : SpanInput<MemberViews<views, key>>;
+};
+
+/** Each version's view of one member's type. */
+type MemberViews<views, key> = views extends MembersView<infer schema, infer members>
+  ? View<schema, MemberType<Exclude<members[key & keyof members], undefined>>>
+  : never;
+
+/** A flat union in every version: the discriminator values all have, each variant spanned. */
+type SpanUnion<views> = {
+  [value in CommonKeys<UnionValues<views>>]: SpanObject<
+    views extends View<infer schema, infer ref>
+      ? MembersView<schema, VariantMembers<schema, ref, value>>
+      : never,
+    { [discriminator in Discriminators<views>]: value }
+  >;
+}[CommonKeys<UnionValues<views>>];
+
+type UnionValues<views> = views extends View<infer schema, infer ref>
+  ? Record<DiscriminatorValues<schema, ref>, 0>
+  : never;
+
+type Discriminators<views> = views extends View<infer schema, infer ref>
+  ? DiscriminatorOf<schema, ref>
+  : never;
+
+/** An alternate in every version: the branches every version has, each spanned. */
+type SpanAlternate<views> = {
+  [branch in CommonKeys<AlternateBranches<views>>]: SpanInput<
+    views extends View<infer schema, infer ref> ? View<
+        schema,
+        MemberType<
+          AlternateBranches<View<schema, ref>>[branch & keyof AlternateBranches<View<schema, ref>>]
+        >
+      >
+      : never
+  >;
+}[CommonKeys<AlternateBranches<views>>];
+
+type AlternateBranches<views> = views extends View<infer schema, infer ref>
+  ? (DefinitionOf<schema, ref> extends { data: infer branches } ? branches : never)
+  : never;
+
+/**
+ * A command's arguments across the versions of a span: inline members maps
+ * or named types, side by side; a version without `data` takes `{}` only.
+ *
+ * @example
+ * ```ts
+ * import type { SpanArguments } from "./span_args.ts";
+ * import type { Qmp7_2 } from "../../schemas/qmp/7.2.js";
+ * import type { Qmp10_2 } from "../../schemas/qmp/10.2.js";
+ * const args: SpanArguments<Qmp7_2 | Qmp10_2, "block_resize"> = { "node-name": "d", size: 1 };
+ * ```
+ */
+export type SpanArguments<schemas, command> = [DataOf<schemas, command>] extends [string]
+  ? SpanInput<schemas extends unknown ? View<schemas, DataOf<schemas, command>> : never>
+  : SpanObject<
+    schemas extends unknown ? MembersView<schemas, InlineMembers<schemas, command>> : never,
+    unknown
+  >;
+
+/** A command's `data` in one schema: a members map, a type's name, or `{}` when absent. */
+type DataOf<schema, command> = CommandOf<schema, command> extends { data: infer data } ? data
+  // deno-lint-ignore ban-types -- no members: the command takes `{}` only
+  : {};
+
+/** A command's arguments as a members map (a named struct's, with its bases'). */
+type InlineMembers<schema, command> = DataOf<schema, command> extends infer data
+  ? data extends string
+    ? (DefinitionOf<schema, data> extends { kind: "struct" } ? StructMembers<schema, data>
+      // A union or alternate here, inline members elsewhere: no object suits both.
+      : { readonly "arguments of another kind in this version": never })
+  : data
+  : never;
+
+type CommandOf<schema, command> = schema extends { commands: infer commands }
+  ? commands[command & keyof commands]
+  : never;
