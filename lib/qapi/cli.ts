@@ -2,13 +2,14 @@
  * `deno task qapi check FILE.json [--lenient]`: checks a QAPI schema.
  *
  * Exits 0 for a valid schema, 1 with the errors on stderr (`FILE:LINE:
- * message`, as QEMU's generator prints them) for an invalid one, and 2 when
- * the file can't be read or the command line is wrong.
+ * message`, as QEMU's generator prints them) for an invalid one (a file it
+ * includes that can't be read included), and 2 when the file named on the
+ * command line can't be read or the command line is wrong.
  *
  * @module
  */
 
-import { QapiError } from "./errors.ts";
+import { QapiError, SchemaReadError } from "./errors.ts";
 import { readSchema } from "./read.ts";
 
 const usage = "usage: deno task qapi check FILE.json [--lenient]";
@@ -42,12 +43,8 @@ export async function main(args: readonly string[]): Promise<number> {
       console.error(error.message);
       return 1;
     }
-    if (error instanceof Deno.errors.NotFound || error instanceof Deno.errors.PermissionDenied) {
-      console.error(`${file}: can't read: ${error.message}`);
-      return 2;
-    }
-    if (error instanceof Deno.errors.IsADirectory || error instanceof TypeError) {
-      console.error(`${file}: can't read: ${(error as Error).message}`);
+    if (error instanceof SchemaReadError) {
+      console.error(error.message);
       return 2;
     }
     throw error;

@@ -110,9 +110,31 @@ export function diagnosticAt(
     file: position.file,
     line: position.line,
     column,
-    message,
-    text: `${position.includePath()}${context}${location}: ${message}`,
+    message: printable(message),
+    text: printable(`${position.includePath()}${context}${location}: ${message}`),
   };
+}
+
+/**
+ * Escapes control and invisible characters (a schema's comments may hold
+ * any), so that printing a message cannot drive the terminal; line breaks
+ * between a message's lines stay.
+ *
+ * @example
+ * ```ts
+ * import { printable } from "./errors.ts";
+ * console.log(printable("stray '\x1b[2J'")); // "stray '\\x1b[2J'"
+ * ```
+ */
+export function printable(text: string): string {
+  return text.replace(/(?!\n)[\p{Cc}\p{Cf}\p{Co}\p{Cs}]/gu, (ch) => {
+    const code = ch.codePointAt(0)!;
+    return code < 0x100
+      ? `\\x${code.toString(16).padStart(2, "0")}`
+      : code < 0x10000
+      ? `\\u${code.toString(16).padStart(4, "0")}`
+      : `\\u{${code.toString(16)}}`;
+  });
 }
 
 /**
@@ -139,5 +161,25 @@ export class QapiError extends Error {
   /** An error with one diagnostic at `position`. */
   static at(position: SourcePosition, message: string, column?: number): QapiError {
     return new QapiError([diagnosticAt(position, message, column)]);
+  }
+}
+
+/**
+ * The schema file named to the reader cannot be read: it does not exist,
+ * is not a regular file, is too large, or the system refuses. Problems with
+ * files it includes are `QapiError`s at the `include`.
+ *
+ * @example
+ * ```ts
+ * import { SchemaReadError } from "./errors.ts";
+ * const error = new SchemaReadError("a.json", "No such file or directory");
+ * console.log(error.message); // "can't read schema file 'a.json': No such file or directory"
+ * ```
+ */
+export class SchemaReadError extends Error {
+  override name = "SchemaReadError";
+
+  constructor(readonly path: string, readonly reason: string) {
+    super(printable(`can't read schema file '${path}': ${reason}`));
   }
 }

@@ -18,9 +18,25 @@ import type {
   TypeRef,
 } from "../schema/literal.ts";
 import { QapiError, type SourcePosition } from "./errors.ts";
-import type { QapiValue } from "./parse.ts";
+import { isQapiObject, type QapiObject, type QapiValue } from "./parse.ts";
 
-/** The pragma settings that shape checks consult. */
+/**
+ * The pragma settings that checks consult. As in QEMU, they are in force
+ * for the whole schema, wherever the `pragma` directive stands, and a
+ * directive naming a list replaces that list.
+ *
+ * @example
+ * ```ts
+ * import type { Pragma } from "./expressions.ts";
+ * const pragma: Pragma = {
+ *   docRequired: true,
+ *   commandNameExceptions: new Set(["query_foo"]),
+ *   commandReturnsExceptions: new Set(),
+ *   documentationExceptions: new Set(),
+ *   memberNameExceptions: new Set(),
+ * };
+ * ```
+ */
 export interface Pragma {
   docRequired: boolean;
   commandNameExceptions: Set<string>;
@@ -34,7 +50,15 @@ export interface Pragma {
   relaxedNames?: boolean;
 }
 
-/** The definition kinds, in the order QAPI names them in messages. */
+/**
+ * The definition kinds, in the order QAPI names them in messages.
+ *
+ * @example
+ * ```ts
+ * import { definitionKinds } from "./expressions.ts";
+ * console.log(definitionKinds.includes("union")); // true
+ * ```
+ */
 export const definitionKinds = [
   "enum",
   "struct",
@@ -44,23 +68,51 @@ export const definitionKinds = [
   "event",
 ] as const;
 
-/** A definition kind. */
+/**
+ * A definition kind.
+ *
+ * @example
+ * ```ts
+ * import type { DefinitionKind } from "./expressions.ts";
+ * const kind: DefinitionKind = "command";
+ * ```
+ */
 export type DefinitionKind = (typeof definitionKinds)[number];
 
-type RawObject = { [key: string]: QapiValue };
-const isObject = (value: unknown): value is RawObject =>
-  typeof value === "object" && value !== null && !Array.isArray(value);
+type RawObject = QapiObject;
+const isObject = isQapiObject;
+const has = (object: RawObject, key: string): boolean => Object.hasOwn(object, key);
 
-/** Checks one expression; returns its kind and name. Throws `QapiError`. */
+/**
+ * Checks one definition's expression as QEMU's `expr.py` does; returns its
+ * kind and name. `afterName` runs once the kind and name are known and
+ * checked (QEMU checks the doc comment there). Throws `QapiError`.
+ *
+ * @example
+ * ```ts
+ * import { checkExpression } from "./expressions.ts";
+ * import { SourcePosition } from "./errors.ts";
+ * const pragma = {
+ *   docRequired: false,
+ *   commandNameExceptions: new Set<string>(),
+ *   commandReturnsExceptions: new Set<string>(),
+ *   documentationExceptions: new Set<string>(),
+ *   memberNameExceptions: new Set<string>(),
+ * };
+ * const checked = checkExpression({ command: "stop" }, new SourcePosition("a.json", 1), pragma);
+ * console.log(checked); // { kind: "command", name: "stop" }
+ * ```
+ */
 export function checkExpression(
   expression: RawObject,
   position: SourcePosition,
   pragma: Pragma,
+  afterName?: (kind: DefinitionKind, name: string) => void,
 ): { kind: DefinitionKind; name: string } {
   const fail = (message: string): never => {
     throw QapiError.at(position, message);
   };
-  const kinds = definitionKinds.filter((k) => k in expression);
+  const kinds = definitionKinds.filter((k) => has(expression, k));
   if (kinds.length !== 1) {
     fail(
       "expression must have exactly one key 'enum', 'struct', 'union', 'alternate', 'command', 'event'",
@@ -72,6 +124,7 @@ export function checkExpression(
   const definitionName = name as string;
   position.inDefinition(kind, definitionName);
   checkDefinitionName(definitionName, kind, pragma, fail);
+  afterName?.(kind, definitionName);
 
   const keys: Record<DefinitionKind, [string[], string[]]> = {
     enum: [["enum", "data"], ["if", "features", "prefix"]],
@@ -113,10 +166,10 @@ export function checkExpression(
     },
     alternate: () => {
       const data = expression.data;
-      if (!isObject(data) && !Array.isArray(data)) fail("'data' must be an object");
-      if (Array.isArray(data) || Object.keys(data).length === 0) {
-        fail("'data' must not be empty");
-      }
+      const empty = data === "" || data === false ||
+        (typeof data === "object" && Object.keys(data).length === 0);
+      if (empty) fail("'data' must not be empty");
+      if (!isObject(data)) fail("'data' must be an object");
       for (const [key, value] of Object.entries(data as RawObject)) {
         const source = `'data' member '${key}'`;
         checkNameLower(key, source, false, false, fail);
@@ -149,7 +202,7 @@ function checkArguments(
   fail: (message: string) => never,
 ): void {
   if (expression.boxed) {
-    if (!("data" in expression)) fail("'data' is required when 'boxed' is true");
+    if (!has(expression, "data")) fail("'boxed': true requires 'data'");
     checkTypeName(expression.data, "'data'", fail);
   } else {
     checkTypeNameOrImplicit(expression.data, "'data'", undefined, pragma, fail);
@@ -170,14 +223,24 @@ function checkDefinitionName(
     checkNameLower(name, kind, false, exception, fail);
   } else {
     const stem = checkNameString(name, kind, fail);
-    if (!/^[A-Z][A-Za-z0-9]*[a-z][A-Za-z0-9]*$/.test(stem)) {
+    // An upper-case letter, letters and digits, a lower-case letter after the
+    // first (QEMU's pattern, written so it cannot backtrack).
+    if (!/^[A-Z][A-Za-z0-9]*$/.test(stem) || !/[a-z]/.test(stem.slice(1))) {
       fail(`name of ${kind} must use CamelCase`);
     }
     if (name.endsWith("List")) fail(`${kind} name should not end in 'List'`);
   }
 }
 
-/** The C name QAPI would derive, enough to spot reserved and clashing names. */
+/**
+ * The C name QAPI would derive, enough to spot reserved and clashing names.
+ *
+ * @example
+ * ```ts
+ * import { cName } from "./expressions.ts";
+ * console.log(cName("__org.qemu_x-y")); // "__org_qemu_x_y"
+ * ```
+ */
 export function cName(name: string): string {
   return name.replace(/[^A-Za-z0-9_]/g, "_");
 }
@@ -186,7 +249,7 @@ function checkNameString(name: string, source: string, fail: (message: string) =
   // A downstream extension prefix (__com.example_) and the unstable prefix
   // x- may precede the name; the rules for case apply to the rest.
   const match = /^(__[a-z0-9.-]+_)?(x-)?([a-z][a-z0-9_-]*)$/i.exec(name);
-  if (!match || cName(name).toLowerCase().startsWith("q_")) fail(`${source} has an invalid name`);
+  if (!match || cName(name).startsWith("q_")) fail(`${source} has an invalid name`);
   return match![3];
 }
 
@@ -211,7 +274,7 @@ function checkKeys(
   fail: (message: string) => never,
 ): void {
   const list = (keys: string[]) => keys.sort().map((k) => `'${k}'`).join(", ");
-  const missing = required.filter((k) => !(k in value));
+  const missing = required.filter((k) => !has(value, k));
   if (missing.length) {
     fail(`${source} misses key${missing.length > 1 ? "s" : ""} ${list(missing)}`);
   }
@@ -243,7 +306,7 @@ function checkCondition(
     checkKeys(object, `'if' condition of ${source}`, [], ["all", "any", "not"], fail);
     const keys = Object.keys(object);
     if (keys.length !== 1) fail(`'if' condition of ${source} has conflicting keys`);
-    if ("not" in object) return check(object.not);
+    if (has(object, "not")) return check(object.not);
     const operator = keys[0];
     const operands = object[operator];
     if (!Array.isArray(operands)) fail(`'${operator}' condition of ${source} must be an array`);
@@ -271,16 +334,16 @@ function checkFeatures(features: QapiValue | undefined, fail: (message: string) 
 
 function checkFlags(expression: RawObject, fail: (message: string) => never): void {
   for (const key of ["gen", "success-response"]) {
-    if (key in expression && expression[key] !== false) {
+    if (has(expression, key) && expression[key] !== false) {
       fail(`flag '${key}' may only use false value`);
     }
   }
   for (const key of ["boxed", "allow-oob", "allow-preconfig", "coroutine"]) {
-    if (key in expression && expression[key] !== true) {
+    if (has(expression, key) && expression[key] !== true) {
       fail(`flag '${key}' may only use true value`);
     }
   }
-  if ("allow-oob" in expression && "coroutine" in expression) {
+  if (has(expression, "allow-oob") && has(expression, "coroutine")) {
     fail("flags 'allow-oob' and 'coroutine' are incompatible");
   }
 }
@@ -293,7 +356,7 @@ function checkEnum(
 ): void {
   const values = expression.data;
   if (!Array.isArray(values)) fail("'data' must be an array");
-  if ("prefix" in expression && typeof expression.prefix !== "string") {
+  if (has(expression, "prefix") && typeof expression.prefix !== "string") {
     fail("'prefix' must be a string");
   }
   const permissive = pragma.relaxedNames === true || pragma.memberNameExceptions.has(name);
@@ -372,6 +435,31 @@ function normalizeMember(value: QapiValue): RawObject {
 // ---------------------------------------------------------------------------
 // Normalisation to the literal's shapes (after the checks above passed).
 
+/** Sets an own, enumerable property whatever the key (`__proto__` included). */
+function put<T>(record: Record<string, T>, key: string, value: T): void {
+  // Only `__proto__` is an accessor on ordinary objects; any other key assigns.
+  if (key === "__proto__") {
+    Object.defineProperty(record, key, {
+      value,
+      enumerable: true,
+      writable: true,
+      configurable: true,
+    });
+  } else record[key] = value;
+}
+
+/**
+ * A deep copy in ordinary objects and arrays: the IR's consumers expect
+ * plain objects, the parser makes them without a prototype.
+ */
+function plain<T>(value: T): T {
+  if (Array.isArray(value)) return value.map(plain) as T;
+  if (typeof value !== "object" || value === null) return value;
+  const copy: Record<string, unknown> = {};
+  for (const [key, item] of Object.entries(value)) put(copy, key, plain(item));
+  return copy as T;
+}
+
 /** Drops `undefined` keys so the literal carries only what is there. */
 function compact<value extends Record<string, unknown>>(value: value): value {
   for (const key of Object.keys(value)) if (value[key] === undefined) delete value[key];
@@ -406,16 +494,32 @@ function toMembers(raw: RawObject, sinceOf: (name: string) => string | undefined
   const members: Record<string, Member> = {};
   for (const [key, value] of Object.entries(raw)) {
     const name = key.replace(/^\*/, "");
-    members[name] = toMember(value, sinceOf(name), key.startsWith("*"));
+    put(members, name, toMember(value, sinceOf(name), key.startsWith("*")));
   }
   return members;
 }
 
 /**
- * Normalises a checked definition to the literal's shape. `sinceOf` gives a
- * member's or enum value's `since`, `since` the definition's.
+ * Normalises a checked definition to the literal's shape. `memberSince`
+ * gives a member's or enum value's `since`, `since` the definition's.
+ *
+ * @example
+ * ```ts
+ * import { normalizeDefinition } from "./expressions.ts";
+ * const struct = normalizeDefinition("struct", { struct: "P", data: { "*x": "int" } }, "9.0", () => undefined);
+ * console.log(struct); // { kind: "struct", data: { x: { type: "int", optional: true } }, since: "9.0" }
+ * ```
  */
 export function normalizeDefinition(
+  kind: DefinitionKind,
+  expression: RawObject,
+  since: string | undefined,
+  memberSince: (name: string) => string | undefined,
+): TypeDefinition | CommandDefinition | EventDefinition {
+  return plain(normalized(kind, expression, since, memberSince));
+}
+
+function normalized(
   kind: DefinitionKind,
   expression: RawObject,
   since: string | undefined,
@@ -446,7 +550,7 @@ export function normalizeDefinition(
           features: toFeatures(value.features),
           since: memberSince(name),
         });
-        if (Object.keys(valueFacts).length) values[name] = valueFacts;
+        if (Object.keys(valueFacts).length) put(values, name, valueFacts);
       }
       return compact({
         kind,
@@ -466,7 +570,7 @@ export function normalizeDefinition(
     case "alternate": {
       const branches: Record<string, Branch> = {};
       for (const [key, value] of Object.entries(expression.data as RawObject)) {
-        branches[key] = toMember(value) as Branch;
+        put(branches, key, toMember(value) as Branch);
       }
       if (kind === "alternate") return compact({ kind, data: branches, ...facts });
       return compact({

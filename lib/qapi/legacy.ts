@@ -18,7 +18,8 @@ function modernCondition(condition: QapiValue): QapiValue {
   }
   if (typeof condition !== "string" || !condition.includes("defined(")) return condition;
   const term = (text: string): QapiValue => {
-    const match = /^\s*(!)?\s*defined\((\w+)\)\s*$/.exec(text);
+    // Written so it cannot backtrack over long runs of spaces.
+    const match = /^\s*(?:(!)\s*)?defined\((\w+)\)\s*$/.exec(text);
     if (!match) return text.trim();
     return match[1] ? { not: match[2] } : match[2];
   };
@@ -74,14 +75,16 @@ export function flattenSimpleUnion(
   const enumName = `${name}Kind`;
   const implicit: ReturnType<typeof flattenSimpleUnion> = [];
   const values: QapiValue[] = [];
-  const wrapped: { [key: string]: QapiValue } = {};
+  const wrapped: { [key: string]: QapiValue } = Object.create(null);
+  const wrappers = new Set<string>();
   for (const [value, branch] of Object.entries(branches)) {
     const object = typeof branch === "object" && !Array.isArray(branch) ? branch : { type: branch };
     const type = object.type as string;
     const wrapper = `q_obj_${type}-wrapper`;
     values.push(object.if === undefined ? value : { name: value, if: object.if });
     wrapped[value] = object.if === undefined ? wrapper : { type: wrapper, if: object.if };
-    if (!implicit.some((d) => d.name === wrapper)) {
+    if (!wrappers.has(wrapper)) {
+      wrappers.add(wrapper);
       implicit.push({
         name: wrapper,
         kind: "struct",
