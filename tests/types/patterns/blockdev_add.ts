@@ -4,7 +4,7 @@
  * generic over the driver.
  */
 import type { CommandArgs, QmpClient } from "../../../mod.ts";
-import type { Qmp10_2 } from "../../../schemas/qmp/10.2.js";
+import type { Qmp10_2 } from "../../../mod.ts";
 
 type BlockdevOptions = CommandArgs<Qmp10_2, "blockdev-add">;
 type Driver = BlockdevOptions["driver"];

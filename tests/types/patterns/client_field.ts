@@ -2,7 +2,7 @@
  * A class that stores a client as a field and exposes domain methods.
  */
 import { connect, type EventData, type QmpClient } from "../../../mod.ts";
-import type { Qmp10_2 } from "../../../schemas/qmp/10.2.js";
+import type { Qmp10_2 } from "../../../mod.ts";
 
 export class Machine {
   #stopped = false;

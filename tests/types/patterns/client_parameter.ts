@@ -9,7 +9,7 @@ import {
   connect,
   type QmpClient,
 } from "../../../mod.ts";
-import type { Qmp10_2 } from "../../../schemas/qmp/10.2.js";
+import type { Qmp10_2 } from "../../../mod.ts";
 
 export async function resize(qmp: QmpClient<Qmp10_2>, node: string, bytes: number) {
   await qmp.execute("block_resize", { "node-name": node, size: bytes });

@@ -3,7 +3,7 @@
  * data typed by the name, dispatched from the client's event stream.
  */
 import type { EventData, EventName, QmpClient, QmpEvent } from "../../../mod.ts";
-import type { Qmp10_2 } from "../../../schemas/qmp/10.2.js";
+import type { Qmp10_2 } from "../../../mod.ts";
 
 type Handler<E extends EventName<Qmp10_2>> = (data: EventData<Qmp10_2, E>) => void;
 

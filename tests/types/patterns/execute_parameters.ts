@@ -3,7 +3,7 @@
  * command at once), and of one command through an instantiation expression.
  */
 import type { CommandName, Execute, QmpClient } from "../../../mod.ts";
-import type { Qmp10_2 } from "../../../schemas/qmp/10.2.js";
+import type { Qmp10_2 } from "../../../mod.ts";
 
 type ExecuteParameters = Parameters<QmpClient<Qmp10_2>["execute"]>;
 type ExecuteResult = Awaited<ReturnType<QmpClient<Qmp10_2>["execute"]>>;

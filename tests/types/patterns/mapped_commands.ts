@@ -3,7 +3,7 @@
  * and a table of handlers keyed by command.
  */
 import type { CommandArgs, CommandName, CommandReturn } from "../../../mod.ts";
-import type { Qmp10_2 } from "../../../schemas/qmp/10.2.js";
+import type { Qmp10_2 } from "../../../mod.ts";
 
 type Results = { [C in CommandName<Qmp10_2>]: CommandReturn<Qmp10_2, C> };
 type Arguments = { [C in CommandName<Qmp10_2>]: CommandArgs<Qmp10_2, C> };

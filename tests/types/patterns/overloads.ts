@@ -3,7 +3,7 @@
  * for the rest, and an implementation over the untyped call.
  */
 import type { CommandArgs, CommandName, CommandReturn, QmpClient } from "../../../mod.ts";
-import type { Qmp10_2 } from "../../../schemas/qmp/10.2.js";
+import type { Qmp10_2 } from "../../../mod.ts";
 
 declare const qmp: QmpClient<Qmp10_2>;
 

@@ -9,7 +9,7 @@ import {
   type QmpClient,
   QmpError,
 } from "../../../mod.ts";
-import type { Qmp10_2 } from "../../../schemas/qmp/10.2.js";
+import type { Qmp10_2 } from "../../../mod.ts";
 
 export async function retry<C extends CommandName<Qmp10_2>>(
   qmp: QmpClient<Qmp10_2>,

@@ -3,7 +3,7 @@
  * (or an annotation), then passed on.
  */
 import type { CommandArgs, QmpClient } from "../../../mod.ts";
-import type { Qmp10_2 } from "../../../schemas/qmp/10.2.js";
+import type { Qmp10_2 } from "../../../mod.ts";
 
 declare const qmp: QmpClient<Qmp10_2>;
 

@@ -1,24 +1,31 @@
 /**
- * Helpers generic over the schema itself: library code that works with a
- * client of any QMP version, called with a client of one.
+ * Helpers generic over the schema itself (any schema or span the client
+ * accepts): library code that works with a client of any QMP version, called
+ * with a client of one.
  */
-import { connect, type EventName, type QmpClient, type QmpEvent } from "../../../mod.ts";
-import type { Qmp10_2 } from "../../../schemas/qmp/10.2.js";
+import {
+  connect,
+  type EventName,
+  type QmpClient,
+  type QmpEvent,
+  type Schema,
+} from "../../../mod.ts";
+import type { Qmp10_2 } from "../../../mod.ts";
 
 /** The server's version as text, whatever schema the client is typed by. */
-export function describe<schema>(qmp: QmpClient<schema>): string {
+export function describe<schema extends Schema>(qmp: QmpClient<schema>): string {
   return `${qmp.version.major}.${qmp.version.minor}.${qmp.version.micro}`;
 }
 
 /** Every event's name, until the stream ends. */
-export async function eventNames<schema>(qmp: QmpClient<schema>): Promise<string[]> {
+export async function eventNames<schema extends Schema>(qmp: QmpClient<schema>): Promise<string[]> {
   const names: string[] = [];
   for await (const message of qmp.events()) names.push(message.event);
   return names;
 }
 
 /** Closes a client after `action`, whatever it is typed by. */
-export async function using<schema, result>(
+export async function using<schema extends Schema, result>(
   qmp: QmpClient<schema>,
   action: (qmp: QmpClient<schema>) => Promise<result>,
 ): Promise<result> {
@@ -30,7 +37,7 @@ export async function using<schema, result>(
 }
 
 /** Waits for a named event of the client's own schema. */
-export function next<schema, name extends EventName<schema>>(
+export function next<schema extends Schema, name extends EventName<schema>>(
   qmp: QmpClient<schema>,
   name: name,
 ): Promise<QmpEvent<schema, name>> {

@@ -3,7 +3,7 @@
  * annotated variable, a function's declared return type, a typed property.
  */
 import type { CommandArgs, CommandName, CommandReturn } from "../../../mod.ts";
-import type { Qmp10_2 } from "../../../schemas/qmp/10.2.js";
+import type { Qmp10_2 } from "../../../mod.ts";
 
 declare function run<C extends CommandName<Qmp10_2>>(
   command: C,
