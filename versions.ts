@@ -15,6 +15,7 @@
  */
 
 export type { Span } from "./lib/schema/qmp_span.ts";
+export type { QgaSpan, QsdSpan } from "./lib/schema/other_spans.ts";
 export type {
   AtLeast,
   AtMost,

@@ -16,13 +16,55 @@ import type { AcceptAll, CompatPolicy } from "../schema/features.ts";
 import type { Schema } from "../schema/schema.ts";
 import type { Execute } from "../schema/execute.ts";
 import { connectSocket, type Target, type Transport } from "../transport/transport.ts";
-import { qga10_2 } from "../../schemas/qga/10.2.js";
+import { qga } from "../../schemas/qga/mod.ts";
 import { indexLiteral } from "../introspect/from_literal.ts";
 import type { SchemaInfoIndex } from "../introspect/schema_info.ts";
 import { validateValue } from "../introspect/validate.ts";
+import type { SchemaLiteral } from "../schema/literal.ts";
 
-/** The newest vendored guest agent schema, indexed once, to check replies by. */
-let replySchema: SchemaInfoIndex | undefined;
+/** Each vendored guest agent schema, indexed once on first use. */
+const indexed = new Map<string, SchemaInfoIndex>();
+
+/** The vendored QGA versions, oldest first. */
+const vendoredAgents = (Object.keys(qga) as (keyof typeof qga)[])
+  .map((version) => ({ version, order: versionOrder(version) }))
+  .sort((a, b) => a.order - b.order);
+
+function versionOrder(version: string): number {
+  const match = /^(\d{1,4})\.(\d{1,4})/.exec(version);
+  return match ? Number(match[1]) * 10_000 + Number(match[2]) : NaN;
+}
+
+/**
+ * The vendored schema a guest agent of `version` (from `guest-info`) answers
+ * by: that release's, or the newest vendored release before it (a newer
+ * agent's additions are tolerated: replies are open), or the oldest vendored
+ * one for an agent older than all of them. `undefined` or junk (the guest is
+ * untrusted) gives the newest.
+ *
+ * @example
+ * ```ts
+ * import { agentSchemaVersion } from "./agent.ts";
+ * console.log(agentSchemaVersion("7.2.0"), agentSchemaVersion("9.1.2"), agentSchemaVersion(42));
+ * // "7.2" "7.2" "10.2"
+ * ```
+ */
+export function agentSchemaVersion(version: unknown): string {
+  const order = typeof version === "string" ? versionOrder(version) : NaN;
+  if (Number.isNaN(order)) return vendoredAgents[vendoredAgents.length - 1].version;
+  let chosen = vendoredAgents[0].version;
+  for (const agent of vendoredAgents) if (agent.order <= order) chosen = agent.version;
+  return chosen;
+}
+
+function replySchemaOf(version: string): SchemaInfoIndex {
+  let index = indexed.get(version);
+  if (!index) {
+    index = indexLiteral(qga[version as keyof typeof qga] as SchemaLiteral);
+    indexed.set(version, index);
+  }
+  return index;
+}
 
 /**
  * Options of `connectGuestAgent`.
@@ -38,6 +80,12 @@ export interface GuestAgentOptions extends ConnectionOptions {
   readonly syncTimeout?: number;
   /** Default `timeout` of every call (a guest may never answer; `Infinity`: no limit). Default 60 000. */
   readonly callTimeout?: number;
+  /**
+   * The guest agent release whose schema replies are checked by (`"7.2"`).
+   * Default: the agent's own, read from `guest-info` on connect (see
+   * `agentSchemaVersion`), since guests run agents of many releases.
+   */
+  readonly agentVersion?: string;
 }
 
 const sentinel = new Uint8Array([0xff]);
@@ -58,10 +106,14 @@ export class GuestAgent<schema extends Schema = Qga10_2, policy extends CompatPo
   readonly #connection: Connection;
   readonly #options: GuestAgentOptions;
   #needsSync = false;
+  #replySchema: SchemaInfoIndex;
+  #schemaVersion: string;
 
   constructor(connection: Connection, options: GuestAgentOptions) {
     this.#connection = connection;
     this.#options = options;
+    this.#schemaVersion = agentSchemaVersion(options.agentVersion);
+    this.#replySchema = replySchemaOf(this.#schemaVersion);
     this.execute = (async (command: string, args?: object, callOptions: CallOptions = {}) => {
       if (this.#needsSync) await this.sync();
       try {
@@ -70,7 +122,7 @@ export class GuestAgent<schema extends Schema = Qga10_2, policy extends CompatPo
           ...callOptions,
         });
         // The guest is untrusted: a reply must have the schema's shape.
-        replySchema ??= indexLiteral(qga10_2);
+        const replySchema = this.#replySchema;
         const returns = replySchema.commands.get(command)?.["ret-type"];
         const problem = returns === undefined
           ? undefined
@@ -103,6 +155,23 @@ export class GuestAgent<schema extends Schema = Qga10_2, policy extends CompatPo
       throw new ProtocolError(`guest-sync-delimited returned ${echoed}, expected ${id}`);
     }
     this.#needsSync = false;
+  }
+
+  /** The guest agent release whose schema replies are checked by (`"7.2"`). */
+  get schemaVersion(): string {
+    return this.#replySchema === undefined
+      ? ""
+      : [...indexed].find(([, index]) => index === this.#replySchema)?.[0] ?? "";
+  }
+
+  /**
+   * Checks replies by the schema of the guest agent release `version`
+   * (`"7.2.0"` or `"7.2"`, as `guest-info` reports it); `connectGuestAgent`
+   * does this on connect.
+   */
+  useAgentVersion(version: unknown): void {
+    this.#schemaVersion = agentSchemaVersion(version);
+    this.#replySchema = replySchemaOf(this.#schemaVersion);
   }
 
   /** The untyped connection underneath. */
@@ -162,6 +231,21 @@ export async function connectGuestAgent<
   const agent = new GuestAgent<schema, policy>(connection, options);
   try {
     await agent.sync();
+    if (options.agentVersion === undefined) {
+      // The agent's own release picks the schema its replies are checked by.
+      const info = await connection.call("guest-info", undefined, {
+        timeout: options.callTimeout ?? 60_000,
+      });
+      const version = typeof info === "object" && info !== null
+        ? (info as { version?: unknown }).version
+        : undefined;
+      if (typeof version !== "string") {
+        report(
+          new ProtocolError("guest-info: no version string; replies checked by the newest schema"),
+        );
+      }
+      agent.useAgentVersion(version);
+    }
   } catch (error) {
     connection.close();
     throw error;

@@ -4,7 +4,7 @@
  */
 import assert from "node:assert/strict";
 import { createServer } from "node:net";
-import { connectGuestAgent, type GuestAgent } from "../../lib/guest/agent.ts";
+import { agentSchemaVersion, connectGuestAgent, type GuestAgent } from "../../lib/guest/agent.ts";
 import { guestExec, guestReadFile, guestWriteFile } from "../../lib/guest/helpers.ts";
 import type { Qga7_2 } from "../../schemas/qga/7.2.js";
 import { provision, realQemuSkipped } from "../provision/qemu.ts";
@@ -51,6 +51,8 @@ for (const version of ["7.2", "10.0"] as const) {
     fn: async () => {
       await using started = await startAgent(version);
       const { agent, directory } = started;
+      // Replies are checked by the agent's own release's schema.
+      assert.equal(agent.schemaVersion, version);
       const info = await agent.execute("guest-info");
       assert.match(info.version, new RegExp(`^${version.replace(".", "\\.")}\\.`));
       assert.ok(info.supported_commands.some((c) => c.name === "guest-exec" && c.enabled));
@@ -113,11 +115,31 @@ Deno.test("guest agent: garbage and stale replies are discarded, ill-shaped repl
       agent.execute("guest-info"),
       /guest-info: the guest's reply does not fit the schema: version: expected a string, got 42/,
     );
-    assert.equal(problems.length, 1);
-    assert.match(problems[0], /not JSON/);
+    // The garbage line, and guest-info on connect without a version string (the
+    // newest schema is used then).
+    assert.equal(problems.length, 2, problems.join("\n"));
+    assert.ok(problems.some((p) => /not JSON/.test(p)), problems.join("\n"));
+    assert.ok(problems.some((p) => /guest-info: no version string/.test(p)), problems.join("\n"));
+    assert.equal(agent.schemaVersion, "10.2");
     await agent.close();
   } finally {
     await new Promise((resolve) => server.close(resolve));
     await Deno.remove(directory, { recursive: true });
+  }
+});
+
+Deno.test("guest agent: replies are checked by the schema of the agent's own release", () => {
+  assert.equal(agentSchemaVersion("5.2.0"), "5.2");
+  assert.equal(agentSchemaVersion("7.2.11"), "7.2");
+  // Between vendored releases: the newest vendored one before it.
+  assert.equal(agentSchemaVersion("9.1.2"), "7.2");
+  assert.equal(agentSchemaVersion("10.0.2"), "10.0");
+  // Older than every vendored release (an old Windows guest): the oldest.
+  assert.equal(agentSchemaVersion("2.12.0"), "5.2");
+  // Newer than every vendored release: the newest.
+  assert.equal(agentSchemaVersion("12.1.0"), "10.2");
+  // Junk from an untrusted guest: the newest.
+  for (const junk of [42, "", "x.y", undefined, null, { version: "7.2" }]) {
+    assert.equal(agentSchemaVersion(junk), "10.2");
   }
 });
