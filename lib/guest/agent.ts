@@ -159,9 +159,7 @@ export class GuestAgent<schema extends Schema = Qga10_2, policy extends CompatPo
 
   /** The guest agent release whose schema replies are checked by (`"7.2"`). */
   get schemaVersion(): string {
-    return this.#replySchema === undefined
-      ? ""
-      : [...indexed].find(([, index]) => index === this.#replySchema)?.[0] ?? "";
+    return this.#schemaVersion;
   }
 
   /**
