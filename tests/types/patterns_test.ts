@@ -256,10 +256,8 @@ async function tsc(
 function diagnostics(stdout: string): string[] {
   const errors: string[] = [];
   for (const line of stdout.split("\n")) {
-    if (/error TS\d+:/.test(line)) errors.push(line.replace(`${root}`, ""));
-    else if (/^\s+\S/.test(line) && errors.length > 0 && !/:\s+[\d.]+[Ks]?$/.test(line)) {
-      errors[errors.length - 1] += `\n${line}`;
-    }
+    if (/error TS\d+:/.test(line)) errors.push(line.replaceAll(root, ""));
+    else if (/^\s+\S/.test(line) && errors.length > 0) errors[errors.length - 1] += `\n${line}`;
   }
   return errors;
 }
@@ -290,7 +288,7 @@ async function denoCheck(file: string, directory: string): Promise<Outcome> {
   const check = figure(statistics.replaceAll(/^\s+/gm, ""), "Check time");
   const errors = stderr.split(/\n(?=TS\d+ \[ERROR\])/).filter((part) =>
     /^TS\d+ \[ERROR\]/.test(part)
-  ).map((part) => part.trim().replace(`file://${root}`, ""));
+  ).map((part) => part.trim().replaceAll(`file://${root}`, ""));
   const outcome: Outcome = {
     file,
     compiler: "deno check",
@@ -421,6 +419,17 @@ const files = [...Deno.readDirSync(folder)]
   .map((entry) => entry.name)
   .filter((name) => !only || name.includes(only))
   .sort();
+
+Deno.test("every pattern imports from mod.ts only and has calls that must not compile", () => {
+  assert.ok(files.length > 0, `no patterns in ${folder}`);
+  for (const file of files) {
+    const text = Deno.readTextFileSync(`${folder}${file}`);
+    const sources = [...text.matchAll(/^import[^;]*?from "([^"]+)";/gms)].map((match) => match[1]);
+    assert.ok(sources.length > 0, `${file}: no imports`);
+    assert.deepEqual(sources.filter((source) => source !== "../../../mod.ts"), [], file);
+    assert.match(text, /\/\/ @ts-expect-error \S/, `${file}: no call that must not compile`);
+  }
+});
 
 Deno.test("user code patterns type-check within budget on TypeScript 5.9, 7 and deno check", async (t) => {
   assert.ok(files.length > 0, `no patterns in ${folder}`);
