@@ -77,6 +77,34 @@ type CommandDefinitionOf<schema, command> = CommandsOf<schema>[command & keyof C
 export type Empty = Record<string, never>;
 
 /**
+ * The argument object of a command that takes none: `{}` only. A member is
+ * an error that says why (`… not assignable to type 'TakesNoArguments'`).
+ *
+ * @example
+ * ```ts
+ * import type { NoArguments } from "./commands.ts";
+ * const nothing: NoArguments = {};
+ * ```
+ */
+export interface NoArguments {
+  readonly [member: string]: TakesNoArguments;
+}
+
+/**
+ * The type of any member given to a command that takes no arguments:
+ * nothing is assignable to it.
+ *
+ * @example
+ * ```ts
+ * import type { TakesNoArguments } from "./commands.ts";
+ * type Why = keyof TakesNoArguments; // "this command takes no arguments"
+ * ```
+ */
+export interface TakesNoArguments {
+  readonly "this command takes no arguments": never;
+}
+
+/**
  * The members a `gen: false` command takes besides those its schema lists
  * (`device_add`'s device properties): any JSON value under any name.
  *
@@ -130,12 +158,32 @@ export type ArgumentsOf<schema, command, policy> = schema extends SpanOf<infer s
   : SingleArgs<schema, command, RejectedFeatures<policy>>;
 
 /** One schema's argument object of a command. */
-type SingleArgs<schema, command, rejected> = CommandDefinitionOf<schema, command> extends
-  { data: infer data } ? data extends string ? ResolveRef<schema, data, "in", rejected>
-  : CommandDefinitionOf<schema, command> extends { gen: false }
-    ? ArgumentsUnder<schema, command, rejected> & UnlistedMembers
-  : ArgumentsUnder<schema, command, rejected>
-  : Empty;
+// Distributive over `command`: a union of names (`Parameters` of the generic
+// `execute`, a mapped type over every command) gives the union of their
+// arguments, and a name the schema does not have says so.
+type SingleArgs<schema, command, rejected> = command extends keyof CommandsOf<schema>
+  ? (CommandDefinitionOf<schema, command> extends { data: infer data }
+    ? data extends string ? ResolveRef<schema, data, "in", rejected>
+    : CommandDefinitionOf<schema, command> extends { gen: false }
+      ? ArgumentsUnder<schema, command, rejected> & UnlistedMembers
+    : ArgumentsUnder<schema, command, rejected>
+    : NoArguments)
+  : UnknownCommand<command>;
+
+/**
+ * The arguments of a name that is not a command of the schema: no object
+ * fits, and an error names the command.
+ *
+ * @example
+ * ```ts
+ * import type { UnknownCommand } from "./commands.ts";
+ * type Misspelled = UnknownCommand<"block-resize">["command"]; // "block-resize"
+ * ```
+ */
+export interface UnknownCommand<command> {
+  readonly "not a command of this schema": never;
+  readonly command: command;
+}
 
 /** The inline arguments, by the alias of the policy (what errors name). */
 type ArgumentsUnder<schema, command, rejected> = [rejected] extends [never]
@@ -253,9 +301,12 @@ export type ReturnOf<schema, command> = Prettify<
     : SingleReturn<schema, command>
 >;
 
-type SingleReturn<schema, command> = CommandDefinitionOf<schema, command> extends
-  { returns: infer returns } ? ResolveRef<schema, returns, "out", never>
-  : Empty;
+// Distributive over `command` (see `SingleArgs`); no result for an unknown name.
+type SingleReturn<schema, command> = command extends keyof CommandsOf<schema>
+  ? (CommandDefinitionOf<schema, command> extends { returns: infer returns }
+    ? ResolveRef<schema, returns, "out", never>
+    : Empty)
+  : never;
 
 /**
  * True when the command's schema allows out-of-band execution.
@@ -270,8 +321,12 @@ type SingleReturn<schema, command> = CommandDefinitionOf<schema, command> extend
 export type AllowsOob<schema, command> = schema extends SpanOf<infer schemas>
   // Out-of-band only if every version allows it.
   ? (false extends (schemas extends unknown ? AllowsOob<schemas, command> : never) ? false : true)
-  : CommandDefinitionOf<schema, command> extends { "allow-oob": true } ? true
-  : false;
+  // A union of names allows it only if every one does.
+  : false extends
+    (command extends unknown
+      ? CommandDefinitionOf<schema, command> extends { "allow-oob": true } ? true : false
+      : never) ? false
+  : true;
 
 /**
  * How a command takes arguments: `"none"`, `"optional"` (every member
@@ -296,17 +351,19 @@ export type ArgumentsKind<schema, command, policy = AcceptAll> = schema extends
   : SingleKind<schema, command>;
 
 /** One schema's `ArgumentsKind`. */
-type SingleKind<schema, command> = CommandDefinitionOf<schema, command> extends { data: infer data }
-  ? (
-    data extends string
-      ? (DefinitionOf<schema, data> extends { kind: "struct" }
-        ? (Record<never, never> extends StructMembers<schema, data> ? "optional" : "required")
-        // A union or alternate always requires something (its discriminator).
-        : "required")
-      : Record<never, never> extends data ? "optional"
-      : "required"
-  )
-  : "none";
+// Distributive over `command` (see `SingleArgs`).
+type SingleKind<schema, command> = command extends unknown
+  ? CommandDefinitionOf<schema, command> extends { data: infer data } ? (
+      data extends string
+        ? (DefinitionOf<schema, data> extends { kind: "struct" }
+          ? (Record<never, never> extends StructMembers<schema, data> ? "optional" : "required")
+          // A union or alternate always requires something (its discriminator).
+          : "required")
+        : Record<never, never> extends data ? "optional"
+        : "required"
+    )
+  : "none"
+  : never;
 
 /** Whether a command has `data`. */
 type TakesArguments<schema, command> = CommandDefinitionOf<schema, command> extends

@@ -10,7 +10,7 @@ import type {
   ArgumentsKind,
   ArgumentsOf,
   CommandName,
-  Empty,
+  NoArguments,
   ReturnOf,
 } from "./commands.ts";
 import type { AcceptAll } from "./features.ts";
@@ -32,10 +32,15 @@ export type ExecuteArguments<schema, command, policy = AcceptAll> = ArgumentsKin
   schema,
   command,
   policy
-> extends infer kind ? kind extends "none" ? [args?: Empty, options?: OptionsOf<schema, command>]
-  : kind extends "optional"
+> extends infer kind
+  ? [kind] extends ["none"] ? [args?: NoArguments, options?: OptionsOf<schema, command>]
+  : [kind] extends ["optional"]
     ? [args?: ArgumentsOf<schema, command, policy>, options?: OptionsOf<schema, command>]
-  : [args: ArgumentsOf<schema, command, policy>, options?: OptionsOf<schema, command>]
+  : [kind] extends ["required"]
+    ? [args: ArgumentsOf<schema, command, policy>, options?: OptionsOf<schema, command>]
+    // Several commands at once (`Parameters` of the generic signature): one
+    // tuple, so that a forwarded `...call` spreads.
+  : [args?: ArgumentsOf<schema, command, policy>, options?: OptionsOf<schema, command>]
   : never;
 
 /** Call options, with `oob` where the schema allows it. */
@@ -45,16 +50,18 @@ type OptionsOf<schema, command> = AllowsOob<schema, command> extends true ? OobC
 /**
  * The typed `execute` signature for a schema and policy.
  *
- * The command is inferred from the first argument alone: the rest parameters
- * are wrapped in `NoInfer`. Were the argument object an inference site,
+ * The command is inferred from the first argument alone: everywhere else it
+ * appears as `NoInfer<command>`. Were the argument object an inference site,
  * TypeScript would compute the constraint of the rest type over every command
  * at once (the union of all argument objects): measured at over 60 s and 4 GB
- * on QMP 10.2 before running out of memory, against 1 s with `NoInfer`. (The
- * older idiom `[command][command extends unknown ? 0 : never]` no longer
- * prevents that inference.) The result is wrapped in `NoInfer` for the same
- * reason: a call in a typed context (`const s: T = await execute(…)`,
- * `return execute(…)`) would otherwise infer the command from the expected
- * result, with the same cost.
+ * on QMP 10.2 before running out of memory. (The older idiom
+ * `[command][command extends unknown ? 0 : never]` no longer prevents that
+ * inference.) The same holds for the result: a call in a typed context
+ * (`const s: T = await execute(…)`, `return execute(…)`) would otherwise infer
+ * the command from the expected result. `NoInfer` goes on the command, not
+ * around the rest tuple or the result: a `NoInfer<…>` of an object type stays
+ * in hovers and in `Parameters<typeof execute<"stop">>`, where a spread then
+ * no longer sees a tuple.
  *
  * @example
  * ```ts
@@ -67,5 +74,5 @@ type OptionsOf<schema, command> = AllowsOob<schema, command> extends true ? OobC
  */
 export type Execute<schema, policy = AcceptAll> = <command extends CommandName<schema, policy>>(
   command: command,
-  ...rest: NoInfer<ExecuteArguments<schema, command, policy>>
+  ...rest: ExecuteArguments<schema, NoInfer<command>, policy>
 ) => Promise<ReturnOf<schema, NoInfer<command>>>;

@@ -25,7 +25,10 @@ export type {
   CommandName,
   CommandReturn,
   Empty,
+  NoArguments,
   ReturnOf,
+  TakesNoArguments,
+  UnknownCommand,
   UnlistedMembers,
 } from "./commands.ts";
 export type {
@@ -49,7 +52,7 @@ export type { Execute, ExecuteArguments } from "./execute.ts";
 export type { AcceptAll, CompatPolicy } from "./features.ts";
 export type { JsonValue } from "./json.ts";
 export type { TypeOf } from "./type_of.ts";
-export type { InputUnion, OutputUnion, RestrictedUnion } from "./resolve.ts";
+export type { InputEnum, InputUnion, OutputUnion, RestrictedUnion } from "./resolve.ts";
 export type {
   AtLeast,
   AtMost,

@@ -17,7 +17,7 @@
  */
 
 import type { Builtins } from "./builtins.ts";
-import type { DefinitionOf, DiscriminatorValues, MemberType } from "./members.ts";
+import type { DefinitionOf, DiscriminatorValues, EnumValues, MemberType } from "./members.ts";
 import type { Input, InputVariant, Output, OutputVariant, Restricted } from "./objects.ts";
 import type { RestrictedVariant } from "./objects.ts";
 
@@ -61,10 +61,23 @@ export type Resolve<schema, name, direction, rejected> = DefinitionOf<schema, na
   : never;
 
 /** An enum: its values; from the server, also values a newer QEMU may add. */
-type EnumType<schema, name, direction> = DefinitionOf<schema, name> extends
-  { data: readonly (infer value)[] }
-  ? (direction extends "out" ? value | (string & Record<never, never>) : value)
-  : never;
+type EnumType<schema, name, direction> = direction extends "out"
+  ? EnumValues<schema, name> | (string & Record<never, never>)
+  : InputEnum<schema, name>;
+
+/**
+ * An enum's values, as a client sends them. An intersection with `string`
+ * (which changes nothing) keeps the alias on the resolved union, so an error
+ * reads `… not assignable to type 'InputEnum<Qmp10_2, "BlockdevDiscardOptions">'`.
+ *
+ * @example
+ * ```ts
+ * import type { InputEnum } from "./resolve.ts";
+ * type Schema = { types: { Mode: { kind: "enum"; data: readonly ["a", "b"] } } };
+ * const mode: InputEnum<Schema, "Mode"> = "b";
+ * ```
+ */
+export type InputEnum<schema, name> = EnumValues<schema, name> & string;
 
 /** A struct, through the alias of its direction (what errors and hovers name). */
 type StructType<schema, name, direction, rejected> = direction extends "out" ? Output<schema, name>
