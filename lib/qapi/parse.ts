@@ -6,8 +6,8 @@
  * single-quoted strings of printable ASCII with `\\` as the only escape,
  * `true` and `false`, and `#` comments. The tokenizer and the recursive
  * descent below follow QEMU's parser, with its messages and its positions
- * (lines count `\n`; columns count characters, tabs to the next multiple of
- * 8), and build the values directly: objects without a prototype, so a key
+ * (lines count `\n`; columns count characters, and tabs as QEMU counts
+ * them), and build the values directly: objects without a prototype, so a key
  * such as `__proto__` or `toString` is an ordinary key. Nesting deeper than
  * the limit is refused, so the recursion is bounded.
  *
@@ -81,7 +81,7 @@ export function own(object: QapiObject, key: string): QapiValue | undefined {
  */
 export interface DocLine {
   readonly line: number;
-  /** The column of the `#` (1-based, tabs to the next multiple of 8). */
+  /** The column of the `#` (1-based, counted as `columnOf` counts). */
   readonly column: number;
   /** The text after the `#`. */
   readonly text: string;
@@ -205,12 +205,13 @@ interface ParseOptions {
 
 /**
  * The column after `text` (the start of a line up to some point), 1-based,
- * counting characters (not UTF-16 units) and tabs to the next multiple of 8.
+ * counting characters (not UTF-16 units), and tabs as QEMU counts them
+ * (`(column + 7) % 8 + 1`).
  *
  * @example
  * ```ts
  * import { columnOf } from "./parse.ts";
- * console.log(columnOf("\u{1F600}x"), columnOf("\tx")); // 3 10
+ * console.log(columnOf("\u{1F600}x"), columnOf("  \tx")); // 3 4
  * ```
  */
 export function columnOf(text: string): number {

@@ -14,6 +14,8 @@ export const casesDir = new URL("../../../shared/qapi-tests/", import.meta.url).
 /** One case's outcome. */
 export interface CaseResult {
   name: string;
+  /** QEMU's message (empty: accepted). */
+  expectedText: string;
   expected: string | undefined;
   actual: string | undefined;
   message: string;
@@ -45,7 +47,7 @@ export async function runCase(name: string): Promise<CaseResult> {
   }
   const expected = expectedText ? firstLocation(expectedText) ?? "(error)" : undefined;
   const actual = message ? firstLocation(message) ?? "(error)" : undefined;
-  return { name, expected, actual, message, pass: expected === actual };
+  return { name, expectedText, expected, actual, message, pass: expected === actual };
 }
 
 /** The names of every case. */

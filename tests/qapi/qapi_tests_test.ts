@@ -18,3 +18,24 @@ Deno.test("every QEMU QAPI test case: accepted or rejected at QEMU's FILE:LINE",
   console.log(`QEMU QAPI cases: ${passed}/${names.length} pass`);
   assert.deepEqual(failures, []);
 });
+
+/**
+ * Cases whose `.err` QEMU's current generator no longer prints: the file
+ * names a path (`tests/qapi-schema/…`) unlike every other case, so it was
+ * not regenerated when the message changed to the one `schema.py` prints.
+ */
+const staleExpectations = new Set(["event-args-if-unboxed"]);
+
+Deno.test("every QEMU QAPI test case: QEMU's message, word for word", async () => {
+  const failures: string[] = [];
+  // QEMU's messages name files as its test harness passed them.
+  const names = (text: string) => text.replace(/^(In file included from )?[^\s:]*\//gm, "$1");
+  for (const name of await caseNames()) {
+    if (staleExpectations.has(name)) continue;
+    const result = await runCase(name);
+    if (names(result.message.trim()) !== names(result.expectedText)) {
+      failures.push(`${name}:\n  QEMU:   ${result.expectedText}\n  reader: ${result.message}`);
+    }
+  }
+  assert.deepEqual(failures, []);
+});
