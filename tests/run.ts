@@ -29,7 +29,8 @@ function existsSync(path: string): boolean {
 }
 
 const steps: Step[] = [
-  // npm packages into node_modules/ (tsd and tsc read them from there).
+  // The npm packages the tests use (TypeScript, tsd, Node's types) into node_modules/: only
+  // `deno install` installs them (nodeModulesDir "manual"), so the demo installs none.
   { name: "install npm packages", command: [deno, "install"] },
   { name: "format", command: [deno, "fmt", "--check"] },
   { name: "lint", command: [deno, "lint"] },
@@ -58,6 +59,10 @@ const steps: Step[] = [
       "diff.ts",
       "lib/",
     ],
+  },
+  {
+    name: "JSR package: publish dry run (no slow types), contents, licence",
+    command: [deno, "test", "-A", "tests/package/"],
   },
   {
     name: "types: exhaustive (no any), language service (TypeScript 5.9 API)",
@@ -97,7 +102,7 @@ const steps: Step[] = [
   },
   { name: "demo", command: [deno, "test", "-A", "tests/demo_test.ts"] },
   {
-    name: "client on Node (built ESM, node --test)",
+    name: "npm package: pack, install, tsc 5.9/7 (node16, bundler), node --test vs real QEMU",
     command: [deno, "run", "-A", "tests/node/run.ts"],
   },
 ];

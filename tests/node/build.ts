@@ -1,7 +1,9 @@
 /**
- * Builds the published ESM form for Node: every module of `mod.ts`'s graph,
- * plus the Node tests, transpiled by TypeScript (type-only imports erased,
- * `.ts` import specifiers rewritten to `.js`) into `.cache/node-build/`.
+ * Transpiles test fixtures that run on Node (and every module they import)
+ * into `.cache/node-build/`: TypeScript's `transpileModule` (type-only
+ * imports erased, `.ts` import specifiers rewritten to `.js`), no type check.
+ * The npm package itself is built by `npm/build.ts` and tested as packed by
+ * `tests/node/run.ts`.
  *
  * @module
  */
@@ -56,6 +58,6 @@ export async function buildForNode(entries: string[]): Promise<number> {
 }
 
 if (import.meta.main) {
-  const count = await buildForNode(["mod.ts", "guest.ts", "tests/node/client_test.ts"]);
+  const count = await buildForNode(Deno.args);
   console.log(`built ${count} modules into ${out}`);
 }

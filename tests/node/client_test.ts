@@ -1,19 +1,35 @@
 /**
- * The client on Node (run by `node --test` on the built ESM copy): launch a
- * real QEMU, typed calls, events, an error, a guest agent, and shutdown.
+ * The client on Node, as a user's script against the installed npm package
+ * (compiled by TypeScript, run by `node --test`): every subpath loads, a real
+ * QEMU is launched, typed calls, events, an exact 64-bit integer, an error,
+ * the guest agent, the storage daemon, and shutdown.
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { launch, QmpError } from "../../mod.ts";
-import { connectGuestAgent } from "../../guest.ts";
-import type { Qmp7_2 } from "../../schemas/qmp/7.2.js";
+import { launch, QmpError } from "@qapi-ts/qapi-ts";
+import { connectGuestAgent } from "@qapi-ts/qapi-ts/guest";
+import { launchStorageDaemon } from "@qapi-ts/qapi-ts/storage";
+import type { Qmp7_2 } from "@qapi-ts/qapi-ts/qmp/7.2";
 
 const binary = process.env.QAPI_TS_QEMU ?? "qemu-system-x86_64";
 const dataArgs = process.env.QAPI_TS_QEMU_DATA ? ["-L", process.env.QAPI_TS_QEMU_DATA] : [];
+
+test("every subpath of the package loads on Node", async () => {
+  const manifest = JSON.parse(
+    readFileSync(createRequire(import.meta.url).resolve("@qapi-ts/qapi-ts/package.json"), "utf8"),
+  ) as { exports: Record<string, unknown> };
+  const subpaths = Object.keys(manifest.exports).filter((s) => s !== "./package.json");
+  assert.ok(subpaths.length >= 17, `${subpaths.length} subpaths`);
+  for (const subpath of subpaths) {
+    const module = await import(`@qapi-ts/qapi-ts${subpath.slice(1)}`);
+    assert.ok(Object.keys(module).length > 0, `${subpath} exports values`);
+  }
+});
 
 test("launch, typed calls, events, an error and quit on Node", async () => {
   const qmp = await launch<Qmp7_2>({ binary, extraArgs: dataArgs });
@@ -65,5 +81,18 @@ test("the guest agent on Node", async () => {
   } finally {
     child.kill("SIGKILL");
     rmSync(directory, { recursive: true, force: true });
+  }
+});
+
+test("the storage daemon on Node", async () => {
+  const qsd = await launchStorageDaemon({
+    binary: process.env.QAPI_TS_QSD ?? "qemu-storage-daemon",
+  });
+  try {
+    await qsd.execute("blockdev-add", { driver: "null-co", "node-name": "n0", size: 1 << 20 });
+    const nodes = await qsd.execute("query-named-block-nodes");
+    assert.deepEqual(nodes.map((n) => n["node-name"]), ["n0"]);
+  } finally {
+    await qsd.close();
   }
 });

@@ -1,22 +1,170 @@
 /**
- * Builds the ESM copy and runs the Node tests on it with `node --test`,
- * against the real QEMU 10.0 (provisioned) binaries.
+ * The npm package as a Node user gets it: builds it (`npm/build.ts`), packs
+ * it with `npm pack`, installs the tarball into a fresh Node project in a
+ * temporary directory (with TypeScript 5.9 and 7 and Node's types; npm's
+ * cache answers when it has them), type-checks the user's scripts
+ * (`types_check.ts`, `client_test.ts`) with both compilers under
+ * `moduleResolution` `node16` and `bundler`, then compiles `client_test.ts`
+ * and runs it with `node --test` against the real QEMU 10.0 (provisioned).
+ *
+ * `--keep` leaves the temporary project in place and prints its path.
  *
  * @module
  */
 
-import { buildForNode } from "./build.ts";
+import { buildNpm, nodeEngines } from "../../npm/build.ts";
 import { provision } from "../provision/qemu.ts";
 
-const repository = new URL("../../", import.meta.url).pathname;
-await buildForNode(["mod.ts", "guest.ts", "tests/node/client_test.ts"]);
-const { "10.0": qemu } = await provision();
-const { code } = await new Deno.Command("node", {
-  args: ["--test", `${repository}.cache/node-build/tests/node/client_test.js`],
-  env: {
-    QAPI_TS_QEMU: qemu.system,
-    QAPI_TS_QEMU_DATA: qemu.dataArgs[1],
-    QAPI_TS_QEMU_GA: qemu.guestAgent,
-  },
-}).spawn().status;
-Deno.exit(code);
+const here = new URL("./", import.meta.url).pathname;
+const keep = Deno.args.includes("--keep");
+
+/** The user's project's development tools, pinned. */
+const tools = {
+  "typescript-5.9": "npm:typescript@5.9.3",
+  "typescript-7": "npm:typescript@7.0.2",
+  "@types/node": "20.19.43",
+};
+
+/** The two module resolutions a user's project is likely to have. */
+const resolutions = {
+  node16: { module: "node16", moduleResolution: "node16" },
+  bundler: { module: "preserve", moduleResolution: "bundler" },
+};
+
+const started = performance.now();
+const seconds = () => `${((performance.now() - started) / 1000).toFixed(1)} s`;
+
+async function run(
+  command: string,
+  args: string[],
+  options: { cwd: string; env?: Record<string, string> },
+): Promise<string> {
+  const output = await new Deno.Command(command, {
+    args,
+    cwd: options.cwd,
+    env: options.env,
+    stdin: "null",
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  const text = new TextDecoder().decode(output.stdout) + new TextDecoder().decode(output.stderr);
+  if (!output.success) {
+    throw new Error(`${command} ${args.join(" ")} failed (exit ${output.code}):\n${text}`);
+  }
+  return text;
+}
+
+const temporary = await Deno.makeTempDir({ prefix: "qapi-ts-npm-" });
+let failed = false;
+try {
+  // 1. Build and pack.
+  const build = await buildNpm(`${temporary}/package`);
+  const packed = JSON.parse(
+    await run("npm", ["pack", "--json", "--pack-destination", temporary, build.directory], {
+      cwd: temporary,
+    }),
+  ) as { filename: string; size: number; unpackedSize: number; entryCount: number }[];
+  const { filename, size, unpackedSize, entryCount } = packed[0];
+  console.log(
+    `packed ${filename}: ${(size / 1024).toFixed(0)} KiB, ${
+      (unpackedSize / 1024 / 1024).toFixed(1)
+    } MiB unpacked, ${entryCount} files (${seconds()})`,
+  );
+
+  // 2. A fresh Node project that depends on the tarball.
+  const project = `${temporary}/project`;
+  await Deno.mkdir(project);
+  await Deno.writeTextFile(
+    `${project}/package.json`,
+    JSON.stringify(
+      {
+        name: "qapi-ts-user",
+        private: true,
+        type: "module",
+        engines: { node: nodeEngines },
+        dependencies: { [build.manifest.name]: `file:../${filename}` },
+        devDependencies: tools,
+      },
+      null,
+      2,
+    ),
+  );
+  for (const script of ["types_check.ts", "client_test.ts"]) {
+    await Deno.copyFile(`${here}${script}`, `${project}/${script}`);
+  }
+  await run("npm", ["install", "--prefer-offline", "--no-audit", "--no-fund"], { cwd: project });
+  const installed = JSON.parse(
+    await Deno.readTextFile(`${project}/node_modules/${build.manifest.name}/package.json`),
+  ) as { version: string; license: string; dependencies?: Record<string, string> };
+  const packageFolder = `${project}/node_modules/${build.manifest.name}/`;
+  if (installed.license !== "MIT AND GPL-2.0-or-later") {
+    throw new Error(`the package's licence is ${installed.license}`);
+  }
+  for (const file of ["LICENSE", "README.md", "schemas/COPYING", "schemas/qmp/10.2.d.ts"]) {
+    await Deno.stat(`${packageFolder}${file}`).catch(() => {
+      throw new Error(`${file} is not in the package`);
+    });
+  }
+  console.log(
+    `installed ${build.manifest.name}@${installed.version} with ${
+      Object.keys(installed.dependencies ?? {}).length
+    } dependencies (${seconds()})`,
+  );
+
+  // 3. Type-check the user's scripts: each compiler, each resolution.
+  for (const [name, resolution] of Object.entries(resolutions)) {
+    await Deno.writeTextFile(
+      `${project}/tsconfig.${name}.json`,
+      JSON.stringify({
+        compilerOptions: {
+          ...resolution,
+          target: "es2022",
+          lib: ["es2023", "esnext.disposable"],
+          types: ["node"],
+          strict: true,
+          noEmit: true,
+          // The package's declarations are checked too, as a user's build checks them.
+          skipLibCheck: false,
+        },
+        files: ["types_check.ts", "client_test.ts"],
+      }),
+    );
+    for (const compiler of ["typescript-5.9", "typescript-7"]) {
+      await run("node", [`node_modules/${compiler}/bin/tsc`, "-p", `tsconfig.${name}.json`], {
+        cwd: project,
+      });
+      console.log(`${compiler.replace("-", " ")}, ${name}: type-checks (${seconds()})`);
+    }
+  }
+
+  // 4. Compile the client test as a user would and run it on Node against real QEMU.
+  await run("node", [
+    "node_modules/typescript-5.9/bin/tsc",
+    "-p",
+    "tsconfig.node16.json",
+    "--noEmit",
+    "false",
+    "--outDir",
+    "out",
+  ], { cwd: project });
+  const { "10.0": qemu } = await provision();
+  const node = await new Deno.Command("node", {
+    args: ["--test", "out/client_test.js"],
+    cwd: project,
+    env: {
+      QAPI_TS_QEMU: qemu.system,
+      QAPI_TS_QEMU_DATA: qemu.dataArgs[1],
+      QAPI_TS_QEMU_GA: qemu.guestAgent,
+      QAPI_TS_QSD: qemu.storageDaemon,
+    },
+  }).spawn().status;
+  console.log(`node --test: exit ${node.code} (${seconds()})`);
+  if (!node.success) failed = true;
+} catch (error) {
+  console.error((error as Error).message);
+  failed = true;
+} finally {
+  if (keep) console.log(`kept ${temporary}`);
+  else await Deno.remove(temporary, { recursive: true });
+}
+Deno.exit(failed ? 1 : 0);
