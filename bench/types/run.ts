@@ -13,7 +13,8 @@
  *   once, every event's data read) and `span` (the realistic script against
  *   `Span<"7.2" | "10.2">`, its baseline the generated 10.2 client).
  * - Checkers: `tsc --extendedDiagnostics` of TypeScript 5.9 and 7, and
- *   `deno check` (wall time, with an empty cache each run).
+ *   `deno check` (elapsed time, with an empty cache each run); with
+ *   `/usr/bin/time`, the CPU time and peak RSS of each process too.
  * - Editor: TypeScript 5.9's language service on the realistic script.
  *
  * Options: `--commit=REV` measures a commit (extracted with `git archive`)
@@ -40,7 +41,18 @@ const runs = Number(Deno.env.get("BENCH_RUNS") ?? 3);
 const options = Object.fromEntries(
   Deno.args.map((a) => a.replace(/^--/, "").split("=") as [string, string | undefined]),
 );
-const list = (name: string, all: string[]) => (options[name]?.split(",") ?? all);
+const known = ["commit", "scripts", "forms", "checkers", "no-editor", "readme"];
+for (const name of Object.keys(options)) {
+  if (!known.includes(name)) {
+    throw new Error(`unknown option --${name} (known: ${known.join(", ")})`);
+  }
+}
+const list = (name: string, all: string[]) => {
+  const chosen = options[name]?.split(",") ?? all;
+  const wrong = chosen.filter((c) => !all.includes(c));
+  if (wrong.length) throw new Error(`--${name}: ${wrong.join(", ")} (known: ${all.join(", ")})`);
+  return chosen;
+};
 const scripts = list("scripts", ["realistic", "exhaustive", "span"]);
 const forms = list("forms", ["source", "published"]) as Form[];
 const checkers = list("checkers", ["5.9", "7", "deno"]).map((c) => (c === "deno" ? c : `tsc ${c}`));
@@ -49,6 +61,9 @@ const compilers: Record<string, string> = {
   "tsc 7": "npm:typescript@7.0.2/tsc",
 };
 const typeRoots = [`${bench}node_modules/@types`];
+if (!(await Deno.stat(`${typeRoots[0]}/node`).then(() => true, () => false))) {
+  throw new Error(`no ${typeRoots[0]}/node: run \`deno install\` first`);
+}
 const qapi = Deno.env.get("BENCH_QAPI") ?? `${bench}../shared/qapi/`;
 
 type Form = "source" | "published";
@@ -119,10 +134,13 @@ function medianOf<T extends object>(samples: T[]): T {
   return Object.fromEntries(keys.map((k) => [k, median(samples.map((s) => s[k] as number))])) as T;
 }
 
+/** A script that does not compile: the bench stops and prints the first errors. */
+class CompileError extends Error {}
+
 function fail(what: string, text: string): never {
-  const lines = text.split("\n").filter((l) => l.trim()).slice(0, 20).join("\n");
-  console.error(`\n${what} does not compile:\n${lines}`);
-  Deno.exit(1);
+  const errors = text.split(/^Files:/m)[0];
+  const lines = errors.split("\n").filter((l) => l.trim()).slice(0, 20).join("\n");
+  throw new CompileError(`${what} does not compile:\n${lines}`);
 }
 
 const timeCommand = await Deno.stat("/usr/bin/time").then(() => true, () => false);
@@ -394,6 +412,10 @@ try {
   );
   await Deno.writeTextFile(`${bench}bench/out/types.md`, markdown);
   if ("readme" in options) await updateReadme(markdown);
+} catch (error) {
+  if (!(error instanceof CompileError)) throw error;
+  console.error(`\n${error.message}`);
+  Deno.exitCode = 1;
 } finally {
   await Deno.remove(work, { recursive: true }).catch(() => {});
 }
