@@ -26,6 +26,8 @@ export class SourcePosition {
   definitionName?: string;
 
   /**
+   * A position at a line of a file.
+   *
    * @param file The file as named on the command line or by `include`.
    * @param line The 1-based line.
    * @param parent The position of the `include` that brought this file in.
@@ -78,10 +80,13 @@ export class SourcePosition {
  * ```
  */
 export interface Diagnostic {
+  /** The file, as named on the command line or by `include`. */
   readonly file: string;
+  /** The 1-based line. */
   readonly line: number;
   /** 1-based column, for syntax errors. */
   readonly column?: number;
+  /** The message alone, without location. */
   readonly message: string;
   /** The full text as QEMU would print it (include chain, definition, location). */
   readonly text: string;
@@ -152,8 +157,10 @@ export function printable(text: string): string {
  * ```
  */
 export class QapiError extends Error {
+  /** `QapiError`. */
   override name = "QapiError";
 
+  /** An error of these diagnostics (the first is the error; more add context). */
   constructor(readonly diagnostics: readonly Diagnostic[]) {
     super(diagnostics.map((d) => d.text).join("\n"));
   }
@@ -177,8 +184,10 @@ export class QapiError extends Error {
  * ```
  */
 export class SchemaReadError extends Error {
+  /** `SchemaReadError`. */
   override name = "SchemaReadError";
 
+  /** The file as named to the reader, and why it can't be read. */
   constructor(readonly path: string, readonly reason: string) {
     super(printable(`can't read schema file '${path}': ${reason}`));
   }

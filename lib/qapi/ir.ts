@@ -26,7 +26,9 @@ import type {
  * ```
  */
 export interface SourceInfo {
+  /** The file, as named to the reader or by `include` (empty for built-in definitions). */
   readonly file: string;
+  /** The 1-based line of the opening brace (0 for built-in definitions). */
   readonly line: number;
 }
 
@@ -41,7 +43,9 @@ export interface SourceInfo {
  * ```
  */
 export interface Documentation {
+  /** The definition's untagged text. */
   readonly text: string;
+  /** Each member's (or enum value's, or branch's) description, by name. */
   readonly members?: { readonly [name: string]: string };
 }
 
@@ -55,7 +59,9 @@ export interface Documentation {
  * ```
  */
 export interface Provenance {
+  /** Where the definition is. */
   readonly info: SourceInfo;
+  /** Its documentation, when asked for. */
   readonly doc?: Documentation;
 }
 
@@ -80,11 +86,18 @@ export interface Provenance {
  * ```
  */
 export interface SchemaIR {
+  /** The protocol the schema describes. */
   readonly protocol: Protocol;
+  /** QEMU's `MAJOR.MINOR`. */
   readonly version: string;
+  /** The exact QEMU version. */
   readonly qemu: string;
+  /** Types by name: enums, structs, unions, alternates (and the built-in `QType`). */
   readonly types: { readonly [name: string]: TypeDefinition & Provenance };
+  /** Commands by name. */
   readonly commands: { readonly [name: string]: CommandDefinition & Provenance };
+  /** Events by name. */
   readonly events: { readonly [name: string]: EventDefinition & Provenance };
+  /** The pragmas in force, by QAPI's names. */
   readonly pragma: { readonly [key: string]: unknown };
 }

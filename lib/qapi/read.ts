@@ -102,7 +102,7 @@ interface Parsed {
  * and `SchemaReadError` when the file named here can't be read.
  *
  * @example
- * ```ts ignore
+ * ```ts
  * import { readSchema } from "./read.ts";
  * const schema = await readSchema("../shared/qapi/10.2/qga/qapi-schema.json", { protocol: "qga" });
  * console.log(Object.keys(schema.commands).length);

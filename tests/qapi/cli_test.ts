@@ -34,3 +34,23 @@ Deno.test("qapi check: 2 for a file that can't be read, or a bad command line", 
   assert.equal((await run("check", "no-such-file.json")).code, 2);
   assert.equal((await run("frobnicate")).code, 2);
 });
+
+Deno.test("qapi check --help: 0 with the usage; an unknown flag: 2, nothing read", async () => {
+  for (const args of [["--help"], ["check", "--help"], ["check", "x.json", "-h"]]) {
+    const result = await run(...args);
+    assert.equal(result.code, 0);
+    assert.match(result.stdout, /^usage: deno task qapi check FILE\.json \[--lenient\]/);
+  }
+  for (
+    const args of [["check", "--bogus", "qapi-schema-test.json"], ["check"], [
+      "check",
+      "a.json",
+      "b.json",
+    ]]
+  ) {
+    const result = await run(...args);
+    assert.equal(result.code, 2, args.join(" "));
+    assert.equal(result.stdout, "");
+    assert.match(result.stderr, /^usage:/);
+  }
+});
