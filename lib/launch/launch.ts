@@ -3,19 +3,39 @@
  * directory and returns a connected, typed client that quits QEMU (and kills
  * it if it lingers) and removes the directory on close.
  *
- * Uses `node:` modules only, so it runs the same on Deno and Node.
+ * The lifecycle:
+ *
+ * - QEMU dies with the launching process, however that ends (exit, an
+ *   uncaught exception, a signal, SIGKILL): it runs under a watchdog that
+ *   sees the process go (see `watchdog.ts`).
+ * - The private directory is removed on close, when QEMU exits, and when the
+ *   process exits or is ended by SIGINT, SIGTERM or SIGHUP (see
+ *   `cleanup.ts`); after SIGKILL, by the watchdog.
+ * - A launched client keeps the process alive only while something awaits
+ *   it: a call, `waitFor`, a listener's `wait()` or `for await`, `exited`,
+ *   `closed`, `close()`. A script that forgets `close()` ends when it has
+ *   nothing left to do, and QEMU with it.
+ *
+ * Uses `node:` modules only, so it runs the same on Deno and Node (on a
+ * system with `/bin/sh`).
  *
  * @module
  */
 
-import { spawn } from "node:child_process";
-import { chmod, mkdtemp, rm, stat } from "node:fs/promises";
+import { chmod, mkdtemp, rm } from "node:fs/promises";
+import { connect as netConnect, type Socket } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import process from "node:process";
 import type { Qmp10_2 } from "../../schemas/qmp/10.2.js";
 import { connect, QmpClient, type QmpOptions } from "../client/qmp.ts";
+import type { Connection } from "../protocol/connection.ts";
+import { startTimer, timeoutProblem } from "../protocol/options.ts";
 import type { AcceptAll, CompatPolicy } from "../schema/features.ts";
 import type { Schema } from "../schema/schema.ts";
+import { fromDuplex } from "../transport/transport.ts";
+import { directoryPrefix, markOwner, reapStale, removeOnExit } from "./cleanup.ts";
+import { watch } from "./watchdog.ts";
 
 /**
  * Options of `launch`.
@@ -36,60 +56,185 @@ export interface LaunchOptions extends QmpOptions {
   readonly args?: readonly string[];
   /** Extra arguments after the defaults (e.g. `-L DIR`). */
   readonly extraArgs?: readonly string[];
-  /** Milliseconds to wait for the socket. Default 15 000. */
+  /** Milliseconds to wait for QEMU to listen on its socket. Default 15 000. */
   readonly startTimeout?: number;
-  /** Milliseconds `close()` waits for QEMU to quit before killing it. Default 5 000. */
+  /**
+   * Milliseconds QEMU gets to quit before it is killed: after `close()`
+   * asks it to, and after the launching process has gone (when it is sent
+   * SIGTERM first). Default 5 000.
+   */
   readonly quitTimeout?: number;
   /**
-   * The arguments that put a QMP server on `socket`. Default
-   * `-qmp unix:SOCKET,server=on,wait=off` (the system emulator's form).
+   * The arguments that put a QMP server on the unix socket `socket` (a path,
+   * as is: escape it with `qemuOptionValue` inside an option string).
+   * Default `-chardev socket,id=qapi-ts-qmp,path=SOCKET,server=on,wait=off
+   * -mon chardev=qapi-ts-qmp,mode=control` (the system emulator's form).
    */
   readonly monitorArgs?: (socket: string) => readonly string[];
 }
 
-const systemMonitorArgs = (socket: string) => ["-qmp", `unix:${socket},server=on,wait=off`];
+/**
+ * Escapes a value for a QEMU option string (`key=value,key=value`): QEMU
+ * reads a doubled comma as a comma, and a single one as the end of the value,
+ * so a path holding `,wait=on` would otherwise add an option. Use it for
+ * every value that comes from outside (paths, names) in `-chardev`,
+ * `-blockdev`, `-drive`, `--export` and the like.
+ *
+ * @example
+ * ```ts
+ * import { qemuOptionValue } from "./launch.ts";
+ * const path = "/tmp/x,wait=on/disk.qcow2";
+ * const drive = `file=${qemuOptionValue(path)},format=qcow2`;
+ * console.log(drive); // file=/tmp/x,,wait=on/disk.qcow2,format=qcow2
+ * ```
+ */
+export function qemuOptionValue(value: string): string {
+  return value.replaceAll(",", ",,");
+}
+
+const monitorId = "qapi-ts-qmp";
+const systemMonitorArgs = (socket: string) => [
+  "-chardev",
+  `socket,id=${monitorId},path=${qemuOptionValue(socket)},server=on,wait=off`,
+  "-mon",
+  `chardev=${monitorId},mode=control`,
+];
 
 /** The default arguments: a machine with nothing in it, no display. */
 export const defaultQemuArgs: readonly string[] = ["-M", "none", "-nodefaults", "-display", "none"];
 
+/** Keeps the process alive while at least one promise it holds is pending. */
+class KeepAlive {
+  #count = 0;
+  #timer?: ReturnType<typeof setInterval>;
+
+  hold<value>(promise: Promise<value>): Promise<value> {
+    if (this.#count++ === 0) this.#timer = setInterval(() => {}, 1 << 30);
+    const release = () => {
+      if (--this.#count === 0) clearInterval(this.#timer);
+    };
+    promise.then(release, release);
+    return promise;
+  }
+}
+
+/**
+ * Makes everything that awaits the connection hold the process: calls,
+ * `waitFor`, and a listener's `wait()` and `next()` (`for await`).
+ */
+function holdWhileAwaited(connection: Connection, keepAlive: KeepAlive): void {
+  const call = connection.call.bind(connection);
+  connection.call = (command, args, options) => keepAlive.hold(call(command, args, options));
+  const events = connection.events;
+  const waitFor = events.waitFor.bind(events);
+  events.waitFor = (name, options) => keepAlive.hold(waitFor(name, options));
+  const listen = events.listen.bind(events);
+  events.listen = (names, options) => {
+    const listener = listen(names, options);
+    const next = listener.next.bind(listener);
+    listener.next = () => keepAlive.hold(next());
+    const wait = listener.wait.bind(listener);
+    listener.wait = (waitOptions) => keepAlive.hold(wait(waitOptions));
+    return listener;
+  };
+}
+
+/** Connects to a unix socket; rejects with the error (`ENOENT`, `ECONNREFUSED`, …). */
+function connectUnix(path: string): Promise<Socket> {
+  return new Promise((resolve, reject) => {
+    const socket = netConnect({ path });
+    const onError = (error: Error) => {
+      socket.destroy();
+      reject(error);
+    };
+    socket.once("error", onError);
+    socket.once("connect", () => {
+      socket.off("error", onError);
+      resolve(socket);
+    });
+  });
+}
+
+const delay = (milliseconds: number) =>
+  new Promise<void>((resolve) => setTimeout(resolve, milliseconds));
+
+/** What a launched client holds of its process. */
+interface Launched {
+  readonly pid: number;
+  readonly directory: string;
+  readonly exited: Promise<number | string>;
+  readonly keepAlive: KeepAlive;
+  readonly close: () => Promise<void>;
+}
+
 /**
  * A client of a launched QEMU; `close()` also ends the process and removes
- * its private directory.
+ * its private directory. It keeps the process alive only while something
+ * awaits it (a call, an event, `exited`, `closed`, `close()`); when the
+ * process ends, QEMU ends too.
  *
  * @example
  * ```ts ignore
  * import { launch } from "./launch.ts";
  * await using qmp = await launch();
- * console.log(qmp.pid, qmp.version);
+ * console.log(qmp.pid, qmp.version, qmp.directory);
  * ```
  */
 export class LaunchedQmpClient<
   schema extends Schema = Qmp10_2,
   policy extends CompatPolicy = AcceptAll,
 > extends QmpClient<schema, policy> {
-  /** The QEMU process id. */
-  pid = 0;
-  /** Resolves with QEMU's exit code (or signal name) once it has exited. */
-  exited: Promise<number | string> = Promise.resolve(0);
-  #cleanup: () => Promise<void> = () => Promise.resolve();
+  #launched?: Launched;
 
   /** @internal Attaches the process and its cleanup. */
-  attach(pid: number, exited: Promise<number | string>, cleanup: () => Promise<void>): void {
-    this.pid = pid;
-    this.exited = exited;
-    this.#cleanup = cleanup;
+  attach(launched: Launched): void {
+    this.#launched = launched;
+  }
+
+  /** The QEMU process id. */
+  get pid(): number {
+    return this.#launched?.pid ?? 0;
+  }
+
+  /**
+   * The private directory (mode 0700) that holds the QMP socket `qmp.sock`;
+   * removed once QEMU has exited.
+   */
+  get directory(): string {
+    return this.#launched?.directory ?? "";
+  }
+
+  /**
+   * Resolves with QEMU's exit code (or the name of the signal that ended it)
+   * once it has exited and its directory is removed. Awaiting it keeps the
+   * process alive until then.
+   */
+  get exited(): Promise<number | string> {
+    const launched = this.#launched;
+    return launched ? launched.keepAlive.hold(launched.exited) : Promise.resolve(0);
+  }
+
+  /** Resolves when the connection has closed, with the reason; awaiting it keeps the process alive. */
+  override get closed(): Promise<string> {
+    const closed = super.closed;
+    return this.#launched ? this.#launched.keepAlive.hold(closed) : closed;
   }
 
   /** Quits QEMU (kills it if it lingers), closes the connection, removes the directory. */
   override async close(): Promise<void> {
-    await this.#cleanup();
+    if (this.#launched) await this.#launched.close();
+    else await super.close();
   }
 }
 
 /**
  * Starts QEMU and connects to it. Arguments are passed as an array, never
- * through a shell. Rejects with QEMU's own error output when it fails to
- * start.
+ * parsed by a shell; paths inside option strings are escaped. Rejects with
+ * QEMU's own error output when it fails to start.
+ *
+ * QEMU dies with this process (exit, uncaught exception, signal, SIGKILL),
+ * and the private directory is removed; an idle client does not keep the
+ * process alive. See the module's documentation for the whole lifecycle.
  *
  * @example
  * ```ts ignore
@@ -104,65 +249,102 @@ export async function launch<
 >(
   options: LaunchOptions = {},
 ): Promise<LaunchedQmpClient<schema, policy>> {
+  const startTimeout = options.startTimeout ?? 15_000;
+  const quitTimeout = options.quitTimeout ?? 5_000;
+  const problem = timeoutProblem("startTimeout", startTimeout) ??
+    timeoutProblem("quitTimeout", quitTimeout);
+  if (problem) throw problem;
+
+  const parent = tmpdir();
+  await reapStale(parent);
   // A private directory (0700) holds the socket, so no other user can reach it.
-  const directory = await mkdtemp(join(tmpdir(), "qapi-ts-"));
-  await chmod(directory, 0o700);
+  const directory = await mkdtemp(join(parent, directoryPrefix));
+  const forget = removeOnExit(directory);
+  const removeDirectory = () => {
+    forget();
+    return rm(directory, { recursive: true, force: true });
+  };
+  try {
+    await chmod(directory, 0o700);
+    await markOwner(directory);
+  } catch (error) {
+    await removeDirectory();
+    throw error;
+  }
+
   const socket = join(directory, "qmp.sock");
+  const binary = options.binary ?? "qemu-system-x86_64";
   const args = [
     ...(options.args ?? defaultQemuArgs),
     ...(options.extraArgs ?? []),
     ...(options.monitorArgs ?? systemMonitorArgs)(socket),
   ];
-  const child = spawn(options.binary ?? "qemu-system-x86_64", args, {
-    stdio: ["ignore", "ignore", "pipe"],
-  });
-  let stderr = "";
-  child.stderr?.on("data", (chunk: Uint8Array) => {
-    if (stderr.length < 64 << 10) stderr += new TextDecoder().decode(chunk);
-  });
-  const exited = new Promise<number | string>((resolve) => {
-    child.once("exit", (code, signal) => resolve(code ?? signal ?? -1));
-    child.once("error", (error) => {
-      stderr += error.message;
-      resolve(-1);
-    });
-  });
+  const grace = quitTimeout === Infinity ? "2147483647" : (quitTimeout / 1000).toFixed(3);
+  const qemu = watch(binary, args, directory, grace);
   let hasExited = false;
-  exited.then(() => (hasExited = true));
-  const removeDirectory = () => rm(directory, { recursive: true, force: true });
+  let pid = 0;
+  qemu.exited.then(() => {
+    hasExited = true;
+    removeDirectory();
+  });
+  qemu.pid.then((value) => (pid = value), () => {});
+  const kill = () => {
+    if (pid && !hasExited) {
+      try {
+        process.kill(pid, "SIGKILL");
+      } catch {
+        // Already gone.
+      }
+    }
+  };
+  /** Ends QEMU at once (a failed start). */
+  const abandon = async () => {
+    kill();
+    qemu.watchdog.stdin?.destroy(); // No QEMU pid yet: the watchdog ends it.
+    await qemu.exited;
+    await removeDirectory();
+  };
 
-  const deadline = Date.now() + (options.startTimeout ?? 15_000);
+  // QEMU creates the socket file with bind() and accepts connections only
+  // after listen(): until then connecting fails with ENOENT, then ECONNREFUSED.
+  const deadline = Date.now() + startTimeout;
+  let stream: Socket;
   for (;;) {
     if (hasExited) {
+      await qemu.stderrEnded;
       await removeDirectory();
       throw new Error(
-        `QEMU exited before its QMP socket appeared: ${stderr.trim() || "(no output)"}`,
+        `${binary} exited (${await qemu.exited}) before it listened on its QMP socket: ${
+          qemu.stderr().trim() || "(no output)"
+        }`,
       );
     }
     try {
-      await stat(socket);
-      await chmod(socket, 0o600);
+      stream = await connectUnix(socket);
       break;
-    } catch {
-      if (Date.now() > deadline) {
-        child.kill("SIGKILL");
-        await removeDirectory();
-        throw new Error(
-          `QEMU's QMP socket did not appear within ${options.startTimeout ?? 15_000} ms`,
-        );
+    } catch (error) {
+      const code = (error as { code?: string }).code;
+      if (code !== "ENOENT" && code !== "ECONNREFUSED") {
+        await abandon();
+        throw error;
       }
-      await new Promise((resolve) => setTimeout(resolve, 10));
     }
+    if (Date.now() > deadline) {
+      await abandon();
+      throw new Error(`${binary} did not listen on its QMP socket within ${startTimeout} ms`);
+    }
+    await delay(10);
   }
 
   let client: QmpClient<schema, policy>;
   try {
+    await chmod(socket, 0o600);
+    await qemu.pid;
     // Strict mode is enabled on the launched client below, which keeps the schema.
-    client = await connect<schema, policy>(socket, { ...options, strict: false });
+    client = await connect<schema, policy>(fromDuplex(stream), { ...options, strict: false });
   } catch (error) {
-    child.kill("SIGKILL");
-    await exited;
-    await removeDirectory();
+    stream.destroy();
+    await abandon();
     throw error;
   }
   // Re-home the negotiated connection in the launched client class.
@@ -172,19 +354,39 @@ export async function launch<
     client.capabilities,
     client.enabled,
   );
-  if (options.strict) await launched.enableStrict(options.policy, options.validateReplies);
+  const connection = launched.connection;
+  const keepAlive = new KeepAlive();
   let closing: Promise<void> | undefined;
-  launched.attach(child.pid ?? 0, exited, () =>
-    closing ??= (async () => {
-      if (!hasExited && !launched.connection.isClosed) {
-        await launched.connection.call("quit", undefined, { timeout: 2_000 }).catch(() => {});
-      }
-      const quitTimeout = options.quitTimeout ?? 5_000;
-      const timer = setTimeout(() => child.kill("SIGKILL"), quitTimeout);
-      await exited;
-      clearTimeout(timer);
-      launched.connection.close();
-      await removeDirectory();
-    })());
+  launched.attach({
+    pid,
+    directory,
+    exited: qemu.exited,
+    keepAlive,
+    close: () =>
+      closing ??= keepAlive.hold((async () => {
+        if (!hasExited && !connection.isClosed) {
+          await connection.call("quit", undefined, { timeout: 2_000 }).catch(() => {});
+        }
+        const cancel = startTimer(quitTimeout, kill);
+        await qemu.exited;
+        cancel();
+        connection.close();
+        qemu.watchdog.stdin?.destroy();
+        await removeDirectory();
+      })()),
+  });
+  if (options.strict) {
+    try {
+      await launched.enableStrict(options.policy, options.validateReplies);
+    } catch (error) {
+      await launched.close();
+      throw error;
+    }
+  }
+  // From here on, only what awaits the client holds the process (see KeepAlive).
+  holdWhileAwaited(connection, keepAlive);
+  for (const handle of [stream, qemu.watchdog, ...qemu.watchdog.stdio]) {
+    (handle as { unref?: () => void } | null)?.unref?.();
+  }
   return launched;
 }

@@ -6,14 +6,20 @@
  */
 
 import type { Qsd10_2 } from "../../schemas/qsd/10.2.js";
-import { launch, type LaunchedQmpClient, type LaunchOptions } from "../launch/launch.ts";
+import {
+  launch,
+  type LaunchedQmpClient,
+  type LaunchOptions,
+  qemuOptionValue,
+} from "../launch/launch.ts";
 import type { AcceptAll, CompatPolicy } from "../schema/features.ts";
 import type { Schema } from "../schema/schema.ts";
 
 /**
  * Starts `qemu-storage-daemon` with a QMP monitor on a socket in a fresh
- * private directory (`--chardev socket,… --monitor chardev=…`) and returns a
- * client typed by the QSD schema (default: QSD 10.2).
+ * private directory (`--chardev socket,… --monitor chardev=…`, the path
+ * escaped) and returns a client typed by the QSD schema (default: QSD 10.2).
+ * The lifecycle is `launch()`'s: the daemon dies with this process.
  *
  * @example
  * ```ts ignore
@@ -33,7 +39,7 @@ export function launchStorageDaemon<
     args: [],
     monitorArgs: (socket) => [
       "--chardev",
-      `socket,path=${socket},server=on,wait=off,id=qmp`,
+      `socket,id=qmp,path=${qemuOptionValue(socket)},server=on,wait=off`,
       "--monitor",
       "chardev=qmp",
     ],

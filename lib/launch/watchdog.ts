@@ -1,0 +1,145 @@
+/**
+ * The watchdog that ends QEMU when the process that launched it goes,
+ * however it goes (exit, signal, SIGKILL), on every QEMU version and on Deno
+ * and Node alike, without native code.
+ *
+ * QEMU runs under a small POSIX `sh` script, in a session of its own. The
+ * script's standard input is a pipe whose write end only the launching
+ * process holds (runtimes open pipes close-on-exec, so no other child gets
+ * it, and QEMU is given `/dev/null`). The kernel closes that end when the
+ * process ends, for any reason; the script then reads end-of-file, sends
+ * QEMU SIGTERM (a clean shutdown), SIGKILL after a grace period, and removes
+ * the private directory once QEMU has exited. When QEMU exits first, the
+ * script removes the directory and exits with QEMU's status. SIGINT, SIGTERM
+ * or SIGHUP sent to the script itself are passed on to QEMU as SIGTERM.
+ *
+ * QEMU's command line reaches it as the script's positional parameters
+ * (`"$@"`): the shell never parses it.
+ *
+ * (QEMU's own `-run-with exit-with-parent=on` needs QEMU 10.1 or later, and
+ * qemu-storage-daemon has no such option.)
+ *
+ * @module
+ */
+
+import { type ChildProcess, spawn } from "node:child_process";
+import { constants } from "node:os";
+import process from "node:process";
+
+const script = `
+directory=$1 grace=$2
+shift 2
+exec 3<&0 </dev/null
+"$@" 3<&- >/dev/null &
+qemu=$!
+echo "$qemu"
+exec >/dev/null
+(
+  while read -r _ <&3; do :; done
+  kill -TERM "$qemu" 2>/dev/null
+  sleep "$grace" &
+  sleeper=$!
+  trap 'kill "$sleeper" 2>/dev/null; wait "$sleeper"; exit' TERM
+  wait "$sleeper"
+  kill -KILL "$qemu" 2>/dev/null
+) 2>/dev/null &
+watcher=$!
+exec 3<&-
+trap 'kill -TERM "$qemu" 2>/dev/null' INT TERM HUP
+while :; do
+  wait "$qemu"
+  status=$?
+  [ "$status" -gt 128 ] && kill -0 "$qemu" 2>/dev/null || break
+done
+kill -TERM "$watcher" 2>/dev/null
+rm -rf -- "$directory"
+exit "$status"
+`;
+
+/** A QEMU process under its watchdog. */
+export interface Watched {
+  /** The watchdog (`/bin/sh`); its standard input is the pipe it watches. */
+  readonly watchdog: ChildProcess;
+  /** QEMU's pid, once the watchdog has started it. */
+  readonly pid: Promise<number>;
+  /**
+   * Resolves once QEMU has exited and the watchdog removed the directory:
+   * QEMU's exit code, or the name of the signal that ended it.
+   */
+  readonly exited: Promise<number | string>;
+  /** QEMU's error output so far (its first 64 KiB). */
+  stderr(): string;
+  /** Resolves once QEMU's error output has ended, or a second after QEMU exited. */
+  readonly stderrEnded: Promise<void>;
+}
+
+const signalNames = new Map(Object.entries(constants.signals).map(([name, n]) => [n, name]));
+
+/**
+ * Starts `binary` with `args` under a watchdog that removes `directory` once
+ * QEMU has exited, and ends QEMU (SIGTERM, then SIGKILL after
+ * `grace` seconds) when this process goes.
+ *
+ * @example
+ * ```ts ignore
+ * import { watch } from "./watchdog.ts";
+ * const qemu = watch("qemu-system-x86_64", ["-M", "none"], "/tmp/qapi-ts-Ab12Cd", "5");
+ * console.log(await qemu.pid);
+ * ```
+ */
+export function watch(
+  binary: string,
+  args: readonly string[],
+  directory: string,
+  grace: string,
+): Watched {
+  const watchdog = spawn(
+    "/bin/sh",
+    ["-c", script, "qapi-ts-watchdog", directory, grace, binary, ...args],
+    { stdio: ["pipe", "pipe", "pipe"], detached: true },
+  );
+  let stderr = "";
+  const stderrDecoder = new TextDecoder();
+  watchdog.stderr?.on("data", (chunk: Uint8Array) => {
+    if (stderr.length < 64 << 10) stderr += stderrDecoder.decode(chunk, { stream: true });
+  });
+  let qemuPid = 0;
+  const exited = new Promise<number | string>((resolve) => {
+    watchdog.once("exit", (code, signal) => {
+      if (signal !== null) {
+        // The watchdog itself was killed: QEMU may run on, unwatched.
+        if (qemuPid) {
+          try {
+            process.kill(qemuPid, "SIGKILL");
+          } catch {
+            // Already gone.
+          }
+        }
+        resolve(signal);
+      } else if (code !== null && code > 128 && signalNames.has(code - 128)) {
+        resolve(signalNames.get(code - 128)!);
+      } else resolve(code ?? -1);
+    });
+    watchdog.once("error", (error) => {
+      stderr += error.message;
+      resolve(-1);
+    });
+  });
+  const pid = new Promise<number>((resolve, reject) => {
+    let line = "";
+    watchdog.stdout?.on("data", (chunk: Uint8Array) => {
+      line += new TextDecoder().decode(chunk);
+      if (line.includes("\n")) {
+        qemuPid = Number(line.trim());
+        resolve(qemuPid);
+      }
+    });
+    exited.then(() => reject(new Error("the watchdog exited before it started QEMU")));
+  });
+  pid.catch(() => {});
+  const stderrEnded = new Promise<void>((resolve) => {
+    watchdog.stderr?.once("close", () => resolve());
+    exited.then(() => setTimeout(resolve, 1_000).unref?.());
+  });
+  return { watchdog, pid, exited, stderr: () => stderr, stderrEnded };
+}
