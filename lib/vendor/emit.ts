@@ -213,14 +213,36 @@ function renderMap(
 /** The schema's top-level members, rendered in either form. */
 function renderSchema(schema: SchemaIR, form: Form, docs: boolean): string {
   const separator = form === "type" ? ";" : ",";
-  return `{
-  protocol: ${JSON.stringify(schema.protocol)}${separator}
-  version: ${JSON.stringify(schema.version)}${separator}
-  qemu: ${JSON.stringify(schema.qemu)}${separator}
-  types: ${renderMap(schema.types as never, "  ", form, docs)}${separator}
-  commands: ${renderMap(schema.commands as never, "  ", form, docs)}${separator}
-  events: ${renderMap(schema.events as never, "  ", form, docs)}${separator}
-}`;
+  const map = (entries: unknown) => renderMap(entries as never, "  ", form, docs);
+  const members: [name: string, text: string, about: string][] = [
+    [
+      "protocol",
+      JSON.stringify(schema.protocol),
+      "The protocol: `qmp` (the emulator's monitor), `qga` (the guest agent) or `qsd` (the storage daemon).",
+    ],
+    ["version", JSON.stringify(schema.version), "The QEMU release, `MAJOR.MINOR`."],
+    [
+      "qemu",
+      JSON.stringify(schema.qemu),
+      "The exact QEMU version whose QAPI sources the schema was read from.",
+    ],
+    [
+      "types",
+      map(schema.types),
+      "Every named type (enum, struct, union, alternate) by name: members, branches, features, conditions.",
+    ],
+    [
+      "commands",
+      map(schema.commands),
+      "Every command by name: its arguments, result, features and flags.",
+    ],
+    ["events", map(schema.events), "Every event by name: its data and features."],
+  ];
+  // The declaration documents its members (editors and `deno doc` read them there).
+  const lines = members.map(([name, text, about]) =>
+    `${form === "type" ? `  /** ${about} */\n` : ""}  ${name}: ${text}${separator}\n`
+  );
+  return `{\n${lines.join("")}}`;
 }
 
 /**

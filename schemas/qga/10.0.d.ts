@@ -23,9 +23,13 @@
  * ```
  */
 export interface Qga10_0 {
+  /** The protocol: `qmp` (the emulator's monitor), `qga` (the guest agent) or `qsd` (the storage daemon). */
   protocol: "qga";
+  /** The QEMU release, `MAJOR.MINOR`. */
   version: "10.0";
+  /** The exact QEMU version whose QAPI sources the schema was read from. */
   qemu: "10.0.13";
+  /** Every named type (enum, struct, union, alternate) by name: members, branches, features, conditions. */
   types: {
     QType: { kind: "enum"; data: readonly ["none", "qnull", "qnum", "qstring", "qdict", "qlist", "qbool"] };
     /** Since 1.1.0. */
@@ -483,6 +487,7 @@ export interface Qga10_0 {
       since: "9.1";
     };
   };
+  /** Every command by name: its arguments, result, features and flags. */
   commands: {
     /** Since 1.1. */
     "guest-sync-delimited": { data: { id: "int" }; returns: "int"; since: "1.1" };
@@ -658,6 +663,7 @@ export interface Qga10_0 {
     /** Since 9.1. Only if CONFIG_LINUX. */
     "guest-network-get-route": { returns: readonly ["GuestNetworkRoute"]; if: "CONFIG_LINUX"; since: "9.1" };
   };
+  /** Every event by name: its data and features. */
   events: {};
 }
 

@@ -23,9 +23,13 @@
  * ```
  */
 export interface Qga10_2 {
+  /** The protocol: `qmp` (the emulator's monitor), `qga` (the guest agent) or `qsd` (the storage daemon). */
   protocol: "qga";
+  /** The QEMU release, `MAJOR.MINOR`. */
   version: "10.2";
+  /** The exact QEMU version whose QAPI sources the schema was read from. */
   qemu: "10.2.2";
+  /** Every named type (enum, struct, union, alternate) by name: members, branches, features, conditions. */
   types: {
     QType: { kind: "enum"; data: readonly ["none", "qnull", "qnum", "qstring", "qdict", "qlist", "qbool"] };
     /** Since 1.1.0. */
@@ -483,6 +487,7 @@ export interface Qga10_2 {
       since: "9.1";
     };
   };
+  /** Every command by name: its arguments, result, features and flags. */
   commands: {
     /** Since 1.1. */
     "guest-sync-delimited": { data: { id: "int" }; returns: "int"; since: "1.1" };
@@ -662,6 +667,7 @@ export interface Qga10_2 {
     /** Since 9.1. Only if CONFIG_LINUX. */
     "guest-network-get-route": { returns: readonly ["GuestNetworkRoute"]; if: "CONFIG_LINUX"; since: "9.1" };
   };
+  /** Every event by name: its data and features. */
   events: {};
 }
 

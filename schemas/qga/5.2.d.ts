@@ -23,9 +23,13 @@
  * ```
  */
 export interface Qga5_2 {
+  /** The protocol: `qmp` (the emulator's monitor), `qga` (the guest agent) or `qsd` (the storage daemon). */
   protocol: "qga";
+  /** The QEMU release, `MAJOR.MINOR`. */
   version: "5.2";
+  /** The exact QEMU version whose QAPI sources the schema was read from. */
   qemu: "5.2.0";
+  /** Every named type (enum, struct, union, alternate) by name: members, branches, features, conditions. */
   types: {
     QType: { kind: "enum"; data: readonly ["none", "qnull", "qnum", "qstring", "qdict", "qlist", "qbool"] };
     /** Since 1.1.0. */
@@ -280,6 +284,7 @@ export interface Qga5_2 {
     /** Since 5.2. Only if CONFIG_POSIX. */
     GuestAuthorizedKeys: { kind: "struct"; data: { keys: readonly ["str"] }; if: "CONFIG_POSIX"; since: "5.2" };
   };
+  /** Every command by name: its arguments, result, features and flags. */
   commands: {
     /** Since 1.1. */
     "guest-sync-delimited": { data: { id: "int" }; returns: "int"; since: "1.1" };
@@ -404,6 +409,7 @@ export interface Qga5_2 {
     /** Since 5.2. Only if CONFIG_POSIX. */
     "guest-ssh-remove-authorized-keys": { data: { username: "str"; keys: readonly ["str"] }; if: "CONFIG_POSIX"; since: "5.2" };
   };
+  /** Every event by name: its data and features. */
   events: {};
 }
 

@@ -23,9 +23,13 @@
  * ```
  */
 export interface Qga7_2 {
+  /** The protocol: `qmp` (the emulator's monitor), `qga` (the guest agent) or `qsd` (the storage daemon). */
   protocol: "qga";
+  /** The QEMU release, `MAJOR.MINOR`. */
   version: "7.2";
+  /** The exact QEMU version whose QAPI sources the schema was read from. */
   qemu: "7.2.0";
+  /** Every named type (enum, struct, union, alternate) by name: members, branches, features, conditions. */
   types: {
     QType: { kind: "enum"; data: readonly ["none", "qnull", "qnum", "qstring", "qdict", "qlist", "qbool"] };
     /** Since 1.1.0. */
@@ -393,6 +397,7 @@ export interface Qga7_2 {
       since: "7.1";
     };
   };
+  /** Every command by name: its arguments, result, features and flags. */
   commands: {
     /** Since 1.1. */
     "guest-sync-delimited": { data: { id: "int" }; returns: "int"; since: "1.1" };
@@ -521,6 +526,7 @@ export interface Qga7_2 {
     /** Since 7.1. */
     "guest-get-cpustats": { returns: readonly ["GuestCpuStats"]; since: "7.1" };
   };
+  /** Every event by name: its data and features. */
   events: {};
 }
 

@@ -31,9 +31,13 @@ export { qga5_2, qga7_2, qga10_0, qga10_2 };
  * ```
  */
 export interface Qga {
+  /** QEMU 5.2's guest agent (QGA) schema. */
   "5.2": Qga5_2;
+  /** QEMU 7.2's guest agent (QGA) schema. */
   "7.2": Qga7_2;
+  /** QEMU 10.0's guest agent (QGA) schema. */
   "10.0": Qga10_0;
+  /** QEMU 10.2's guest agent (QGA) schema. */
   "10.2": Qga10_2;
 }
 

@@ -23,9 +23,13 @@
  * ```
  */
 export interface Qmp10_2 {
+  /** The protocol: `qmp` (the emulator's monitor), `qga` (the guest agent) or `qsd` (the storage daemon). */
   protocol: "qmp";
+  /** The QEMU release, `MAJOR.MINOR`. */
   version: "10.2";
+  /** The exact QEMU version whose QAPI sources the schema was read from. */
   qemu: "10.2.2";
+  /** Every named type (enum, struct, union, alternate) by name: members, branches, features, conditions. */
   types: {
     QType: { kind: "enum"; data: readonly ["none", "qnull", "qnum", "qstring", "qdict", "qlist", "qbool"] };
     /** Since 1.2. */
@@ -6854,6 +6858,7 @@ export interface Qmp10_2 {
       since: "10.0";
     };
   };
+  /** Every command by name: its arguments, result, features and flags. */
   commands: {
     /** Since 0.14. */
     "query-status": { returns: "StatusInfo"; "allow-preconfig": true; since: "0.14" };
@@ -7962,6 +7967,7 @@ export interface Qmp10_2 {
       since: "9.1";
     };
   };
+  /** Every event by name: its data and features. */
   events: {
     /** Since 0.12. */
     SHUTDOWN: {

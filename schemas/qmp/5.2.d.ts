@@ -23,9 +23,13 @@
  * ```
  */
 export interface Qmp5_2 {
+  /** The protocol: `qmp` (the emulator's monitor), `qga` (the guest agent) or `qsd` (the storage daemon). */
   protocol: "qmp";
+  /** The QEMU release, `MAJOR.MINOR`. */
   version: "5.2";
+  /** The exact QEMU version whose QAPI sources the schema was read from. */
   qemu: "5.2.0";
+  /** Every named type (enum, struct, union, alternate) by name: members, branches, features, conditions. */
   types: {
     QType: { kind: "enum"; data: readonly ["none", "qnull", "qnum", "qstring", "qdict", "qlist", "qbool"] };
     /** Since 1.2. */
@@ -4576,6 +4580,7 @@ export interface Qmp5_2 {
     /** Since 0.14.0. */
     PciInfo: { kind: "struct"; data: { bus: "int"; devices: readonly ["PciDeviceInfo"] }; since: "0.14.0" };
   };
+  /** Every command by name: its arguments, result, features and flags. */
   commands: {
     /** Since 0.14.0. */
     "query-status": { returns: "StatusInfo"; "allow-preconfig": true; since: "0.14.0" };
@@ -5346,6 +5351,7 @@ export interface Qmp5_2 {
     /** Since 0.14.0. */
     "query-pci": { returns: readonly ["PciInfo"]; since: "0.14.0" };
   };
+  /** Every event by name: its data and features. */
   events: {
     /** Since 0.12.0. */
     SHUTDOWN: {

@@ -23,9 +23,13 @@
  * ```
  */
 export interface Qmp7_2 {
+  /** The protocol: `qmp` (the emulator's monitor), `qga` (the guest agent) or `qsd` (the storage daemon). */
   protocol: "qmp";
+  /** The QEMU release, `MAJOR.MINOR`. */
   version: "7.2";
+  /** The exact QEMU version whose QAPI sources the schema was read from. */
   qemu: "7.2.0";
+  /** Every named type (enum, struct, union, alternate) by name: members, branches, features, conditions. */
   types: {
     QType: { kind: "enum"; data: readonly ["none", "qnull", "qnum", "qstring", "qdict", "qlist", "qbool"] };
     /** Since 1.2. */
@@ -5937,6 +5941,7 @@ export interface Qmp7_2 {
       since: "7.2";
     };
   };
+  /** Every command by name: its arguments, result, features and flags. */
   commands: {
     /** Since 0.14. */
     "query-status": { returns: "StatusInfo"; "allow-preconfig": true; since: "0.14" };
@@ -6890,6 +6895,7 @@ export interface Qmp7_2 {
       since: "7.2";
     };
   };
+  /** Every event by name: its data and features. */
   events: {
     /** Since 0.12. */
     SHUTDOWN: {

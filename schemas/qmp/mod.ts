@@ -31,9 +31,13 @@ export { qmp5_2, qmp7_2, qmp10_0, qmp10_2 };
  * ```
  */
 export interface Qmp {
+  /** QEMU 5.2's QMP schema. */
   "5.2": Qmp5_2;
+  /** QEMU 7.2's QMP schema. */
   "7.2": Qmp7_2;
+  /** QEMU 10.0's QMP schema. */
   "10.0": Qmp10_0;
+  /** QEMU 10.2's QMP schema. */
   "10.2": Qmp10_2;
 }
 

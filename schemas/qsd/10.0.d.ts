@@ -23,9 +23,13 @@
  * ```
  */
 export interface Qsd10_0 {
+  /** The protocol: `qmp` (the emulator's monitor), `qga` (the guest agent) or `qsd` (the storage daemon). */
   protocol: "qsd";
+  /** The QEMU release, `MAJOR.MINOR`. */
   version: "10.0";
+  /** The exact QEMU version whose QAPI sources the schema was read from. */
   qemu: "10.0.13";
+  /** Every named type (enum, struct, union, alternate) by name: members, branches, features, conditions. */
   types: {
     QType: { kind: "enum"; data: readonly ["none", "qnull", "qnum", "qstring", "qdict", "qlist", "qbool"] };
     /** Since 2.1. */
@@ -3405,6 +3409,7 @@ export interface Qsd10_0 {
       since: "6.0";
     };
   };
+  /** Every command by name: its arguments, result, features and flags. */
   commands: {
     /** Since 3.0. */
     "job-pause": { data: { id: "str" }; since: "3.0" };
@@ -3798,6 +3803,7 @@ export interface Qsd10_0 {
     /** Since 2.0. */
     "object-del": { data: { id: "str" }; "allow-preconfig": true; since: "2.0" };
   };
+  /** Every event by name: its data and features. */
   events: {
     /** Since 3.0. */
     JOB_STATUS_CHANGE: { data: { id: "str"; status: "JobStatus" }; since: "3.0" };

@@ -23,9 +23,13 @@
  * ```
  */
 export interface Qsd10_2 {
+  /** The protocol: `qmp` (the emulator's monitor), `qga` (the guest agent) or `qsd` (the storage daemon). */
   protocol: "qsd";
+  /** The QEMU release, `MAJOR.MINOR`. */
   version: "10.2";
+  /** The exact QEMU version whose QAPI sources the schema was read from. */
   qemu: "10.2.2";
+  /** Every named type (enum, struct, union, alternate) by name: members, branches, features, conditions. */
   types: {
     QType: { kind: "enum"; data: readonly ["none", "qnull", "qnum", "qstring", "qdict", "qlist", "qbool"] };
     /** Since 2.1. */
@@ -3455,6 +3459,7 @@ export interface Qsd10_2 {
       since: "6.0";
     };
   };
+  /** Every command by name: its arguments, result, features and flags. */
   commands: {
     /** Since 3.0. */
     "job-pause": { data: { id: "str" }; since: "3.0" };
@@ -3880,6 +3885,7 @@ export interface Qsd10_2 {
     /** Since 2.0. */
     "object-del": { data: { id: "str" }; "allow-preconfig": true; since: "2.0" };
   };
+  /** Every event by name: its data and features. */
   events: {
     /** Since 3.0. */
     JOB_STATUS_CHANGE: { data: { id: "str"; status: "JobStatus" }; since: "3.0" };

@@ -23,9 +23,13 @@
  * ```
  */
 export interface Qsd5_2 {
+  /** The protocol: `qmp` (the emulator's monitor), `qga` (the guest agent) or `qsd` (the storage daemon). */
   protocol: "qsd";
+  /** The QEMU release, `MAJOR.MINOR`. */
   version: "5.2";
+  /** The exact QEMU version whose QAPI sources the schema was read from. */
   qemu: "5.2.0";
+  /** Every named type (enum, struct, union, alternate) by name: members, branches, features, conditions. */
   types: {
     QType: { kind: "enum"; data: readonly ["none", "qnull", "qnum", "qstring", "qdict", "qlist", "qbool"] };
     /** Since 2.1. */
@@ -2353,6 +2357,7 @@ export interface Qsd5_2 {
       since: "2.5";
     };
   };
+  /** Every command by name: its arguments, result, features and flags. */
   commands: {
     /** Since 3.0. */
     "job-pause": { data: { id: "str" }; since: "3.0" };
@@ -2693,6 +2698,7 @@ export interface Qsd5_2 {
       since: "1.1";
     };
   };
+  /** Every event by name: its data and features. */
   events: {
     /** Since 3.0. */
     JOB_STATUS_CHANGE: { data: { id: "str"; status: "JobStatus" }; since: "3.0" };

@@ -23,9 +23,13 @@
  * ```
  */
 export interface Qsd7_2 {
+  /** The protocol: `qmp` (the emulator's monitor), `qga` (the guest agent) or `qsd` (the storage daemon). */
   protocol: "qsd";
+  /** The QEMU release, `MAJOR.MINOR`. */
   version: "7.2";
+  /** The exact QEMU version whose QAPI sources the schema was read from. */
   qemu: "7.2.0";
+  /** Every named type (enum, struct, union, alternate) by name: members, branches, features, conditions. */
   types: {
     QType: { kind: "enum"; data: readonly ["none", "qnull", "qnum", "qstring", "qdict", "qlist", "qbool"] };
     /** Since 2.1. */
@@ -3116,6 +3120,7 @@ export interface Qsd7_2 {
       since: "2.5";
     };
   };
+  /** Every command by name: its arguments, result, features and flags. */
   commands: {
     /** Since 3.0. */
     "job-pause": { data: { id: "str" }; since: "3.0" };
@@ -3507,6 +3512,7 @@ export interface Qsd7_2 {
       since: "1.1";
     };
   };
+  /** Every event by name: its data and features. */
   events: {
     /** Since 3.0. */
     JOB_STATUS_CHANGE: { data: { id: "str"; status: "JobStatus" }; since: "3.0" };

@@ -31,9 +31,13 @@ export { qsd5_2, qsd7_2, qsd10_0, qsd10_2 };
  * ```
  */
 export interface Qsd {
+  /** QEMU 5.2's qemu-storage-daemon (QSD) schema. */
   "5.2": Qsd5_2;
+  /** QEMU 7.2's qemu-storage-daemon (QSD) schema. */
   "7.2": Qsd7_2;
+  /** QEMU 10.0's qemu-storage-daemon (QSD) schema. */
   "10.0": Qsd10_0;
+  /** QEMU 10.2's qemu-storage-daemon (QSD) schema. */
   "10.2": Qsd10_2;
 }
 

@@ -46,9 +46,15 @@ Deno.test("a module's value equals the IR's facts, and its declaration types it"
   const { declaration, value: script } = emitModule(tiny);
   assert.deepEqual(emitModule(tiny), { declaration, value: script }, "deterministic");
   assert.ok(!declaration.includes("Does x."), "no documentation unless asked");
+  // The schema's own members are documented in the declaration (for deno doc and editors).
+  assert.match(declaration, /\/\*\* Every command by name[^\n]*\*\/\n {2}commands: \{/);
+  assert.ok(!script.includes("Every command by name"), "the value does not repeat them");
   assert.ok(!script.includes("Does x."), "no documentation unless asked");
   // An optional member is optional in the declared type.
-  assert.match(declaration, /mode\?: \{ type: "Mode"; optional: true; features: readonly \["deprecated"\] \}/);
+  assert.match(
+    declaration,
+    /mode\?: \{ type: "Mode"; optional: true; features: readonly \["deprecated"\] \}/,
+  );
   const folder = await Deno.makeTempDir();
   try {
     await Deno.writeTextFile(`${folder}/9.9.js`, script);
@@ -74,6 +80,9 @@ Deno.test("with docs, documentation is copied as JSDoc into the declaration", ()
 
 Deno.test("index modules list every version", () => {
   const index = emitIndex("qmp", ["7.2", "10.2"]);
-  assert.match(index, /"7\.2": Qmp7_2;\n {2}"10\.2": Qmp10_2;/);
+  assert.match(
+    index,
+    /\/\*\* QEMU 7\.2's QMP schema\. \*\/\n {2}"7\.2": Qmp7_2;\n {2}\/\*\* QEMU 10\.2's QMP schema\. \*\/\n {2}"10\.2": Qmp10_2;/,
+  );
   assert.match(index, /export type QmpVersion = keyof Qmp;/);
 });
