@@ -397,3 +397,37 @@ Deno.test("timeouts past 2^31 - 1 ms and Infinity wait; a negative or NaN timeou
   await qmp.close();
   await server.done();
 });
+
+Deno.test("a large reply arrives whole; a line without a newline is cut once its bytes pass the limit", async () => {
+  let written = 0;
+  const server = await peer(async (socket, request) => {
+    if (request.execute === "qmp_capabilities") return reply(socket, request);
+    if (request.execute === "x-large") {
+      // 48 MiB of two-byte characters: 24 Mi UTF-16 units.
+      return reply(socket, request, "é".repeat(24 << 20));
+    }
+    // Never ends: two-byte characters in 1 MiB writes, as fast as the client reads.
+    const piece = "é".repeat(1 << 19);
+    socket.write('{"return": "');
+    while (written < 160 << 20 && !socket.destroyed) {
+      written += 1 << 20;
+      if (!socket.write(piece)) {
+        await new Promise((
+          resolve,
+        ) => (socket.once("drain", resolve), socket.once("close", resolve)));
+      }
+    }
+  });
+  const problems: string[] = [];
+  const qmp = await connect(server.path, {
+    maxMessageBytes: 56 << 20,
+    onProtocolError: (error) => problems.push(error.message),
+  });
+  assert.equal(await qmp.connection.call("x-large"), "é".repeat(24 << 20));
+  await assert.rejects(qmp.connection.call("x-endless"), ConnectionClosedError);
+  assert.deepEqual(problems, [`message larger than ${56 << 20} bytes`]);
+  // Cut at the limit in bytes (plus what the socket buffers held), not at
+  // the limit in UTF-16 units (twice as many bytes here).
+  assert.ok(written <= (56 + 8) << 20, `the peer wrote ${written >> 20} MiB`);
+  await server.done();
+});

@@ -1,0 +1,95 @@
+/**
+ * A hostile guest: a scripted guest agent whose replies have the wrong
+ * shapes, hold strings that look like markers and integers past 2^53, or
+ * come late. (The real qemu-ga is tested in tests/guest/.)
+ */
+import assert from "node:assert/strict";
+import { createServer, type Socket } from "node:net";
+import { connectGuestAgent } from "../../lib/guest/agent.ts";
+import { ProtocolError } from "../../lib/protocol/errors.ts";
+
+/** A guest agent on a fresh unix socket; `answer` returns the reply line to a request, if any. */
+async function guest(
+  answer: (request: { execute: string; arguments?: { id?: number }; id: number }) => string,
+  delay = 0,
+) {
+  const directory = await Deno.makeTempDir();
+  const path = `${directory}/qga.sock`;
+  const sockets = new Set<Socket>();
+  const server = createServer((socket) => {
+    sockets.add(socket);
+    let buffered = "";
+    socket.on("error", () => {});
+    socket.on("data", (chunk) => {
+      buffered += chunk.toString("latin1").replace(/\xff/g, "");
+      for (let end = buffered.indexOf("\n"); end >= 0; end = buffered.indexOf("\n")) {
+        const request = JSON.parse(buffered.slice(0, end));
+        buffered = buffered.slice(end + 1);
+        const line = request.execute === "guest-sync-delimited"
+          ? `\xff${JSON.stringify({ return: request.arguments.id, id: request.id })}\n`
+          : answer(request);
+        setTimeout(() => socket.write(Buffer.from(line, "latin1")), delay);
+      }
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(path, resolve));
+  return {
+    path,
+    async [Symbol.asyncDispose]() {
+      for (const socket of sockets) socket.destroy();
+      await new Promise((resolve) => server.close(resolve));
+      await Deno.remove(directory, { recursive: true });
+    },
+  };
+}
+
+const utf8 = (text: string) => Buffer.from(text, "utf8").toString("latin1");
+
+Deno.test("guest replies: marker-like strings stay strings, bigints in wrong places are refused, malformed errors settle", async () => {
+  await using peer = await guest((request) => {
+    const id = request.id;
+    switch (request.execute) {
+      case "guest-get-host-name":
+        return utf8(
+          `{"return": {"host-name": "\\u0000bigint:7", "x": 12345678901234567890}, "id": ${id}}\n`,
+        );
+      case "guest-info":
+        return `{"return": {"version": [12345678901234567890], "supported_commands": []}, "id": ${id}}\n`;
+      case "guest-get-time":
+        return `{"error": {"class": {"toString": 1}}, "id": ${id}}\n`;
+      default:
+        return `{"return": {}, "id": ${id}}\n`;
+    }
+  });
+  const agent = await connectGuestAgent(peer.path, { callTimeout: 5_000 });
+  const host = await agent.execute("guest-get-host-name");
+  assert.equal(host["host-name"], "\u0000bigint:7");
+  await assert.rejects(
+    agent.execute("guest-info"),
+    (e: Error) =>
+      e instanceof ProtocolError &&
+      e.message.includes("version: expected a string, got [12345678901234567890]"),
+  );
+  await assert.rejects(
+    agent.execute("guest-get-time"),
+    (e: Error) => e instanceof ProtocolError && /malformed error reply/.test(e.message),
+  );
+  assert.deepEqual(await agent.execute("guest-ping"), {});
+  await agent.close();
+});
+
+Deno.test("guest timeouts: past 2^31 - 1 ms and Infinity wait; negative or NaN is a RangeError", async () => {
+  // Every reply, the sync's included, comes 50 ms late.
+  await using peer = await guest((request) => `{"return": {}, "id": ${request.id}}\n`, 50);
+  const agent = await connectGuestAgent(peer.path, { syncTimeout: 2 ** 31, callTimeout: Infinity });
+  assert.deepEqual(await agent.execute("guest-ping"), {});
+  assert.deepEqual(await agent.execute("guest-ping", undefined, { timeout: 2 ** 32 }), {});
+  await agent.sync();
+  await agent.close();
+  for (const options of [{ syncTimeout: -1 }, { callTimeout: NaN }]) {
+    await assert.rejects(
+      connectGuestAgent(peer.path, options),
+      (e: Error) => e instanceof RangeError && /Timeout must be a number/.test(e.message),
+    );
+  }
+});
