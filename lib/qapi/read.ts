@@ -77,10 +77,19 @@ function joinInclude(includer: string, include: string): string {
   return /^\/+$/.test(folder) ? folder + include : folder.replace(/\/+$/, "/") + include;
 }
 
+/** The working folder, for `canonical` (`/` if it is gone). */
+function workingFolder(): string {
+  try {
+    return Deno.cwd();
+  } catch {
+    return "/";
+  }
+}
+
 /** A normalised absolute form, to detect cycles and repeated includes. */
-function canonical(path: string): string {
+function canonical(path: string, cwd: string): string {
   const parts: string[] = [];
-  const absolute = path.startsWith("/") ? path : `${Deno.cwd()}/${path}`;
+  const absolute = path.startsWith("/") ? path : `${cwd}/${path}`;
   for (const part of absolute.split("/")) {
     if (part === "" || part === ".") continue;
     if (part === "..") parts.pop();
@@ -167,8 +176,13 @@ export async function readSchema(path: string, options: ReadOptions = {}): Promi
     return text;
   };
 
+  const cwd = workingFolder();
+  /** The canonical names of the files on the include chain being read. */
+  const chain = new Set<string>();
   const readFile = async (file: string, at: SourcePosition | undefined, depth: number) => {
-    included.add(canonical(file));
+    const self = canonical(file, cwd);
+    included.add(self);
+    chain.add(self);
     const source = await load(file, at);
     let doc: DefinitionDoc | undefined;
     const rejectDoc = () => {
@@ -199,12 +213,8 @@ export async function readSchema(path: string, options: ReadOptions = {}): Promi
           throw QapiError.at(position, "value of 'include' must be a string");
         }
         const target = joinInclude(file, include);
-        const key = canonical(target);
-        for (let up: SourcePosition | undefined = position; up; up = up.parent) {
-          if (key === canonical(up.file)) {
-            throw QapiError.at(position, `inclusion loop for ${include}`);
-          }
-        }
+        const key = canonical(target, cwd);
+        if (chain.has(key)) throw QapiError.at(position, `inclusion loop for ${include}`);
         if (!included.has(key)) {
           if (depth + 1 > limits.maxIncludeDepth) {
             throw QapiError.at(
@@ -235,6 +245,7 @@ export async function readSchema(path: string, options: ReadOptions = {}): Promi
       doc = undefined;
     }
     rejectDoc();
+    chain.delete(self);
   };
 
   await readFile(path, undefined, 0);
