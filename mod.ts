@@ -29,7 +29,12 @@ export {
   type QmpOptions,
   type Schema,
 } from "./lib/client/qmp.ts";
-export { launch, LaunchedQmpClient, type LaunchOptions } from "./lib/launch/launch.ts";
+export {
+  launch,
+  LaunchedQmpClient,
+  type LaunchOptions,
+  qemuOptionValue,
+} from "./lib/launch/launch.ts";
 export {
   ConnectionClosedError,
   ProtocolError,

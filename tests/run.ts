@@ -92,6 +92,10 @@ const steps: Step[] = [
   },
   { name: "client against real QEMU", command: [deno, "test", "-A", "tests/client/"] },
   {
+    name: "launch: lifecycle, escaping, start-up (real QEMU, Deno and Node)",
+    command: [deno, "test", "-A", "tests/launch/"],
+  },
+  {
     name: "live schemas agree with the vendored ones",
     command: [deno, "test", "-A", "tests/introspect/"],
   },

@@ -16,8 +16,8 @@
  * QEMU's command line reaches it as the script's positional parameters
  * (`"$@"`): the shell never parses it.
  *
- * (QEMU's own `-run-with exit-with-parent=on` needs QEMU 10.1 or later, and
- * qemu-storage-daemon has no such option.)
+ * (QEMU's own `-run-with exit-with-parent=on` is missing from QEMU 7.2 and
+ * 10.0, and qemu-storage-daemon has no such option.)
  *
  * @module
  */
