@@ -15,9 +15,11 @@
 
 export { connectGuestAgent, GuestAgent, type GuestAgentOptions } from "./lib/guest/agent.ts";
 export {
+  type AnyAgent,
   guestExec,
   type GuestExecResult,
   guestReadFile,
   guestWriteFile,
 } from "./lib/guest/helpers.ts";
 export type { Qga10_2 } from "./schemas/qga/10.2.js";
+export type { Connection } from "./lib/protocol/connection.ts";

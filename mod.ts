@@ -42,6 +42,7 @@ export {
   TimeoutError,
 } from "./lib/protocol/errors.ts";
 export {
+  type EventHub,
   EventListener,
   ListenerClosedError,
   type ListenerWaitOptions,
@@ -50,6 +51,6 @@ export {
   type Unsubscribe,
   type WaitOptions,
 } from "./lib/protocol/events.ts";
-export type { ConnectionOptions } from "./lib/protocol/connection.ts";
-export type { Target, Transport } from "./lib/transport/transport.ts";
+export type { Connection, ConnectionOptions } from "./lib/protocol/connection.ts";
+export type { DuplexLike, Target, Transport } from "./lib/transport/transport.ts";
 export { ValidationError } from "./lib/introspect/validate.ts";

@@ -42,9 +42,13 @@ import { validateArguments, validateValue } from "../introspect/validate.ts";
  * ```
  */
 export interface QemuVersion {
+  /** The major version (`10` in 10.0.2). */
   readonly major: number;
+  /** The minor version (`0` in 10.0.2). */
   readonly minor: number;
+  /** The micro version (`2` in 10.0.2). */
   readonly micro: number;
+  /** The distributor's package version (`Debian 1:10.0.2+ds-2`), often empty. */
   readonly package: string;
 }
 
@@ -109,6 +113,10 @@ export class QmpClient<schema extends Schema = Qmp10_2, policy extends CompatPol
   #validate?: (command: string, args: object | undefined) => void;
   #checkReply?: (command: string, reply: unknown) => void;
 
+  /**
+   * Wraps a connection that has completed the greeting and capability
+   * negotiation; `connect` and `launch` make one.
+   */
   constructor(
     connection: Connection,
     /** The server's version, from the greeting. */
@@ -168,6 +176,7 @@ export class QmpClient<schema extends Schema = Qmp10_2, policy extends CompatPol
     name: name | readonly name[],
     options?: NoInfer<ListenOptions<QmpEvent<schema, name>>>,
   ): EventListener<QmpEvent<schema, name>>;
+  /** Starts listening now for every event, each queued for this listener alone. */
   listen(): EventListener<QmpEvent<schema>>;
   listen(
     names?: string | readonly string[],

@@ -109,6 +109,10 @@ export class GuestAgent<schema extends Schema = Qga10_2, policy extends CompatPo
   #replySchema: SchemaInfoIndex;
   #schemaVersion: string;
 
+  /**
+   * Wraps an open connection to an agent; `connectGuestAgent` makes one and
+   * synchronises it first.
+   */
   constructor(connection: Connection, options: GuestAgentOptions) {
     this.#connection = connection;
     this.#options = options;

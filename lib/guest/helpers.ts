@@ -9,8 +9,19 @@
 import type { Qga7_2 } from "../../schemas/qga/7.2.js";
 import type { GuestAgent } from "./agent.ts";
 
-/** Any guest agent whose schema has the commands these helpers use (7.2 and later). */
-type AnyAgent = Pick<GuestAgent<Qga7_2>, "execute">;
+/**
+ * Any guest agent whose schema has the commands these helpers use (7.2 and
+ * later): what the helpers take.
+ *
+ * @example
+ * ```ts
+ * import type { AnyAgent } from "./helpers.ts";
+ * import type { GuestAgent } from "./agent.ts";
+ * declare const agent: GuestAgent;
+ * const usable: AnyAgent = agent;
+ * ```
+ */
+export type AnyAgent = Pick<GuestAgent<Qga7_2>, "execute">;
 
 /**
  * What a program run in the guest gave back.
@@ -22,9 +33,13 @@ type AnyAgent = Pick<GuestAgent<Qga7_2>, "execute">;
  * ```
  */
 export interface GuestExecResult {
+  /** The exit code, when the program exited. */
   readonly exitCode?: number;
+  /** The signal that ended it, when one did. */
   readonly signal?: number;
+  /** Its standard output, decoded as UTF-8. */
   readonly stdout: string;
+  /** Its standard error, decoded as UTF-8. */
   readonly stderr: string;
 }
 

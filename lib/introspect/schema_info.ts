@@ -16,22 +16,34 @@
  * ```
  */
 export interface SchemaInfo {
+  /** The entity's name; QEMU masks the names of types (`"0"`, `"123"`), not of commands and events. */
   readonly name: string;
+  /** What the entity is. */
   readonly "meta-type": "builtin" | "enum" | "array" | "object" | "alternate" | "command" | "event";
+  /** Its features (`deprecated`, `unstable`, …). */
   readonly features?: readonly string[];
+  /** For a builtin: its JSON type (`int`, `string`, `value`, …). */
   readonly "json-type"?: string;
+  /** For an enum: its values. */
   readonly values?: readonly string[];
+  /** For an object: its members (an optional one has `default: null`); for an alternate: its branches' types. */
   readonly members?: readonly {
     readonly name?: string;
     readonly type: string;
     readonly default?: null;
     readonly features?: readonly string[];
   }[];
+  /** For an array: the element type. */
   readonly "element-type"?: string;
+  /** For a union: the discriminator member. */
   readonly tag?: string;
+  /** For a union: each discriminator value's branch type. */
   readonly variants?: readonly { readonly case: string; readonly type: string }[];
+  /** For a command or an event: the arguments' (data's) object type. */
   readonly "arg-type"?: string;
+  /** For a command: the result's type. */
   readonly "ret-type"?: string;
+  /** For a command: whether it may run out of band. */
   readonly "allow-oob"?: boolean;
 }
 
@@ -46,8 +58,11 @@ export interface SchemaInfo {
  * ```
  */
 export interface SchemaInfoIndex {
+  /** Every entity by name (types under their masked names). */
   readonly byName: ReadonlyMap<string, SchemaInfo>;
+  /** The commands by name. */
   readonly commands: ReadonlyMap<string, SchemaInfo>;
+  /** The events by name. */
   readonly events: ReadonlyMap<string, SchemaInfo>;
 }
 

@@ -21,12 +21,22 @@ import { stringifyJson } from "../protocol/json.ts";
  * ```
  */
 export class ValidationError extends Error {
+  /** `"ValidationError"`. */
   override name = "ValidationError";
+  /**
+   * A refusal: what `command`'s arguments (or a result or an event) hold at
+   * `path`, against what the server's schema expects.
+   */
   constructor(
+    /** The command (or event) whose value was refused. */
     readonly command: string,
+    /** Where in the value: a member path such as `file/filename`, empty for the whole value. */
     readonly path: string,
+    /** What the schema expects there. */
     readonly expected: string,
+    /** What the value had there, described. */
     readonly got: string,
+    /** The server's QEMU version, whose schema refused it. */
     readonly serverVersion: string,
   ) {
     super(

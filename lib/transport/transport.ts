@@ -27,7 +27,9 @@ export interface Transport {
   write(data: string | Uint8Array): boolean | void;
   /** Closes the channel; `onClose` handlers run once. */
   close(): void;
+  /** Called with each chunk of bytes as it arrives. */
   onData(handler: (chunk: Uint8Array) => void): void;
+  /** Called once when the channel closes, from either side, with the reason. */
   onClose(handler: (reason: string) => void): void;
   /** Called whenever a full buffer has emptied (after `write` returned false). */
   onDrain?(handler: () => void): void;
@@ -56,11 +58,17 @@ export type Target = string | { readonly host: string; readonly port: number } |
  * ```
  */
 export interface DuplexLike {
+  /** Writes text or bytes; `false` when the stream's buffer is full (then `drain` follows). */
   write(data: string | Uint8Array): unknown;
+  /** Closes the stream. */
   destroy(): unknown;
+  /** Bytes arrived. */
   on(event: "data", handler: (chunk: Uint8Array) => void): unknown;
+  /** The stream closed. */
   on(event: "close", handler: () => void): unknown;
+  /** The stream failed (a `close` follows). */
   on(event: "error", handler: (error: Error) => void): unknown;
+  /** A full buffer has emptied. */
   on(event: "drain", handler: () => void): unknown;
 }
 

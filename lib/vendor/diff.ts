@@ -27,7 +27,9 @@ import type {
  * ```
  */
 export interface SchemaChange {
+  /** Whether the thing was added, removed or changed. */
   readonly change: "added" | "removed" | "changed";
+  /** What kind of thing changed. */
   readonly kind:
     | "command"
     | "event"
@@ -39,6 +41,7 @@ export interface SchemaChange {
     | "feature"
     | "member type"
     | "definition kind";
+  /** Which thing: `command blockdev-add`, `type RunState value colo`. */
   readonly path: string;
   /** For `changed`: what it was and what it is (`optional -> required`, `str -> StrOrNull`). */
   readonly detail?: string;
