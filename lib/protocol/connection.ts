@@ -82,6 +82,7 @@ export class Connection {
   /** Lines handed to `#filter` before routing (the guest agent's resynchronisation). */
   lineFilter?: (line: string) => string | undefined;
 
+  /** Starts reading `transport`: the greeting first, then replies and events. */
   constructor(transport: Transport, options: ConnectionOptions = {}) {
     this.#transport = transport;
     this.events = new EventHub({

@@ -16,7 +16,9 @@
  * ```
  */
 export class QmpError extends Error {
+  /** `"QmpError"`. */
   override name = "QmpError";
+  /** QEMU's error reply to `command`. */
   constructor(
     /** The command that failed. */
     readonly command: string,
@@ -41,8 +43,14 @@ export class QmpError extends Error {
  * ```
  */
 export class ConnectionClosedError extends Error {
+  /** `"ConnectionClosedError"`. */
   override name = "ConnectionClosedError";
-  constructor(readonly command: string | undefined, reason: string) {
+  /** The connection closed, for `reason`, before `command` (if any) was answered. */
+  constructor(
+    /** The call left unanswered; `undefined` when no call was waiting (a wait for an event). */
+    readonly command: string | undefined,
+    reason: string,
+  ) {
     super(command ? `${command}: connection closed: ${reason}` : `connection closed: ${reason}`);
   }
 }
@@ -57,8 +65,15 @@ export class ConnectionClosedError extends Error {
  * ```
  */
 export class TimeoutError extends Error {
+  /** `"TimeoutError"`. */
   override name = "TimeoutError";
-  constructor(readonly command: string, readonly milliseconds: number) {
+  /** No reply to `command` within `milliseconds`. */
+  constructor(
+    /** The call that timed out (or what was waited for). */
+    readonly command: string,
+    /** The timeout, in milliseconds. */
+    readonly milliseconds: number,
+  ) {
     super(`${command}: no reply within ${milliseconds} ms`);
   }
 }
@@ -74,8 +89,14 @@ export class TimeoutError extends Error {
  * ```
  */
 export class ProtocolError extends Error {
+  /** `"ProtocolError"`. */
   override name = "ProtocolError";
-  constructor(message: string, readonly excerpt?: string) {
+  /** What was wrong, with the start of the offending text. */
+  constructor(
+    message: string,
+    /** The start of the offending line or message, when there is one. */
+    readonly excerpt?: string,
+  ) {
     super(excerpt === undefined ? message : `${message}: ${excerpt.slice(0, 200)}`);
   }
 }

@@ -23,8 +23,11 @@ import { startTimer, timeoutProblem } from "./options.ts";
  * ```
  */
 export interface RawEvent {
+  /** The event's name (`STOP`, `JOB_STATUS_CHANGE`, …). */
   readonly event: string;
+  /** Its data (an empty object when the event has none). */
   readonly data: unknown;
+  /** When QEMU emitted it. */
   readonly timestamp: { readonly seconds: number; readonly microseconds: number };
 }
 
@@ -132,7 +135,9 @@ export interface EventHubOptions {
  * ```
  */
 export class ListenerClosedError extends Error {
+  /** `"ListenerClosedError"`. */
   override name = "ListenerClosedError";
+  /** The listener was closed while this wait was pending. */
   constructor() {
     super("the event listener is closed");
   }
@@ -506,6 +511,7 @@ export class EventHub {
     defaultQueueSize = (hub) => hub.queueSize;
   }
 
+  /** A hub with the given bounds (queue size 1000, history 100 by default). */
   constructor(options: EventHubOptions = {}) {
     this.queueSize = checkSize("queueSize", options.queueSize ?? 1000, 1);
     this.historySize = checkSize("historySize", options.historySize ?? 100, 0);
