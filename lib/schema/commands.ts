@@ -34,7 +34,11 @@ export type CommandsOf<schema> = schema extends { commands: infer commands } ? c
 // instead of printing 244 names.
 export type CommandName<schema, policy = AcceptAll> = CommandNames<schema, policy> & string;
 
-/** The command names of `CommandName`, by schema or span. */
+/**
+ * The command names of `CommandName`, by schema or span.
+ *
+ * @internal
+ */
 type CommandNames<schema, policy> = schema extends SpanOf<infer schemas>
   // `keyof` of a union of maps is the keys common to all: the commands of every version.
   ? Exclude<keyof CommandsOf<schemas> & string, RejectedNames<schemas, policy>>
@@ -59,7 +63,11 @@ type RejectedNames<schemas, policy> = schemas extends unknown
   ? Exclude<keyof CommandsOf<schemas> & string, SingleCommandName<schemas, policy>>
   : never;
 
-/** The definition of a command. */
+/**
+ * The definition of a command.
+ *
+ * @internal
+ */
 type CommandDefinitionOf<schema, command> = CommandsOf<schema>[command & keyof CommandsOf<schema>];
 
 /**
@@ -161,6 +169,7 @@ export type ArgumentsOf<schema, command, policy> = schema extends SpanOf<infer s
 // Distributive over `command`: a union of names (`Parameters` of the generic
 // `execute`, a mapped type over every command) gives the union of their
 // arguments, and a name the schema does not have says so.
+/** @internal */
 type SingleArgs<schema, command, rejected> = command extends keyof CommandsOf<schema>
   ? (CommandDefinitionOf<schema, command> extends { data: infer data }
     ? data extends string ? ResolveRef<schema, data, "in", rejected>
@@ -190,7 +199,11 @@ type ArgumentsUnder<schema, command, rejected> = [rejected] extends [never]
   ? Arguments<schema, command>
   : ArgumentsUnderPolicy<schema, command, rejected>;
 
-/** A command's inline `data` map. */
+/**
+ * A command's inline `data` map.
+ *
+ * @internal
+ */
 type InlineData<schema, command> = CommandDefinitionOf<schema, command> extends { data: infer data }
   ? data
   : never;
@@ -247,6 +260,8 @@ type PerVersionArgs<schemas, command, policy> = schemas extends unknown
  * member by member at every depth. Under a compat policy that rejects
  * features, each version's own arguments under the policy are intersected
  * with it, so a member the policy rejects in any version is refused.
+ *
+ * @internal
  */
 type SpanArgs<schemas, command, policy> = [RejectedFeatures<policy>] extends [never]
   ? SpanArguments<schemas, command>
@@ -302,6 +317,7 @@ export type ReturnOf<schema, command> = Prettify<
 >;
 
 // Distributive over `command` (see `SingleArgs`); no result for an unknown name.
+/** @internal */
 type SingleReturn<schema, command> = command extends keyof CommandsOf<schema>
   ? (CommandDefinitionOf<schema, command> extends { returns: infer returns }
     ? ResolveRef<schema, returns, "out", never>
@@ -352,6 +368,7 @@ export type ArgumentsKind<schema, command, policy = AcceptAll> = schema extends
 
 /** One schema's `ArgumentsKind`. */
 // Distributive over `command` (see `SingleArgs`).
+/** @internal */
 type SingleKind<schema, command> = command extends unknown
   ? CommandDefinitionOf<schema, command> extends { data: infer data } ? (
       data extends string
@@ -365,7 +382,11 @@ type SingleKind<schema, command> = command extends unknown
   : "none"
   : never;
 
-/** Whether a command has `data`. */
+/**
+ * Whether a command has `data`.
+ *
+ * @internal
+ */
 type TakesArguments<schema, command> = CommandDefinitionOf<schema, command> extends
   { data: unknown } ? true
   : false;

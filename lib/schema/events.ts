@@ -26,7 +26,11 @@ export type EventsOf<schema> = schema extends { events: infer events } ? events 
 // An intersection with `string`, so errors name the alias (see `CommandName`).
 export type EventName<schema> = EventNames<schema> & string;
 
-/** The event names of `EventName`, by schema or span. */
+/**
+ * The event names of `EventName`, by schema or span.
+ *
+ * @internal
+ */
 type EventNames<schema> = schema extends SpanOf<infer schemas>
   // Common keys of the versions' maps: the events of every version.
   ? keyof EventsOf<schemas> & string
@@ -67,12 +71,17 @@ export type EventDataOf<schema, event> = Prettify<
     : SingleEventData<schema, event>
 >;
 
+/** @internal */
 type SingleEventData<schema, event> = EventsOf<schema>[event & keyof EventsOf<schema>] extends
   { data: infer data } ? data extends string ? ResolveRef<schema, data, "out", never>
   : EventMembers<schema, event>
   : Empty;
 
-/** An event's inline `data` map. */
+/**
+ * An event's inline `data` map.
+ *
+ * @internal
+ */
 type InlineData<schema, event> = EventsOf<schema>[event & keyof EventsOf<schema>] extends
   { data: infer data } ? data : never;
 

@@ -43,7 +43,11 @@ export type ExecuteArguments<schema, command, policy = AcceptAll> = ArgumentsKin
   : [args?: ArgumentsOf<schema, command, policy>, options?: OptionsOf<schema, command>]
   : never;
 
-/** Call options, with `oob` where the schema allows it. */
+/**
+ * Call options, with `oob` where the schema allows it.
+ *
+ * @internal
+ */
 type OptionsOf<schema, command> = AllowsOob<schema, command> extends true ? OobCallOptions
   : CallOptions;
 

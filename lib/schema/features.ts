@@ -42,6 +42,8 @@ export type AcceptAll = {};
  * import type { RejectedFeatures } from "./features.ts";
  * const rejected: RejectedFeatures<{ deprecated: "reject" }> = "deprecated";
  * ```
+ *
+ * @internal
  */
 export type RejectedFeatures<policy> =
   | (policy extends { deprecated: "reject" } ? "deprecated" : never)

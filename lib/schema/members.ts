@@ -46,6 +46,8 @@ export type DefinitionOf<schema, name> = TypesOf<schema>[name & keyof TypesOf<sc
  * import type { MemberType } from "./members.ts";
  * const ref: MemberType<{ type: "str"; optional: true }> = "str";
  * ```
+ *
+ * @internal
  */
 export type MemberType<member> = member extends { type: infer ref } ? ref : member;
 
@@ -63,6 +65,8 @@ export type MemberType<member> = member extends { type: infer ref } ? ref : memb
  * };
  * const members: keyof StructMembers<Schema, "S"> = "id";
  * ```
+ *
+ * @internal
  */
 export type StructMembers<schema, name> = DefinitionOf<schema, name> extends
   { data: infer data; base: infer base } ? data & StructMembers<schema, base>
@@ -124,6 +128,8 @@ export type BranchMembers<schema, union, value> = DefinitionOf<schema, union> ex
  * };
  * const member: keyof VariantMembers<Schema, "U", "file"> = "driver";
  * ```
+ *
+ * @internal
  */
 export type VariantMembers<schema, union, value> =
   & UnionBaseMembers<schema, union>
@@ -140,6 +146,8 @@ export type VariantMembers<schema, union, value> =
  * };
  * const name: DiscriminatorOf<Schema, "U"> = "driver";
  * ```
+ *
+ * @internal
  */
 export type DiscriminatorOf<schema, union> = DefinitionOf<schema, union> extends
   { discriminator: infer discriminator extends string } ? discriminator : never;
@@ -159,6 +167,8 @@ export type DiscriminatorOf<schema, union> = DefinitionOf<schema, union> extends
  * };
  * const value: DiscriminatorValues<Schema, "U"> = "null-co";
  * ```
+ *
+ * @internal
  */
 export type DiscriminatorValues<schema, union> = EnumValues<
   schema,
@@ -178,6 +188,8 @@ export type DiscriminatorValues<schema, union> = EnumValues<
  * type Schema = { types: { D: { kind: "enum"; data: readonly ["a", "b"] } } };
  * const value: EnumValues<Schema, "D"> = "b";
  * ```
+ *
+ * @internal
  */
 export type EnumValues<schema, name> = DefinitionOf<schema, name> extends
   { data: readonly (infer value extends string)[] } ? value : never;

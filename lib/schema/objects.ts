@@ -93,6 +93,7 @@ export type Restricted<schema, name, rejected> = {
  * ```
  */
 // An optional member's type includes `undefined`, which carries no features.
+/** @internal */
 export type Policed<schema, member, rejected> =
   HasFeature<Exclude<member, undefined>, rejected> extends true
     ? RejectedByPolicy<Extract<FeatureNames<Exclude<member, undefined>>, rejected>>

@@ -18,6 +18,8 @@
  * type Flat = Prettify<{ a: 1 } & { b?: 2 }>; // { a: 1; b?: 2 }
  * const value: Flat = { a: 1 };
  * ```
+ *
+ * @internal
  */
 export type Prettify<value> = value extends object
   ? value extends readonly (infer element)[] ? readonly Prettify<element>[]

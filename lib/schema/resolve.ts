@@ -32,6 +32,8 @@ import type { RestrictedVariant } from "./objects.ts";
  * type Schema = { types: { Mode: { kind: "enum"; data: readonly ["a", "b"] } } };
  * const modes: ResolveRef<Schema, readonly ["Mode"], "in", never> = ["a", "b"];
  * ```
+ *
+ * @internal
  */
 export type ResolveRef<schema, ref, direction, rejected> = ref extends string
   ? (ref extends keyof Builtins ? Builtins[ref] : Resolve<schema, ref, direction, rejected>)
@@ -49,6 +51,8 @@ export type ResolveRef<schema, ref, direction, rejected> = ref extends string
  * type Schema = { types: { S: { kind: "struct"; data: { x?: { type: "int"; optional: true } } } } };
  * const value: Resolve<Schema, "S", "out", never> = {};
  * ```
+ *
+ * @internal
  */
 export type Resolve<schema, name, direction, rejected> = DefinitionOf<schema, name> extends
   { kind: infer kind } ? (

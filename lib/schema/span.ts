@@ -33,7 +33,11 @@ export interface SpanOf<schemas> {
  */
 export type VendoredVersions = ["5.2", "7.2", "10.0", "10.2"];
 
-/** The versions from `from` on, walking the ordered list. */
+/**
+ * The versions from `from` on, walking the ordered list.
+ *
+ * @internal
+ */
 type From<from, list extends readonly string[], started = false> = list extends
   readonly [infer head extends string, ...infer rest extends string[]]
   ? (started extends true ? head | From<from, rest, true>
