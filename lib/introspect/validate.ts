@@ -103,6 +103,7 @@ function check(
   path: string,
   policy: CompatPolicy,
   open = false,
+  unlisted = false,
 ): [string, string, string] | undefined {
   const info = index.byName.get(typeName);
   if (!info) return [path, `a value of the unknown type ${typeName}`, describe(value)];
@@ -152,7 +153,7 @@ function check(
       }
       const known = new Set(members.map((m) => m.name!));
       for (const key of Object.keys(record)) {
-        if (!open && !known.has(key) && record[key] !== undefined) {
+        if (!open && !unlisted && !known.has(key) && record[key] !== undefined) {
           return [join(path, key), "no such member", describe(record[key])];
         }
       }
@@ -228,9 +229,34 @@ export function validateArguments(
       options.serverVersion,
     );
   }
-  const problem = check(index, info["arg-type"]!, args ?? {}, "", policy);
+  const problem = check(
+    index,
+    info["arg-type"]!,
+    args ?? {},
+    "",
+    policy,
+    false,
+    unlistedMembersAccepted.has(command),
+  );
   if (problem) throw new ValidationError(command, ...problem, options.serverVersion);
 }
+
+/**
+ * The commands whose schema says `gen: false` and which take members beyond
+ * those it lists (QEMU marshals them by hand): `device_add` takes any device
+ * property (`mac`, `vectors`, …), and `object-add` took any object property
+ * before it became a boxed union in QEMU 6.0. `query-qmp-schema` lists no
+ * unlisted arguments. The live schema does not say `gen: false`, so the
+ * validator knows them by name; a test checks that this list matches every
+ * vendored schema. Their listed members are still checked.
+ *
+ * @example
+ * ```ts
+ * import { unlistedMembersAccepted } from "./validate.ts";
+ * console.log(unlistedMembersAccepted.has("device_add")); // true
+ * ```
+ */
+export const unlistedMembersAccepted: ReadonlySet<string> = new Set(["device_add", "object-add"]);
 
 /**
  * Validates a value the peer sent (a result, an event's data) against a type

@@ -88,6 +88,34 @@ export async function calls() {
   // @ts-expect-error oob on a command that does not allow it
   await execute("query-status", undefined, { oob: true });
 
+  // gen: false: device properties the schema does not list, listed members checked.
+  await execute("device_add", {
+    driver: "e1000",
+    id: "net1",
+    bus: "pci.0",
+    mac: "52:54:00:12:34:56",
+  });
+  await execute("device_add", { driver: "virtio-net-pci", vectors: 4, "disable-legacy": "on" });
+  // @ts-expect-error a listed member of the wrong type
+  await execute("device_add", { driver: 5, mac: "52:54:00:12:34:56" });
+  // @ts-expect-error the required listed member missing
+  await execute("device_add", { id: "net1", mac: "52:54:00:12:34:56" });
+
+  // Commands without a result and events without data: objects with no members.
+  const stopped = await execute("stop");
+  assertType<Equal<typeof stopped, Record<string, never>>>();
+
+  // 64-bit integers admit what the run time delivers beyond 2^53.
+  const [node] = await execute("query-named-block-nodes");
+  assertType<Equal<typeof node.image["virtual-size"], number | bigint>>();
+  // QAPI's any holds bigints too (query-cpu-model-expansion's props).
+  const expansion = await execute("query-cpu-model-expansion", {
+    type: "full",
+    model: { name: "max" },
+  });
+  type Props = NonNullable<typeof expansion.model.props>;
+  assertType<Equal<bigint extends Props ? true : false, true>>();
+
   // Compat policy: deprecated and unstable commands and members rejected.
   await execute("block-commit", { device: "d", top: "t" });
   await strict("block-commit", { device: "d", "top-node": "t" });
