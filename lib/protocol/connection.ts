@@ -237,14 +237,12 @@ export class Connection {
     this.#flushQueued = false;
     let batch = "";
     for (const [key, data] of this.#unsent) {
+      // Raw bytes go alone, after the text before them.
+      if (typeof data !== "string") batch = this.#put(batch);
       if (this.#blocked || this.#closeReason !== undefined) break;
       this.#unsent.delete(key);
-      if (typeof data !== "string") {
-        batch = this.#put(batch);
-        this.#put(data);
-      } else if ((batch += data).length >= writeBatchSize) {
-        batch = this.#put(batch);
-      }
+      if (typeof data !== "string") this.#put(data);
+      else if ((batch += data).length >= writeBatchSize) batch = this.#put(batch);
     }
     this.#put(batch);
   }
@@ -279,11 +277,16 @@ export class Connection {
       prefix = `{"${options.oob ? "exec-oob" : "execute"}":${JSON.stringify(command)}`;
       this.#prefixes.set(key, prefix);
     }
-    const request = prefix +
-      (args !== undefined && Object.keys(args).length > 0
-        ? `,"arguments":${stringifyJson(args)}`
-        : "") +
-      `,"id":${id}}\n`;
+    let request: string;
+    try {
+      request = prefix +
+        (args !== undefined && Object.keys(args).length > 0
+          ? `,"arguments":${stringifyJson(args)}`
+          : "") +
+        `,"id":${id}}\n`;
+    } catch (error) {
+      return Promise.reject(error); // arguments JSON can't express (a cycle): a rejection, not a throw
+    }
     return new Promise((resolve, reject) => {
       const pending: Pending = { command, resolve, reject };
       this.#pending.set(id, pending);

@@ -1,0 +1,78 @@
+/**
+ * The connection's writes over an in-memory transport: back-pressure, order,
+ * and requests that are dropped before they are written.
+ */
+import assert from "node:assert/strict";
+import { Connection } from "../../lib/protocol/connection.ts";
+import { TimeoutError } from "../../lib/protocol/errors.ts";
+import type { Transport } from "../../lib/transport/transport.ts";
+
+/** A transport whose buffer is "full" after every write until `drain()`. */
+function fullAfterEveryWrite() {
+  const writes: (string | Uint8Array)[] = [];
+  let drain = () => {};
+  const transport: Transport = {
+    write: (data) => (writes.push(data), false),
+    close: () => {},
+    onData: () => {},
+    onClose: () => {},
+    onDrain: (handler) => (drain = handler),
+  };
+  return { transport, writes, drain: () => drain() };
+}
+
+const tick = () => new Promise((resolve) => setTimeout(resolve, 0));
+const commands = (writes: (string | Uint8Array)[]) =>
+  writes.map((w) =>
+    typeof w === "string" ? [...w.matchAll(/"execute":"([^"]+)"/g)].map((m) => m[1]).join("+") : w
+  );
+
+Deno.test("nothing is written while the transport's buffer is full; timed-out and aborted requests never are", async () => {
+  const { transport, writes, drain } = fullAfterEveryWrite();
+  const connection = new Connection(transport, { onProtocolError: () => {} });
+  const calls = [connection.call("first")];
+  await tick(); // "first" is written: the buffer is now full
+  const timedOut = connection.call("timed-out", undefined, { timeout: 5 });
+  const controller = new AbortController();
+  const aborted = connection.call("aborted", undefined, { signal: controller.signal });
+  calls.push(connection.call("second"));
+  connection.send(new Uint8Array([0xff])); // raw bytes keep their place in line
+  calls.push(connection.call("third"));
+  controller.abort(new Error("changed my mind"));
+  await Promise.all([
+    assert.rejects(timedOut, TimeoutError),
+    assert.rejects(aborted, /changed my mind/),
+  ]);
+  assert.deepEqual(commands(writes), ["first"]);
+  drain(); // one write, then full again
+  assert.deepEqual(commands(writes), ["first", "second"]);
+  drain();
+  assert.deepEqual(commands(writes), ["first", "second", new Uint8Array([0xff])]);
+  drain();
+  assert.deepEqual(commands(writes), ["first", "second", new Uint8Array([0xff]), "third"]);
+  connection.close();
+  await Promise.allSettled(calls);
+});
+
+Deno.test("arguments JSON can't express reject the call; nothing is sent", async () => {
+  const { transport, writes } = fullAfterEveryWrite();
+  const connection = new Connection(transport);
+  const cyclic: Record<string, unknown> = {};
+  cyclic.self = cyclic;
+  await assert.rejects(connection.call("x-cyclic", cyclic), TypeError);
+  await tick();
+  assert.deepEqual(writes, []);
+  connection.close();
+});
+
+Deno.test("maxMessageBytes must be a whole number of bytes", () => {
+  for (const maxMessageBytes of [0, -1, NaN, 1.5, Infinity]) {
+    let closed = false;
+    const { transport } = fullAfterEveryWrite();
+    assert.throws(
+      () => new Connection({ ...transport, close: () => (closed = true) }, { maxMessageBytes }),
+      RangeError,
+    );
+    assert.ok(closed, "the transport is closed");
+  }
+});
