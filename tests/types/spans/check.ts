@@ -58,7 +58,7 @@ export interface WrittenFile {
 const root = new URL("../../../", import.meta.url).pathname;
 const deno = Deno.execPath();
 
-/** The cache folder `deno` uses by default (for npm packages). */
+/** Runs the running Deno with `args`, killed after `seconds`. */
 async function output(args: string[], seconds: number, env: Record<string, string> = {}) {
   const child = new Deno.Command(deno, {
     args,
@@ -129,6 +129,39 @@ function absolute(path: string): string {
   return path.startsWith("/") ? path : `${root}${path}`;
 }
 
+/**
+ * What a compiler's diagnostics say of each case: an unused
+ * `@ts-expect-error` on a case's line is its bad object compiling, any
+ * diagnostic on a good line is that object refused, anything else is stray.
+ */
+export function readVerdicts(
+  count: number,
+  files: readonly WrittenFile[],
+  diagnostics: readonly Diagnostic[],
+): Pick<Run, "verdicts" | "reasons" | "stray"> {
+  const verdicts: Verdict[] = Array.from({ length: count }, () => "ok");
+  const reasons: (string | undefined)[] = Array.from({ length: count }, () => undefined);
+  const stray: Diagnostic[] = [];
+  const byPath = new Map(files.map((file) => [file.path, file]));
+  for (const diagnostic of diagnostics) {
+    const file = byPath.get(diagnostic.file);
+    const role = file?.rendered.lines.get(diagnostic.line);
+    if (!file || !role) {
+      stray.push(diagnostic);
+    } else if (role.role === "expect" && diagnostic.code === 2578) {
+      for (const index of role.cases) verdicts[file.offset + index] = "bad compiles";
+    } else if (role.role === "good") {
+      for (const index of role.cases) {
+        verdicts[file.offset + index] = "good refused";
+        reasons[file.offset + index] ??= `TS${diagnostic.code}: ${diagnostic.message}`;
+      }
+    } else {
+      stray.push(diagnostic);
+    }
+  }
+  return { verdicts, reasons, stray };
+}
+
 /** Runs one compiler over the files and reads its diagnostics. */
 async function run(
   compiler: Compiler,
@@ -191,27 +224,7 @@ export async function checkCases(
       folder,
       options.seconds ?? 600,
     );
-    const verdicts: Verdict[] = cases.map(() => "ok");
-    const reasons: (string | undefined)[] = cases.map(() => undefined);
-    const stray: Diagnostic[] = [];
-    const byPath = new Map(files.map((file) => [file.path, file]));
-    for (const diagnostic of diagnostics) {
-      const file = byPath.get(diagnostic.file);
-      const role = file?.rendered.lines.get(diagnostic.line);
-      if (!file || !role) {
-        stray.push(diagnostic);
-      } else if (role.role === "expect" && diagnostic.code === 2578) {
-        for (const index of role.cases) verdicts[file.offset + index] = "bad compiles";
-      } else if (role.role === "good") {
-        for (const index of role.cases) {
-          verdicts[file.offset + index] = "good refused";
-          reasons[file.offset + index] ??= `TS${diagnostic.code}: ${diagnostic.message}`;
-        }
-      } else {
-        stray.push(diagnostic);
-      }
-    }
-    return { compiler, seconds, failure, verdicts, reasons, stray };
+    return { compiler, seconds, failure, ...readVerdicts(cases.length, files, diagnostics) };
   });
   const results: Run[] = new Array(jobs.length);
   let next = 0;

@@ -33,9 +33,11 @@
  * good object must suit every version of the span, a bad one at least one
  * version and not all.
  *
- * Each distinct combination of per-version types is expanded once per
- * command, at its shallowest position (`BlockdevOptions` inside
- * `blockdev-add`'s `file` is the same check as at the top).
+ * Each distinct combination of per-version object types is expanded once
+ * per command, at its shallowest position (`BlockdevOptions` inside
+ * `blockdev-add`'s `file` is the same check as at the top, and recursive
+ * types end there); enum values and kinds of value are checked at every
+ * position.
  *
  * Run as a program, it writes the cases to `.cache/spans/` and checks them
  * with `deno check`, TypeScript 5.9 and TypeScript 7 (see `check.ts`):
@@ -723,8 +725,10 @@ export function generate(schemas: Schemas, span: readonly string[]): Generated {
 
   for (const command of commands) {
     const ids = new Set<string>();
-    /** The per-version type combinations already expanded. */
+    /** The per-version object type combinations already expanded. */
     const expanded = new Set<string>();
+    /** The type combinations a version that accepts anything widens, already recorded. */
+    const widened = new Set<string>();
     const possible: Task[] = [];
     const impossible: Task[] = [];
 
@@ -763,9 +767,6 @@ export function generate(schemas: Schemas, span: readonly string[]): Generated {
       (typeof task.place === "function" ? possible : impossible).push(task);
 
     const visit = ({ accepts, place, where, memberPaths }: Task) => {
-      const key = span.map((version) => accepts.get(version)?.key).join("|");
-      if (expanded.has(key)) return;
-      expanded.add(key);
       for (const [version, accept] of accepts) see(version, accept.containers);
       const versions = [...accepts.keys()];
       const position = where || "(arguments)";
@@ -817,10 +818,14 @@ export function generate(schemas: Schemas, span: readonly string[]): Generated {
       for (const [kind, detail, test, sample] of samples) {
         const by = acceptedBy(test);
         if (by.length === 0 || by.length === versions.length) continue;
-        // Where only versions that accept any JSON value accept a kind, one case says it.
+        // Where only versions that accept any JSON value accept a kind (5.2's
+        // `object-add` takes any member as any value), one case per
+        // combination of types says it.
         if (by.every((version) => accepts.get(version)!.any)) {
-          if (widenedByAny) continue;
+          const key = span.map((version) => accepts.get(version)?.key).join("|");
+          if (widenedByAny || widened.has(key)) continue;
           widenedByAny = true;
+          widened.add(key);
         }
         const paths = [...accepts.values()].flatMap((accept) => accept.kindPaths.get(kind) ?? []);
         record("type", position, detail, by, [...paths, ...memberPaths], at(sample()));
@@ -849,6 +854,9 @@ export function generate(schemas: Schemas, span: readonly string[]): Generated {
       // Into objects.
       if (![...real.values()].every((accept) => accept.object)) return;
       const objects = objectsOf(accepts);
+      const key = span.map((version) => objects.get(version)?.name).join("|");
+      if (expanded.has(key)) return;
+      expanded.add(key);
       for (const [version, shape] of objects) {
         see(
           version,
