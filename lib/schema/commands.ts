@@ -95,6 +95,7 @@ export type Empty = Record<string, never>;
  * ```
  */
 export interface NoArguments {
+  /** Any member: nothing can be given. */
   readonly [member: string]: TakesNoArguments;
 }
 
@@ -109,6 +110,7 @@ export interface NoArguments {
  * ```
  */
 export interface TakesNoArguments {
+  /** The reason, as the error shows it. */
   readonly "this command takes no arguments": never;
 }
 
@@ -123,6 +125,7 @@ export interface TakesNoArguments {
  * ```
  */
 export interface UnlistedMembers {
+  /** A member the schema does not list: any JSON value. */
   readonly [member: string]: JsonValue | undefined;
 }
 
@@ -190,7 +193,9 @@ type SingleArgs<schema, command, rejected> = command extends keyof CommandsOf<sc
  * ```
  */
 export interface UnknownCommand<command> {
+  /** The reason, as the error shows it. */
   readonly "not a command of this schema": never;
+  /** The name given. */
   readonly command: command;
 }
 
@@ -278,7 +283,9 @@ type SpanArgs<schemas, command, policy> = [RejectedFeatures<policy>] extends [ne
  * ```
  */
 export interface NoObjectSuitsEveryVersion<member> {
+  /** The reason, as the error shows it. */
   readonly "no argument object suits every version of the span: narrow it": never;
+  /** The members that make it so. */
   readonly "required in one version, unknown in another": member;
 }
 

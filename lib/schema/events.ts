@@ -116,7 +116,9 @@ export type EventMembers<schema, event> = {
  * ```
  */
 export interface EventTimestamp {
+  /** Seconds since the Unix epoch. */
   readonly seconds: number;
+  /** Microseconds within the second. */
   readonly microseconds: number;
 }
 

@@ -18,7 +18,9 @@
  * ```
  */
 export interface CompatPolicy {
+  /** `"reject"`: deprecated commands, members and values do not compile (QEMU's `-compat deprecated-input=reject`). */
   readonly deprecated?: "accept" | "reject";
+  /** `"reject"`: unstable ones do not compile (`-compat unstable-input=reject`). */
   readonly unstable?: "accept" | "reject";
 }
 

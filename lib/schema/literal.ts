@@ -124,6 +124,7 @@ export type Member = TypeRef | ({ readonly type: TypeRef; readonly optional?: tr
  * ```
  */
 export interface Members {
+  /** A member by its name (without QAPI's `*` for optional). */
   readonly [name: string]: Member;
 }
 
@@ -154,8 +155,11 @@ export type Branch = TypeRef | ({ readonly type: TypeRef } & Facts);
  * ```
  */
 export interface EnumDefinition extends Facts {
+  /** `"enum"`. */
   readonly kind: "enum";
+  /** Every value, in order. */
   readonly data: readonly string[];
+  /** The facts of the values that have any (`if`, features, `since`). */
   readonly values?: { readonly [value: string]: Facts };
 }
 
@@ -169,8 +173,11 @@ export interface EnumDefinition extends Facts {
  * ```
  */
 export interface StructDefinition extends Facts {
+  /** `"struct"`. */
   readonly kind: "struct";
+  /** The struct whose members come first. */
   readonly base?: string;
+  /** The struct's own members. */
   readonly data: Members;
 }
 
@@ -191,9 +198,13 @@ export interface StructDefinition extends Facts {
  * ```
  */
 export interface UnionDefinition extends Facts {
+  /** `"union"`. */
   readonly kind: "union";
+  /** The members common to every branch: a struct's name or inline members. */
   readonly base: string | Members;
+  /** The base member (of an enum type) whose value selects the branch. */
   readonly discriminator: string;
+  /** The branch of each discriminator value that has one. */
   readonly data: { readonly [value: string]: Branch };
 }
 
@@ -211,7 +222,9 @@ export interface UnionDefinition extends Facts {
  * ```
  */
 export interface AlternateDefinition extends Facts {
+  /** `"alternate"`. */
   readonly kind: "alternate";
+  /** The branches by name; each has a distinct JSON type. */
   readonly data: { readonly [branch: string]: Branch };
 }
 
@@ -251,13 +264,21 @@ export type TypeDefinition =
  * ```
  */
 export interface CommandDefinition extends Facts {
+  /** The arguments: inline members, or the name of a struct (or, with `boxed`, a union). */
   readonly data?: string | Members;
+  /** The named `data` type is the whole argument object. */
   readonly boxed?: true;
+  /** The result's type; absent: an empty object. */
   readonly returns?: TypeRef;
+  /** No reply is sent (only `guest-shutdown` and the like). */
   readonly "success-response"?: false;
+  /** QEMU's generator does not marshal the arguments (`device_add`): further members are taken. */
   readonly gen?: false;
+  /** The command may run out of band. */
   readonly "allow-oob"?: true;
+  /** The command may run in the preconfig state. */
   readonly "allow-preconfig"?: true;
+  /** The command runs in a coroutine. */
   readonly coroutine?: true;
 }
 
@@ -272,7 +293,9 @@ export interface CommandDefinition extends Facts {
  * ```
  */
 export interface EventDefinition extends Facts {
+  /** The data: inline members, or the name of a struct (or, with `boxed`, a union). */
   readonly data?: string | Members;
+  /** The named `data` type is the whole data object. */
   readonly boxed?: true;
 }
 
@@ -305,12 +328,16 @@ export type Protocol = "qmp" | "qga" | "qsd";
  * ```
  */
 export interface SchemaLiteral {
+  /** The protocol the schema describes. */
   readonly protocol: Protocol;
   /** The QEMU release as `MAJOR.MINOR` (`"10.2"`), the key used everywhere. */
   readonly version: string;
   /** The exact QEMU version the schema was read from (`"10.2.2"`). */
   readonly qemu: string;
+  /** Every named type by name. */
   readonly types: { readonly [name: string]: TypeDefinition };
+  /** Every command by name. */
   readonly commands: { readonly [name: string]: CommandDefinition };
+  /** Every event by name. */
   readonly events: { readonly [name: string]: EventDefinition };
 }

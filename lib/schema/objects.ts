@@ -114,7 +114,9 @@ type FeatureNames<member> = member extends { features: readonly (infer feature)[
  * ```
  */
 export interface RejectedByPolicy<feature> {
+  /** The reason, as the error shows it. */
   readonly "rejected by the client's compat policy": never;
+  /** The feature the policy rejects (`deprecated`, `unstable`). */
   readonly feature: feature;
 }
 

@@ -20,10 +20,15 @@ import type { SpanOf } from "./span.ts";
  * ```
  */
 export interface SchemaShape {
+  /** `qmp`, `qga` or `qsd`. */
   readonly protocol: string;
+  /** The QEMU release, `MAJOR.MINOR`. */
   readonly version: string;
+  /** The named types. */
   readonly types: object;
+  /** The commands. */
   readonly commands: object;
+  /** The events. */
   readonly events: object;
 }
 
