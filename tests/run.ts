@@ -19,6 +19,11 @@ interface Step {
 
 const deno = Deno.execPath();
 
+/** The modules of `deno.json`'s `exports`: every entry point of the package. */
+const entryPoints = Object.values(
+  (JSON.parse(Deno.readTextFileSync("deno.json")) as { exports: Record<string, string> }).exports,
+);
+
 function existsSync(path: string): boolean {
   try {
     Deno.statSync(path);
@@ -63,6 +68,10 @@ const steps: Step[] = [
   {
     name: "JSR package: publish dry run (no slow types), contents, licence",
     command: [deno, "test", "-A", "tests/package/"],
+  },
+  {
+    name: "JSR docs: deno doc --lint on every entry point",
+    command: [deno, "doc", "--lint", ...entryPoints],
   },
   {
     name: "types: exhaustive (no any), language service (TypeScript 5.9 API)",
