@@ -1260,10 +1260,10 @@ const spanType = (span: readonly string[]) =>
 const clientName = (span: readonly string[]) => `qmp_${span.join("__").replaceAll(".", "_")}`;
 
 /**
- * The cases as one module. Each case is a declaration on one line (so an
- * error anywhere in it is on that line) preceded by `@ts-expect-error`, and
- * its matching object on a line of its own; cases with the same matching
- * object share one line.
+ * The cases as one module. Each case is its matching object on a line of
+ * its own (cases with the same matching object share the first one's line),
+ * then its bad object as a declaration on one line (so an error anywhere in
+ * it is on that line) under `@ts-expect-error`.
  *
  * @param cases the cases, in order
  * @param root the path from the file's folder to the project's root (`../../../`)
@@ -1298,18 +1298,21 @@ export function render(cases: readonly Case[], root: string): Rendered {
         item.refusedBy.join(", ")
       }${item.diffPaths.length > 0 ? ` (${item.diffPaths.join("; ")})` : ""}`,
     );
-    out.push(`// @ts-expect-error [${index}] refused by ${item.refusedBy.join(", ")}`);
-    lines.set(out.length, { role: "expect", cases: [index] });
-    out.push(statement(item, `bad${index}`, item.bad));
+    // The matching object first: a type that fails to resolve (too deep, say)
+    // reports it where the first use is, and a bad line's errors are hidden
+    // by its directive.
     const good = statement(item, "good", item.good);
     const shared = goods.get(good);
     if (shared !== undefined) {
       lines.get(shared)!.cases.push(index);
-      return;
+    } else {
+      out.push(statement(item, `good${index}`, item.good));
+      goods.set(good, out.length);
+      lines.set(out.length, { role: "good", cases: [index] });
     }
-    out.push(statement(item, `good${index}`, item.good));
-    goods.set(good, out.length);
-    lines.set(out.length, { role: "good", cases: [index] });
+    out.push(`// @ts-expect-error [${index}] refused by ${item.refusedBy.join(", ")}`);
+    lines.set(out.length, { role: "expect", cases: [index] });
+    out.push(statement(item, `bad${index}`, item.bad));
   });
   out.push("");
   return { text: out.join("\n"), lines };
