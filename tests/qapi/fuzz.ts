@@ -60,7 +60,8 @@ try {
   for (let index = 0; index < count; index++) {
     const mutant = makeMutant(corpus, seed, index, skip);
     const outcome = await runMutant(mutant, timeoutMs);
-    outcomes.push(outcome);
+    // Keep what describes the input, not its bytes (memory is measured).
+    outcomes.push({ ...outcome, mutant: { ...mutant, bytes: new Uint8Array() } });
     peakRss = Math.max(peakRss, Deno.memoryUsage().rss);
     const line = `${outcome.result.padEnd(11)} ${outcome.ms.toFixed(1).padStart(8)} ms  ${
       describe(mutant)
