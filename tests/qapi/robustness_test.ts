@@ -11,9 +11,16 @@ import { readSchema } from "../../lib/qapi/read.ts";
 const cli = new URL("../../lib/qapi/cli.ts", import.meta.url).pathname;
 const decoder = new TextDecoder();
 
+/** The temporary folders made, removed when the tests end. */
+const made: string[] = [];
+globalThis.addEventListener("unload", () => {
+  for (const dir of made) Deno.removeSync(dir, { recursive: true });
+});
+
 /** A temporary folder with these files. */
 async function folder(files: Record<string, string | Uint8Array>): Promise<string> {
   const dir = await Deno.makeTempDir({ prefix: "qapi-robust-" });
+  made.push(dir);
   for (const [name, content] of Object.entries(files)) {
     const path = `${dir}/${name}`;
     await Deno.mkdir(path.slice(0, path.lastIndexOf("/")), { recursive: true });
