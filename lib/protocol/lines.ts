@@ -32,8 +32,11 @@ export class LineSplitter {
   #parts: Uint8Array[] = [];
   #partBytes = 0;
 
+  /** Lines of at most `maxLineBytes` bytes go to `onLine`, decoded, without their newline. */
   constructor(
+    /** The largest line accepted, in bytes, the newline not counted. */
     readonly maxLineBytes: number,
+    /** Called with each complete, non-blank line. */
     readonly onLine: (line: string) => void,
   ) {}
 
