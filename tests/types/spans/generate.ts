@@ -39,11 +39,16 @@
  * types end there); enum values and kinds of value are checked at every
  * position.
  *
- * Run as a program, it writes the cases to `.cache/spans/` and checks them
- * with `deno check`, TypeScript 5.9 and TypeScript 7 (see `check.ts`):
- * `deno task test:spans` checks every case; `--sample N --seed S` a fixed
- * sample of N cases per span; `--span 7.2,10.2` one span; `--list` prints
- * the cases instead of checking them.
+ * Run as a program, it writes the cases to `.cache/spans/` (one file per
+ * span, and one for the issue's calls) and checks them with `deno check`,
+ * TypeScript 5.9 and TypeScript 7 (see `check.ts`), then prints the cases
+ * per span and how each compiler fared. `deno task test:spans` checks every
+ * case; options:
+ * - `--sample N --seed S`: N cases per span, drawn with seed S;
+ * - `--span 7.2,10.2`: that span only;
+ * - `--compilers 7,deno`: those compilers only;
+ * - `--show N`: print the first N failures (40);
+ * - `--list`: print the cases and skipped cases, check nothing.
  *
  * @module
  */
