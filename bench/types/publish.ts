@@ -35,12 +35,13 @@ export function formatDiagnostics(diagnostics: readonly ts.Diagnostic[], count =
 }
 
 /**
- * Emits the declarations of `entries` (absolute paths, all under `root`)
- * into `folder` (a package named `name`); returns the number of declaration
- * files written. Throws with the first diagnostics when the graph has errors.
+ * Emits the declarations of `entries` (their `key` in the package's
+ * `exports`, and their file: an absolute path under `root`) into `folder`, a
+ * package named `name`; returns the number of declaration files written.
+ * Throws with the first diagnostics when the graph has errors.
  */
 export async function publish(
-  entries: string[],
+  entries: readonly { key: string; file: string }[],
   root: string,
   folder: string,
   name: string,
@@ -62,7 +63,7 @@ export async function publish(
     rootDir: root,
     outDir: folder,
   };
-  const program = ts.createProgram(entries, options);
+  const program = ts.createProgram(entries.map((e) => e.file), options);
   const errors = [
     ...program.getOptionsDiagnostics(),
     ...program.getSyntacticDiagnostics(),
@@ -96,17 +97,14 @@ export async function publish(
       ),
     );
   }
-  const main = entries[0].slice(root.length).replace(/\.ts$/, ".d.ts");
+  const types = (file: string) => `./${file.slice(root.length).replace(/(?<!\.d)\.ts$/, ".d.ts")}`;
+  const exports: Record<string, { types: string }> = {};
+  for (const entry of entries) exports[entry.key] = { types: types(entry.file) };
+  exports["./*.js"] = { types: "./*.d.ts" };
   await Deno.writeTextFile(
     `${folder}package.json`,
     JSON.stringify(
-      {
-        name,
-        version: "0.0.0",
-        type: "module",
-        types: `./${main}`,
-        exports: { ".": { types: `./${main}` }, "./*.js": { types: "./*.d.ts" } },
-      },
+      { name, version: "0.0.0", type: "module", types: exports["."]?.types, exports },
       null,
       2,
     ) + "\n",

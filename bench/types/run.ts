@@ -33,6 +33,7 @@ import ts from "typescript";
 import { generateInterfaces } from "./generate_interfaces.ts";
 import { languageService, type Latency, requestNames } from "./language_service.ts";
 import { checkOptions, publish } from "./publish.ts";
+import { entriesOf, type Entry, entryFor, isFile } from "./entries.ts";
 import { readQapiSources } from "./qapi_source.ts";
 import { clientImport, exhaustiveScript, spanScript } from "./scripts.ts";
 
@@ -95,17 +96,6 @@ async function subject(work: string): Promise<{ root: string; label: string }> {
   const commit = await git("rev-parse", "--short", "HEAD");
   const dirty = await git("status", "--porcelain", "--", "mod.ts", "lib", "schemas");
   return { root: bench, label: dirty ? `${commit} + uncommitted changes` : commit };
-}
-
-/** The names the entry point exports (the checker's view, so `export type *` counts). */
-function exportsOf(entry: string): Set<string> {
-  const program = ts.createProgram([entry], {
-    ...ts.convertCompilerOptionsFromJson(checkOptions, "/").options,
-    typeRoots,
-  });
-  const checker = program.getTypeChecker();
-  const symbol = checker.getSymbolAtLocation(program.getSourceFile(entry)!);
-  return new Set(symbol ? checker.getExportsOfModule(symbol).map((s) => s.name) : []);
 }
 
 interface Sample {
@@ -222,43 +212,52 @@ try {
   await Deno.mkdir(`${work}generated`, { recursive: true });
   await Deno.writeTextFile(`${work}generated/qmp.ts`, generated);
 
-  // What the entry point offers: Qmp10_2 from mod.ts, or from the schema module.
-  const entry = `${root}mod.ts`;
-  const exported = exportsOf(entry);
+  // Where each public name comes from: the entry points of deno.json's exports
+  // (Qmp10_2 from the schema module when no entry point exports it).
+  const entries = await entriesOf(root, typeRoots);
+  const from: Record<string, Entry | undefined> = Object.fromEntries(
+    ["QmpClient", "QmpEvent", "Qmp10_2", "Span"].map((name) => [name, entryFor(entries, name)]),
+  );
   for (const name of ["QmpClient", "QmpEvent"]) {
-    if (!exported.has(name)) throw new Error(`mod.ts does not export ${name}`);
+    if (!from[name]) throw new Error(`no entry point exports ${name}`);
   }
-  const schemaModule = ["ts", "js"].map((e) => `schemas/qmp/10.2.${e}`)
-    .find((f) => {
-      try {
-        return Deno.statSync(`${root}${f}`).isFile;
-      } catch {
-        return false;
-      }
-    });
-  if (!exported.has("Qmp10_2") && schemaModule === undefined) {
-    throw new Error("Qmp10_2 is neither exported from mod.ts nor in schemas/qmp/10.2.(ts|js)");
+  if (!from.Qmp10_2) {
+    const path = ["ts", "js"].map((e) => `schemas/qmp/10.2.${e}`)
+      .find((f) => isFile(`${root}${f}`));
+    if (path === undefined) throw new Error("no entry point or schemas/qmp/10.2 gives Qmp10_2");
+    const typed = path.replace(/\.js$/, ".d.ts");
+    from.Qmp10_2 = { key: `./${path.replace(/\.ts$/, ".js")}`, path, typed, names: new Set() };
   }
+  const used = [...new Set(Object.values(from).filter((e) => e !== undefined))];
+  const specifier = (entry: Entry, form: Form) =>
+    form === "source"
+      ? `${root}${entry.path}`
+      : entry.key === "."
+      ? "qapi-ts"
+      : `qapi-ts${entry.key.slice(1)}`;
+  console.log(
+    `names from: ${
+      Object.entries(from).map(([name, e]) => `${name} ${e?.path ?? "(none)"}`).join(", ")
+    }`,
+  );
 
   // The published forms.
   if (forms.includes("published")) {
-    const entries = [entry];
-    if (!exported.has("Qmp10_2")) entries.push(`${root}${schemaModule!.replace(/\.js$/, ".d.ts")}`);
     const count = await publish(
-      entries,
+      used.map((e) => ({ key: e.key, file: `${root}${e.typed}` })),
       root,
       `${work}node_modules/qapi-ts/`,
       "qapi-ts",
       typeRoots,
     );
     await publish(
-      [`${work}generated/qmp.ts`],
+      [{ key: ".", file: `${work}generated/qmp.ts` }],
       `${work}generated/`,
       `${work}node_modules/qmp-generated/`,
       "qmp-generated",
       typeRoots,
     );
-    console.log(`published: ${count} declaration files of mod.ts's graph`);
+    console.log(`published: ${count} declaration files`);
   }
   // Deno resolves packages from this node_modules, @types/node included.
   await Deno.mkdir(`${work}node_modules`, { recursive: true });
@@ -275,7 +274,7 @@ try {
   if (scripts.includes("realistic")) bodies.realistic = realistic;
   if (scripts.includes("exhaustive")) bodies.exhaustive = exhaustiveScript(qmp10_2);
   if (scripts.includes("span")) {
-    if (!exported.has("Span")) console.log("span: skipped, mod.ts does not export Span");
+    if (!from.Span) console.log("span: skipped, no entry point exports Span");
     else {
       const qmp7_2 = await readQapiSources(`${qapi}7.2/qapi/qapi-schema.json`);
       const { text, dropped } = spanScript(realistic, [qmp7_2, qmp10_2]);
@@ -294,20 +293,15 @@ try {
         "type Event = QmpEvent;",
       ];
     }
-    const from = form === "source" ? entry : "qapi-ts";
     const schema = script === "span" ? `Span<"7.2" | "10.2">` : "Qmp10_2";
     const names = ["QmpClient", "QmpEvent", script === "span" ? "Span" : "Qmp10_2"];
-    const lines = [];
-    if (!exported.has("Qmp10_2") && script !== "span") {
-      names.pop();
-      const module = form === "source"
-        ? `${root}${schemaModule}`
-        : `qapi-ts/${schemaModule!.replace(/\.ts$/, ".js")}`;
-      lines.push(`import type { Qmp10_2 } from "${module}";`);
+    const imports = new Map<string, string[]>();
+    for (const name of names) {
+      const module = specifier(from[name]!, form);
+      imports.set(module, [...(imports.get(module) ?? []), name]);
     }
     return [
-      `import type { ${names.join(", ")} } from "${from}";`,
-      ...lines,
+      ...[...imports].map(([module, n]) => `import type { ${n.join(", ")} } from "${module}";`),
       `declare const qmp: QmpClient<${schema}>;`,
       `type Event = QmpEvent<${schema}>;`,
     ];
