@@ -7,6 +7,10 @@
  * `moduleResolution` `node16` and `bundler`, then compiles `client_test.ts`
  * and runs it with `node --test` against the real QEMU 10.0 (provisioned).
  *
+ * The README's first scripts are part of it: the Node one (`main.mjs`) is
+ * run as it is, the Deno one (`main.ts`) is type-checked and run as a
+ * TypeScript user on Node would.
+ *
  * `--keep` leaves the temporary project in place and prints its path.
  *
  * @module
@@ -16,6 +20,15 @@ import { buildNpm, nodeEngines } from "../../npm/build.ts";
 import { provision } from "../provision/qemu.ts";
 
 const here = new URL("./", import.meta.url).pathname;
+const readme = await Deno.readTextFile(new URL("../../README.md", import.meta.url));
+
+/** The README's code block that starts with the comment `// name`. */
+function readmeScript(name: string): string {
+  const start = readme.indexOf(`\n// ${name}\n`);
+  const match = start < 0 ? null : /^\n[^\n]*\n([^]*?)```/.exec(readme.slice(start));
+  if (!match) throw new Error(`the README has no ${name} block`);
+  return match[1];
+}
 const keep = Deno.args.includes("--keep");
 
 /** The user's project's development tools, pinned. */
@@ -92,6 +105,8 @@ try {
   for (const script of ["types_check.ts", "client_test.ts"]) {
     await Deno.copyFile(`${here}${script}`, `${project}/${script}`);
   }
+  await Deno.writeTextFile(`${project}/main.mjs`, readmeScript("main.mjs"));
+  await Deno.writeTextFile(`${project}/main.ts`, readmeScript("main.ts"));
   await run("npm", ["install", "--prefer-offline", "--no-audit", "--no-fund"], { cwd: project });
   const installed = JSON.parse(
     await Deno.readTextFile(`${project}/node_modules/${build.manifest.name}/package.json`),
@@ -126,7 +141,7 @@ try {
           // The package's declarations are checked too, as a user's build checks them.
           skipLibCheck: false,
         },
-        files: ["types_check.ts", "client_test.ts"],
+        files: ["types_check.ts", "client_test.ts", "main.ts"],
       }),
     );
     for (const compiler of ["typescript-5.9", "typescript-7"]) {
@@ -137,7 +152,7 @@ try {
     }
   }
 
-  // 4. Compile the client test as a user would and run it on Node against real QEMU.
+  // 4. Compile the scripts as a user would and run them on Node against real QEMU.
   await run("node", [
     "node_modules/typescript-5.9/bin/tsc",
     "-p",
@@ -148,6 +163,14 @@ try {
     "out",
   ], { cwd: project });
   const { "10.0": qemu } = await provision();
+  // The README's scripts launch `qemu-system-x86_64` from PATH.
+  for (const script of ["main.mjs", "out/main.js"]) {
+    const output = await run("node", [script], { cwd: project });
+    if (!/^QEMU \d+\.\d+: running\n$/.test(output)) {
+      throw new Error(`the README's script ${script} printed:\n${output}`);
+    }
+    console.log(`README's ${script}: ${output.trim()} (${seconds()})`);
+  }
   const node = await new Deno.Command("node", {
     args: ["--test", "out/client_test.js"],
     cwd: project,
