@@ -24,7 +24,7 @@
  * file API).
  *
  * @example Build and look at the package's exports
- * ```ts ignore
+ * ```ts
  * import { buildNpm } from "./build.ts";
  * const { directory, manifest } = await buildNpm(".cache/npm/package");
  * console.log(directory, Object.keys(manifest.exports));
@@ -40,15 +40,39 @@ const repository = new URL("../", import.meta.url).pathname;
 /**
  * Subpaths of `deno.json`'s `exports` that the npm package does not offer,
  * with the reason.
+ *
+ * @example
+ * ```ts
+ * import { denoOnly } from "./build.ts";
+ * console.log(Object.keys(denoOnly)); // ["./qapi"]
+ * ```
  */
 export const denoOnly: Readonly<Record<string, string>> = {
   "./qapi": "the QAPI source reader reads schema files with Deno's file API",
 };
 
-/** The oldest Node release the package runs on (`Symbol.asyncDispose` is there from 20.4). */
+/**
+ * The Node releases the package runs on (`Symbol.asyncDispose` is there
+ * from 20.4), as `package.json`'s `engines.node`.
+ *
+ * @example
+ * ```ts
+ * import { nodeEngines } from "./build.ts";
+ * console.log(nodeEngines); // ">=20.4"
+ * ```
+ */
 export const nodeEngines = ">=20.4";
 
-/** Compiler options of the build: ESM for Node, declarations, Node's types and nothing newer than ES2023. */
+/**
+ * Compiler options of the build: ESM for Node, declarations, Node's types
+ * and nothing newer than ES2023.
+ *
+ * @example
+ * ```ts
+ * import { compilerOptions } from "./build.ts";
+ * console.log(compilerOptions.declaration); // true
+ * ```
+ */
 export const compilerOptions: ts.CompilerOptions = {
   target: ts.ScriptTarget.ES2022,
   module: ts.ModuleKind.ES2022,
@@ -70,7 +94,15 @@ export const compilerOptions: ts.CompilerOptions = {
   rootDir: repository,
 };
 
-/** One entry of `package.json`'s `exports`. */
+/**
+ * One entry of `package.json`'s `exports`.
+ *
+ * @example
+ * ```ts
+ * import type { ExportEntry } from "./build.ts";
+ * const entry: ExportEntry = { types: "./guest.d.ts", default: "./guest.js" };
+ * ```
+ */
 export interface ExportEntry {
   /** The declaration file, relative to the package (`./mod.d.ts`). */
   types: string;
@@ -78,7 +110,16 @@ export interface ExportEntry {
   default: string;
 }
 
-/** The `package.json` the build writes. */
+/**
+ * The `package.json` the build writes.
+ *
+ * @example
+ * ```ts
+ * import type { Manifest } from "./build.ts";
+ * declare const manifest: Manifest;
+ * console.log(manifest.exports["./guest"]);
+ * ```
+ */
 export interface Manifest {
   /** The package name, as on JSR. */
   name: string;
@@ -106,7 +147,16 @@ export interface Manifest {
   dependencies?: Record<string, string>;
 }
 
-/** What a build produced. */
+/**
+ * What a build produced.
+ *
+ * @example
+ * ```ts
+ * import type { NpmBuild } from "./build.ts";
+ * declare const build: NpmBuild;
+ * console.log(`${build.files} files in ${build.directory}`);
+ * ```
+ */
 export interface NpmBuild {
   /** The package folder, ready for `npm pack`. */
   directory: string;
@@ -226,7 +276,7 @@ function format(diagnostics: readonly ts.Diagnostic[]): string {
  * compiler's diagnostics when the sources do not compile for Node.
  *
  * @example
- * ```ts ignore
+ * ```ts
  * import { buildNpm } from "./build.ts";
  * const build = await buildNpm("/tmp/qapi-ts-npm");
  * console.log(`${build.files} files, ${build.bytes} bytes`);

@@ -63,10 +63,11 @@ const steps: Step[] = [
       "introspect.ts",
       "diff.ts",
       "lib/",
+      "npm/",
     ],
   },
   {
-    name: "JSR package: publish dry run (no slow types), contents, licence",
+    name: "package: JSR dry run (no slow types), contents, licence, outside use, README, demo",
     command: [deno, "test", "-A", "tests/package/"],
   },
   {

@@ -27,7 +27,7 @@ import { launchStorageDaemon } from "@qapi-ts/qapi-ts/storage";
 import { indexLiteral, supports } from "@qapi-ts/qapi-ts/introspect";
 import { countChanges, diffSchemas } from "@qapi-ts/qapi-ts/diff";
 
-export async function typedCalls(): Promise<void> {
+async function typedCalls(): Promise<void> {
   await using qmp = await launch<Qmp10_2>({ binary: "qemu-system-x86_64" });
   const status = await qmp.execute("query-status");
   const running: boolean = status.running;
@@ -45,14 +45,14 @@ export async function typedCalls(): Promise<void> {
   }
 }
 
-export async function spans(): Promise<void> {
+async function spans(): Promise<void> {
   const qmp = await connect<Span<"7.2" | "10.2">>("/run/qemu/qmp.sock");
   await qmp.execute("query-status");
   if (qmp.isAtLeast("10.2")) await qmp.execute("query-audiodevs");
   await qmp.close();
 }
 
-export async function otherProtocols(): Promise<void> {
+async function otherProtocols(): Promise<void> {
   const agent = await connectGuestAgent("/run/qga.sock");
   const info = await agent.execute("guest-info");
   const version: string = info.version;
@@ -92,3 +92,4 @@ console.log(
   audio,
   changed,
 );
+console.log(typedCalls, spans, otherProtocols);
