@@ -22,7 +22,17 @@ import { readFileSync, readlinkSync, rmSync } from "node:fs";
 import { constants } from "node:os";
 import process from "node:process";
 
-/** The prefix of every private directory `launch()` creates. */
+/**
+ * The prefix of every private directory `launch()` creates.
+ *
+ * @example
+ * ```ts
+ * import { directoryPrefix } from "./cleanup.ts";
+ * import { mkdtemp } from "node:fs/promises";
+ * import { tmpdir } from "node:os";
+ * const directory = await mkdtemp(`${tmpdir()}/${directoryPrefix}`);
+ * ```
+ */
 export const directoryPrefix = "qapi-ts-";
 /** The file in a private directory that names the process that owns it. */
 const ownerFile = "owner";

@@ -100,7 +100,15 @@ const systemMonitorArgs = (socket: string) => [
   `chardev=${monitorId},mode=control`,
 ];
 
-/** The default arguments: a machine with nothing in it, no display. */
+/**
+ * The default arguments: a machine with nothing in it, no display.
+ *
+ * @example
+ * ```ts
+ * import { defaultQemuArgs, type LaunchOptions } from "./launch.ts";
+ * const options: LaunchOptions = { args: [...defaultQemuArgs, "-m", "64"] };
+ * ```
+ */
 export const defaultQemuArgs: readonly string[] = ["-M", "none", "-nodefaults", "-display", "none"];
 
 /** Keeps the process alive while at least one promise it holds is pending. */
@@ -285,9 +293,10 @@ export async function launch<
   let pid = 0;
   qemu.exited.then(() => {
     hasExited = true;
-    removeDirectory();
+    removeDirectory().catch(() => {});
   });
   qemu.pid.then((value) => (pid = value), () => {});
+  /** Kills QEMU, which the watchdog has not reaped yet (it exits right after). */
   const kill = () => {
     if (pid && !hasExited) {
       try {
@@ -299,8 +308,8 @@ export async function launch<
   };
   /** Ends QEMU at once (a failed start). */
   const abandon = async () => {
-    kill();
-    qemu.watchdog.stdin?.destroy(); // No QEMU pid yet: the watchdog ends it.
+    if (pid) kill();
+    else qemu.watchdog.stdin?.destroy(); // No pid yet: the watchdog ends QEMU.
     await qemu.exited;
     await removeDirectory();
   };
@@ -339,7 +348,7 @@ export async function launch<
   let client: QmpClient<schema, policy>;
   try {
     await chmod(socket, 0o600);
-    await qemu.pid;
+    pid = await qemu.pid;
     // Strict mode is enabled on the launched client below, which keeps the schema.
     client = await connect<schema, policy>(fromDuplex(stream), { ...options, strict: false });
   } catch (error) {

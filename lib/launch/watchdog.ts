@@ -56,7 +56,16 @@ rm -rf -- "$directory"
 exit "$status"
 `;
 
-/** A QEMU process under its watchdog. */
+/**
+ * A QEMU process under its watchdog.
+ *
+ * @example
+ * ```ts ignore
+ * import { watch, type Watched } from "./watchdog.ts";
+ * const qemu: Watched = watch("qemu-system-x86_64", ["-M", "none"], "/tmp/qapi-ts-Ab12Cd", "5");
+ * console.log(await qemu.exited, qemu.stderr());
+ * ```
+ */
 export interface Watched {
   /** The watchdog (`/bin/sh`); its standard input is the pipe it watches. */
   readonly watchdog: ChildProcess;

@@ -22,10 +22,10 @@ for (const version of ["7.2", "10.0"] as const) {
           const qemu = binaries![version];
           const base = await Deno.makeTempDir({ prefix: "qapi-ts-tmpdir-" });
           const tmpdir = `${base}/${name}`;
-          await Deno.mkdir(tmpdir, { recursive: true });
           let pid = 0;
           let directory = "";
           try {
+            await Deno.mkdir(tmpdir, { recursive: true });
             const client = await startClient("deno", {
               TMPDIR: tmpdir,
               QAPI_TS_MODE: "close",

@@ -13,6 +13,7 @@
  * - `handler`: like `wait`, with its own SIGTERM handler that closes and exits with 7.
  * - `waitFor`: awaits a STOP event caused by an unreferenced timer, then ends.
  * - `iterate`: the same through `events()`.
+ * - `exited`: awaits `exited` while an unreferenced timer makes QEMU quit.
  *
  * The binary comes from `QAPI_TS_QEMU`, the data directory (`-L`) from
  * `QAPI_TS_QEMU_DATA`.
@@ -98,6 +99,10 @@ switch (mode) {
     }
     break;
   }
+  case "exited":
+    unreferenced(300, () => void qmp.execute("quit"));
+    process.stdout.write(`${await qmp.exited}\n`);
+    break;
   default:
     throw new Error(`unknown mode ${mode}`);
 }

@@ -47,6 +47,7 @@ const endings: readonly Ending[] = [
   },
   { name: "awaits waitFor() (no close)", mode: "waitFor", expect: 0, output: "STOP\n" },
   { name: "iterates events() (no close)", mode: "iterate", expect: 0, output: "STOP\n" },
+  { name: "awaits exited (no close)", mode: "exited", expect: 0, output: "0\n" },
 ];
 
 const runs = [
