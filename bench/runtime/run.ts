@@ -1,185 +1,226 @@
 /**
- * `deno task bench:runtime`: the client against a minimal raw-socket client
- * measured in the same run — round trips per second against a real QEMU
- * (sequential and pipelined `query-status`, and `query-qmp-schema`), and
- * client CPU per 100k replies from a local replay server (client-bound).
+ * `deno task bench:runtime`: the client against minimal raw-socket clients
+ * measured in the same run, on Deno and on Node, against real QEMU 7.2 and
+ * 10.0 (`-M none`, unix sockets): sequential and pipelined `query-status`
+ * round trips, `query-qmp-schema` reads, and the client process's CPU time
+ * per pipelined reply.
+ *
+ * Each QEMU has one monitor per client. A round runs one process per run
+ * time and QEMU version (`measure.ts`; on Node the same module built by
+ * `tests/node/build.ts`), in which the clients take turns in slices; the
+ * rounds alternate the run times and the order of the clients. Figures are
+ * medians over the rounds; ratios are medians of each round's ratio.
+ *
+ * ```sh
+ * deno task bench:runtime                 # BENCH_RUNS rounds (default 5)
+ * deno task bench:runtime --readme        # also writes the figures into bench/README.md
+ * ```
  *
  * @module
  */
 
-import { cpuUsage } from "node:process";
-import { connect } from "../../lib/client/qmp.ts";
+import { buildForNode } from "../../tests/node/build.ts";
 import { provision } from "../../tests/provision/qemu.ts";
-import { RawClient } from "./raw_client.ts";
+import type { RoundResult, RoundSpec } from "./measure.ts";
 
-const sequential = 3000;
-const pipelined = 10000;
-const schemaReads = 20;
-const replayCount = 100_000;
+const repository = new URL("../../", import.meta.url).pathname;
+const rounds = Number(Deno.env.get("BENCH_RUNS") ?? 5);
+const counts = { sequential: 3000, pipelined: 10_000, schema: 10, slices: 5 };
+const versions = ["7.2", "10.0"] as const;
+const runtimes = ["Deno", "Node"] as const;
+type Runtime = typeof runtimes[number];
+const clients: Record<Runtime, string[]> = {
+  Deno: ["qapi-ts", "raw net", "raw Deno.connect"],
+  Node: ["qapi-ts", "raw net"],
+};
+const allClients = ["qapi-ts", "raw net", "raw Deno.connect"];
 
-const { "10.0": qemu } = await provision();
-const rows: [string, number, number, string][] = [];
-const rate = (count: number, ms: number) => (count / ms) * 1000;
+const binaries = await provision();
+await buildForNode(["bench/runtime/measure.ts"]);
 
-// One QEMU per client, so neither sees the other's monitor state.
-async function withQemu<result>(body: (socketPath: string) => Promise<result>): Promise<result> {
-  const directory = await Deno.makeTempDir();
-  const path = `${directory}/qmp.sock`;
+/** One QEMU with a monitor per client. */
+async function startQemu(version: typeof versions[number]) {
+  const directory = await Deno.makeTempDir({ prefix: "qapi-ts-bench-" });
+  const sockets: Record<string, string> = {};
+  allClients.forEach((name, i) => (sockets[name] = `${directory}/qmp${i}.sock`));
+  const qemu = binaries[version];
   const child = new Deno.Command(qemu.system, {
     args: [
       ...qemu.dataArgs,
-      "-M",
-      "none",
-      "-nodefaults",
-      "-display",
-      "none",
-      "-qmp",
-      `unix:${path},server=on,wait=off`,
+      ...["-M", "none", "-nodefaults", "-display", "none"],
+      ...Object.values(sockets).flatMap((path) => ["-qmp", `unix:${path},server=on,wait=off`]),
     ],
     stdout: "null",
     stderr: "null",
   }).spawn();
-  for (let i = 0; i < 1000; i++) {
-    try {
-      await Deno.stat(path);
-      break;
-    } catch {
-      await new Promise((resolve) => setTimeout(resolve, 5));
+  for (const path of Object.values(sockets)) {
+    for (let i = 0;; i++) {
+      try {
+        await Deno.stat(path);
+        break;
+      } catch (error) {
+        if (i === 1000) throw error;
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      }
     }
   }
-  try {
-    return await body(path);
-  } finally {
-    child.kill("SIGKILL");
-    await child.status;
-    await Deno.remove(directory, { recursive: true });
-  }
+  return {
+    sockets,
+    async stop() {
+      child.kill("SIGKILL");
+      await child.status;
+      await Deno.remove(directory, { recursive: true });
+    },
+  };
 }
 
-const rawQemu = await withQemu(async (path) => {
-  const raw = await RawClient.open(path);
-  let start = performance.now();
-  for (let i = 0; i < sequential; i++) {
-    raw.socket.write(`{"execute":"query-status","id":"${i}"}\n`);
-    await raw.line();
-  }
-  const sequentialMs = performance.now() - start;
-  start = performance.now();
-  const base = raw.parsed;
-  let batch = "";
-  for (let i = 0; i < pipelined; i++) batch += `{"execute":"query-status","id":"p${i}"}\n`;
-  raw.socket.write(batch);
-  await raw.until(base + pipelined);
-  const pipelinedMs = performance.now() - start;
-  start = performance.now();
-  for (let i = 0; i < schemaReads; i++) {
-    raw.socket.write(`{"execute":"query-qmp-schema","id":"s${i}"}\n`);
-    await raw.until(base + pipelined + i + 1);
-  }
-  const schemaMs = (performance.now() - start) / schemaReads;
-  raw.close();
-  return { sequentialMs, pipelinedMs, schemaMs };
-});
-
-const clientQemu = await withQemu(async (path) => {
-  const qmp = await connect(path);
-  let start = performance.now();
-  for (let i = 0; i < sequential; i++) await qmp.execute("query-status");
-  const sequentialMs = performance.now() - start;
-  start = performance.now();
-  await Promise.all(Array.from({ length: pipelined }, () => qmp.execute("query-status")));
-  const pipelinedMs = performance.now() - start;
-  start = performance.now();
-  for (let i = 0; i < schemaReads; i++) await qmp.execute("query-qmp-schema");
-  const schemaMs = (performance.now() - start) / schemaReads;
-  await qmp.close();
-  return { sequentialMs, pipelinedMs, schemaMs };
-});
-
-rows.push([
-  "QEMU: sequential query-status (round trips/s)",
-  rate(sequential, clientQemu.sequentialMs),
-  rate(sequential, rawQemu.sequentialMs),
-  "higher is better",
-]);
-rows.push([
-  "QEMU: pipelined query-status (replies/s)",
-  rate(pipelined, clientQemu.pipelinedMs),
-  rate(pipelined, rawQemu.pipelinedMs),
-  "higher is better",
-]);
-rows.push([
-  "QEMU: query-qmp-schema (ms each)",
-  clientQemu.schemaMs,
-  rawQemu.schemaMs,
-  "lower is better",
-]);
-
-// Client-bound: a replay server in its own process answers instantly.
-async function withReplay<result>(body: (path: string) => Promise<result>): Promise<result> {
-  const directory = await Deno.makeTempDir();
-  const path = `${directory}/replay.sock`;
-  const server = new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", new URL("./replay_server.ts", import.meta.url).pathname, path],
+async function runRound(runtime: Runtime, spec: RoundSpec): Promise<RoundResult> {
+  const [command, script] = runtime === "Deno"
+    ? [Deno.execPath(), ["run", "-A", `${repository}bench/runtime/measure.ts`]]
+    : ["node", [`${repository}.cache/node-build/bench/runtime/measure.js`]];
+  const output = await new Deno.Command(command, {
+    args: [...script, JSON.stringify(spec)],
+    env: { NO_COLOR: "1" },
+    stdin: "null",
     stdout: "piped",
-    stderr: "inherit",
-  }).spawn();
-  const reader = server.stdout.getReader();
-  await reader.read(); // "ready"
-  try {
-    return await body(path);
-  } finally {
-    reader.releaseLock();
-    server.kill("SIGKILL");
-    await server.status;
-    await Deno.remove(directory, { recursive: true });
+    stderr: "piped",
+  }).output();
+  const text = new TextDecoder().decode(output.stdout);
+  if (!output.success) {
+    throw new Error(
+      `${runtime} round failed (${output.code}):\n${text}${
+        new TextDecoder().decode(output.stderr)
+      }`,
+    );
   }
+  return JSON.parse(text.trim().split("\n").at(-1)!);
 }
 
-const cpuMs = (before: ReturnType<typeof cpuUsage>) => {
-  const used = cpuUsage(before);
-  return (used.user + used.system) / 1000;
+const median = (values: number[]) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
 };
 
-const rawCpu = await withReplay(async (path) => {
-  const raw = await RawClient.open(path);
-  // A warm-up round first, so that both sides are measured after the JIT.
-  let warmUp = "";
-  for (let i = 0; i < replayCount; i++) warmUp += `{"execute":"query-status","id":"w${i}"}\n`;
-  raw.socket.write(warmUp);
-  await raw.until(raw.parsed + replayCount);
-  let batch = "";
-  for (let i = 0; i < replayCount; i++) batch += `{"execute":"query-status","id":"${i}"}\n`;
-  const before = cpuUsage();
-  const base = raw.parsed;
-  raw.socket.write(batch);
-  await raw.until(base + replayCount);
-  const used = cpuMs(before);
-  raw.close();
-  return used;
-});
-const clientCpu = await withReplay(async (path) => {
-  const qmp = await connect(path);
-  await Promise.all(Array.from({ length: replayCount }, () => qmp.execute("query-status")));
-  const before = cpuUsage();
-  await Promise.all(Array.from({ length: replayCount }, () => qmp.execute("query-status")));
-  const used = cpuMs(before);
-  await qmp.close();
-  return used;
-});
-rows.push(["replay: client CPU per 100k replies (ms)", clientCpu, rawCpu, "lower is better"]);
-
-console.log("| measure | qapi-ts client | raw client | ratio (client / raw) |");
-console.log("| --- | --- | --- | --- |");
-for (const [name, client, raw, note] of rows) {
-  console.log(
-    `| ${name} | ${client.toFixed(1)} | ${raw.toFixed(1)} | ${
-      (client / raw).toFixed(2)
-    }x (${note}) |`,
-  );
+/** Each round's result by QEMU version and run time. */
+const results: Record<string, RoundResult[]> = {};
+const started = performance.now();
+const qemus = Object.fromEntries(
+  await Promise.all(versions.map(async (version) => [version, await startQemu(version)] as const)),
+);
+try {
+  for (let round = 0; round < rounds; round++) {
+    for (const version of versions) {
+      // Alternate which run time goes first, and rotate the clients' order.
+      const order = round % 2 ? [...runtimes].reverse() : runtimes;
+      for (const runtime of order) {
+        const names = clients[runtime];
+        const rotated = names.map((_, i) => names[(i + round) % names.length]);
+        const sockets = Object.fromEntries(
+          rotated.map((name) => [name, qemus[version].sockets[name]]),
+        );
+        (results[`${version} ${runtime}`] ??= []).push(
+          await runRound(runtime, { sockets, ...counts }),
+        );
+      }
+    }
+    console.error(
+      `round ${round + 1}/${rounds} done (${((performance.now() - started) / 1000).toFixed(0)} s)`,
+    );
+  }
+} finally {
+  for (const qemu of Object.values(qemus)) await qemu.stop();
 }
+
+/** A measure: its figure from one client's totals, and whether higher is better. */
+const measures = [
+  {
+    name: "sequential query-status (round trips/s)",
+    figure: (r: RoundResult[string]) => (counts.sequential / r.sequential) * 1000,
+    higher: true,
+  },
+  {
+    name: "pipelined query-status (replies/s)",
+    figure: (r: RoundResult[string]) => (counts.pipelined / r.pipelined) * 1000,
+    higher: true,
+  },
+  {
+    name: "query-qmp-schema (ms each)",
+    figure: (r: RoundResult[string]) => r.schema / counts.schema,
+    higher: false,
+  },
+  {
+    name: "CPU per pipelined reply (µs)",
+    figure: (r: RoundResult[string]) => (r.pipelinedCpu / counts.pipelined) * 1000,
+    higher: false,
+  },
+];
+
+const baselines = ["raw net", "raw Deno.connect"];
+const lines = [
+  `${rounds} rounds, ${counts.sequential} sequential and ${counts.pipelined} pipelined ` +
+  `\`query-status\` and ${counts.schema} \`query-qmp-schema\` per client per round; ` +
+  `medians. Ratio: qapi-ts's figure over the raw client's, each round's ratio, median ` +
+  `(≥ 1 is better for rates, ≤ 1 for times).`,
+  "",
+  "| QEMU | run time | measure | qapi-ts | raw net | ratio | raw Deno.connect | ratio |",
+  "| --- | --- | --- | --: | --: | --: | --: | --: |",
+];
+const json: Record<string, unknown>[] = [];
+for (const version of versions) {
+  for (const runtime of runtimes) {
+    const list = results[`${version} ${runtime}`];
+    for (const measure of measures) {
+      const cells = [version, runtime, measure.name];
+      const qapi = list.map((r) => measure.figure(r["qapi-ts"]));
+      cells.push(median(qapi).toFixed(measure.higher ? 0 : 1));
+      const row: Record<string, unknown> = {
+        version,
+        runtime,
+        measure: measure.name,
+        "qapi-ts": median(qapi),
+      };
+      for (const baseline of baselines) {
+        if (!list[0][baseline]) {
+          cells.push("", "");
+          continue;
+        }
+        const raw = list.map((r) => measure.figure(r[baseline]));
+        const ratio = median(qapi.map((value, i) => value / raw[i]));
+        cells.push(median(raw).toFixed(measure.higher ? 0 : 1), `${ratio.toFixed(2)}x`);
+        row[baseline] = median(raw);
+        row[`ratio to ${baseline}`] = ratio;
+      }
+      lines.push(`| ${cells.join(" | ")} |`);
+      json.push(row);
+    }
+  }
+}
+const table = lines.join("\n");
+console.log(table);
+
 await Deno.mkdir(new URL("../out/", import.meta.url), { recursive: true });
 await Deno.writeTextFile(
   new URL("../out/runtime.json", import.meta.url),
-  JSON.stringify({ date: new Date().toISOString(), rows }, null, 2),
+  JSON.stringify({ date: new Date().toISOString(), counts, rounds, rows: json, results }, null, 2),
 );
+await Deno.writeTextFile(new URL("../out/runtime.md", import.meta.url), table + "\n");
+
+if (Deno.args.includes("--readme")) {
+  const readme = new URL("../README.md", import.meta.url);
+  const text = await Deno.readTextFile(readme);
+  const open = "<!-- bench:runtime figures -->";
+  const close = "<!-- /bench:runtime figures -->";
+  const start = text.indexOf(open);
+  const end = text.indexOf(close);
+  if (start < 0 || end < start) throw new Error(`bench/README.md has no ${open} … ${close}`);
+  const date = new Date().toISOString().slice(0, 10);
+  const nodeVersion = new TextDecoder().decode(
+    (await new Deno.Command("node", { args: ["--version"] }).output()).stdout,
+  ).trim().replace(/^v/, "");
+  await Deno.writeTextFile(
+    readme,
+    `${text.slice(0, start + open.length)}\n\nMeasured ${date}: Deno ${Deno.version.deno}, ` +
+      `Node ${nodeVersion}.\n\n${table}\n\n${text.slice(end)}`,
+  );
+}
