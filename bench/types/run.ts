@@ -501,5 +501,7 @@ async function updateReadme(markdown: string) {
     file,
     `${text.slice(0, from + begin.length)}\n\n${markdown}\n${text.slice(to)}`,
   );
+  // The project's formatter pads tables: keep the README as `deno fmt` leaves it.
+  await new Deno.Command(Deno.execPath(), { args: ["fmt", "--quiet", file] }).output();
   console.log(`figures written into ${file}`);
 }
