@@ -131,12 +131,18 @@ for (const step of steps) {
   }
   console.log(`\n=== ${step.name}`);
   const command = step.command[0] === "deno" ? [deno, ...step.command.slice(1)] : step.command;
+  const started = performance.now();
   const { code } = await new Deno.Command(command[0], { args: command.slice(1) }).spawn().status;
-  if (code === 0) passed++;
-  else {
+  const seconds = ((performance.now() - started) / 1000).toFixed(1);
+  if (code === 0) {
+    passed++;
+    console.log(`=== ${step.name}: ok (${seconds} s)`);
+  } else {
     failed++;
-    console.log(`=== ${step.name}: FAILED (exit ${code})`);
+    console.log(`=== ${step.name}: FAILED (exit ${code}, ${seconds} s)`);
   }
 }
-console.log(`\nsteps: ${passed} passed, ${failed} failed`);
+console.log(`\ntime: ${(performance.now() / 1000).toFixed(0)} s`);
+// The closing line alone, as test runners print it.
+console.log(`steps: ${passed} passed, ${failed} failed`);
 Deno.exit(failed === 0 ? 0 : 1);
