@@ -13,9 +13,10 @@
  * Why this tool: the emit is TypeScript's own (the same checker users run,
  * so the declarations are exactly what `tsc` makes of the sources), it is a
  * pinned npm package that installs offline from the cache like the tests'
- * other tools, and the build checks the whole program with Node's types, so
- * a module that reaches for `Deno` or a newer JavaScript library than the
- * package's `engines` promise fails the build instead of a user's program.
+ * other tools, and the build checks the whole program with Node's types
+ * only, so a module that names Deno's API unguarded (Deno's types are not
+ * in the build) or a JavaScript library newer than the package's `engines`
+ * fails the build instead of a user's program.
  * dnt is not published on the npm registry (and adds shims this code does
  * not need: it uses `node:` modules, which Deno also provides); JSR's npm
  * compatibility layer builds a package only from the live JSR registry.
