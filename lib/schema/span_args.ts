@@ -25,7 +25,8 @@
  */
 
 import type { Builtins } from "./builtins.ts";
-import type { NoObjectSuitsEveryVersion } from "./commands.ts";
+import type { ArgumentsOf, NoArguments, NoObjectSuitsEveryVersion } from "./commands.ts";
+import type { AcceptAll } from "./features.ts";
 import type {
   DefinitionOf,
   DiscriminatorOf,
@@ -72,14 +73,24 @@ interface MembersView<schema, members> {
  */
 export type SpanInput<views> = [views] extends [{ ref: readonly [unknown] }]
   // Arrays in every version: an array of what every version accepts as an element.
-  ? readonly SpanInput<
-    views extends View<infer schema, readonly [infer element]> ? View<schema, element> : never
-  >[]
-  : [views] extends [{ ref: keyof Builtins }] ? IntersectionOf<
-      views extends { ref: infer ref extends keyof Builtins } ? [Builtins[ref]] : never
-    >
+  ? readonly SpanInput<ElementViews<views>>[]
+  : [views] extends [{ ref: keyof Builtins }] ? IntersectionOf<BuiltinTuples<views>>
   : [views] extends [{ ref: string }] ? SpanNamed<views, KindOf<views>>
   : EachVersion<views>;
+
+// The per-view steps below are aliases of their own, each distributive over
+// `views`: written inline in the branches above, TypeScript did not
+// distribute them and merged the versions' schemas into one view.
+
+/** Each version's view of an array's element. */
+type ElementViews<views> = views extends View<infer schema, readonly [infer element]>
+  ? View<schema, element>
+  : never;
+
+/** Each version's builtin, in a tuple (so `IntersectionOf` keeps its unions whole). */
+type BuiltinTuples<views> = views extends { ref: infer ref extends keyof Builtins }
+  ? [Builtins[ref]]
+  : never;
 
 /** The kinds of the viewed definitions, as a union. */
 type KindOf<views> = views extends View<infer schema, infer ref>
@@ -87,22 +98,29 @@ type KindOf<views> = views extends View<infer schema, infer ref>
   : never;
 
 /** A named type in every version, by kind (the same kind everywhere, or each version's type). */
-type SpanNamed<views, kind> = [kind] extends ["enum"] ? CommonKeys<
-    views extends View<infer schema, infer ref> ? Record<EnumValues<schema, ref>, 0> : never
-  >
-  : [kind] extends ["struct"] ? SpanObject<
-      views extends View<infer schema, infer ref> ? MembersView<schema, StructMembers<schema, ref>>
-        : never,
-      unknown
-    >
+type SpanNamed<views, kind> = [kind] extends ["enum"] ? CommonKeys<EnumRecords<views>>
+  : [kind] extends ["struct"] ? SpanObject<StructViews<views>, unknown>
   : [kind] extends ["union"] ? SpanUnion<views>
   : [kind] extends ["alternate"] ? SpanAlternate<views>
   : EachVersion<views>;
 
 /** Each version's own type, intersected: the fallback where definitions differ in kind. */
-type EachVersion<views> = IntersectionOf<
-  views extends View<infer schema, infer ref> ? [ResolveRef<schema, ref, "in", never>] : never
->;
+type EachVersion<views> = IntersectionOf<ResolvedTuples<views>>;
+
+/** Each version's enum values, as the keys of a record (`keyof` a union of them: the common ones). */
+type EnumRecords<views> = views extends View<infer schema, infer ref>
+  ? Record<EnumValues<schema, ref>, 0>
+  : never;
+
+/** Each version's struct members. */
+type StructViews<views> = views extends View<infer schema, infer ref>
+  ? MembersView<schema, StructMembers<schema, ref>>
+  : never;
+
+/** Each version's own type, in a tuple. */
+type ResolvedTuples<views> = views extends View<infer schema, infer ref>
+  ? [ResolveRef<schema, ref, "in", never>]
+  : never;
 
 /** `[A] | [B]` to `A & B` (the tuples keep unions inside them whole). */
 type IntersectionOf<tuples> = UnionToIntersection<tuples> extends [infer all] ? all : never;
@@ -119,7 +137,10 @@ type MapsOf<views> = views extends MembersView<unknown, infer members> ? members
  * variant's discriminator to its value).
  */
 type SpanObject<views, narrowed> = MissingSomewhere<views, views> extends infer missing
-  ? [missing] extends [never] ? SpanMembers<views, narrowed>
+  ? [missing] extends [never]
+    // No member in common (a version takes none): `{}` only, not an empty
+    // object type, which TypeScript would not check for excess members.
+    ? ([CommonKeys<MapsOf<views>>] extends [never] ? NoArguments : SpanMembers<views, narrowed>)
   : NoObjectSuitsEveryVersion<missing>
   : never;
 
@@ -134,16 +155,24 @@ type RequiredKeys<members> = {
 }[keyof members];
 
 /**
- * The common members: mapped over the intersection of the maps, whose
- * modifiers say required where any version requires; filtered to the keys
- * every version has.
+ * The common members: mapped over the intersection of the maps' shapes,
+ * whose modifiers say required where any version requires; filtered to the
+ * keys every version has. Shapes (every member `unknown`), not the maps
+ * themselves: two maps whose member names a different type in each version
+ * (`"SocketAddressLegacyKind"` and `"SocketAddressType"`) would intersect to
+ * `never`.
  */
 type SpanMembers<views, narrowed> = {
   -readonly [
-    key in keyof UnionToIntersection<MapsOf<views>> as key extends CommonKeys<MapsOf<views>> ? key
+    key in keyof UnionToIntersection<ShapesOf<views>> as key extends CommonKeys<MapsOf<views>> ? key
       : never
   ]: key extends keyof narrowed ? narrowed[key] : SpanInput<MemberViews<views, key>>;
 };
+
+/** Each version's members map with every member `unknown`: keys and modifiers only. */
+type ShapesOf<views> = views extends MembersView<unknown, infer members>
+  ? { [key in keyof members]: unknown }
+  : never;
 
 /** Each version's view of one member's type. */
 type MemberViews<views, key> = views extends MembersView<infer schema, infer members>
@@ -153,12 +182,15 @@ type MemberViews<views, key> = views extends MembersView<infer schema, infer mem
 /** A flat union in every version: the discriminator values all have, each variant spanned. */
 type SpanUnion<views> = {
   [value in CommonKeys<UnionValues<views>>]: SpanObject<
-    views extends View<infer schema, infer ref>
-      ? MembersView<schema, VariantMembers<schema, ref, value>>
-      : never,
+    VariantViews<views, value>,
     { [discriminator in Discriminators<views>]: value }
   >;
 }[CommonKeys<UnionValues<views>>];
+
+/** Each version's members of one variant. */
+type VariantViews<views, value> = views extends View<infer schema, infer ref>
+  ? MembersView<schema, VariantMembers<schema, ref, value>>
+  : never;
 
 type UnionValues<views> = views extends View<infer schema, infer ref>
   ? Record<DiscriminatorValues<schema, ref>, 0>
@@ -170,16 +202,17 @@ type Discriminators<views> = views extends View<infer schema, infer ref>
 
 /** An alternate in every version: the branches every version has, each spanned. */
 type SpanAlternate<views> = {
-  [branch in CommonKeys<AlternateBranches<views>>]: SpanInput<
-    views extends View<infer schema, infer ref> ? View<
-        schema,
-        MemberType<
-          AlternateBranches<View<schema, ref>>[branch & keyof AlternateBranches<View<schema, ref>>]
-        >
-      >
-      : never
-  >;
+  [branch in CommonKeys<AlternateBranches<views>>]: SpanInput<BranchViews<views, branch>>;
 }[CommonKeys<AlternateBranches<views>>];
+
+/** Each version's view of one alternate branch's type. */
+type BranchViews<views, branch> = views extends View<infer schema, infer ref> ? View<
+    schema,
+    MemberType<
+      AlternateBranches<View<schema, ref>>[branch & keyof AlternateBranches<View<schema, ref>>]
+    >
+  >
+  : never;
 
 type AlternateBranches<views> = views extends View<infer schema, infer ref>
   ? (DefinitionOf<schema, ref> extends { data: infer branches } ? branches : never)
@@ -198,11 +231,61 @@ type AlternateBranches<views> = views extends View<infer schema, infer ref>
  * ```
  */
 export type SpanArguments<schemas, command> = [DataOf<schemas, command>] extends [string]
-  ? SpanInput<schemas extends unknown ? View<schemas, DataOf<schemas, command>> : never>
-  : SpanObject<
-    schemas extends unknown ? MembersView<schemas, InlineMembers<schemas, command>> : never,
-    unknown
+  ? SpanInput<CommandViews<schemas, command>>
+  : [ObjectArguments<schemas, command>] extends [true]
+    ? SpanObject<CommandMembersViews<schemas, command>, unknown>
+  // Members in some versions, a flat union in others (`object-add`,
+  // `set_password` after 5.2): each union variant, spanned with the other
+  // versions' members.
+  : SpanMixed<UnionCommandViews<schemas, command>, MembersCommandViews<schemas, command>>;
+
+/**
+ * Arguments that are a flat union in some versions (`unions`, views of the
+ * union) and members in others (`others`, members views): per discriminator
+ * value every union version has, that variant's members side by side with
+ * the other versions' members, the discriminator narrowed.
+ */
+type SpanMixed<unions, others> = {
+  [value in CommonKeys<UnionValues<unions>>]: SpanObject<
+    VariantViews<unions, value> | others,
+    { [discriminator in Discriminators<unions>]: value }
   >;
+}[CommonKeys<UnionValues<unions>>];
+
+/** The versions whose arguments are a named union, as views. */
+type UnionCommandViews<schemas, command> = schemas extends unknown
+  ? (ObjectArguments<schemas, command> extends true ? never
+    : View<schemas, DataOf<schemas, command>>)
+  : never;
+
+/** The versions whose arguments are members, as members views. */
+type MembersCommandViews<schemas, command> = schemas extends unknown
+  ? (ObjectArguments<schemas, command> extends true
+    ? MembersView<schemas, InlineMembers<schemas, command>>
+    : never)
+  : never;
+
+/** Each version's view of a command's named arguments type. */
+type CommandViews<schemas, command> = schemas extends unknown
+  ? View<schemas, DataOf<schemas, command>>
+  : never;
+
+/** Each version's arguments as a members map. */
+type CommandMembersViews<schemas, command> = schemas extends unknown
+  ? MembersView<schemas, InlineMembers<schemas, command>>
+  : never;
+
+/** True for a version whose arguments are members (inline, a struct, or none). */
+type ObjectArguments<schemas, command> = schemas extends unknown
+  ? (DataOf<schemas, command> extends string
+    ? (DefinitionOf<schemas, DataOf<schemas, command>> extends { kind: "struct" } ? true : false)
+    : true)
+  : never;
+
+/** Each version's own arguments, in a tuple. */
+type EachVersionArguments<schemas, command> = schemas extends unknown
+  ? [ArgumentsOf<schemas, command, AcceptAll>]
+  : never;
 
 /** A command's `data` in one schema: a members map, a type's name, or `{}` when absent. */
 type DataOf<schema, command> = CommandOf<schema, command> extends { data: infer data } ? data
