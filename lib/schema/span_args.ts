@@ -292,14 +292,23 @@ type DataOf<schema, command> = CommandOf<schema, command> extends { data: infer 
   // deno-lint-ignore ban-types -- no members: the command takes `{}` only
   : {};
 
-/** A command's arguments as a members map (a named struct's, with its bases'). */
+/**
+ * A command's arguments as a members map (a named struct's, with its
+ * bases'), open to unlisted members for a `gen: false` command.
+ */
 type InlineMembers<schema, command> = DataOf<schema, command> extends infer data
-  ? data extends string
-    ? (DefinitionOf<schema, data> extends { kind: "struct" } ? StructMembers<schema, data>
-      // A union or alternate here, inline members elsewhere: no object suits both.
-      : { readonly "arguments of another kind in this version": never })
-  : data
+  ? (data extends string ? StructMembers<schema, data> : data) & UnlistedOf<schema, command>
   : never;
+
+/**
+ * A `gen: false` command takes members its schema does not list, of any
+ * JSON type: an index signature of QAPI's `any`. `keyof` of a union that
+ * includes it is the other versions' keys, so such a version restricts
+ * nothing, and accepts whatever type the others require.
+ */
+type UnlistedOf<schema, command> = CommandOf<schema, command> extends { gen: false }
+  ? { readonly [member: string]: "any" }
+  : unknown;
 
 type CommandOf<schema, command> = schema extends { commands: infer commands }
   ? commands[command & keyof commands]
