@@ -87,9 +87,9 @@ type ElementViews<views> = views extends View<infer schema, readonly [infer elem
   ? View<schema, element>
   : never;
 
-/** Each version's builtin, in a tuple (so `IntersectionOf` keeps its unions whole). */
+/** Each version's builtin, in a box (so `IntersectionOf` keeps its unions whole). */
 type BuiltinTuples<views> = views extends { ref: infer ref extends keyof Builtins }
-  ? [Builtins[ref]]
+  ? Box<Builtins[ref]>
   : never;
 
 /** The kinds of the viewed definitions, as a union. */
@@ -117,13 +117,23 @@ type StructViews<views> = views extends View<infer schema, infer ref>
   ? MembersView<schema, StructMembers<schema, ref>>
   : never;
 
-/** Each version's own type, in a tuple. */
+/** Each version's own type, in a box. */
 type ResolvedTuples<views> = views extends View<infer schema, infer ref>
-  ? [ResolveRef<schema, ref, "in", never>]
+  ? Box<ResolveRef<schema, ref, "in", never>>
   : never;
 
-/** `[A] | [B]` to `A & B` (the tuples keep unions inside them whole). */
-type IntersectionOf<tuples> = UnionToIntersection<tuples> extends [infer all] ? all : never;
+/** `Box<A> | Box<B>` to `A & B` (the boxes keep unions inside them whole). */
+type IntersectionOf<boxes> = UnionToIntersection<boxes>["value" & keyof UnionToIntersection<boxes>];
+
+/**
+ * A type in a box: `Box<A> | Box<B>` turns into `Box<A> & Box<B>`, whose
+ * `value` is `A & B`, read by an indexed access. (Inferring from an
+ * intersection of tuples instead picked one side, differently on each
+ * checker.)
+ */
+interface Box<type> {
+  readonly value: type;
+}
 
 /** The keys every object of a union has: `keyof` of a union. */
 type CommonKeys<objects> = keyof objects;
@@ -282,9 +292,9 @@ type ObjectArguments<schemas, command> = schemas extends unknown
     : true)
   : never;
 
-/** Each version's own arguments, in a tuple. */
+/** Each version's own arguments, in a box. */
 type EachVersionArguments<schemas, command> = schemas extends unknown
-  ? [ArgumentsOf<schemas, command, AcceptAll>]
+  ? Box<ArgumentsOf<schemas, command, AcceptAll>>
   : never;
 
 /** A command's `data` in one schema: a members map, a type's name, or `{}` when absent. */
