@@ -71,7 +71,13 @@ interface MembersView<schema, members> {
  * const common: SpanInput<View<Old, "Mode"> | View<New, "Mode">> = "a";
  * ```
  */
-export type SpanInput<views> = [views] extends [{ ref: readonly [unknown] }]
+export type SpanInput<views> = [Exclude<views, { ref: "any" }>] extends [never] ? SpanOfViews<views>
+  // A version that takes QAPI's `any` there (a `gen: false` command's
+  // unlisted member) accepts whatever the others do: it constrains nothing.
+  : SpanOfViews<Exclude<views, { ref: "any" }>>;
+
+/** `SpanInput` once the views that accept anything are set aside. */
+type SpanOfViews<views> = [views] extends [{ ref: readonly [unknown] }]
   // Arrays in every version: an array of what every version accepts as an element.
   ? readonly SpanInput<ElementViews<views>>[]
   : [views] extends [{ ref: keyof Builtins }] ? IntersectionOf<BuiltinTuples<views>>
