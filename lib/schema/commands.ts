@@ -169,34 +169,37 @@ export type ArgumentsOf<schema, command, policy> = schema extends SpanOf<infer s
   : SingleArgs<schema, command, RejectedFeatures<policy>>;
 
 /** One schema's argument object of a command. */
-// Distributive over `command`: a union of names (`Parameters` of the generic
-// `execute`, a mapped type over every command) gives the union of their
-// arguments, and a name the schema does not have says so.
-/** @internal */
-type SingleArgs<schema, command, rejected> = command extends keyof CommandsOf<schema>
+// Not distributive over `command` on purpose: the checker computes the
+// constraint of a distributive conditional by evaluating it for every name the
+// type parameter may hold, and `execute`'s rest parameter made it do so for
+// all 244 commands (26k instantiations on the first call). A union of names
+// (`Parameters` of the generic `execute`) gets any argument object instead;
+// a name the schema lacks, nothing (`never`).
+type SingleArgs<schema, command, rejected> = [command] extends [keyof CommandsOf<schema>]
   ? (CommandDefinitionOf<schema, command> extends { data: infer data }
     ? data extends string ? ResolveRef<schema, data, "in", rejected>
     : CommandDefinitionOf<schema, command> extends { gen: false }
       ? ArgumentsUnder<schema, command, rejected> & UnlistedMembers
     : ArgumentsUnder<schema, command, rejected>
-    : NoArguments)
-  : UnknownCommand<command>;
+    // (Not `extends { data?: undefined }`: a weak type, which nothing without
+    // one of its members is assignable to.)
+    : [Extract<CommandDefinitionOf<schema, command>, { data: unknown }>] extends [never]
+      ? NoArguments
+    : SomeArguments)
+  : never;
 
 /**
- * The arguments of a name that is not a command of the schema: no object
- * fits, and an error names the command.
+ * The arguments of one of several commands (`Parameters` of the generic
+ * `execute`, where the command is any of them): any JSON object.
  *
  * @example
  * ```ts
- * import type { UnknownCommand } from "./commands.ts";
- * type Misspelled = UnknownCommand<"block-resize">["command"]; // "block-resize"
+ * import type { SomeArguments } from "./commands.ts";
+ * const args: SomeArguments = { "node-name": "disk0", size: 1 };
  * ```
  */
-export interface UnknownCommand<command> {
-  /** The reason, as the error shows it. */
-  readonly "not a command of this schema": never;
-  /** The name given. */
-  readonly command: command;
+export interface SomeArguments {
+  readonly [member: string]: JsonValue | undefined;
 }
 
 /** The inline arguments, by the alias of the policy (what errors name). */
@@ -323,13 +326,15 @@ export type ReturnOf<schema, command> = Prettify<
     : SingleReturn<schema, command>
 >;
 
-// Distributive over `command` (see `SingleArgs`); no result for an unknown name.
-/** @internal */
-type SingleReturn<schema, command> = command extends keyof CommandsOf<schema>
-  ? (CommandDefinitionOf<schema, command> extends { returns: infer returns }
-    ? ResolveRef<schema, returns, "out", never>
-    : Empty)
-  : never;
+// Not distributive (see `SingleArgs`): for a union of names, the union of
+// their results.
+type SingleReturn<schema, command> = CommandDefinitionOf<schema, command> extends
+  { returns: infer returns } ? ResolveRef<schema, returns, "out", never>
+  : [Extract<CommandDefinitionOf<schema, command>, { returns: unknown }>] extends [never] ? Empty
+  : ResolveRef<schema, ReturnsOf<CommandDefinitionOf<schema, command>>, "out", never> | Empty;
+
+/** The `returns` of those of several commands that have one. */
+type ReturnsOf<definitions> = definitions extends { returns: infer returns } ? returns : never;
 
 /**
  * True when the command's schema allows out-of-band execution.
@@ -344,12 +349,9 @@ type SingleReturn<schema, command> = command extends keyof CommandsOf<schema>
 export type AllowsOob<schema, command> = schema extends SpanOf<infer schemas>
   // Out-of-band only if every version allows it.
   ? (false extends (schemas extends unknown ? AllowsOob<schemas, command> : never) ? false : true)
-  // A union of names allows it only if every one does.
-  : false extends
-    (command extends unknown
-      ? CommandDefinitionOf<schema, command> extends { "allow-oob": true } ? true : false
-      : never) ? false
-  : true;
+  // A union of names (a union of definitions) allows it only if every one does.
+  : CommandDefinitionOf<schema, command> extends { "allow-oob": true } ? true
+  : false;
 
 /**
  * How a command takes arguments: `"none"`, `"optional"` (every member
@@ -376,18 +378,30 @@ export type ArgumentsKind<schema, command, policy = AcceptAll> = schema extends
 /** One schema's `ArgumentsKind`. */
 // Distributive over `command` (see `SingleArgs`).
 /** @internal */
-type SingleKind<schema, command> = command extends unknown
-  ? CommandDefinitionOf<schema, command> extends { data: infer data } ? (
-      data extends string
-        ? (DefinitionOf<schema, data> extends { kind: "struct" }
-          ? (Record<never, never> extends StructMembers<schema, data> ? "optional" : "required")
-          // A union or alternate always requires something (its discriminator).
-          : "required")
-        : Record<never, never> extends data ? "optional"
-        : "required"
-    )
-  : "none"
-  : never;
+type SingleKind<schema, command> = KindsOf<schema>[command & keyof KindsOf<schema>];
+
+/**
+ * Every command's `ArgumentsKind`, as one map per schema. Why a map: the
+ * kind of a command whose arguments are a named struct depends on that
+ * struct's members, and a conditional on them, evaluated while the command
+ * is still a type parameter (as `execute`'s signature is resolved), made the
+ * checker relate every definition of the schema. Indexing a mapped type
+ * with a type parameter defers; each entry is computed for a known command
+ * only, once per schema.
+ */
+type KindsOf<schema> = {
+  [command in keyof CommandsOf<schema>]: CommandsOf<schema>[command] extends { data: infer data }
+    ? (data extends string ? NamedArgumentsKind<schema, data>
+      : Record<never, never> extends data ? "optional"
+      : "required")
+    : "none";
+};
+
+/** The kind of arguments given by a named type: a struct's, or a union's (always required). */
+type NamedArgumentsKind<schema, name> = DefinitionOf<schema, name> extends { kind: "struct" }
+  ? (Record<never, never> extends StructMembers<schema, name> ? "optional" : "required")
+  // A union or alternate always requires something (its discriminator).
+  : "required";
 
 /**
  * Whether a command has `data`.

@@ -27,8 +27,8 @@ export type {
   Empty,
   NoArguments,
   ReturnOf,
+  SomeArguments,
   TakesNoArguments,
-  UnknownCommand,
   UnlistedMembers,
 } from "./commands.ts";
 export type {
