@@ -175,6 +175,7 @@ export type ArgumentsOf<schema, command, policy> = schema extends SpanOf<infer s
 // all 244 commands (26k instantiations on the first call). A union of names
 // (`Parameters` of the generic `execute`) gets any argument object instead;
 // a name the schema lacks, nothing (`never`).
+/** @internal */
 type SingleArgs<schema, command, rejected> = [command] extends [keyof CommandsOf<schema>]
   ? (CommandDefinitionOf<schema, command> extends { data: infer data }
     ? data extends string ? ResolveRef<schema, data, "in", rejected>
@@ -199,10 +200,14 @@ type SingleArgs<schema, command, rejected> = [command] extends [keyof CommandsOf
  * ```
  */
 export interface SomeArguments {
+  /** Any member, any JSON value. */
   readonly [member: string]: JsonValue | undefined;
 }
 
-/** The inline arguments, by the alias of the policy (what errors name). */
+/** The inline arguments, by the alias of the policy (what errors name).
+ *
+ * @internal
+ */
 type ArgumentsUnder<schema, command, rejected> = [rejected] extends [never]
   ? Arguments<schema, command>
   : ArgumentsUnderPolicy<schema, command, rejected>;
@@ -328,12 +333,16 @@ export type ReturnOf<schema, command> = Prettify<
 
 // Not distributive (see `SingleArgs`): for a union of names, the union of
 // their results.
+/** @internal */
 type SingleReturn<schema, command> = CommandDefinitionOf<schema, command> extends
   { returns: infer returns } ? ResolveRef<schema, returns, "out", never>
   : [Extract<CommandDefinitionOf<schema, command>, { returns: unknown }>] extends [never] ? Empty
   : ResolveRef<schema, ReturnsOf<CommandDefinitionOf<schema, command>>, "out", never> | Empty;
 
-/** The `returns` of those of several commands that have one. */
+/** The `returns` of those of several commands that have one.
+ *
+ * @internal
+ */
 type ReturnsOf<definitions> = definitions extends { returns: infer returns } ? returns : never;
 
 /**
@@ -375,9 +384,11 @@ export type ArgumentsKind<schema, command, policy = AcceptAll> = schema extends
     : "none")
   : SingleKind<schema, command>;
 
-/** One schema's `ArgumentsKind`. */
-// Distributive over `command` (see `SingleArgs`).
-/** @internal */
+/**
+ * One schema's `ArgumentsKind`, read from the schema's map of kinds.
+ *
+ * @internal
+ */
 type SingleKind<schema, command> = KindsOf<schema>[command & keyof KindsOf<schema>];
 
 /**
@@ -388,6 +399,8 @@ type SingleKind<schema, command> = KindsOf<schema>[command & keyof KindsOf<schem
  * checker relate every definition of the schema. Indexing a mapped type
  * with a type parameter defers; each entry is computed for a known command
  * only, once per schema.
+ *
+ * @internal
  */
 type KindsOf<schema> = {
   [command in keyof CommandsOf<schema>]: CommandsOf<schema>[command] extends { data: infer data }
@@ -397,7 +410,10 @@ type KindsOf<schema> = {
     : "none";
 };
 
-/** The kind of arguments given by a named type: a struct's, or a union's (always required). */
+/** The kind of arguments given by a named type: a struct's, or a union's (always required).
+ *
+ * @internal
+ */
 type NamedArgumentsKind<schema, name> = DefinitionOf<schema, name> extends { kind: "struct" }
   ? (Record<never, never> extends StructMembers<schema, name> ? "optional" : "required")
   // A union or alternate always requires something (its discriminator).
