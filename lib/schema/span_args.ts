@@ -166,8 +166,13 @@ type MissingSomewhere<view, views> = view extends MembersView<unknown, infer mem
   : never;
 
 /** The keys a members map requires. */
+// (`undefined extends` the member, not `{} extends Pick<…>`: no object per key.
+// A member's entry is a type reference or an object, never undefined, unless
+// the member is optional.)
 type RequiredKeys<members> = {
-  [key in keyof members]-?: Record<never, never> extends Pick<members, key> ? never : key;
+  [key in keyof members]-?: string extends key ? never // an index signature requires nothing
+    : undefined extends members[key] ? never
+    : key;
 }[keyof members];
 
 /**
