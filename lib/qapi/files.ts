@@ -7,6 +7,7 @@
  * @module
  */
 
+import { closeSync, fstatSync, openSync, readSync, type Stats, statSync } from "node:fs";
 import { formatBytes } from "./limits.ts";
 
 /**
@@ -29,25 +30,56 @@ export class ReadFailure extends Error {
 }
 
 /**
- * The system's wording of a file system error, without Deno's decoration
- * (`(os error 2): stat '…'`).
+ * The system's wording of the error codes a file can fail to be read with
+ * (as `strerror` words them), for errors that carry a code (`ENOENT`).
+ */
+const systemReasons: Readonly<Record<string, string>> = {
+  EACCES: "Permission denied",
+  EAGAIN: "Resource temporarily unavailable",
+  EBUSY: "Device or resource busy",
+  EINVAL: "Invalid argument",
+  EIO: "Input/output error",
+  EISDIR: "Is a directory",
+  ELOOP: "Too many levels of symbolic links",
+  EMFILE: "Too many open files",
+  ENAMETOOLONG: "File name too long",
+  ENFILE: "Too many open files in system",
+  ENODEV: "No such device",
+  ENOENT: "No such file or directory",
+  ENOMEM: "Cannot allocate memory",
+  ENOTDIR: "Not a directory",
+  ENXIO: "No such device or address",
+  EOVERFLOW: "Value too large for defined data type",
+  EPERM: "Operation not permitted",
+  ESTALE: "Stale file handle",
+};
+
+/**
+ * The system's wording of a file system error (`No such file or directory`),
+ * without the decoration Deno (`(os error 2): stat '…'`) or Node (`ENOENT:
+ * no such file or directory, stat '…'`) adds. A read the process is not
+ * allowed (Deno's permissions) is `Permission denied`.
  *
  * @example
  * ```ts
  * import { failureReason } from "./files.ts";
- * const error = new Deno.errors.NotFound("No such file or directory (os error 2): stat 'x'");
+ * const error = Object.assign(new Error("ENOENT: no such file or directory, stat 'x'"), {
+ *   code: "ENOENT",
+ * });
  * console.log(failureReason(error)); // "No such file or directory"
+ * console.log(failureReason(new Error("Is a directory (os error 21)"))); // "Is a directory"
  * ```
  */
 export function failureReason(error: unknown): string {
   if (error instanceof ReadFailure) return error.reason;
-  if (error instanceof Deno.errors.NotCapable || error instanceof Deno.errors.PermissionDenied) {
-    const match = /^(.*?) \(os error \d+\)/.exec(error.message);
-    return match ? match[1] : "Permission denied";
-  }
   const message = error instanceof Error ? error.message : String(error);
-  const match = /^(.*?) \(os error \d+\)/.exec(message);
-  const reason = match ? match[1] : message.split("\n")[0];
+  const os = /^(.*?) \(os error \d+\)/.exec(message);
+  if (os) return os[1];
+  const code = (error as { code?: unknown } | null)?.code;
+  if (typeof code === "string" && Object.hasOwn(systemReasons, code)) return systemReasons[code];
+  const name = error instanceof Error ? error.name : "";
+  if (name === "NotCapable" || name === "PermissionDenied") return "Permission denied";
+  const reason = message.split("\n")[0];
   return reason.length > 200 ? reason.slice(0, 200) + "…" : reason;
 }
 
@@ -79,41 +111,48 @@ export function readRegularFile(path: string, maxBytes: number): Promise<Uint8Ar
 
 function readRegularFileSync(path: string, maxBytes: number): Uint8Array {
   const tooLarge = () => new ReadFailure(`larger than ${formatBytes(maxBytes)}`);
-  const checkInfo = (info: Deno.FileInfo) => {
-    if (info.isDirectory) throw new ReadFailure("Is a directory");
-    if (!info.isFile) throw new ReadFailure("not a regular file");
+  const checkInfo = (info: Stats) => {
+    if (info.isDirectory()) throw new ReadFailure("Is a directory");
+    if (!info.isFile()) throw new ReadFailure("not a regular file");
     if (info.size > maxBytes) throw tooLarge();
     return info.size;
   };
   try {
-    checkInfo(Deno.statSync(path));
-    using file = Deno.openSync(path, { read: true });
-    const size = checkInfo(file.statSync());
-    const chunks: Uint8Array[] = [];
-    let total = 0;
-    // The reported size, and one more byte to see the end; then more if it grows.
-    let want = size + 1;
-    for (;;) {
-      const chunk = new Uint8Array(Math.min(Math.max(want, 4096), maxBytes + 1 - total));
-      let filled = 0;
-      let n: number | null = 0;
-      while (filled < chunk.length && (n = file.readSync(chunk.subarray(filled))) !== null) {
-        filled += n;
+    checkInfo(statSync(path));
+    const fd = openSync(path, "r");
+    try {
+      const size = checkInfo(fstatSync(fd));
+      const chunks: Uint8Array[] = [];
+      let total = 0;
+      // The reported size, and one more byte to see the end; then more if it grows.
+      let want = size + 1;
+      for (;;) {
+        const chunk = new Uint8Array(Math.min(Math.max(want, 4096), maxBytes + 1 - total));
+        let filled = 0;
+        let n = 0;
+        while (
+          filled < chunk.length &&
+          (n = readSync(fd, chunk, filled, chunk.length - filled, null)) > 0
+        ) {
+          filled += n;
+        }
+        total += filled;
+        if (total > maxBytes) throw tooLarge();
+        chunks.push(chunk.subarray(0, filled));
+        if (n === 0) break;
+        want = 1 << 20;
       }
-      total += filled;
-      if (total > maxBytes) throw tooLarge();
-      chunks.push(chunk.subarray(0, filled));
-      if (n === null) break;
-      want = 1 << 20;
+      if (chunks.length === 1) return chunks[0];
+      const bytes = new Uint8Array(total);
+      let offset = 0;
+      for (const chunk of chunks) {
+        bytes.set(chunk, offset);
+        offset += chunk.length;
+      }
+      return bytes;
+    } finally {
+      closeSync(fd);
     }
-    if (chunks.length === 1) return chunks[0];
-    const bytes = new Uint8Array(total);
-    let offset = 0;
-    for (const chunk of chunks) {
-      bytes.set(chunk, offset);
-      offset += chunk.length;
-    }
-    return bytes;
   } catch (error) {
     throw error instanceof ReadFailure ? error : new ReadFailure(failureReason(error));
   }

@@ -12,6 +12,7 @@
  * @module
  */
 
+import process from "node:process";
 import type { Protocol } from "../schema/literal.ts";
 import { type CheckedDefinition, checkSchema, qtypeValues } from "./check.ts";
 import { type DefinitionDoc, parseDoc, sinceOf } from "./doc.ts";
@@ -80,7 +81,7 @@ function joinInclude(includer: string, include: string): string {
 /** The working folder, for `canonical` (`/` if it is gone). */
 function workingFolder(): string {
   try {
-    return Deno.cwd();
+    return process.cwd();
   } catch {
     return "/";
   }
