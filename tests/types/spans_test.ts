@@ -190,7 +190,14 @@ const sampleSize = Number(Deno.env.get("SPANS_SAMPLE") ?? 8);
 const seed = Number(Deno.env.get("SPANS_SEED") ?? 12);
 
 Deno.test(`span cases: a fixed sample (${sampleSize} a span, seed ${seed}) on deno check, TypeScript 5.9 and 7`, async () => {
-  const report = await runSpans({ sample: sampleSize, seed, seconds: 240 });
+  // A folder of this run's own (another run in the same checkout clears its
+  // folder first), inside the project so the files import it relatively;
+  // kept when a case fails.
+  const root = new URL("../../", import.meta.url).pathname;
+  await Deno.mkdir(`${root}.cache/spans`, { recursive: true });
+  const folder = await Deno.makeTempDir({ dir: `${root}.cache/spans`, prefix: "sample-" });
+  // Each compiler takes seconds over the sample; the limit only stops one that hangs.
+  const report = await runSpans({ sample: sampleSize, seed, seconds: 120, folder });
   console.log(`\n${table(report)}\n\n${coverageTable(report)}\n`);
   for (const run of report.runs) console.log(`${run.compiler}: ${run.seconds.toFixed(1)} s`);
   const found = failures(report);
@@ -198,6 +205,8 @@ Deno.test(`span cases: a fixed sample (${sampleSize} a span, seed ${seed}) on de
   assert.equal(
     found.length,
     0,
-    `${found.length} failures (the whole set: deno task test:spans):\n${found.join("\n")}`,
+    `${found.length} failures (files in ${folder.slice(root.length)}; ` +
+      `the whole set: deno task test:spans):\n${found.join("\n")}`,
   );
+  await Deno.remove(folder, { recursive: true });
 });

@@ -58,7 +58,33 @@ export interface WrittenFile {
 const root = new URL("../../../", import.meta.url).pathname;
 const deno = Deno.execPath();
 
-/** Runs the running Deno with `args`, killed after `seconds`. */
+/** The pids of a process and all its descendants, from `/proc`. */
+function processTree(pid: number): number[] {
+  const pids = [pid];
+  for (let i = 0; i < pids.length; i++) {
+    let tasks: string[];
+    try {
+      tasks = [...Deno.readDirSync(`/proc/${pids[i]}/task`)].map((entry) => entry.name);
+    } catch {
+      continue;
+    }
+    for (const task of tasks) {
+      try {
+        const children = Deno.readTextFileSync(`/proc/${pids[i]}/task/${task}/children`);
+        for (const child of children.split(" ")) if (child.trim()) pids.push(Number(child));
+      } catch {
+        // The task ended meanwhile.
+      }
+    }
+  }
+  return pids;
+}
+
+/**
+ * Runs the running Deno with `args`, killed after `seconds` with its
+ * descendants: TypeScript 7's launcher runs the native compiler as a child,
+ * which would otherwise go on, holding the output open.
+ */
 async function output(args: string[], seconds: number, env: Record<string, string> = {}) {
   const child = new Deno.Command(deno, {
     args,
@@ -71,10 +97,13 @@ async function output(args: string[], seconds: number, env: Record<string, strin
   let timedOut = false;
   const timer = setTimeout(() => {
     timedOut = true;
-    try {
-      child.kill("SIGKILL");
-    } catch {
-      // Already gone.
+    // Descendants first, so none is left without the process that waits for it.
+    for (const pid of processTree(child.pid).reverse()) {
+      try {
+        Deno.kill(pid, "SIGKILL");
+      } catch {
+        // Already gone.
+      }
     }
   }, seconds * 1000);
   const result = await child.output();
