@@ -5,6 +5,8 @@
  * @module
  */
 
+import { stat } from "node:fs/promises";
+import { readRegularFile } from "../qapi/files.ts";
 import { readSchema } from "../qapi/read.ts";
 import type { Protocol } from "../schema/literal.ts";
 import { emitModule, moduleNames } from "./emit.ts";
@@ -36,7 +38,7 @@ export interface VendorSource {
  * ```
  */
 export async function treeVersion(root: string): Promise<{ version: string; qemu: string }> {
-  const qemu = (await Deno.readTextFile(`${root}/VERSION`)).trim();
+  const qemu = new TextDecoder().decode(await readRegularFile(`${root}/VERSION`, 4096)).trim();
   const match = /^(\d+)\.(\d+)/.exec(qemu);
   if (!match) throw new Error(`${root}/VERSION: not a QEMU version: ${qemu}`);
   return { version: `${match[1]}.${match[2]}`, qemu };
@@ -59,7 +61,7 @@ export async function vendorTree(source: VendorSource): Promise<Map<string, stri
   for (const [protocol, entry] of Object.entries(schemaEntryPoints) as [Protocol, string][]) {
     const path = `${source.root}/${entry}`;
     try {
-      await Deno.stat(path);
+      await stat(path);
     } catch {
       continue;
     }
