@@ -16,14 +16,24 @@
  *   `closed`, `close()`. A script that forgets `close()` ends when it has
  *   nothing left to do, and QEMU with it.
  *
+ * Descriptors (`fds`): QEMU inherits descriptors this process opened (a
+ * disk image, a tap device, a socket), each put in an fd set with `-add-fd`
+ * so that `/dev/fdset/N` names it where QEMU takes a file name. The monitor's
+ * socket is pre-opened as libvirt does it: this process binds and listens on
+ * it and QEMU inherits the listening descriptor (`-chardev socket,fd=N`), so
+ * the client connects at once instead of polling for the socket file.
+ *
  * Uses `node:` modules only, so it runs the same on Deno and Node (on a
- * system with `/bin/sh`).
+ * system with `/bin/sh`): both run times' `node:child_process` give a child
+ * extra descriptors through `stdio` (Deno's own `Deno.Command` cannot), and
+ * both expose a `node:net` server's listening descriptor.
  *
  * @module
  */
 
-import { chmod, mkdtemp, rm } from "node:fs/promises";
-import { connect as netConnect, type Socket } from "node:net";
+import { fstatSync } from "node:fs";
+import { chmod, link, mkdtemp, rename, rm } from "node:fs/promises";
+import { connect as netConnect, createServer, type Server, type Socket } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import process from "node:process";
@@ -35,7 +45,81 @@ import type { AcceptAll, CompatPolicy } from "../schema/features.ts";
 import type { Schema } from "../schema/schema.ts";
 import { fromDuplex } from "../transport/transport.ts";
 import { directoryPrefix, markOwner, reapStale, removeOnExit } from "./cleanup.ts";
-import { watch } from "./watchdog.ts";
+import { firstInheritedFd, watch } from "./watchdog.ts";
+
+/**
+ * A descriptor for QEMU to inherit (`launch({ fds })`).
+ *
+ * @example
+ * ```ts
+ * import { openSync } from "node:fs";
+ * import type { PassedFd } from "./launch.ts";
+ * const disk: PassedFd = { fd: openSync("/dev/null", "r+"), set: 1, opaque: "disk0" };
+ * ```
+ */
+export interface PassedFd {
+  /**
+   * The descriptor, open in this process: on Deno and Node alike, from
+   * `node:fs` (`openSync(path, "r+")`, `(await open(path, "r+")).fd`).
+   * This process keeps it; close it when QEMU no longer needs it (QEMU has
+   * its own copy).
+   */
+  readonly fd: number;
+  /**
+   * The fd set QEMU adds it to (`-add-fd fd=N,set=S`): `/dev/fdset/S` then
+   * names it in a file name (`blockdev-add` with `driver: "file"`,
+   * `filename: "/dev/fdset/S"`). Default: a set of its own, the lowest id
+   * (from 0) no other entry names. `false`: no fd set, QEMU only inherits it,
+   * as number `inheritedFd(i)` (`i` its index in `fds`), for options that take
+   * a number, such as `-netdev tap,fd=N`; the system emulator's `-add-fd`
+   * is the only option `launch` adds for `fds`, so the storage daemon takes
+   * `set: false` entries only.
+   */
+  readonly set?: number | false;
+  /** Text QEMU keeps with it in the set (`opaque=`), shown by `query-fdsets`. */
+  readonly opaque?: string;
+}
+
+/**
+ * A descriptor QEMU inherited, as a launched client reports it.
+ *
+ * @example
+ * ```ts ignore
+ * import { launch } from "./launch.ts";
+ * import { openSync } from "node:fs";
+ * await using qmp = await launch({ fds: [{ fd: openSync("disk.qcow2", "r+") }] });
+ * const [{ set, fd }] = qmp.fds; // set 0, QEMU's descriptor 4
+ * console.log(set, fd);
+ * ```
+ */
+export interface InheritedFd {
+  /** The descriptor's number in QEMU (as passed to `-add-fd fd=`). */
+  readonly fd: number;
+  /** The fd set it was added to, or undefined for `set: false`. */
+  readonly set?: number;
+  /** Its `opaque` text. */
+  readonly opaque?: string;
+}
+
+/**
+ * The number QEMU gives the `index`-th entry of `launch({ fds })`: 4, 5, …
+ * (entries that repeat a descriptor share the number of its first entry).
+ * Use it on the command line for options that take a descriptor's number.
+ *
+ * @example
+ * ```ts ignore
+ * import { openSync } from "node:fs";
+ * import { inheritedFd, launch } from "./launch.ts";
+ * const tap = openSync("/dev/net/tun", "r+"); // set up with TUNSETIFF beforehand
+ * await using qmp = await launch({
+ *   fds: [{ fd: tap, set: false }],
+ *   extraArgs: ["-netdev", `tap,id=net0,fd=${inheritedFd(0)}`],
+ * });
+ * ```
+ */
+export function inheritedFd(index: number): number {
+  return firstInheritedFd + index;
+}
 
 /**
  * Options of `launch`.
@@ -56,7 +140,10 @@ export interface LaunchOptions extends QmpOptions {
   readonly args?: readonly string[];
   /** Extra arguments after the defaults (e.g. `-L DIR`). */
   readonly extraArgs?: readonly string[];
-  /** Milliseconds to wait for QEMU to listen on its socket. Default 15 000. */
+  /**
+   * Milliseconds to wait for QEMU to listen on its socket (with a pre-opened
+   * socket: to start and greet on it). Default 15 000.
+   */
   readonly startTimeout?: number;
   /**
    * Milliseconds QEMU gets to quit before it is killed: after `close()`
@@ -69,8 +156,33 @@ export interface LaunchOptions extends QmpOptions {
    * as is: escape it with `qemuOptionValue` inside an option string).
    * Default `-chardev socket,id=qapi-ts-qmp,path=SOCKET,server=on,wait=off
    * -mon chardev=qapi-ts-qmp,mode=control` (the system emulator's form).
+   * Used when the socket is not pre-opened (see `preopenMonitor`).
    */
   readonly monitorArgs?: (socket: string) => readonly string[];
+  /**
+   * The arguments that put a QMP server on the pre-opened listening socket
+   * QEMU inherits as descriptor `fd`. Default `-chardev
+   * socket,id=qapi-ts-qmp,fd=FD,server=on,wait=off -mon
+   * chardev=qapi-ts-qmp,mode=control`. When only `monitorArgs` is given,
+   * the socket is not pre-opened.
+   */
+  readonly monitorFdArgs?: (fd: number) => readonly string[];
+  /**
+   * Pre-open the monitor's socket, as libvirt does: this process binds and
+   * listens on it and QEMU inherits the listening descriptor, so the client
+   * connects at once and reads the greeting when QEMU is ready, with no
+   * polling for the socket file. Where the run time does not expose a
+   * server's descriptor, QEMU binds the socket itself and the client polls
+   * (see `LaunchedQmpClient.preopened`). Default true (false when only
+   * `monitorArgs` is given).
+   */
+  readonly preopenMonitor?: boolean;
+  /**
+   * Descriptors QEMU inherits, each added to an fd set with `-add-fd` (the
+   * system emulator's option) unless its `set` is `false`. They are QEMU's
+   * descriptors 4, 5, … (`inheritedFd(i)`); `LaunchedQmpClient.fds` lists them.
+   */
+  readonly fds?: readonly PassedFd[];
 }
 
 /**
@@ -99,6 +211,101 @@ const systemMonitorArgs = (socket: string) => [
   "-mon",
   `chardev=${monitorId},mode=control`,
 ];
+const systemMonitorFdArgs = (fd: number) => [
+  "-chardev",
+  `socket,id=${monitorId},fd=${fd},server=on,wait=off`,
+  "-mon",
+  `chardev=${monitorId},mode=control`,
+];
+
+/** What `fds` gives QEMU: the distinct descriptors in order, the `-add-fd` arguments, the report. */
+interface FdPlan {
+  readonly inherited: readonly number[];
+  readonly args: readonly string[];
+  readonly fds: readonly InheritedFd[];
+}
+
+/** Checks `fds` and numbers its descriptors as QEMU will see them. */
+function planFds(passed: readonly PassedFd[]): FdPlan {
+  const inherited: number[] = [];
+  const taken = new Set<number>();
+  passed.forEach(({ fd, set }, i) => {
+    if (!Number.isInteger(fd) || fd < 0) {
+      throw new TypeError(`fds[${i}].fd must be a descriptor (an integer, 0 or more), not ${fd}`);
+    }
+    try {
+      fstatSync(fd);
+    } catch {
+      throw new TypeError(`fds[${i}].fd (${fd}) is not an open descriptor of this process`);
+    }
+    if (set !== undefined && set !== false && (!Number.isInteger(set) || set < 0)) {
+      throw new TypeError(`fds[${i}].set must be an integer, 0 or more, or false, not ${set}`);
+    }
+    if (typeof set === "number") taken.add(set);
+  });
+  let next = 0;
+  const args: string[] = [];
+  const fds = passed.map(({ fd, set, opaque }): InheritedFd => {
+    let index = inherited.indexOf(fd);
+    if (index < 0) index = inherited.push(fd) - 1;
+    const qemuFd = firstInheritedFd + index;
+    if (set === false) return opaque === undefined ? { fd: qemuFd } : { fd: qemuFd, opaque };
+    if (set === undefined) {
+      while (taken.has(next)) next++;
+      set = next;
+      taken.add(set);
+    }
+    args.push(
+      "-add-fd",
+      `fd=${qemuFd},set=${set}${opaque === undefined ? "" : `,opaque=${qemuOptionValue(opaque)}`}`,
+    );
+    return opaque === undefined ? { fd: qemuFd, set } : { fd: qemuFd, set, opaque };
+  });
+  return { inherited, args, fds };
+}
+
+/**
+ * Binds and listens on `path` with a `node:net` server and returns its
+ * descriptor, or undefined when the run time does not expose it (the server
+ * is closed then). The server is not meant to accept: `release()` closes it
+ * once QEMU has inherited the descriptor, and keeps the socket file (a
+ * closed `node:net` server unlinks it, so it is linked under a second name
+ * first and renamed back).
+ */
+async function preopen(
+  path: string,
+): Promise<{ fd: number; release: () => Promise<void> } | undefined> {
+  const server: Server = createServer();
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(path, () => {
+      server.off("error", reject);
+      resolve();
+    });
+  });
+  const close = () => new Promise<void>((resolve) => server.close(() => resolve()));
+  const fd = (server as unknown as { _handle?: { fd?: unknown } })._handle?.fd;
+  if (typeof fd !== "number" || !Number.isInteger(fd) || fd < 0) {
+    await close();
+    await rm(path, { force: true });
+    return undefined;
+  }
+  const kept = `${path}.bound`;
+  try {
+    await chmod(path, 0o600);
+    await link(path, kept);
+  } catch (error) {
+    await close();
+    throw error;
+  }
+  return {
+    fd,
+    release: async () => {
+      await close();
+      await rename(kept, path);
+    },
+  };
+}
 
 /**
  * The default arguments: a machine with nothing in it, no display.
@@ -173,6 +380,8 @@ interface Launched {
   readonly exited: Promise<number | string>;
   readonly keepAlive: KeepAlive;
   readonly close: () => Promise<void>;
+  readonly fds: readonly InheritedFd[];
+  readonly preopened: boolean;
 }
 
 /**
@@ -210,6 +419,22 @@ export class LaunchedQmpClient<
    */
   get directory(): string {
     return this.#launched?.directory ?? "";
+  }
+
+  /**
+   * The descriptors QEMU inherited (`launch({ fds })`), in the order given:
+   * QEMU's number for each and its fd set.
+   */
+  get fds(): readonly InheritedFd[] {
+    return this.#launched?.fds ?? [];
+  }
+
+  /**
+   * Whether QEMU was given its monitor socket pre-opened (a listening
+   * descriptor) rather than binding it itself.
+   */
+  get preopened(): boolean {
+    return this.#launched?.preopened ?? false;
   }
 
   /**
@@ -263,6 +488,8 @@ export async function launch<
     timeoutProblem("quitTimeout", quitTimeout);
   if (problem) throw problem;
 
+  const plan = planFds(options.fds ?? []);
+
   const parent = tmpdir();
   await reapStale(parent);
   // A private directory (0700) holds the socket, so no other user can reach it.
@@ -282,13 +509,34 @@ export async function launch<
 
   const socket = join(directory, "qmp.sock");
   const binary = options.binary ?? "qemu-system-x86_64";
+  const preopenWanted = options.preopenMonitor ??
+    (options.monitorFdArgs !== undefined || options.monitorArgs === undefined);
+  let listener: Awaited<ReturnType<typeof preopen>>;
+  try {
+    listener = preopenWanted ? await preopen(socket) : undefined;
+  } catch (error) {
+    await removeDirectory();
+    throw error;
+  }
+  const inherited = [...plan.inherited, ...(listener ? [listener.fd] : [])];
   const args = [
     ...(options.args ?? defaultQemuArgs),
     ...(options.extraArgs ?? []),
-    ...(options.monitorArgs ?? systemMonitorArgs)(socket),
+    ...plan.args,
+    ...(listener
+      ? (options.monitorFdArgs ?? systemMonitorFdArgs)(firstInheritedFd + plan.inherited.length)
+      : (options.monitorArgs ?? systemMonitorArgs)(socket)),
   ];
   const grace = quitTimeout === Infinity ? "2147483647" : (quitTimeout / 1000).toFixed(3);
-  const qemu = watch(binary, args, directory, grace);
+  let qemu: ReturnType<typeof watch>;
+  try {
+    qemu = watch(binary, args, directory, grace, inherited);
+  } catch (error) {
+    // Deno's spawn throws here for a descriptor it cannot pass.
+    await listener?.release();
+    await removeDirectory();
+    throw error;
+  }
   let hasExited = false;
   let pid = 0;
   qemu.exited.then(() => {
@@ -313,48 +561,84 @@ export async function launch<
     await qemu.exited;
     await removeDirectory();
   };
+  /** The error of a QEMU that exited before it served its monitor. */
+  const exitedError = async () => {
+    await qemu.stderrEnded;
+    await removeDirectory();
+    return new Error(
+      `${binary} exited (${await qemu.exited}) before it listened on its QMP socket: ${
+        qemu.stderr().trim() || "(no output)"
+      }`,
+    );
+  };
+  const exitedEarly = qemu.exited.then(() => undefined);
+  /**
+   * The error to report for a failed start: QEMU's exit when it exits (a
+   * bad option, a missing binary: its socket and directory go with it),
+   * else `error`, QEMU ended.
+   */
+  const failure = async (error: unknown) => {
+    const exited = await Promise.race([exitedEarly.then(() => true), delay(1_000)]);
+    if (exited) return await exitedError();
+    await abandon();
+    return error;
+  };
 
-  // QEMU creates the socket file with bind() and accepts connections only
-  // after listen(): until then connecting fails with ENOENT, then ECONNREFUSED.
-  const deadline = Date.now() + startTimeout;
   let stream: Socket;
-  for (;;) {
-    if (hasExited) {
-      await qemu.stderrEnded;
-      await removeDirectory();
-      throw new Error(
-        `${binary} exited (${await qemu.exited}) before it listened on its QMP socket: ${
-          qemu.stderr().trim() || "(no output)"
-        }`,
-      );
-    }
+  if (listener) {
+    // QEMU has its copy of the listening socket: this process lets go of its
+    // own, so that only QEMU accepts, and connects at once; the connection
+    // waits in the socket's backlog until QEMU accepts it and greets.
     try {
+      await listener.release();
       stream = await connectUnix(socket);
-      break;
     } catch (error) {
-      const code = (error as { code?: string }).code;
-      if (code !== "ENOENT" && code !== "ECONNREFUSED") {
-        await abandon();
-        throw error;
+      throw await failure(error);
+    }
+  } else {
+    // QEMU creates the socket file with bind() and accepts connections only
+    // after listen(): until then connecting fails with ENOENT, then ECONNREFUSED.
+    const deadline = Date.now() + startTimeout;
+    for (;;) {
+      if (hasExited) throw await exitedError();
+      try {
+        stream = await connectUnix(socket);
+        break;
+      } catch (error) {
+        const code = (error as { code?: string }).code;
+        if (code !== "ENOENT" && code !== "ECONNREFUSED") {
+          await abandon();
+          throw error;
+        }
       }
+      if (Date.now() > deadline) {
+        await abandon();
+        throw new Error(`${binary} did not listen on its QMP socket within ${startTimeout} ms`);
+      }
+      await delay(10);
     }
-    if (Date.now() > deadline) {
-      await abandon();
-      throw new Error(`${binary} did not listen on its QMP socket within ${startTimeout} ms`);
-    }
-    await delay(10);
   }
 
   let client: QmpClient<schema, policy>;
   try {
-    await chmod(socket, 0o600);
-    pid = await qemu.pid;
+    if (!listener) await chmod(socket, 0o600);
     // Strict mode is enabled on the launched client below, which keeps the schema.
-    client = await connect<schema, policy>(fromDuplex(stream), { ...options, strict: false });
+    const greetingTimeout = (listener ? startTimeout : 0) + (options.greetingTimeout ?? 10_000);
+    const connecting = connect<schema, policy>(fromDuplex(stream), {
+      ...options,
+      strict: false,
+      greetingTimeout,
+    });
+    connecting.catch(() => {});
+    // A QEMU that exits before it greets (a bad option) closes the socket too;
+    // its exit is the error to report, whichever is seen first.
+    const first = await Promise.race([connecting, exitedEarly]);
+    if (first === undefined) throw new Error("exited");
+    client = first;
+    pid = await qemu.pid;
   } catch (error) {
     stream.destroy();
-    await abandon();
-    throw error;
+    throw await failure(error);
   }
   // Re-home the negotiated connection in the launched client class.
   const launched = new LaunchedQmpClient<schema, policy>(
@@ -371,6 +655,8 @@ export async function launch<
     directory,
     exited: qemu.exited,
     keepAlive,
+    fds: plan.fds,
+    preopened: listener !== undefined,
     close: () =>
       closing ??= keepAlive.hold((async () => {
         if (!hasExited && !connection.isClosed) {

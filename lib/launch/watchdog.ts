@@ -16,6 +16,11 @@
  * QEMU's command line reaches it as the script's positional parameters
  * (`"$@"`): the shell never parses it.
  *
+ * Descriptors for QEMU to inherit (disk images, sockets, the monitor's
+ * listening socket) are given to the script as descriptors 4, 5, … (3 is the
+ * script's own copy of the pipe); the script never names them, so QEMU
+ * inherits them as they are, whatever their number.
+ *
  * (QEMU's own `-run-with exit-with-parent=on` is missing from QEMU 7.2 and
  * 10.0, and qemu-storage-daemon has no such option.)
  *
@@ -57,6 +62,18 @@ exit "$status"
 `;
 
 /**
+ * The first descriptor number QEMU inherits from `watch()`'s `inherited`
+ * list: the list's descriptors become 4, 5, … in QEMU, in order.
+ *
+ * @example
+ * ```ts
+ * import { firstInheritedFd } from "./watchdog.ts";
+ * console.log(firstInheritedFd); // 4
+ * ```
+ */
+export const firstInheritedFd = 4;
+
+/**
  * A QEMU process under its watchdog.
  *
  * @example
@@ -87,7 +104,9 @@ const signalNames = new Map(Object.entries(constants.signals).map(([name, n]) =>
 /**
  * Starts `binary` with `args` under a watchdog that removes `directory` once
  * QEMU has exited, and ends QEMU (SIGTERM, then SIGKILL after
- * `grace` seconds) when this process goes.
+ * `grace` seconds) when this process goes. QEMU inherits the descriptors of
+ * `inherited` as `firstInheritedFd`, `firstInheritedFd + 1`, … (each must be
+ * open, and listed once).
  *
  * @example
  * ```ts ignore
@@ -101,11 +120,14 @@ export function watch(
   args: readonly string[],
   directory: string,
   grace: string,
+  inherited: readonly number[] = [],
 ): Watched {
+  // Descriptor 3 is left closed for the script's copy of the pipe.
+  const stdio = ["pipe", "pipe", "pipe", ...(inherited.length ? ["ignore", ...inherited] : [])];
   const watchdog = spawn(
     "/bin/sh",
     ["-c", script, "qapi-ts-watchdog", directory, grace, binary, ...args],
-    { stdio: ["pipe", "pipe", "pipe"], detached: true },
+    { stdio: stdio as ("pipe" | "ignore" | number)[], detached: true },
   );
   let stderr = "";
   const stderrDecoder = new TextDecoder();

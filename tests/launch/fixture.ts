@@ -2,7 +2,7 @@
  * A client process for the launch tests, run on Deno (`deno run -A`) and on
  * Node (from the built ESM copy). It launches QEMU (or qemu-storage-daemon
  * with `QAPI_TS_DAEMON=1`), prints one JSON line `{ pid, directory,
- * chardevs }` (the directory as QEMU's command line names it), then
+ * chardevs }` (the directory as QEMU names it), then
  * ends the way `QAPI_TS_MODE` says:
  *
  * - `end`: nothing more; the script ends without `close()`.
@@ -35,11 +35,13 @@ const qmp = process.env.QAPI_TS_DAEMON === "1"
   : await launch({ binary, extraArgs: data ? ["-L", data] : [] });
 
 /**
- * The directory of the QMP socket on QEMU's command line: the value of
- * `path=` (or of the legacy `unix:` form) that ends in `qmp.sock`, with
- * QEMU's doubled commas undone.
+ * The directory of the QMP socket as QEMU names it: on its command line, the
+ * value of `path=` (or of the legacy `unix:` form) that ends in `qmp.sock`,
+ * with QEMU's doubled commas undone; when QEMU inherited the socket
+ * pre-opened (`fd=N`, no path on its command line), the socket QEMU reports
+ * for its monitor's chardev (`unix:PATH,server=on`).
  */
-function qemuDirectory(pid: number): string {
+function qemuDirectory(pid: number, chardevs: readonly { filename: string }[]): string {
   const args = readFileSync(`/proc/${pid}/cmdline`, "utf8").split("\0");
   for (const arg of args) {
     const match = /(?:^unix:|(?:^|,)path=)((?:[^,]|,,)*qmp\.sock)(?:,|$)/.exec(arg);
@@ -48,11 +50,15 @@ function qemuDirectory(pid: number): string {
       return socket.slice(0, socket.lastIndexOf("/"));
     }
   }
-  throw new Error(`no QMP socket on QEMU's command line: ${args.join(" ")}`);
+  for (const { filename } of chardevs) {
+    const end = filename.lastIndexOf("/qmp.sock,");
+    if (filename.startsWith("unix:") && end > 0) return filename.slice("unix:".length, end);
+  }
+  throw new Error(`no QMP socket on QEMU's command line nor among its chardevs: ${args.join(" ")}`);
 }
 
-const chardevs = await qmp.connection.call("query-chardev");
-const directory = qemuDirectory(qmp.pid);
+const chardevs = await qmp.connection.call("query-chardev") as { filename: string }[];
+const directory = qemuDirectory(qmp.pid, chardevs);
 process.stdout.write(JSON.stringify({ pid: qmp.pid, directory, chardevs }) + "\n");
 
 /** A timer that does not keep the process alive. */
