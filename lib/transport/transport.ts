@@ -1,6 +1,8 @@
 /**
- * The byte channel under a protocol connection, and its implementation over
- * `node:net` sockets (unix socket or TCP), which Deno and Node both provide.
+ * The byte channel under a protocol connection, and its implementations:
+ * over `Deno.connect` when running on Deno (unix socket or TCP), over
+ * `node:net` sockets elsewhere, and over any open Node duplex stream. The
+ * protocol above is the same whichever carries it.
  *
  * @module
  */
@@ -27,7 +29,11 @@ export interface Transport {
   write(data: string | Uint8Array): boolean | void;
   /** Closes the channel; `onClose` handlers run once. */
   close(): void;
-  /** Called with each chunk of bytes as it arrives. */
+  /**
+   * Called with each chunk of bytes as it arrives. The chunk is only valid
+   * during the call: a transport may read the next bytes into the same
+   * memory, so a handler copies what it keeps.
+   */
   onData(handler: (chunk: Uint8Array) => void): void;
   /** Called once when the channel closes, from either side, with the reason. */
   onClose(handler: (reason: string) => void): void;
@@ -107,8 +113,146 @@ export function fromDuplex(stream: DuplexLike): Transport {
 }
 
 /**
- * Connects to a unix socket path or TCP address (or wraps an open stream).
- * Rejects when the connection can't be made.
+ * The part of a Deno connection (`Deno.Conn`) a transport uses.
+ *
+ * @example
+ * ```ts ignore
+ * import type { DenoConnLike } from "./transport.ts";
+ * const conn: DenoConnLike = await Deno.connect({ transport: "unix", path: "/tmp/qmp.sock" });
+ * ```
+ */
+export interface DenoConnLike {
+  /** Reads into `buffer`; the number of bytes read, or null at the end of the stream. */
+  read(buffer: Uint8Array): Promise<number | null>;
+  /** Writes some of `bytes`; resolves with how many were written. */
+  write(bytes: Uint8Array): Promise<number>;
+  /** Closes the connection (pending reads and writes reject). */
+  close(): void;
+}
+
+/** The most bytes a Deno transport holds unwritten before `write` returns false. */
+const denoHighWaterMark = 64 << 10;
+/** The read buffer of a Deno transport, reused for every read. */
+const denoReadSize = 64 << 10;
+
+/**
+ * Wraps an open Deno connection as a transport. One buffer is read into
+ * again and again (each chunk is only valid during its `onData` call, as
+ * the `Transport` contract says); writes go out in order, each whole,
+ * and `write` returns false while more than 64 KiB wait to be written,
+ * calling `onDrain` handlers once all has been written.
+ *
+ * @example
+ * ```ts
+ * import { fromDenoConn } from "./transport.ts";
+ * const path = `${Deno.makeTempDirSync()}/echo.sock`;
+ * const listener = Deno.listen({ transport: "unix", path });
+ * listener.accept().then(async (peer) => {
+ *   await peer.readable.pipeTo(peer.writable); // echoes until the client closes
+ * });
+ * const transport = fromDenoConn(await Deno.connect({ transport: "unix", path }));
+ * const echoed = new Promise<string>((resolve) =>
+ *   transport.onData((chunk) => resolve(new TextDecoder().decode(chunk)))
+ * );
+ * transport.write("hello\n");
+ * console.log(await echoed); // "hello\n"
+ * transport.close();
+ * listener.close();
+ * ```
+ */
+export function fromDenoConn(conn: DenoConnLike): Transport {
+  const dataHandlers: ((chunk: Uint8Array) => void)[] = [];
+  const closeHandlers: ((reason: string) => void)[] = [];
+  const drainHandlers: (() => void)[] = [];
+  const encoder = new TextEncoder();
+  /** Chunks not yet written, in order; the first may be partly written. */
+  const queue: Uint8Array[] = [];
+  let queued = 0;
+  let writing = false;
+  let needDrain = false;
+  let closed = false;
+
+  const finish = (reason: string) => {
+    if (closed) return;
+    closed = true;
+    queue.length = 0;
+    queued = 0;
+    try {
+      conn.close();
+    } catch {
+      // Already closed.
+    }
+    for (const handler of closeHandlers) handler(reason);
+  };
+
+  const pump = async () => {
+    writing = true;
+    try {
+      while (queue.length !== 0 && !closed) {
+        const bytes = queue[0];
+        let written = await conn.write(bytes);
+        while (written < bytes.length && !closed) {
+          written += await conn.write(bytes.subarray(written));
+        }
+        queue.shift();
+        queued -= bytes.length;
+      }
+    } catch (error) {
+      finish(closed ? "closed by the client" : (error as Error)?.message ?? String(error));
+    }
+    writing = false;
+    if (needDrain && !closed) {
+      needDrain = false;
+      for (const handler of drainHandlers) handler();
+    }
+  };
+
+  (async () => {
+    const buffer = new Uint8Array(denoReadSize);
+    try {
+      for (;;) {
+        const count = await conn.read(buffer);
+        if (count === null) return finish("peer closed the connection");
+        if (closed) return;
+        const chunk = buffer.subarray(0, count);
+        for (const handler of dataHandlers) handler(chunk);
+      }
+    } catch (error) {
+      finish(closed ? "closed by the client" : (error as Error)?.message ?? String(error));
+    }
+  })();
+
+  return {
+    write(data) {
+      if (closed) return true;
+      const bytes = typeof data === "string" ? encoder.encode(data) : data;
+      if (bytes.length === 0) return !needDrain;
+      queue.push(bytes);
+      queued += bytes.length;
+      if (!writing) pump();
+      if (queued > denoHighWaterMark) needDrain = true;
+      return !needDrain;
+    },
+    close: () => finish("closed by the client"),
+    onData: (handler) => void dataHandlers.push(handler),
+    onClose: (handler) => void closeHandlers.push(handler),
+    onDrain: (handler) => void drainHandlers.push(handler),
+  };
+}
+
+/** `Deno.connect` when running on Deno, else undefined. */
+interface DenoNet {
+  connect(
+    options: { transport: "unix"; path: string } | { hostname: string; port: number },
+  ): Promise<DenoConnLike & { setNoDelay?(noDelay?: boolean): void }>;
+}
+const denoNet = (globalThis as { Deno?: Partial<DenoNet> }).Deno;
+
+/**
+ * Connects to a unix socket path or TCP address (or wraps an open stream):
+ * through `Deno.connect` on Deno, `node:net` elsewhere. Rejects when the
+ * connection can't be made, with an error whose `code` is the system's
+ * (`ENOENT`, `ECONNREFUSED`, …) and whose message names it, on either.
  *
  * @example
  * ```ts ignore
@@ -118,6 +262,7 @@ export function fromDuplex(stream: DuplexLike): Transport {
  */
 export function connectSocket(target: Target): Promise<Transport> {
   if (typeof target === "object" && "write" in target) return Promise.resolve(fromDuplex(target));
+  if (typeof denoNet?.connect === "function") return connectDeno(denoNet as DenoNet, target);
   return new Promise((resolve, reject) => {
     const socket: Socket = typeof target === "string"
       ? netConnect({ path: target })
@@ -130,4 +275,24 @@ export function connectSocket(target: Target): Promise<Transport> {
       resolve(fromDuplex(socket));
     });
   });
+}
+
+async function connectDeno(
+  deno: DenoNet,
+  target: string | { readonly host: string; readonly port: number },
+): Promise<Transport> {
+  try {
+    if (typeof target === "string") {
+      return fromDenoConn(await deno.connect({ transport: "unix", path: target }));
+    }
+    const conn = await deno.connect({ hostname: target.host, port: target.port });
+    conn.setNoDelay?.(true);
+    return fromDenoConn(conn);
+  } catch (error) {
+    // The shape node:net gives: "connect ECONNREFUSED /path", with `code`.
+    const code = (error as { code?: unknown })?.code;
+    const where = typeof target === "string" ? target : `${target.host}:${target.port}`;
+    if (typeof code !== "string") throw error;
+    throw Object.assign(new Error(`connect ${code} ${where}`, { cause: error }), { code });
+  }
 }
