@@ -9,11 +9,12 @@
  */
 
 import type { Transport } from "../transport/transport.ts";
+import { type Deadline, Deadlines } from "./deadlines.ts";
 import { ConnectionClosedError, ProtocolError, QmpError, TimeoutError } from "./errors.ts";
 import { EventHub, type RawEvent } from "./events.ts";
 import { parseJson, stringifyJson } from "./json.ts";
 import { LineSplitter } from "./lines.ts";
-import { type OobCallOptions, startTimer, timeoutProblem } from "./options.ts";
+import { type OobCallOptions, timeoutProblem } from "./options.ts";
 
 /**
  * Options of a connection.
@@ -42,10 +43,28 @@ export interface ConnectionOptions {
   readonly onProtocolError?: (error: ProtocolError) => void;
 }
 
-interface Pending {
-  readonly command: string;
-  resolve: (value: unknown) => void;
-  reject: (error: unknown) => void;
+/**
+ * A call waiting for its reply: its promise's functions, and its deadline
+ * and abort listener when it has them (most calls have neither).
+ */
+class Pending implements Deadline {
+  /** The request's text until it is handed to the transport (or the call is abandoned). */
+  request: string | undefined;
+  deadline = 0;
+  slot = -1;
+  signal: AbortSignal | undefined = undefined;
+  onAbort: (() => void) | undefined = undefined;
+  resolve!: (value: unknown) => void;
+  reject!: (error: unknown) => void;
+
+  constructor(
+    readonly id: number,
+    readonly command: string,
+    readonly timeout: number,
+    request: string,
+  ) {
+    this.request = request;
+  }
 }
 
 /**
@@ -71,6 +90,10 @@ export class Connection {
   readonly #transport: Transport;
   // Ids are numbers: QEMU echoes any JSON id, and number keys spare a string per call.
   readonly #pending = new Map<unknown, Pending>();
+  /** The deadlines of calls with a timeout, on one timer for the connection. */
+  readonly #deadlines = new Deadlines<Pending>((pending) =>
+    this.#abandon(pending, new TimeoutError(pending.command, pending.timeout))
+  );
   /** `{"execute":"NAME"` by command: quoting a name once, not once per call. */
   readonly #prefixes = new Map<string, string>();
   readonly #onProtocolError: (error: ProtocolError) => void;
@@ -158,6 +181,7 @@ export class Connection {
       const pending = this.#pending.get(id);
       if (!pending) return; // A reply to a call that timed out or was aborted.
       this.#pending.delete(id);
+      if (pending.slot >= 0 || pending.signal) this.#release(pending);
       if ("return" in message) return pending.resolve(message.return);
       const error = message.error;
       if (isRecord(error) && typeof error.class === "string" && typeof error.desc === "string") {
@@ -206,18 +230,23 @@ export class Connection {
 
   /** Sends raw bytes or text (the guest agent's sync byte), after anything queued. */
   send(data: string | Uint8Array): void {
-    this.#unsent.set(--this.#rawKey, data);
+    if (this.#closeReason !== undefined) return;
+    this.#queue.push(data);
     this.#flush();
   }
 
   /**
-   * What waits to be written, in order: requests by id, raw sends by negative
-   * keys. A request that times out or is aborted before it is written is
-   * taken out (never sent, nothing kept), and nothing more is handed to the
-   * transport while its buffer is full (`#blocked`, until it drains).
+   * What waits to be written, in order from `#head`: calls (their `request`
+   * text) and raw sends. A call that times out or is aborted before it is
+   * written drops its text at once (never sent) and its entry at the next
+   * flush, or sooner when such entries make up half the queue; nothing more
+   * is handed to the transport while its buffer is full (`#blocked`, until
+   * it drains).
    */
-  readonly #unsent = new Map<number, string | Uint8Array>();
-  #rawKey = 0;
+  #queue: (Pending | string | Uint8Array | undefined)[] = [];
+  #head = 0;
+  /** Entries of calls abandoned before they were written. */
+  #abandoned = 0;
   #flushQueued = false;
   #blocked = false;
 
@@ -225,8 +254,8 @@ export class Connection {
    * Queues a request; requests made in the same tick go out together (a
    * socket write per request costs more than building the request).
    */
-  #write(id: number, text: string): void {
-    this.#unsent.set(id, text);
+  #write(pending: Pending): void {
+    this.#queue.push(pending);
     if (!this.#flushQueued) {
       this.#flushQueued = true;
       queueMicrotask(() => this.#flush());
@@ -235,16 +264,48 @@ export class Connection {
 
   #flush(): void {
     this.#flushQueued = false;
+    const queue = this.#queue;
+    let head = this.#head;
     let batch = "";
-    for (const [key, data] of this.#unsent) {
-      // Raw bytes go alone, after the text before them.
-      if (typeof data !== "string") batch = this.#put(batch);
-      if (this.#blocked || this.#closeReason !== undefined) break;
-      this.#unsent.delete(key);
-      if (typeof data !== "string") this.#put(data);
-      else if ((batch += data).length >= writeBatchSize) batch = this.#put(batch);
+    while (head < queue.length && !this.#blocked && this.#closeReason === undefined) {
+      const item = queue[head];
+      if (item instanceof Pending) {
+        if (item.request === undefined) this.#abandoned--;
+        else {
+          batch += item.request;
+          item.request = undefined;
+        }
+      } else if (typeof item === "string") batch += item;
+      else if (item !== undefined) {
+        // Raw bytes go alone, after the text before them.
+        batch = this.#put(batch);
+        if (this.#blocked) break;
+        this.#put(item);
+      }
+      queue[head++] = undefined;
+      if (batch.length >= writeBatchSize) batch = this.#put(batch);
     }
     this.#put(batch);
+    // The transport may have closed the connection meanwhile (a new queue).
+    if (this.#queue !== queue) return;
+    if (head === queue.length) {
+      this.#queue = [];
+      this.#head = 0;
+    } else if (head >= 1024 && head * 2 >= queue.length) {
+      this.#queue = queue.slice(head);
+      this.#head = 0;
+    } else this.#head = head;
+  }
+
+  /** Drops the entries of abandoned calls, once they are half the queue. */
+  #compact(): void {
+    const waiting = this.#queue.length - this.#head;
+    if (this.#abandoned < 1024 || this.#abandoned * 2 < waiting) return;
+    this.#queue = this.#queue.slice(this.#head).filter((item) =>
+      !(item instanceof Pending && item.request === undefined)
+    );
+    this.#head = 0;
+    this.#abandoned = 0;
   }
 
   /** Hands data to the transport, noting a full buffer; returns an empty batch. */
@@ -259,77 +320,94 @@ export class Connection {
    * Sends a command and resolves with its `return` value; rejects with
    * `QmpError`, `TimeoutError`, the signal's reason, or `ConnectionClosedError`.
    */
-  call(command: string, args?: object, options: OobCallOptions = {}): Promise<unknown> {
+  call(command: string, args?: object, options?: OobCallOptions): Promise<unknown> {
     if (this.#closeReason !== undefined) {
       return Promise.reject(new ConnectionClosedError(command, this.#closeReason));
     }
-    if (options.signal?.aborted) return Promise.reject(options.signal.reason);
-    const { timeout } = options;
-    if (timeout !== undefined) {
-      const problem = timeoutProblem("timeout", timeout);
-      if (problem) return Promise.reject(problem);
+    let timeout = Infinity;
+    let signal: AbortSignal | undefined;
+    let oob = false;
+    if (options !== undefined) {
+      signal = options.signal;
+      if (signal?.aborted) return Promise.reject(signal.reason);
+      if (options.timeout !== undefined) {
+        const problem = timeoutProblem("timeout", options.timeout);
+        if (problem) return Promise.reject(problem);
+        timeout = options.timeout;
+      }
+      oob = options.oob === true;
     }
     const id = this.#nextId++;
     // Built as text: no request object to allocate and serialise as a whole.
-    const key = options.oob ? `!${command}` : command;
+    const key = oob ? `!${command}` : command;
     let prefix = this.#prefixes.get(key);
     if (prefix === undefined) {
-      prefix = `{"${options.oob ? "exec-oob" : "execute"}":${JSON.stringify(command)}`;
+      prefix = `{"${oob ? "exec-oob" : "execute"}":${JSON.stringify(command)}`;
       this.#prefixes.set(key, prefix);
     }
     let request: string;
     try {
-      request = prefix +
-        (args !== undefined && Object.keys(args).length > 0
-          ? `,"arguments":${stringifyJson(args)}`
-          : "") +
-        `,"id":${id}}\n`;
+      request = args !== undefined && hasMembers(args)
+        ? `${prefix},"arguments":${stringifyJson(args)},"id":${id}}\n`
+        : `${prefix},"id":${id}}\n`;
     } catch (error) {
       return Promise.reject(error); // arguments JSON can't express (a cycle): a rejection, not a throw
     }
-    return new Promise((resolve, reject) => {
-      const pending: Pending = { command, resolve, reject };
-      this.#pending.set(id, pending);
-      // Timers and abort listeners only when asked for: most calls have neither.
-      if (timeout !== undefined || options.signal) {
-        let cancelTimer: (() => void) | undefined;
-        const onAbort = () => pending.reject(options.signal!.reason);
-        const cleanup = () => {
-          cancelTimer?.();
-          options.signal?.removeEventListener("abort", onAbort);
-        };
-        pending.resolve = (value) => {
-          cleanup();
-          resolve(value);
-        };
-        pending.reject = (error) => {
-          this.#pending.delete(id);
-          this.#unsent.delete(id); // not written yet: never will be
-          cleanup();
-          reject(error);
-        };
-        if (timeout !== undefined) {
-          cancelTimer = startTimer(
-            timeout,
-            () => pending.reject(new TimeoutError(command, timeout)),
-          );
-        }
-        options.signal?.addEventListener("abort", onAbort, { once: true });
-      }
-      this.#write(id, request);
+    const pending = new Pending(id, command, timeout, request);
+    const promise = new Promise<unknown>((resolve, reject) => {
+      pending.resolve = resolve;
+      pending.reject = reject;
     });
+    this.#pending.set(id, pending);
+    // One timer for all deadlines, and abort listeners only when asked for.
+    if (timeout !== Infinity) this.#deadlines.add(pending, timeout);
+    if (signal) {
+      pending.signal = signal;
+      pending.onAbort = () => this.#abandon(pending, signal.reason);
+      signal.addEventListener("abort", pending.onAbort, { once: true });
+    }
+    this.#write(pending);
+    return promise;
+  }
+
+  /** Settles a call that timed out or was aborted: its reply, if any comes, is dropped. */
+  #abandon(pending: Pending, error: unknown): void {
+    if (this.#pending.get(pending.id) !== pending) return;
+    this.#pending.delete(pending.id);
+    if (pending.request !== undefined) {
+      // Not written yet: never will be.
+      pending.request = undefined;
+      this.#abandoned++;
+      this.#compact();
+    }
+    this.#release(pending);
+    pending.reject(error);
+  }
+
+  /** Takes a call's deadline and abort listener away. */
+  #release(pending: Pending): void {
+    if (pending.slot >= 0) this.#deadlines.remove(pending);
+    if (pending.signal) {
+      pending.signal.removeEventListener("abort", pending.onAbort!);
+      pending.signal = pending.onAbort = undefined;
+    }
   }
 
   #shutdown(reason: string): void {
     if (this.#closeReason !== undefined) return;
     this.#closeReason = reason;
-    for (const pending of [...this.#pending.values()]) {
+    const calls = [...this.#pending.values()];
+    this.#pending.clear();
+    this.#deadlines.clear();
+    for (const pending of calls) {
+      this.#release(pending);
       // QEMU may close the connection before it answers `quit`: that is its success.
       if (pending.command === "quit") pending.resolve({});
       else pending.reject(new ConnectionClosedError(pending.command, reason));
     }
-    this.#pending.clear();
-    this.#unsent.clear();
+    this.#queue = [];
+    this.#head = 0;
+    this.#abandoned = 0;
     this.#rejectGreeting(new ConnectionClosedError(undefined, reason));
     this.events.close(reason);
     this.#resolveClosed(reason);
@@ -344,6 +422,12 @@ export class Connection {
 
 /** Requests are handed to the transport in writes of about this many characters. */
 const writeBatchSize = 64 << 10;
+
+/** Whether an object has an own enumerable member (what `JSON.stringify` writes). */
+function hasMembers(value: object): boolean {
+  for (const key in value) if (Object.hasOwn(value, key)) return true;
+  return false;
+}
 
 const isRecord = (value: unknown): value is Record<string, unknown> =>
   typeof value === "object" && value !== null && !Array.isArray(value);
