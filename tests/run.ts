@@ -51,6 +51,10 @@ const steps: Step[] = [
   },
   { name: "vendor round trip", command: [deno, "test", "-A", "tests/vendor/"] },
   {
+    name: "qapi-ts command: check, vendor, diff, help (as a user runs it)",
+    command: [deno, "test", "-A", "tests/cli/"],
+  },
+  {
     name: "doc examples (deno check --doc)",
     command: [
       deno,
@@ -62,6 +66,7 @@ const steps: Step[] = [
       "storage.ts",
       "introspect.ts",
       "diff.ts",
+      "cli.ts",
       "lib/",
       "npm/",
     ],

@@ -11,7 +11,7 @@ import { describe, makeCorpus, makeMutant, type Outcome, runMutant } from "./fuz
 
 const seed = 1;
 const count = 4000;
-const cli = new URL("../../lib/qapi/cli.ts", import.meta.url).pathname;
+const cli = new URL("../../cli.ts", import.meta.url).pathname;
 
 Deno.test(`${count} mutants (seed ${seed}): accepted, or FILE:LINE: message`, async () => {
   const corpus = await makeCorpus();

@@ -8,7 +8,7 @@ import assert from "node:assert/strict";
 import { QapiError } from "../../lib/qapi/errors.ts";
 import { readSchema } from "../../lib/qapi/read.ts";
 
-const cli = new URL("../../lib/qapi/cli.ts", import.meta.url).pathname;
+const cli = new URL("../../cli.ts", import.meta.url).pathname;
 const decoder = new TextDecoder();
 
 /** The temporary folders made, removed when the tests end. */
