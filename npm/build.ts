@@ -140,6 +140,8 @@ export interface Manifest {
   exports: Record<string, ExportEntry | string>;
   /** The Node releases the package runs on. */
   engines: { node: string };
+  /** The `qapi-ts` command: the built `cli.ts`. */
+  bin: Record<string, string>;
   /** Importing a module has no effect beyond its exports. */
   sideEffects: false;
   /** Words for the registry's search. */
@@ -175,6 +177,9 @@ interface DenoJson {
   license: string;
   exports: Record<string, string>;
 }
+
+/** The module of the `qapi-ts` command, in the package. */
+const commandModule = "cli.js";
 
 /** `./x.ts` -> `./x.js`; `./x.js` stays. */
 function jsPath(source: string): string {
@@ -304,6 +309,8 @@ export async function buildNpm(out: string): Promise<NpmBuild> {
     undefined,
     (path, text) => {
       Deno.mkdirSync(path.slice(0, path.lastIndexOf("/")), { recursive: true });
+      // The command's module runs as a program when npm's `bin` link is run.
+      if (path === `${directory}${commandModule}`) text = `#!/usr/bin/env node\n${text}`;
       Deno.writeTextFileSync(path, text);
       files++;
       bytes += new TextEncoder().encode(text).length;
@@ -345,6 +352,7 @@ export async function buildNpm(out: string): Promise<NpmBuild> {
     types: "./mod.d.ts",
     exports,
     engines: { node: nodeEngines },
+    bin: { "qapi-ts": `./${commandModule}` },
     sideEffects: false,
     keywords: ["qemu", "qmp", "qapi", "qemu-guest-agent", "virtualization", "typescript"],
   };
@@ -353,8 +361,8 @@ export async function buildNpm(out: string): Promise<NpmBuild> {
   files++;
   bytes += text.length;
 
-  // Every exported file is there.
-  for (const entry of Object.values(exports)) {
+  // Every exported file is there, and the command.
+  for (const entry of [...Object.values(exports), ...Object.values(manifest.bin)]) {
     for (const path of typeof entry === "string" ? [entry] : [entry.types, entry.default]) {
       await Deno.stat(`${directory}${path.slice(2)}`).catch(() => {
         throw new Error(`export ${path} was not built`);

@@ -43,7 +43,7 @@ NEW is one of:
   FILE.json      a schema's entry point, such as qga/qapi-schema.json, with the
                  files it includes
   FILE.js        a module written by qapi-ts vendor --out (such as
-  FILE.d.ts      OUT/qmp/10.2.js or its .d.ts); it is imported, so it runs
+  FILE.d.ts      OUT/qmp/10.2.js or its .d.ts); its text is read, not run
 
 A folder named like a version is given as ./X.Y.
 

@@ -7,16 +7,17 @@
  */
 
 import { stat } from "node:fs/promises";
-import { isAbsolute, resolve } from "node:path";
-import process from "node:process";
-import { pathToFileURL } from "node:url";
-import { failureReason } from "../qapi/files.ts";
+import { failureReason, readRegularFile } from "../qapi/files.ts";
 import type { SchemaIR } from "../qapi/ir.ts";
 import { readSchema } from "../qapi/read.ts";
 import type { Protocol, SchemaLiteral } from "../schema/literal.ts";
 import { schemaEntryPoints, vendoredVersions } from "../vendor/sources.ts";
 import { treeVersion } from "../vendor/vendor.ts";
 import { CliError } from "./command.ts";
+import { ModuleTextError, parseModuleValue } from "./module_text.ts";
+
+/** The largest vendored module read (QEMU 10.2's QMP module is 0.25 MiB). */
+const maxModuleBytes = 64 << 20;
 
 const treeHint =
   "a QEMU source tree is the folder that holds VERSION and qapi/ (the root of a QEMU checkout or release)";
@@ -121,7 +122,7 @@ export interface LoadedSchema {
  * - a `.json` file: a schema's entry point (`qapi/qapi-schema.json`), with
  *   the files it includes;
  * - a `.js` or `.d.ts` file: a module written by `qapi-ts vendor --out`
- *   (imported, so run; its own protocol).
+ *   (its text is read, not run; its own protocol).
  *
  * Throws `CliError` (exit 2) for what can't be read and `QapiError` for a
  * schema source that is invalid.
@@ -142,8 +143,10 @@ export async function loadSchema(operand: string, protocol: Protocol): Promise<L
           `to compare a QEMU source tree, give its path (./${operand} for a folder of that name)`,
       );
     }
-    const url = new URL(`../../schemas/${protocol}/${operand}.js`, import.meta.url);
-    const module = await import(url.href) as Record<string, SchemaLiteral>;
+    const module = await import(`../../schemas/${protocol}/${operand}.js`) as Record<
+      string,
+      SchemaLiteral
+    >;
     return {
       label: `${protocol} ${operand}`,
       schema: module[`${protocol}${operand.replace(".", "_")}`],
@@ -176,28 +179,27 @@ export async function loadSchema(operand: string, protocol: Protocol): Promise<L
   }
   if (operand.endsWith(".js") || operand.endsWith(".d.ts")) {
     const path = operand.replace(/\.d\.ts$/, ".js");
-    const absolute = isAbsolute(path) ? path : resolve(process.cwd(), path);
+    let text: string;
     try {
-      await stat(absolute);
+      text = new TextDecoder("utf-8", { fatal: true }).decode(
+        await readRegularFile(path, maxModuleBytes),
+      );
     } catch (error) {
-      throw new CliError(`can't read '${path}': ${failureReason(error)}`);
+      const reason = error instanceof TypeError ? "not UTF-8" : failureReason(error);
+      throw new CliError(`can't read '${path}': ${reason}`);
     }
-    let module: Record<string, unknown>;
+    const written = "give a module written by qapi-ts vendor --out (such as OUT/qmp/10.2.js)";
+    let value: unknown;
     try {
-      module = await import(pathToFileURL(absolute).href);
+      value = parseModuleValue(text).value;
     } catch (error) {
-      const message = error instanceof Error ? error.message : String(error);
-      throw new CliError(`can't load module '${path}': ${message.split("\n")[0].slice(0, 300)}`);
-    }
-    const schemas = Object.values(module).filter(isSchemaLiteral);
-    if (schemas.length !== 1) {
+      if (!(error instanceof ModuleTextError)) throw error;
       throw new CliError(
-        `'${path}' ${
-          schemas.length ? "exports more than one schema" : "exports no schema"
-        }; give a module written by qapi-ts vendor --out (such as OUT/qmp/10.2.js)`,
+        `'${path}' is not a module as vendor writes it: ${error.message}; ${written}`,
       );
     }
-    return { label: operand, schema: schemas[0] };
+    if (!isSchemaLiteral(value)) throw new CliError(`'${path}' exports no schema; ${written}`);
+    return { label: operand, schema: value };
   }
   throw new CliError(
     `'${operand}' is none of what diff compares: a vendored version (${

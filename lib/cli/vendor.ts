@@ -47,6 +47,12 @@ async function projectSources(): Promise<{ out: string; roots: string[] }> {
     );
   }
   const root = fileURLToPath(projectRoot);
+  if (root.includes("/node_modules/")) {
+    throw new CliError(
+      `this copy of qapi-ts is an installed package (${root}), not a clone.\n` +
+        `${needs}\n${yourTree}`,
+    );
+  }
   const roots = vendoredVersions.map((version) => resolve(root, "../shared/qapi", version));
   for (const tree of roots) {
     try {

@@ -129,6 +129,12 @@ Deno.test("diff: operands that can't be compared are exit 2 with what to give", 
   try {
     await Deno.writeTextFile(`${dir}/notes.txt`, "");
     await Deno.writeTextFile(`${dir}/other.js`, "export const answer = 42;\n");
+    // A module that would leave a file if it ran: it is read, never run.
+    await Deno.writeTextFile(
+      `${dir}/program.js`,
+      'import { writeFileSync } from "node:fs";\nwriteFileSync("ran", "");\n' +
+        'export const qmp1_0 = { protocol: "qmp", version: "1.0", types: {}, commands: {}, events: {} };\n',
+    );
     await Deno.mkdir(`${dir}/empty`);
     const cases: [string, RegExp][] = [
       ["9.9", /^qapi-ts diff: no vendored version 9\.9 \(vendored: 5\.2, 7\.2, 10\.0, 10\.2\)/],
@@ -136,6 +142,10 @@ Deno.test("diff: operands that can't be compared are exit 2 with what to give", 
       ["missing.js", /^qapi-ts diff: can't read 'missing\.js': No such file or directory\n$/],
       ["notes.txt", /^qapi-ts diff: 'notes\.txt' is none of what diff compares/],
       ["other.js", /^qapi-ts diff: 'other\.js' exports no schema; give a module written by/],
+      [
+        "program.js",
+        /^qapi-ts diff: 'program\.js' is not a module as vendor writes it: line 1, column 1: expected 'export', found 'i'; give a module written by/,
+      ],
       ["empty", /^qapi-ts diff: 'empty' is not a QEMU source tree \(it has no VERSION file\)/],
     ];
     for (const [operand, message] of cases) {
@@ -144,6 +154,7 @@ Deno.test("diff: operands that can't be compared are exit 2 with what to give", 
       assert.equal(result.stdout, "", operand);
       assert.match(result.stderr, message, operand);
     }
+    await Deno.stat(`${dir}/ran`).then(() => assert.fail("the module ran"), () => {});
   } finally {
     await remove();
   }
@@ -171,11 +182,13 @@ Deno.test("diff: control bytes of binary inputs are printed escaped", async () =
     await Deno.writeFile(`${dir}/binary.json`, bytes);
     await Deno.writeFile(`${dir}/binary.js`, bytes);
     await Deno.writeTextFile(`${dir}/escape.js`, 'throw new Error("\\x1b[2J\\x07\\u009b1m");\n');
-    // A module of the right shape whose names hold escapes.
+    // A module as vendor writes it (strings as JSON writes them) whose names hold escapes.
     await Deno.writeTextFile(
       `${dir}/names.js`,
       `export const qmp1_0 = { protocol: "qmp", version: "1.0", qemu: "1.0.0", types: {}, events: {},
-  commands: { "stop\\x1b]0;title\\x07": {}, "cont\\u202e": {} } };\n`,
+  commands: { ${JSON.stringify("stop\x1b]0;title\x07")}: {}, ${
+        JSON.stringify("cont\u202e")
+      }: {} } };\n`,
     );
     for (const name of ["binary.json", "binary.js", "escape.js", "names.js", "bad\x1b[31m.js"]) {
       const result = await qapiTs(["diff", name, "10.2"], { cwd: dir });
