@@ -50,20 +50,31 @@ export function renderCondition(condition: Condition): string {
 
 const featureName = (feature: Feature) => (typeof feature === "string" ? feature : feature.name);
 
+/** Whether documentation already says since when (`(Since 2.9)`, `Since: 10.1`). */
+const mentionsSince = (doc: string, since: string) =>
+  new RegExp(`\\bSince:?\\s+${since.replaceAll(".", "\\.")}(?![0-9])`, "i").test(doc);
+
 /**
- * The JSDoc comment of facts, or "" when there are none.
+ * The JSDoc comment of facts, or "" when there are none. With documentation
+ * (`doc`), the facts follow it as a paragraph of their own (so they do not
+ * run on from an example's last line), and a since the documentation
+ * already states is not repeated.
  *
  * @example
  * ```ts
  * import { factsComment } from "./emit.ts";
  * console.log(factsComment({ since: "6.2", features: ["deprecated"] }));
  * // "/** Since 6.2. @deprecated *\/"
+ * console.log(factsComment({ since: "2.9", if: "CONFIG_X" }, "Numeric ports. (Since 2.9)"));
+ * // "/**\n * Numeric ports. (Since 2.9)\n *\n * Only if CONFIG_X.\n *\/"
  * ```
  */
 export function factsComment(facts: Facts, doc?: string): string {
+  const text = doc?.replaceAll("*/", "*\\/").trimEnd();
   const parts: string[] = [];
-  if (doc) parts.push(doc.replaceAll("*/", "*\\/"));
-  if (facts.since) parts.push(`Since ${facts.since}.`);
+  if (facts.since && !(text && mentionsSince(text, facts.since))) {
+    parts.push(`Since ${facts.since}.`);
+  }
   if (facts.if !== undefined) parts.push(`Only if ${renderCondition(facts.if)}.`);
   const features = (facts.features ?? []).map(featureName);
   if (features.includes("unstable")) parts.push("Unstable.");
@@ -71,11 +82,12 @@ export function factsComment(facts: Facts, doc?: string): string {
   if (others.length) parts.push(`Features: ${others.join(", ")}.`);
   // @deprecated last: editors strike through on the tag wherever it stands.
   if (features.includes("deprecated")) parts.push("@deprecated");
-  if (!parts.length) return "";
-  const text = parts.join(" ");
-  return text.includes("\n")
-    ? `/**\n${text.split("\n").map((l) => ` * ${l}`.trimEnd()).join("\n")}\n */`
-    : `/** ${text} */`;
+  const factsText = parts.join(" ");
+  const body = text && factsText ? `${text}\n\n${factsText}` : text || factsText;
+  if (!body) return "";
+  return body.includes("\n")
+    ? `/**\n${body.split("\n").map((l) => ` * ${l}`.trimEnd()).join("\n")}\n */`
+    : `/** ${body} */`;
 }
 
 const identifier = /^[A-Za-z_$][A-Za-z0-9_$]*$/;
@@ -116,7 +128,10 @@ function render(value: unknown, indent: string, form: Form, style?: EntryStyle):
     `${key(k)}${form === "type" && style?.optional?.(v) ? "?" : ""}: ${render(v, at, form)}`;
   const lines = entries.map(([k, v]) => {
     const comment = style?.comment(k, v) ?? "";
-    return `${comment ? `${inner}${comment}\n` : ""}${inner}${entry([k, v], inner)}`;
+    const commentLines = comment
+      ? comment.split("\n").map((line) => `${inner}${line}`).join("\n") + "\n"
+      : "";
+    return `${commentLines}${inner}${entry([k, v], inner)}`;
   });
   const flat = `{ ${entries.map((e) => entry(e, inner)).join(`${separator} `)} }`;
   if (

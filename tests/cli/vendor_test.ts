@@ -218,3 +218,52 @@ Deno.test("vendor --qemu-src: control bytes from the tree are printed escaped", 
     await remove();
   }
 });
+
+Deno.test({
+  name: "vendor --docs: QEMU's documentation in the types, indented as the code, since said once",
+  ignore,
+  async fn() {
+    const [dir, remove] = await temporaryFolder("qapi-ts-vendor-");
+    try {
+      const result = await qapiTs([
+        "vendor",
+        "--qemu-src",
+        `${qemuSources}/10.2`,
+        "--out",
+        dir,
+        "--docs",
+      ]);
+      assert.equal(result.code, 0, result.stderr);
+      for (const protocol of ["qmp", "qga", "qsd"]) {
+        const text = await Deno.readTextFile(`${dir}/${protocol}/10.2.d.ts`);
+        const lines = text.split("\n");
+        let comments = 0;
+        for (let i = 0; i < lines.length; i++) {
+          const open = /^( *)\/\*\*/.exec(lines[i]);
+          if (!open || lines[i].includes("*/")) continue;
+          const indent = open[1];
+          comments++;
+          let j = i + 1;
+          for (; !lines[j].trimStart().startsWith("*/"); j++) {
+            assert.ok(lines[j].startsWith(`${indent} *`), `${protocol} line ${j + 1}: ${lines[j]}`);
+          }
+          assert.equal(lines[j], `${indent} */`, `${protocol} line ${j + 1}`);
+          // The code it documents (the module's comment is followed by a blank line).
+          const next = lines[j + 1] === "" && indent === "" ? lines[j + 2] : lines[j + 1];
+          assert.match(next, new RegExp(`^${indent}\\S`), `${protocol} line ${j + 2}`);
+          // Facts open a paragraph of their own, never the end of a line of text.
+          for (const line of lines.slice(i + 1, j)) {
+            const body = line.replace(/^ *\* ?/, "");
+            if (/Since \d+\.\d+[.\d]*\.|Only if \S/.test(body)) {
+              assert.match(body, /^(Since|Only if) /, `${protocol}: ${line}`);
+            }
+          }
+        }
+        assert.ok(comments > 40, `${protocol}: ${comments} comments`);
+        assert.doesNotMatch(text, /\(Since (\d+\.\d+)\)\s+(\* )?Since \1\./, protocol);
+      }
+    } finally {
+      await remove();
+    }
+  },
+});

@@ -74,8 +74,29 @@ Deno.test("a module's value equals the IR's facts, and its declaration types it"
 Deno.test("with docs, documentation is copied as JSDoc into the declaration", () => {
   const { declaration, value } = emitModule(tiny, { docs: true });
   assert.match(declaration, /\/\*\* Does x\. \*\//);
-  assert.match(declaration, /\/\*\* the mode @deprecated \*\//);
+  // A member's documentation is indented as the member, its facts a paragraph of their own.
+  assert.match(
+    declaration,
+    /\n( +)\/\*\*\n\1 \* the mode\n\1 \*\n\1 \* @deprecated\n\1 \*\/\n\1mode\?: /,
+  );
   assert.ok(!value.includes("Does x."), "the value carries no comments");
+});
+
+Deno.test("with docs, a since the text states is not repeated, and facts never end an example", () => {
+  assert.equal(
+    factsComment({ since: "2.9" }, "true if numeric.  Defaults to false.\n(Since 2.9)"),
+    "/**\n * true if numeric.  Defaults to false.\n * (Since 2.9)\n */",
+  );
+  assert.equal(
+    factsComment({ since: "10.1", if: "HAVE_X" }, "idle time.  (Since 10.1)"),
+    "/**\n * idle time.  (Since 10.1)\n *\n * Only if HAVE_X.\n */",
+  );
+  assert.equal(
+    factsComment({ since: "0.14" }, 'Query.\n\n.. qmp-example::\n\n    <- { "return": {} }'),
+    '/**\n * Query.\n *\n * .. qmp-example::\n *\n *     <- { "return": {} }\n *\n * Since 0.14.\n */',
+  );
+  // Another release's since is not this one.
+  assert.match(factsComment({ since: "2.1" }, "(Since 2.10)"), /\* Since 2\.1\./);
 });
 
 Deno.test("index modules list every version", () => {
