@@ -182,10 +182,11 @@ type SingleArgs<schema, command, rejected> = [command] extends [keyof CommandsOf
     : CommandDefinitionOf<schema, command> extends { gen: false }
       ? ArgumentsUnder<schema, command, rejected> & UnlistedMembers
     : ArgumentsUnder<schema, command, rejected>
-    // (Not `extends { data?: undefined }`: a weak type, which nothing without
-    // one of its members is assignable to.)
-    : [Extract<CommandDefinitionOf<schema, command>, { data: unknown }>] extends [never]
-      ? NoArguments
+    // One command without `data`; several commands (some of which take
+    // arguments) get any argument object. (Not a test of the definitions:
+    // with the command still a type parameter, the checker would compute it
+    // for every definition of the schema.)
+    : [command] extends [UnionToIntersection<command>] ? NoArguments
     : SomeArguments)
   : never;
 
@@ -336,14 +337,11 @@ export type ReturnOf<schema, command> = Prettify<
 /** @internal */
 type SingleReturn<schema, command> = CommandDefinitionOf<schema, command> extends
   { returns: infer returns } ? ResolveRef<schema, returns, "out", never>
-  : [Extract<CommandDefinitionOf<schema, command>, { returns: unknown }>] extends [never] ? Empty
-  : ResolveRef<schema, ReturnsOf<CommandDefinitionOf<schema, command>>, "out", never> | Empty;
-
-/** The `returns` of those of several commands that have one.
- *
- * @internal
- */
-type ReturnsOf<definitions> = definitions extends { returns: infer returns } ? returns : never;
+  // One command without `returns`: `{}`. Several, some without: one of their
+  // results, unknown. (Not resolving the others' results: with the command
+  // still a type parameter, the checker would resolve every result type.)
+  : [command] extends [UnionToIntersection<command>] ? Empty
+  : unknown;
 
 /**
  * True when the command's schema allows out-of-band execution.
