@@ -152,18 +152,13 @@ wrong command line.`,
     let out: string;
     if (source !== undefined && target !== undefined) {
       await qemuTree(source);
-      try {
-        if (!(await stat(target)).isDirectory()) {
-          throw new CliError(`--out '${target}' is a file; give a folder (created if missing)`);
-        }
-      } catch (error) {
-        if (error instanceof CliError) throw error;
+      // A folder that is missing is created; a file in its place is an error.
+      const existing = await stat(target).catch(() => undefined);
+      if (existing && !existing.isDirectory()) {
+        throw new CliError(`--out '${target}' is a file; give a folder (created if missing)`);
       }
-      for (
-        const [path, text] of await vendorTree({ root: source, docs: parsed.options.has("docs") })
-      ) {
-        files.set(path, text);
-      }
+      const docs = parsed.options.has("docs");
+      for (const [path, text] of await vendorTree({ root: source, docs })) files.set(path, text);
       if (!files.size) {
         throw new CliError(
           `'${source}' holds no QAPI schema to vendor (none of qapi/qapi-schema.json, ` +
