@@ -1,6 +1,8 @@
 /**
  * The live schema: QEMU's `query-qmp-schema` indexed, capability queries in
- * libvirt's syntax, and validation of arguments and values against it.
+ * libvirt's syntax, validation of arguments and values against it, and
+ * vendoring it as a typed module (`vendorLive`, `vendorBinary`): types for the
+ * exact binary at hand.
  *
  * @example
  * ```ts
@@ -20,3 +22,15 @@ export {
 export { indexLiteral } from "./lib/introspect/from_literal.ts";
 export { supports } from "./lib/introspect/supports.ts";
 export { validateArguments, validateValue, ValidationError } from "./lib/introspect/validate.ts";
+export { literalFromSchemaInfo, type LiteralOptions } from "./lib/introspect/to_literal.ts";
+export {
+  type LiveModule,
+  type LiveSchemaSource,
+  type LiveVendorOptions,
+  nearestVendored,
+  vendorBinary,
+  vendorLive,
+} from "./lib/vendor/live.ts";
+export type { VendoredModule } from "./lib/vendor/emit.ts";
+export type { SchemaIR } from "./lib/qapi/ir.ts";
+export type { Protocol, SchemaLiteral } from "./lib/schema/literal.ts";

@@ -30,11 +30,23 @@ export {
   type Schema,
 } from "./lib/client/qmp.ts";
 export {
+  type InheritedFd,
+  inheritedFd,
   launch,
   LaunchedQmpClient,
   type LaunchOptions,
+  type PassedFd,
   qemuOptionValue,
 } from "./lib/launch/launch.ts";
+export {
+  type AddedFd,
+  addFd,
+  type FdPassingClient,
+  FdPassingError,
+  getFd,
+  sendFds,
+  type SocketOptions,
+} from "./lib/launch/fd_passing.ts";
 export {
   ConnectionClosedError,
   ProtocolError,
