@@ -8,7 +8,7 @@
  * turns likewise. Prints one JSON line: milliseconds per client and mode,
  * and the process's CPU time during each client's pipelined turns.
  *
- * SPEC is JSON: `{ sockets: { [client]: path }, sequential, pipelined, schema, slices }`,
+ * SPEC is JSON: `{ sockets: { [client]: path }, sequential, pipelined, schema, slices: { [mode]: n } }`,
  * clients among `qapi-ts`, `raw net`, `raw Deno.connect`.
  *
  * @module
@@ -30,7 +30,7 @@ export interface RoundSpec {
   /** `query-qmp-schema` reads per client. */
   readonly schema: number;
   /** Each mode's count is split into this many turns per client. */
-  readonly slices: number;
+  readonly slices: Readonly<Record<Mode, number>>;
 }
 
 /** Milliseconds per client: each mode's total, and the CPU time of the pipelined turns. */
@@ -110,8 +110,8 @@ export async function measureRound(spec: RoundSpec): Promise<RoundResult> {
     await driver.pipelined(Math.ceil(spec.pipelined / 4));
   }
   for (const mode of ["sequential", "pipelined", "schema"] as const) {
-    const count = Math.ceil(spec[mode] / spec.slices);
-    for (let slice = 0; slice < spec.slices; slice++) {
+    const count = Math.ceil(spec[mode] / spec.slices[mode]);
+    for (let slice = 0; slice < spec.slices[mode]; slice++) {
       // Each slice starts with another client, so none is always first.
       for (let k = 0; k < drivers.length; k++) {
         const [name, driver] = drivers[(slice + k) % drivers.length];
