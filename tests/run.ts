@@ -107,11 +107,11 @@ const steps: Step[] = [
   },
   { name: "client against real QEMU", command: [deno, "test", "-A", "tests/client/"] },
   {
-    name: "launch: lifecycle, escaping, start-up (real QEMU, Deno and Node)",
+    name: "launch: lifecycle, escaping, start-up, descriptors (real QEMU, Deno and Node)",
     command: [deno, "test", "-A", "tests/launch/"],
   },
   {
-    name: "live schemas agree with the vendored ones",
+    name: "live schemas agree with the vendored ones, and vendor to the same literals",
     command: [deno, "test", "-A", "tests/introspect/"],
   },
   { name: "guest agent against real qemu-ga", command: [deno, "test", "-A", "tests/guest/"] },
