@@ -14,7 +14,8 @@
  */
 import assert from "node:assert/strict";
 import { closeSync, openSync } from "node:fs";
-import { inheritedFd, launch } from "../../lib/launch/launch.ts";
+import { connect } from "../../lib/client/qmp.ts";
+import { inheritedFd, launch, qemuOptionValue } from "../../lib/launch/launch.ts";
 import { addFd, FdPassingError, getFd, sendFds } from "../../lib/launch/fd_passing.ts";
 import { buildForNode } from "../node/build.ts";
 import { provision, type QemuBinaries, realQemuSkipped } from "../provision/qemu.ts";
@@ -193,16 +194,26 @@ for (const runner of ["node", "deno without --allow-ffi"] as const) {
 
 Deno.test({
   name: "QEMU 10.0: fd sets as given or numbered from the lowest free id; a repeated " +
-    "descriptor is inherited once; getFd and sendFds; bad descriptors refused before start",
+    "descriptor is inherited once; getFd, sendFds, addFd on a connect() client found by its path; " +
+    "bad descriptors refused before start",
   ignore: skipped,
   fn: async () => {
     const qemu = binaries!["10.0"];
     const a = openSync("/dev/null", "r+");
     const b = openSync("/dev/zero", "r");
+    const folder = await Deno.makeTempDir({ prefix: "qapi-ts-fds-" });
+    const second = `${folder}/second.sock`;
     try {
       await using qmp = await launch({
         binary: qemu.system,
-        extraArgs: qemu.dataArgs,
+        extraArgs: [
+          ...qemu.dataArgs,
+          // A second monitor, for a client of connect() by path.
+          "-chardev",
+          `socket,id=second,path=${qemuOptionValue(second)},server=on,wait=off`,
+          "-mon",
+          "chardev=second,mode=control",
+        ],
         fds: [{ fd: a, set: 0 }, { fd: b }, { fd: a, set: 5, opaque: "a,again" }, { fd: b }],
       });
       assert.deepEqual(qmp.fds, [
@@ -237,9 +248,19 @@ Deno.test({
             error.message,
           ),
       );
+      // A client of connect(): its socket found by the path it connected to.
+      await using other = await connect(second);
+      await assert.rejects(() => addFd(other, a), /the connection's socket is unknown/);
+      const viaPath = await addFd(other, a, { path: second, opaque: "second" });
+      const sets = await other.execute("query-fdsets");
+      assert.deepEqual(
+        sets.find((fdset) => fdset["fdset-id"] === viaPath["fdset-id"])?.fds.map((f) => f.opaque),
+        ["second"],
+      );
     } finally {
       closeSync(a);
       closeSync(b);
+      await Deno.remove(folder, { recursive: true });
     }
     await assert.rejects(() => launch({ fds: [{ fd: 987654 }] }), /not an open descriptor/);
     await assert.rejects(() => launch({ fds: [{ fd: 1.5 }] }), TypeError);
