@@ -485,7 +485,8 @@ export async function launch<
   const startTimeout = options.startTimeout ?? 15_000;
   const quitTimeout = options.quitTimeout ?? 5_000;
   const problem = timeoutProblem("startTimeout", startTimeout) ??
-    timeoutProblem("quitTimeout", quitTimeout);
+    timeoutProblem("quitTimeout", quitTimeout) ??
+    timeoutProblem("greetingTimeout", options.greetingTimeout ?? 10_000);
   if (problem) throw problem;
 
   const plan = planFds(options.fds ?? []);

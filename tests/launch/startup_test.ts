@@ -170,3 +170,8 @@ Deno.test({
     }
   },
 });
+
+Deno.test("a bad greetingTimeout is refused before anything starts", async () => {
+  await assert.rejects(() => launch({ greetingTimeout: -1 }), RangeError);
+  await assert.rejects(() => launch({ greetingTimeout: NaN, preopenMonitor: false }), RangeError);
+});
