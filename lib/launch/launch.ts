@@ -625,17 +625,55 @@ export async function launch<
     if (!listener) await chmod(socket, 0o600);
     // Strict mode is enabled on the launched client below, which keeps the schema.
     const greetingTimeout = (listener ? startTimeout : 0) + (options.greetingTimeout ?? 10_000);
-    const connecting = connect<schema, policy>(fromDuplex(stream), {
-      ...options,
-      strict: false,
-      greetingTimeout,
-    });
-    connecting.catch(() => {});
-    // A QEMU that exits before it greets (a bad option) closes the socket too;
-    // its exit is the error to report, whichever is seen first.
-    const first = await Promise.race([connecting, exitedEarly]);
-    if (first === undefined) throw new Error("exited");
-    client = first;
+    const deadline = Date.now() + greetingTimeout;
+    // With a pre-opened socket the connection is made while QEMU starts, and
+    // QEMU 10.0 now and then greets such an early connection but never
+    // answers on it (about one launch in 300 here). A handshake that has not
+    // finished in `patience` is retried on a fresh connection (QEMU serves
+    // the next once the first closes), with growing patience, until the
+    // deadline. Without a pre-opened socket QEMU is up before the client
+    // connects, and one attempt is made.
+    for (let patience = 2_000;; patience *= 2) {
+      const connecting = connect<schema, policy>(fromDuplex(stream), {
+        ...options,
+        strict: false,
+        greetingTimeout,
+      });
+      connecting.catch(() => {});
+      // A QEMU that exits before it greets (a bad option) closes the socket
+      // too; its exit is the error to report, whichever is seen first.
+      const waits: Promise<QmpClient<schema, policy> | undefined | "retry">[] = [
+        connecting,
+        exitedEarly,
+      ];
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      if (listener && Date.now() + patience < deadline) {
+        waits.push(new Promise((resolve) => timer = setTimeout(() => resolve("retry"), patience)));
+      }
+      let first: Awaited<typeof waits[number]>;
+      try {
+        first = await Promise.race(waits);
+      } catch (error) {
+        // QEMU closes a connection it accepts while it still serves the one
+        // given up on just before: connect again, until the deadline.
+        if (
+          !listener || hasExited || Date.now() >= deadline ||
+          (error as Error).name !== "ConnectionClosedError"
+        ) throw error;
+        first = "retry";
+      } finally {
+        clearTimeout(timer);
+      }
+      if (first === "retry") {
+        stream.destroy();
+        await delay(20);
+        stream = await connectUnix(socket);
+        continue;
+      }
+      if (first === undefined) throw new Error("exited");
+      client = first;
+      break;
+    }
     pid = await qemu.pid;
   } catch (error) {
     stream.destroy();
