@@ -18,6 +18,7 @@ import {
   terminal,
 } from "./command.ts";
 import { diff } from "./diff.ts";
+import { shell } from "./shell.ts";
 import { vendor } from "./vendor.ts";
 
 const usage = "qapi-ts <command> [options] [arguments]";
@@ -49,10 +50,10 @@ const help: Command = {
  * @example
  * ```ts
  * import { commands } from "./main.ts";
- * console.log(commands.map((c) => c.name)); // ["check", "vendor", "diff", "help"]
+ * console.log(commands.map((c) => c.name)); // ["check", "vendor", "diff", "shell", "help"]
  * ```
  */
-export const commands: readonly Command[] = [check, vendor, diff, help];
+export const commands: readonly Command[] = [check, vendor, diff, shell, help];
 
 function overview(): string {
   const width = Math.max(...commands.map((c) => c.name.length));

@@ -1,0 +1,442 @@
+/**
+ * `qapi-ts shell`: qmp-shell, typed. Connects to a QMP server (a socket path
+ * or `host:port`), launches a private QEMU (`--launch`) or connects to a
+ * guest agent (`--agent`), and runs commands typed as `command key=value
+ * key.sub=value …` or as raw JSON, each checked against the server's own
+ * schema before it is sent. On a terminal it is interactive (completion
+ * from the live schema, history kept in a file, events printed as they
+ * arrive); otherwise it runs the commands of a file or of standard input
+ * and stops at the first error.
+ *
+ * @module
+ */
+
+import { connect, type QmpClient } from "../client/qmp.ts";
+import { connectGuestAgent } from "../guest/agent.ts";
+import { indexLiteral } from "../introspect/from_literal.ts";
+import type { SchemaInfoIndex } from "../introspect/schema_info.ts";
+import { validateArguments, ValidationError } from "../introspect/validate.ts";
+import { launch } from "../launch/launch.ts";
+import { QmpError } from "../protocol/errors.ts";
+import type { RawEvent } from "../protocol/events.ts";
+import { stringifyJson } from "../protocol/json.ts";
+import { printable } from "../qapi/errors.ts";
+import type { SchemaLiteral } from "../schema/literal.ts";
+import type { Target } from "../transport/transport.ts";
+import { nearestVendored } from "../vendor/live.ts";
+import { parseArgs, UsageError } from "./args.ts";
+import { CliError, type Command, type ExitCode, exitCodes, type Output } from "./command.ts";
+import { complete } from "./shell_complete.ts";
+import { type EditorTerminal, LineEditor, processTerminal } from "./shell_editor.ts";
+import { InputError, parseLine } from "./shell_input.ts";
+
+const usage = `qapi-ts shell [--json] [--history PATH] [--file PATH] SOCKET|HOST:PORT
+qapi-ts shell --agent [--json] [--history PATH] [--file PATH] SOCKET|HOST:PORT
+qapi-ts shell --launch [--binary PATH] [--json] [--history PATH] [--file PATH] [-- QEMU-ARGS]`;
+
+/** The most lines the history file keeps. */
+export const historyLimit = 1000;
+
+/** What the shell talks to: a QMP server or a guest agent, with its schema. */
+interface Session {
+  /** `QEMU 10.0.2`, `guest agent 7.2`: for the banner and the prompt. */
+  readonly name: string;
+  readonly prompt: string;
+  readonly index: SchemaInfoIndex;
+  readonly hmp: boolean;
+  commandFacts(command: string): string | undefined;
+  /** Checks the call against the schema, then sends it. */
+  call(command: string, args: Record<string, unknown>): Promise<unknown>;
+  /** Calls `handler` for each event from now on; returns what stops it. */
+  onEvent(handler: (event: RawEvent) => void): () => void;
+  close(): Promise<void>;
+}
+
+const sinceOf = (literal: SchemaLiteral | undefined) => (command: string) => {
+  const since = (literal?.commands as Record<string, { since?: string }> | undefined)?.[command]
+    ?.since;
+  return since ? `since ${since}` : undefined;
+};
+
+/** A socket path, or `HOST:PORT` (`[::1]:4444` for an IPv6 address). */
+export function parseTarget(text: string): Target {
+  const match = /^(?:\[([^\]]+)\]|([^/:]+)):([0-9]{1,5})$/.exec(text);
+  if (!match) return text;
+  const port = Number(match[3]);
+  if (port < 1 || port > 65535) throw new UsageError(`'${text}': no port ${port}`);
+  return { host: match[1] ?? match[2], port };
+}
+
+async function qmpSession(client: QmpClient): Promise<Session> {
+  const index = await client.schemaInfo();
+  const { major, minor, micro } = client.version;
+  let literal: SchemaLiteral | undefined;
+  try {
+    literal = await nearestVendored("qmp", `${major}.${minor}`);
+  } catch {
+    literal = undefined;
+  }
+  const execute = client.execute as unknown as (
+    command: string,
+    args?: object,
+  ) => Promise<unknown>;
+  return {
+    name: `QEMU ${major}.${minor}.${micro}`,
+    prompt: `(QEMU ${major}.${minor}) `,
+    index,
+    hmp: true,
+    commandFacts: sinceOf(literal),
+    // The client is strict: a call its schema refuses throws ValidationError, unsent.
+    call: (command, args) => execute(command, args),
+    onEvent(handler) {
+      const listener = client.events();
+      (async () => {
+        for await (const event of listener) handler(event as RawEvent);
+      })().catch(() => {});
+      return () => listener.close();
+    },
+    close: () => client.close(),
+  };
+}
+
+async function agentSession(target: Target): Promise<Session> {
+  const agent = await connectGuestAgent(target);
+  const { qga } = await import("../../schemas/qga/mod.ts");
+  const version = agent.schemaVersion;
+  const literal = qga[version as keyof typeof qga] as SchemaLiteral;
+  const index = indexLiteral(literal);
+  const execute = agent.execute as unknown as (
+    command: string,
+    args?: object,
+  ) => Promise<unknown>;
+  return {
+    name: `guest agent (schema ${version})`,
+    prompt: "(QGA) ",
+    index,
+    hmp: false,
+    commandFacts: sinceOf(literal),
+    call(command, args) {
+      validateArguments(index, command, args, { serverVersion: version });
+      return execute(command, args);
+    },
+    onEvent: () => () => {},
+    close: () => agent.close(),
+  };
+}
+
+/** Indented JSON, with `bigint`s exact. */
+export function prettyJson(value: unknown, indent = ""): string {
+  if (Array.isArray(value)) {
+    if (value.length === 0) return "[]";
+    const inner = indent + "  ";
+    return `[\n${value.map((v) => inner + prettyJson(v, inner)).join(",\n")}\n${indent}]`;
+  }
+  if (typeof value === "object" && value !== null) {
+    const entries = Object.entries(value);
+    if (entries.length === 0) return "{}";
+    const inner = indent + "  ";
+    return `{\n${
+      entries.map(([k, v]) => `${inner}${JSON.stringify(k)}: ${prettyJson(v, inner)}`).join(",\n")
+    }\n${indent}}`;
+  }
+  return stringifyJson(value) ?? "null";
+}
+
+const formatTime = (event: RawEvent) => {
+  const { seconds, microseconds } = event.timestamp ?? { seconds: 0, microseconds: 0 };
+  const time = new Date(seconds * 1000).toISOString().slice(11, 19);
+  return `${time}.${String(microseconds).padStart(6, "0")}`;
+};
+
+/** How results, errors and events are printed: pretty for people, `--json` for programs. */
+interface Printer {
+  result(value: unknown): string;
+  error(errorClass: string, message: string): string;
+  event(event: RawEvent): string;
+}
+
+const pretty: Printer = {
+  result: (value) =>
+    typeof value === "string" ? value.replace(/\r\n/g, "\n").replace(/\n$/, "") : prettyJson(value),
+  error: (errorClass, message) =>
+    `error: ${
+      errorClass === "ValidationError" || errorClass === "InputError" ? "" : `${errorClass}: `
+    }${message}`,
+  event: (event) => {
+    const data = event.data && Object.keys(event.data).length ? ` ${prettyJson(event.data)}` : "";
+    return `event ${event.event} at ${formatTime(event)}${data}`;
+  },
+};
+
+const machine: Printer = {
+  result: (value) => stringifyJson({ return: value ?? {} }),
+  error: (errorClass, desc) => stringifyJson({ error: { class: errorClass, desc } }),
+  event: (event) => stringifyJson(event),
+};
+
+/** The error class and message of what a line's call threw; rethrows what ends the shell. */
+function describeError(error: unknown): [string, string] {
+  if (error instanceof QmpError) return [error.errorClass, error.desc];
+  if (error instanceof ValidationError) return ["ValidationError", error.message];
+  if (error instanceof InputError) return ["InputError", error.message];
+  const name = (error as Error)?.name ?? "Error";
+  return [name, (error as Error)?.message ?? String(error)];
+}
+
+/** Runs one line; resolves with the text to print and whether it failed. */
+async function runLine(
+  session: Session,
+  printer: Printer,
+  line: string,
+): Promise<{ text?: string; error?: string }> {
+  try {
+    const input = parseLine(line, session.hmp);
+    if (input.kind === "empty") return {};
+    const value = input.kind === "hmp"
+      ? await session.call("human-monitor-command", { "command-line": input.commandLine })
+      : await session.call(input.command, input.args);
+    return { text: printer.result(value) };
+  } catch (error) {
+    if ((error as Error)?.name === "ConnectionClosedError") throw error;
+    const [errorClass, message] = describeError(error);
+    return { text: printer.error(errorClass, message), error: pretty.error(errorClass, message) };
+  }
+}
+
+async function loadHistory(path: string | undefined): Promise<string[]> {
+  if (!path) return [];
+  try {
+    const text = await Deno.readTextFile(path);
+    return text.split("\n").filter((line) => line.trim()).slice(-historyLimit);
+  } catch (error) {
+    if (error instanceof Deno.errors.NotFound) return [];
+    throw new CliError(`can't read history file '${path}': ${(error as Error).message}`);
+  }
+}
+
+async function saveHistory(path: string | undefined, history: string[]): Promise<void> {
+  if (!path) return;
+  if (history.length > historyLimit) history.splice(0, history.length - historyLimit);
+  try {
+    await Deno.writeTextFile(path, history.map((l) => `${l}\n`).join(""), { mode: 0o600 });
+  } catch {
+    // A history that can't be written does not stop the shell.
+  }
+}
+
+async function interactive(
+  session: Session,
+  printer: Printer,
+  historyPath: string | undefined,
+  terminal: EditorTerminal,
+): Promise<ExitCode> {
+  const history = await loadHistory(historyPath);
+  const editor = new LineEditor(terminal, {
+    history,
+    escape: printable,
+    complete: (before) =>
+      complete({
+        index: session.index,
+        commandFacts: (command) => session.commandFacts(command),
+        extraCommands: session.hmp ? ["hmp"] : [],
+      }, before),
+  });
+  const print = (text: string) => editor.printAbove(printable(text));
+  print(`Connected to ${session.name}. Tab completes; Ctrl-D ends.`);
+  const stop = session.onEvent((event) => print(printer.event(event)));
+  try {
+    while (true) {
+      const line = await editor.readLine(session.prompt);
+      if (line === null) return exitCodes.ok;
+      if (!line.trim()) continue;
+      await saveHistory(historyPath, history);
+      const { text } = await runLine(session, printer, line);
+      if (text !== undefined) print(text);
+    }
+  } finally {
+    stop();
+  }
+}
+
+async function script(
+  session: Session,
+  printer: Printer,
+  text: string,
+  output: Output,
+  json: boolean,
+): Promise<ExitCode> {
+  const stop = session.onEvent((event) => output.out(printer.event(event)));
+  try {
+    const lines = text.split("\n");
+    for (let i = 0; i < lines.length; i++) {
+      const { text, error } = await runLine(session, printer, lines[i]);
+      if (text === undefined) continue;
+      if (error === undefined) {
+        output.out(text);
+        continue;
+      }
+      if (json) output.out(text);
+      output.err(`line ${i + 1}: ${error}`);
+      return exitCodes.finding;
+    }
+    return exitCodes.ok;
+  } finally {
+    stop();
+  }
+}
+
+/**
+ * Runs the shell on a parsed command line. `terminal` is where the
+ * interactive shell reads and draws (the process's terminal by default).
+ */
+async function runShell(
+  args: readonly string[],
+  output: Output,
+  terminal?: EditorTerminal,
+): Promise<ExitCode> {
+  const parsed = parseArgs(args, {
+    launch: "flag",
+    binary: "value",
+    agent: "flag",
+    json: "flag",
+    history: "value",
+    file: "value",
+  });
+  if (parsed.help) {
+    output.out(shell.help);
+    return exitCodes.ok;
+  }
+  const option = (name: string) => parsed.options.get(name) as string | undefined;
+  const flag = (name: string) => parsed.options.get(name) === true;
+  const launching = flag("launch");
+  if (launching && flag("agent")) throw new UsageError("--launch starts QEMU, not a guest agent");
+  if (!launching && option("binary")) throw new UsageError("--binary goes with --launch");
+  if (!launching && parsed.operands.length !== 1) {
+    throw new UsageError(
+      parsed.operands.length ? "one SOCKET or HOST:PORT at a time" : "no SOCKET or HOST:PORT",
+    );
+  }
+  const target = launching ? undefined : parseTarget(parsed.operands[0]);
+  const file = option("file");
+  let scriptText: string | undefined;
+  if (file !== undefined) {
+    try {
+      scriptText = file === "-"
+        ? await new Response(Deno.stdin.readable).text()
+        : await Deno.readTextFile(file);
+    } catch (error) {
+      throw new CliError(`can't read '${file}': ${(error as Error).message}`);
+    }
+  } else if (!terminal && !Deno.stdin.isTerminal()) {
+    scriptText = await new Response(Deno.stdin.readable).text();
+  }
+  const home = Deno.env.get("HOME");
+  const historyPath = option("history") ?? (home ? `${home}/.qapi_ts_shell_history` : undefined);
+  const printer = flag("json") ? machine : pretty;
+
+  let session: Session;
+  try {
+    if (launching) {
+      const binary = option("binary");
+      const client = await launch({
+        ...(binary ? { binary } : {}),
+        extraArgs: parsed.operands,
+        strict: true,
+      });
+      session = await qmpSession(client as unknown as QmpClient);
+    } else if (flag("agent")) {
+      session = await agentSession(target!);
+    } else {
+      session = await qmpSession(await connect(target!, { strict: true }) as QmpClient);
+    }
+  } catch (error) {
+    if (error instanceof UsageError || error instanceof CliError) throw error;
+    const where = launching ? "launch QEMU" : `connect to '${parsed.operands[0]}'`;
+    throw new CliError(`can't ${where}: ${(error as Error)?.message ?? error}`);
+  }
+  try {
+    if (scriptText !== undefined) {
+      return await script(session, printer, scriptText, output, flag("json"));
+    }
+    return await interactive(session, printer, historyPath, terminal ?? processTerminal());
+  } catch (error) {
+    if ((error as Error)?.name === "ConnectionClosedError") {
+      throw new CliError(`the connection closed: ${(error as Error).message}`, exitCodes.finding);
+    }
+    throw error;
+  } finally {
+    await session.close();
+  }
+}
+
+/**
+ * `qapi-ts shell`: an interactive QMP (or guest agent) shell with
+ * completion from the live schema; non-interactive on a file or a pipe.
+ *
+ * @example
+ * ```ts
+ * import { shell } from "./shell.ts";
+ * console.log(shell.name, shell.usage.split("\n").length); // "shell" 3
+ * ```
+ */
+export const shell: Command = {
+  name: "shell",
+  summary: "a QMP shell: commands checked against the live schema, with completion",
+  usage,
+  help: `usage: ${usage}
+
+An interactive shell for QEMU's monitor (QMP) or a guest agent (--agent), at a
+unix socket or HOST:PORT; --launch starts a private QEMU (-M none unless
+QEMU-ARGS say otherwise) and ends it on exit.
+
+A line is a command, written as qmp-shell writes it or as raw JSON:
+  blockdev-add driver=null-co node-name=disk0 size=1048576
+  blockdev-add driver=qcow2 node-name=q file.driver=file file.filename=/tmp/a.qcow2
+  set-action reboot=shutdown
+  {"execute": "query-status"}
+  hmp info status
+Values are JSON where they parse as JSON (42, true, null, {...}, [...]), else
+strings ('42' is the string); dotted keys build nested objects and numbered
+ones lists (keys.0=a keys.1=b). Each call is checked against the server's own
+schema (query-qmp-schema) before it is sent; a call it refuses is not sent.
+
+On a terminal: Tab completes command names, member names (nested ones too)
+and enum values, and lists the candidates with what the schema says of them;
+up and down walk the history; Ctrl-C cancels the line; Ctrl-D ends. Events are
+printed as they arrive.
+
+Otherwise (standard input not a terminal, or --file) the lines of the input
+are run in order; the first that fails ends the shell with status 1.
+
+Options:
+  --launch         start a private QEMU (arguments after -- are added to its command line)
+  --binary PATH    the QEMU binary to launch (default qemu-system-x86_64)
+  --agent          the socket is a guest agent's (qemu-ga)
+  --json           print replies, errors and events as one JSON object a line
+  --history PATH   the history file (default ~/.qapi_ts_shell_history, last ${historyLimit} lines)
+  --file PATH      run the commands in PATH ('-': standard input)
+
+Exit status: 0 done; 1 a command failed (non-interactive), or the connection
+closed; 2 a wrong command line, or no connection.`,
+  run: (args, output) => runShell(args, output),
+};
+
+/**
+ * Runs the interactive shell on `terminal` instead of the process's own,
+ * for embedding the shell in another program.
+ *
+ * @example
+ * ```ts ignore
+ * import { runShellOn } from "./shell.ts";
+ * import { processTerminal } from "./shell_editor.ts";
+ * import { terminal } from "./command.ts";
+ * await runShellOn(["/tmp/qmp.sock"], terminal, processTerminal());
+ * ```
+ */
+export function runShellOn(
+  args: readonly string[],
+  output: Output,
+  terminal: EditorTerminal,
+): Promise<ExitCode> {
+  return runShell(args, output, terminal);
+}

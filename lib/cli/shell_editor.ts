@@ -1,0 +1,384 @@
+/**
+ * A small line editor for `qapi-ts shell`, on a terminal in raw mode:
+ * left/right, backspace and delete, home/end (and Ctrl-A/Ctrl-E), Ctrl-U
+ * and Ctrl-K, up/down through the history, Tab to complete (or list the
+ * candidates), Ctrl-C to cancel the line, Ctrl-D on an empty line to end.
+ * Text printed while a line is being edited (events) goes above the prompt.
+ *
+ * @module
+ */
+
+import { commonPrefix, type Completion } from "./shell_complete.ts";
+
+/**
+ * The terminal the editor draws on and reads keys from.
+ *
+ * @example
+ * ```ts
+ * import type { EditorTerminal } from "./shell_editor.ts";
+ * const written: string[] = [];
+ * const terminal: EditorTerminal = {
+ *   write: (text) => void written.push(text),
+ *   read: () => Promise.resolve(null),
+ *   setRaw: () => {},
+ *   columns: () => 80,
+ * };
+ * ```
+ */
+export interface EditorTerminal {
+  /** Writes text as is (escape sequences included). */
+  write(text: string): void;
+  /** The next bytes typed; null at the end of input. */
+  read(): Promise<Uint8Array | null>;
+  /** Switches raw mode (keys one by one, no echo) on or off. */
+  setRaw(on: boolean): void;
+  /** The terminal's width in columns. */
+  columns(): number;
+}
+
+/**
+ * The process's own terminal: standard input and output.
+ *
+ * @example
+ * ```ts ignore
+ * import { LineEditor, processTerminal } from "./shell_editor.ts";
+ * const editor = new LineEditor(processTerminal(), { history: [] });
+ * console.log(await editor.readLine("> "));
+ * ```
+ */
+export function processTerminal(): EditorTerminal {
+  const encoder = new TextEncoder();
+  const buffer = new Uint8Array(4096);
+  return {
+    write(text) {
+      let bytes = encoder.encode(text);
+      while (bytes.length > 0) bytes = bytes.subarray(Deno.stdout.writeSync(bytes));
+    },
+    async read() {
+      const n = await Deno.stdin.read(buffer);
+      return n === null ? null : buffer.slice(0, n);
+    },
+    setRaw: (on) => Deno.stdin.setRaw(on),
+    columns: () => {
+      try {
+        return Deno.consoleSize().columns || 80;
+      } catch {
+        return 80;
+      }
+    },
+  };
+}
+
+/**
+ * Options of `LineEditor`.
+ *
+ * @example
+ * ```ts
+ * import type { EditorOptions } from "./shell_editor.ts";
+ * const options: EditorOptions = { history: ["query-status"] };
+ * ```
+ */
+export interface EditorOptions {
+  /** Earlier lines, oldest first; up and down walk them, and entered lines are added. */
+  readonly history: string[];
+  /** Completes the text before the cursor (Tab). */
+  readonly complete?: (before: string) => Completion;
+  /** Escapes text from outside before it is drawn (control characters). */
+  readonly escape?: (text: string) => string;
+}
+
+/** A key: one character, or an escape sequence. */
+type Key = string;
+
+const keyNames: Record<string, string> = {
+  "\x1b[A": "up",
+  "\x1bOA": "up",
+  "\x1b[B": "down",
+  "\x1bOB": "down",
+  "\x1b[C": "right",
+  "\x1bOC": "right",
+  "\x1b[D": "left",
+  "\x1bOD": "left",
+  "\x1b[H": "home",
+  "\x1bOH": "home",
+  "\x1b[1~": "home",
+  "\x1b[7~": "home",
+  "\x1b[F": "end",
+  "\x1bOF": "end",
+  "\x1b[4~": "end",
+  "\x1b[8~": "end",
+  "\x1b[3~": "delete",
+  "\x01": "home",
+  "\x05": "end",
+  "\x02": "left",
+  "\x06": "right",
+  "\x10": "up",
+  "\x0e": "down",
+  "\x7f": "backspace",
+  "\x08": "backspace",
+  "\t": "tab",
+  "\r": "enter",
+  "\n": "enter",
+  "\x03": "cancel",
+  "\x04": "eof",
+  "\x15": "kill-start",
+  "\x0b": "kill-end",
+  "\x0c": "redraw",
+};
+
+/**
+ * Reads lines from a terminal in raw mode, with editing, history and
+ * completion.
+ *
+ * @example
+ * ```ts
+ * import { LineEditor } from "./shell_editor.ts";
+ * const keys = [new TextEncoder().encode("stpo\x1b[D\x1b[D\x7fo\x1b[Fp\r")];
+ * const editor = new LineEditor({
+ *   write: () => {},
+ *   read: () => Promise.resolve(keys.shift() ?? null),
+ *   setRaw: () => {},
+ *   columns: () => 80,
+ * }, { history: [] });
+ * console.log(await editor.readLine("> ")); // "stop"
+ * ```
+ */
+export class LineEditor {
+  readonly #terminal: EditorTerminal;
+  readonly #options: EditorOptions;
+  readonly #decoder = new TextDecoder();
+  #prompt = "";
+  #chars: string[] = [];
+  #cursor = 0;
+  #active = false;
+  #historyIndex = 0;
+  #draft: string[] = [];
+  #pending = "";
+
+  /** An editor on `terminal`. */
+  constructor(terminal: EditorTerminal, options: EditorOptions) {
+    this.#terminal = terminal;
+    this.#options = options;
+  }
+
+  /** The history, oldest first, entered lines included. */
+  get history(): readonly string[] {
+    return this.#options.history;
+  }
+
+  #write(text: string): void {
+    this.#terminal.write(text.replace(/\r?\n/g, "\r\n"));
+  }
+
+  #redraw(): void {
+    const escape = this.#options.escape ?? ((text: string) => text);
+    const after = this.#chars.length - this.#cursor;
+    this.#terminal.write(
+      `\r\x1b[K${this.#prompt}${escape(this.#chars.join(""))}${after > 0 ? `\x1b[${after}D` : ""}`,
+    );
+  }
+
+  /**
+   * Prints `text` (one or more lines) above the line being edited, which is
+   * then drawn again; or just prints it when no line is being read.
+   */
+  printAbove(text: string): void {
+    if (!this.#active) {
+      this.#write(`${text}\n`);
+      return;
+    }
+    this.#terminal.write("\r\x1b[K");
+    this.#write(`${text}\n`);
+    this.#redraw();
+  }
+
+  /**
+   * Reads one line after `prompt`; resolves with it (added to the history
+   * when not blank and not the same as the last), or null when the input
+   * ends (Ctrl-D on an empty line, or no more input).
+   */
+  async readLine(prompt: string): Promise<string | null> {
+    this.#prompt = prompt;
+    this.#chars = [];
+    this.#cursor = 0;
+    this.#historyIndex = this.#options.history.length;
+    this.#draft = [];
+    this.#active = true;
+    this.#terminal.setRaw(true);
+    try {
+      this.#redraw();
+      while (true) {
+        const bytes = await this.#terminal.read();
+        if (bytes === null) {
+          this.#write("\n");
+          return null;
+        }
+        this.#pending += this.#decoder.decode(bytes, { stream: true });
+        for (const key of this.#takeKeys()) {
+          const result = this.#handle(key);
+          if (result === undefined) continue;
+          if (result !== null) {
+            const history = this.#options.history;
+            if (result.trim() && history.at(-1) !== result) history.push(result);
+          }
+          // Keys typed past the end of this line are dropped, as a fresh prompt follows.
+          this.#pending = "";
+          return result;
+        }
+      }
+    } finally {
+      this.#active = false;
+      this.#terminal.setRaw(false);
+    }
+  }
+
+  /** Splits the pending input into keys, keeping an incomplete escape sequence. */
+  #takeKeys(): Key[] {
+    const keys: Key[] = [];
+    const text = this.#pending;
+    let i = 0;
+    while (i < text.length) {
+      if (text[i] !== "\x1b") {
+        const code = text.codePointAt(i)!;
+        const ch = String.fromCodePoint(code);
+        keys.push(ch);
+        i += ch.length;
+        continue;
+      }
+      if (i + 1 >= text.length) break;
+      if (text[i + 1] !== "[" && text[i + 1] !== "O") {
+        keys.push(text.slice(i, i + 2));
+        i += 2;
+        continue;
+      }
+      let j = i + 2;
+      while (j < text.length && !/[\x40-\x7e]/.test(text[j])) j++;
+      if (j >= text.length) break;
+      keys.push(text.slice(i, j + 1));
+      i = j + 1;
+    }
+    this.#pending = text.slice(i);
+    return keys;
+  }
+
+  /** Handles one key: the line when it ends (null: end of input), else undefined. */
+  #handle(key: Key): string | null | undefined {
+    const name = keyNames[key];
+    const chars = this.#chars;
+    switch (name) {
+      case "enter":
+        this.#cursor = chars.length;
+        this.#redraw();
+        this.#write("\n");
+        return chars.join("");
+      case "eof":
+        if (chars.length === 0) {
+          this.#write("\n");
+          return null;
+        }
+        if (this.#cursor < chars.length) chars.splice(this.#cursor, 1);
+        break;
+      case "cancel":
+        this.#cursor = chars.length;
+        this.#redraw();
+        this.#write("^C\n");
+        this.#chars = [];
+        this.#cursor = 0;
+        this.#historyIndex = this.#options.history.length;
+        break;
+      case "left":
+        if (this.#cursor > 0) this.#cursor--;
+        break;
+      case "right":
+        if (this.#cursor < chars.length) this.#cursor++;
+        break;
+      case "home":
+        this.#cursor = 0;
+        break;
+      case "end":
+        this.#cursor = chars.length;
+        break;
+      case "backspace":
+        if (this.#cursor > 0) chars.splice(--this.#cursor, 1);
+        break;
+      case "delete":
+        if (this.#cursor < chars.length) chars.splice(this.#cursor, 1);
+        break;
+      case "kill-start":
+        chars.splice(0, this.#cursor);
+        this.#cursor = 0;
+        break;
+      case "kill-end":
+        chars.splice(this.#cursor);
+        break;
+      case "up":
+      case "down":
+        this.#walkHistory(name === "up" ? -1 : 1);
+        break;
+      case "tab":
+        this.#complete();
+        break;
+      case "redraw":
+        this.#terminal.write("\x1b[H\x1b[2J");
+        break;
+      default:
+        // Printable characters are typed; other control keys and sequences do nothing.
+        if (/^[\p{Cc}\p{Cf}]/u.test(key) || key.startsWith("\x1b")) return undefined;
+        chars.splice(this.#cursor++, 0, key);
+    }
+    this.#redraw();
+    return undefined;
+  }
+
+  #walkHistory(step: -1 | 1): void {
+    const history = this.#options.history;
+    const next = this.#historyIndex + step;
+    if (next < 0 || next > history.length) return;
+    if (this.#historyIndex === history.length) this.#draft = this.#chars;
+    this.#historyIndex = next;
+    this.#chars = next === history.length ? this.#draft : [...history[next]];
+    this.#cursor = this.#chars.length;
+  }
+
+  #complete(): void {
+    const before = this.#chars.slice(0, this.#cursor).join("");
+    const completion = this.#options.complete?.(before);
+    if (!completion || completion.candidates.length === 0) {
+      this.#terminal.write("\x07");
+      return;
+    }
+    const typed = before.slice(completion.start);
+    const inserts = completion.candidates.map((c) => c.insert);
+    const insert = inserts.length === 1 ? inserts[0] : commonPrefix(inserts);
+    if (insert.length > typed.length && insert.startsWith(typed)) {
+      const start = [...before.slice(0, completion.start)].length;
+      const replacement = [...insert];
+      this.#chars.splice(start, this.#cursor - start, ...replacement);
+      this.#cursor = start + replacement.length;
+      return;
+    }
+    this.#list(completion);
+  }
+
+  /** Lists the candidates under the line, in columns, and draws the line again. */
+  #list(completion: Completion): void {
+    const escape = this.#options.escape ?? ((text: string) => text);
+    const entries = completion.candidates.map((c) =>
+      escape(c.facts ? `${c.label} (${c.facts})` : c.label)
+    );
+    const width = Math.max(...entries.map((e) => e.length)) + 2;
+    const perRow = Math.max(1, Math.floor(this.#terminal.columns() / width));
+    const rows = Math.ceil(entries.length / perRow);
+    const lines: string[] = [];
+    for (let row = 0; row < rows; row++) {
+      const cells: string[] = [];
+      for (let column = 0; column < perRow; column++) {
+        const entry = entries[column * rows + row];
+        if (entry !== undefined) cells.push(entry.padEnd(width));
+      }
+      lines.push(cells.join("").trimEnd());
+    }
+    // The line stays above the list; the caller draws it again below.
+    this.#write(`\n${lines.join("\n")}\n`);
+  }
+}
