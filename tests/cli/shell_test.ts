@@ -1,0 +1,332 @@
+/**
+ * `qapi-ts shell`: the line syntax, completion and the line editor on their
+ * own; the shell against real QEMU 7.2 and 10.0 (and qemu-ga) run on a
+ * script; and the interactive shell in a real terminal (tmux, or a pty from
+ * `script` where tmux is absent): typing, Tab, the screen read back.
+ */
+import assert from "node:assert/strict";
+import { complete } from "../../lib/cli/shell_complete.ts";
+import { type EditorTerminal, LineEditor } from "../../lib/cli/shell_editor.ts";
+import { InputError, parseLine, splitWords } from "../../lib/cli/shell_input.ts";
+import { indexLiteral } from "../../lib/introspect/from_literal.ts";
+import { qmp10_2 } from "../../schemas/qmp/10.2.js";
+import { provision, realQemuSkipped } from "../provision/qemu.ts";
+import { assertUsageError, qapiTs, repository } from "./helpers.ts";
+
+const skipped = realQemuSkipped();
+const binaries = skipped ? undefined : await provision();
+
+Deno.test("shell input: key=value, JSON values, nested keys, lists, raw JSON, hmp", () => {
+  assert.deepEqual(
+    parseLine(
+      `blockdev-add driver=qcow2 node-name=q read-only=true file.driver=file ` +
+        `file.filename='/tmp/a b' cache={"direct": false} n=null s='42'`,
+      true,
+    ),
+    {
+      kind: "call",
+      command: "blockdev-add",
+      args: {
+        driver: "qcow2",
+        "node-name": "q",
+        "read-only": true,
+        file: { driver: "file", filename: "/tmp/a b" },
+        cache: { direct: false },
+        n: null,
+        s: "42",
+      },
+    },
+  );
+  assert.deepEqual(parseLine("x children.0=a children.1.node=b", true), {
+    kind: "call",
+    command: "x",
+    args: { children: ["a", { node: "b" }] },
+  });
+  assert.deepEqual(parseLine("x size=9223372036854775807", true), {
+    kind: "call",
+    command: "x",
+    args: { size: 9223372036854775807n },
+  });
+  assert.deepEqual(parseLine(' {"execute": "stop"} ', true), {
+    kind: "call",
+    command: "stop",
+    args: {},
+  });
+  assert.deepEqual(parseLine("hmp  info  status", true), {
+    kind: "hmp",
+    commandLine: "info  status",
+  });
+  assert.deepEqual(parseLine("hmp x=1", false), { kind: "call", command: "hmp", args: { x: 1 } });
+  assert.deepEqual(parseLine("   # a comment", true), { kind: "empty" });
+  assert.deepEqual(splitWords(`a b={"c d": [1, 2]} e="f g"`), [
+    "a",
+    `b={"c d": [1, 2]}`,
+    `e="f g"`,
+  ]);
+  for (
+    const [line, message] of [
+      ["x a=1 a=2", /'a' is given twice/],
+      ["x a=1 a.b=2", /'a' is given a value already/],
+      ["x a.1=2", /list items go in order from 0/],
+      ["x novalue", /'novalue' is not key=value/],
+      ["x a..b=1", /'a\.\.b' is not a key/],
+      ['{"execute": "stop", "id": 1}', /not 'id'/],
+      ['{"execute": "stop", "arguments": []}', /'arguments' is an object/],
+      ["{oops", /not JSON/],
+      ["hmp", /hmp needs a command line/],
+    ] as const
+  ) {
+    assert.throws(
+      () => parseLine(line, true),
+      (e) => e instanceof InputError && message.test(e.message),
+      line,
+    );
+  }
+});
+
+const index10_2 = indexLiteral(qmp10_2);
+const inserts = (before: string) =>
+  complete({ index: index10_2, extraCommands: ["hmp"] }, before).candidates.map((c) => c.insert);
+
+Deno.test("shell completion: commands, members (nested, by union variant), enum values", () => {
+  assert.deepEqual(inserts("query-statu"), ["query-status "]);
+  assert.ok(inserts("").includes("hmp "));
+  assert.ok(inserts("").includes("blockdev-add "));
+  // Members of the chosen variant only, and not those given already.
+  const qcow2 = inserts("blockdev-add driver=qcow2 ");
+  assert.ok(qcow2.includes("file="), qcow2.join(" "));
+  assert.ok(qcow2.includes("node-name="));
+  assert.ok(!qcow2.some((c) => c.startsWith("driver")), "driver is given");
+  assert.ok(!qcow2.includes("filename="), "a file node's member is not a qcow2 node's");
+  // Nested: file is BlockdevRef (an object or a node name); file.driver picks its variant.
+  assert.deepEqual(inserts("blockdev-add driver=qcow2 file.driver=file file.filen"), [
+    "file.filename=",
+  ]);
+  assert.deepEqual(inserts("blockdev-add driver=qcow2 file.dri"), ["file.driver="]);
+  // Enum values, nested too; booleans.
+  assert.deepEqual(inserts("blockdev-add driver=qcow2 file.driver=fil"), ["file.driver=file "]);
+  assert.deepEqual(inserts("blockdev-add driver=null-c"), ["driver=null-co "]);
+  assert.deepEqual(inserts("blockdev-add driver=null-co read-only=t"), ["read-only=true "]);
+  // An object member is followed by a dot, a list by its first index.
+  const facts = complete({ index: index10_2 }, "blockdev-add driver=qcow2 cach").candidates;
+  assert.deepEqual(
+    facts.filter((c) => c.label === "cache").map((c) => [c.insert, c.facts]),
+    [["cache.", "optional"]],
+  );
+  assert.deepEqual(inserts("blockdev-add driver=quorum chi"), ["children.0="]);
+  assert.deepEqual(inserts("nosuch-command a"), []);
+  assert.deepEqual(inserts('{"execute": "st'), []);
+});
+
+/** A terminal fed from a list of key strings, recording what is drawn. */
+function fakeTerminal(keys: string[]): EditorTerminal & { drawn: string; raw: boolean[] } {
+  const encoder = new TextEncoder();
+  const terminal = {
+    drawn: "",
+    raw: [] as boolean[],
+    write(text: string) {
+      terminal.drawn += text;
+    },
+    read: () => Promise.resolve(keys.length ? encoder.encode(keys.shift()!) : null),
+    setRaw(on: boolean) {
+      terminal.raw.push(on);
+    },
+    columns: () => 80,
+  };
+  return terminal;
+}
+
+Deno.test("line editor: editing keys, history, Ctrl-C, Ctrl-D, Tab", async () => {
+  const history = ["query-status", "stop"];
+  const terminal = fakeTerminal([
+    // Left, left, type, end, left, right, type, backspace: "cnt" -> "cont".
+    "cnt\x1b[D\x1b[Do\x1b[F\x1b[D",
+    "\x1b[Ct\x7f\r",
+    // Ctrl-C drops the line; up three times recalls "cont", "stop", "query-status"; down: "stop".
+    "garbage\x03",
+    "\x1b[A\x1b[A\x1b[A\x1b[B\r",
+    // Home, Ctrl-K, a key split across reads.
+    "abc\x01\x0bx\x1b[",
+    "Dy\r",
+    // Tab: one candidate completes, several list.
+    "co\t\r",
+    "q\t",
+    "\x15\x04",
+  ]);
+  const editor = new LineEditor(terminal, {
+    history,
+    complete: (before) => complete({ index: index10_2 }, before),
+  });
+  assert.equal(await editor.readLine("> "), "cont");
+  assert.equal(await editor.readLine("> "), "stop");
+  assert.equal(await editor.readLine("> "), "yx");
+  assert.equal(await editor.readLine("> "), "cont ");
+  assert.equal(await editor.readLine("> "), null);
+  assert.match(terminal.drawn, /garbage\^C\r\n/);
+  assert.match(terminal.drawn, /query-status/);
+  assert.match(terminal.drawn, /query-hotpluggable-cpus/, "the candidates of 'q' are listed");
+  assert.deepEqual(history, ["query-status", "stop", "cont", "stop", "yx", "cont "]);
+  assert.deepEqual(terminal.raw, [true, false, true, false, true, false, true, false, true, false]);
+  // Printed above the prompt while a line is edited: the line is drawn again below.
+  const waiting = fakeTerminal([]);
+  const other = new LineEditor(waiting, { history: [] });
+  other.printAbove("before");
+  assert.equal(waiting.drawn, "before\r\n");
+});
+
+Deno.test("shell: a wrong command line is a usage error", async () => {
+  assertUsageError(await qapiTs(["shell"]), /^qapi-ts shell: no SOCKET or HOST:PORT\n/);
+  assertUsageError(await qapiTs(["shell", "a", "b"]), /one SOCKET or HOST:PORT at a time/);
+  assertUsageError(await qapiTs(["shell", "--launch", "--agent"]), /not a guest agent/);
+  assertUsageError(await qapiTs(["shell", "--binary", "x", "s"]), /--binary goes with --launch/);
+  const help = await qapiTs(["help", "shell"]);
+  assert.equal(help.code, 0);
+  assert.match(help.stdout, /^usage: qapi-ts shell /);
+  const missing = await qapiTs(["shell", "/nonexistent/qmp.sock"]);
+  assert.equal(missing.code, 2);
+  assert.match(missing.stderr, /^qapi-ts shell: can't connect to '\/nonexistent\/qmp\.sock': /);
+});
+
+/** Runs `qapi-ts shell ARGS` with `input` on standard input (a pipe). */
+async function shellWith(args: string[], input: string) {
+  const child = new Deno.Command(Deno.execPath(), {
+    args: ["run", "-A", `${repository}cli.ts`, "shell", ...args],
+    env: { NO_COLOR: "1" },
+    stdin: "piped",
+    stdout: "piped",
+    stderr: "piped",
+  }).spawn();
+  const writer = child.stdin.getWriter();
+  await writer.write(new TextEncoder().encode(input));
+  await writer.close();
+  const output = await child.output();
+  const decoder = new TextDecoder();
+  return {
+    code: output.code,
+    stdout: decoder.decode(output.stdout),
+    stderr: decoder.decode(output.stderr),
+  };
+}
+
+const launchArgs = (version: "7.2" | "10.0") => [
+  "--launch",
+  "--binary",
+  binaries![version].system,
+  ...(binaries![version].dataArgs.length ? ["--", ...binaries![version].dataArgs] : []),
+];
+
+for (const version of ["7.2", "10.0"] as const) {
+  Deno.test({
+    name: `shell on QEMU ${version}: a script on standard input, stopped by a refused call`,
+    ignore: skipped,
+    async fn() {
+      const script = [
+        "# a comment, then a blank line",
+        "",
+        "query-status",
+        "blockdev-add driver=null-co node-name=n0 size=1048576 read-zeroes=true",
+        "blockdev-add driver=raw node-name=r0 file.driver=null-co file.size=4096",
+        "blockdev-add driver=quorum node-name=q0 vote-threshold=1 children.0=n0",
+        '{"execute": "query-named-block-nodes", "arguments": {"flat": true}}',
+        "hmp info status",
+        "stop",
+        "block_resize node-name=r0 size=big",
+        "cont",
+      ].join("\n");
+      const run = await shellWith(["--history", "/dev/null", ...launchArgs(version)], script);
+      assert.equal(run.code, 1, run.stderr);
+      assert.match(run.stdout, /^\{\n {2}"status": "running",\n/);
+      assert.match(run.stdout, /"node-name": "r0"/);
+      assert.match(
+        run.stdout,
+        /"filename": "json:\{\\"driver\\": \\"null-co\\", \\"size\\": 4096\}"/,
+      );
+      assert.match(run.stdout, /"node-name": "q0"/);
+      assert.match(run.stdout, /\nVM status: running\n/);
+      assert.match(run.stdout, /\nevent STOP at \d\d:\d\d:\d\d\.\d{6}\n/);
+      // The refused call is not sent and ends the script: cont never runs.
+      assert.equal(
+        run.stderr.trim().split("\n").at(-1),
+        `line 10: error: block_resize: size: expected an integer, got "big" ` +
+          `(QEMU ${version}.${run.stderr.match(/QEMU \d+\.\d+\.(\d+)'s/)?.[1]}'s schema)`,
+      );
+      assert.doesNotMatch(run.stdout, /RESUME/);
+    },
+  });
+
+  Deno.test({
+    name: `shell on QEMU ${version}: --json --file, one JSON object a line; a QEMU error fails`,
+    ignore: skipped,
+    async fn() {
+      const directory = await Deno.makeTempDir();
+      try {
+        await Deno.writeTextFile(
+          `${directory}/commands`,
+          "stop\nquery-status\nhmp info status\nblockdev-del node-name=nothing\nquery-status\n",
+        );
+        const run = await shellWith([
+          "--json",
+          "--file",
+          `${directory}/commands`,
+          ...launchArgs(version),
+        ], "");
+        assert.equal(run.code, 1, run.stderr);
+        const lines = run.stdout.trim().split("\n").map((line) => JSON.parse(line));
+        const status = lines.find((l) => l.return?.status);
+        assert.deepEqual(status?.return?.running, false);
+        assert.ok(lines.some((l) => l.event === "STOP" && typeof l.timestamp.seconds === "number"));
+        assert.ok(lines.some((l) => l.return === "VM status: paused\r\n"));
+        assert.equal(lines.at(-1).error.class, "GenericError");
+        assert.match(lines.at(-1).error.desc, /nothing/);
+        assert.equal(lines.filter((l) => l.return?.status).length, 1, "the last line never ran");
+        assert.match(run.stderr, /^line 4: error: GenericError: .*nothing/m);
+      } finally {
+        await Deno.remove(directory, { recursive: true });
+      }
+    },
+  });
+
+  Deno.test({
+    name: `shell --agent on qemu-ga ${version}: calls checked by the agent's schema`,
+    ignore: skipped,
+    async fn() {
+      const directory = await Deno.makeTempDir();
+      const socket = `${directory}/qga.sock`;
+      await Deno.mkdir(`${directory}/state`);
+      const agent = new Deno.Command(binaries![version].guestAgent, {
+        args: ["-m", "unix-listen", "-p", socket, "-t", `${directory}/state`],
+        stdout: "null",
+        stderr: "null",
+      }).spawn();
+      try {
+        for (let i = 0; i < 500 && !(await exists(socket)); i++) await delay(10);
+        const run = await shellWith(
+          ["--agent", socket],
+          "guest-ping\nguest-info\nguest-set-time time=yesterday\nguest-ping\n",
+        );
+        assert.equal(run.code, 1, run.stderr);
+        assert.match(run.stdout, /^\{\}\n\{\n {2}"version": "\d+\.\d+\.\d+/);
+        assert.match(
+          run.stderr,
+          /^line 3: error: guest-set-time: time: expected an integer, got "yesterday" \(QEMU \d+\.\d+'s schema\)$/m,
+        );
+        assert.equal(run.stdout.match(/^\{\}$/gm)?.length, 1, "the last ping never ran");
+      } finally {
+        agent.kill("SIGKILL");
+        await agent.status;
+        await Deno.remove(directory, { recursive: true });
+      }
+    },
+  });
+}
+
+const delay = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+async function exists(path: string): Promise<boolean> {
+  try {
+    await Deno.stat(path);
+    return true;
+  } catch {
+    return false;
+  }
+}
