@@ -80,16 +80,19 @@ export class LineSplitter {
         }
       }
       // One decode for all of them: a newline byte never belongs to a multi-byte
-      // sequence, so splitting the text is splitting the bytes.
-      const text = this.#decoder.decode(chunk.subarray(start, last));
+      // sequence, so splitting the text is splitting the bytes. A chunk of
+      // whole lines (the usual case) is decoded as it is, without a view of it.
+      const whole = start === 0 && last === chunk.length - 1;
+      const text = this.#decoder.decode(whole ? chunk : chunk.subarray(start, last));
+      const end = whole ? text.length - 1 : text.length;
       let from = 0;
-      for (let end = text.indexOf("\n"); end >= 0; end = text.indexOf("\n", from)) {
-        this.#emit(text.slice(from, end));
-        from = end + 1;
+      for (let at = text.indexOf("\n"); at >= 0 && at < end; at = text.indexOf("\n", from)) {
+        this.#emit(text.slice(from, at));
+        from = at + 1;
       }
-      this.#emit(from === 0 ? text : text.slice(from));
+      this.#emit(from === 0 && end === text.length ? text : text.slice(from, end));
     }
-    this.#hold(chunk.subarray(last + 1));
+    if (last + 1 < chunk.length) this.#hold(chunk.subarray(last + 1));
   }
 
   #emit(line: string): void {
