@@ -4,11 +4,14 @@
  * the client and the raw clients, each on its own QMP monitor of the same
  * QEMU, take turns in slices — sequential `query-status` round trips, then
  * pipelined ones — so that a slow moment of the machine falls on all of
- * them — and `query-qmp-schema` (a reply of several hundred KiB) read in
- * turns likewise. Prints one JSON line: milliseconds per client and mode,
- * and the process's CPU time during each client's pipelined turns.
+ * them — then pipelined calls that each have a timeout (the raw clients
+ * have none: their turn is the same as before), and `query-qmp-schema` (a
+ * reply of a few hundred KiB) read in turns likewise. Prints one JSON line: milliseconds per client and mode,
+ * and the process's CPU time during each client's pipelined turns (with and
+ * without timeouts).
  *
- * SPEC is JSON: `{ sockets: { [client]: path }, sequential, pipelined, schema, slices: { [mode]: n } }`,
+ * SPEC is JSON: `{ sockets: { [client]: path }, sequential, pipelined, timeouts, schema,
+ * slices: { [mode]: n } }`,
  * clients among `qapi-ts`, `raw net`, `raw Deno.connect`.
  *
  * @module
@@ -27,6 +30,8 @@ export interface RoundSpec {
   readonly sequential: number;
   /** Pipelined requests per client. */
   readonly pipelined: number;
+  /** Pipelined requests with a timeout each, per client. */
+  readonly timeouts: number;
   /** `query-qmp-schema` reads per client. */
   readonly schema: number;
   /** Each mode's count is split into this many turns per client. */
@@ -34,14 +39,15 @@ export interface RoundSpec {
 }
 
 /** Milliseconds per client: each mode's total, and the CPU time of the pipelined turns. */
-export type RoundResult = Record<string, Record<Mode | "pipelinedCpu", number>>;
+export type RoundResult = Record<string, Record<Mode | "pipelinedCpu" | "timeoutsCpu", number>>;
 
-type Mode = "sequential" | "pipelined" | "schema";
+type Mode = "sequential" | "pipelined" | "timeouts" | "schema";
 
 /** A client as the round drives it. */
 interface Driver {
   sequential(count: number): Promise<void>;
   pipelined(count: number): Promise<void>;
+  timeouts(count: number): Promise<void>;
   schema(count: number): Promise<void>;
   close(): void;
 }
@@ -58,6 +64,13 @@ async function open(name: string, path: string): Promise<Driver> {
         for (let i = 0; i < count; i++) calls.push(qmp.execute("query-status"));
         await Promise.all(calls);
       },
+      async timeouts(count) {
+        const calls = [];
+        for (let i = 0; i < count; i++) {
+          calls.push(qmp.execute("query-status", undefined, { timeout: 60_000 }));
+        }
+        await Promise.all(calls);
+      },
       async schema(count) {
         for (let i = 0; i < count; i++) await qmp.execute("query-qmp-schema");
       },
@@ -71,6 +84,12 @@ async function open(name: string, path: string): Promise<Driver> {
     : undefined;
   if (!raw) throw new Error(`unknown client ${name}`);
   let id = 0;
+  const pipelined = async (count: number) => {
+    let batch = "";
+    for (let i = 0; i < count; i++) batch += `{"execute":"query-status","id":${id++}}\n`;
+    raw.send(batch);
+    await raw.replies(count);
+  };
   return {
     async sequential(count) {
       for (let i = 0; i < count; i++) {
@@ -78,12 +97,8 @@ async function open(name: string, path: string): Promise<Driver> {
         await raw.replies(1);
       }
     },
-    async pipelined(count) {
-      let batch = "";
-      for (let i = 0; i < count; i++) batch += `{"execute":"query-status","id":${id++}}\n`;
-      raw.send(batch);
-      await raw.replies(count);
-    },
+    pipelined,
+    timeouts: pipelined,
     async schema(count) {
       for (let i = 0; i < count; i++) {
         raw.send(`{"execute":"query-qmp-schema","id":${id++}}\n`);
@@ -102,14 +117,22 @@ export async function measureRound(spec: RoundSpec): Promise<RoundResult> {
   }
   const result: RoundResult = {};
   for (const [name] of drivers) {
-    result[name] = { sequential: 0, pipelined: 0, schema: 0, pipelinedCpu: 0 };
+    result[name] = {
+      sequential: 0,
+      pipelined: 0,
+      timeouts: 0,
+      schema: 0,
+      pipelinedCpu: 0,
+      timeoutsCpu: 0,
+    };
   }
   // A warm-up for each, so that all are measured after the JIT.
   for (const [, driver] of drivers) {
     await driver.sequential(Math.ceil(spec.sequential / 4));
     await driver.pipelined(Math.ceil(spec.pipelined / 4));
+    await driver.timeouts(Math.ceil(spec.timeouts / 4));
   }
-  for (const mode of ["sequential", "pipelined", "schema"] as const) {
+  for (const mode of ["sequential", "pipelined", "timeouts", "schema"] as const) {
     const count = Math.ceil(spec[mode] / spec.slices[mode]);
     for (let slice = 0; slice < spec.slices[mode]; slice++) {
       // Each slice starts with another client, so none is always first.
@@ -119,9 +142,9 @@ export async function measureRound(spec: RoundSpec): Promise<RoundResult> {
         const start = performance.now();
         await driver[mode](count);
         result[name][mode] += performance.now() - start;
-        if (mode === "pipelined") {
+        if (mode === "pipelined" || mode === "timeouts") {
           const used = process.cpuUsage(cpu);
-          result[name].pipelinedCpu += (used.user + used.system) / 1000;
+          result[name][`${mode}Cpu`] += (used.user + used.system) / 1000;
         }
       }
     }

@@ -2,8 +2,9 @@
  * `deno task bench:runtime`: the client against minimal raw-socket clients
  * measured in the same run, on Deno and on Node, against real QEMU 7.2 and
  * 10.0 (`-M none`, unix sockets): sequential and pipelined `query-status`
- * round trips, `query-qmp-schema` reads, and the client process's CPU time
- * per pipelined reply.
+ * round trips, pipelined calls that each have a timeout, `query-qmp-schema`
+ * reads, and the client process's CPU time per pipelined reply (with and
+ * without timeouts).
  *
  * Each QEMU has one monitor per client. A round runs one process per run
  * time and QEMU version (`measure.ts`; on Node the same module built by
@@ -28,9 +29,10 @@ const rounds = Number(Deno.env.get("BENCH_RUNS") ?? 5);
 const counts = {
   sequential: 3000,
   pipelined: 10_000,
+  timeouts: 10_000,
   schema: 10,
   // Short turns: the load of a shared machine changes from one moment to the next.
-  slices: { sequential: 30, pipelined: 10, schema: 10 },
+  slices: { sequential: 30, pipelined: 10, timeouts: 10, schema: 10 },
 };
 const versions = ["7.2", "10.0"] as const;
 const runtimes = ["Deno", "Node"] as const;
@@ -151,6 +153,11 @@ const measures = [
     higher: true,
   },
   {
+    name: "pipelined, each call with a timeout (replies/s)",
+    figure: (r: RoundResult[string]) => (counts.timeouts / r.timeouts) * 1000,
+    higher: true,
+  },
+  {
     name: "query-qmp-schema (ms each)",
     figure: (r: RoundResult[string]) => r.schema / counts.schema,
     higher: false,
@@ -160,12 +167,18 @@ const measures = [
     figure: (r: RoundResult[string]) => (r.pipelinedCpu / counts.pipelined) * 1000,
     higher: false,
   },
+  {
+    name: "CPU per pipelined reply, with timeouts (µs)",
+    figure: (r: RoundResult[string]) => (r.timeoutsCpu / counts.timeouts) * 1000,
+    higher: false,
+  },
 ];
 
 const baselines = ["raw net", "raw Deno.connect"];
 const lines = [
   `${rounds} rounds, ${counts.sequential} sequential and ${counts.pipelined} pipelined ` +
-  `\`query-status\` and ${counts.schema} \`query-qmp-schema\` per client per round; ` +
+  `\`query-status\` (and ${counts.timeouts} more with a timeout of 60 s each, for qapi-ts; ` +
+  `the raw clients have none) and ${counts.schema} \`query-qmp-schema\` per client per round; ` +
   `medians. Ratio: qapi-ts's figure over the raw client's, each round's ratio, median ` +
   `(≥ 1 is better for rates, ≤ 1 for times).`,
   "",
