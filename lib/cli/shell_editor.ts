@@ -193,8 +193,8 @@ export class LineEditor {
   }
 
   /**
-   * Reads one line after `prompt`; resolves with it (added to the history
-   * when not blank and not the same as the last), or null when the input
+   * Reads one line after `prompt`; resolves with it (added to the history,
+   * trimmed, when not blank and not the same as the last), or null when the input
    * ends (Ctrl-D on an empty line, or no more input).
    */
   async readLine(prompt: string): Promise<string | null> {
@@ -217,10 +217,9 @@ export class LineEditor {
         for (const key of this.#takeKeys()) {
           const result = this.#handle(key);
           if (result === undefined) continue;
-          if (result !== null) {
-            const history = this.#options.history;
-            if (result.trim() && history.at(-1) !== result) history.push(result);
-          }
+          const entry = result?.trim();
+          const history = this.#options.history;
+          if (entry && history.at(-1) !== entry) history.push(entry);
           // Keys typed past the end of this line are dropped, as a fresh prompt follows.
           this.#pending = "";
           return result;

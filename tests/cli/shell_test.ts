@@ -165,7 +165,7 @@ Deno.test("line editor: editing keys, history, Ctrl-C, Ctrl-D, Tab", async () =>
   assert.match(terminal.drawn, /garbage\^C\r\n/);
   assert.match(terminal.drawn, /query-status/);
   assert.match(terminal.drawn, /query-hotpluggable-cpus/, "the candidates of 'q' are listed");
-  assert.deepEqual(history, ["query-status", "stop", "cont", "stop", "yx", "cont "]);
+  assert.deepEqual(history, ["query-status", "stop", "cont", "stop", "yx", "cont"]);
   assert.deepEqual(terminal.raw, [true, false, true, false, true, false, true, false, true, false]);
   // Printed above the prompt while a line is edited: the line is drawn again below.
   const waiting = fakeTerminal([]);
@@ -329,4 +329,246 @@ async function exists(path: string): Promise<boolean> {
   } catch {
     return false;
   }
+}
+
+/** A program running in a real terminal: keys typed into it, its screen read back. */
+interface Screen {
+  /** Types text as is. */
+  type(text: string): Promise<void>;
+  /** Presses a key: Tab, Enter, Up, C-c, C-d, C-u. */
+  press(key: "Tab" | "Enter" | "Up" | "C-c" | "C-d" | "C-u"): Promise<void>;
+  /** The screen's text, a line per row, trailing blanks and blank rows dropped. */
+  text(): Promise<string>;
+  close(): Promise<void>;
+}
+
+// QAPI_TS_SHELL_TEST_PTY=script runs the terminal test on script's pty even where tmux is.
+const haveTmux = Deno.env.get("QAPI_TS_SHELL_TEST_PTY") !== "script" &&
+  await new Deno.Command("sh", { args: ["-c", "command -v tmux"], stdout: "null" })
+    .output().then((o) => o.success, () => false);
+
+/** Runs `script` under tmux (a detached session on a private server). */
+async function tmuxScreen(script: string): Promise<Screen> {
+  const server = `qapi-ts-shell-test-${Deno.pid}-${Math.random().toString(36).slice(2)}`;
+  const tmux = async (...args: string[]) => {
+    const output = await new Deno.Command("tmux", {
+      args: ["-L", server, ...args],
+      stdout: "piped",
+    })
+      .output();
+    if (!output.success) throw new Error(`tmux ${args.join(" ")} failed`);
+    return new TextDecoder().decode(output.stdout);
+  };
+  await tmux("new-session", "-d", "-s", "shell", "-x", "120", "-y", "50", "sh", script);
+  const keys = { Tab: "Tab", Enter: "Enter", Up: "Up", "C-c": "C-c", "C-d": "C-d", "C-u": "C-u" };
+  return {
+    type: async (text) => void await tmux("send-keys", "-t", "shell", "-l", text),
+    press: async (key) => void await tmux("send-keys", "-t", "shell", keys[key]),
+    text: async () =>
+      (await tmux("capture-pane", "-p", "-t", "shell")).replace(/[ \t]+$/gm, "").trimEnd(),
+    close: async () => void await tmux("kill-server").catch(() => {}),
+  };
+}
+
+/** Runs `script` on a pty from util-linux's `script`, its output drawn on a small screen model. */
+function ptyScreen(scriptPath: string): Screen {
+  const child = new Deno.Command("script", {
+    args: ["-q", "-c", `sh '${scriptPath}'`, "/dev/null"],
+    stdin: "piped",
+    stdout: "piped",
+    stderr: "null",
+  }).spawn();
+  const rows: string[][] = [[]];
+  let row = 0;
+  let column = 0;
+  let pending = "";
+  const decoder = new TextDecoder();
+  const draw = (text: string) => {
+    pending += text;
+    let i = 0;
+    while (i < pending.length) {
+      const ch = pending[i];
+      if (ch === "\x1b") {
+        const match = /^\x1b\[([0-9;?]*)([@-~])/.exec(pending.slice(i));
+        if (!match) {
+          if (pending.length - i < 16) break;
+          i++;
+          continue;
+        }
+        const n = Number(match[1] || "1");
+        if (match[2] === "K") rows[row].splice(column);
+        else if (match[2] === "D") column = Math.max(0, column - n);
+        else if (match[2] === "C") column += n;
+        else if (match[2] === "J") (rows.length = 0, rows.push([]), row = 0, column = 0);
+        i += match[0].length;
+        continue;
+      }
+      if (ch === "\r") column = 0;
+      else if (ch === "\n") {
+        row++;
+        rows[row] ??= [];
+      } else if (ch === "\b") column = Math.max(0, column - 1);
+      else if (ch >= " ") {
+        while (rows[row].length < column) rows[row].push(" ");
+        rows[row][column++] = ch;
+      }
+      i++;
+    }
+    pending = pending.slice(i);
+  };
+  const reading = (async () => {
+    for await (const chunk of child.stdout) draw(decoder.decode(chunk, { stream: true }));
+  })();
+  const writer = child.stdin.getWriter();
+  const keys = {
+    Tab: "\t",
+    Enter: "\r",
+    Up: "\x1b[A",
+    "C-c": "\x03",
+    "C-d": "\x04",
+    "C-u": "\x15",
+  };
+  return {
+    type: (text) => writer.write(new TextEncoder().encode(text)),
+    press: (key) => writer.write(new TextEncoder().encode(keys[key])),
+    text: () => Promise.resolve(rows.map((r) => r.join("").trimEnd()).join("\n").trimEnd()),
+    async close() {
+      try {
+        child.kill("SIGKILL");
+      } catch {
+        // It has ended.
+      }
+      await writer.close().catch(() => {});
+      await child.status;
+      await reading.catch(() => {});
+    },
+  };
+}
+
+/** Waits until the screen matches `pattern`; fails with the screen after `timeout` ms. */
+async function waitForScreen(screen: Screen, pattern: RegExp, timeout = 30_000): Promise<string> {
+  const deadline = Date.now() + timeout;
+  let text = "";
+  while (Date.now() < deadline) {
+    text = await screen.text();
+    if (pattern.test(text)) return text;
+    await delay(50);
+  }
+  throw new Error(`the screen never showed ${pattern} in ${timeout} ms; it shows:\n${text}`);
+}
+
+/** The last line of the screen that is not blank. */
+const lastLine = (text: string) => text.trimEnd().split("\n").at(-1) ?? "";
+
+for (const version of ["7.2", "10.0"] as const) {
+  Deno.test({
+    name: `shell in a terminal (${haveTmux ? "tmux" : "script's pty"}) on QEMU ${version}: ` +
+      "Tab completes and lists, commands print, events arrive, history is kept",
+    ignore: skipped,
+    async fn() {
+      const directory = await Deno.makeTempDir();
+      const history = `${directory}/history`;
+      const quote = (s: string) => `'${s.replaceAll("'", `'\\''`)}'`;
+      const command = [
+        Deno.execPath(),
+        "run",
+        "-A",
+        `${repository}cli.ts`,
+        "shell",
+        "--history",
+        history,
+        ...launchArgs(version),
+      ].map(quote).join(" ");
+      await Deno.writeTextFile(
+        `${directory}/run.sh`,
+        `export NO_COLOR=1\n${command}\necho "[exit $?]"\nsleep 60\n`,
+      );
+      const screen = haveTmux
+        ? await tmuxScreen(`${directory}/run.sh`)
+        : ptyScreen(`${directory}/run.sh`);
+      const prompt = `(QEMU ${version}) `;
+      // The line being edited, last on the screen (trailing blanks are not read back).
+      const atPrompt = (line: string) =>
+        new RegExp(
+          `\\n\\(QEMU ${version}\\) ?${line.trimEnd().replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}$`,
+        );
+      try {
+        await waitForScreen(screen, new RegExp(`Connected to QEMU ${version}\\.\\d+`));
+        await waitForScreen(screen, atPrompt(""));
+        // A unique command name completes, with a blank after it.
+        await screen.type("query-statu");
+        await screen.press("Tab");
+        await waitForScreen(screen, atPrompt("query-status"));
+        await screen.press("Enter");
+        let text = await waitForScreen(screen, /"running": true\n\}\n/);
+        assert.match(text, /\{\n {2}"status": "running",/);
+        // Several candidates: listed, with the vendored schema's facts.
+        await waitForScreen(screen, atPrompt(""));
+        await screen.type("query-stat");
+        await screen.press("Tab");
+        text = await waitForScreen(screen, /query-stats-schemas \(since 7\.1\)/);
+        assert.match(text, /query-status \(since 0\.14\)/);
+        assert.equal(lastLine(text), `${prompt}query-stat`);
+        await screen.press("C-u");
+        // Members, nested members and enum values.
+        await screen.type("blockdev-add driver=nul");
+        await screen.press("Tab");
+        await waitForScreen(screen, atPrompt("blockdev-add driver=null-"));
+        await screen.type("c");
+        await screen.press("Tab");
+        await waitForScreen(screen, atPrompt("blockdev-add driver=null-co "));
+        await screen.type("node-n");
+        await screen.press("Tab");
+        await waitForScreen(screen, atPrompt("blockdev-add driver=null-co node-name="));
+        await screen.type("n0 si");
+        await screen.press("Tab");
+        await screen.type("4096");
+        await waitForScreen(screen, atPrompt("blockdev-add driver=null-co node-name=n0 size=4096"));
+        await screen.press("Enter");
+        await waitForScreen(screen, /size=4096\n\{\}\n/);
+        await screen.type("blockdev-add driver=raw node-name=r0 file.dri");
+        await screen.press("Tab");
+        await waitForScreen(screen, atPrompt("blockdev-add driver=raw node-name=r0 file.driver="));
+        await screen.type("null-c");
+        await screen.press("Tab");
+        await screen.type("file.si");
+        await screen.press("Tab");
+        await screen.type("512");
+        const line = "blockdev-add driver=raw node-name=r0 file.driver=null-co file.size=512";
+        await waitForScreen(screen, atPrompt(line));
+        await screen.press("Enter");
+        // A call the live schema refuses: the strict-mode error, and the shell goes on.
+        await screen.type("block_resize node-name=r0 size=big");
+        await screen.press("Enter");
+        await waitForScreen(
+          screen,
+          /\nerror: block_resize: size: expected an integer, got "big" \(QEMU [\d.]+'s schema\)\n/,
+        );
+        // hmp, and an event printed as it arrives.
+        await screen.type("hmp info status");
+        await screen.press("Enter");
+        await waitForScreen(screen, /\nVM status: running\n/);
+        await screen.type("stop");
+        await screen.press("Enter");
+        await waitForScreen(screen, /\nevent STOP at \d\d:\d\d:\d\d\.\d{6}\n/);
+        // Up recalls the last line; Ctrl-C drops it.
+        await waitForScreen(screen, atPrompt(""));
+        await screen.press("Up");
+        await waitForScreen(screen, atPrompt("stop"));
+        await screen.press("C-c");
+        await waitForScreen(screen, new RegExp(`stop\\^C\\n\\(QEMU ${version}\\)$`));
+        await screen.press("C-d");
+        await waitForScreen(screen, /\[exit 0\]/);
+        const kept = (await Deno.readTextFile(history)).split("\n");
+        assert.deepEqual(kept.slice(0, 2), [
+          "query-status",
+          "blockdev-add driver=null-co node-name=n0 size=4096",
+        ]);
+        assert.deepEqual(kept.slice(-3), ["hmp info status", "stop", ""]);
+      } finally {
+        await screen.close();
+        await Deno.remove(directory, { recursive: true });
+      }
+    },
+  });
 }
