@@ -208,22 +208,21 @@ export class LineEditor {
     try {
       this.#redraw();
       while (true) {
+        // Keys typed ahead (while the last command ran) are handled first.
+        for (let key = this.#nextKey(); key !== undefined; key = this.#nextKey()) {
+          const result = this.#handle(key);
+          if (result === undefined) continue;
+          const entry = result?.trim();
+          const history = this.#options.history;
+          if (entry && history.at(-1) !== entry) history.push(entry);
+          return result;
+        }
         const bytes = await this.#terminal.read();
         if (bytes === null) {
           this.#write("\n");
           return null;
         }
         this.#pending += this.#decoder.decode(bytes, { stream: true });
-        for (const key of this.#takeKeys()) {
-          const result = this.#handle(key);
-          if (result === undefined) continue;
-          const entry = result?.trim();
-          const history = this.#options.history;
-          if (entry && history.at(-1) !== entry) history.push(entry);
-          // Keys typed past the end of this line are dropped, as a fresh prompt follows.
-          this.#pending = "";
-          return result;
-        }
       }
     } finally {
       this.#active = false;
@@ -231,33 +230,22 @@ export class LineEditor {
     }
   }
 
-  /** Splits the pending input into keys, keeping an incomplete escape sequence. */
-  #takeKeys(): Key[] {
-    const keys: Key[] = [];
+  /** Takes the next key from the pending input; undefined when none is complete. */
+  #nextKey(): Key | undefined {
     const text = this.#pending;
-    let i = 0;
-    while (i < text.length) {
-      if (text[i] !== "\x1b") {
-        const code = text.codePointAt(i)!;
-        const ch = String.fromCodePoint(code);
-        keys.push(ch);
-        i += ch.length;
-        continue;
-      }
-      if (i + 1 >= text.length) break;
-      if (text[i + 1] !== "[" && text[i + 1] !== "O") {
-        keys.push(text.slice(i, i + 2));
-        i += 2;
-        continue;
-      }
-      let j = i + 2;
+    if (text === "") return undefined;
+    let length: number;
+    if (text[0] !== "\x1b") length = String.fromCodePoint(text.codePointAt(0)!).length;
+    else if (text.length < 2) return undefined;
+    else if (text[1] !== "[" && text[1] !== "O") length = 2;
+    else {
+      let j = 2;
       while (j < text.length && !/[\x40-\x7e]/.test(text[j])) j++;
-      if (j >= text.length) break;
-      keys.push(text.slice(i, j + 1));
-      i = j + 1;
+      if (j >= text.length) return undefined;
+      length = j + 1;
     }
-    this.#pending = text.slice(i);
-    return keys;
+    this.#pending = text.slice(length);
+    return text.slice(0, length);
   }
 
   /** Handles one key: the line when it ends (null: end of input), else undefined. */

@@ -389,7 +389,7 @@ function ptyScreen(scriptPath: string): Screen {
     while (i < pending.length) {
       const ch = pending[i];
       if (ch === "\x1b") {
-        const match = /^\x1b\[([0-9;?]*)([@-~])/.exec(pending.slice(i));
+        const match = /^.\[([0-9;?]*)([@-~])/.exec(pending.slice(i));
         if (!match) {
           if (pending.length - i < 16) break;
           i++;
