@@ -34,7 +34,15 @@ const usage = `qapi-ts shell [--json] [--history PATH] [--file PATH] SOCKET|HOST
 qapi-ts shell --agent [--json] [--history PATH] [--file PATH] SOCKET|HOST:PORT
 qapi-ts shell --launch [--binary PATH] [--json] [--history PATH] [--file PATH] [-- QEMU-ARGS]`;
 
-/** The most lines the history file keeps. */
+/**
+ * The most lines the history file keeps.
+ *
+ * @example
+ * ```ts
+ * import { historyLimit } from "./shell.ts";
+ * console.log(historyLimit); // 1000
+ * ```
+ */
 export const historyLimit = 1000;
 
 /** What the shell talks to: a QMP server or a guest agent, with its schema. */
@@ -58,7 +66,16 @@ const sinceOf = (literal: SchemaLiteral | undefined) => (command: string) => {
   return since ? `since ${since}` : undefined;
 };
 
-/** A socket path, or `HOST:PORT` (`[::1]:4444` for an IPv6 address). */
+/**
+ * A socket path, or `HOST:PORT` (`[::1]:4444` for an IPv6 address).
+ *
+ * @example
+ * ```ts
+ * import { parseTarget } from "./shell.ts";
+ * console.log(parseTarget("localhost:4444"), parseTarget("/tmp/qmp.sock"));
+ * // { host: "localhost", port: 4444 } "/tmp/qmp.sock"
+ * ```
+ */
 export function parseTarget(text: string): Target {
   const match = /^(?:\[([^\]]+)\]|([^/:]+)):([0-9]{1,5})$/.exec(text);
   if (!match) return text;
@@ -124,7 +141,15 @@ async function agentSession(target: Target): Promise<Session> {
   };
 }
 
-/** Indented JSON, with `bigint`s exact. */
+/**
+ * Indented JSON, with `bigint`s exact.
+ *
+ * @example
+ * ```ts
+ * import { prettyJson } from "./shell.ts";
+ * console.log(prettyJson({ size: 2n ** 63n - 1n })); // {\n  "size": 9223372036854775807\n}
+ * ```
+ */
 export function prettyJson(value: unknown, indent = ""): string {
   if (Array.isArray(value)) {
     if (value.length === 0) return "[]";
