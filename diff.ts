@@ -13,4 +13,4 @@
  * @module
  */
 
-export { countChanges, diffSchemas, formatChanges, type SchemaChange } from "./lib/vendor/diff.ts";
+export { countChanges, diffSchemas, formatChanges, type SchemaChange } from "./lib/diff/diff.ts";

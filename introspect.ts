@@ -30,7 +30,7 @@ export {
   nearestVendored,
   vendorBinary,
   vendorLive,
-} from "./lib/vendor/live.ts";
-export type { VendoredModule } from "./lib/vendor/emit.ts";
+} from "./lib/emit/live.ts";
+export type { VendoredModule } from "./lib/emit/emit.ts";
 export type { SchemaIR } from "./lib/qapi/ir.ts";
-export type { Protocol, SchemaLiteral } from "./lib/schema/literal.ts";
+export type { Protocol, SchemaLiteral } from "./lib/types/literal.ts";

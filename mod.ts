@@ -19,7 +19,7 @@
  * @module
  */
 
-export type * from "./lib/schema/mod.ts";
+export type * from "./lib/types/mod.ts";
 export type { Qmp10_2 } from "./schemas/qmp/10.2.js";
 export type { CallOptions, OobCallOptions } from "./lib/protocol/options.ts";
 export {

@@ -14,8 +14,8 @@
  * @module
  */
 
-export type { Span } from "./lib/schema/qmp_span.ts";
-export type { QgaSpan, QsdSpan } from "./lib/schema/other_spans.ts";
+export type { Span } from "./lib/types/qmp_span.ts";
+export type { QgaSpan, QsdSpan } from "./lib/types/other_spans.ts";
 export type {
   AtLeast,
   AtMost,
@@ -24,5 +24,5 @@ export type {
   SchemasOf,
   SpanOf,
   VendoredVersions,
-} from "./lib/schema/span.ts";
+} from "./lib/types/span.ts";
 export * from "./schemas/mod.ts";

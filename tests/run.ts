@@ -49,9 +49,13 @@ const steps: Step[] = [
     command: [deno, "task", "vendor", "--check"],
     unless: () => (existsSync("../shared/qapi") ? undefined : "../shared/qapi is absent"),
   },
-  { name: "vendor round trip", command: [deno, "test", "-A", "tests/vendor/"] },
   {
-    name: "qapi-ts command: check, vendor, diff, help (as a user runs it)",
+    name: "schemas emitted: round trip, declarations, a user's tree",
+    command: [deno, "test", "-A", "tests/emit/"],
+  },
+  { name: "schema diff", command: [deno, "test", "-A", "tests/diff/"] },
+  {
+    name: "qapi-ts command: check, vendor, diff, shell, help (as a user runs it)",
     command: [deno, "test", "-A", "tests/cli/"],
   },
   {

@@ -6,9 +6,9 @@
  * @module
  */
 
-import type { Protocol } from "../schema/literal.ts";
-import { diffSchemas, formatChanges } from "../vendor/diff.ts";
-import { vendoredVersions } from "../vendor/sources.ts";
+import type { Protocol } from "../types/literal.ts";
+import { diffSchemas, formatChanges } from "../diff/diff.ts";
+import { vendoredVersions } from "../emit/sources.ts";
 import { parseArgs, UsageError } from "./args.ts";
 import { CliError, type Command, exitCodes } from "./command.ts";
 import { type LoadedSchema, loadSchema } from "./inputs.ts";

@@ -10,9 +10,9 @@ import { stat } from "node:fs/promises";
 import { failureReason, readRegularFile } from "../qapi/files.ts";
 import type { SchemaIR } from "../qapi/ir.ts";
 import { readSchema } from "../qapi/read.ts";
-import type { Protocol, SchemaLiteral } from "../schema/literal.ts";
-import { schemaEntryPoints, vendoredVersions } from "../vendor/sources.ts";
-import { treeVersion } from "../vendor/vendor.ts";
+import type { Protocol, SchemaLiteral } from "../types/literal.ts";
+import { schemaEntryPoints, vendoredVersions } from "../emit/sources.ts";
+import { treeVersion } from "../emit/vendor.ts";
 import { CliError } from "./command.ts";
 import { ModuleTextError, parseModuleValue } from "./module_text.ts";
 

@@ -17,12 +17,12 @@ import type {
   WaitOptions,
 } from "../protocol/events.ts";
 import { type OobCallOptions, startTimer, timeoutProblem } from "../protocol/options.ts";
-import type { AcceptAll, CompatPolicy } from "../schema/features.ts";
-import type { Schema } from "../schema/schema.ts";
+import type { AcceptAll, CompatPolicy } from "../types/features.ts";
+import type { Schema } from "../types/schema.ts";
 export type { Schema };
-import type { EventName, QmpEvent } from "../schema/events.ts";
-import type { Execute } from "../schema/execute.ts";
-import type { AtLeast, AtMost, NarrowSpan, SchemasOf, VendoredVersions } from "../schema/span.ts";
+import type { EventName, QmpEvent } from "../types/events.ts";
+import type { Execute } from "../types/execute.ts";
+import type { AtLeast, AtMost, NarrowSpan, SchemasOf, VendoredVersions } from "../types/span.ts";
 import { connectSocket, type Target, type Transport } from "../transport/transport.ts";
 import {
   indexSchemaInfo,

@@ -12,15 +12,15 @@ import type { Qga10_2 } from "../../schemas/qga/10.2.js";
 import { Connection, type ConnectionOptions } from "../protocol/connection.ts";
 import { ProtocolError } from "../protocol/errors.ts";
 import { type CallOptions, timeoutProblem } from "../protocol/options.ts";
-import type { AcceptAll, CompatPolicy } from "../schema/features.ts";
-import type { Schema } from "../schema/schema.ts";
-import type { Execute } from "../schema/execute.ts";
+import type { AcceptAll, CompatPolicy } from "../types/features.ts";
+import type { Schema } from "../types/schema.ts";
+import type { Execute } from "../types/execute.ts";
 import { connectSocket, type Target, type Transport } from "../transport/transport.ts";
 import { qga } from "../../schemas/qga/mod.ts";
 import { indexLiteral } from "../introspect/from_literal.ts";
 import type { SchemaInfoIndex } from "../introspect/schema_info.ts";
 import { validateValue } from "../introspect/validate.ts";
-import type { SchemaLiteral } from "../schema/literal.ts";
+import type { SchemaLiteral } from "../types/literal.ts";
 
 /** Each vendored guest agent schema, indexed once on first use. */
 const indexed = new Map<string, SchemaInfoIndex>();

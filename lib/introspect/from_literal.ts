@@ -6,7 +6,7 @@
  * @module
  */
 
-import type { Member, Members, SchemaLiteral, TypeRef } from "../schema/literal.ts";
+import type { Member, Members, SchemaLiteral, TypeRef } from "../types/literal.ts";
 import { indexSchemaInfo, type SchemaInfo, type SchemaInfoIndex } from "./schema_info.ts";
 
 const jsonTypes: Record<string, string> = {

@@ -54,7 +54,7 @@ import type {
   SchemaLiteral,
   TypeDefinition,
   TypeRef,
-} from "../schema/literal.ts";
+} from "../types/literal.ts";
 import type { SchemaInfo } from "./schema_info.ts";
 import { unlistedMembersAccepted } from "./validate.ts";
 

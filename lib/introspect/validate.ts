@@ -5,7 +5,7 @@
  * @module
  */
 
-import type { CompatPolicy } from "../schema/features.ts";
+import type { CompatPolicy } from "../types/features.ts";
 import type { SchemaInfo, SchemaInfoIndex } from "./schema_info.ts";
 import { stringifyJson } from "../protocol/json.ts";
 

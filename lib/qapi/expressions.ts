@@ -16,7 +16,7 @@ import type {
   Members,
   TypeDefinition,
   TypeRef,
-} from "../schema/literal.ts";
+} from "../types/literal.ts";
 import { QapiError, type SourcePosition } from "./errors.ts";
 import { isQapiObject, type QapiObject, type QapiValue } from "./parse.ts";
 

@@ -13,7 +13,7 @@ import type {
   EventDefinition,
   Protocol,
   TypeDefinition,
-} from "../schema/literal.ts";
+} from "../types/literal.ts";
 
 /**
  * Where a definition was written: the file (as given or included) and the

@@ -33,4 +33,4 @@ export type {
   EventDefinition,
   Protocol,
   TypeDefinition,
-} from "../schema/literal.ts";
+} from "../types/literal.ts";

@@ -13,7 +13,7 @@
  */
 
 import process from "node:process";
-import type { Protocol } from "../schema/literal.ts";
+import type { Protocol } from "../types/literal.ts";
 import { type CheckedDefinition, checkSchema, qtypeValues } from "./check.ts";
 import { type DefinitionDoc, parseDoc, sinceOf } from "./doc.ts";
 import { QapiError, SchemaReadError, SourcePosition } from "./errors.ts";

@@ -12,8 +12,8 @@ import {
   type LaunchOptions,
   qemuOptionValue,
 } from "../launch/launch.ts";
-import type { AcceptAll, CompatPolicy } from "../schema/features.ts";
-import type { Schema } from "../schema/schema.ts";
+import type { AcceptAll, CompatPolicy } from "../types/features.ts";
+import type { Schema } from "../types/schema.ts";
 
 /**
  * Starts `qemu-storage-daemon` with a QMP monitor on a socket in a fresh

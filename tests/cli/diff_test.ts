@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { diffSchemas, formatChanges } from "../../lib/vendor/diff.ts";
+import { diffSchemas, formatChanges } from "../../lib/diff/diff.ts";
 import { qga10_2 } from "../../schemas/qga/10.2.js";
 import { qmp7_2 } from "../../schemas/qmp/7.2.js";
 import { qmp10_2 } from "../../schemas/qmp/10.2.js";

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { ModuleTextError, parseModuleValue } from "../../lib/cli/module_text.ts";
-import { vendoredProtocols, vendoredVersions } from "../../lib/vendor/sources.ts";
+import { vendoredProtocols, vendoredVersions } from "../../lib/emit/sources.ts";
 import { repository } from "./helpers.ts";
 
 Deno.test("every vendored module's text reads as the value the module exports", async () => {

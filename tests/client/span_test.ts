@@ -4,7 +4,7 @@
  */
 import assert from "node:assert/strict";
 import { launch } from "../../lib/launch/launch.ts";
-import type { Span } from "../../lib/schema/qmp_span.ts";
+import type { Span } from "../../lib/types/qmp_span.ts";
 import { provision, realQemuSkipped } from "../provision/qemu.ts";
 
 const skipped = realQemuSkipped();

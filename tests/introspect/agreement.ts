@@ -10,7 +10,7 @@
  */
 
 import type { SchemaInfoIndex } from "../../lib/introspect/schema_info.ts";
-import type { Member, Members, SchemaLiteral, TypeRef } from "../../lib/schema/literal.ts";
+import type { Member, Members, SchemaLiteral, TypeRef } from "../../lib/types/literal.ts";
 
 /** The outcome of a comparison. */
 export interface Agreement {

@@ -7,7 +7,7 @@ import assert from "node:assert/strict";
 import { launch } from "../../lib/launch/launch.ts";
 import { launchStorageDaemon } from "../../lib/storage/daemon.ts";
 import { indexSchemaInfo, type SchemaInfo } from "../../lib/introspect/schema_info.ts";
-import type { SchemaLiteral } from "../../lib/schema/literal.ts";
+import type { SchemaLiteral } from "../../lib/types/literal.ts";
 import { provision, realQemuSkipped } from "../provision/qemu.ts";
 import { compareWithLiveSchema } from "./agreement.ts";
 

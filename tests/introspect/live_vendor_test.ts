@@ -28,8 +28,8 @@ import type {
   SchemaLiteral,
   TypeDefinition,
   TypeRef,
-} from "../../lib/schema/literal.ts";
-import { type LiveModule, vendorBinary, vendorLive } from "../../lib/vendor/live.ts";
+} from "../../lib/types/literal.ts";
+import { type LiveModule, vendorBinary, vendorLive } from "../../lib/emit/live.ts";
 import { qmp } from "../../schemas/qmp/mod.ts";
 import { qsd } from "../../schemas/qsd/mod.ts";
 import { provision, realQemuSkipped } from "../provision/qemu.ts";

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { readSchema } from "../../lib/qapi/read.ts";
 import { QapiError } from "../../lib/qapi/errors.ts";
-import { schemaEntryPoints, vendoredVersions } from "../../lib/vendor/sources.ts";
+import { schemaEntryPoints, vendoredVersions } from "../../lib/emit/sources.ts";
 
 const shared = new URL("../../../shared/qapi/", import.meta.url).pathname;
 

@@ -9,7 +9,7 @@ import type {
   Execute,
   JsonValue,
   TypeOf,
-} from "../../lib/schema/mod.ts";
+} from "../../lib/types/mod.ts";
 import type { Qmp10_2 } from "../../schemas/qmp/10.2.js";
 import type { Qmp5_2 } from "../../schemas/qmp/5.2.js";
 import type { Qga10_2 } from "../../schemas/qga/10.2.js";

@@ -7,8 +7,8 @@
  * @module
  */
 
-import { moduleNames } from "../../lib/vendor/emit.ts";
-import { vendoredProtocols, vendoredVersions } from "../../lib/vendor/sources.ts";
+import { moduleNames } from "../../lib/emit/emit.ts";
+import { vendoredProtocols, vendoredVersions } from "../../lib/emit/sources.ts";
 
 /** The folder the generated module is written to. */
 export const generatedDir = new URL("../../.cache/exhaustive/", import.meta.url).pathname;
@@ -16,7 +16,7 @@ export const generatedDir = new URL("../../.cache/exhaustive/", import.meta.url)
 /** Writes the generated module; returns its path and the number of aliases in it. */
 export async function writeExhaustiveModule(): Promise<{ path: string; aliases: number }> {
   const lines: string[] = [
-    `import type { CommandArgs, CommandReturn, EventData, TypeOf } from "../../lib/schema/mod.ts";`,
+    `import type { CommandArgs, CommandReturn, EventData, TypeOf } from "../../lib/types/mod.ts";`,
   ];
   let aliases = 0;
   for (const protocol of vendoredProtocols) {

@@ -9,7 +9,7 @@ import ts from "typescript";
 
 const repository = new URL("../../", import.meta.url).pathname;
 const file = `${repository}tests/types/.editor.ts`;
-const source = `import type { Execute } from "../../lib/schema/mod.ts";
+const source = `import type { Execute } from "../../lib/types/mod.ts";
 import type { Qmp10_2 } from "../../schemas/qmp/10.2.js";
 declare const execute: Execute<Qmp10_2>;
 export async function f() {

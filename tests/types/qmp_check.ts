@@ -2,7 +2,7 @@
  * Type tests that `deno check` runs: calls that must compile, and calls that
  * must not (`@ts-expect-error` fails the check if the line compiles).
  */
-import type { Execute, QmpEvent, TypeOf } from "../../lib/schema/mod.ts";
+import type { Execute, QmpEvent, TypeOf } from "../../lib/types/mod.ts";
 import type { Qmp10_2 } from "../../schemas/qmp/10.2.js";
 import type { Qga10_2 } from "../../schemas/qga/10.2.js";
 

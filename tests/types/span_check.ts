@@ -12,8 +12,8 @@ import type {
   EventData,
   EventName,
   Execute,
-} from "../../lib/schema/mod.ts";
-import type { Span } from "../../lib/schema/qmp_span.ts";
+} from "../../lib/types/mod.ts";
+import type { Span } from "../../lib/types/qmp_span.ts";
 
 type Equal<left, right> = (<value>() => value extends left ? 1 : 2) extends
   (<value>() => value extends right ? 1 : 2) ? true : false;

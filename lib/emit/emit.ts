@@ -8,7 +8,7 @@
  * @module
  */
 
-import type { Condition, Facts, Feature } from "../schema/literal.ts";
+import type { Condition, Facts, Feature } from "../types/literal.ts";
 import type { SchemaIR } from "../qapi/ir.ts";
 
 /** The protocol's name in identifiers (`Qmp10_2`, `qga7_2`). */

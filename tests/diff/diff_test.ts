@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { countChanges, diffSchemas, formatChanges } from "../../lib/vendor/diff.ts";
+import { countChanges, diffSchemas, formatChanges } from "../../lib/diff/diff.ts";
 import { qmp5_2 } from "../../schemas/qmp/5.2.js";
 import { qmp7_2 } from "../../schemas/qmp/7.2.js";
 import { qmp10_0 } from "../../schemas/qmp/10.0.js";

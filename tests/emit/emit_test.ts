@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
-import { emitModule, factsComment, moduleNames, renderCondition } from "../../lib/vendor/emit.ts";
-import { emitIndex } from "../../lib/vendor/vendor.ts";
+import { emitModule, factsComment, moduleNames, renderCondition } from "../../lib/emit/emit.ts";
+import { emitIndex } from "../../lib/emit/vendor.ts";
 import type { SchemaIR } from "../../lib/qapi/ir.ts";
 
 Deno.test("conditions render readably", () => {

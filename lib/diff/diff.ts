@@ -14,7 +14,7 @@ import type {
   SchemaLiteral,
   TypeDefinition,
   TypeRef,
-} from "../schema/literal.ts";
+} from "../types/literal.ts";
 
 /**
  * One change. `path` names the thing: `command blockdev-add`,

@@ -5,7 +5,7 @@
  * @module
  */
 
-import type { Protocol } from "../schema/literal.ts";
+import type { Protocol } from "../types/literal.ts";
 
 /**
  * The schema entry point of each protocol, relative to a QEMU source tree.

@@ -8,7 +8,7 @@
 import { stat } from "node:fs/promises";
 import { readRegularFile } from "../qapi/files.ts";
 import { readSchema } from "../qapi/read.ts";
-import type { Protocol } from "../schema/literal.ts";
+import type { Protocol } from "../types/literal.ts";
 import { emitModule, moduleNames } from "./emit.ts";
 import { schemaEntryPoints } from "./sources.ts";
 

@@ -27,7 +27,7 @@ import type { SchemaInfo } from "../introspect/schema_info.ts";
 import { literalFromSchemaInfo } from "../introspect/to_literal.ts";
 import { launch, type LaunchOptions } from "../launch/launch.ts";
 import type { SchemaIR } from "../qapi/ir.ts";
-import type { Protocol, SchemaLiteral } from "../schema/literal.ts";
+import type { Protocol, SchemaLiteral } from "../types/literal.ts";
 import { emitModule, moduleNames, type VendoredModule } from "./emit.ts";
 
 /**

@@ -1,7 +1,7 @@
 /**
  * Spans of the vendored QMP versions by name. A module of its own because it
  * imports every vendored QMP schema: importing the type-level compiler alone
- * (`lib/schema/mod.ts`) then costs nothing for versions a program never names.
+ * (`lib/types/mod.ts`) then costs nothing for versions a program never names.
  *
  * @module
  */

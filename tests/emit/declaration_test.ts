@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import ts from "typescript";
-import { vendoredProtocols, vendoredVersions } from "../../lib/vendor/sources.ts";
-import { moduleNames } from "../../lib/vendor/emit.ts";
+import { vendoredProtocols, vendoredVersions } from "../../lib/emit/sources.ts";
+import { moduleNames } from "../../lib/emit/emit.ts";
 
 const repository = new URL("../../", import.meta.url).pathname;
 

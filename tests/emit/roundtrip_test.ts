@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { readSchema } from "../../lib/qapi/read.ts";
-import { moduleNames } from "../../lib/vendor/emit.ts";
-import { schemaEntryPoints, vendoredVersions } from "../../lib/vendor/sources.ts";
+import { moduleNames } from "../../lib/emit/emit.ts";
+import { schemaEntryPoints, vendoredVersions } from "../../lib/emit/sources.ts";
 
 const shared = new URL("../../../shared/qapi/", import.meta.url).pathname;
 
