@@ -11,6 +11,9 @@
  * @module
  */
 
+import { Buffer } from "node:buffer";
+import { readFile, writeFile } from "node:fs/promises";
+import process from "node:process";
 import { connect, type QmpClient } from "../client/qmp.ts";
 import { connectGuestAgent } from "../guest/agent.ts";
 import { indexLiteral } from "../introspect/from_literal.ts";
@@ -228,13 +231,20 @@ async function runLine(
   }
 }
 
+/** All of standard input, as text. */
+async function readStdin(): Promise<string> {
+  const chunks: Uint8Array[] = [];
+  for await (const chunk of process.stdin) chunks.push(chunk as Uint8Array);
+  return Buffer.concat(chunks).toString("utf8");
+}
+
 async function loadHistory(path: string | undefined): Promise<string[]> {
   if (!path) return [];
   try {
-    const text = await Deno.readTextFile(path);
+    const text = await readFile(path, "utf8");
     return text.split("\n").filter((line) => line.trim()).slice(-historyLimit);
   } catch (error) {
-    if (error instanceof Deno.errors.NotFound) return [];
+    if ((error as { code?: unknown }).code === "ENOENT") return [];
     throw new CliError(`can't read history file '${path}': ${(error as Error).message}`);
   }
 }
@@ -243,7 +253,7 @@ async function saveHistory(path: string | undefined, history: string[]): Promise
   if (!path) return;
   if (history.length > historyLimit) history.splice(0, history.length - historyLimit);
   try {
-    await Deno.writeTextFile(path, history.map((l) => `${l}\n`).join(""), { mode: 0o600 });
+    await writeFile(path, history.map((l) => `${l}\n`).join(""), { mode: 0o600 });
   } catch {
     // A history that can't be written does not stop the shell.
   }
@@ -346,16 +356,14 @@ async function runShell(
   let scriptText: string | undefined;
   if (file !== undefined) {
     try {
-      scriptText = file === "-"
-        ? await new Response(Deno.stdin.readable).text()
-        : await Deno.readTextFile(file);
+      scriptText = file === "-" ? await readStdin() : await readFile(file, "utf8");
     } catch (error) {
       throw new CliError(`can't read '${file}': ${(error as Error).message}`);
     }
-  } else if (!terminal && !Deno.stdin.isTerminal()) {
-    scriptText = await new Response(Deno.stdin.readable).text();
+  } else if (!terminal && !process.stdin.isTTY) {
+    scriptText = await readStdin();
   }
-  const home = Deno.env.get("HOME");
+  const home = process.env.HOME;
   const historyPath = option("history") ?? (home ? `${home}/.qapi_ts_shell_history` : undefined);
   const printer = flag("json") ? machine : pretty;
 

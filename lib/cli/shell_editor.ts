@@ -47,26 +47,45 @@ export interface EditorTerminal {
  * ```
  */
 export function processTerminal(): EditorTerminal {
+  // The raw terminal is Deno's (the interactive shell runs on Deno; the
+  // same command reads scripts on Node too). Reached through globalThis so
+  // the module also compiles where Deno's types are absent.
+  const deno = (globalThis as { Deno?: DenoTerminal }).Deno;
+  if (!deno) {
+    throw new Error(
+      "the interactive shell runs on Deno; on Node, give commands with --file or a pipe",
+    );
+  }
   const encoder = new TextEncoder();
   const buffer = new Uint8Array(4096);
   return {
     write(text) {
       let bytes = encoder.encode(text);
-      while (bytes.length > 0) bytes = bytes.subarray(Deno.stdout.writeSync(bytes));
+      while (bytes.length > 0) bytes = bytes.subarray(deno.stdout.writeSync(bytes));
     },
     async read() {
-      const n = await Deno.stdin.read(buffer);
+      const n = await deno.stdin.read(buffer);
       return n === null ? null : buffer.slice(0, n);
     },
-    setRaw: (on) => Deno.stdin.setRaw(on),
+    setRaw: (on) => deno.stdin.setRaw(on),
     columns: () => {
       try {
-        return Deno.consoleSize().columns || 80;
+        return deno.consoleSize().columns || 80;
       } catch {
         return 80;
       }
     },
   };
+}
+
+/** What the editor uses of Deno's terminal API. */
+interface DenoTerminal {
+  readonly stdin: {
+    read(buffer: Uint8Array): Promise<number | null>;
+    setRaw(on: boolean): void;
+  };
+  readonly stdout: { writeSync(bytes: Uint8Array): number };
+  consoleSize(): { columns: number };
 }
 
 /**
