@@ -31,11 +31,17 @@ export interface Deadline {
  * Deadlines of any length on one timer. `add` queues an entry to expire
  * after some milliseconds (any number of them: past 2^31 − 1 the timer is
  * re-armed as often as needed; `Infinity` is never queued); `remove` takes
- * one out in logarithmic time. When entries expire, `expire` is called with
- * each, earliest first. The timer keeps a process alive only while entries
- * are queued: when the last is removed it stays armed but unreferenced
- * (Node's `unref`, Deno's `unrefTimer`), so that the next entry usually
- * finds it armed early enough and no timer is created per entry.
+ * one out. When entries expire, `expire` is called with each, earliest
+ * first. The timer keeps a process alive only while entries are queued:
+ * when the last is removed it stays armed but unreferenced (Node's `unref`,
+ * Deno's `unrefTimer`), so that the next entry usually finds it armed early
+ * enough and no timer is created per entry.
+ *
+ * A binary heap whose removals are lazy: a removed entry is only marked
+ * (constant time), and the heap is rebuilt without the marked ones once they
+ * outnumber the others, so that removing calls answered in the order they
+ * were made — the usual case — costs no reordering, and marked entries never
+ * hold more than about as much memory as queued ones.
  *
  * @example
  * ```ts
@@ -52,7 +58,15 @@ export interface Deadline {
  * ```
  */
 export class Deadlines<entry extends Deadline> {
-  readonly #heap: entry[] = [];
+  /**
+   * The heap, as deadlines and entries side by side. An entry is queued at
+   * index `i` when its `slot` is `i`; any other copy of it in the heap is a
+   * removed one, kept with the deadline it had until the next rebuild.
+   */
+  #keys: number[] = [];
+  #entries: entry[] = [];
+  /** Removed entries still in the heap. */
+  #removed = 0;
   #timer: ReturnType<typeof setTimeout> | undefined;
   /** When the armed timer fires (Infinity: none armed). */
   #armedFor = Infinity;
@@ -64,7 +78,7 @@ export class Deadlines<entry extends Deadline> {
 
   /** How many entries are queued. */
   get size(): number {
-    return this.#heap.length;
+    return this.#entries.length - this.#removed;
   }
 
   /**
@@ -74,11 +88,14 @@ export class Deadlines<entry extends Deadline> {
   add(entry: entry, milliseconds: number): void {
     if (entry.slot >= 0) this.remove(entry);
     if (milliseconds === Infinity) return;
-    entry.deadline = performance.now() + milliseconds;
-    entry.slot = this.#heap.length;
-    this.#heap.push(entry);
-    this.#up(entry.slot);
-    if (entry.deadline < this.#armedFor) this.#arm();
+    const deadline = performance.now() + milliseconds;
+    entry.deadline = deadline;
+    const index = this.#entries.length;
+    this.#keys.push(deadline);
+    this.#entries.push(entry);
+    entry.slot = index;
+    this.#up(index);
+    if (deadline < this.#armedFor) this.#arm();
     else if (!this.#referenced) this.#reference(true);
   }
 
@@ -87,31 +104,79 @@ export class Deadlines<entry extends Deadline> {
     const slot = entry.slot;
     if (slot < 0) return;
     entry.slot = -1;
-    const last = this.#heap.pop()!;
-    if (last !== entry) {
-      this.#heap[slot] = last;
-      last.slot = slot;
-      this.#down(slot);
-      this.#up(last.slot);
+    const last = this.#entries.length - 1;
+    if (slot === last) {
+      this.#keys.pop();
+      this.#entries.pop();
+    } else {
+      this.#removed++;
+      if (this.#removed > 32 && this.#removed * 2 > this.#entries.length) this.#rebuild();
     }
     // The timer stays armed for an earlier time (it re-arms when it fires);
     // with nothing left to wait for, it no longer holds the process.
-    if (this.#heap.length === 0) this.#reference(false);
+    if (this.size === 0) {
+      this.#clearHeap();
+      this.#reference(false);
+    }
   }
 
   /** Takes every entry out, without expiring them. */
   clear(): void {
-    for (const entry of this.#heap) entry.slot = -1;
-    this.#heap.length = 0;
+    this.#clearHeap();
     this.#disarm();
+  }
+
+  #clearHeap(): void {
+    const entries = this.#entries;
+    for (let i = 0; i < entries.length; i++) if (entries[i].slot === i) entries[i].slot = -1;
+    this.#keys = [];
+    this.#entries = [];
+    this.#removed = 0;
+  }
+
+  /** The heap again from the queued entries only (linear time). */
+  #rebuild(): void {
+    const keys: number[] = [];
+    const entries: entry[] = [];
+    for (let i = 0; i < this.#entries.length; i++) {
+      const entry = this.#entries[i];
+      if (entry.slot !== i) continue;
+      entry.slot = entries.length;
+      keys.push(this.#keys[i]);
+      entries.push(entry);
+    }
+    this.#keys = keys;
+    this.#entries = entries;
+    this.#removed = 0;
+    for (let i = (entries.length >> 1) - 1; i >= 0; i--) this.#down(i);
+  }
+
+  /** Takes the root out of the heap; returns it if it was queued. */
+  #pop(): entry | undefined {
+    const entries = this.#entries;
+    const root = entries[0];
+    const queued = root.slot === 0;
+    if (queued) root.slot = -1;
+    else this.#removed--;
+    const lastIndex = entries.length - 1;
+    const last = entries.pop()!;
+    const lastKey = this.#keys.pop()!;
+    if (lastIndex > 0) {
+      const lastQueued = last.slot === lastIndex;
+      this.#keys[0] = lastKey;
+      entries[0] = last;
+      if (lastQueued) last.slot = 0;
+      this.#down(0);
+    }
+    return queued ? root : undefined;
   }
 
   #arm(): void {
     this.#disarm();
-    const first = this.#heap[0];
-    if (first === undefined) return;
+    // Removed entries at the root only make the timer fire early; it then re-arms.
+    if (this.#entries.length === 0) return;
     // Never early: a timer rounds to whole milliseconds.
-    const delay = Math.max(0, Math.ceil(first.deadline - performance.now()));
+    const delay = Math.max(0, Math.ceil(this.#keys[0] - performance.now()));
     const step = Math.min(delay, maxTimerDelay);
     this.#armedFor = performance.now() + step;
     this.#timer = setTimeout(() => this.#fire(), step);
@@ -149,48 +214,63 @@ export class Deadlines<entry extends Deadline> {
     this.#armedFor = Infinity;
     this.#referenced = false;
     const now = performance.now();
-    const heap = this.#heap;
     try {
-      while (heap.length !== 0 && heap[0].deadline <= now) {
-        const entry = heap[0];
-        this.remove(entry);
-        this.expire(entry);
+      while (this.#entries.length !== 0 && this.#keys[0] <= now) {
+        const entry = this.#pop();
+        if (entry !== undefined) this.expire(entry);
       }
+      // Removed entries at the root are dropped before the timer is armed again.
+      while (this.#entries.length !== 0 && this.#entries[0].slot !== 0) this.#pop();
     } finally {
       // Re-armed whatever `expire` did, so that no entry is left waiting.
       if (this.#timer === undefined) this.#arm();
     }
   }
 
-  #up(slot: number): void {
-    const heap = this.#heap;
-    const entry = heap[slot];
-    while (slot > 0) {
-      const parentSlot = (slot - 1) >> 1;
-      const parent = heap[parentSlot];
-      if (parent.deadline <= entry.deadline) break;
-      heap[slot] = parent;
-      parent.slot = slot;
-      slot = parentSlot;
+  /** Moves the element at `index` up to its place. */
+  #up(index: number): void {
+    const keys = this.#keys;
+    const entries = this.#entries;
+    const key = keys[index];
+    const entry = entries[index];
+    const queued = entry.slot === index;
+    while (index > 0) {
+      const parent = (index - 1) >> 1;
+      if (keys[parent] <= key) break;
+      this.#move(parent, index);
+      index = parent;
     }
-    heap[slot] = entry;
-    entry.slot = slot;
+    keys[index] = key;
+    entries[index] = entry;
+    if (queued) entry.slot = index;
   }
 
-  #down(slot: number): void {
-    const heap = this.#heap;
-    const length = heap.length;
-    const entry = heap[slot];
+  /** Moves the element at `index` down to its place. */
+  #down(index: number): void {
+    const keys = this.#keys;
+    const entries = this.#entries;
+    const length = entries.length;
+    const key = keys[index];
+    const entry = entries[index];
+    const queued = entry.slot === index;
     for (;;) {
-      let child = 2 * slot + 1;
+      let child = 2 * index + 1;
       if (child >= length) break;
-      if (child + 1 < length && heap[child + 1].deadline < heap[child].deadline) child++;
-      if (heap[child].deadline >= entry.deadline) break;
-      heap[slot] = heap[child];
-      heap[slot].slot = slot;
-      slot = child;
+      if (child + 1 < length && keys[child + 1] < keys[child]) child++;
+      if (keys[child] >= key) break;
+      this.#move(child, index);
+      index = child;
     }
-    heap[slot] = entry;
-    entry.slot = slot;
+    keys[index] = key;
+    entries[index] = entry;
+    if (queued) entry.slot = index;
+  }
+
+  /** Copies the element at `from` to `to`, its slot following it if it is queued. */
+  #move(from: number, to: number): void {
+    const entry = this.#entries[from];
+    this.#keys[to] = this.#keys[from];
+    this.#entries[to] = entry;
+    if (entry.slot === from) entry.slot = to;
   }
 }

@@ -48,20 +48,37 @@ Deno.test("a deadline never expires early; Infinity is never queued; clear() exp
   assert.equal(fired.length, 2);
 });
 
-Deno.test("a thousand random deadlines and removals: every remaining one expires once, in order", async () => {
+Deno.test("thousands of random adds, moves and removals: every queued entry expires once, in order", async () => {
   let seed = 7;
-  const random = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
+  const random = () => (seed = (seed * 48271) % 2147483647) / 2147483647;
   const fired: Named[] = [];
   const queue = new Deadlines<Named>((expired) => fired.push(expired));
-  const entries = Array.from({ length: 1000 }, (_, i) => entry(String(i)));
-  for (const e of entries) queue.add(e, Math.floor(random() * 40));
-  const removed = new Set(entries.filter(() => random() < 0.3));
-  for (const e of removed) queue.remove(e);
-  await sleep(100);
-  assert.equal(fired.length, 1000 - removed.size);
-  assert.equal(new Set(fired).size, fired.length);
-  assert.ok(fired.every((e) => !removed.has(e)));
+  const entries = Array.from({ length: 3000 }, (_, i) => entry(String(i)));
+  const queued = new Set<Named>();
+  for (let step = 0; step < 20_000; step++) {
+    const e = entries[Math.floor(random() * entries.length)];
+    const action = random();
+    if (action < 0.5) {
+      queue.add(e, 20 + Math.floor(random() * 40)); // adds, or moves a queued one
+      queued.add(e);
+    } else {
+      queue.remove(e);
+      queued.delete(e);
+    }
+    assert.equal(queue.size, queued.size);
+  }
+  // Removed in the order they were added, as answered calls are: the lazy path.
+  const inOrder = Array.from({ length: 2000 }, (_, i) => entry(`ordered ${i}`));
+  for (const e of inOrder) queue.add(e, 30);
+  for (const e of inOrder.slice(0, 1500)) queue.remove(e);
+  for (const e of inOrder.slice(1500)) queued.add(e);
+  assert.equal(queue.size, queued.size);
+  await sleep(120);
+  assert.equal(fired.length, queued.size);
+  assert.deepEqual(new Set(fired), queued);
   for (let i = 1; i < fired.length; i++) assert.ok(fired[i - 1].deadline <= fired[i].deadline);
+  assert.equal(queue.size, 0);
+  assert.ok(entries.every((e) => e.slot === -1));
 });
 
 /** A transport that answers every request at once (after a macrotask), unless told not to. */
