@@ -68,6 +68,100 @@ class Pending implements Deadline {
 }
 
 /**
+ * The calls waiting for a reply, by id. Ids are handed out in order, so a
+ * call is found by its offset in an array (a reply costs no hashing, a call
+ * no map entry); answered calls leave holes that are dropped from the front.
+ * A call that stays unanswered while many later ones are answered would keep
+ * the holes after it: once they outnumber the waiting calls, every waiting
+ * call moves to a map, and the array starts again empty.
+ */
+class CallTable {
+  #calls: (Pending | undefined)[] = [];
+  #head = 0;
+  /** The id of `#calls[0]`. */
+  #base: number;
+  #inArray = 0;
+  #moved = new Map<number, Pending>();
+
+  constructor(firstId: number) {
+    this.#base = firstId;
+  }
+
+  get size(): number {
+    return this.#inArray + this.#moved.size;
+  }
+
+  /** Adds a call whose id is above every id added before (ids skipped are holes). */
+  add(pending: Pending): void {
+    const calls = this.#calls;
+    const index = pending.id - this.#base;
+    while (calls.length < index) calls.push(undefined);
+    calls.push(pending);
+    this.#inArray++;
+  }
+
+  get(id: unknown): Pending | undefined {
+    if (typeof id !== "number") return undefined;
+    const index = id - this.#base;
+    if (index >= this.#head && index < this.#calls.length) return this.#calls[index];
+    return this.#moved.size === 0 ? undefined : this.#moved.get(id);
+  }
+
+  delete(pending: Pending): void {
+    const calls = this.#calls;
+    const index = pending.id - this.#base;
+    if (index < this.#head || index >= calls.length) {
+      this.#moved.delete(pending.id);
+      return;
+    }
+    if (calls[index] !== pending) return;
+    calls[index] = undefined;
+    this.#inArray--;
+    let head = this.#head;
+    while (head < calls.length && calls[head] === undefined) head++;
+    if (head === calls.length) {
+      this.#base += calls.length;
+      this.#calls = [];
+      this.#head = 0;
+    } else if (head >= 1024 && head * 2 >= calls.length) {
+      this.#base += head;
+      this.#calls = calls.slice(head);
+      this.#head = 0;
+    } else {
+      this.#head = head;
+      if (calls.length - head > 4 * this.#inArray + 4096) this.#moveAll();
+    }
+  }
+
+  #moveAll(): void {
+    const calls = this.#calls;
+    for (let i = this.#head; i < calls.length; i++) {
+      const pending = calls[i];
+      if (pending !== undefined) this.#moved.set(pending.id, pending);
+    }
+    this.#base += calls.length;
+    this.#calls = [];
+    this.#head = 0;
+    this.#inArray = 0;
+  }
+
+  /** Removes and returns every call. */
+  clear(): Pending[] {
+    const all = [...this.#moved.values()];
+    for (let i = this.#head; i < this.#calls.length; i++) {
+      const pending = this.#calls[i];
+      if (pending !== undefined) all.push(pending);
+    }
+    this.#base += this.#calls.length;
+    this.#calls = [];
+    this.#head = 0;
+    this.#inArray = 0;
+    this.#moved.clear();
+    return all;
+  }
+}
+
+/**
  * A message-level connection. Untyped: the typed clients wrap it.
  *
  * @example
@@ -88,8 +182,8 @@ export class Connection {
   readonly closed: Promise<string>;
 
   readonly #transport: Transport;
-  // Ids are numbers: QEMU echoes any JSON id, and number keys spare a string per call.
-  readonly #pending = new Map<unknown, Pending>();
+  // Ids are numbers from 1 on: QEMU echoes any JSON id.
+  readonly #pending = new CallTable(1);
   /** The deadlines of calls with a timeout, on one timer for the connection. */
   readonly #deadlines = new Deadlines<Pending>((pending) =>
     this.#abandon(pending, new TimeoutError(pending.command, pending.timeout))
@@ -180,7 +274,7 @@ export class Connection {
       const id = message.id;
       const pending = this.#pending.get(id);
       if (!pending) return; // A reply to a call that timed out or was aborted.
-      this.#pending.delete(id);
+      this.#pending.delete(pending);
       if (pending.slot >= 0 || pending.signal) this.#release(pending);
       if ("return" in message) return pending.resolve(message.return);
       const error = message.error;
@@ -358,7 +452,7 @@ export class Connection {
       pending.resolve = resolve;
       pending.reject = reject;
     });
-    this.#pending.set(id, pending);
+    this.#pending.add(pending);
     // One timer for all deadlines, and abort listeners only when asked for.
     if (timeout !== Infinity) this.#deadlines.add(pending, timeout);
     if (signal) {
@@ -373,7 +467,7 @@ export class Connection {
   /** Settles a call that timed out or was aborted: its reply, if any comes, is dropped. */
   #abandon(pending: Pending, error: unknown): void {
     if (this.#pending.get(pending.id) !== pending) return;
-    this.#pending.delete(pending.id);
+    this.#pending.delete(pending);
     if (pending.request !== undefined) {
       // Not written yet: never will be.
       pending.request = undefined;
@@ -396,8 +490,7 @@ export class Connection {
   #shutdown(reason: string): void {
     if (this.#closeReason !== undefined) return;
     this.#closeReason = reason;
-    const calls = [...this.#pending.values()];
-    this.#pending.clear();
+    const calls = this.#pending.clear();
     this.#deadlines.clear();
     for (const pending of calls) {
       this.#release(pending);

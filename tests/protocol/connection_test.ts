@@ -1,6 +1,7 @@
 /**
- * The connection's writes over an in-memory transport: back-pressure, order,
- * and requests that are dropped before they are written.
+ * The connection over an in-memory transport: back-pressure, order,
+ * requests that are dropped before they are written, and replies routed to
+ * their calls whatever their order.
  */
 import assert from "node:assert/strict";
 import { Connection } from "../../lib/protocol/connection.ts";
@@ -75,4 +76,49 @@ Deno.test("maxMessageBytes must be a whole number of bytes", () => {
     );
     assert.ok(closed, "the transport is closed");
   }
+});
+
+/** A transport that answers requests when told, by id, in any order. */
+function answeringLater() {
+  let onData: (chunk: Uint8Array) => void = () => {};
+  const ids: number[] = [];
+  const transport: Transport = {
+    write(data) {
+      const text = typeof data === "string" ? data : new TextDecoder().decode(data);
+      for (const match of text.matchAll(/"id":(\d+)/g)) ids.push(Number(match[1]));
+      return true;
+    },
+    close: () => {},
+    onData: (handler) => (onData = handler),
+    onClose: () => {},
+  };
+  const answer = (list: number[]) =>
+    onData(new TextEncoder().encode(list.map((id) => `{"return":${id},"id":${id}}\n`).join("")));
+  return { transport, ids, answer };
+}
+
+Deno.test("replies find their calls in any order, past ids skipped by calls that failed, and after a long wait", async () => {
+  const { transport, ids, answer } = answeringLater();
+  const connection = new Connection(transport);
+  const cyclic: Record<string, unknown> = {};
+  cyclic.self = cyclic;
+  // An id taken by a call that never went out leaves a hole.
+  await assert.rejects(connection.call("x-cyclic", cyclic), TypeError);
+  const straggler = connection.call("straggler");
+  await tick();
+  // Many calls answered while the straggler waits: it outlives every one of them.
+  for (let round = 0; round < 10; round++) {
+    const calls = Array.from({ length: 1000 }, () => connection.call("query-status"));
+    await tick();
+    const batch = ids.splice(0).filter((id) => id !== 2); // the straggler aside
+    answer([...batch].reverse()); // out of order
+    assert.deepEqual(await Promise.all(calls), batch);
+  }
+  answer([2, 2, 99_999, -1]); // the straggler, then a duplicate and unknown ids: ignored
+  assert.equal(await straggler, 2);
+  const last = connection.call("last");
+  await tick();
+  answer(ids.splice(0));
+  assert.equal(await last, 10_003);
+  connection.close();
 });
