@@ -242,4 +242,6 @@ if (Deno.args.includes("--readme")) {
     `${text.slice(0, start + open.length)}\n\nMeasured ${date}: Deno ${Deno.version.deno}, ` +
       `Node ${nodeVersion}.\n\n${table}\n\n${text.slice(end)}`,
   );
+  // As `deno fmt` leaves it (tables padded, prose wrapped).
+  await new Deno.Command(Deno.execPath(), { args: ["fmt", "--quiet", readme.pathname] }).output();
 }
