@@ -111,6 +111,10 @@ const steps: Step[] = [
   },
   { name: "client against real QEMU", command: [deno, "test", "-A", "tests/client/"] },
   {
+    name: "protocol: framing, exact JSON, connection, deadlines, transports, hostile peers",
+    command: [deno, "test", "-A", "tests/protocol/"],
+  },
+  {
     name: "launch: lifecycle, escaping, start-up, descriptors (real QEMU, Deno and Node)",
     command: [deno, "test", "-A", "tests/launch/"],
   },
