@@ -1,0 +1,43 @@
+/**
+ * `deno task fuzz:protocol [--seed N] [--count N]`: the protocol fuzzer's
+ * long run; prints the inputs per second and the outcome counts.
+ *
+ * @module
+ */
+
+import { fuzzOne } from "./fuzz_lib.ts";
+
+const option = (name: string, fallback: number) => {
+  const at = Deno.args.indexOf(`--${name}`);
+  const value = at >= 0 ? Number(Deno.args[at + 1]) : fallback;
+  if (!Number.isInteger(value) || value < 0) {
+    console.error(`--${name} needs a whole number`);
+    Deno.exit(2);
+  }
+  return value;
+};
+const seed = option("seed", 1);
+const count = option("count", 50_000);
+let unhandled = 0;
+globalThis.addEventListener("unhandledrejection", (event) => {
+  unhandled++;
+  event.preventDefault();
+});
+const start = performance.now();
+let calls = 0;
+let errors = 0;
+let bytes = 0;
+for (let i = 0; i < count; i++) {
+  const outcome = await fuzzOne(seed + i);
+  calls += outcome.resolved + outcome.rejected;
+  errors += outcome.protocolErrors;
+  bytes += outcome.bytes;
+}
+const seconds = (performance.now() - start) / 1000;
+console.log(
+  `${count} inputs (seeds ${seed}..${seed + count - 1}), ${bytes} bytes, ${calls} calls settled, ` +
+    `${errors} protocol errors reported, ${unhandled} unhandled rejections, ${
+      seconds.toFixed(1)
+    } s`,
+);
+Deno.exit(unhandled === 0 ? 0 : 1);

@@ -1,0 +1,27 @@
+import assert from "node:assert/strict";
+import { fuzzOne } from "./fuzz_lib.ts";
+
+Deno.test("protocol fuzz (fixed seed): every call settles, nothing escapes the library", async () => {
+  const unhandled: unknown[] = [];
+  const onUnhandled = (event: PromiseRejectionEvent) => {
+    unhandled.push(event.reason);
+    event.preventDefault();
+  };
+  globalThis.addEventListener("unhandledrejection", onUnhandled);
+  let calls = 0;
+  let problems = 0;
+  try {
+    for (let seed = 1; seed <= 2000; seed++) {
+      const outcome = await fuzzOne(seed);
+      calls += outcome.resolved + outcome.rejected;
+      problems += outcome.protocolErrors;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  } finally {
+    globalThis.removeEventListener("unhandledrejection", onUnhandled);
+  }
+  assert.deepEqual(unhandled, []);
+  // Every call settled (fuzzOne awaits them all); the inputs did exercise the error paths.
+  assert.ok(calls > 2000, `${calls} calls settled`);
+  assert.ok(problems > 1000, `${problems} protocol errors reported`);
+});
