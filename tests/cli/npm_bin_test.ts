@@ -15,6 +15,8 @@ const haveNpm = (() => {
     return false;
   }
 })();
+// CI must run this test: a missing npm there is a failure, not a skip.
+if (!haveNpm && Deno.env.get("CI")) throw new Error("npm is needed by the package tests in CI");
 
 async function run(command: string, args: string[], cwd: string) {
   const output = await new Deno.Command(command, {

@@ -81,6 +81,8 @@ const python = await (async () => {
     return false;
   }
 })();
+// CI must run these tests: a missing python3 there is a failure, not a skip.
+if (!python && Deno.env.get("CI")) throw new Error("python3 is needed by the start-up tests in CI");
 
 Deno.test({
   name: "a server that binds its socket 400 ms before it listens: launch() waits for it",
