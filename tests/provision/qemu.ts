@@ -96,7 +96,23 @@ async function provideSystemQemu(): Promise<QemuBinaries> {
     );
   }
   await verify(binaries.system, "7.2");
+  await provideTestTools();
   return binaries;
+}
+
+/**
+ * Tools some tests run beside QEMU: python3 (a scripted QMP server that
+ * binds a socket without listening on it, which neither Deno nor Node can).
+ * Installed with apt-get when missing, as QEMU 7.2 is.
+ */
+async function provideTestTools(): Promise<void> {
+  const found = await new Deno.Command("sh", { args: ["-c", "command -v python3"], stdout: "null" })
+    .output().then((output) => output.success, () => false);
+  if (found) return;
+  console.log("provision: installing python3 (apt-get install python3-minimal)");
+  const env = { DEBIAN_FRONTEND: "noninteractive" };
+  await run("apt-get", ["update", "-qq"], env);
+  await run("apt-get", ["install", "-y", "-qq", "python3-minimal"], env);
 }
 
 /** QEMU 10.0 from bookworm-backports, unpacked into the cache folder. */
