@@ -109,10 +109,10 @@ async function provideTestTools(): Promise<void> {
   const found = await new Deno.Command("sh", { args: ["-c", "command -v python3"], stdout: "null" })
     .output().then((output) => output.success, () => false);
   if (found) return;
-  console.log("provision: installing python3 (apt-get install python3-minimal)");
+  console.log("provision: installing python3 (apt-get install python3)");
   const env = { DEBIAN_FRONTEND: "noninteractive" };
   await run("apt-get", ["update", "-qq"], env);
-  await run("apt-get", ["install", "-y", "-qq", "python3-minimal"], env);
+  await run("apt-get", ["install", "-y", "-qq", "python3"], env);
 }
 
 /** QEMU 10.0 from bookworm-backports, unpacked into the cache folder. */
