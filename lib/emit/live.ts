@@ -25,7 +25,7 @@
 import type { QemuVersion } from "../client/qmp.ts";
 import type { SchemaInfo } from "../introspect/schema_info.ts";
 import { literalFromSchemaInfo } from "../introspect/to_literal.ts";
-import { launch, type LaunchOptions } from "../launch/launch.ts";
+import { launch, type LaunchOptions, qemuOptionValue } from "../launch/launch.ts";
 import type { SchemaIR } from "../qapi/ir.ts";
 import type { Protocol, SchemaLiteral } from "../types/literal.ts";
 import { emitModule, moduleNames, type VendoredModule } from "./emit.ts";
@@ -187,9 +187,12 @@ export async function vendorBinary(
     ...(storageDaemon
       ? {
         args: [],
-        monitorFdArgs: (fd: number) => [
+        // The socket bound by the daemon, not pre-opened: given a pre-opened
+        // socket, qemu-storage-daemon 10.0 now and then crashed (SIGSEGV)
+        // before it served its monitor.
+        monitorArgs: (socket: string) => [
           "--chardev",
-          `socket,id=qmp,fd=${fd},server=on,wait=off`,
+          `socket,id=qmp,path=${qemuOptionValue(socket)},server=on,wait=off`,
           "--monitor",
           "chardev=qmp",
         ],
