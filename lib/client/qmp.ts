@@ -9,17 +9,32 @@
 import type { Qmp10_2 } from "../../schemas/qmp/10.2.js";
 import { Connection, type ConnectionOptions } from "../protocol/connection.ts";
 import { ProtocolError } from "../protocol/errors.ts";
-import type {
-  EventListener,
-  ListenOptions,
-  RawEvent,
-  Unsubscribe,
-  WaitOptions,
+import {
+  EventHub,
+  type EventListener,
+  type ListenOptions,
+  type RawEvent,
+  type Unsubscribe,
+  type WaitOptions,
 } from "../protocol/events.ts";
-import { type OobCallOptions, startTimer, timeoutProblem } from "../protocol/options.ts";
+import type { OobCallOptions } from "../protocol/options.ts";
+import {
+  compareVersion,
+  type HandshakeOptions,
+  negotiate,
+  type Negotiated,
+  type QemuVersion,
+} from "./handshake.ts";
+import {
+  type ConnectionState,
+  type ReconnectOptions,
+  reconnectOptionsProblem,
+  Reconnector,
+  type StateChange,
+} from "./reconnect.ts";
 import type { AcceptAll, CompatPolicy } from "../types/features.ts";
 import type { Schema } from "../types/schema.ts";
-export type { Schema };
+export type { ConnectionState, QemuVersion, ReconnectOptions, Schema, StateChange };
 import type { EventName, QmpEvent } from "../types/events.ts";
 import type { Execute } from "../types/execute.ts";
 import type { AtLeast, AtMost, NarrowSpan, SchemasOf, VendoredVersions } from "../types/span.ts";
@@ -33,26 +48,6 @@ import { supports } from "../introspect/supports.ts";
 import { validateArguments, validateValue } from "../introspect/validate.ts";
 
 /**
- * The server's version, from the greeting.
- *
- * @example
- * ```ts
- * import type { QemuVersion } from "./qmp.ts";
- * const version: QemuVersion = { major: 10, minor: 0, micro: 2, package: "Debian" };
- * ```
- */
-export interface QemuVersion {
-  /** The major version (`10` in 10.0.2). */
-  readonly major: number;
-  /** The minor version (`0` in 10.0.2). */
-  readonly minor: number;
-  /** The micro version (`2` in 10.0.2). */
-  readonly micro: number;
-  /** The distributor's package version (`Debian 1:10.0.2+ds-2`), often empty. */
-  readonly package: string;
-}
-
-/**
  * Options of `connect`.
  *
  * @example
@@ -61,11 +56,7 @@ export interface QemuVersion {
  * const options: QmpOptions = { oob: true, greetingTimeout: 5000 };
  * ```
  */
-export interface QmpOptions extends ConnectionOptions {
-  /** Enable out-of-band execution when the server offers it. Default false. */
-  readonly oob?: boolean;
-  /** Milliseconds to wait for the greeting (any length; `Infinity`: no limit). Default 10 000. */
-  readonly greetingTimeout?: number;
+export interface QmpOptions extends ConnectionOptions, HandshakeOptions {
   /**
    * Validate every call's arguments against the server's own schema
    * (`query-qmp-schema`, read once per connection) before sending it; a bad
@@ -84,6 +75,14 @@ export interface QmpOptions extends ConnectionOptions {
    * never refused for it: outputs are open). Default false.
    */
   readonly validateReplies?: boolean;
+  /**
+   * Reconnect when the connection is lost (`true`: with the defaults of
+   * `ReconnectOptions`), keeping the client's event listeners; watch it
+   * with `state` and `onStateChange`. Only for a target `connect` can open
+   * again (a socket path or address) and in accept mode. Default false:
+   * the client closes with its connection.
+   */
+  readonly reconnect?: boolean | ReconnectOptions;
 }
 
 /**
@@ -108,10 +107,17 @@ export class QmpClient<schema extends Schema = Qmp10_2, policy extends CompatPol
     : never;
   /** Runs a command: `execute(name, args?, { timeout, signal, oob }?)`. */
   readonly execute: Execute<schema, policy>;
-  readonly #connection: Connection;
+  #connection: Connection;
+  /** Where events go: the connection's, or a reconnecting client's own, shared by its connections. */
+  readonly #events: EventHub;
+  #version: QemuVersion;
+  #capabilities: readonly string[];
+  #enabled: readonly string[];
+  #reconnector?: Reconnector;
   #schemaInfo?: Promise<SchemaInfoIndex>;
   #validate?: (command: string, args: object | undefined) => void;
   #checkReply?: (command: string, reply: unknown) => void;
+  #checkEvents?: Unsubscribe;
 
   /**
    * Wraps a connection that has completed the greeting and capability
@@ -119,34 +125,120 @@ export class QmpClient<schema extends Schema = Qmp10_2, policy extends CompatPol
    */
   constructor(
     connection: Connection,
-    /** The server's version, from the greeting. */
-    readonly version: QemuVersion,
-    /** The capabilities the server offered. */
-    readonly capabilities: readonly string[],
-    /** The capabilities enabled on this connection. */
-    readonly enabled: readonly string[],
+    version: QemuVersion,
+    capabilities: readonly string[],
+    enabled: readonly string[],
   ) {
     this.#connection = connection;
+    this.#events = connection.events;
+    this.#version = version;
+    this.#capabilities = capabilities;
+    this.#enabled = enabled;
     // The typed signature is a view on the untyped call; the schema only types it.
     this.execute = ((command: string, args?: object, options?: OobCallOptions) => {
-      if (this.#validate) {
-        // Strict mode: a call the server's schema refuses is never sent.
-        try {
-          this.#validate(command, args);
-        } catch (error) {
-          return Promise.reject(error);
+      const reconnector = this.#reconnector;
+      if (reconnector !== undefined) {
+        if (reconnector.state !== "connected") {
+          return reconnector.callWhileDown(command, args, options);
         }
+        if (command === "quit") reconnector.expectEnd();
       }
-      const reply = connection.call(command, args, options);
-      const check = this.#checkReply;
-      return check ? reply.then((value) => (check(command, value), value)) : reply;
+      return this.#send(command, args, options);
     }) as Execute<schema, policy>;
   }
 
-  /** The untyped connection underneath (for tooling that handles any command). */
+  /** A call on the current connection, checked first in strict mode. */
+  #send(command: string, args: object | undefined, options: OobCallOptions | undefined) {
+    if (this.#validate) {
+      // Strict mode: a call the server's schema refuses is never sent.
+      try {
+        this.#validate(command, args);
+      } catch (error) {
+        return Promise.reject(error);
+      }
+    }
+    const reply = this.#connection.call(command, args, options);
+    const check = this.#checkReply;
+    return check ? reply.then((value) => (check(command, value), value)) : reply;
+  }
+
+  /** The server's version, from the greeting (of the current connection, when reconnecting). */
+  get version(): QemuVersion {
+    return this.#version;
+  }
+
+  /** The capabilities the server offered. */
+  get capabilities(): readonly string[] {
+    return this.#capabilities;
+  }
+
+  /** The capabilities enabled on this connection. */
+  get enabled(): readonly string[] {
+    return this.#enabled;
+  }
+
+  /** The untyped connection underneath (the current one, when reconnecting). */
   get connection(): Connection {
     return this.#connection;
   }
+
+  /**
+   * `"connected"`, `"reconnecting"` (with `reconnect`, after the connection
+   * was lost) or `"closed"`.
+   */
+  get state(): ConnectionState {
+    return this.#reconnector?.state ?? (this.#connection.isClosed ? "closed" : "connected");
+  }
+
+  /**
+   * Calls `handler` on each change of `state` (with the reason, and the
+   * attempt while reconnecting); returns the function that stops it.
+   */
+  onStateChange(handler: (change: StateChange) => void): Unsubscribe {
+    let stop: () => void;
+    if (this.#reconnector) stop = this.#reconnector.onStateChange(handler);
+    else {
+      let active = true;
+      this.#connection.closed.then((reason) => active && handler({ state: "closed", reason }));
+      stop = () => (active = false);
+    }
+    return Object.assign(stop, { [Symbol.dispose]: stop });
+  }
+
+  /**
+   * @internal Makes the client reconnect through `reopen` (which opens a
+   * connection whose events go to this client's hub, then `adopt`s it).
+   */
+  reconnectWith(
+    options: ReconnectOptions,
+    reopen: (signal: AbortSignal) => Promise<Connection>,
+  ): void {
+    const reconnector = new Reconnector(options, {
+      reopen,
+      send: (command, args, callOptions) => this.#send(command, args, callOptions),
+      end: (reason) => {
+        this.#connection.close();
+        this.#events.close(reason);
+      },
+    });
+    this.#reconnector = reconnector;
+    reconnector.watch(this.#connection);
+  }
+
+  /**
+   * @internal Takes a new, negotiated connection (a reconnection) in place
+   * of the lost one; strict mode reads the new server's schema.
+   */
+  async adopt(connection: Connection, negotiated: Negotiated): Promise<void> {
+    this.#connection = connection;
+    this.#version = negotiated.version;
+    this.#capabilities = negotiated.offered;
+    this.#enabled = negotiated.enabled;
+    this.#schemaInfo = undefined;
+    if (this.#strict) await this.enableStrict(this.#strict.policy, this.#strict.replies);
+  }
+
+  #strict?: { policy: CompatPolicy; replies: boolean };
 
   /**
    * Calls `handler` for every event named `name` from now on, as it arrives;
@@ -160,7 +252,7 @@ export class QmpClient<schema extends Schema = Qmp10_2, policy extends CompatPol
     // type at once (tens of seconds, gigabytes).
     handler: NoInfer<(event: QmpEvent<schema, name>) => void>,
   ): Unsubscribe {
-    return this.#connection.events.on(name, handler as (event: unknown) => void);
+    return this.#events.on(name, handler as (event: unknown) => void);
   }
 
   /**
@@ -182,7 +274,7 @@ export class QmpClient<schema extends Schema = Qmp10_2, policy extends CompatPol
     names?: string | readonly string[],
     options?: ListenOptions<never>,
   ): unknown {
-    return this.#connection.events.listen(names, options as ListenOptions<RawEvent>);
+    return this.#events.listen(names, options as ListenOptions<RawEvent>);
   }
 
   /**
@@ -196,7 +288,7 @@ export class QmpClient<schema extends Schema = Qmp10_2, policy extends CompatPol
     name: name,
     options: NoInfer<WaitOptions<QmpEvent<schema, name>>> = {},
   ): Promise<QmpEvent<schema, name>> {
-    return this.#connection.events.waitFor(
+    return this.#events.waitFor(
       name,
       options as WaitOptions<unknown> as never,
     ) as Promise<
@@ -216,7 +308,7 @@ export class QmpClient<schema extends Schema = Qmp10_2, policy extends CompatPol
     const listenOptions = typeof AbortSignal !== "undefined" && options instanceof AbortSignal
       ? { signal: options }
       : options as ListenOptions<RawEvent> | undefined;
-    return this.#connection.events.listen(undefined, listenOptions) as unknown as EventListener<
+    return this.#events.listen(undefined, listenOptions) as unknown as EventListener<
       QmpEvent<schema>
     >;
   }
@@ -243,6 +335,7 @@ export class QmpClient<schema extends Schema = Qmp10_2, policy extends CompatPol
    * (`strict`); with `replies`, checks results and events too.
    */
   async enableStrict(policy: CompatPolicy = {}, replies = false): Promise<void> {
+    this.#strict = { policy, replies };
     const index = await this.schemaInfo();
     const serverVersion = `${this.version.major}.${this.version.minor}.${this.version.micro}`;
     this.#validate = (command, args) =>
@@ -258,7 +351,8 @@ export class QmpClient<schema extends Schema = Qmp10_2, policy extends CompatPol
         );
       }
     };
-    connection.events.on("", (event) => {
+    this.#checkEvents?.();
+    this.#checkEvents = this.#events.on("", (event) => {
       const type = index.events.get(event.event)?.["arg-type"];
       const problem = type === undefined ? undefined : checkSafely(index, type, event.data);
       if (problem) {
@@ -271,7 +365,7 @@ export class QmpClient<schema extends Schema = Qmp10_2, policy extends CompatPol
 
   /** Events dropped by any listener (`listen`, `events()`) of this client because its queue was full. */
   get droppedEvents(): number {
-    return this.#connection.events.dropped;
+    return this.#events.dropped;
   }
 
   /**
@@ -295,13 +389,17 @@ export class QmpClient<schema extends Schema = Qmp10_2, policy extends CompatPol
     return compareVersion(this.version, version) <= 0;
   }
 
-  /** Resolves when the connection has closed, with the reason. */
+  /**
+   * Resolves when the client has closed, with the reason: with its
+   * connection, or, with `reconnect`, when it is closed or gives up.
+   */
   get closed(): Promise<string> {
-    return this.#connection.closed;
+    return this.#reconnector?.closed ?? this.#connection.closed;
   }
 
   /** Closes the connection; pending calls reject with `ConnectionClosedError`. */
   close(): Promise<void> {
+    this.#reconnector?.stop("closed by the client");
     this.#connection.close();
     return Promise.resolve();
   }
@@ -321,19 +419,11 @@ function checkSafely(index: SchemaInfoIndex, type: string, value: unknown): stri
   }
 }
 
-/** Compares a server version with `"MAJOR.MINOR"` (negative: older). */
-function compareVersion(server: QemuVersion, version: string): number {
-  const [major, minor] = version.split(".").map(Number);
-  return server.major !== major ? server.major - major : server.minor - minor;
-}
-
-/** The newest vendored QMP schema; a newer server gets a one-time warning. */
-const newestVendored = "10.2";
-let warnedNewer = false;
-
 /**
  * Connects to a QMP server (a unix socket path, `{ host, port }`, or an open
- * duplex stream), reads the greeting and negotiates capabilities.
+ * duplex stream), reads the greeting and negotiates capabilities. With
+ * `reconnect`, a lost connection is made again (a socket path or address
+ * only).
  *
  * @example
  * ```ts ignore
@@ -343,57 +433,73 @@ let warnedNewer = false;
  * await qmp.execute("stop");
  * ```
  */
-export async function connect<
+export function connect<
   schema extends Schema = Qmp10_2,
   policy extends CompatPolicy = AcceptAll,
 >(
   target: Target | Transport,
   options: QmpOptions = {},
 ): Promise<QmpClient<schema, policy>> {
-  const transport = typeof target === "object" && "onData" in target
-    ? target
-    : await connectSocket(target);
-  const connection = new Connection(transport, options);
+  if (
+    options.reconnect && typeof target === "object" && ("onData" in target || "write" in target)
+  ) {
+    return Promise.reject(
+      new TypeError(
+        "reconnect needs a target that can be opened again (a socket path or { host, port }, " +
+          "or accept mode: listenQmp), not an open stream or transport",
+      ),
+    );
+  }
+  const transport = typeof target === "object" && "onData" in target ? target : undefined;
+  return openClient(
+    transport ? () => Promise.resolve(transport) : () => connectSocket(target as Target),
+    options,
+  );
+}
+
+/**
+ * @internal A client over the transports `open` gives: the first now; with
+ * `reconnect`, the next ones after each loss (`signal` aborts a wait for
+ * one when the client closes).
+ */
+export async function openClient<schema extends Schema, policy extends CompatPolicy>(
+  open: (signal?: AbortSignal) => Promise<Transport>,
+  options: QmpOptions,
+): Promise<QmpClient<schema, policy>> {
+  const reconnect = options.reconnect === true ? {} : options.reconnect || undefined;
+  const problem = reconnect && reconnectOptionsProblem(reconnect);
+  if (problem) throw problem;
+  // A reconnecting client's events outlive each connection: one hub for all.
+  const events = reconnect
+    ? new EventHub({ queueSize: options.eventBufferSize, historySize: options.eventHistorySize })
+    : undefined;
+  const connection = new Connection(await open(), options, events);
+  let client: QmpClient<schema, policy>;
   try {
-    const timeout = options.greetingTimeout ?? 10_000;
-    const problem = timeoutProblem("greetingTimeout", timeout);
-    if (problem) throw problem;
-    let cancelTimer: (() => void) | undefined;
-    const greeting = await Promise.race([
-      connection.greeting,
-      new Promise<never>((_, reject) => {
-        cancelTimer = startTimer(
-          timeout,
-          () => reject(new ProtocolError(`no QMP greeting within ${timeout} ms`)),
-        );
-      }),
-    ]).finally(() => cancelTimer?.());
-    const qmp = greeting.QMP as {
-      version?: { qemu?: Partial<QemuVersion>; package?: string };
-      capabilities?: unknown;
-    };
-    const qemu = qmp?.version?.qemu ?? {};
-    const version: QemuVersion = {
-      major: Number(qemu.major ?? 0),
-      minor: Number(qemu.minor ?? 0),
-      micro: Number(qemu.micro ?? 0),
-      package: String(qmp?.version?.package ?? ""),
-    };
-    if (!warnedNewer && compareVersion(version, newestVendored) > 0) {
-      warnedNewer = true;
-      console.warn(
-        `qapi-ts: QEMU ${version.major}.${version.minor} is newer than the newest vendored schema ` +
-          `(${newestVendored}); its types are used, and commands added since are unknown to them.`,
-      );
-    }
-    const offered = Array.isArray(qmp?.capabilities) ? qmp.capabilities.map(String) : [];
-    const enable = options.oob && offered.includes("oob") ? ["oob"] : [];
-    await connection.call("qmp_capabilities", enable.length ? { enable } : undefined, { timeout });
-    const client = new QmpClient<schema, policy>(connection, version, offered, enable);
+    const negotiated = await negotiate(connection, options);
+    client = new QmpClient<schema, policy>(
+      connection,
+      negotiated.version,
+      negotiated.offered,
+      negotiated.enabled,
+    );
     if (options.strict) await client.enableStrict(options.policy, options.validateReplies);
-    return client;
   } catch (error) {
     connection.close();
+    events?.close("closed by the client");
     throw error;
   }
+  if (reconnect) {
+    client.reconnectWith(reconnect, async (signal) => {
+      const next = new Connection(await open(signal), options, events);
+      try {
+        await client.adopt(next, await negotiate(next, options));
+        return next;
+      } catch (error) {
+        next.close();
+        throw error;
+      }
+    });
+  }
+  return client;
 }

@@ -223,6 +223,7 @@ export async function connectGuestAgent<
   const connection = new Connection(transport, {
     maxMessageBytes: options.maxMessageBytes ?? 16 << 20,
     eventBufferSize: options.eventBufferSize,
+    trace: options.trace,
     // The agent answers the 0xFF sentinel itself with an id-less parse error: expected, not a fault.
     onProtocolError: (error) => {
       if (!/error without id: GenericError: JSON parse error/.test(error.message)) report(error);

@@ -15,6 +15,7 @@ import { EventHub, type RawEvent } from "./events.ts";
 import { parseJson, stringifyJson } from "./json.ts";
 import { LineSplitter } from "./lines.ts";
 import { type OobCallOptions, timeoutProblem } from "./options.ts";
+import { callTraceHook, type TraceHook } from "./trace.ts";
 
 /**
  * Options of a connection.
@@ -41,6 +42,12 @@ export interface ConnectionOptions {
   readonly eventHistorySize?: number;
   /** Told of lines that are not JSON or not a known message; the connection stays up. Default: `console.warn`. */
   readonly onProtocolError?: (error: ProtocolError) => void;
+  /**
+   * Called with every message in and out, with its direction and time, as
+   * it passes (for logs, or a `TraceRecorder` whose recording a test can
+   * replay). Default: none, and no cost.
+   */
+  readonly trace?: TraceHook;
 }
 
 /**
@@ -191,6 +198,9 @@ export class Connection {
   /** `{"execute":"NAME"` by command: quoting a name once, not once per call. */
   readonly #prefixes = new Map<string, string>();
   readonly #onProtocolError: (error: ProtocolError) => void;
+  readonly #trace: TraceHook | undefined;
+  /** False when the event hub is shared by successive connections: its owner closes it. */
+  readonly #ownsEvents: boolean;
   #nextId = 1;
   #closeReason?: string;
   #resolveGreeting!: (greeting: Record<string, unknown>) => void;
@@ -199,13 +209,20 @@ export class Connection {
   /** Lines handed to `#filter` before routing (the guest agent's resynchronisation). */
   lineFilter?: (line: string) => string | undefined;
 
-  /** Starts reading `transport`: the greeting first, then replies and events. */
-  constructor(transport: Transport, options: ConnectionOptions = {}) {
+  /**
+   * Starts reading `transport`: the greeting first, then replies and events.
+   * Events go to `sharedEvents` when given (a reconnecting client's hub,
+   * which outlives each connection and is closed by its owner), else to a
+   * hub of this connection's own, closed with it.
+   */
+  constructor(transport: Transport, options: ConnectionOptions = {}, sharedEvents?: EventHub) {
     this.#transport = transport;
-    this.events = new EventHub({
+    this.#ownsEvents = sharedEvents === undefined;
+    this.events = sharedEvents ?? new EventHub({
       queueSize: options.eventBufferSize,
       historySize: options.eventHistorySize,
     });
+    this.#trace = options.trace;
     this.#onProtocolError = options.onProtocolError ??
       ((error) => console.warn(`qapi-ts: ${error.message}`));
     this.greeting = new Promise((resolve, reject) => {
@@ -222,7 +239,14 @@ export class Connection {
         `maxMessageBytes must be a whole number of at least 1, not ${maxMessageBytes}`,
       );
     }
-    const splitter = new LineSplitter(maxMessageBytes, (line) => this.#receive(line));
+    const trace = this.#trace;
+    const splitter = new LineSplitter(
+      maxMessageBytes,
+      trace === undefined ? (line) => this.#receive(line) : (line) => {
+        callTraceHook(trace, "in", line);
+        this.#receive(line);
+      },
+    );
     transport.onData((chunk) => {
       try {
         splitter.push(chunk);
@@ -366,11 +390,15 @@ export class Connection {
       if (item instanceof Pending) {
         if (item.request === undefined) this.#abandoned--;
         else {
+          if (this.#trace) callTraceHook(this.#trace, "out", item.request.slice(0, -1));
           batch += item.request;
           item.request = undefined;
         }
-      } else if (typeof item === "string") batch += item;
-      else if (item !== undefined) {
+      } else if (typeof item === "string") {
+        if (this.#trace) callTraceHook(this.#trace, "out", item.replace(/\n$/, ""));
+        batch += item;
+      } else if (item !== undefined) {
+        if (this.#trace) callTraceHook(this.#trace, "out", Array.from(item, byteChar).join(""));
         // Raw bytes go alone, after the text before them.
         batch = this.#put(batch);
         if (this.#blocked) break;
@@ -502,7 +530,7 @@ export class Connection {
     this.#head = 0;
     this.#abandoned = 0;
     this.#rejectGreeting(new ConnectionClosedError(undefined, reason));
-    this.events.close(reason);
+    if (this.#ownsEvents) this.events.close(reason);
     this.#resolveClosed(reason);
   }
 
@@ -567,3 +595,6 @@ function greetingProblem(qmp: unknown): string | undefined {
   }
   return undefined;
 }
+
+/** A byte as the character of the same code (how raw bytes appear in a trace). */
+const byteChar = (byte: number): string => String.fromCharCode(byte);
