@@ -243,7 +243,8 @@ export class Connection {
     const splitter = new LineSplitter(
       maxMessageBytes,
       trace === undefined ? (line) => this.#receive(line) : (line) => {
-        callTraceHook(trace, "in", line);
+        // QEMU ends its lines with CRLF: the line ending is framing, not message.
+        callTraceHook(trace, "in", line.endsWith("\r") ? line.slice(0, -1) : line);
         this.#receive(line);
       },
     );
