@@ -24,11 +24,25 @@ export type { Qmp10_2 } from "./schemas/qmp/10.2.js";
 export type { CallOptions, OobCallOptions } from "./lib/protocol/options.ts";
 export {
   connect,
+  type ConnectionState,
   type QemuVersion,
   QmpClient,
   type QmpOptions,
+  type ReconnectOptions,
   type Schema,
+  type StateChange,
 } from "./lib/client/qmp.ts";
+export { type AcceptOptions, listenQmp, type QmpListener } from "./lib/client/accept.ts";
+export type { HandshakeOptions, Negotiated } from "./lib/client/handshake.ts";
+export {
+  parseTrace,
+  type TraceEntry,
+  type TraceHook,
+  TraceRecorder,
+  type TraceRecorderOptions,
+} from "./lib/protocol/trace.ts";
+export { type ReplayTransport, replayTransport } from "./lib/transport/replay.ts";
+export type { ListenSocketOptions, ListenTarget } from "./lib/transport/listen.ts";
 export {
   type InheritedFd,
   inheritedFd,

@@ -102,7 +102,7 @@ try {
       2,
     ),
   );
-  for (const script of ["types_check.ts", "client_test.ts"]) {
+  for (const script of ["types_check.ts", "client_test.ts", "management_test.ts"]) {
     await Deno.copyFile(`${here}${script}`, `${project}/${script}`);
   }
   await Deno.writeTextFile(`${project}/main.mjs`, readmeScript("main.mjs"));
@@ -141,7 +141,7 @@ try {
           // The package's declarations are checked too, as a user's build checks them.
           skipLibCheck: false,
         },
-        files: ["types_check.ts", "client_test.ts", "main.ts"],
+        files: ["types_check.ts", "client_test.ts", "management_test.ts", "main.ts"],
       }),
     );
     for (const compiler of ["typescript-5.9", "typescript-7"]) {
@@ -172,7 +172,7 @@ try {
     console.log(`README's ${script}: ${output.trim()} (${seconds()})`);
   }
   const node = await new Deno.Command("node", {
-    args: ["--test", "out/client_test.js"],
+    args: ["--test", "out/client_test.js", "out/management_test.js"],
     cwd: project,
     env: {
       QAPI_TS_QEMU: qemu.system,
