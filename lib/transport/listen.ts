@@ -7,6 +7,7 @@
  * @module
  */
 
+import { chmodSync } from "node:fs";
 import { createServer, type Server, type Socket } from "node:net";
 import { fromDenoConn, fromDuplex, type Transport } from "./transport.ts";
 
@@ -24,7 +25,7 @@ export type ListenTarget = string | { readonly host: string; readonly port: numb
 
 /**
  * A listening socket whose connections are taken one at a time with
- * `accept()`. Connections that arrive before they are taken wait (up to
+ * `accept()`; a unix socket is made reachable by its owner only (0600). Connections that arrive before they are taken wait (up to
  * `backlog`; more are closed at once). Closing it closes those waiting,
  * removes a unix socket file it created, and rejects pending `accept()`s;
  * connections already taken stay open.
@@ -164,6 +165,14 @@ class AcceptQueue {
   }
 }
 
+/**
+ * Makes a unix socket the listener created reachable by its owner only
+ * (0600): whoever connects there is taken for QEMU.
+ */
+function restrict(target: ListenTarget): void {
+  if (typeof target === "string") chmodSync(target, 0o600);
+}
+
 /** The error of a listener that cannot start, shaped as `node:net` shapes it. */
 function listenError(error: unknown, target: ListenTarget): unknown {
   const code = (error as { code?: unknown })?.code;
@@ -190,6 +199,12 @@ function listenDeno(
       ? deno.listen({ transport: "unix", path: target })
       : deno.listen({ hostname: target.host, port: target.port });
   } catch (error) {
+    return Promise.reject(listenError(error, target));
+  }
+  try {
+    restrict(target);
+  } catch (error) {
+    listener.close();
     return Promise.reject(listenError(error, target));
   }
   const queue = new AcceptQueue(backlog);
@@ -235,6 +250,12 @@ function listenNode(target: ListenTarget, backlog: number): Promise<TransportLis
   return new Promise((resolve, reject) => {
     server.once("error", (error) => reject(listenError(error, target)));
     const onListening = () => {
+      try {
+        restrict(target);
+      } catch (error) {
+        server.close();
+        return reject(listenError(error, target));
+      }
       server.on("error", (error) => queue.close(error));
       const bound = server.address();
       const address = typeof target === "string" ? target : {

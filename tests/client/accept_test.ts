@@ -22,6 +22,7 @@ for (const version of ["7.2", "10.0"] as const) {
       try {
         await using listener = await listenQmp<Qmp7_2>(path);
         assert.equal(listener.address, path);
+        assert.equal((await Deno.stat(path)).mode! & 0o777, 0o600, "only its owner can connect");
         await using _qemu = await startQemu(version, ["-qmp", `unix:${path}`]);
         await using qmp = await listener.accept({ signal: AbortSignal.timeout(20_000) });
         assert.equal(`${qmp.version.major}.${qmp.version.minor}`, version);
