@@ -12,6 +12,7 @@
  */
 
 import { Buffer } from "node:buffer";
+import { closeSync, openSync, writeSync } from "node:fs";
 import { readFile, writeFile } from "node:fs/promises";
 import process from "node:process";
 import { connect, type QmpClient } from "../client/qmp.ts";
@@ -23,6 +24,7 @@ import { launch } from "../launch/launch.ts";
 import { QmpError } from "../protocol/errors.ts";
 import type { RawEvent } from "../protocol/events.ts";
 import { stringifyJson } from "../protocol/json.ts";
+import { type TraceHook, traceLine } from "../protocol/trace.ts";
 import { printable } from "../qapi/errors.ts";
 import type { SchemaLiteral } from "../types/literal.ts";
 import type { Target } from "../transport/transport.ts";
@@ -33,9 +35,10 @@ import { complete } from "./shell_complete.ts";
 import { type EditorTerminal, LineEditor, processTerminal } from "./shell_editor.ts";
 import { InputError, parseLine } from "./shell_input.ts";
 
-const usage = `qapi-ts shell [--json] [--history PATH] [--file PATH] SOCKET|HOST:PORT
-qapi-ts shell --agent [--json] [--history PATH] [--file PATH] SOCKET|HOST:PORT
-qapi-ts shell --launch [--binary PATH] [--json] [--history PATH] [--file PATH] [-- QEMU-ARGS]`;
+const usage = `qapi-ts shell [--json] [--history PATH] [--file PATH] [--trace PATH] SOCKET|HOST:PORT
+qapi-ts shell --agent [--json] [--history PATH] [--file PATH] [--trace PATH] SOCKET|HOST:PORT
+qapi-ts shell --launch [--binary PATH] [--json] [--history PATH] [--file PATH] [--trace PATH]
+              [-- QEMU-ARGS]`;
 
 /**
  * The most lines the history file keeps.
@@ -119,8 +122,8 @@ async function qmpSession(client: QmpClient): Promise<Session> {
   };
 }
 
-async function agentSession(target: Target): Promise<Session> {
-  const agent = await connectGuestAgent(target);
+async function agentSession(target: Target, trace?: TraceHook): Promise<Session> {
+  const agent = await connectGuestAgent(target, { trace });
   const { qga } = await import("../../schemas/qga/mod.ts");
   const version = agent.schemaVersion;
   const literal = qga[version as keyof typeof qga] as SchemaLiteral;
@@ -336,6 +339,7 @@ async function runShell(
     json: "flag",
     history: "value",
     file: "value",
+    trace: "value",
   });
   if (parsed.help) {
     output.out(shell.help);
@@ -366,6 +370,19 @@ async function runShell(
   const home = process.env.HOME;
   const historyPath = option("history") ?? (home ? `${home}/.qapi_ts_shell_history` : undefined);
   const printer = flag("json") ? machine : pretty;
+  const tracePath = option("trace");
+  let trace: TraceHook | undefined;
+  let traceFile: number | undefined;
+  if (tracePath !== undefined) {
+    try {
+      traceFile = openSync(tracePath, "w", 0o600);
+    } catch (error) {
+      throw new CliError(`can't write '${tracePath}': ${(error as Error).message}`);
+    }
+    const file = traceFile;
+    // One JSON line per message, written as it passes: a session that dies keeps its trace.
+    trace = (entry) => void writeSync(file, traceLine(entry));
+  }
 
   let session: Session;
   try {
@@ -375,12 +392,13 @@ async function runShell(
         ...(binary ? { binary } : {}),
         extraArgs: parsed.operands,
         strict: true,
+        trace,
       });
       session = await qmpSession(client as unknown as QmpClient);
     } else if (flag("agent")) {
-      session = await agentSession(target!);
+      session = await agentSession(target!, trace);
     } else {
-      session = await qmpSession(await connect(target!, { strict: true }) as QmpClient);
+      session = await qmpSession(await connect(target!, { strict: true, trace }) as QmpClient);
     }
   } catch (error) {
     if (error instanceof UsageError || error instanceof CliError) throw error;
@@ -399,6 +417,7 @@ async function runShell(
     throw error;
   } finally {
     await session.close();
+    if (traceFile !== undefined) closeSync(traceFile);
   }
 }
 
@@ -448,6 +467,8 @@ Options:
   --json           print replies, errors and events as one JSON object a line
   --history PATH   the history file (default ~/.qapi_ts_shell_history, last ${historyLimit} lines)
   --file PATH      run the commands in PATH ('-': standard input)
+  --trace PATH     write every message in and out to PATH, one JSON object a line
+                   (direction, time, message), a recording replayTransport() plays
 
 Exit status: 0 done; 1 a command failed (non-interactive), or the connection
 closed; 2 a wrong command line, or no connection.`,

@@ -135,11 +135,23 @@ export class TraceRecorder {
 
   /** The entries as JSON Lines: one `{"direction","time","message"}` object per line. */
   toJsonLines(): string {
-    return this.#entries.map((entry) =>
-      JSON.stringify({ direction: entry.direction, time: entry.time, message: entry.message }) +
-      "\n"
-    ).join("");
+    return this.#entries.map(traceLine).join("");
   }
+}
+
+/**
+ * One entry as a line of JSON Lines (newline included), as `parseTrace` reads it.
+ *
+ * @example
+ * ```ts
+ * import { traceLine } from "./trace.ts";
+ * console.log(traceLine({ direction: "out", time: 0, message: "{}" })); // {"direction":"out","time":0,"message":"{}"}
+ * ```
+ */
+export function traceLine(entry: TraceEntry): string {
+  return `${
+    JSON.stringify({ direction: entry.direction, time: entry.time, message: entry.message })
+  }\n`;
 }
 
 /**

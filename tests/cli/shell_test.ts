@@ -6,6 +6,9 @@
  */
 import assert from "node:assert/strict";
 import { complete } from "../../lib/cli/shell_complete.ts";
+import { connect } from "../../lib/client/qmp.ts";
+import { parseTrace } from "../../lib/protocol/trace.ts";
+import { replayTransport } from "../../lib/transport/replay.ts";
 import { type EditorTerminal, LineEditor } from "../../lib/cli/shell_editor.ts";
 import { InputError, parseLine, splitWords } from "../../lib/cli/shell_input.ts";
 import { indexLiteral } from "../../lib/introspect/from_literal.ts";
@@ -280,6 +283,35 @@ for (const version of ["7.2", "10.0"] as const) {
         assert.match(lines.at(-1).error.desc, /nothing/);
         assert.equal(lines.filter((l) => l.return?.status).length, 1, "the last line never ran");
         assert.match(run.stderr, /^line 4: error: GenericError: .*nothing/m);
+      } finally {
+        await Deno.remove(directory, { recursive: true });
+      }
+    },
+  });
+
+  Deno.test({
+    name: `shell on QEMU ${version}: --trace writes every message, a recording that replays`,
+    ignore: skipped,
+    async fn() {
+      const directory = await Deno.makeTempDir();
+      try {
+        const tracePath = `${directory}/session.jsonl`;
+        const run = await shellWith(
+          ["--json", "--trace", tracePath, "--history", "/dev/null", ...launchArgs(version)],
+          "query-status\nstop\nquery-name\n",
+        );
+        assert.equal(run.code, 0, run.stderr);
+        assert.equal((await Deno.stat(tracePath)).mode! & 0o777, 0o600);
+        const entries = parseTrace(await Deno.readTextFile(tracePath), tracePath);
+        const sent = entries.filter((e) => e.direction === "out").map((e) => JSON.parse(e.message));
+        for (const command of ["qmp_capabilities", "query-status", "stop", "query-name"]) {
+          assert.ok(sent.some((m) => m.execute === command), `${command} traced`);
+        }
+        assert.ok(entries.some((e) => e.direction === "in" && /"event": "STOP"/.test(e.message)));
+        // The file replays: the same calls, answered from it.
+        const replayed = await connect(replayTransport(entries.slice(0, 3)));
+        assert.equal(`${replayed.version.major}.${replayed.version.minor}`, version);
+        await replayed.close();
       } finally {
         await Deno.remove(directory, { recursive: true });
       }
