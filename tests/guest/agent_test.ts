@@ -6,6 +6,7 @@ import assert from "node:assert/strict";
 import { createServer } from "node:net";
 import { agentSchemaVersion, connectGuestAgent, type GuestAgent } from "../../lib/guest/agent.ts";
 import { guestExec, guestReadFile, guestWriteFile } from "../../lib/guest/helpers.ts";
+import type { TraceEntry, TraceHook } from "../../lib/protocol/trace.ts";
 import type { Qga7_2 } from "../../schemas/qga/7.2.js";
 import { provision, realQemuSkipped } from "../provision/qemu.ts";
 
@@ -13,7 +14,7 @@ const skipped = realQemuSkipped();
 const binaries = skipped ? undefined : await provision();
 
 /** Starts qemu-ga on a fresh socket; returns a connected agent and a cleanup. */
-async function startAgent(version: "7.2" | "10.0") {
+async function startAgent(version: "7.2" | "10.0", trace?: TraceHook) {
   const directory = await Deno.makeTempDir();
   const socket = `${directory}/qga.sock`;
   await Deno.mkdir(`${directory}/state`);
@@ -30,7 +31,7 @@ async function startAgent(version: "7.2" | "10.0") {
       await new Promise((resolve) => setTimeout(resolve, 10));
     }
   }
-  const agent: GuestAgent<Qga7_2> = await connectGuestAgent<Qga7_2>(socket);
+  const agent: GuestAgent<Qga7_2> = await connectGuestAgent<Qga7_2>(socket, { trace });
   return {
     agent,
     directory,
@@ -49,8 +50,15 @@ for (const version of ["7.2", "10.0"] as const) {
       `qemu-ga ${version}: sync, guest-info, guest-exec with output, a file written and read back`,
     ignore: skipped,
     fn: async () => {
-      await using started = await startAgent(version);
+      const trace: TraceEntry[] = [];
+      await using started = await startAgent(version, (entry) => trace.push(entry));
       const { agent, directory } = started;
+      // The trace: the sync byte (one character), the sync, its reply, guest-info.
+      assert.deepEqual(trace.slice(0, 2).map((e) => [e.direction, e.message.slice(0, 30)]), [
+        ["out", "\xff"],
+        ["out", '{"execute":"guest-sync-delimit'],
+      ]);
+      assert.ok(trace.some((e) => e.direction === "in" && /"version"/.test(e.message)));
       // Replies are checked by the agent's own release's schema.
       assert.equal(agent.schemaVersion, version);
       const info = await agent.execute("guest-info");
