@@ -68,7 +68,21 @@ type RejectedNames<schemas, policy> = schemas extends unknown
  *
  * @internal
  */
-type CommandDefinitionOf<schema, command> = CommandsOf<schema>[command & keyof CommandsOf<schema>];
+// Tested against the cached `CommandKeys`, not intersected with `keyof` (see
+// `DefinitionOf`); not distributive (see `SingleArgs`).
+type CommandDefinitionOf<schema, command> = [command] extends [CommandKeys<schema>]
+  ? CommandsOf<schema>[command]
+  : never;
+
+/**
+ * The keys of a schema's `commands` map (every command, whatever the policy),
+ * computed once per schema: a conditional type is cached by its arguments,
+ * where `keyof CommandsOf<schema>` written out is recomputed (244 names for
+ * QMP 10.2) at every instantiation that contains it.
+ *
+ * @internal
+ */
+type CommandKeys<schema> = schema extends { commands: infer commands } ? keyof commands : never;
 
 /**
  * The argument object of a command that takes none, and the result of a
@@ -176,7 +190,7 @@ export type ArgumentsOf<schema, command, policy> = schema extends SpanOf<infer s
 // (`Parameters` of the generic `execute`) gets any argument object instead;
 // a name the schema lacks, nothing (`never`).
 /** @internal */
-type SingleArgs<schema, command, rejected> = [command] extends [keyof CommandsOf<schema>]
+type SingleArgs<schema, command, rejected> = [command] extends [CommandKeys<schema>]
   ? (CommandDefinitionOf<schema, command> extends { data: infer data }
     ? data extends string ? ResolveRef<schema, data, "in", rejected>
     : CommandDefinitionOf<schema, command> extends { gen: false }
@@ -387,7 +401,9 @@ export type ArgumentsKind<schema, command, policy = AcceptAll> = schema extends
  *
  * @internal
  */
-type SingleKind<schema, command> = KindsOf<schema>[command & keyof KindsOf<schema>];
+type SingleKind<schema, command> = [command] extends [CommandKeys<schema>]
+  ? KindsOf<schema>[command]
+  : never;
 
 /**
  * Every command's `ArgumentsKind`, as one map per schema. Why a map: the

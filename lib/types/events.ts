@@ -72,8 +72,8 @@ export type EventDataOf<schema, event> = Prettify<
 >;
 
 /** @internal */
-type SingleEventData<schema, event> = EventsOf<schema>[event & keyof EventsOf<schema>] extends
-  { data: infer data } ? data extends string ? ResolveRef<schema, data, "out", never>
+type SingleEventData<schema, event> = EventDefinitionOf<schema, event> extends { data: infer data }
+  ? data extends string ? ResolveRef<schema, data, "out", never>
   : EventMembers<schema, event>
   : Empty;
 
@@ -82,8 +82,27 @@ type SingleEventData<schema, event> = EventsOf<schema>[event & keyof EventsOf<sc
  *
  * @internal
  */
-type InlineData<schema, event> = EventsOf<schema>[event & keyof EventsOf<schema>] extends
-  { data: infer data } ? data : never;
+type InlineData<schema, event> = EventDefinitionOf<schema, event> extends { data: infer data }
+  ? data
+  : never;
+
+/**
+ * An event's definition, looked up through the cached `EventKeys` (see
+ * `DefinitionOf`): distributive, so a union of names (`QmpEvent`'s) gives
+ * each event's own definition.
+ *
+ * @internal
+ */
+type EventDefinitionOf<schema, event> = event extends EventKeys<schema> ? EventsOf<schema>[event]
+  : never;
+
+/**
+ * The keys of a schema's `events` map, computed once per schema (a
+ * conditional type is cached by its arguments).
+ *
+ * @internal
+ */
+type EventKeys<schema> = schema extends { events: infer events } ? keyof events : never;
 
 /**
  * The data of an event whose members are written inline, named by the

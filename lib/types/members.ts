@@ -34,7 +34,32 @@ export type TypesOf<schema> = schema extends { types: infer types } ? types : ne
  * const kind: DefinitionOf<Schema, "A">["kind"] = "enum";
  * ```
  */
-export type DefinitionOf<schema, name> = TypesOf<schema>[name & keyof TypesOf<schema>];
+// Not `TypesOf<schema>[name & keyof TypesOf<schema>]`: the checker computes
+// `keyof` of a map anew at every instantiation that contains it (711 names
+// for QMP 10.2, hundreds of times a script) and intersects the name with each
+// of them. A conditional on `TypeNames` (computed once per schema) tests the
+// name against the cached union instead. Not distributive, so a type
+// parameter's constraint is not expanded name by name. Anything but a type
+// name (a builtin, `string`) has no definition: `unknown`, which matches no
+// definition's shape (`never` would match every one, and `StructMembers`
+// would then recurse on its inferred `base` forever).
+export type DefinitionOf<schema, name> = [name] extends [TypeNames<schema>] ? TypesOf<schema>[name]
+  : unknown;
+
+/**
+ * The names of a schema's types. A conditional type, so the checker caches it
+ * per schema: a `keyof` written out is recomputed wherever it is
+ * instantiated.
+ *
+ * @example
+ * ```ts
+ * import type { TypeNames } from "./members.ts";
+ * const name: TypeNames<{ types: { A: { kind: "enum"; data: readonly ["x"] } } }> = "A";
+ * ```
+ *
+ * @internal
+ */
+export type TypeNames<schema> = schema extends { types: infer types } ? keyof types : never;
 
 /**
  * A member's type reference, whether the member is written bare or as an
