@@ -7,42 +7,18 @@ import assert from "node:assert/strict";
 import { connect } from "../../lib/client/qmp.ts";
 import { ConnectionClosedError, TimeoutError } from "../../lib/protocol/errors.ts";
 import { connectSocket, type Transport } from "../../lib/transport/transport.ts";
-import { provision, realQemuSkipped } from "../provision/qemu.ts";
+import { skipped, startQemu as startQemuProcess } from "../client/qemu_process.ts";
 
-const skipped = realQemuSkipped();
-const binaries = skipped ? undefined : await provision();
-
-/** QEMU with its monitor on a fresh unix socket. */
+/** QEMU with its monitor on a unix socket in a fresh directory, removed with it. */
 async function startQemu(version: "7.2" | "10.0") {
   const directory = await Deno.makeTempDir();
   const path = `${directory}/qmp.sock`;
-  const qemu = binaries![version];
-  const child = new Deno.Command(qemu.system, {
-    args: [...qemu.dataArgs, "-M", "none", "-nodefaults", "-display", "none"].concat([
-      "-qmp",
-      `unix:${path},server=on,wait=off`,
-    ]),
-    stdout: "null",
-    stderr: "null",
-  }).spawn();
-  for (let i = 0; i < 1000; i++) {
-    try {
-      await Deno.stat(path);
-      break;
-    } catch {
-      await new Promise((resolve) => setTimeout(resolve, 10));
-    }
-  }
+  const qemu = await startQemuProcess(version, ["-qmp", `unix:${path},server=on,wait=off`], path);
   return {
     path,
-    child,
+    child: qemu.child,
     async [Symbol.asyncDispose]() {
-      try {
-        child.kill("SIGKILL");
-      } catch {
-        // Already gone.
-      }
-      await child.status;
+      await qemu.kill();
       await Deno.remove(directory, { recursive: true });
     },
   };
