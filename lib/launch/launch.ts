@@ -122,7 +122,8 @@ export function inheritedFd(index: number): number {
 }
 
 /**
- * Options of `launch`.
+ * Options of `launch`: those of `connect` but `reconnect` (a launched QEMU's
+ * client ends with that QEMU), and these.
  *
  * @example
  * ```ts
@@ -130,7 +131,7 @@ export function inheritedFd(index: number): number {
  * const options: LaunchOptions = { binary: "qemu-system-x86_64", args: ["-m", "64"] };
  * ```
  */
-export interface LaunchOptions extends QmpOptions {
+export interface LaunchOptions extends Omit<QmpOptions, "reconnect"> {
   /** The QEMU binary. Default `qemu-system-x86_64` (from `PATH`). */
   readonly binary?: string;
   /**
@@ -488,6 +489,12 @@ export async function launch<
     timeoutProblem("quitTimeout", quitTimeout) ??
     timeoutProblem("greetingTimeout", options.greetingTimeout ?? 10_000);
   if (problem) throw problem;
+  if ((options as QmpOptions).reconnect) {
+    throw new TypeError(
+      "launch() does not reconnect: its client ends with the QEMU it started " +
+        "(reconnect is for connect() and listenQmp().accept())",
+    );
+  }
 
   const plan = planFds(options.fds ?? []);
 

@@ -6,6 +6,7 @@
  */
 import assert from "node:assert/strict";
 import { connect } from "../../lib/client/qmp.ts";
+import { launch } from "../../lib/launch/launch.ts";
 import type { StateChange } from "../../lib/client/reconnect.ts";
 import { ValidationError } from "../../lib/introspect/validate.ts";
 import { ConnectionClosedError, TimeoutError } from "../../lib/protocol/errors.ts";
@@ -167,7 +168,9 @@ Deno.test({
   },
 });
 
-Deno.test("reconnect is refused for an open stream, and bad reconnect options are named", async () => {
+Deno.test("reconnect is refused for an open stream and by launch, and bad reconnect options are named", async () => {
+  // @ts-expect-error: launch() has no reconnect option
+  await assert.rejects(launch({ reconnect: true }), /launch\(\) does not reconnect/);
   const { Socket } = await import("node:net");
   await assert.rejects(
     connect(new Socket(), { reconnect: true }),
