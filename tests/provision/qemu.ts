@@ -102,17 +102,25 @@ async function provideSystemQemu(): Promise<QemuBinaries> {
 
 /**
  * Tools some tests run beside QEMU: python3 (a scripted QMP server that
- * binds a socket without listening on it, which neither Deno nor Node can).
- * Installed with apt-get when missing, as QEMU 7.2 is.
+ * binds a socket without listening on it, which neither Deno nor Node can),
+ * openssl (the certificates of the TLS monitor tests). Installed with
+ * apt-get when missing, as QEMU 7.2 is.
  */
 async function provideTestTools(): Promise<void> {
-  const found = await new Deno.Command("sh", { args: ["-c", "command -v python3"], stdout: "null" })
-    .output().then((output) => output.success, () => false);
-  if (found) return;
-  console.log("provision: installing python3 (apt-get install python3)");
+  const tools = { python3: "python3", openssl: "openssl" }; // command: Debian package
+  const missing: string[] = [];
+  for (const [command, pkg] of Object.entries(tools)) {
+    const found = await new Deno.Command("sh", {
+      args: ["-c", `command -v ${command}`],
+      stdout: "null",
+    }).output().then((output) => output.success, () => false);
+    if (!found) missing.push(pkg);
+  }
+  if (missing.length === 0) return;
+  console.log(`provision: installing ${missing.join(", ")} (apt-get install ${missing.join(" ")})`);
   const env = { DEBIAN_FRONTEND: "noninteractive" };
   await run("apt-get", ["update", "-qq"], env);
-  await run("apt-get", ["install", "-y", "-qq", "python3"], env);
+  await run("apt-get", ["install", "-y", "-qq", ...missing], env);
 }
 
 /** QEMU 10.0 from bookworm-backports, unpacked into the cache folder. */
