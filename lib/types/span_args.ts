@@ -152,17 +152,24 @@ type MapsOf<views> = views extends MembersView<unknown, infer members> ? members
  * of `MembersView`s). `narrowed` maps members to fixed types (a union
  * variant's discriminator to its value).
  */
-type SpanObject<views, narrowed> = MissingSomewhere<views, views> extends infer missing
+type SpanObject<views, narrowed> = SpanObjectOf<views, narrowed, CommonKeys<MapsOf<views>>>;
+
+/**
+ * `SpanObject`, given the keys every version has. A type argument, computed
+ * once per object: `keyof` written where it is used is recomputed at every
+ * instantiation, and the filters below use it once per key and per version.
+ */
+type SpanObjectOf<views, narrowed, common> = MissingSomewhere<views, common> extends infer missing
   ? [missing] extends [never]
     // No member in common (a version takes none): `{}` only, not an empty
     // object type, which TypeScript would not check for excess members.
-    ? ([CommonKeys<MapsOf<views>>] extends [never] ? NoArguments : SpanMembers<views, narrowed>)
+    ? ([common] extends [never] ? NoArguments : SpanMembers<views, narrowed, common>)
   : NoObjectSuitsEveryVersion<missing>
   : never;
 
-/** Members one version requires that another does not know. */
-type MissingSomewhere<view, views> = view extends MembersView<unknown, infer members>
-  ? Exclude<RequiredKeys<members>, CommonKeys<MapsOf<views>>>
+/** Members one version requires that not every version knows (`common`). */
+type MissingSomewhere<view, common> = view extends MembersView<unknown, infer members>
+  ? Exclude<RequiredKeys<members>, common>
   : never;
 
 /** The keys a members map requires. */
@@ -183,11 +190,9 @@ type RequiredKeys<members> = {
  * (`"SocketAddressLegacyKind"` and `"SocketAddressType"`) would intersect to
  * `never`.
  */
-type SpanMembers<views, narrowed> = {
-  -readonly [
-    key in keyof UnionToIntersection<ShapesOf<views>> as key extends CommonKeys<MapsOf<views>> ? key
-      : never
-  ]: key extends keyof narrowed ? narrowed[key] : SpanInput<MemberViews<views, key>>;
+type SpanMembers<views, narrowed, common> = {
+  -readonly [key in keyof UnionToIntersection<ShapesOf<views>> as key extends common ? key : never]:
+    key extends keyof narrowed ? narrowed[key] : SpanInput<MemberViews<views, key>>;
 };
 
 /** Each version's members map with every member `unknown`: keys and modifiers only. */
