@@ -190,9 +190,21 @@ type RequiredKeys<members> = {
  * (`"SocketAddressLegacyKind"` and `"SocketAddressType"`) would intersect to
  * `never`.
  */
-type SpanMembers<views, narrowed, common> = {
-  -readonly [key in keyof UnionToIntersection<ShapesOf<views>> as key extends common ? key : never]:
-    key extends keyof narrowed ? narrowed[key] : SpanInput<MemberViews<views, key>>;
+type SpanMembers<views, narrowed, common> = SpanMembersOf<
+  views,
+  narrowed,
+  UnionToIntersection<ShapesOf<views>>,
+  common & keyof UnionToIntersection<ShapesOf<views>>
+>;
+
+/**
+ * `SpanMembers` as a mapped type over the common keys, not over every key
+ * filtered by an `as` clause (evaluated key by key): `keys` is constrained to
+ * `keyof shape`, which makes `shape` give each member its modifiers.
+ */
+type SpanMembersOf<views, narrowed, shape, keys extends keyof shape> = {
+  -readonly [key in keys]: key extends keyof narrowed ? narrowed[key]
+    : SpanInput<MemberViews<views, key>>;
 };
 
 /** Each version's members map with every member `unknown`: keys and modifiers only. */
