@@ -8,6 +8,7 @@
  */
 
 import { connect as netConnect, type Socket } from "node:net";
+import { connectTls, type TlsOptions } from "./tls.ts";
 
 /**
  * A connected byte channel.
@@ -42,8 +43,9 @@ export interface Transport {
 }
 
 /**
- * Where to connect: a unix socket path, a TCP address, or an already open
- * duplex stream (a Node `Duplex`/`Socket`).
+ * Where to connect: a unix socket path, a TCP address (with `tls` for a
+ * monitor served over TLS), or an already open duplex stream (a Node
+ * `Duplex`/`Socket`).
  *
  * @example
  * ```ts
@@ -51,7 +53,10 @@ export interface Transport {
  * const targets: Target[] = ["/tmp/qmp.sock", { host: "127.0.0.1", port: 4444 }];
  * ```
  */
-export type Target = string | { readonly host: string; readonly port: number } | DuplexLike;
+export type Target =
+  | string
+  | { readonly host: string; readonly port: number; readonly tls?: TlsOptions }
+  | DuplexLike;
 
 /**
  * The part of a Node duplex stream a transport uses.
@@ -262,6 +267,7 @@ const denoNet = (globalThis as { Deno?: Partial<DenoNet> }).Deno;
  */
 export function connectSocket(target: Target): Promise<Transport> {
   if (typeof target === "object" && "write" in target) return Promise.resolve(fromDuplex(target));
+  if (typeof target === "object" && target.tls) return connectTls({ ...target, tls: target.tls });
   if (typeof denoNet?.connect === "function") return connectDeno(denoNet as DenoNet, target);
   return new Promise((resolve, reject) => {
     const socket: Socket = typeof target === "string"

@@ -1,0 +1,313 @@
+/**
+ * TLS under a protocol connection: a QMP monitor whose socket chardev has
+ * `tls-creds=` (QEMU's `tls-creds-x509` object). Through `Deno.connectTls`
+ * on Deno and `node:tls` elsewhere; the server's certificate is always
+ * verified, against the CA the caller names.
+ *
+ * The PEM texts are read here first (`node:crypto`, on either run time), so
+ * that an unreadable certificate or key, or a key that does not belong to
+ * the certificate, fails with a message naming the option rather than with
+ * whatever the TLS library says (Deno's `node:tls` even hangs on some).
+ * What QEMU's end needs beyond TLS (a record that ends each burst of
+ * writes, a reason for a close before the greeting) is `tls_monitor.ts`.
+ *
+ * @module
+ */
+
+import { createPrivateKey, X509Certificate } from "node:crypto";
+import { isIP } from "node:net";
+import { checkServerIdentity, connect as tlsConnect, type ConnectionOptions } from "node:tls";
+import { startTimer, timeoutProblem } from "../protocol/options.ts";
+import {
+  endBurstsOfSocket,
+  endBurstsWithRecord,
+  explainEarlyClose,
+  holdUntilHandled,
+} from "./tls_monitor.ts";
+import { type DenoConnLike, fromDenoConn, fromDuplex, type Transport } from "./transport.ts";
+
+/**
+ * How to reach a monitor served over TLS: the CA that signed QEMU's server
+ * certificate (`ca-cert.pem` of its `tls-creds-x509` directory) and, when
+ * QEMU verifies its clients (`verify-peer=on`, QEMU's default), the client's
+ * certificate and key. PEM text throughout, not file names.
+ *
+ * @example A client certificate for a monitor with `verify-peer=on`
+ * ```ts
+ * import { readFileSync } from "node:fs";
+ * import type { TlsOptions } from "./tls.ts";
+ * const tls: TlsOptions = {
+ *   ca: readFileSync("/etc/pki/qemu/ca-cert.pem", "utf8"),
+ *   cert: readFileSync("/etc/pki/qemu/client-cert.pem", "utf8"),
+ *   key: readFileSync("/etc/pki/qemu/client-key.pem", "utf8"),
+ *   serverName: "host1.example.org",
+ * };
+ * ```
+ */
+export interface TlsOptions {
+  /**
+   * The CA certificate(s) that signed the server's certificate, PEM (one
+   * text may hold several). Required: the server's certificate is always
+   * verified. On Deno these are trusted in addition to Deno's root store.
+   */
+  readonly ca: string | readonly string[];
+  /** The client certificate, PEM (with its chain, if any); goes with `key`. */
+  readonly cert?: string;
+  /** The client certificate's private key, PEM, not encrypted; goes with `cert`. */
+  readonly key?: string;
+  /**
+   * The name the server's certificate must carry (a DNS name or an IP
+   * address in its subjectAltName). Default: the host connected to.
+   */
+  readonly serverName?: string;
+  /**
+   * Milliseconds for the TCP connection and the TLS handshake together
+   * (`Infinity`: no limit). Default 10 000. A peer that accepts the
+   * connection and never answers the handshake would otherwise hold
+   * `connect()` forever: its greeting deadline starts only afterwards.
+   */
+  readonly handshakeTimeout?: number;
+}
+
+/**
+ * A TCP address with TLS: the member of `Target` that `connectTls` serves.
+ *
+ * @example
+ * ```ts
+ * import type { TlsTarget } from "./tls.ts";
+ * const target: TlsTarget = { host: "127.0.0.1", port: 4444, tls: { ca: "-----BEGIN…" } };
+ * ```
+ */
+export interface TlsTarget {
+  /** The host name or IP address to connect to. */
+  readonly host: string;
+  /** The TCP port of the monitor's chardev. */
+  readonly port: number;
+  /** The certificates. */
+  readonly tls: TlsOptions;
+}
+
+/** `Deno.connectTls` when running on Deno (its TLS is rustls'). */
+interface DenoTls {
+  connectTls(options: {
+    hostname: string;
+    port: number;
+    caCerts: string[];
+    cert?: string;
+    key?: string;
+  }): Promise<DenoConnLike & { handshake(): Promise<unknown> }>;
+}
+const denoTls = (globalThis as { Deno?: Partial<DenoTls> }).Deno;
+
+/** The PEM texts, checked: the CA certificates one by one, the client's pair. */
+interface Credentials {
+  readonly ca: string[];
+  readonly cert?: string;
+  readonly key?: string;
+}
+
+const pemCertificate = /-----BEGIN CERTIFICATE-----[^]*?-----END CERTIFICATE-----/g;
+
+/** Reads the PEM options; throws an error naming the option that is wrong. */
+function readCredentials(options: TlsOptions): Credentials {
+  const texts = typeof options.ca === "string" ? [options.ca] : options.ca;
+  if (!Array.isArray(texts) || texts.some((text) => typeof text !== "string")) {
+    throw new TypeError("tls.ca must be PEM text (a string or an array of strings)");
+  }
+  const ca = texts.flatMap((text) => text.match(pemCertificate) ?? []);
+  if (ca.length === 0) {
+    throw new Error(
+      "tls.ca holds no PEM certificate (-----BEGIN CERTIFICATE-----): give the CA that signed " +
+        "the server's certificate",
+    );
+  }
+  ca.forEach((pem, index) => readCertificate(pem, `tls.ca (certificate ${index + 1})`));
+  const { cert, key } = options;
+  if (cert === undefined && key === undefined) return { ca };
+  if (typeof cert !== "string" || typeof key !== "string") {
+    throw new TypeError("tls.cert and tls.key go together: give both as PEM text, or neither");
+  }
+  const certificate = readCertificate(cert, "tls.cert");
+  let privateKey;
+  try {
+    privateKey = createPrivateKey(key);
+  } catch (error) {
+    throw new Error(
+      `tls.key could not be read as a PEM private key (an encrypted key is not supported): ${
+        messageOf(error)
+      }`,
+      { cause: error },
+    );
+  }
+  if (!certificate.checkPrivateKey(privateKey)) {
+    throw new Error("tls.key does not match tls.cert: it is not the certificate's private key");
+  }
+  return { ca, cert, key };
+}
+
+function readCertificate(pem: string, option: string): X509Certificate {
+  try {
+    if (!/-----BEGIN CERTIFICATE-----/.test(pem)) throw new Error("no -----BEGIN CERTIFICATE-----");
+    return new X509Certificate(pem);
+  } catch (error) {
+    throw new Error(`${option} could not be read as a PEM certificate: ${messageOf(error)}`, {
+      cause: error,
+    });
+  }
+}
+
+function messageOf(error: unknown): string {
+  return (error as Error)?.message ?? String(error);
+}
+
+/**
+ * Whether a failed handshake means the server's certificate was not
+ * accepted: rustls says "invalid peer certificate"; Node names OpenSSL's
+ * verification result in `code` (UNABLE_TO_VERIFY_LEAF_SIGNATURE,
+ * SELF_SIGNED_CERT_IN_CHAIN, CERT_HAS_EXPIRED, ERR_TLS_CERT_ALTNAME_INVALID…).
+ */
+function untrustedServer(error: unknown): boolean {
+  const code = (error as { code?: unknown })?.code;
+  if (typeof code === "string" && !code.startsWith("ERR_SSL")) {
+    if (/CERT|ISSUER|SIGNATURE|INVALID_CA|INVALID_PURPOSE/.test(code)) return true;
+  }
+  return /invalid peer certificate/i.test(messageOf(error));
+}
+
+/** The error `connectTls` rejects with for a failed connection or handshake. */
+function failure(error: unknown, where: string, name: string): Error {
+  if (untrustedServer(error)) {
+    return new Error(
+      `TLS: the server's certificate at ${where} was not trusted (${messageOf(error)}); ` +
+        `tls.ca must be the CA that signed it, and it must name ${name}`,
+      { cause: error },
+    );
+  }
+  const code = (error as { code?: unknown })?.code;
+  if (typeof code === "string" && !code.startsWith("ERR_")) {
+    // A TCP failure, in the shape `connectSocket` gives it: "connect ECONNREFUSED host:port".
+    return Object.assign(new Error(`connect ${code} ${where}`, { cause: error }), { code });
+  }
+  return new Error(`TLS handshake with ${where} failed: ${messageOf(error)}`, { cause: error });
+}
+
+/**
+ * Connects to a monitor served over TLS and completes the handshake:
+ * `Deno.connectTls` on Deno (Deno's `node:tls` when `serverName` differs
+ * from the host, which `Deno.connectTls` cannot check), `node:tls`
+ * elsewhere. Rejects, with the underlying error as `cause`, when an option
+ * is unreadable, when the server's certificate is not trusted, when the
+ * handshake fails or takes longer than `handshakeTimeout`; a TCP failure
+ * rejects as `connectSocket` does (`code` `ECONNREFUSED`, …).
+ *
+ * @example
+ * ```ts
+ * import { readFileSync } from "node:fs";
+ * import { connectTls } from "./tls.ts";
+ * const ca = readFileSync("/etc/pki/qemu/ca-cert.pem", "utf8");
+ * const transport = await connectTls({ host: "127.0.0.1", port: 4444, tls: { ca } });
+ * transport.onData((chunk) => console.log(chunk.length));
+ * ```
+ */
+export async function connectTls(target: TlsTarget): Promise<Transport> {
+  const options = target.tls;
+  const credentials = readCredentials(options);
+  const timeout = options.handshakeTimeout ?? 10_000;
+  const problem = timeoutProblem("tls.handshakeTimeout", timeout);
+  if (problem) throw problem;
+  const where = `${target.host}:${target.port}`;
+  const name = options.serverName ?? target.host;
+  const native = typeof denoTls?.connectTls === "function" && name === target.host;
+  const transport = native
+    ? await connectDenoTls(denoTls as DenoTls, target, credentials, timeout, where)
+    : await connectNodeTls(target, credentials, name, timeout, where);
+  return holdUntilHandled(explainEarlyClose(transport, where, credentials.cert !== undefined));
+}
+
+async function connectDenoTls(
+  deno: DenoTls,
+  target: TlsTarget,
+  credentials: Credentials,
+  timeout: number,
+  where: string,
+): Promise<Transport> {
+  let timedOut = false;
+  let cancelTimer: (() => void) | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    cancelTimer = startTimer(timeout, () => {
+      timedOut = true;
+      reject(new Error(`TLS: no connection and handshake with ${where} within ${timeout} ms`));
+    });
+  });
+  const opening = deno.connectTls({
+    hostname: target.host,
+    port: target.port,
+    caCerts: credentials.ca,
+    ...(credentials.cert === undefined ? {} : { cert: credentials.cert, key: credentials.key }),
+  });
+  // A connection that opens after the deadline is closed at once.
+  opening.then((conn) => timedOut && conn.close(), () => {});
+  try {
+    const conn = await Promise.race([opening, deadline]);
+    try {
+      await Promise.race([conn.handshake(), deadline]);
+    } catch (error) {
+      conn.close();
+      throw error;
+    }
+    return endBurstsWithRecord(fromDenoConn(conn));
+  } catch (error) {
+    if (timedOut) throw error;
+    throw failure(error, where, target.host);
+  } finally {
+    cancelTimer?.();
+  }
+}
+
+function connectNodeTls(
+  target: TlsTarget,
+  credentials: Credentials,
+  serverName: string,
+  timeout: number,
+  where: string,
+): Promise<Transport> {
+  return new Promise((resolve, reject) => {
+    const options: ConnectionOptions = {
+      host: target.host,
+      port: target.port,
+      ca: credentials.ca,
+      cert: credentials.cert,
+      key: credentials.key,
+    };
+    // SNI carries DNS names only; an IP address is checked without it.
+    if (isIP(serverName)) {
+      options.checkServerIdentity = (_, cert) => checkServerIdentity(serverName, cert);
+    } else options.servername = serverName;
+    let socket: ReturnType<typeof tlsConnect>;
+    try {
+      socket = tlsConnect(options);
+    } catch (error) {
+      return reject(failure(error, where, serverName));
+    }
+    const cancelTimer = startTimer(timeout, () => {
+      socket.destroy();
+      reject(new Error(`TLS: no connection and handshake with ${where} within ${timeout} ms`));
+    });
+    const onError = (error: Error) => {
+      cancelTimer();
+      socket.destroy();
+      reject(failure(error, where, serverName));
+    };
+    const onClose = () =>
+      onError(new Error("the server closed the connection during the handshake"));
+    socket.once("error", onError);
+    socket.once("close", onClose);
+    socket.once("secureConnect", () => {
+      cancelTimer();
+      socket.off("error", onError);
+      socket.off("close", onClose);
+      socket.setNoDelay(true);
+      resolve(fromDuplex(endBurstsOfSocket(socket)));
+    });
+  });
+}
