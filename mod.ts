@@ -79,4 +79,5 @@ export {
 } from "./lib/protocol/events.ts";
 export type { Connection, ConnectionOptions } from "./lib/protocol/connection.ts";
 export type { DuplexLike, Target, Transport } from "./lib/transport/transport.ts";
+export type { TlsOptions } from "./lib/transport/tls.ts";
 export { ValidationError } from "./lib/introspect/validate.ts";
