@@ -5,7 +5,8 @@
  * cache answers when it has them), type-checks the user's scripts
  * (`types_check.ts`, `client_test.ts`) with both compilers under
  * `moduleResolution` `node16` and `bundler`, then compiles `client_test.ts`
- * and runs it with `node --test` against the real QEMU 10.0 (provisioned).
+ * and runs it with `node --test` against the real QEMU 10.0 (provisioned;
+ * `tls_test.ts` against QEMU 7.2 too).
  *
  * The README's first scripts are part of it: the Node one (`main.mjs`) is
  * run as it is, the Deno one (`main.ts`) is type-checked and run as a
@@ -102,7 +103,7 @@ try {
       2,
     ),
   );
-  for (const script of ["types_check.ts", "client_test.ts", "management_test.ts"]) {
+  for (const script of ["types_check.ts", "client_test.ts", "management_test.ts", "tls_test.ts"]) {
     await Deno.copyFile(`${here}${script}`, `${project}/${script}`);
   }
   await Deno.writeTextFile(`${project}/main.mjs`, readmeScript("main.mjs"));
@@ -141,7 +142,7 @@ try {
           // The package's declarations are checked too, as a user's build checks them.
           skipLibCheck: false,
         },
-        files: ["types_check.ts", "client_test.ts", "management_test.ts", "main.ts"],
+        files: ["types_check.ts", "client_test.ts", "management_test.ts", "tls_test.ts", "main.ts"],
       }),
     );
     for (const compiler of ["typescript-5.9", "typescript-7"]) {
@@ -162,7 +163,7 @@ try {
     "--outDir",
     "out",
   ], { cwd: project });
-  const { "10.0": qemu } = await provision();
+  const { "10.0": qemu, "7.2": oldQemu } = await provision();
   // The README's scripts launch `qemu-system-x86_64` from PATH.
   for (const script of ["main.mjs", "out/main.js"]) {
     const output = await run("node", [script], { cwd: project });
@@ -172,10 +173,11 @@ try {
     console.log(`README's ${script}: ${output.trim()} (${seconds()})`);
   }
   const node = await new Deno.Command("node", {
-    args: ["--test", "out/client_test.js", "out/management_test.js"],
+    args: ["--test", "out/client_test.js", "out/management_test.js", "out/tls_test.js"],
     cwd: project,
     env: {
       QAPI_TS_QEMU: qemu.system,
+      QAPI_TS_QEMU_7_2: oldQemu.system,
       QAPI_TS_QEMU_DATA: qemu.dataArgs[1],
       QAPI_TS_QEMU_GA: qemu.guestAgent,
       QAPI_TS_QSD: qemu.storageDaemon,
