@@ -36,7 +36,14 @@ const qemus = [
  */
 function makeCertificates(): { dir: string; read(file: string): string } {
   const dir = mkdtempSync(join(tmpdir(), "qapi-ts-node-tls-"));
-  const openssl = (...args: string[]) => execFileSync("openssl", args, { cwd: dir, stdio: "pipe" });
+  const openssl = (...args: string[]) => {
+    try {
+      execFileSync("openssl", args, { cwd: dir, stdio: "pipe" });
+    } catch (error) {
+      rmSync(dir, { recursive: true, force: true }); // a missing openssl fails the test
+      throw error;
+    }
+  };
   const key = ["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes"];
   for (const ca of ["ca", "other-ca"]) {
     openssl(
@@ -107,81 +114,86 @@ async function freePort(): Promise<number> {
 for (const qemu of qemus) {
   test(`TLS monitor on Node, QEMU ${qemu.version}: calls, events, serverName, errors`, async () => {
     const certificates = makeCertificates();
-    const port = await freePort();
-    const launched = await launch<Qmp7_2>({
-      binary: qemu.binary,
-      extraArgs: [
-        ...qemu.dataArgs,
-        "-object",
-        `tls-creds-x509,id=tls0,dir=${certificates.dir},endpoint=server,verify-peer=on`,
-        "-chardev",
-        `socket,id=tlsmon,host=127.0.0.1,port=${port},server=on,wait=off,tls-creds=tls0`,
-        "-mon",
-        "chardev=tlsmon,mode=control",
-      ],
-    });
-    const tls: TlsOptions = {
-      ca: certificates.read("ca-cert.pem"),
-      cert: certificates.read("client-cert.pem"),
-      key: certificates.read("client-key.pem"),
-    };
     try {
-      const qmp = await connect<Qmp7_2>({ host: "127.0.0.1", port, tls });
-      try {
-        assert.equal(`${qmp.version.major}.${qmp.version.minor}`, qemu.version);
-        assert.equal((await qmp.execute("query-status")).running, true);
-        await qmp.execute("stop");
-        assert.equal((await qmp.waitFor("STOP", { timeout: 5000 })).event, "STOP");
-        const statuses = await Promise.all(
-          Array.from(
-            { length: 20 },
-            () => qmp.execute("query-status", undefined, { timeout: 5000 }),
-          ),
-        );
-        assert.ok(statuses.every((status) => status.status === "paused"));
-      } finally {
-        await qmp.close();
-      }
-
-      const named = await connect<Qmp7_2>({
-        host: "127.0.0.1",
-        port,
-        tls: { ...tls, serverName: "localhost" },
+      const port = await freePort();
+      const launched = await launch<Qmp7_2>({
+        binary: qemu.binary,
+        extraArgs: [
+          ...qemu.dataArgs,
+          "-object",
+          `tls-creds-x509,id=tls0,dir=${certificates.dir},endpoint=server,verify-peer=on`,
+          "-chardev",
+          `socket,id=tlsmon,host=127.0.0.1,port=${port},server=on,wait=off,tls-creds=tls0`,
+          "-mon",
+          "chardev=tlsmon,mode=control",
+        ],
       });
-      assert.equal((await named.execute("query-status")).running, false);
-      await named.close();
+      const tls: TlsOptions = {
+        ca: certificates.read("ca-cert.pem"),
+        cert: certificates.read("client-cert.pem"),
+        key: certificates.read("client-key.pem"),
+      };
+      try {
+        const qmp = await connect<Qmp7_2>({ host: "127.0.0.1", port, tls });
+        try {
+          assert.equal(`${qmp.version.major}.${qmp.version.minor}`, qemu.version);
+          assert.equal((await qmp.execute("query-status")).running, true);
+          await qmp.execute("stop");
+          assert.equal((await qmp.waitFor("STOP", { timeout: 5000 })).event, "STOP");
+          const statuses = await Promise.all(
+            Array.from(
+              { length: 20 },
+              () => qmp.execute("query-status", undefined, { timeout: 5000 }),
+            ),
+          );
+          assert.ok(statuses.every((status) => status.status === "paused"));
+        } finally {
+          await qmp.close();
+        }
 
-      await assert.rejects(
-        connect({
+        const named = await connect<Qmp7_2>({
           host: "127.0.0.1",
           port,
-          tls: { ...tls, ca: certificates.read("other-ca-cert.pem") },
-        }),
-        (error: Error) => {
-          assert.match(
-            error.message,
-            new RegExp(`^TLS: the server's certificate at 127\\.0\\.0\\.1:${port} was not trusted`),
-          );
-          assert.ok(error.cause instanceof Error);
-          return true;
-        },
-      );
+          tls: { ...tls, serverName: "localhost" },
+        });
+        assert.equal((await named.execute("query-status")).running, false);
+        await named.close();
 
-      const started = performance.now();
-      await assert.rejects(
-        connect({ host: "127.0.0.1", port, tls: { ca: tls.ca } }, { greetingTimeout: 30_000 }),
-        (error: Error) => {
-          assert.ok(error instanceof ConnectionClosedError, String(error));
-          assert.match(
-            error.message,
-            /closed the TLS connection before sending anything: it probably requires a client certificate/,
-          );
-          return true;
-        },
-      );
-      assert.ok(performance.now() - started < 5000);
+        await assert.rejects(
+          connect({
+            host: "127.0.0.1",
+            port,
+            tls: { ...tls, ca: certificates.read("other-ca-cert.pem") },
+          }),
+          (error: Error) => {
+            assert.match(
+              error.message,
+              new RegExp(
+                `^TLS: the server's certificate at 127\\.0\\.0\\.1:${port} was not trusted`,
+              ),
+            );
+            assert.ok(error.cause instanceof Error);
+            return true;
+          },
+        );
+
+        const started = performance.now();
+        await assert.rejects(
+          connect({ host: "127.0.0.1", port, tls: { ca: tls.ca } }, { greetingTimeout: 30_000 }),
+          (error: Error) => {
+            assert.ok(error instanceof ConnectionClosedError, String(error));
+            assert.match(
+              error.message,
+              /closed the TLS connection before sending anything: it probably requires a client certificate/,
+            );
+            return true;
+          },
+        );
+        assert.ok(performance.now() - started < 5000);
+      } finally {
+        await launched.close();
+      }
     } finally {
-      await launched.close();
       rmSync(certificates.dir, { recursive: true, force: true });
     }
   });
