@@ -96,10 +96,12 @@ export interface DuplexLike {
 export function fromDuplex(stream: DuplexLike): Transport {
   const closeHandlers: ((reason: string) => void)[] = [];
   let closed = false;
+  let closedFor: string | undefined;
   let lastError = "peer closed the connection";
   const finish = (reason: string) => {
     if (closed) return;
     closed = true;
+    closedFor = reason;
     for (const handler of closeHandlers) handler(reason);
   };
   stream.on("error", (error) => (lastError = error.message));
@@ -111,8 +113,14 @@ export function fromDuplex(stream: DuplexLike): Transport {
       stream.destroy();
       finish("closed by the client");
     },
+    // A Node stream flows only once it has a data handler: nothing is read before.
     onData: (handler) => stream.on("data", handler),
-    onClose: (handler) => closeHandlers.push(handler),
+    onClose: (handler) => {
+      closeHandlers.push(handler);
+      // Closed before anyone listened (a connection waiting to be accepted): still told.
+      const reason = closedFor;
+      if (reason !== undefined) queueMicrotask(() => handler(reason));
+    },
     onDrain: (handler) => stream.on("drain", handler),
   };
 }
@@ -176,10 +184,27 @@ export function fromDenoConn(conn: DenoConnLike): Transport {
   let writing = false;
   let needDrain = false;
   let closed = false;
+  let closedFor: string | undefined;
+  /**
+   * What arrives before the first data handler is held (a greeting sent
+   * while the connection waits to be accepted), up to one read buffer's
+   * worth; past that, reading waits (the rest stays in the socket). The
+   * first data handler gets it in a microtask, once its owner has set its
+   * other handlers too; a close seen meanwhile is reported after it.
+   */
+  let held: Uint8Array[] | undefined = [];
+  let heldBytes = 0;
+  let resumeReading: (() => void) | undefined;
+  let closeDeferred = false;
+
+  const notifyClose = (reason: string) => {
+    for (const handler of closeHandlers) handler(reason);
+  };
 
   const finish = (reason: string) => {
     if (closed) return;
     closed = true;
+    closedFor = reason;
     queue.length = 0;
     queued = 0;
     try {
@@ -187,7 +212,22 @@ export function fromDenoConn(conn: DenoConnLike): Transport {
     } catch {
       // Already closed.
     }
-    for (const handler of closeHandlers) handler(reason);
+    resumeReading?.();
+    // A data handler waiting for held bytes hears of the close after them.
+    if (held !== undefined && dataHandlers.length !== 0) closeDeferred = true;
+    else notifyClose(reason);
+  };
+
+  const release = () => {
+    const chunks = held ?? [];
+    held = undefined;
+    heldBytes = 0;
+    for (const chunk of chunks) for (const handler of dataHandlers) handler(chunk);
+    resumeReading?.();
+    if (closeDeferred) {
+      closeDeferred = false;
+      notifyClose(closedFor!);
+    }
   };
 
   const pump = async () => {
@@ -216,11 +256,19 @@ export function fromDenoConn(conn: DenoConnLike): Transport {
     const buffer = new Uint8Array(denoReadSize);
     try {
       for (;;) {
+        if (held !== undefined && heldBytes >= denoReadSize) {
+          await new Promise<void>((resolve) => (resumeReading = resolve));
+          resumeReading = undefined;
+          if (closed) return;
+        }
         const count = await conn.read(buffer);
         if (count === null) return finish("peer closed the connection");
         if (closed) return;
         const chunk = buffer.subarray(0, count);
-        for (const handler of dataHandlers) handler(chunk);
+        if (held !== undefined) {
+          held.push(chunk.slice());
+          heldBytes += count;
+        } else for (const handler of dataHandlers) handler(chunk);
       }
     } catch (error) {
       finish(closed ? "closed by the client" : (error as Error)?.message ?? String(error));
@@ -239,8 +287,16 @@ export function fromDenoConn(conn: DenoConnLike): Transport {
       return !needDrain;
     },
     close: () => finish("closed by the client"),
-    onData: (handler) => void dataHandlers.push(handler),
-    onClose: (handler) => void closeHandlers.push(handler),
+    onData: (handler) => {
+      dataHandlers.push(handler);
+      if (dataHandlers.length === 1) queueMicrotask(release);
+    },
+    onClose: (handler) => {
+      closeHandlers.push(handler);
+      // Closed before this handler was added, and already reported: tell it too.
+      const reason = closedFor;
+      if (reason !== undefined && !closeDeferred) queueMicrotask(() => handler(reason));
+    },
     onDrain: (handler) => void drainHandlers.push(handler),
   };
 }

@@ -74,6 +74,27 @@ for (const version of ["7.2", "10.0"] as const) {
   });
 }
 
+for (const version of ["7.2", "10.0"] as const) {
+  Deno.test({
+    name: `accept, QEMU ${version}: a QEMU that connects and greets before accept() is not lost`,
+    ignore: skipped,
+    fn: async () => {
+      const directory = await Deno.makeTempDir();
+      const path = `${directory}/early.sock`;
+      try {
+        await using listener = await listenQmp<Qmp7_2>(path);
+        await using _qemu = await startQemu(version, ["-qmp", `unix:${path}`]);
+        // QEMU connects and sends its greeting while nobody has called accept() yet.
+        await new Promise((resolve) => setTimeout(resolve, 1_000));
+        await using qmp = await listener.accept({ greetingTimeout: 5_000 });
+        assert.equal((await qmp.execute("query-status")).running, true);
+      } finally {
+        await Deno.remove(directory, { recursive: true });
+      }
+    },
+  });
+}
+
 Deno.test("accept: a listener that cannot listen says why; accept honours its signal", async () => {
   const directory = await Deno.makeTempDir();
   try {
