@@ -168,19 +168,21 @@ type SpanObjectOf<views, narrowed, common> = MissingSomewhere<views, common> ext
   : never;
 
 /** Members one version requires that not every version knows (`common`). */
+// The keys outside `common` first (usually none), then which of them are
+// required: testing every key for requiredness, as a map of required keys,
+// cost one conditional per member, per version and per object.
 type MissingSomewhere<view, common> = view extends MembersView<unknown, infer members>
-  ? Exclude<RequiredKeys<members>, common>
+  ? RequiredAmong<members, Exclude<keyof members, common>>
   : never;
 
-/** The keys a members map requires. */
+/** Those of `keys` that a members map requires. */
 // (`undefined extends` the member, not `{} extends Pick<…>`: no object per key.
 // A member's entry is a type reference or an object, never undefined, unless
-// the member is optional.)
-type RequiredKeys<members> = {
-  [key in keyof members]-?: string extends key ? never // an index signature requires nothing
-    : undefined extends members[key] ? never
-    : key;
-}[keyof members];
+// the member is optional. An index signature's keys require nothing.)
+type RequiredAmong<members, keys> = keys extends string ? (string extends keys ? never
+    : keys extends keyof members ? (undefined extends members[keys] ? never : keys)
+    : never)
+  : never;
 
 /**
  * The common members: mapped over the intersection of the maps' shapes,
