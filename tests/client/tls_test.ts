@@ -98,6 +98,30 @@ for (const version of ["7.2", "10.0"] as const) {
     assert.deepEqual(new Set(statuses.map((status) => status.status)), new Set(["paused"]));
   });
 
+  test("reconnect over TLS: a lost connection is made again, with the handshake, listeners kept", async () => {
+    const { qemu, port } = await startTls(true);
+    await using _ = qemu;
+    await using qmp = await connect<Qmp7_2>(
+      { host: "127.0.0.1", port, tls: { ca: fixture!.ca, ...clientCertificate() } },
+      { greetingTimeout: 30_000, reconnect: { delay: 20, maxDelay: 100 } },
+    );
+    const stops: string[] = [];
+    qmp.on("STOP", (event) => stops.push(event.event));
+    const states: string[] = [];
+    const back = new Promise<void>((resolve) =>
+      qmp.onStateChange(({ state }) => {
+        states.push(state);
+        if (state === "connected") resolve();
+      })
+    );
+    qmp.connection.close(); // the connection underneath lost, not the client closed
+    await back;
+    assert.equal(states[0], "reconnecting");
+    await qmp.execute("stop");
+    await qmp.waitFor("STOP", { timeout: 5_000 });
+    assert.deepEqual(stops, ["STOP"]);
+  });
+
   test("verify-peer=off: a client without a certificate calls and gets events", async () => {
     const { qemu, port } = await startTls(false);
     await using _ = qemu;
