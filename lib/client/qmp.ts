@@ -231,6 +231,8 @@ export class QmpClient<schema extends Schema = Qmp10_2, policy extends CompatPol
    */
   async adopt(connection: Connection, negotiated: Negotiated): Promise<void> {
     this.#connection = connection;
+    // Events before the loss are not news on the new connection.
+    this.#events.clearHistory();
     this.#version = negotiated.version;
     this.#capabilities = negotiated.offered;
     this.#enabled = negotiated.enabled;

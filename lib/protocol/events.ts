@@ -661,6 +661,15 @@ export class EventHub {
     });
   }
 
+  /**
+   * Forgets the history: its events came from a connection that is gone
+   * (a reconnecting client's previous one, perhaps to another QEMU), so no
+   * later `waitFor` may take them for new ones. Listeners and waits go on.
+   */
+  clearHistory(): void {
+    this.#history.clear();
+  }
+
   /** The connection is gone: waiters reject, listeners end once their queues are read. */
   close(reason: string): void {
     if (this.#closed) return;

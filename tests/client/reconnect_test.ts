@@ -54,6 +54,8 @@ Deno.test({
       assert.ok(connected.attempt! >= 1);
       assert.equal(qmp.state, "connected");
       assert.equal(qmp.version.major, 10, "the version is the new server's");
+      // The STOP of QEMU 7.2 is not taken for news on the new connection.
+      await assert.rejects(qmp.waitFor("STOP", { timeout: 100 }), TimeoutError);
       assert.equal((await qmp.execute("query-status")).status, "running");
       await untyped("blockdev-set-active", { active: true }); // 10.0 has it
       await assert.rejects(untyped("query-status", { verbose: true }), ValidationError);
