@@ -21,8 +21,8 @@
  * not need: it uses `node:` modules, which Deno also provides); JSR's npm
  * compatibility layer builds a package only from the live JSR registry.
  *
- * Left out on Node: `./qapi` (the QAPI source reader reads files with Deno's
- * file API).
+ * Every subpath of `deno.json`'s `exports` is offered on Node too; one that
+ * could not be would be listed in `denoOnly`, with the reason.
  *
  * @example Build and look at the package's exports
  * ```ts
@@ -45,12 +45,10 @@ const repository = new URL("../", import.meta.url).pathname;
  * @example
  * ```ts
  * import { denoOnly } from "./build.ts";
- * console.log(Object.keys(denoOnly)); // ["./qapi"]
+ * console.log(Object.keys(denoOnly)); // []
  * ```
  */
-export const denoOnly: Readonly<Record<string, string>> = {
-  "./qapi": "the QAPI source reader reads schema files with Deno's file API",
-};
+export const denoOnly: Readonly<Record<string, string>> = {};
 
 /**
  * The Node releases the package runs on (`Symbol.asyncDispose` is there

@@ -5,7 +5,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { type ChildProcess, spawn } from "node:child_process";
-import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import {
@@ -115,6 +115,35 @@ test("trace on Node: a session recorded against QEMU replays without it", async 
     await replayed.close();
   } finally {
     qemu.child.kill("SIGKILL");
+    rmSync(directory, { recursive: true, force: true });
+  }
+});
+
+test("the QAPI reader on Node: a schema with an include read, a faulty one named FILE:LINE", async () => {
+  const { readSchema, QapiError } = await import("@qapi-ts/qapi-ts/qapi");
+  const directory = mkdtempSync(join(tmpdir(), "qapi-ts-reader-"));
+  try {
+    writeFileSync(
+      join(directory, "schema.json"),
+      "{ 'include': 'common.json' }\n{ 'command': 'ping', 'returns': 'Pong' }\n",
+    );
+    writeFileSync(
+      join(directory, "common.json"),
+      "{ 'struct': 'Pong', 'data': { 'ok': 'bool' } }\n",
+    );
+    const schema = await readSchema(join(directory, "schema.json"), {
+      strictDocs: false,
+      version: "10.2",
+    });
+    assert.deepEqual(Object.keys(schema.commands), ["ping"]);
+    assert.ok("Pong" in schema.types);
+    writeFileSync(join(directory, "bad.json"), "{ 'command': 'ping' }\n{ 'command': 'ping' }\n");
+    await assert.rejects(
+      readSchema(join(directory, "bad.json"), { strictDocs: false, version: "10.2" }),
+      (error) =>
+        error instanceof QapiError && /bad\.json:2: .ping. is already defined/.test(error.message),
+    );
+  } finally {
     rmSync(directory, { recursive: true, force: true });
   }
 });
