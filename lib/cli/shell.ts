@@ -59,8 +59,8 @@ interface Session {
   readonly index: SchemaInfoIndex;
   readonly hmp: boolean;
   commandFacts(command: string): string | undefined;
-  /** Checks the call against the schema, then sends it. */
-  call(command: string, args: Record<string, unknown>): Promise<unknown>;
+  /** Checks the call against the schema, then sends it; `signal` abandons it. */
+  call(command: string, args: Record<string, unknown>, signal?: AbortSignal): Promise<unknown>;
   /** Calls `handler` for each event from now on; returns what stops it. */
   onEvent(handler: (event: RawEvent) => void): () => void;
   close(): Promise<void>;
@@ -102,6 +102,7 @@ async function qmpSession(client: QmpClient): Promise<Session> {
   const execute = client.execute as unknown as (
     command: string,
     args?: object,
+    options?: { signal?: AbortSignal },
   ) => Promise<unknown>;
   return {
     name: `QEMU ${major}.${minor}.${micro}`,
@@ -110,7 +111,7 @@ async function qmpSession(client: QmpClient): Promise<Session> {
     hmp: true,
     commandFacts: sinceOf(literal),
     // The client is strict: a call its schema refuses throws ValidationError, unsent.
-    call: (command, args) => execute(command, args),
+    call: (command, args, signal) => execute(command, args, { signal }),
     onEvent(handler) {
       const listener = client.events();
       (async () => {
@@ -131,6 +132,7 @@ async function agentSession(target: Target, trace?: TraceHook): Promise<Session>
   const execute = agent.execute as unknown as (
     command: string,
     args?: object,
+    options?: { signal?: AbortSignal },
   ) => Promise<unknown>;
   return {
     name: `guest agent (schema ${version})`,
@@ -138,9 +140,9 @@ async function agentSession(target: Target, trace?: TraceHook): Promise<Session>
     index,
     hmp: false,
     commandFacts: sinceOf(literal),
-    call(command, args) {
+    call(command, args, signal) {
       validateArguments(index, command, args, { serverVersion: version });
-      return execute(command, args);
+      return execute(command, args, { signal });
     },
     onEvent: () => () => {},
     close: () => agent.close(),
@@ -206,6 +208,14 @@ const machine: Printer = {
 };
 
 /** The error class and message of what a line's call threw; rethrows what ends the shell. */
+/** A call given up with Ctrl-C. */
+class CallCancelled extends Error {
+  override name = "Cancelled";
+  constructor() {
+    super("no longer waiting for the reply (Ctrl-C); QEMU may still run the command");
+  }
+}
+
 function describeError(error: unknown): [string, string] {
   if (error instanceof QmpError) return [error.errorClass, error.desc];
   if (error instanceof ValidationError) return ["ValidationError", error.message];
@@ -219,13 +229,14 @@ async function runLine(
   session: Session,
   printer: Printer,
   line: string,
+  signal?: AbortSignal,
 ): Promise<{ text?: string; error?: string }> {
   try {
     const input = parseLine(line, session.hmp);
     if (input.kind === "empty") return {};
     const value = input.kind === "hmp"
-      ? await session.call("human-monitor-command", { "command-line": input.commandLine })
-      : await session.call(input.command, input.args);
+      ? await session.call("human-monitor-command", { "command-line": input.commandLine }, signal)
+      : await session.call(input.command, input.args, signal);
     return { text: printer.result(value) };
   } catch (error) {
     if ((error as Error)?.name === "ConnectionClosedError") throw error;
@@ -288,8 +299,17 @@ async function interactive(
       if (line === null) return exitCodes.ok;
       if (!line.trim()) continue;
       await saveHistory(historyPath, history);
-      const { text } = await runLine(session, printer, line);
-      if (text !== undefined) print(text);
+      // Ctrl-C while a call runs (the terminal is not raw then: it is SIGINT)
+      // gives up waiting for it, and the shell goes on.
+      const cancel = new AbortController();
+      const onInterrupt = () => cancel.abort(new CallCancelled());
+      process.on("SIGINT", onInterrupt);
+      try {
+        const { text } = await runLine(session, printer, line, cancel.signal);
+        if (text !== undefined) print(text);
+      } finally {
+        process.off("SIGINT", onInterrupt);
+      }
     }
   } finally {
     stop();
@@ -454,8 +474,8 @@ schema (query-qmp-schema) before it is sent; a call it refuses is not sent.
 
 On a terminal: Tab completes command names, member names (nested ones too)
 and enum values, and lists the candidates with what the schema says of them;
-up and down walk the history; Ctrl-C cancels the line; Ctrl-D ends. Events are
-printed as they arrive.
+up and down walk the history; Ctrl-C cancels the line, or gives up a call
+still waiting for its reply; Ctrl-D ends. Events are printed as they arrive.
 
 Otherwise (standard input not a terminal, or --file) the lines of the input
 are run in order; the first that fails ends the shell with status 1.

@@ -14,6 +14,7 @@ import { InputError, parseLine, splitWords } from "../../lib/cli/shell_input.ts"
 import { indexLiteral } from "../../lib/introspect/from_literal.ts";
 import { qmp10_2 } from "../../schemas/qmp/10.2.js";
 import { provision, realQemuSkipped } from "../provision/qemu.ts";
+import { startQemu } from "../client/qemu_process.ts";
 import { assertUsageError, qapiTs, repository } from "./helpers.ts";
 
 const skipped = realQemuSkipped();
@@ -604,3 +605,65 @@ for (const version of ["7.2", "10.0"] as const) {
     },
   });
 }
+
+Deno.test({
+  name: `shell in a terminal (${haveTmux ? "tmux" : "script's pty"}): Ctrl-C while a call ` +
+    "waits gives it up, and the shell goes on",
+  ignore: skipped,
+  async fn() {
+    const directory = await Deno.makeTempDir();
+    const socket = `${directory}/qmp.sock`;
+    await using qemu = await startQemu(
+      "10.0",
+      ["-qmp", `unix:${socket},server=on,wait=off`],
+      socket,
+    );
+    const quote = (s: string) => `'${s.replaceAll("'", `'\\''`)}'`;
+    const command = [
+      Deno.execPath(),
+      "run",
+      "-A",
+      `${repository}cli.ts`,
+      "shell",
+      "--history",
+      "/dev/null",
+      socket,
+    ].map(quote).join(" ");
+    // The script outlives the interrupt it also receives (a trap, not an ignore: the shell inherits
+    // the default action, and Ctrl-C reaches it).
+    await Deno.writeTextFile(
+      `${directory}/run.sh`,
+      `export NO_COLOR=1\ntrap 'echo' INT\n${command}\necho "[exit $?]"\nsleep 60\n`,
+    );
+    const screen = haveTmux
+      ? await tmuxScreen(`${directory}/run.sh`)
+      : ptyScreen(`${directory}/run.sh`);
+    try {
+      await waitForScreen(screen, /\n\(QEMU 10\.0\) ?$/);
+      // QEMU stopped: the call waits for a reply that does not come.
+      qemu.child.kill("SIGSTOP");
+      await screen.type("query-status");
+      await screen.press("Enter");
+      await delay(300);
+      await screen.press("C-c");
+      await waitForScreen(
+        screen,
+        // (The terminal echoes ^C where the cursor was.)
+        /query-status\n(\^C)?error: Cancelled: no longer waiting for the reply \(Ctrl-C\); QEMU may still run the command\n/,
+      );
+      qemu.child.kill("SIGCONT");
+      await waitForScreen(screen, /\n\(QEMU 10\.0\) ?$/);
+      // The late reply to the cancelled call is dropped; the next call gets its own.
+      await screen.type("query-name");
+      await screen.press("Enter");
+      const text = await waitForScreen(screen, /query-name\n\{\}\n/);
+      assert.doesNotMatch(text, /"running"/);
+      await screen.press("C-d");
+      await waitForScreen(screen, /\[exit 0\]/);
+    } finally {
+      qemu.child.kill("SIGCONT");
+      await screen.close();
+      await Deno.remove(directory, { recursive: true });
+    }
+  },
+});
