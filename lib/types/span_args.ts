@@ -168,11 +168,13 @@ type SpanObjectOf<views, narrowed, common> = MissingSomewhere<views, common> ext
   : never;
 
 /** Members one version requires that not every version knows (`common`). */
-// The keys outside `common` first (usually none), then which of them are
-// required: testing every key for requiredness, as a map of required keys,
-// cost one conditional per member, per version and per object.
+// The keys outside `common` first (usually none: one relation of two unions
+// of keys says so), then which of them are required: testing every key for
+// requiredness, as a map of required keys, cost one conditional per member,
+// per version and per object.
 type MissingSomewhere<view, common> = view extends MembersView<unknown, infer members>
-  ? RequiredAmong<members, Exclude<keyof members, common>>
+  ? ([keyof members] extends [common] ? never
+    : RequiredAmong<members, Exclude<keyof members, common>>)
   : never;
 
 /** Those of `keys` that a members map requires. */
