@@ -169,6 +169,8 @@ export class LineEditor {
   #prompt = "";
   #chars: string[] = [];
   #cursor = 0;
+  /** The first character shown when the line is wider than the terminal. */
+  #scroll = 0;
   #active = false;
   #historyIndex = 0;
   #draft: string[] = [];
@@ -189,12 +191,42 @@ export class LineEditor {
     this.#terminal.write(text.replace(/\r?\n/g, "\r\n"));
   }
 
+  /**
+   * Draws the prompt and the line on one terminal row. A line wider than
+   * the row scrolls sideways: the part around the cursor is shown, with
+   * `<` or `>` where text is hidden, so the line never wraps (a wrapped
+   * line could not be redrawn from its start with `\r`).
+   */
   #redraw(): void {
     const escape = this.#options.escape ?? ((text: string) => text);
-    const after = this.#chars.length - this.#cursor;
-    this.#terminal.write(
-      `\r\x1b[K${this.#prompt}${escape(this.#chars.join(""))}${after > 0 ? `\x1b[${after}D` : ""}`,
-    );
+    // Each character as shown (escaped), one column per UTF-16 unit.
+    const cells = this.#chars.map((char) => escape(char));
+    const width = (from: number, to: number) => {
+      let total = 0;
+      for (let i = from; i < to; i++) total += cells[i].length;
+      return total;
+    };
+    // The last column stays free: writing into it wraps on some terminals.
+    const room = Math.max(8, this.#terminal.columns() - this.#prompt.length - 1);
+    let start = Math.min(this.#scroll, this.#cursor);
+    let before = width(start, this.#cursor);
+    while (start < this.#cursor && before + (start > 0 ? 1 : 0) >= room) {
+      before -= cells[start++].length;
+    }
+    this.#scroll = start;
+    let end = start;
+    let used = start > 0 ? 1 : 0;
+    while (
+      end < cells.length && used + cells[end].length + (end + 1 < cells.length ? 1 : 0) <= room
+    ) {
+      used += cells[end].length;
+      end++;
+    }
+    const shown = `${start > 0 ? "<" : ""}${cells.slice(start, end).join("")}${
+      end < cells.length ? ">" : ""
+    }`;
+    const back = width(this.#cursor, end) + (end < cells.length ? 1 : 0);
+    this.#terminal.write(`\r\x1b[K${this.#prompt}${shown}${back > 0 ? `\x1b[${back}D` : ""}`);
   }
 
   /**
@@ -220,6 +252,7 @@ export class LineEditor {
     this.#prompt = prompt;
     this.#chars = [];
     this.#cursor = 0;
+    this.#scroll = 0;
     this.#historyIndex = this.#options.history.length;
     this.#draft = [];
     this.#active = true;

@@ -123,7 +123,10 @@ Deno.test("shell completion: commands, members (nested, by union variant), enum 
 });
 
 /** A terminal fed from a list of key strings, recording what is drawn. */
-function fakeTerminal(keys: string[]): EditorTerminal & { drawn: string; raw: boolean[] } {
+function fakeTerminal(
+  keys: string[],
+  columns = 80,
+): EditorTerminal & { drawn: string; raw: boolean[] } {
   const encoder = new TextEncoder();
   const terminal = {
     drawn: "",
@@ -135,10 +138,35 @@ function fakeTerminal(keys: string[]): EditorTerminal & { drawn: string; raw: bo
     setRaw(on: boolean) {
       terminal.raw.push(on);
     },
-    columns: () => 80,
+    columns: () => columns,
   };
   return terminal;
 }
+
+const escapeCharacter = "\x1b";
+
+Deno.test("line editor: a line wider than the terminal scrolls sideways and never wraps", async () => {
+  const long = "blockdev-add driver=null-co node-name=a-rather-long-node-name size=1048576";
+  // Typed, then Home and three steps right, then End and Enter.
+  const terminal = fakeTerminal([long, "\x1b[H\x1b[C\x1b[C\x1b[C", "\x1b[F\r"], 30);
+  const editor = new LineEditor(terminal, { history: [] });
+  assert.equal(await editor.readLine("> "), long);
+  const rows = terminal.drawn.split("\r\x1b[K").slice(1).map((row) =>
+    row.replace(new RegExp(`${escapeCharacter}\\[\\d*[A-Za-z]`, "g"), "").replace(/\r\n$/, "")
+  );
+  for (const row of rows) {
+    assert.ok(row.length <= 29, `drawn within 29 columns: ${JSON.stringify(row)}`);
+  }
+  // At the end: the tail, marked; at the start: the head, marked.
+  assert.ok(rows.some((row) => row === `> <${long.slice(-25)}`), rows.join("\n"));
+  assert.ok(rows.some((row) => row === `> ${long.slice(0, 26)}>`), rows.join("\n"));
+  // Each draw puts the cursor back where it is in the line.
+  const lastHomeDraw = terminal.drawn.split("\r\x1b[K").at(-3)!;
+  assert.ok(
+    lastHomeDraw.endsWith(`${escapeCharacter}[24D`),
+    "three characters in, 24 left of the marker's end",
+  );
+});
 
 Deno.test("line editor: editing keys, history, Ctrl-C, Ctrl-D, Tab", async () => {
   const history = ["query-status", "stop"];
