@@ -1,8 +1,9 @@
 /**
  * TLS under a protocol connection: a QMP monitor whose socket chardev has
- * `tls-creds=` (QEMU's `tls-creds-x509` object). Through `Deno.connectTls`
- * on Deno and `node:tls` elsewhere; the server's certificate is always
- * verified, against the CA the caller names.
+ * `tls-creds=` (QEMU's `tls-creds-x509` object). Through `node:tls` on Node
+ * and on Deno alike; the server's certificate is always verified, against
+ * the CA the caller names and no other (`Deno.connectTls` would also trust
+ * Deno's root store, and cannot show the certificate to check it).
  *
  * The PEM texts are read here first (`node:crypto`, on either run time), so
  * that an unreadable certificate or key, or a key that does not belong to
@@ -18,13 +19,8 @@ import { createPrivateKey, X509Certificate } from "node:crypto";
 import { isIP } from "node:net";
 import { checkServerIdentity, connect as tlsConnect, type ConnectionOptions } from "node:tls";
 import { startTimer, timeoutProblem } from "../protocol/options.ts";
-import {
-  endBurstsOfSocket,
-  endBurstsWithRecord,
-  explainEarlyClose,
-  holdUntilHandled,
-} from "./tls_monitor.ts";
-import { type DenoConnLike, fromDenoConn, fromDuplex, type Transport } from "./transport.ts";
+import { endBurstsOfSocket, explainEarlyClose, holdUntilHandled } from "./tls_monitor.ts";
+import { fromDuplex, type Transport } from "./transport.ts";
 
 /**
  * How to reach a monitor served over TLS: the CA that signed QEMU's server
@@ -48,7 +44,7 @@ export interface TlsOptions {
   /**
    * The CA certificate(s) that signed the server's certificate, PEM (one
    * text may hold several). Required: the server's certificate is always
-   * verified. On Deno these are trusted in addition to Deno's root store.
+   * verified, and only against these (not the run time's root store).
    */
   readonly ca: string | readonly string[];
   /** The client certificate, PEM (with its chain, if any); goes with `key`. */
@@ -86,18 +82,6 @@ export interface TlsTarget {
   /** The certificates. */
   readonly tls: TlsOptions;
 }
-
-/** `Deno.connectTls` when running on Deno (its TLS is rustls'). */
-interface DenoTls {
-  connectTls(options: {
-    hostname: string;
-    port: number;
-    caCerts: string[];
-    cert?: string;
-    key?: string;
-  }): Promise<DenoConnLike & { handshake(): Promise<unknown> }>;
-}
-const denoTls = (globalThis as { Deno?: Partial<DenoTls> }).Deno;
 
 /** The PEM texts, checked: the CA certificates one by one, the client's pair. */
 interface Credentials {
@@ -192,10 +176,8 @@ function failure(error: unknown, where: string, name: string): Error {
 }
 
 /**
- * Connects to a monitor served over TLS and completes the handshake:
- * `Deno.connectTls` on Deno (Deno's `node:tls` when `serverName` differs
- * from the host, which `Deno.connectTls` cannot check), `node:tls`
- * elsewhere. Rejects, with the underlying error as `cause`, when an option
+ * Connects to a monitor served over TLS and completes the handshake, over
+ * `node:tls` (Deno's too). Rejects, with the underlying error as `cause`, when an option
  * is unreadable, when the server's certificate is not trusted, when the
  * handshake fails or takes longer than `handshakeTimeout`; a TCP failure
  * rejects as `connectSocket` does (`code` `ECONNREFUSED`, …).
@@ -217,51 +199,8 @@ export async function connectTls(target: TlsTarget): Promise<Transport> {
   if (problem) throw problem;
   const where = `${target.host}:${target.port}`;
   const name = options.serverName ?? target.host;
-  const native = typeof denoTls?.connectTls === "function" && name === target.host;
-  const transport = native
-    ? await connectDenoTls(denoTls as DenoTls, target, credentials, timeout, where)
-    : await connectNodeTls(target, credentials, name, timeout, where);
+  const transport = await connectNodeTls(target, credentials, name, timeout, where);
   return holdUntilHandled(explainEarlyClose(transport, where, credentials.cert !== undefined));
-}
-
-async function connectDenoTls(
-  deno: DenoTls,
-  target: TlsTarget,
-  credentials: Credentials,
-  timeout: number,
-  where: string,
-): Promise<Transport> {
-  let timedOut = false;
-  let cancelTimer: (() => void) | undefined;
-  const deadline = new Promise<never>((_, reject) => {
-    cancelTimer = startTimer(timeout, () => {
-      timedOut = true;
-      reject(new Error(`TLS: no connection and handshake with ${where} within ${timeout} ms`));
-    });
-  });
-  const opening = deno.connectTls({
-    hostname: target.host,
-    port: target.port,
-    caCerts: credentials.ca,
-    ...(credentials.cert === undefined ? {} : { cert: credentials.cert, key: credentials.key }),
-  });
-  // A connection that opens after the deadline is closed at once.
-  opening.then((conn) => timedOut && conn.close(), () => {});
-  try {
-    const conn = await Promise.race([opening, deadline]);
-    try {
-      await Promise.race([conn.handshake(), deadline]);
-    } catch (error) {
-      conn.close();
-      throw error;
-    }
-    return endBurstsWithRecord(fromDenoConn(conn));
-  } catch (error) {
-    if (timedOut) throw error;
-    throw failure(error, where, target.host);
-  } finally {
-    cancelTimer?.();
-  }
 }
 
 function connectNodeTls(
@@ -306,8 +245,56 @@ function connectNodeTls(
       cancelTimer();
       socket.off("error", onError);
       socket.off("close", onClose);
+      if (!issuedByCa(socket.getPeerCertificate(true), credentials.ca)) {
+        socket.destroy();
+        return reject(
+          failure(new UntrustedIssuer("not issued by a certificate of tls.ca"), where, serverName),
+        );
+      }
       socket.setNoDelay(true);
       resolve(fromDuplex(endBurstsOfSocket(socket)));
     });
   });
+}
+
+/** The server's chain as `node:tls` shows it: each certificate and its issuer's. */
+interface PeerCertificate {
+  readonly raw?: Uint8Array;
+  readonly issuerCertificate?: PeerCertificate;
+}
+
+/** A server certificate that chains to a CA other than the caller's. */
+class UntrustedIssuer extends Error {
+  readonly code = "UNTRUSTED_ISSUER_CERT";
+}
+
+/**
+ * Whether the server's chain holds one of `caPems`, or a certificate one of
+ * them signed. The handshake verified the chain already, but against the
+ * run time's root store as well as `ca` where the run time adds rather than
+ * replaces (Deno does): this keeps only the caller's CA.
+ *
+ * @example
+ * ```ts ignore
+ * import { issuedByCa } from "./tls.ts";
+ * console.log(issuedByCa(socket.getPeerCertificate(true), [caPem]));
+ * ```
+ */
+export function issuedByCa(peer: PeerCertificate | undefined, caPems: readonly string[]): boolean {
+  const cas = caPems.map((pem) => new X509Certificate(pem));
+  const seen = new Set<PeerCertificate>();
+  for (let cert = peer; cert?.raw && !seen.has(cert); cert = cert.issuerCertificate) {
+    seen.add(cert);
+    let certificate: X509Certificate;
+    try {
+      certificate = new X509Certificate(cert.raw);
+    } catch {
+      return false;
+    }
+    for (const ca of cas) {
+      if (certificate.fingerprint256 === ca.fingerprint256) return true;
+      if (certificate.checkIssued(ca) && certificate.verify(ca.publicKey)) return true;
+    }
+  }
+  return false;
 }

@@ -26,43 +26,6 @@ import type { DuplexLike, Transport } from "./transport.ts";
 /** What ends a burst of writes: whitespace, which QMP's JSON reader skips. */
 const nudge = "\n";
 
-/**
- * Sends a newline in a TLS record of its own after each burst of writes
- * (the writes made in one turn of the event loop). For a transport that
- * writes each `write` as its own record, in order, as `fromDenoConn` does
- * over a Deno TLS connection.
- *
- * @example
- * ```ts
- * import { endBurstsWithRecord } from "./tls_monitor.ts";
- * import type { Transport } from "./transport.ts";
- * declare const tls: Transport;
- * const transport = endBurstsWithRecord(tls);
- * transport.write('{"execute":"qmp_capabilities"}\n'); // then "\n", in a record of its own
- * ```
- */
-export function endBurstsWithRecord(transport: Transport): Transport {
-  let scheduled = false;
-  const endBurst = () => {
-    scheduled = false;
-    transport.write(nudge);
-  };
-  return {
-    write(data) {
-      const ready = transport.write(data);
-      if (!scheduled) {
-        scheduled = true;
-        queueMicrotask(endBurst);
-      }
-      return ready;
-    },
-    close: () => transport.close(),
-    onData: (handler) => transport.onData(handler),
-    onClose: (handler) => transport.onClose(handler),
-    onDrain: (handler) => transport.onDrain?.(handler),
-  };
-}
-
 /** The part of a Node TLS socket `endBurstsOfSocket` uses. */
 export interface SocketLike extends DuplexLike {
   /** Writes; `done` is called once the chunk has left the stream's buffer. */
@@ -72,9 +35,10 @@ export interface SocketLike extends DuplexLike {
 }
 
 /**
- * The same for a Node TLS socket, which joins writes that wait in its
- * buffer into one record: the newline is written once every write so far
- * has left the buffer, so it cannot join them.
+ * Sends a newline in a TLS record of its own after each burst of writes.
+ * A `node:tls` socket joins writes that wait in its buffer into one
+ * record, so the newline is written once every write so far has left the
+ * buffer, and cannot join them.
  *
  * @example
  * ```ts

@@ -12,7 +12,8 @@ import { createServer, type Socket } from "node:net";
 import { connect } from "../../lib/client/qmp.ts";
 import { launch, type LaunchedQmpClient, qemuOptionValue } from "../../lib/launch/launch.ts";
 import { ConnectionClosedError } from "../../lib/protocol/errors.ts";
-import type { TlsOptions } from "../../lib/transport/tls.ts";
+import { X509Certificate } from "node:crypto";
+import { issuedByCa, type TlsOptions } from "../../lib/transport/tls.ts";
 import type { Qmp7_2 } from "../../schemas/qmp/7.2.js";
 import { provision, realQemuSkipped } from "../provision/qemu.ts";
 import { haveOpenssl, makeTlsFixture } from "./tls_fixture.ts";
@@ -269,5 +270,24 @@ Deno.test({
     const refused = await attempt({ ca, cert, key });
     assert.equal((refused as Error & { code?: string }).code, "ECONNREFUSED");
     assert.equal(refused.message, `connect ECONNREFUSED 127.0.0.1:${port}`);
+  },
+});
+
+Deno.test({
+  name: "TLS: only the caller's CA is trusted, whatever the run time's root store holds",
+  ignore: !openssl,
+  fn: () => {
+    const { ca, otherCa, clientCert, strangerCert } = fixture!;
+    const chain = (pem: string) => ({ raw: new X509Certificate(pem).raw });
+    // The server's chain as node:tls shows it: the leaf, then its issuer.
+    const withIssuer = { ...chain(clientCert), issuerCertificate: chain(ca) };
+    assert.equal(issuedByCa(chain(clientCert), [ca]), true, "signed by the CA");
+    assert.equal(issuedByCa(chain(clientCert), [otherCa]), false, "signed by another CA");
+    assert.equal(issuedByCa(chain(strangerCert), [ca]), false);
+    assert.equal(issuedByCa(chain(strangerCert), [ca, otherCa]), true, "any of several");
+    assert.equal(issuedByCa(withIssuer, [ca]), true, "the CA itself in the chain");
+    assert.equal(issuedByCa(chain(ca), [ca]), true);
+    assert.equal(issuedByCa(undefined, [ca]), false, "no certificate shown");
+    assert.equal(issuedByCa({ raw: new Uint8Array([1, 2, 3]) }, [ca]), false, "not a certificate");
   },
 });
