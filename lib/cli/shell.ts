@@ -27,6 +27,7 @@ import { stringifyJson } from "../protocol/json.ts";
 import { type TraceHook, traceLine } from "../protocol/trace.ts";
 import { printable } from "../qapi/errors.ts";
 import type { SchemaLiteral } from "../types/literal.ts";
+import type { TlsOptions } from "../transport/tls.ts";
 import type { Target } from "../transport/transport.ts";
 import { nearestVendored } from "../emit/live.ts";
 import { parseArgs, UsageError } from "./args.ts";
@@ -36,6 +37,7 @@ import { type EditorTerminal, LineEditor, processTerminal } from "./shell_editor
 import { InputError, parseLine } from "./shell_input.ts";
 
 const usage = `qapi-ts shell [--json] [--history PATH] [--file PATH] [--trace PATH] SOCKET|HOST:PORT
+qapi-ts shell --tls-ca PATH [--tls-cert PATH --tls-key PATH] [--tls-server-name NAME] [...] HOST:PORT
 qapi-ts shell --agent [--json] [--history PATH] [--file PATH] [--trace PATH] SOCKET|HOST:PORT
 qapi-ts shell --launch [--binary PATH] [--json] [--history PATH] [--file PATH] [--trace PATH]
               [-- QEMU-ARGS]`;
@@ -146,6 +148,37 @@ async function agentSession(target: Target, trace?: TraceHook): Promise<Session>
     },
     onEvent: () => () => {},
     close: () => agent.close(),
+  };
+}
+
+const tlsOptionNames = ["tls-ca", "tls-cert", "tls-key", "tls-server-name"];
+
+/** The `--tls-*` options (some given) as `TlsOptions`, their files read. */
+async function tlsOptions(option: (name: string) => string | undefined): Promise<TlsOptions> {
+  const given = tlsOptionNames.filter((name) => option(name) !== undefined);
+  if (option("tls-ca") === undefined) {
+    throw new UsageError(
+      `--${given[0]} goes with --tls-ca (the CA that signed QEMU's certificate)`,
+    );
+  }
+  if ((option("tls-cert") === undefined) !== (option("tls-key") === undefined)) {
+    throw new UsageError("--tls-cert and --tls-key go together");
+  }
+  const read = async (name: string) => {
+    const path = option(name);
+    if (path === undefined) return undefined;
+    try {
+      return await readFile(path, "utf8");
+    } catch (error) {
+      throw new CliError(`can't read --${name} '${path}': ${(error as Error).message}`);
+    }
+  };
+  const serverName = option("tls-server-name");
+  return {
+    ca: (await read("tls-ca"))!,
+    cert: await read("tls-cert"),
+    key: await read("tls-key"),
+    ...(serverName === undefined ? {} : { serverName }),
   };
 }
 
@@ -360,6 +393,10 @@ async function runShell(
     history: "value",
     file: "value",
     trace: "value",
+    "tls-ca": "value",
+    "tls-cert": "value",
+    "tls-key": "value",
+    "tls-server-name": "value",
   });
   if (parsed.help) {
     output.out(shell.help);
@@ -375,7 +412,18 @@ async function runShell(
       parsed.operands.length ? "one SOCKET or HOST:PORT at a time" : "no SOCKET or HOST:PORT",
     );
   }
-  const target = launching ? undefined : parseTarget(parsed.operands[0]);
+  const tlsAsked = tlsOptionNames.some((name) => option(name) !== undefined);
+  if (tlsAsked && (launching || flag("agent"))) {
+    throw new UsageError("--tls-ca goes with a QMP monitor at HOST:PORT, not --launch or --agent");
+  }
+  const address = launching ? undefined : parseTarget(parsed.operands[0]);
+  if (tlsAsked && (typeof address !== "object" || !("host" in address))) {
+    throw new UsageError("--tls-ca needs HOST:PORT (QEMU serves TLS on a TCP socket)");
+  }
+  const tls = tlsAsked ? await tlsOptions(option) : undefined;
+  const target = tls && typeof address === "object" && "host" in address
+    ? { host: address.host, port: address.port, tls }
+    : address;
   const file = option("file");
   let scriptText: string | undefined;
   if (file !== undefined) {
@@ -489,6 +537,12 @@ Options:
   --file PATH      run the commands in PATH ('-': standard input)
   --trace PATH     write every message in and out to PATH, one JSON object a line
                    (direction, time, message), a recording replayTransport() plays
+  --tls-ca PATH    HOST:PORT is a monitor served over TLS; PATH is the CA (PEM) that
+                   signed QEMU's certificate (the only one trusted)
+  --tls-cert PATH, --tls-key PATH
+                   the client certificate and key (PEM), for verify-peer=on
+  --tls-server-name NAME
+                   the name QEMU's certificate must carry (default: HOST)
 
 Exit status: 0 done; 1 a command failed (non-interactive), or the connection
 closed; 2 a wrong command line, or no connection.`,

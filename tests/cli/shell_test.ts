@@ -15,6 +15,7 @@ import { indexLiteral } from "../../lib/introspect/from_literal.ts";
 import { qmp10_2 } from "../../schemas/qmp/10.2.js";
 import { provision, realQemuSkipped } from "../provision/qemu.ts";
 import { startQemu } from "../client/qemu_process.ts";
+import { haveOpenssl, makeTlsFixture } from "../client/tls_fixture.ts";
 import { assertUsageError, qapiTs, repository } from "./helpers.ts";
 
 const skipped = realQemuSkipped();
@@ -694,4 +695,70 @@ Deno.test({
       await Deno.remove(directory, { recursive: true });
     }
   },
+});
+
+Deno.test({
+  name: "shell on QEMU 10.0 and 7.2: a monitor served over TLS (--tls-ca, --tls-cert, --tls-key)",
+  ignore: skipped || !(await haveOpenssl()),
+  async fn() {
+    const fixture = await makeTlsFixture();
+    try {
+      for (const version of ["10.0", "7.2"] as const) {
+        const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+        const port = listener.addr.port;
+        listener.close();
+        await using _qemu = await startQemu(version, [
+          "-object",
+          `tls-creds-x509,id=tls0,dir=${fixture.dir.replaceAll(",", ",,")},endpoint=server,` +
+          "verify-peer=on",
+          "-chardev",
+          `socket,id=tlsmon,host=127.0.0.1,port=${port},server=on,wait=off,tls-creds=tls0`,
+          "-mon",
+          "chardev=tlsmon,mode=control",
+        ]);
+        const tlsArgs = [
+          "--tls-ca",
+          `${fixture.dir}/ca-cert.pem`,
+          "--tls-cert",
+          `${fixture.dir}/client-cert.pem`,
+          "--tls-key",
+          `${fixture.dir}/client-key.pem`,
+        ];
+        let run = { code: -1, stdout: "", stderr: "" };
+        // QEMU listens a moment after it starts: try until it answers.
+        for (let attempt = 0; attempt < 100 && run.code !== 0; attempt++) {
+          run = await shellWith(["--json", ...tlsArgs, `127.0.0.1:${port}`], "query-status\n");
+          if (run.code !== 0) await delay(100);
+        }
+        assert.equal(run.code, 0, run.stderr);
+        assert.equal(JSON.parse(run.stdout).return.status, "running");
+        // Without the client certificate QEMU turns the shell away, and it says so.
+        const refused = await shellWith(
+          ["--tls-ca", `${fixture.dir}/ca-cert.pem`, `127.0.0.1:${port}`],
+          "query-status\n",
+        );
+        assert.equal(refused.code, 2);
+        assert.match(refused.stderr, /closed the TLS connection.*client certificate/);
+      }
+    } finally {
+      await fixture.remove();
+    }
+  },
+});
+
+Deno.test("shell: --tls-* options are checked before connecting", async () => {
+  const cases: [string[], RegExp][] = [
+    [["--tls-cert", "c.pem", "127.0.0.1:4444"], /--tls-cert goes with --tls-ca/],
+    [["--tls-ca", "ca.pem", "--tls-cert", "c.pem", "127.0.0.1:4444"], /go together/],
+    [["--tls-ca", "ca.pem", "/tmp/qmp.sock"], /--tls-ca needs HOST:PORT/],
+    [["--tls-ca", "ca.pem", "--launch"], /not --launch or --agent/],
+  ];
+  for (const [args, expected] of cases) {
+    const run = await shellWith(args, "");
+    assert.equal(run.code, 2, run.stderr);
+    assert.match(run.stderr, expected);
+  }
+  const missing = await shellWith(["--tls-ca", "/nonexistent/ca.pem", "127.0.0.1:4444"], "");
+  assert.equal(missing.code, 2);
+  assert.match(missing.stderr, /can't read --tls-ca '\/nonexistent\/ca\.pem'/);
 });
