@@ -9,7 +9,7 @@
  */
 
 import type { Condition, Facts, Feature } from "../types/literal.ts";
-import type { SchemaIR } from "../qapi/ir.ts";
+import type { Documentation, SchemaIR } from "../qapi/ir.ts";
 
 /** The protocol's name in identifiers (`Qmp10_2`, `qga7_2`). */
 const prefixes = { qmp: "Qmp", qga: "Qga", qsd: "Qsd" } as const;
@@ -165,17 +165,105 @@ const memberStyle = (doc?: { members?: Record<string, string> }): EntryStyle => 
   optional: memberIsOptional,
 });
 
+type Definitions = Readonly<Record<string, Record<string, unknown>>>;
+
+/** A member, with the documentation of the definition that declares it. */
+interface DeclaredMember {
+  readonly member: unknown;
+  readonly doc?: Documentation;
+}
+
+const docOf = (definition: Record<string, unknown>, docs: boolean) =>
+  docs ? definition.doc as Documentation | undefined : undefined;
+
+/** A struct's members with its bases' (bases first, as QAPI orders them). */
+function structMembers(
+  types: Definitions,
+  name: string,
+  docs: boolean,
+): Map<string, DeclaredMember> {
+  const definition = types[name];
+  const members = new Map<string, DeclaredMember>();
+  if (definition?.kind !== "struct") return members;
+  if (typeof definition.base === "string") {
+    for (const [k, v] of structMembers(types, definition.base, docs)) members.set(k, v);
+  }
+  const doc = docOf(definition, docs);
+  for (const [k, member] of Object.entries(definition.data as Record<string, unknown>)) {
+    members.set(k, { member, doc });
+  }
+  return members;
+}
+
+const typeName = (ref: unknown) =>
+  typeof ref === "string" ? ref : isRecord(ref) && typeof ref.type === "string" ? ref.type : "";
+
+/**
+ * A flat union's members per discriminator value, every value of the
+ * discriminator's enum (a value without a branch has the base's members
+ * alone): the base's members, then the branch struct's (with its bases').
+ * Undefined when a variant is not one members map: when a branch is itself
+ * a union (QMP 10.0's `MigrationAddress` under `socket`), or the
+ * discriminator's enum is not among `types`.
+ */
+function unionVariants(
+  types: Definitions,
+  union: Record<string, unknown>,
+  docs = false,
+): Map<string, Map<string, DeclaredMember>> | undefined {
+  const base = typeof union.base === "string" ? structMembers(types, union.base, docs) : new Map(
+    Object.entries(union.base as Record<string, unknown>).map(([k, member]) => [k, { member }]),
+  );
+  const discriminator = types[typeName(base.get(union.discriminator as string)?.member)];
+  if (discriminator?.kind !== "enum") return undefined;
+  const branches = union.data as Record<string, unknown>;
+  if (Object.values(branches).some((b) => types[typeName(b)]?.kind !== "struct")) return undefined;
+  const variants = new Map<string, Map<string, DeclaredMember>>();
+  for (const value of discriminator.data as string[]) {
+    const members = new Map(base);
+    if (Object.hasOwn(branches, value)) {
+      for (const [k, v] of structMembers(types, typeName(branches[value]), docs)) members.set(k, v);
+    }
+    variants.set(value, members);
+  }
+  return variants;
+}
+
+/**
+ * The `variants` of a union's declared type: per discriminator value, the
+ * variant's members as one map, each with the comment it has where it is
+ * declared.
+ */
+function renderVariants(
+  variants: Map<string, Map<string, DeclaredMember>>,
+  indent: string,
+): string {
+  const inner = indent + "  ";
+  const entries = [...variants].map(([value, members]) => {
+    const style = memberStyle({
+      members: Object.fromEntries(
+        [...members].flatMap(([k, m]) => {
+          const text = m.doc?.members?.[k];
+          return text === undefined ? [] : [[k, text]];
+        }),
+      ),
+    });
+    const map = Object.fromEntries([...members].map(([k, m]) => [k, m.member]));
+    return `${inner}${key(value)}: ${render(map, inner, "type", style)}`;
+  });
+  return `{\n${entries.join(";\n")};\n${indent}}`;
+}
+
 /** Renders one definition, with JSDoc on its members and values. */
 function renderDefinition(
   definition: Record<string, unknown>,
   indent: string,
   form: Form,
   docs: boolean,
+  types: Definitions,
 ): string {
   const inner = indent + "  ";
-  const doc = docs
-    ? (definition.doc as { members?: Record<string, string> } | undefined)
-    : undefined;
+  const doc = docOf(definition, docs);
   const isUnion = definition.kind === "union" || definition.kind === "alternate";
   const lines: string[] = [];
   for (const [k, v] of Object.entries(definition)) {
@@ -193,6 +281,12 @@ function renderDefinition(
       text = render(v, inner, form);
     }
     lines.push(`${inner}${key(k)}: ${text}`);
+    // The declared type of a flat union also states each variant's members
+    // merged (see `UnionDefinition.variants`); the value does not repeat them.
+    const variants = k === "data" && definition.kind === "union" && form === "type"
+      ? unionVariants(types, definition, docs)
+      : undefined;
+    if (variants) lines.push(`${inner}variants?: ${renderVariants(variants, inner)}`);
   }
   const separator = form === "type" ? ";" : ",";
   const flat = `{ ${lines.map((l) => l.trim()).join(`${separator} `)} }`;
@@ -210,6 +304,7 @@ function renderMap(
   indent: string,
   form: Form,
   docs: boolean,
+  types: Definitions,
 ): string {
   const inner = indent + "  ";
   const separator = form === "type" ? ";" : ",";
@@ -219,7 +314,7 @@ function renderMap(
     const comment = form === "type" ? factsComment(definition as Facts, docText || undefined) : "";
     const commentLines = comment ? comment.split("\n").map((l) => inner + l).join("\n") + "\n" : "";
     return `${commentLines}${inner}${key(name)}: ${
-      renderDefinition(definition, inner, form, docs)
+      renderDefinition(definition, inner, form, docs, types)
     }`;
   });
   return entries.length ? `{\n${entries.join(`${separator}\n`)}${separator}\n${indent}}` : "{}";
@@ -228,7 +323,8 @@ function renderMap(
 /** The schema's top-level members, rendered in either form. */
 function renderSchema(schema: SchemaIR, form: Form, docs: boolean): string {
   const separator = form === "type" ? ";" : ",";
-  const map = (entries: unknown) => renderMap(entries as never, "  ", form, docs);
+  const types = schema.types as unknown as Definitions;
+  const map = (entries: unknown) => renderMap(entries as never, "  ", form, docs, types);
   const members: [name: string, text: string, about: string][] = [
     [
       "protocol",

@@ -119,7 +119,8 @@ export type UnionBaseMembers<schema, union> = DefinitionOf<schema, union> extend
 
 /**
  * A union branch's members: the branch struct's (with its bases'), or none
- * for a discriminator value without a branch.
+ * for a discriminator value without a branch or a branch that is a union
+ * (`BranchUnion`).
  *
  * @example
  * ```ts
@@ -135,12 +136,80 @@ export type UnionBaseMembers<schema, union> = DefinitionOf<schema, union> extend
  */
 export type BranchMembers<schema, union, value> = DefinitionOf<schema, union> extends
   { data: infer branches }
-  ? value extends keyof branches ? StructMembers<schema, MemberType<branches[value]>>
+  ? value extends keyof branches
+    ? (DefinitionOf<schema, MemberType<branches[value]>> extends { kind: "struct" }
+      ? StructMembers<schema, MemberType<branches[value]>>
+      : unknown)
   : unknown
   : unknown;
 
 /**
- * All members of one variant of a union: the base's and the branch's.
+ * The name of a union branch's type when it is itself a union (QMP 10.0's
+ * `MigrationAddress` takes a `SocketAddress` under `socket`: the variant is
+ * the base's members and one of `SocketAddress`'s variants), otherwise
+ * `never`.
+ *
+ * @example
+ * ```ts
+ * import type { BranchUnion } from "./members.ts";
+ * type Schema = {
+ *   types: {
+ *     S: { kind: "union"; base: { type: "T" }; discriminator: "type"; data: {} };
+ *     U: { kind: "union"; base: { transport: "D" }; discriminator: "transport"; data: { socket: "S" } };
+ *   };
+ * };
+ * const name: BranchUnion<Schema, "U", "socket"> = "S";
+ * ```
+ *
+ * @internal
+ */
+export type BranchUnion<schema, union, value> = DefinitionOf<schema, union> extends
+  { data: infer branches }
+  ? value extends keyof branches
+    ? (DefinitionOf<schema, MemberType<branches[value]>> extends { kind: "union" }
+      ? MemberType<branches[value]>
+      : never)
+  : never
+  : never;
+
+/**
+ * Whether some branch of a union is itself a union. Computed once per union;
+ * `false` at once for a union whose literal declares `variants` (the
+ * vendored schemas declare them only where every branch is a struct).
+ *
+ * @example
+ * ```ts
+ * import type { HasUnionBranch } from "./members.ts";
+ * type Schema = {
+ *   types: {
+ *     S: { kind: "union"; base: { type: "T" }; discriminator: "type"; data: {} };
+ *     U: { kind: "union"; base: { transport: "D" }; discriminator: "transport"; data: { socket: "S" } };
+ *   };
+ * };
+ * const nested: HasUnionBranch<Schema, "U"> = true;
+ * ```
+ *
+ * @internal
+ */
+export type HasUnionBranch<schema, union> = DefinitionOf<schema, union> extends
+  { variants?: infer _ extends object } ? false
+  : DefinitionOf<schema, union> extends { data: infer branches } ? (
+      true extends {
+        [value in keyof branches]: DefinitionOf<schema, MemberType<branches[value]>> extends
+          { kind: "union" } ? true
+          : false;
+      }[keyof branches] ? true
+        : false
+    )
+  : false;
+
+/**
+ * All members of one variant of a union: the base's and the branch's, as
+ * one map. Read from the union's `variants` where the literal declares it
+ * (vendored schemas do): one object, so the variant's mapped type walks one
+ * resolved type. A literal without it gets the base's and the branch's maps
+ * intersected, which the checker resolves for every variant anew (the
+ * union's base chain and the branch's, then the intersection's properties).
  *
  * @example
  * ```ts
@@ -156,9 +225,9 @@ export type BranchMembers<schema, union, value> = DefinitionOf<schema, union> ex
  *
  * @internal
  */
-export type VariantMembers<schema, union, value> =
-  & UnionBaseMembers<schema, union>
-  & BranchMembers<schema, union, value>;
+export type VariantMembers<schema, union, value> = DefinitionOf<schema, union> extends
+  { variants?: infer variants extends object } ? variants[value & keyof variants]
+  : UnionBaseMembers<schema, union> & BranchMembers<schema, union, value>;
 
 /**
  * The discriminator's name of a union.
@@ -195,14 +264,18 @@ export type DiscriminatorOf<schema, union> = DefinitionOf<schema, union> extends
  *
  * @internal
  */
-export type DiscriminatorValues<schema, union> = EnumValues<
-  schema,
-  MemberType<
-    UnionBaseMembers<schema, union>[
-      DiscriminatorOf<schema, union> & keyof UnionBaseMembers<schema, union>
-    ]
-  >
->;
+// The keys of `variants` where the literal declares it: no lookup of the
+// base's discriminator member and its enum.
+export type DiscriminatorValues<schema, union> = DefinitionOf<schema, union> extends
+  { variants?: infer variants extends object } ? keyof variants
+  : EnumValues<
+    schema,
+    MemberType<
+      UnionBaseMembers<schema, union>[
+        DiscriminatorOf<schema, union> & keyof UnionBaseMembers<schema, union>
+      ]
+    >
+  >;
 
 /**
  * The values of an enum, by the enum's name.

@@ -17,7 +17,14 @@
  */
 
 import type { Builtins } from "./builtins.ts";
-import type { DefinitionOf, DiscriminatorValues, EnumValues, MemberType } from "./members.ts";
+import type {
+  BranchUnion,
+  DefinitionOf,
+  DiscriminatorValues,
+  EnumValues,
+  HasUnionBranch,
+  MemberType,
+} from "./members.ts";
 import type { Input, InputVariant, Output, OutputVariant, Restricted } from "./objects.ts";
 import type { RestrictedVariant } from "./objects.ts";
 
@@ -116,9 +123,14 @@ type UnionType<schema, name, direction, rejected> = direction extends "out"
  * const value: InputUnion<Schema, "U"> = { driver: "null-co" };
  * ```
  */
-export type InputUnion<schema, name> = {
-  [value in DiscriminatorValues<schema, name>]: InputVariant<schema, name, value>;
-}[DiscriminatorValues<schema, name>];
+export type InputUnion<schema, name> = HasUnionBranch<schema, name> extends false ? {
+    [value in DiscriminatorValues<schema, name>]: InputVariant<schema, name, value>;
+  }[DiscriminatorValues<schema, name>]
+  : {
+    [value in DiscriminatorValues<schema, name>]:
+      & InputVariant<schema, name, value>
+      & NestedUnion<schema, name, value, "in", never>;
+  }[DiscriminatorValues<schema, name>];
 
 /**
  * A flat union as a server returns it.
@@ -135,9 +147,14 @@ export type InputUnion<schema, name> = {
  * const value: OutputUnion<Schema, "U"> = { driver: "file" };
  * ```
  */
-export type OutputUnion<schema, name> = {
-  [value in DiscriminatorValues<schema, name>]: OutputVariant<schema, name, value>;
-}[DiscriminatorValues<schema, name>];
+export type OutputUnion<schema, name> = HasUnionBranch<schema, name> extends false ? {
+    [value in DiscriminatorValues<schema, name>]: OutputVariant<schema, name, value>;
+  }[DiscriminatorValues<schema, name>]
+  : {
+    [value in DiscriminatorValues<schema, name>]:
+      & OutputVariant<schema, name, value>
+      & NestedUnion<schema, name, value, "out", never>;
+  }[DiscriminatorValues<schema, name>];
 
 /**
  * A flat union as a client sends it under a compat policy.
@@ -154,9 +171,43 @@ export type OutputUnion<schema, name> = {
  * const value: RestrictedUnion<Schema, "U", "deprecated"> = { driver: "null-co" };
  * ```
  */
-export type RestrictedUnion<schema, name, rejected> = {
-  [value in DiscriminatorValues<schema, name>]: RestrictedVariant<schema, name, value, rejected>;
-}[DiscriminatorValues<schema, name>];
+export type RestrictedUnion<schema, name, rejected> = HasUnionBranch<schema, name> extends false ? {
+    [value in DiscriminatorValues<schema, name>]: RestrictedVariant<schema, name, value, rejected>;
+  }[DiscriminatorValues<schema, name>]
+  : {
+    [value in DiscriminatorValues<schema, name>]:
+      & RestrictedVariant<schema, name, value, rejected>
+      & NestedUnion<schema, name, value, "in", rejected>;
+  }[DiscriminatorValues<schema, name>];
+
+/**
+ * A variant's branch that is itself a union (`BranchUnion`), resolved: what
+ * the variant's own members (the base's, the discriminator narrowed) are
+ * intersected with, as a generated client would write `Base & SocketAddress`.
+ * Any other branch adds nothing. Only unions with such a branch
+ * (`HasUnionBranch`) pay for this test, once per variant.
+ *
+ * @example
+ * ```ts
+ * import type { NestedUnion } from "./resolve.ts";
+ * type Schema = {
+ *   types: {
+ *     T: { kind: "enum"; data: readonly ["unix"] };
+ *     P: { kind: "struct"; data: { path: "str" } };
+ *     S: { kind: "union"; base: { type: "T" }; discriminator: "type"; data: { unix: "P" } };
+ *     D: { kind: "enum"; data: readonly ["socket"] };
+ *     U: { kind: "union"; base: { transport: "D" }; discriminator: "transport"; data: { socket: "S" } };
+ *   };
+ * };
+ * const socket: NestedUnion<Schema, "U", "socket", "in", never> = { type: "unix", path: "/s" };
+ * ```
+ *
+ * @internal
+ */
+export type NestedUnion<schema, union, value, direction, rejected> = [
+  BranchUnion<schema, union, value>,
+] extends [never] ? unknown
+  : UnionType<schema, BranchUnion<schema, union, value>, direction, rejected>;
 
 /** An alternate: any one of its branches (QMP tells them apart by JSON type). */
 type AlternateType<schema, name, direction, rejected> = DefinitionOf<schema, name> extends

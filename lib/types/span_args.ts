@@ -28,10 +28,12 @@ import type { Builtins } from "./builtins.ts";
 import type { ArgumentsOf, NoArguments, NoObjectSuitsEveryVersion } from "./commands.ts";
 import type { AcceptAll } from "./features.ts";
 import type {
+  BranchUnion,
   DefinitionOf,
   DiscriminatorOf,
   DiscriminatorValues,
   EnumValues,
+  HasUnionBranch,
   MemberType,
   StructMembers,
   VariantMembers,
@@ -221,13 +223,40 @@ type MemberViews<views, key> = views extends MembersView<infer schema, infer mem
   ? View<schema, MemberType<Exclude<members[key & keyof members], undefined>>>
   : never;
 
-/** A flat union in every version: the discriminator values all have, each variant spanned. */
-type SpanUnion<views> = {
-  [value in CommonKeys<UnionValues<views>>]: SpanObject<
-    VariantViews<views, value>,
-    { [discriminator in Discriminators<views>]: value }
-  >;
-}[CommonKeys<UnionValues<views>>];
+/**
+ * A flat union in every version: the discriminator values all have, each
+ * variant spanned. A branch that is itself a union (`BranchUnion`) in some
+ * version is spanned too, and intersected with the variant's own members;
+ * only unions with such a branch pay for that test.
+ */
+type SpanUnion<views> = [UnionBranchViews<views>] extends [never] ? {
+    [value in CommonKeys<UnionValues<views>>]: SpanObject<
+      VariantViews<views, value>,
+      { [discriminator in Discriminators<views>]: value }
+    >;
+  }[CommonKeys<UnionValues<views>>]
+  : {
+    [value in CommonKeys<UnionValues<views>>]:
+      & SpanObject<
+        VariantViews<views, value>,
+        { [discriminator in Discriminators<views>]: value }
+      >
+      & SpanNested<NestedViews<views, value>>;
+  }[CommonKeys<UnionValues<views>>];
+
+/** The views of a union with a branch that is a union. */
+type UnionBranchViews<views> = views extends View<infer schema, infer ref>
+  ? (HasUnionBranch<schema, ref> extends true ? views : never)
+  : never;
+
+/** Each version's view of the union a variant's branch is, where it is one. */
+type NestedViews<views, value> = views extends View<infer schema, infer ref>
+  ? ([BranchUnion<schema, ref, value>] extends [never] ? never
+    : View<schema, BranchUnion<schema, ref, value>>)
+  : never;
+
+/** The span of the branch unions, or nothing to add where no version has one. */
+type SpanNested<views> = [views] extends [never] ? unknown : SpanInput<views>;
 
 /** Each version's members of one variant. */
 type VariantViews<views, value> = views extends View<infer schema, infer ref>

@@ -239,6 +239,55 @@ export interface Qga10_2 {
       base: { type: "GuestDiskBusType" };
       discriminator: "type";
       data: { nvme: "GuestNVMeSmart" };
+      variants?: {
+        ide: { type: "GuestDiskBusType" };
+        fdc: { type: "GuestDiskBusType" };
+        scsi: { type: "GuestDiskBusType" };
+        virtio: { type: "GuestDiskBusType" };
+        xen: { type: "GuestDiskBusType" };
+        usb: { type: "GuestDiskBusType" };
+        uml: { type: "GuestDiskBusType" };
+        sata: { type: "GuestDiskBusType" };
+        sd: { type: "GuestDiskBusType" };
+        unknown: { type: "GuestDiskBusType" };
+        ieee1394: { type: "GuestDiskBusType" };
+        ssa: { type: "GuestDiskBusType" };
+        fibre: { type: "GuestDiskBusType" };
+        raid: { type: "GuestDiskBusType" };
+        iscsi: { type: "GuestDiskBusType" };
+        sas: { type: "GuestDiskBusType" };
+        mmc: { type: "GuestDiskBusType" };
+        virtual: { type: "GuestDiskBusType" };
+        "file-backed-virtual": { type: "GuestDiskBusType" };
+        nvme: {
+          type: "GuestDiskBusType";
+          "critical-warning": "int";
+          temperature: "int";
+          "available-spare": "int";
+          "available-spare-threshold": "int";
+          "percentage-used": "int";
+          "data-units-read-lo": "uint64";
+          "data-units-read-hi": "uint64";
+          "data-units-written-lo": "uint64";
+          "data-units-written-hi": "uint64";
+          "host-read-commands-lo": "uint64";
+          "host-read-commands-hi": "uint64";
+          "host-write-commands-lo": "uint64";
+          "host-write-commands-hi": "uint64";
+          "controller-busy-time-lo": "uint64";
+          "controller-busy-time-hi": "uint64";
+          "power-cycles-lo": "uint64";
+          "power-cycles-hi": "uint64";
+          "power-on-hours-lo": "uint64";
+          "power-on-hours-hi": "uint64";
+          "unsafe-shutdowns-lo": "uint64";
+          "unsafe-shutdowns-hi": "uint64";
+          "media-errors-lo": "uint64";
+          "media-errors-hi": "uint64";
+          "number-of-error-log-entries-lo": "uint64";
+          "number-of-error-log-entries-hi": "uint64";
+        };
+      };
       if: { any: readonly ["CONFIG_WIN32", "CONFIG_LIBUDEV"] };
       since: "7.1";
     };
@@ -377,6 +426,9 @@ export interface Qga10_2 {
       base: { type: "GuestDeviceType" };
       discriminator: "type";
       data: { pci: "GuestDeviceIdPCI" };
+      variants?: {
+        pci: { type: "GuestDeviceType"; "vendor-id": "uint16"; "device-id": "uint16" };
+      };
       if: "CONFIG_WIN32";
       since: "5.2";
     };
@@ -452,6 +504,22 @@ export interface Qga10_2 {
       base: { type: "GuestCpuStatsType" };
       discriminator: "type";
       data: { linux: "GuestLinuxCpuStats" };
+      variants?: {
+        linux: {
+          type: "GuestCpuStatsType";
+          cpu: "int";
+          user: "uint64";
+          nice: "uint64";
+          system: "uint64";
+          idle: "uint64";
+          iowait?: { type: "uint64"; optional: true };
+          irq?: { type: "uint64"; optional: true };
+          softirq?: { type: "uint64"; optional: true };
+          steal?: { type: "uint64"; optional: true };
+          guest?: { type: "uint64"; optional: true };
+          guestnice?: { type: "uint64"; optional: true };
+        };
+      };
       if: "CONFIG_LINUX";
       since: "7.1";
     };

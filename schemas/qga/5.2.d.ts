@@ -268,6 +268,9 @@ export interface Qga5_2 {
       base: { type: "GuestDeviceType" };
       discriminator: "type";
       data: { pci: "GuestDeviceIdPCI" };
+      variants?: {
+        pci: { type: "GuestDeviceType"; "vendor-id": "uint16"; "device-id": "uint16" };
+      };
       since: "5.2";
     };
     /** Since 5.2. */

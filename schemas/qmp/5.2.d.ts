@@ -120,6 +120,12 @@ export interface Qmp5_2 {
         vsock: "q_obj_VsockSocketAddress-wrapper";
         fd: "q_obj_String-wrapper";
       };
+      variants?: {
+        inet: { type: "SocketAddressLegacyKind"; data: "InetSocketAddress" };
+        unix: { type: "SocketAddressLegacyKind"; data: "UnixSocketAddress" };
+        vsock: { type: "SocketAddressLegacyKind"; data: "VsockSocketAddress" };
+        fd: { type: "SocketAddressLegacyKind"; data: "String" };
+      };
       since: "1.3";
     };
     /** Since 2.9. */
@@ -134,6 +140,30 @@ export interface Qmp5_2 {
         unix: "UnixSocketAddress";
         vsock: "VsockSocketAddress";
         fd: "String";
+      };
+      variants?: {
+        inet: {
+          type: "SocketAddressType";
+          host: "str";
+          port: "str";
+          /** Since 2.9. */
+          numeric?: { type: "bool"; optional: true; since: "2.9" };
+          to?: { type: "uint16"; optional: true };
+          ipv4?: { type: "bool"; optional: true };
+          ipv6?: { type: "bool"; optional: true };
+          /** Since 4.2. */
+          "keep-alive"?: { type: "bool"; optional: true; since: "4.2" };
+        };
+        unix: {
+          type: "SocketAddressType";
+          path: "str";
+          /** Since 5.1. Only if CONFIG_LINUX. */
+          abstract?: { type: "bool"; optional: true; if: "CONFIG_LINUX"; since: "5.1" };
+          /** Since 5.1. Only if CONFIG_LINUX. */
+          tight?: { type: "bool"; optional: true; if: "CONFIG_LINUX"; since: "5.1" };
+        };
+        vsock: { type: "SocketAddressType"; cid: "str"; port: "str" };
+        fd: { type: "SocketAddressType"; str: "str" };
       };
       since: "2.9";
     };
@@ -214,6 +244,23 @@ export interface Qmp5_2 {
       base: { type: "GuestPanicInformationType" };
       discriminator: "type";
       data: { "hyper-v": "GuestPanicInformationHyperV"; s390: "GuestPanicInformationS390" };
+      variants?: {
+        "hyper-v": {
+          type: "GuestPanicInformationType";
+          arg1: "uint64";
+          arg2: "uint64";
+          arg3: "uint64";
+          arg4: "uint64";
+          arg5: "uint64";
+        };
+        s390: {
+          type: "GuestPanicInformationType";
+          core: "uint32";
+          "psw-mask": "uint64";
+          "psw-addr": "uint64";
+          reason: "S390CrashReason";
+        };
+      };
       since: "2.9";
     };
     /** Since 2.9. */
@@ -324,6 +371,10 @@ export interface Qmp5_2 {
       base: "QCryptoBlockOptionsBase";
       discriminator: "format";
       data: { qcow: "QCryptoBlockOptionsQCow"; luks: "QCryptoBlockOptionsLUKS" };
+      variants?: {
+        qcow: { format: "QCryptoBlockFormat"; "key-secret"?: { type: "str"; optional: true } };
+        luks: { format: "QCryptoBlockFormat"; "key-secret"?: { type: "str"; optional: true } };
+      };
       since: "2.6";
     };
     /** Since 2.6. */
@@ -332,6 +383,20 @@ export interface Qmp5_2 {
       base: "QCryptoBlockOptionsBase";
       discriminator: "format";
       data: { qcow: "QCryptoBlockOptionsQCow"; luks: "QCryptoBlockCreateOptionsLUKS" };
+      variants?: {
+        qcow: { format: "QCryptoBlockFormat"; "key-secret"?: { type: "str"; optional: true } };
+        luks: {
+          format: "QCryptoBlockFormat";
+          "key-secret"?: { type: "str"; optional: true };
+          "cipher-alg"?: { type: "QCryptoCipherAlgorithm"; optional: true };
+          "cipher-mode"?: { type: "QCryptoCipherMode"; optional: true };
+          "ivgen-alg"?: { type: "QCryptoIVGenAlgorithm"; optional: true };
+          "ivgen-hash-alg"?: { type: "QCryptoHashAlgorithm"; optional: true };
+          "hash-alg"?: { type: "QCryptoHashAlgorithm"; optional: true };
+          /** Since 2.8. */
+          "iter-time"?: { type: "int"; optional: true; since: "2.8" };
+        };
+      };
       since: "2.6";
     };
     /** Since 2.7. */
@@ -369,6 +434,21 @@ export interface Qmp5_2 {
       base: "QCryptoBlockInfoBase";
       discriminator: "format";
       data: { luks: "QCryptoBlockInfoLUKS" };
+      variants?: {
+        qcow: { format: "QCryptoBlockFormat" };
+        luks: {
+          format: "QCryptoBlockFormat";
+          "cipher-alg": "QCryptoCipherAlgorithm";
+          "cipher-mode": "QCryptoCipherMode";
+          "ivgen-alg": "QCryptoIVGenAlgorithm";
+          "ivgen-hash-alg"?: { type: "QCryptoHashAlgorithm"; optional: true };
+          "hash-alg": "QCryptoHashAlgorithm";
+          "payload-offset": "int";
+          "master-key-iters": "int";
+          uuid: "str";
+          slots: readonly ["QCryptoBlockInfoLUKSSlot"];
+        };
+      };
       since: "2.7";
     };
     /** Since 5.1. */
@@ -390,6 +470,18 @@ export interface Qmp5_2 {
       base: "QCryptoBlockOptionsBase";
       discriminator: "format";
       data: { luks: "QCryptoBlockAmendOptionsLUKS" };
+      variants?: {
+        qcow: { format: "QCryptoBlockFormat" };
+        luks: {
+          format: "QCryptoBlockFormat";
+          state: "QCryptoBlockLUKSKeyslotState";
+          "new-secret"?: { type: "str"; optional: true };
+          "old-secret"?: { type: "str"; optional: true };
+          keyslot?: { type: "int"; optional: true };
+          "iter-time"?: { type: "int"; optional: true };
+          secret?: { type: "str"; optional: true };
+        };
+      };
       since: "5.1";
     };
     /** Since 1.7. */
@@ -465,6 +557,21 @@ export interface Qmp5_2 {
       base: "ImageInfoSpecificQCow2EncryptionBase";
       discriminator: "format";
       data: { luks: "QCryptoBlockInfoLUKS" };
+      variants?: {
+        aes: { format: "BlockdevQcow2EncryptionFormat" };
+        luks: {
+          format: "BlockdevQcow2EncryptionFormat";
+          "cipher-alg": "QCryptoCipherAlgorithm";
+          "cipher-mode": "QCryptoCipherMode";
+          "ivgen-alg": "QCryptoIVGenAlgorithm";
+          "ivgen-hash-alg"?: { type: "QCryptoHashAlgorithm"; optional: true };
+          "hash-alg": "QCryptoHashAlgorithm";
+          "payload-offset": "int";
+          "master-key-iters": "int";
+          uuid: "str";
+          slots: readonly ["QCryptoBlockInfoLUKSSlot"];
+        };
+      };
       since: "2.10";
     };
     /** Since 1.7. */
@@ -511,6 +618,11 @@ export interface Qmp5_2 {
         qcow2: "q_obj_ImageInfoSpecificQCow2-wrapper";
         vmdk: "q_obj_ImageInfoSpecificVmdk-wrapper";
         luks: "q_obj_QCryptoBlockInfoLUKS-wrapper";
+      };
+      variants?: {
+        qcow2: { type: "ImageInfoSpecificKind"; data: "ImageInfoSpecificQCow2" };
+        vmdk: { type: "ImageInfoSpecificKind"; data: "ImageInfoSpecificVmdk" };
+        luks: { type: "ImageInfoSpecificKind"; data: "QCryptoBlockInfoLUKS" };
       };
       since: "1.7";
     };
@@ -829,6 +941,63 @@ export interface Qmp5_2 {
         file: "BlockStatsSpecificFile";
         host_device: "BlockStatsSpecificFile";
         nvme: "BlockStatsSpecificNvme";
+      };
+      variants?: {
+        blkdebug: { driver: "BlockdevDriver" };
+        blklogwrites: { driver: "BlockdevDriver" };
+        blkreplay: { driver: "BlockdevDriver" };
+        blkverify: { driver: "BlockdevDriver" };
+        bochs: { driver: "BlockdevDriver" };
+        cloop: { driver: "BlockdevDriver" };
+        compress: { driver: "BlockdevDriver" };
+        "copy-on-read": { driver: "BlockdevDriver" };
+        dmg: { driver: "BlockdevDriver" };
+        file: {
+          driver: "BlockdevDriver";
+          "discard-nb-ok": "uint64";
+          "discard-nb-failed": "uint64";
+          "discard-bytes-ok": "uint64";
+        };
+        ftp: { driver: "BlockdevDriver" };
+        ftps: { driver: "BlockdevDriver" };
+        gluster: { driver: "BlockdevDriver" };
+        host_cdrom: { driver: "BlockdevDriver" };
+        host_device: {
+          driver: "BlockdevDriver";
+          "discard-nb-ok": "uint64";
+          "discard-nb-failed": "uint64";
+          "discard-bytes-ok": "uint64";
+        };
+        http: { driver: "BlockdevDriver" };
+        https: { driver: "BlockdevDriver" };
+        iscsi: { driver: "BlockdevDriver" };
+        luks: { driver: "BlockdevDriver" };
+        nbd: { driver: "BlockdevDriver" };
+        nfs: { driver: "BlockdevDriver" };
+        "null-aio": { driver: "BlockdevDriver" };
+        "null-co": { driver: "BlockdevDriver" };
+        nvme: {
+          driver: "BlockdevDriver";
+          "completion-errors": "uint64";
+          "aligned-accesses": "uint64";
+          "unaligned-accesses": "uint64";
+        };
+        parallels: { driver: "BlockdevDriver" };
+        qcow: { driver: "BlockdevDriver" };
+        qcow2: { driver: "BlockdevDriver" };
+        qed: { driver: "BlockdevDriver" };
+        quorum: { driver: "BlockdevDriver" };
+        raw: { driver: "BlockdevDriver" };
+        rbd: { driver: "BlockdevDriver" };
+        replication: { driver: "BlockdevDriver" };
+        sheepdog: { driver: "BlockdevDriver" };
+        ssh: { driver: "BlockdevDriver" };
+        throttle: { driver: "BlockdevDriver" };
+        vdi: { driver: "BlockdevDriver" };
+        vhdx: { driver: "BlockdevDriver" };
+        vmdk: { driver: "BlockdevDriver" };
+        vpc: { driver: "BlockdevDriver" };
+        vvfat: { driver: "BlockdevDriver" };
       };
       since: "4.2";
     };
@@ -1288,6 +1457,9 @@ export interface Qmp5_2 {
       base: { format: "BlockdevQcowEncryptionFormat" };
       discriminator: "format";
       data: { aes: "QCryptoBlockOptionsQCow" };
+      variants?: {
+        aes: { format: "BlockdevQcowEncryptionFormat"; "key-secret"?: { type: "str"; optional: true } };
+      };
       since: "2.10";
     };
     /** Since 2.10. */
@@ -1305,6 +1477,10 @@ export interface Qmp5_2 {
       base: { format: "BlockdevQcow2EncryptionFormat" };
       discriminator: "format";
       data: { aes: "QCryptoBlockOptionsQCow"; luks: "QCryptoBlockOptionsLUKS" };
+      variants?: {
+        aes: { format: "BlockdevQcow2EncryptionFormat"; "key-secret"?: { type: "str"; optional: true } };
+        luks: { format: "BlockdevQcow2EncryptionFormat"; "key-secret"?: { type: "str"; optional: true } };
+      };
       since: "2.10";
     };
     /** Since 2.9. */
@@ -1347,6 +1523,11 @@ export interface Qmp5_2 {
       base: { mode: "SshHostKeyCheckMode" };
       discriminator: "mode";
       data: { hash: "SshHostKeyHash" };
+      variants?: {
+        none: { mode: "SshHostKeyCheckMode" };
+        hash: { mode: "SshHostKeyCheckMode"; type: "SshHostKeyCheckHashType"; hash: "str" };
+        known_hosts: { mode: "SshHostKeyCheckMode" };
+      };
       since: "2.12";
     };
     /** Since 2.9. */
@@ -1742,6 +1923,789 @@ export interface Qmp5_2 {
         vpc: "BlockdevOptionsGenericFormat";
         vvfat: "BlockdevOptionsVVFAT";
       };
+      variants?: {
+        blkdebug: {
+          driver: "BlockdevDriver";
+          /** Since 2.0. */
+          "node-name"?: { type: "str"; optional: true; since: "2.0" };
+          discard?: { type: "BlockdevDiscardOptions"; optional: true };
+          cache?: { type: "BlockdevCacheOptions"; optional: true };
+          "read-only"?: { type: "bool"; optional: true };
+          /** Since 3.1. */
+          "auto-read-only"?: { type: "bool"; optional: true; since: "3.1" };
+          /** Since 2.10. */
+          "force-share"?: { type: "bool"; optional: true; since: "2.10" };
+          /** Since 2.1. */
+          "detect-zeroes"?: { type: "BlockdevDetectZeroesOptions"; optional: true; since: "2.1" };
+          image: "BlockdevRef";
+          config?: { type: "str"; optional: true };
+          align?: { type: "int"; optional: true };
+          /** Since 2.10. */
+          "max-transfer"?: { type: "int32"; optional: true; since: "2.10" };
+          /** Since 2.10. */
+          "opt-write-zero"?: { type: "int32"; optional: true; since: "2.10" };
+          /** Since 2.10. */
+          "max-write-zero"?: { type: "int32"; optional: true; since: "2.10" };
+          /** Since 2.10. */
+          "opt-discard"?: { type: "int32"; optional: true; since: "2.10" };
+          /** Since 2.10. */
+          "max-discard"?: { type: "int32"; optional: true; since: "2.10" };
+          "inject-error"?: { type: readonly ["BlkdebugInjectErrorOptions"]; optional: true };
+          "set-state"?: { type: readonly ["BlkdebugSetStateOptions"]; optional: true };
+          /** Since 5.0. */
+          "take-child-perms"?: { type: readonly ["BlockPermission"]; optional: true; since: "5.0" };
+          /** Since 5.0. */
+          "unshare-child-perms"?: { type: readonly ["BlockPermission"]; optional: true; since: "5.0" };
+        };
+        blklogwrites: {
+          driver: "BlockdevDriver";
+          /** Since 2.0. */
+          "node-name"?: { type: "str"; optional: true; since: "2.0" };
+          discard?: { type: "BlockdevDiscardOptions"; optional: true };
+          cache?: { type: "BlockdevCacheOptions"; optional: true };
+          "read-only"?: { type: "bool"; optional: true };
+          /** Since 3.1. */
+          "auto-read-only"?: { type: "bool"; optional: true; since: "3.1" };
+          /** Since 2.10. */
+          "force-share"?: { type: "bool"; optional: true; since: "2.10" };
+          /** Since 2.1. */
+          "detect-zeroes"?: { type: "BlockdevDetectZeroesOptions"; optional: true; since: "2.1" };
+          file: "BlockdevRef";
+          log: "BlockdevRef";
+          "log-sector-size"?: { type: "uint32"; optional: true };
+          "log-append"?: { type: "bool"; optional: true };
+          "log-super-update-interval"?: { type: "uint64"; optional: true };
+        };
+        blkreplay: {
+          driver: "BlockdevDriver";
+          /** Since 2.0. */
+          "node-name"?: { type: "str"; optional: true; since: "2.0" };
+          discard?: { type: "BlockdevDiscardOptions"; optional: true };
+          cache?: { type: "BlockdevCacheOptions"; optional: true };
+          "read-only"?: { type: "bool"; optional: true };
+          /** Since 3.1. */
+          "auto-read-only"?: { type: "bool"; optional: true; since: "3.1" };
+          /** Since 2.10. */
+          "force-share"?: { type: "bool"; optional: true; since: "2.10" };
+          /** Since 2.1. */
+          "detect-zeroes"?: { type: "BlockdevDetectZeroesOptions"; optional: true; since: "2.1" };
+          image: "BlockdevRef";
+        };
+        blkverify: {
+          driver: "BlockdevDriver";
+          /** Since 2.0. */
+          "node-name"?: { type: "str"; optional: true; since: "2.0" };
+          discard?: { type: "BlockdevDiscardOptions"; optional: true };
+          cache?: { type: "BlockdevCacheOptions"; optional: true };
+          "read-only"?: { type: "bool"; optional: true };
+          /** Since 3.1. */
+          "auto-read-only"?: { type: "bool"; optional: true; since: "3.1" };
+          /** Since 2.10. */
+          "force-share"?: { type: "bool"; optional: true; since: "2.10" };
+          /** Since 2.1. */
+          "detect-zeroes"?: { type: "BlockdevDetectZeroesOptions"; optional: true; since: "2.1" };
+          test: "BlockdevRef";
+          raw: "BlockdevRef";
+        };
+        bochs: {
+          driver: "BlockdevDriver";
+          /** Since 2.0. */
+          "node-name"?: { type: "str"; optional: true; since: "2.0" };
+          discard?: { type: "BlockdevDiscardOptions"; optional: true };
+          cache?: { type: "BlockdevCacheOptions"; optional: true };
+          "read-only"?: { type: "bool"; optional: true };
+          /** Since 3.1. */
+          "auto-read-only"?: { type: "bool"; optional: true; since: "3.1" };
+          /** Since 2.10. */
+          "force-share"?: { type: "bool"; optional: true; since: "2.10" };
+          /** Since 2.1. */
+          "detect-zeroes"?: { type: "BlockdevDetectZeroesOptions"; optional: true; since: "2.1" };
+          file: "BlockdevRef";
+        };
+        cloop: {
+          driver: "BlockdevDriver";
+          /** Since 2.0. */
+          "node-name"?: { type: "str"; optional: true; since: "2.0" };
+          discard?: { type: "BlockdevDiscardOptions"; optional: true };
+          cache?: { type: "BlockdevCacheOptions"; optional: true };
+          "read-only"?: { type: "bool"; optional: true };
+          /** Since 3.1. */
+          "auto-read-only"?: { type: "bool"; optional: true; since: "3.1" };
+          /** Since 2.10. */
+          "force-share"?: { type: "bool"; optional: true; since: "2.10" };
+          /** Since 2.1. */
+          "detect-zeroes"?: { type: "BlockdevDetectZeroesOptions"; optional: true; since: "2.1" };
+          file: "BlockdevRef";
+        };
+        compress: {
+          driver: "BlockdevDriver";
+          /** Since 2.0. */
+          "node-name"?: { type: "str"; optional: true; since: "2.0" };
+          discard?: { type: "BlockdevDiscardOptions"; optional: true };
+          cache?: { type: "BlockdevCacheOptions"; optional: true };
+          "read-only"?: { type: "bool"; optional: true };
+          /** Since 3.1. */
+          "auto-read-only"?: { type: "bool"; optional: true; since: "3.1" };
+          /** Since 2.10. */
+          "force-share"?: { type: "bool"; optional: true; since: "2.10" };
+          /** Since 2.1. */
+          "detect-zeroes"?: { type: "BlockdevDetectZeroesOptions"; optional: true; since: "2.1" };
+          file: "BlockdevRef";
+        };
+        "copy-on-read": {
+          driver: "BlockdevDriver";
+          /** Since 2.0. */
+          "node-name"?: { type: "str"; optional: true; since: "2.0" };
+          discard?: { type: "BlockdevDiscardOptions"; optional: true };
+          cache?: { type: "BlockdevCacheOptions"; optional: true };
+          "read-only"?: { type: "bool"; optional: true };
+          /** Since 3.1. */
+          "auto-read-only"?: { type: "bool"; optional: true; since: "3.1" };
+          /** Since 2.10. */
+          "force-share"?: { type: "bool"; optional: true; since: "2.10" };
+          /** Since 2.1. */
+          "detect-zeroes"?: { type: "BlockdevDetectZeroesOptions"; optional: true; since: "2.1" };
+          file: "BlockdevRef";
+        };
+        dmg: {
+          driver: "BlockdevDriver";
+          /** Since 2.0. */
+          "node-name"?: { type: "str"; optional: true; since: "2.0" };
+          discard?: { type: "BlockdevDiscardOptions"; optional: true };
+          cache?: { type: "BlockdevCacheOptions"; optional: true };
+          "read-only"?: { type: "bool"; optional: true };
+          /** Since 3.1. */
+          "auto-read-only"?: { type: "bool"; optional: true; since: "3.1" };
+          /** Since 2.10. */
+          "force-share"?: { type: "bool"; optional: true; since: "2.10" };
+          /** Since 2.1. */
+          "detect-zeroes"?: { type: "BlockdevDetectZeroesOptions"; optional: true; since: "2.1" };
+          file: "BlockdevRef";
+        };
+        file: {
+          driver: "BlockdevDriver";
+          /** Since 2.0. */
+          "node-name"?: { type: "str"; optional: true; since: "2.0" };
+          discard?: { type: "BlockdevDiscardOptions"; optional: true };
+          cache?: { type: "BlockdevCacheOptions"; optional: true };
+          "read-only"?: { type: "bool"; optional: true };
+          /** Since 3.1. */
+          "auto-read-only"?: { type: "bool"; optional: true; since: "3.1" };
+          /** Since 2.10. */
+          "force-share"?: { type: "bool"; optional: true; since: "2.10" };
+          /** Since 2.1. */
+          "detect-zeroes"?: { type: "BlockdevDetectZeroesOptions"; optional: true; since: "2.1" };
+          filename: "str";
+          /** Since 2.11. */
+          "pr-manager"?: { type: "str"; optional: true; since: "2.11" };
+          /** Since 2.10. */
+          locking?: { type: "OnOffAuto"; optional: true; since: "2.10" };
+          /** Since 2.8. */
+          aio?: { type: "BlockdevAioOptions"; optional: true; since: "2.8" };
+          /** Since 4.0. Only if CONFIG_LINUX. */
+          "drop-cache"?: { type: "bool"; optional: true; if: "CONFIG_LINUX"; since: "4.0" };
+          /** Since 3.0. */
+          "x-check-cache-dropped"?: { type: "bool"; optional: true; since: "3.0" };
+        };
+        ftp: {
+          driver: "BlockdevDriver";
+          /** Since 2.0. */
+          "node-name"?: { type: "str"; optional: true; since: "2.0" };
+          discard?: { type: "BlockdevDiscardOptions"; optional: true };
+          cache?: { type: "BlockdevCacheOptions"; optional: true };
+          "read-only"?: { type: "bool"; optional: true };
+          /** Since 3.1. */
+          "auto-read-only"?: { type: "bool"; optional: true; since: "3.1" };
+          /** Since 2.10. */
+          "force-share"?: { type: "bool"; optional: true; since: "2.10" };
+          /** Since 2.1. */
+          "detect-zeroes"?: { type: "BlockdevDetectZeroesOptions"; optional: true; since: "2.1" };
+          url: "str";
+          readahead?: { type: "int"; optional: true };
+          timeout?: { type: "int"; optional: true };
+          username?: { type: "str"; optional: true };
+          "password-secret"?: { type: "str"; optional: true };
+          "proxy-username"?: { type: "str"; optional: true };
+          "proxy-password-secret"?: { type: "str"; optional: true };
+        };
+        ftps: {
+          driver: "BlockdevDriver";
+          /** Since 2.0. */
+          "node-name"?: { type: "str"; optional: true; since: "2.0" };
+          discard?: { type: "BlockdevDiscardOptions"; optional: true };
+          cache?: { type: "BlockdevCacheOptions"; optional: true };
+          "read-only"?: { type: "bool"; optional: true };
+          /** Since 3.1. */
+          "auto-read-only"?: { type: "bool"; optional: true; since: "3.1" };
+          /** Since 2.10. */
+          "force-share"?: { type: "bool"; optional: true; since: "2.10" };
+          /** Since 2.1. */
+          "detect-zeroes"?: { type: "BlockdevDetectZeroesOptions"; optional: true; since: "2.1" };
+          url: "str";
+          readahead?: { type: "int"; optional: true };
+          timeout?: { type: "int"; optional: true };
+          username?: { type: "str"; optional: true };
+          "password-secret"?: { type: "str"; optional: true };
+          "proxy-username"?: { type: "str"; optional: true };
+          "proxy-password-secret"?: { type: "str"; optional: true };
+          sslverify?: { type: "bool"; optional: true };
+        };
+        gluster: {
+          driver: "BlockdevDriver";
+          /** Since 2.0. */
+          "node-name"?: { type: "str"; optional: true; since: "2.0" };
+          discard?: { type: "BlockdevDiscardOptions"; optional: true };
+          cache?: { type: "BlockdevCacheOptions"; optional: true };
+          "read-only"?: { type: "bool"; optional: true };
+          /** Since 3.1. */
+          "auto-read-only"?: { type: "bool"; optional: true; since: "3.1" };
+          /** Since 2.10. */
+          "force-share"?: { type: "bool"; optional: true; since: "2.10" };
+          /** Since 2.1. */
+          "detect-zeroes"?: { type: "BlockdevDetectZeroesOptions"; optional: true; since: "2.1" };
+          volume: "str";
+          path: "str";
+          server: readonly ["SocketAddress"];
+          /** Since 2.8. */
+          debug?: { type: "int"; optional: true; since: "2.8" };
+          /** Since 2.8. */
+          logfile?: { type: "str"; optional: true; since: "2.8" };
+        };
+        host_cdrom: {
+          driver: "BlockdevDriver";
+          /** Since 2.0. */
+          "node-name"?: { type: "str"; optional: true; since: "2.0" };
+          discard?: { type: "BlockdevDiscardOptions"; optional: true };
+          cache?: { type: "BlockdevCacheOptions"; optional: true };
+          "read-only"?: { type: "bool"; optional: true };
+          /** Since 3.1. */
+          "auto-read-only"?: { type: "bool"; optional: true; since: "3.1" };
+          /** Since 2.10. */
+          "force-share"?: { type: "bool"; optional: true; since: "2.10" };
+          /** Since 2.1. */
+          "detect-zeroes"?: { type: "BlockdevDetectZeroesOptions"; optional: true; since: "2.1" };
+          filename: "str";
+          /** Since 2.11. */
+          "pr-manager"?: { type: "str"; optional: true; since: "2.11" };
+          /** Since 2.10. */
+          locking?: { type: "OnOffAuto"; optional: true; since: "2.10" };
+          /** Since 2.8. */
+          aio?: { type: "BlockdevAioOptions"; optional: true; since: "2.8" };
+          /** Since 4.0. Only if CONFIG_LINUX. */
+          "drop-cache"?: { type: "bool"; optional: true; if: "CONFIG_LINUX"; since: "4.0" };
+          /** Since 3.0. */
+          "x-check-cache-dropped"?: { type: "bool"; optional: true; since: "3.0" };
+        };
+        host_device: {
+          driver: "BlockdevDriver";
+          /** Since 2.0. */
+          "node-name"?: { type: "str"; optional: true; since: "2.0" };
+          discard?: { type: "BlockdevDiscardOptions"; optional: true };
+          cache?: { type: "BlockdevCacheOptions"; optional: true };
+          "read-only"?: { type: "bool"; optional: true };
+          /** Since 3.1. */
+          "auto-read-only"?: { type: "bool"; optional: true; since: "3.1" };
+          /** Since 2.10. */
+          "force-share"?: { type: "bool"; optional: true; since: "2.10" };
+          /** Since 2.1. */
+          "detect-zeroes"?: { type: "BlockdevDetectZeroesOptions"; optional: true; since: "2.1" };
+          filename: "str";
+          /** Since 2.11. */
+          "pr-manager"?: { type: "str"; optional: true; since: "2.11" };
+          /** Since 2.10. */
+          locking?: { type: "OnOffAuto"; optional: true; since: "2.10" };
+          /** Since 2.8. */
+          aio?: { type: "BlockdevAioOptions"; optional: true; since: "2.8" };
+          /** Since 4.0. Only if CONFIG_LINUX. */
+          "drop-cache"?: { type: "bool"; optional: true; if: "CONFIG_LINUX"; since: "4.0" };
+          /** Since 3.0. */
+          "x-check-cache-dropped"?: { type: "bool"; optional: true; since: "3.0" };
+        };
+        http: {
+          driver: "BlockdevDriver";
+          /** Since 2.0. */
+          "node-name"?: { type: "str"; optional: true; since: "2.0" };
+          discard?: { type: "BlockdevDiscardOptions"; optional: true };
+          cache?: { type: "BlockdevCacheOptions"; optional: true };
+          "read-only"?: { type: "bool"; optional: true };
+          /** Since 3.1. */
+          "auto-read-only"?: { type: "bool"; optional: true; since: "3.1" };
+          /** Since 2.10. */
+          "force-share"?: { type: "bool"; optional: true; since: "2.10" };
+          /** Since 2.1. */
+          "detect-zeroes"?: { type: "BlockdevDetectZeroesOptions"; optional: true; since: "2.1" };
+          url: "str";
+          readahead?: { type: "int"; optional: true };
+          timeout?: { type: "int"; optional: true };
+          username?: { type: "str"; optional: true };
+          "password-secret"?: { type: "str"; optional: true };
+          "proxy-username"?: { type: "str"; optional: true };
+          "proxy-password-secret"?: { type: "str"; optional: true };
+          cookie?: { type: "str"; optional: true };
+          /** Since 2.10. */
+          "cookie-secret"?: { type: "str"; optional: true; since: "2.10" };
+        };
+        https: {
+          driver: "BlockdevDriver";
+          /** Since 2.0. */
+          "node-name"?: { type: "str"; optional: true; since: "2.0" };
+          discard?: { type: "BlockdevDiscardOptions"; optional: true };
+          cache?: { type: "BlockdevCacheOptions"; optional: true };
+          "read-only"?: { type: "bool"; optional: true };
+          /** Since 3.1. */
+          "auto-read-only"?: { type: "bool"; optional: true; since: "3.1" };
+          /** Since 2.10. */
+          "force-share"?: { type: "bool"; optional: true; since: "2.10" };
+          /** Since 2.1. */
+          "detect-zeroes"?: { type: "BlockdevDetectZeroesOptions"; optional: true; since: "2.1" };
+          url: "str";
+          readahead?: { type: "int"; optional: true };
+          timeout?: { type: "int"; optional: true };
+          username?: { type: "str"; optional: true };
+          "password-secret"?: { type: "str"; optional: true };
+          "proxy-username"?: { type: "str"; optional: true };
+          "proxy-password-secret"?: { type: "str"; optional: true };
+          cookie?: { type: "str"; optional: true };
+          sslverify?: { type: "bool"; optional: true };
+          /** Since 2.10. */
+          "cookie-secret"?: { type: "str"; optional: true; since: "2.10" };
+        };
+        iscsi: {
+          driver: "BlockdevDriver";
+          /** Since 2.0. */
+          "node-name"?: { type: "str"; optional: true; since: "2.0" };
+          discard?: { type: "BlockdevDiscardOptions"; optional: true };
+          cache?: { type: "BlockdevCacheOptions"; optional: true };
+          "read-only"?: { type: "bool"; optional: true };
+          /** Since 3.1. */
+          "auto-read-only"?: { type: "bool"; optional: true; since: "3.1" };
+          /** Since 2.10. */
+          "force-share"?: { type: "bool"; optional: true; since: "2.10" };
+          /** Since 2.1. */
+          "detect-zeroes"?: { type: "BlockdevDetectZeroesOptions"; optional: true; since: "2.1" };
+          transport: "IscsiTransport";
+          portal: "str";
+          target: "str";
+          lun?: { type: "int"; optional: true };
+          user?: { type: "str"; optional: true };
+          "password-secret"?: { type: "str"; optional: true };
+          "initiator-name"?: { type: "str"; optional: true };
+          "header-digest"?: { type: "IscsiHeaderDigest"; optional: true };
+          timeout?: { type: "int"; optional: true };
+        };
+        luks: {
+          driver: "BlockdevDriver";
+          /** Since 2.0. */
+          "node-name"?: { type: "str"; optional: true; since: "2.0" };
+          discard?: { type: "BlockdevDiscardOptions"; optional: true };
+          cache?: { type: "BlockdevCacheOptions"; optional: true };
+          "read-only"?: { type: "bool"; optional: true };
+          /** Since 3.1. */
+          "auto-read-only"?: { type: "bool"; optional: true; since: "3.1" };
+          /** Since 2.10. */
+          "force-share"?: { type: "bool"; optional: true; since: "2.10" };
+          /** Since 2.1. */
+          "detect-zeroes"?: { type: "BlockdevDetectZeroesOptions"; optional: true; since: "2.1" };
+          file: "BlockdevRef";
+          /** Since 2.6. */
+          "key-secret"?: { type: "str"; optional: true; since: "2.6" };
+        };
+        nbd: {
+          driver: "BlockdevDriver";
+          /** Since 2.0. */
+          "node-name"?: { type: "str"; optional: true; since: "2.0" };
+          discard?: { type: "BlockdevDiscardOptions"; optional: true };
+          cache?: { type: "BlockdevCacheOptions"; optional: true };
+          "read-only"?: { type: "bool"; optional: true };
+          /** Since 3.1. */
+          "auto-read-only"?: { type: "bool"; optional: true; since: "3.1" };
+          /** Since 2.10. */
+          "force-share"?: { type: "bool"; optional: true; since: "2.10" };
+          /** Since 2.1. */
+          "detect-zeroes"?: { type: "BlockdevDetectZeroesOptions"; optional: true; since: "2.1" };
+          server: "SocketAddress";
+          export?: { type: "str"; optional: true };
+          "tls-creds"?: { type: "str"; optional: true };
+          /** Since 3.0. */
+          "x-dirty-bitmap"?: { type: "str"; optional: true; since: "3.0" };
+          /** Since 4.2. */
+          "reconnect-delay"?: { type: "uint32"; optional: true; since: "4.2" };
+        };
+        nfs: {
+          driver: "BlockdevDriver";
+          /** Since 2.0. */
+          "node-name"?: { type: "str"; optional: true; since: "2.0" };
+          discard?: { type: "BlockdevDiscardOptions"; optional: true };
+          cache?: { type: "BlockdevCacheOptions"; optional: true };
+          "read-only"?: { type: "bool"; optional: true };
+          /** Since 3.1. */
+          "auto-read-only"?: { type: "bool"; optional: true; since: "3.1" };
+          /** Since 2.10. */
+          "force-share"?: { type: "bool"; optional: true; since: "2.10" };
+          /** Since 2.1. */
+          "detect-zeroes"?: { type: "BlockdevDetectZeroesOptions"; optional: true; since: "2.1" };
+          server: "NFSServer";
+          path: "str";
+          user?: { type: "int"; optional: true };
+          group?: { type: "int"; optional: true };
+          "tcp-syn-count"?: { type: "int"; optional: true };
+          "readahead-size"?: { type: "int"; optional: true };
+          "page-cache-size"?: { type: "int"; optional: true };
+          debug?: { type: "int"; optional: true };
+        };
+        "null-aio": {
+          driver: "BlockdevDriver";
+          /** Since 2.0. */
+          "node-name"?: { type: "str"; optional: true; since: "2.0" };
+          discard?: { type: "BlockdevDiscardOptions"; optional: true };
+          cache?: { type: "BlockdevCacheOptions"; optional: true };
+          "read-only"?: { type: "bool"; optional: true };
+          /** Since 3.1. */
+          "auto-read-only"?: { type: "bool"; optional: true; since: "3.1" };
+          /** Since 2.10. */
+          "force-share"?: { type: "bool"; optional: true; since: "2.10" };
+          /** Since 2.1. */
+          "detect-zeroes"?: { type: "BlockdevDetectZeroesOptions"; optional: true; since: "2.1" };
+          size?: { type: "int"; optional: true };
+          /** Since 2.4. */
+          "latency-ns"?: { type: "uint64"; optional: true; since: "2.4" };
+          /** Since 4.1. */
+          "read-zeroes"?: { type: "bool"; optional: true; since: "4.1" };
+        };
+        "null-co": {
+          driver: "BlockdevDriver";
+          /** Since 2.0. */
+          "node-name"?: { type: "str"; optional: true; since: "2.0" };
+          discard?: { type: "BlockdevDiscardOptions"; optional: true };
+          cache?: { type: "BlockdevCacheOptions"; optional: true };
+          "read-only"?: { type: "bool"; optional: true };
+          /** Since 3.1. */
+          "auto-read-only"?: { type: "bool"; optional: true; since: "3.1" };
+          /** Since 2.10. */
+          "force-share"?: { type: "bool"; optional: true; since: "2.10" };
+          /** Since 2.1. */
+          "detect-zeroes"?: { type: "BlockdevDetectZeroesOptions"; optional: true; since: "2.1" };
+          size?: { type: "int"; optional: true };
+          /** Since 2.4. */
+          "latency-ns"?: { type: "uint64"; optional: true; since: "2.4" };
+          /** Since 4.1. */
+          "read-zeroes"?: { type: "bool"; optional: true; since: "4.1" };
+        };
+        nvme: {
+          driver: "BlockdevDriver";
+          /** Since 2.0. */
+          "node-name"?: { type: "str"; optional: true; since: "2.0" };
+          discard?: { type: "BlockdevDiscardOptions"; optional: true };
+          cache?: { type: "BlockdevCacheOptions"; optional: true };
+          "read-only"?: { type: "bool"; optional: true };
+          /** Since 3.1. */
+          "auto-read-only"?: { type: "bool"; optional: true; since: "3.1" };
+          /** Since 2.10. */
+          "force-share"?: { type: "bool"; optional: true; since: "2.10" };
+          /** Since 2.1. */
+          "detect-zeroes"?: { type: "BlockdevDetectZeroesOptions"; optional: true; since: "2.1" };
+          device: "str";
+          namespace: "int";
+        };
+        parallels: {
+          driver: "BlockdevDriver";
+          /** Since 2.0. */
+          "node-name"?: { type: "str"; optional: true; since: "2.0" };
+          discard?: { type: "BlockdevDiscardOptions"; optional: true };
+          cache?: { type: "BlockdevCacheOptions"; optional: true };
+          "read-only"?: { type: "bool"; optional: true };
+          /** Since 3.1. */
+          "auto-read-only"?: { type: "bool"; optional: true; since: "3.1" };
+          /** Since 2.10. */
+          "force-share"?: { type: "bool"; optional: true; since: "2.10" };
+          /** Since 2.1. */
+          "detect-zeroes"?: { type: "BlockdevDetectZeroesOptions"; optional: true; since: "2.1" };
+          file: "BlockdevRef";
+        };
+        qcow: {
+          driver: "BlockdevDriver";
+          /** Since 2.0. */
+          "node-name"?: { type: "str"; optional: true; since: "2.0" };
+          discard?: { type: "BlockdevDiscardOptions"; optional: true };
+          cache?: { type: "BlockdevCacheOptions"; optional: true };
+          "read-only"?: { type: "bool"; optional: true };
+          /** Since 3.1. */
+          "auto-read-only"?: { type: "bool"; optional: true; since: "3.1" };
+          /** Since 2.10. */
+          "force-share"?: { type: "bool"; optional: true; since: "2.10" };
+          /** Since 2.1. */
+          "detect-zeroes"?: { type: "BlockdevDetectZeroesOptions"; optional: true; since: "2.1" };
+          file: "BlockdevRef";
+          backing?: { type: "BlockdevRefOrNull"; optional: true };
+          encrypt?: { type: "BlockdevQcowEncryption"; optional: true };
+        };
+        qcow2: {
+          driver: "BlockdevDriver";
+          /** Since 2.0. */
+          "node-name"?: { type: "str"; optional: true; since: "2.0" };
+          discard?: { type: "BlockdevDiscardOptions"; optional: true };
+          cache?: { type: "BlockdevCacheOptions"; optional: true };
+          "read-only"?: { type: "bool"; optional: true };
+          /** Since 3.1. */
+          "auto-read-only"?: { type: "bool"; optional: true; since: "3.1" };
+          /** Since 2.10. */
+          "force-share"?: { type: "bool"; optional: true; since: "2.10" };
+          /** Since 2.1. */
+          "detect-zeroes"?: { type: "BlockdevDetectZeroesOptions"; optional: true; since: "2.1" };
+          file: "BlockdevRef";
+          backing?: { type: "BlockdevRefOrNull"; optional: true };
+          "lazy-refcounts"?: { type: "bool"; optional: true };
+          "pass-discard-request"?: { type: "bool"; optional: true };
+          "pass-discard-snapshot"?: { type: "bool"; optional: true };
+          "pass-discard-other"?: { type: "bool"; optional: true };
+          /** Since 2.2. */
+          "overlap-check"?: { type: "Qcow2OverlapChecks"; optional: true; since: "2.2" };
+          /** Since 2.2. */
+          "cache-size"?: { type: "int"; optional: true; since: "2.2" };
+          /** Since 2.2. */
+          "l2-cache-size"?: { type: "int"; optional: true; since: "2.2" };
+          /** Since 2.12. */
+          "l2-cache-entry-size"?: { type: "int"; optional: true; since: "2.12" };
+          /** Since 2.2. */
+          "refcount-cache-size"?: { type: "int"; optional: true; since: "2.2" };
+          /** Since 2.5. */
+          "cache-clean-interval"?: { type: "int"; optional: true; since: "2.5" };
+          /** Since 2.10. */
+          encrypt?: { type: "BlockdevQcow2Encryption"; optional: true; since: "2.10" };
+          /** Since 4.0. */
+          "data-file"?: { type: "BlockdevRef"; optional: true; since: "4.0" };
+        };
+        qed: {
+          driver: "BlockdevDriver";
+          /** Since 2.0. */
+          "node-name"?: { type: "str"; optional: true; since: "2.0" };
+          discard?: { type: "BlockdevDiscardOptions"; optional: true };
+          cache?: { type: "BlockdevCacheOptions"; optional: true };
+          "read-only"?: { type: "bool"; optional: true };
+          /** Since 3.1. */
+          "auto-read-only"?: { type: "bool"; optional: true; since: "3.1" };
+          /** Since 2.10. */
+          "force-share"?: { type: "bool"; optional: true; since: "2.10" };
+          /** Since 2.1. */
+          "detect-zeroes"?: { type: "BlockdevDetectZeroesOptions"; optional: true; since: "2.1" };
+          file: "BlockdevRef";
+          backing?: { type: "BlockdevRefOrNull"; optional: true };
+        };
+        quorum: {
+          driver: "BlockdevDriver";
+          /** Since 2.0. */
+          "node-name"?: { type: "str"; optional: true; since: "2.0" };
+          discard?: { type: "BlockdevDiscardOptions"; optional: true };
+          cache?: { type: "BlockdevCacheOptions"; optional: true };
+          "read-only"?: { type: "bool"; optional: true };
+          /** Since 3.1. */
+          "auto-read-only"?: { type: "bool"; optional: true; since: "3.1" };
+          /** Since 2.10. */
+          "force-share"?: { type: "bool"; optional: true; since: "2.10" };
+          /** Since 2.1. */
+          "detect-zeroes"?: { type: "BlockdevDetectZeroesOptions"; optional: true; since: "2.1" };
+          blkverify?: { type: "bool"; optional: true };
+          children: readonly ["BlockdevRef"];
+          "vote-threshold": "int";
+          /** Since 2.1. */
+          "rewrite-corrupted"?: { type: "bool"; optional: true; since: "2.1" };
+          /** Since 2.2. */
+          "read-pattern"?: { type: "QuorumReadPattern"; optional: true; since: "2.2" };
+        };
+        raw: {
+          driver: "BlockdevDriver";
+          /** Since 2.0. */
+          "node-name"?: { type: "str"; optional: true; since: "2.0" };
+          discard?: { type: "BlockdevDiscardOptions"; optional: true };
+          cache?: { type: "BlockdevCacheOptions"; optional: true };
+          "read-only"?: { type: "bool"; optional: true };
+          /** Since 3.1. */
+          "auto-read-only"?: { type: "bool"; optional: true; since: "3.1" };
+          /** Since 2.10. */
+          "force-share"?: { type: "bool"; optional: true; since: "2.10" };
+          /** Since 2.1. */
+          "detect-zeroes"?: { type: "BlockdevDetectZeroesOptions"; optional: true; since: "2.1" };
+          file: "BlockdevRef";
+          offset?: { type: "int"; optional: true };
+          size?: { type: "int"; optional: true };
+        };
+        rbd: {
+          driver: "BlockdevDriver";
+          /** Since 2.0. */
+          "node-name"?: { type: "str"; optional: true; since: "2.0" };
+          discard?: { type: "BlockdevDiscardOptions"; optional: true };
+          cache?: { type: "BlockdevCacheOptions"; optional: true };
+          "read-only"?: { type: "bool"; optional: true };
+          /** Since 3.1. */
+          "auto-read-only"?: { type: "bool"; optional: true; since: "3.1" };
+          /** Since 2.10. */
+          "force-share"?: { type: "bool"; optional: true; since: "2.10" };
+          /** Since 2.1. */
+          "detect-zeroes"?: { type: "BlockdevDetectZeroesOptions"; optional: true; since: "2.1" };
+          pool: "str";
+          /** Since 5.0. */
+          namespace?: { type: "str"; optional: true; since: "5.0" };
+          image: "str";
+          conf?: { type: "str"; optional: true };
+          snapshot?: { type: "str"; optional: true };
+          user?: { type: "str"; optional: true };
+          /** Since 3.0. */
+          "auth-client-required"?: { type: readonly ["RbdAuthMode"]; optional: true; since: "3.0" };
+          /** Since 3.0. */
+          "key-secret"?: { type: "str"; optional: true; since: "3.0" };
+          server?: { type: readonly ["InetSocketAddressBase"]; optional: true };
+        };
+        replication: {
+          driver: "BlockdevDriver";
+          /** Since 2.0. */
+          "node-name"?: { type: "str"; optional: true; since: "2.0" };
+          discard?: { type: "BlockdevDiscardOptions"; optional: true };
+          cache?: { type: "BlockdevCacheOptions"; optional: true };
+          "read-only"?: { type: "bool"; optional: true };
+          /** Since 3.1. */
+          "auto-read-only"?: { type: "bool"; optional: true; since: "3.1" };
+          /** Since 2.10. */
+          "force-share"?: { type: "bool"; optional: true; since: "2.10" };
+          /** Since 2.1. */
+          "detect-zeroes"?: { type: "BlockdevDetectZeroesOptions"; optional: true; since: "2.1" };
+          file: "BlockdevRef";
+          mode: "ReplicationMode";
+          "top-id"?: { type: "str"; optional: true };
+        };
+        sheepdog: {
+          driver: "BlockdevDriver";
+          /** Since 2.0. */
+          "node-name"?: { type: "str"; optional: true; since: "2.0" };
+          discard?: { type: "BlockdevDiscardOptions"; optional: true };
+          cache?: { type: "BlockdevCacheOptions"; optional: true };
+          "read-only"?: { type: "bool"; optional: true };
+          /** Since 3.1. */
+          "auto-read-only"?: { type: "bool"; optional: true; since: "3.1" };
+          /** Since 2.10. */
+          "force-share"?: { type: "bool"; optional: true; since: "2.10" };
+          /** Since 2.1. */
+          "detect-zeroes"?: { type: "BlockdevDetectZeroesOptions"; optional: true; since: "2.1" };
+          server: "SocketAddress";
+          vdi: "str";
+          "snap-id"?: { type: "uint32"; optional: true };
+          tag?: { type: "str"; optional: true };
+        };
+        ssh: {
+          driver: "BlockdevDriver";
+          /** Since 2.0. */
+          "node-name"?: { type: "str"; optional: true; since: "2.0" };
+          discard?: { type: "BlockdevDiscardOptions"; optional: true };
+          cache?: { type: "BlockdevCacheOptions"; optional: true };
+          "read-only"?: { type: "bool"; optional: true };
+          /** Since 3.1. */
+          "auto-read-only"?: { type: "bool"; optional: true; since: "3.1" };
+          /** Since 2.10. */
+          "force-share"?: { type: "bool"; optional: true; since: "2.10" };
+          /** Since 2.1. */
+          "detect-zeroes"?: { type: "BlockdevDetectZeroesOptions"; optional: true; since: "2.1" };
+          server: "InetSocketAddress";
+          path: "str";
+          user?: { type: "str"; optional: true };
+          "host-key-check"?: { type: "SshHostKeyCheck"; optional: true };
+        };
+        throttle: {
+          driver: "BlockdevDriver";
+          /** Since 2.0. */
+          "node-name"?: { type: "str"; optional: true; since: "2.0" };
+          discard?: { type: "BlockdevDiscardOptions"; optional: true };
+          cache?: { type: "BlockdevCacheOptions"; optional: true };
+          "read-only"?: { type: "bool"; optional: true };
+          /** Since 3.1. */
+          "auto-read-only"?: { type: "bool"; optional: true; since: "3.1" };
+          /** Since 2.10. */
+          "force-share"?: { type: "bool"; optional: true; since: "2.10" };
+          /** Since 2.1. */
+          "detect-zeroes"?: { type: "BlockdevDetectZeroesOptions"; optional: true; since: "2.1" };
+          "throttle-group": "str";
+          file: "BlockdevRef";
+        };
+        vdi: {
+          driver: "BlockdevDriver";
+          /** Since 2.0. */
+          "node-name"?: { type: "str"; optional: true; since: "2.0" };
+          discard?: { type: "BlockdevDiscardOptions"; optional: true };
+          cache?: { type: "BlockdevCacheOptions"; optional: true };
+          "read-only"?: { type: "bool"; optional: true };
+          /** Since 3.1. */
+          "auto-read-only"?: { type: "bool"; optional: true; since: "3.1" };
+          /** Since 2.10. */
+          "force-share"?: { type: "bool"; optional: true; since: "2.10" };
+          /** Since 2.1. */
+          "detect-zeroes"?: { type: "BlockdevDetectZeroesOptions"; optional: true; since: "2.1" };
+          file: "BlockdevRef";
+        };
+        vhdx: {
+          driver: "BlockdevDriver";
+          /** Since 2.0. */
+          "node-name"?: { type: "str"; optional: true; since: "2.0" };
+          discard?: { type: "BlockdevDiscardOptions"; optional: true };
+          cache?: { type: "BlockdevCacheOptions"; optional: true };
+          "read-only"?: { type: "bool"; optional: true };
+          /** Since 3.1. */
+          "auto-read-only"?: { type: "bool"; optional: true; since: "3.1" };
+          /** Since 2.10. */
+          "force-share"?: { type: "bool"; optional: true; since: "2.10" };
+          /** Since 2.1. */
+          "detect-zeroes"?: { type: "BlockdevDetectZeroesOptions"; optional: true; since: "2.1" };
+          file: "BlockdevRef";
+        };
+        vmdk: {
+          driver: "BlockdevDriver";
+          /** Since 2.0. */
+          "node-name"?: { type: "str"; optional: true; since: "2.0" };
+          discard?: { type: "BlockdevDiscardOptions"; optional: true };
+          cache?: { type: "BlockdevCacheOptions"; optional: true };
+          "read-only"?: { type: "bool"; optional: true };
+          /** Since 3.1. */
+          "auto-read-only"?: { type: "bool"; optional: true; since: "3.1" };
+          /** Since 2.10. */
+          "force-share"?: { type: "bool"; optional: true; since: "2.10" };
+          /** Since 2.1. */
+          "detect-zeroes"?: { type: "BlockdevDetectZeroesOptions"; optional: true; since: "2.1" };
+          file: "BlockdevRef";
+          backing?: { type: "BlockdevRefOrNull"; optional: true };
+        };
+        vpc: {
+          driver: "BlockdevDriver";
+          /** Since 2.0. */
+          "node-name"?: { type: "str"; optional: true; since: "2.0" };
+          discard?: { type: "BlockdevDiscardOptions"; optional: true };
+          cache?: { type: "BlockdevCacheOptions"; optional: true };
+          "read-only"?: { type: "bool"; optional: true };
+          /** Since 3.1. */
+          "auto-read-only"?: { type: "bool"; optional: true; since: "3.1" };
+          /** Since 2.10. */
+          "force-share"?: { type: "bool"; optional: true; since: "2.10" };
+          /** Since 2.1. */
+          "detect-zeroes"?: { type: "BlockdevDetectZeroesOptions"; optional: true; since: "2.1" };
+          file: "BlockdevRef";
+        };
+        vvfat: {
+          driver: "BlockdevDriver";
+          /** Since 2.0. */
+          "node-name"?: { type: "str"; optional: true; since: "2.0" };
+          discard?: { type: "BlockdevDiscardOptions"; optional: true };
+          cache?: { type: "BlockdevCacheOptions"; optional: true };
+          "read-only"?: { type: "bool"; optional: true };
+          /** Since 3.1. */
+          "auto-read-only"?: { type: "bool"; optional: true; since: "3.1" };
+          /** Since 2.10. */
+          "force-share"?: { type: "bool"; optional: true; since: "2.10" };
+          /** Since 2.1. */
+          "detect-zeroes"?: { type: "BlockdevDetectZeroesOptions"; optional: true; since: "2.1" };
+          dir: "str";
+          "fat-type"?: { type: "int"; optional: true };
+          floppy?: { type: "bool"; optional: true };
+          /** Since 2.4. */
+          label?: { type: "str"; optional: true; since: "2.4" };
+          rw?: { type: "bool"; optional: true };
+        };
+      };
       since: "2.9";
     };
     /** Since 2.9. */
@@ -1907,6 +2871,10 @@ export interface Qmp5_2 {
       base: { type: "SheepdogRedundancyType" };
       discriminator: "type";
       data: { full: "SheepdogRedundancyFull"; "erasure-coded": "SheepdogRedundancyErasureCoded" };
+      variants?: {
+        full: { type: "SheepdogRedundancyType"; copies: "int" };
+        "erasure-coded": { type: "SheepdogRedundancyType"; "data-strips": "int"; "parity-strips": "int" };
+      };
       since: "2.12";
     };
     /** Since 2.12. */
@@ -1984,6 +2952,156 @@ export interface Qmp5_2 {
         vmdk: "BlockdevCreateOptionsVmdk";
         vpc: "BlockdevCreateOptionsVpc";
       };
+      variants?: {
+        blkdebug: { driver: "BlockdevDriver" };
+        blklogwrites: { driver: "BlockdevDriver" };
+        blkreplay: { driver: "BlockdevDriver" };
+        blkverify: { driver: "BlockdevDriver" };
+        bochs: { driver: "BlockdevDriver" };
+        cloop: { driver: "BlockdevDriver" };
+        compress: { driver: "BlockdevDriver" };
+        "copy-on-read": { driver: "BlockdevDriver" };
+        dmg: { driver: "BlockdevDriver" };
+        file: {
+          driver: "BlockdevDriver";
+          filename: "str";
+          size: "size";
+          preallocation?: { type: "PreallocMode"; optional: true };
+          nocow?: { type: "bool"; optional: true };
+          /** Since 5.1. */
+          "extent-size-hint"?: { type: "size"; optional: true; since: "5.1" };
+        };
+        ftp: { driver: "BlockdevDriver" };
+        ftps: { driver: "BlockdevDriver" };
+        gluster: {
+          driver: "BlockdevDriver";
+          location: "BlockdevOptionsGluster";
+          size: "size";
+          preallocation?: { type: "PreallocMode"; optional: true };
+        };
+        host_cdrom: { driver: "BlockdevDriver" };
+        host_device: { driver: "BlockdevDriver" };
+        http: { driver: "BlockdevDriver" };
+        https: { driver: "BlockdevDriver" };
+        iscsi: { driver: "BlockdevDriver" };
+        luks: {
+          driver: "BlockdevDriver";
+          "key-secret"?: { type: "str"; optional: true };
+          "cipher-alg"?: { type: "QCryptoCipherAlgorithm"; optional: true };
+          "cipher-mode"?: { type: "QCryptoCipherMode"; optional: true };
+          "ivgen-alg"?: { type: "QCryptoIVGenAlgorithm"; optional: true };
+          "ivgen-hash-alg"?: { type: "QCryptoHashAlgorithm"; optional: true };
+          "hash-alg"?: { type: "QCryptoHashAlgorithm"; optional: true };
+          /** Since 2.8. */
+          "iter-time"?: { type: "int"; optional: true; since: "2.8" };
+          file: "BlockdevRef";
+          size: "size";
+          /** Since 4.2. */
+          preallocation?: { type: "PreallocMode"; optional: true; since: "4.2" };
+        };
+        nbd: { driver: "BlockdevDriver" };
+        nfs: { driver: "BlockdevDriver"; location: "BlockdevOptionsNfs"; size: "size" };
+        "null-aio": { driver: "BlockdevDriver" };
+        "null-co": { driver: "BlockdevDriver" };
+        nvme: { driver: "BlockdevDriver" };
+        parallels: {
+          driver: "BlockdevDriver";
+          file: "BlockdevRef";
+          size: "size";
+          "cluster-size"?: { type: "size"; optional: true };
+        };
+        qcow: {
+          driver: "BlockdevDriver";
+          file: "BlockdevRef";
+          size: "size";
+          "backing-file"?: { type: "str"; optional: true };
+          encrypt?: { type: "QCryptoBlockCreateOptions"; optional: true };
+        };
+        qcow2: {
+          driver: "BlockdevDriver";
+          file: "BlockdevRef";
+          /** Since 4.0. */
+          "data-file"?: { type: "BlockdevRef"; optional: true; since: "4.0" };
+          /** Since 4.0. */
+          "data-file-raw"?: { type: "bool"; optional: true; since: "4.0" };
+          /** Since 5.2. */
+          "extended-l2"?: { type: "bool"; optional: true; since: "5.2" };
+          size: "size";
+          version?: { type: "BlockdevQcow2Version"; optional: true };
+          "backing-file"?: { type: "str"; optional: true };
+          "backing-fmt"?: { type: "BlockdevDriver"; optional: true };
+          encrypt?: { type: "QCryptoBlockCreateOptions"; optional: true };
+          "cluster-size"?: { type: "size"; optional: true };
+          preallocation?: { type: "PreallocMode"; optional: true };
+          "lazy-refcounts"?: { type: "bool"; optional: true };
+          "refcount-bits"?: { type: "int"; optional: true };
+          /** Since 5.1. */
+          "compression-type"?: { type: "Qcow2CompressionType"; optional: true; since: "5.1" };
+        };
+        qed: {
+          driver: "BlockdevDriver";
+          file: "BlockdevRef";
+          size: "size";
+          "backing-file"?: { type: "str"; optional: true };
+          "backing-fmt"?: { type: "BlockdevDriver"; optional: true };
+          "cluster-size"?: { type: "size"; optional: true };
+          "table-size"?: { type: "int"; optional: true };
+        };
+        quorum: { driver: "BlockdevDriver" };
+        raw: { driver: "BlockdevDriver" };
+        rbd: {
+          driver: "BlockdevDriver";
+          location: "BlockdevOptionsRbd";
+          size: "size";
+          "cluster-size"?: { type: "size"; optional: true };
+        };
+        replication: { driver: "BlockdevDriver" };
+        sheepdog: {
+          driver: "BlockdevDriver";
+          location: "BlockdevOptionsSheepdog";
+          size: "size";
+          "backing-file"?: { type: "str"; optional: true };
+          preallocation?: { type: "PreallocMode"; optional: true };
+          redundancy?: { type: "SheepdogRedundancy"; optional: true };
+          "object-size"?: { type: "size"; optional: true };
+        };
+        ssh: { driver: "BlockdevDriver"; location: "BlockdevOptionsSsh"; size: "size" };
+        throttle: { driver: "BlockdevDriver" };
+        vdi: {
+          driver: "BlockdevDriver";
+          file: "BlockdevRef";
+          size: "size";
+          preallocation?: { type: "PreallocMode"; optional: true };
+        };
+        vhdx: {
+          driver: "BlockdevDriver";
+          file: "BlockdevRef";
+          size: "size";
+          "log-size"?: { type: "size"; optional: true };
+          "block-size"?: { type: "size"; optional: true };
+          subformat?: { type: "BlockdevVhdxSubformat"; optional: true };
+          "block-state-zero"?: { type: "bool"; optional: true };
+        };
+        vmdk: {
+          driver: "BlockdevDriver";
+          file: "BlockdevRef";
+          size: "size";
+          extents?: { type: readonly ["BlockdevRef"]; optional: true };
+          subformat?: { type: "BlockdevVmdkSubformat"; optional: true };
+          "backing-file"?: { type: "str"; optional: true };
+          "adapter-type"?: { type: "BlockdevVmdkAdapterType"; optional: true };
+          hwversion?: { type: "str"; optional: true };
+          "zeroed-grain"?: { type: "bool"; optional: true };
+        };
+        vpc: {
+          driver: "BlockdevDriver";
+          file: "BlockdevRef";
+          size: "size";
+          subformat?: { type: "BlockdevVpcSubformat"; optional: true };
+          "force-size"?: { type: "bool"; optional: true };
+        };
+        vvfat: { driver: "BlockdevDriver" };
+      };
       since: "2.12";
     };
     /** Since 5.1. */
@@ -2000,6 +3118,56 @@ export interface Qmp5_2 {
       base: { driver: "BlockdevDriver" };
       discriminator: "driver";
       data: { luks: "BlockdevAmendOptionsLUKS"; qcow2: "BlockdevAmendOptionsQcow2" };
+      variants?: {
+        blkdebug: { driver: "BlockdevDriver" };
+        blklogwrites: { driver: "BlockdevDriver" };
+        blkreplay: { driver: "BlockdevDriver" };
+        blkverify: { driver: "BlockdevDriver" };
+        bochs: { driver: "BlockdevDriver" };
+        cloop: { driver: "BlockdevDriver" };
+        compress: { driver: "BlockdevDriver" };
+        "copy-on-read": { driver: "BlockdevDriver" };
+        dmg: { driver: "BlockdevDriver" };
+        file: { driver: "BlockdevDriver" };
+        ftp: { driver: "BlockdevDriver" };
+        ftps: { driver: "BlockdevDriver" };
+        gluster: { driver: "BlockdevDriver" };
+        host_cdrom: { driver: "BlockdevDriver" };
+        host_device: { driver: "BlockdevDriver" };
+        http: { driver: "BlockdevDriver" };
+        https: { driver: "BlockdevDriver" };
+        iscsi: { driver: "BlockdevDriver" };
+        luks: {
+          driver: "BlockdevDriver";
+          state: "QCryptoBlockLUKSKeyslotState";
+          "new-secret"?: { type: "str"; optional: true };
+          "old-secret"?: { type: "str"; optional: true };
+          keyslot?: { type: "int"; optional: true };
+          "iter-time"?: { type: "int"; optional: true };
+          secret?: { type: "str"; optional: true };
+        };
+        nbd: { driver: "BlockdevDriver" };
+        nfs: { driver: "BlockdevDriver" };
+        "null-aio": { driver: "BlockdevDriver" };
+        "null-co": { driver: "BlockdevDriver" };
+        nvme: { driver: "BlockdevDriver" };
+        parallels: { driver: "BlockdevDriver" };
+        qcow: { driver: "BlockdevDriver" };
+        qcow2: { driver: "BlockdevDriver"; encrypt?: { type: "QCryptoBlockAmendOptions"; optional: true } };
+        qed: { driver: "BlockdevDriver" };
+        quorum: { driver: "BlockdevDriver" };
+        raw: { driver: "BlockdevDriver" };
+        rbd: { driver: "BlockdevDriver" };
+        replication: { driver: "BlockdevDriver" };
+        sheepdog: { driver: "BlockdevDriver" };
+        ssh: { driver: "BlockdevDriver" };
+        throttle: { driver: "BlockdevDriver" };
+        vdi: { driver: "BlockdevDriver" };
+        vhdx: { driver: "BlockdevDriver" };
+        vmdk: { driver: "BlockdevDriver" };
+        vpc: { driver: "BlockdevDriver" };
+        vvfat: { driver: "BlockdevDriver" };
+      };
       since: "5.1";
     };
     /** Since 2.1. */
@@ -2104,6 +3272,42 @@ export interface Qmp5_2 {
       };
       discriminator: "type";
       data: { nbd: "BlockExportOptionsNbd"; "vhost-user-blk": "BlockExportOptionsVhostUserBlk" };
+      variants?: {
+        nbd: {
+          type: "BlockExportType";
+          id: "str";
+          /** Since 5.2. */
+          "fixed-iothread"?: { type: "bool"; optional: true; since: "5.2" };
+          /** Since 5.2. */
+          iothread?: { type: "str"; optional: true; since: "5.2" };
+          /** Since 5.2. */
+          "node-name": { type: "str"; since: "5.2" };
+          writable?: { type: "bool"; optional: true };
+          writethrough?: { type: "bool"; optional: true };
+          /** Since 2.12. */
+          name?: { type: "str"; optional: true; since: "2.12" };
+          /** Since 5.0. */
+          description?: { type: "str"; optional: true; since: "5.0" };
+          bitmaps?: { type: readonly ["str"]; optional: true };
+          /** Since 5.2. */
+          "allocation-depth"?: { type: "bool"; optional: true; since: "5.2" };
+        };
+        "vhost-user-blk": {
+          type: "BlockExportType";
+          id: "str";
+          /** Since 5.2. */
+          "fixed-iothread"?: { type: "bool"; optional: true; since: "5.2" };
+          /** Since 5.2. */
+          iothread?: { type: "str"; optional: true; since: "5.2" };
+          /** Since 5.2. */
+          "node-name": { type: "str"; since: "5.2" };
+          writable?: { type: "bool"; optional: true };
+          writethrough?: { type: "bool"; optional: true };
+          addr: "SocketAddress";
+          "logical-block-size"?: { type: "size"; optional: true };
+          "num-queues"?: { type: "uint16"; optional: true };
+        };
+      };
       since: "4.2";
     };
     /** Since 5.2. */
@@ -2291,6 +3495,28 @@ export interface Qmp5_2 {
         vc: "q_obj_ChardevVC-wrapper";
         ringbuf: "q_obj_ChardevRingbuf-wrapper";
         memory: "q_obj_ChardevRingbuf-wrapper";
+      };
+      variants?: {
+        file: { type: "ChardevBackendKind"; data: "ChardevFile" };
+        serial: { type: "ChardevBackendKind"; data: "ChardevHostdev" };
+        parallel: { type: "ChardevBackendKind"; data: "ChardevHostdev" };
+        pipe: { type: "ChardevBackendKind"; data: "ChardevHostdev" };
+        socket: { type: "ChardevBackendKind"; data: "ChardevSocket" };
+        udp: { type: "ChardevBackendKind"; data: "ChardevUdp" };
+        pty: { type: "ChardevBackendKind"; data: "ChardevCommon" };
+        null: { type: "ChardevBackendKind"; data: "ChardevCommon" };
+        mux: { type: "ChardevBackendKind"; data: "ChardevMux" };
+        msmouse: { type: "ChardevBackendKind"; data: "ChardevCommon" };
+        wctablet: { type: "ChardevBackendKind"; data: "ChardevCommon" };
+        braille: { type: "ChardevBackendKind"; data: "ChardevCommon" };
+        testdev: { type: "ChardevBackendKind"; data: "ChardevCommon" };
+        stdio: { type: "ChardevBackendKind"; data: "ChardevStdio" };
+        console: { type: "ChardevBackendKind"; data: "ChardevCommon" };
+        spicevmc: { type: "ChardevBackendKind"; data: "ChardevSpiceChannel" };
+        spiceport: { type: "ChardevBackendKind"; data: "ChardevSpicePort" };
+        vc: { type: "ChardevBackendKind"; data: "ChardevVC" };
+        ringbuf: { type: "ChardevBackendKind"; data: "ChardevRingbuf" };
+        memory: { type: "ChardevBackendKind"; data: "ChardevRingbuf" };
       };
       since: "1.4";
     };
@@ -2506,6 +3732,142 @@ export interface Qmp5_2 {
         "vhost-user": "NetdevVhostUserOptions";
         "vhost-vdpa": "NetdevVhostVDPAOptions";
       };
+      variants?: {
+        none: { id: "str"; type: "NetClientDriver" };
+        nic: {
+          id: "str";
+          type: "NetClientDriver";
+          netdev?: { type: "str"; optional: true };
+          macaddr?: { type: "str"; optional: true };
+          model?: { type: "str"; optional: true };
+          addr?: { type: "str"; optional: true };
+          vectors?: { type: "uint32"; optional: true };
+        };
+        user: {
+          id: "str";
+          type: "NetClientDriver";
+          hostname?: { type: "str"; optional: true };
+          restrict?: { type: "bool"; optional: true };
+          /** Since 2.6. */
+          ipv4?: { type: "bool"; optional: true; since: "2.6" };
+          /** Since 2.6. */
+          ipv6?: { type: "bool"; optional: true; since: "2.6" };
+          ip?: { type: "str"; optional: true };
+          net?: { type: "str"; optional: true };
+          host?: { type: "str"; optional: true };
+          tftp?: { type: "str"; optional: true };
+          bootfile?: { type: "str"; optional: true };
+          dhcpstart?: { type: "str"; optional: true };
+          dns?: { type: "str"; optional: true };
+          dnssearch?: { type: readonly ["String"]; optional: true };
+          /** Since 3.0. */
+          domainname?: { type: "str"; optional: true; since: "3.0" };
+          /** Since 2.6. */
+          "ipv6-prefix"?: { type: "str"; optional: true; since: "2.6" };
+          /** Since 2.6. */
+          "ipv6-prefixlen"?: { type: "int"; optional: true; since: "2.6" };
+          /** Since 2.6. */
+          "ipv6-host"?: { type: "str"; optional: true; since: "2.6" };
+          /** Since 2.6. */
+          "ipv6-dns"?: { type: "str"; optional: true; since: "2.6" };
+          smb?: { type: "str"; optional: true };
+          smbserver?: { type: "str"; optional: true };
+          hostfwd?: { type: readonly ["String"]; optional: true };
+          guestfwd?: { type: readonly ["String"]; optional: true };
+          /** Since 3.1. */
+          "tftp-server-name"?: { type: "str"; optional: true; since: "3.1" };
+        };
+        tap: {
+          id: "str";
+          type: "NetClientDriver";
+          ifname?: { type: "str"; optional: true };
+          fd?: { type: "str"; optional: true };
+          fds?: { type: "str"; optional: true };
+          script?: { type: "str"; optional: true };
+          downscript?: { type: "str"; optional: true };
+          /** Since 2.8. */
+          br?: { type: "str"; optional: true; since: "2.8" };
+          helper?: { type: "str"; optional: true };
+          sndbuf?: { type: "size"; optional: true };
+          vnet_hdr?: { type: "bool"; optional: true };
+          vhost?: { type: "bool"; optional: true };
+          vhostfd?: { type: "str"; optional: true };
+          vhostfds?: { type: "str"; optional: true };
+          vhostforce?: { type: "bool"; optional: true };
+          queues?: { type: "uint32"; optional: true };
+          /** Since 2.7. */
+          "poll-us"?: { type: "uint32"; optional: true; since: "2.7" };
+        };
+        l2tpv3: {
+          id: "str";
+          type: "NetClientDriver";
+          src: "str";
+          dst: "str";
+          srcport?: { type: "str"; optional: true };
+          dstport?: { type: "str"; optional: true };
+          ipv6?: { type: "bool"; optional: true };
+          udp?: { type: "bool"; optional: true };
+          cookie64?: { type: "bool"; optional: true };
+          counter?: { type: "bool"; optional: true };
+          pincounter?: { type: "bool"; optional: true };
+          txcookie?: { type: "uint64"; optional: true };
+          rxcookie?: { type: "uint64"; optional: true };
+          txsession: "uint32";
+          rxsession?: { type: "uint32"; optional: true };
+          offset?: { type: "uint32"; optional: true };
+        };
+        socket: {
+          id: "str";
+          type: "NetClientDriver";
+          fd?: { type: "str"; optional: true };
+          listen?: { type: "str"; optional: true };
+          connect?: { type: "str"; optional: true };
+          mcast?: { type: "str"; optional: true };
+          localaddr?: { type: "str"; optional: true };
+          udp?: { type: "str"; optional: true };
+        };
+        vde: {
+          id: "str";
+          type: "NetClientDriver";
+          sock?: { type: "str"; optional: true };
+          port?: { type: "uint16"; optional: true };
+          group?: { type: "str"; optional: true };
+          mode?: { type: "uint16"; optional: true };
+        };
+        bridge: {
+          id: "str";
+          type: "NetClientDriver";
+          br?: { type: "str"; optional: true };
+          helper?: { type: "str"; optional: true };
+        };
+        hubport: {
+          id: "str";
+          type: "NetClientDriver";
+          hubid: "int32";
+          /** Since 2.12. */
+          netdev?: { type: "str"; optional: true; since: "2.12" };
+        };
+        netmap: {
+          id: "str";
+          type: "NetClientDriver";
+          ifname: "str";
+          devname?: { type: "str"; optional: true };
+        };
+        "vhost-user": {
+          id: "str";
+          type: "NetClientDriver";
+          chardev: "str";
+          vhostforce?: { type: "bool"; optional: true };
+          /** Since 2.5. */
+          queues?: { type: "int"; optional: true; since: "2.5" };
+        };
+        "vhost-vdpa": {
+          id: "str";
+          type: "NetClientDriver";
+          vhostdev?: { type: "str"; optional: true };
+          queues?: { type: "int"; optional: true };
+        };
+      };
       since: "1.2";
     };
     /** Since 2.5. */
@@ -2676,6 +4038,10 @@ export interface Qmp5_2 {
       data: {
         passthrough: "q_obj_TPMPassthroughOptions-wrapper";
         emulator: "q_obj_TPMEmulatorOptions-wrapper";
+      };
+      variants?: {
+        passthrough: { type: "TpmTypeOptionsKind"; data: "TPMPassthroughOptions" };
+        emulator: { type: "TpmTypeOptionsKind"; data: "TPMEmulatorOptions" };
       };
       since: "1.5";
     };
@@ -2996,6 +4362,10 @@ export interface Qmp5_2 {
       base: { type: "KeyValueKind" };
       discriminator: "type";
       data: { number: "q_obj_int-wrapper"; qcode: "q_obj_QKeyCode-wrapper" };
+      variants?: {
+        number: { type: "KeyValueKind"; data: "int" };
+        qcode: { type: "KeyValueKind"; data: "QKeyCode" };
+      };
       since: "1.3.0";
     };
     /** Since 2.0. */
@@ -3032,6 +4402,12 @@ export interface Qmp5_2 {
         btn: "q_obj_InputBtnEvent-wrapper";
         rel: "q_obj_InputMoveEvent-wrapper";
         abs: "q_obj_InputMoveEvent-wrapper";
+      };
+      variants?: {
+        key: { type: "InputEventKind"; data: "InputKeyEvent" };
+        btn: { type: "InputEventKind"; data: "InputBtnEvent" };
+        rel: { type: "InputEventKind"; data: "InputMoveEvent" };
+        abs: { type: "InputEventKind"; data: "InputMoveEvent" };
       };
       since: "2.0";
     };
@@ -3081,6 +4457,76 @@ export interface Qmp5_2 {
       };
       discriminator: "type";
       data: { gtk: "DisplayGTK"; curses: "DisplayCurses"; "egl-headless": "DisplayEGLHeadless" };
+      variants?: {
+        default: {
+          type: "DisplayType";
+          "full-screen"?: { type: "bool"; optional: true };
+          "window-close"?: { type: "bool"; optional: true };
+          /** Since 5.0. */
+          "show-cursor"?: { type: "bool"; optional: true; since: "5.0" };
+          gl?: { type: "DisplayGLMode"; optional: true };
+        };
+        none: {
+          type: "DisplayType";
+          "full-screen"?: { type: "bool"; optional: true };
+          "window-close"?: { type: "bool"; optional: true };
+          /** Since 5.0. */
+          "show-cursor"?: { type: "bool"; optional: true; since: "5.0" };
+          gl?: { type: "DisplayGLMode"; optional: true };
+        };
+        gtk: {
+          type: "DisplayType";
+          "full-screen"?: { type: "bool"; optional: true };
+          "window-close"?: { type: "bool"; optional: true };
+          /** Since 5.0. */
+          "show-cursor"?: { type: "bool"; optional: true; since: "5.0" };
+          gl?: { type: "DisplayGLMode"; optional: true };
+          "grab-on-hover"?: { type: "bool"; optional: true };
+          "zoom-to-fit"?: { type: "bool"; optional: true };
+        };
+        sdl: {
+          type: "DisplayType";
+          "full-screen"?: { type: "bool"; optional: true };
+          "window-close"?: { type: "bool"; optional: true };
+          /** Since 5.0. */
+          "show-cursor"?: { type: "bool"; optional: true; since: "5.0" };
+          gl?: { type: "DisplayGLMode"; optional: true };
+        };
+        "egl-headless": {
+          type: "DisplayType";
+          "full-screen"?: { type: "bool"; optional: true };
+          "window-close"?: { type: "bool"; optional: true };
+          /** Since 5.0. */
+          "show-cursor"?: { type: "bool"; optional: true; since: "5.0" };
+          gl?: { type: "DisplayGLMode"; optional: true };
+          rendernode?: { type: "str"; optional: true };
+        };
+        curses: {
+          type: "DisplayType";
+          "full-screen"?: { type: "bool"; optional: true };
+          "window-close"?: { type: "bool"; optional: true };
+          /** Since 5.0. */
+          "show-cursor"?: { type: "bool"; optional: true; since: "5.0" };
+          gl?: { type: "DisplayGLMode"; optional: true };
+          charset?: { type: "str"; optional: true };
+        };
+        cocoa: {
+          type: "DisplayType";
+          "full-screen"?: { type: "bool"; optional: true };
+          "window-close"?: { type: "bool"; optional: true };
+          /** Since 5.0. */
+          "show-cursor"?: { type: "bool"; optional: true; since: "5.0" };
+          gl?: { type: "DisplayGLMode"; optional: true };
+        };
+        "spice-app": {
+          type: "DisplayType";
+          "full-screen"?: { type: "bool"; optional: true };
+          "window-close"?: { type: "bool"; optional: true };
+          /** Since 5.0. */
+          "show-cursor"?: { type: "bool"; optional: true; since: "5.0" };
+          gl?: { type: "DisplayGLMode"; optional: true };
+        };
+      };
       since: "2.12";
     };
     /** Since 4.0. */
@@ -3629,6 +5075,20 @@ export interface Qmp5_2 {
         "blockdev-snapshot-sync": "q_obj_BlockdevSnapshotSync-wrapper";
         "drive-backup": "q_obj_DriveBackup-wrapper";
       };
+      variants?: {
+        abort: { type: "TransactionActionKind"; data: "Abort" };
+        "block-dirty-bitmap-add": { type: "TransactionActionKind"; data: "BlockDirtyBitmapAdd" };
+        "block-dirty-bitmap-remove": { type: "TransactionActionKind"; data: "BlockDirtyBitmap" };
+        "block-dirty-bitmap-clear": { type: "TransactionActionKind"; data: "BlockDirtyBitmap" };
+        "block-dirty-bitmap-enable": { type: "TransactionActionKind"; data: "BlockDirtyBitmap" };
+        "block-dirty-bitmap-disable": { type: "TransactionActionKind"; data: "BlockDirtyBitmap" };
+        "block-dirty-bitmap-merge": { type: "TransactionActionKind"; data: "BlockDirtyBitmapMerge" };
+        "blockdev-backup": { type: "TransactionActionKind"; data: "BlockdevBackup" };
+        "blockdev-snapshot": { type: "TransactionActionKind"; data: "BlockdevSnapshot" };
+        "blockdev-snapshot-internal-sync": { type: "TransactionActionKind"; data: "BlockdevSnapshotInternal" };
+        "blockdev-snapshot-sync": { type: "TransactionActionKind"; data: "BlockdevSnapshotSync" };
+        "drive-backup": { type: "TransactionActionKind"; data: "DriveBackup" };
+      };
       since: "1.1";
     };
     /** Since 2.5. */
@@ -3696,6 +5156,55 @@ export interface Qmp5_2 {
         alternate: "SchemaInfoAlternate";
         command: "SchemaInfoCommand";
         event: "SchemaInfoEvent";
+      };
+      variants?: {
+        builtin: {
+          name: "str";
+          "meta-type": "SchemaMetaType";
+          features?: { type: readonly ["str"]; optional: true };
+          "json-type": "JSONType";
+        };
+        enum: {
+          name: "str";
+          "meta-type": "SchemaMetaType";
+          features?: { type: readonly ["str"]; optional: true };
+          values: readonly ["str"];
+        };
+        array: {
+          name: "str";
+          "meta-type": "SchemaMetaType";
+          features?: { type: readonly ["str"]; optional: true };
+          "element-type": "str";
+        };
+        object: {
+          name: "str";
+          "meta-type": "SchemaMetaType";
+          features?: { type: readonly ["str"]; optional: true };
+          members: readonly ["SchemaInfoObjectMember"];
+          tag?: { type: "str"; optional: true };
+          variants?: { type: readonly ["SchemaInfoObjectVariant"]; optional: true };
+        };
+        alternate: {
+          name: "str";
+          "meta-type": "SchemaMetaType";
+          features?: { type: readonly ["str"]; optional: true };
+          members: readonly ["SchemaInfoAlternateMember"];
+        };
+        command: {
+          name: "str";
+          "meta-type": "SchemaMetaType";
+          features?: { type: readonly ["str"]; optional: true };
+          "arg-type": "str";
+          "ret-type": "str";
+          /** Since 2.12. */
+          "allow-oob"?: { type: "bool"; optional: true; since: "2.12" };
+        };
+        event: {
+          name: "str";
+          "meta-type": "SchemaMetaType";
+          features?: { type: readonly ["str"]; optional: true };
+          "arg-type": "str";
+        };
       };
       since: "2.5";
     };
@@ -3847,6 +5356,112 @@ export interface Qmp5_2 {
         s390: "CpuInfoS390";
         riscv: "CpuInfoRISCV";
       };
+      variants?: {
+        x86: {
+          CPU: "int";
+          current: "bool";
+          halted: "bool";
+          /** Since 2.4. */
+          qom_path: { type: "str"; since: "2.4" };
+          thread_id: "int";
+          /** Since 2.10. */
+          props?: { type: "CpuInstanceProperties"; optional: true; since: "2.10" };
+          /** Since 2.6. */
+          arch: { type: "CpuInfoArch"; since: "2.6" };
+          pc: "int";
+        };
+        sparc: {
+          CPU: "int";
+          current: "bool";
+          halted: "bool";
+          /** Since 2.4. */
+          qom_path: { type: "str"; since: "2.4" };
+          thread_id: "int";
+          /** Since 2.10. */
+          props?: { type: "CpuInstanceProperties"; optional: true; since: "2.10" };
+          /** Since 2.6. */
+          arch: { type: "CpuInfoArch"; since: "2.6" };
+          pc: "int";
+          npc: "int";
+        };
+        ppc: {
+          CPU: "int";
+          current: "bool";
+          halted: "bool";
+          /** Since 2.4. */
+          qom_path: { type: "str"; since: "2.4" };
+          thread_id: "int";
+          /** Since 2.10. */
+          props?: { type: "CpuInstanceProperties"; optional: true; since: "2.10" };
+          /** Since 2.6. */
+          arch: { type: "CpuInfoArch"; since: "2.6" };
+          nip: "int";
+        };
+        mips: {
+          CPU: "int";
+          current: "bool";
+          halted: "bool";
+          /** Since 2.4. */
+          qom_path: { type: "str"; since: "2.4" };
+          thread_id: "int";
+          /** Since 2.10. */
+          props?: { type: "CpuInstanceProperties"; optional: true; since: "2.10" };
+          /** Since 2.6. */
+          arch: { type: "CpuInfoArch"; since: "2.6" };
+          PC: "int";
+        };
+        tricore: {
+          CPU: "int";
+          current: "bool";
+          halted: "bool";
+          /** Since 2.4. */
+          qom_path: { type: "str"; since: "2.4" };
+          thread_id: "int";
+          /** Since 2.10. */
+          props?: { type: "CpuInstanceProperties"; optional: true; since: "2.10" };
+          /** Since 2.6. */
+          arch: { type: "CpuInfoArch"; since: "2.6" };
+          PC: "int";
+        };
+        s390: {
+          CPU: "int";
+          current: "bool";
+          halted: "bool";
+          /** Since 2.4. */
+          qom_path: { type: "str"; since: "2.4" };
+          thread_id: "int";
+          /** Since 2.10. */
+          props?: { type: "CpuInstanceProperties"; optional: true; since: "2.10" };
+          /** Since 2.6. */
+          arch: { type: "CpuInfoArch"; since: "2.6" };
+          "cpu-state": "CpuS390State";
+        };
+        riscv: {
+          CPU: "int";
+          current: "bool";
+          halted: "bool";
+          /** Since 2.4. */
+          qom_path: { type: "str"; since: "2.4" };
+          thread_id: "int";
+          /** Since 2.10. */
+          props?: { type: "CpuInstanceProperties"; optional: true; since: "2.10" };
+          /** Since 2.6. */
+          arch: { type: "CpuInfoArch"; since: "2.6" };
+          pc: "int";
+        };
+        other: {
+          CPU: "int";
+          current: "bool";
+          halted: "bool";
+          /** Since 2.4. */
+          qom_path: { type: "str"; since: "2.4" };
+          thread_id: "int";
+          /** Since 2.10. */
+          props?: { type: "CpuInstanceProperties"; optional: true; since: "2.10" };
+          /** Since 2.6. */
+          arch: { type: "CpuInfoArch"; since: "2.6" };
+        };
+      };
       since: "0.14.0";
     };
     /** Since 2.6. */
@@ -3883,6 +5498,339 @@ export interface Qmp5_2 {
       };
       discriminator: "target";
       data: { s390x: "CpuInfoS390" };
+      variants?: {
+        aarch64: {
+          "cpu-index": "int";
+          "qom-path": "str";
+          "thread-id": "int";
+          props?: { type: "CpuInstanceProperties"; optional: true };
+          /** @deprecated */
+          arch: { type: "CpuInfoArch"; features: readonly ["deprecated"] };
+          /** Since 3.0. */
+          target: { type: "SysEmuTarget"; since: "3.0" };
+        };
+        alpha: {
+          "cpu-index": "int";
+          "qom-path": "str";
+          "thread-id": "int";
+          props?: { type: "CpuInstanceProperties"; optional: true };
+          /** @deprecated */
+          arch: { type: "CpuInfoArch"; features: readonly ["deprecated"] };
+          /** Since 3.0. */
+          target: { type: "SysEmuTarget"; since: "3.0" };
+        };
+        arm: {
+          "cpu-index": "int";
+          "qom-path": "str";
+          "thread-id": "int";
+          props?: { type: "CpuInstanceProperties"; optional: true };
+          /** @deprecated */
+          arch: { type: "CpuInfoArch"; features: readonly ["deprecated"] };
+          /** Since 3.0. */
+          target: { type: "SysEmuTarget"; since: "3.0" };
+        };
+        avr: {
+          "cpu-index": "int";
+          "qom-path": "str";
+          "thread-id": "int";
+          props?: { type: "CpuInstanceProperties"; optional: true };
+          /** @deprecated */
+          arch: { type: "CpuInfoArch"; features: readonly ["deprecated"] };
+          /** Since 3.0. */
+          target: { type: "SysEmuTarget"; since: "3.0" };
+        };
+        cris: {
+          "cpu-index": "int";
+          "qom-path": "str";
+          "thread-id": "int";
+          props?: { type: "CpuInstanceProperties"; optional: true };
+          /** @deprecated */
+          arch: { type: "CpuInfoArch"; features: readonly ["deprecated"] };
+          /** Since 3.0. */
+          target: { type: "SysEmuTarget"; since: "3.0" };
+        };
+        hppa: {
+          "cpu-index": "int";
+          "qom-path": "str";
+          "thread-id": "int";
+          props?: { type: "CpuInstanceProperties"; optional: true };
+          /** @deprecated */
+          arch: { type: "CpuInfoArch"; features: readonly ["deprecated"] };
+          /** Since 3.0. */
+          target: { type: "SysEmuTarget"; since: "3.0" };
+        };
+        i386: {
+          "cpu-index": "int";
+          "qom-path": "str";
+          "thread-id": "int";
+          props?: { type: "CpuInstanceProperties"; optional: true };
+          /** @deprecated */
+          arch: { type: "CpuInfoArch"; features: readonly ["deprecated"] };
+          /** Since 3.0. */
+          target: { type: "SysEmuTarget"; since: "3.0" };
+        };
+        lm32: {
+          "cpu-index": "int";
+          "qom-path": "str";
+          "thread-id": "int";
+          props?: { type: "CpuInstanceProperties"; optional: true };
+          /** @deprecated */
+          arch: { type: "CpuInfoArch"; features: readonly ["deprecated"] };
+          /** Since 3.0. */
+          target: { type: "SysEmuTarget"; since: "3.0" };
+        };
+        m68k: {
+          "cpu-index": "int";
+          "qom-path": "str";
+          "thread-id": "int";
+          props?: { type: "CpuInstanceProperties"; optional: true };
+          /** @deprecated */
+          arch: { type: "CpuInfoArch"; features: readonly ["deprecated"] };
+          /** Since 3.0. */
+          target: { type: "SysEmuTarget"; since: "3.0" };
+        };
+        microblaze: {
+          "cpu-index": "int";
+          "qom-path": "str";
+          "thread-id": "int";
+          props?: { type: "CpuInstanceProperties"; optional: true };
+          /** @deprecated */
+          arch: { type: "CpuInfoArch"; features: readonly ["deprecated"] };
+          /** Since 3.0. */
+          target: { type: "SysEmuTarget"; since: "3.0" };
+        };
+        microblazeel: {
+          "cpu-index": "int";
+          "qom-path": "str";
+          "thread-id": "int";
+          props?: { type: "CpuInstanceProperties"; optional: true };
+          /** @deprecated */
+          arch: { type: "CpuInfoArch"; features: readonly ["deprecated"] };
+          /** Since 3.0. */
+          target: { type: "SysEmuTarget"; since: "3.0" };
+        };
+        mips: {
+          "cpu-index": "int";
+          "qom-path": "str";
+          "thread-id": "int";
+          props?: { type: "CpuInstanceProperties"; optional: true };
+          /** @deprecated */
+          arch: { type: "CpuInfoArch"; features: readonly ["deprecated"] };
+          /** Since 3.0. */
+          target: { type: "SysEmuTarget"; since: "3.0" };
+        };
+        mips64: {
+          "cpu-index": "int";
+          "qom-path": "str";
+          "thread-id": "int";
+          props?: { type: "CpuInstanceProperties"; optional: true };
+          /** @deprecated */
+          arch: { type: "CpuInfoArch"; features: readonly ["deprecated"] };
+          /** Since 3.0. */
+          target: { type: "SysEmuTarget"; since: "3.0" };
+        };
+        mips64el: {
+          "cpu-index": "int";
+          "qom-path": "str";
+          "thread-id": "int";
+          props?: { type: "CpuInstanceProperties"; optional: true };
+          /** @deprecated */
+          arch: { type: "CpuInfoArch"; features: readonly ["deprecated"] };
+          /** Since 3.0. */
+          target: { type: "SysEmuTarget"; since: "3.0" };
+        };
+        mipsel: {
+          "cpu-index": "int";
+          "qom-path": "str";
+          "thread-id": "int";
+          props?: { type: "CpuInstanceProperties"; optional: true };
+          /** @deprecated */
+          arch: { type: "CpuInfoArch"; features: readonly ["deprecated"] };
+          /** Since 3.0. */
+          target: { type: "SysEmuTarget"; since: "3.0" };
+        };
+        moxie: {
+          "cpu-index": "int";
+          "qom-path": "str";
+          "thread-id": "int";
+          props?: { type: "CpuInstanceProperties"; optional: true };
+          /** @deprecated */
+          arch: { type: "CpuInfoArch"; features: readonly ["deprecated"] };
+          /** Since 3.0. */
+          target: { type: "SysEmuTarget"; since: "3.0" };
+        };
+        nios2: {
+          "cpu-index": "int";
+          "qom-path": "str";
+          "thread-id": "int";
+          props?: { type: "CpuInstanceProperties"; optional: true };
+          /** @deprecated */
+          arch: { type: "CpuInfoArch"; features: readonly ["deprecated"] };
+          /** Since 3.0. */
+          target: { type: "SysEmuTarget"; since: "3.0" };
+        };
+        or1k: {
+          "cpu-index": "int";
+          "qom-path": "str";
+          "thread-id": "int";
+          props?: { type: "CpuInstanceProperties"; optional: true };
+          /** @deprecated */
+          arch: { type: "CpuInfoArch"; features: readonly ["deprecated"] };
+          /** Since 3.0. */
+          target: { type: "SysEmuTarget"; since: "3.0" };
+        };
+        ppc: {
+          "cpu-index": "int";
+          "qom-path": "str";
+          "thread-id": "int";
+          props?: { type: "CpuInstanceProperties"; optional: true };
+          /** @deprecated */
+          arch: { type: "CpuInfoArch"; features: readonly ["deprecated"] };
+          /** Since 3.0. */
+          target: { type: "SysEmuTarget"; since: "3.0" };
+        };
+        ppc64: {
+          "cpu-index": "int";
+          "qom-path": "str";
+          "thread-id": "int";
+          props?: { type: "CpuInstanceProperties"; optional: true };
+          /** @deprecated */
+          arch: { type: "CpuInfoArch"; features: readonly ["deprecated"] };
+          /** Since 3.0. */
+          target: { type: "SysEmuTarget"; since: "3.0" };
+        };
+        riscv32: {
+          "cpu-index": "int";
+          "qom-path": "str";
+          "thread-id": "int";
+          props?: { type: "CpuInstanceProperties"; optional: true };
+          /** @deprecated */
+          arch: { type: "CpuInfoArch"; features: readonly ["deprecated"] };
+          /** Since 3.0. */
+          target: { type: "SysEmuTarget"; since: "3.0" };
+        };
+        riscv64: {
+          "cpu-index": "int";
+          "qom-path": "str";
+          "thread-id": "int";
+          props?: { type: "CpuInstanceProperties"; optional: true };
+          /** @deprecated */
+          arch: { type: "CpuInfoArch"; features: readonly ["deprecated"] };
+          /** Since 3.0. */
+          target: { type: "SysEmuTarget"; since: "3.0" };
+        };
+        rx: {
+          "cpu-index": "int";
+          "qom-path": "str";
+          "thread-id": "int";
+          props?: { type: "CpuInstanceProperties"; optional: true };
+          /** @deprecated */
+          arch: { type: "CpuInfoArch"; features: readonly ["deprecated"] };
+          /** Since 3.0. */
+          target: { type: "SysEmuTarget"; since: "3.0" };
+        };
+        s390x: {
+          "cpu-index": "int";
+          "qom-path": "str";
+          "thread-id": "int";
+          props?: { type: "CpuInstanceProperties"; optional: true };
+          /** @deprecated */
+          arch: { type: "CpuInfoArch"; features: readonly ["deprecated"] };
+          /** Since 3.0. */
+          target: { type: "SysEmuTarget"; since: "3.0" };
+          "cpu-state": "CpuS390State";
+        };
+        sh4: {
+          "cpu-index": "int";
+          "qom-path": "str";
+          "thread-id": "int";
+          props?: { type: "CpuInstanceProperties"; optional: true };
+          /** @deprecated */
+          arch: { type: "CpuInfoArch"; features: readonly ["deprecated"] };
+          /** Since 3.0. */
+          target: { type: "SysEmuTarget"; since: "3.0" };
+        };
+        sh4eb: {
+          "cpu-index": "int";
+          "qom-path": "str";
+          "thread-id": "int";
+          props?: { type: "CpuInstanceProperties"; optional: true };
+          /** @deprecated */
+          arch: { type: "CpuInfoArch"; features: readonly ["deprecated"] };
+          /** Since 3.0. */
+          target: { type: "SysEmuTarget"; since: "3.0" };
+        };
+        sparc: {
+          "cpu-index": "int";
+          "qom-path": "str";
+          "thread-id": "int";
+          props?: { type: "CpuInstanceProperties"; optional: true };
+          /** @deprecated */
+          arch: { type: "CpuInfoArch"; features: readonly ["deprecated"] };
+          /** Since 3.0. */
+          target: { type: "SysEmuTarget"; since: "3.0" };
+        };
+        sparc64: {
+          "cpu-index": "int";
+          "qom-path": "str";
+          "thread-id": "int";
+          props?: { type: "CpuInstanceProperties"; optional: true };
+          /** @deprecated */
+          arch: { type: "CpuInfoArch"; features: readonly ["deprecated"] };
+          /** Since 3.0. */
+          target: { type: "SysEmuTarget"; since: "3.0" };
+        };
+        tricore: {
+          "cpu-index": "int";
+          "qom-path": "str";
+          "thread-id": "int";
+          props?: { type: "CpuInstanceProperties"; optional: true };
+          /** @deprecated */
+          arch: { type: "CpuInfoArch"; features: readonly ["deprecated"] };
+          /** Since 3.0. */
+          target: { type: "SysEmuTarget"; since: "3.0" };
+        };
+        unicore32: {
+          "cpu-index": "int";
+          "qom-path": "str";
+          "thread-id": "int";
+          props?: { type: "CpuInstanceProperties"; optional: true };
+          /** @deprecated */
+          arch: { type: "CpuInfoArch"; features: readonly ["deprecated"] };
+          /** Since 3.0. */
+          target: { type: "SysEmuTarget"; since: "3.0" };
+        };
+        x86_64: {
+          "cpu-index": "int";
+          "qom-path": "str";
+          "thread-id": "int";
+          props?: { type: "CpuInstanceProperties"; optional: true };
+          /** @deprecated */
+          arch: { type: "CpuInfoArch"; features: readonly ["deprecated"] };
+          /** Since 3.0. */
+          target: { type: "SysEmuTarget"; since: "3.0" };
+        };
+        xtensa: {
+          "cpu-index": "int";
+          "qom-path": "str";
+          "thread-id": "int";
+          props?: { type: "CpuInstanceProperties"; optional: true };
+          /** @deprecated */
+          arch: { type: "CpuInfoArch"; features: readonly ["deprecated"] };
+          /** Since 3.0. */
+          target: { type: "SysEmuTarget"; since: "3.0" };
+        };
+        xtensaeb: {
+          "cpu-index": "int";
+          "qom-path": "str";
+          "thread-id": "int";
+          props?: { type: "CpuInstanceProperties"; optional: true };
+          /** @deprecated */
+          arch: { type: "CpuInfoArch"; features: readonly ["deprecated"] };
+          /** Since 3.0. */
+          target: { type: "SysEmuTarget"; since: "3.0" };
+        };
+      };
       since: "2.12";
     };
     /** Since 1.2.0. */
@@ -3946,6 +5894,45 @@ export interface Qmp5_2 {
         cpu: "NumaCpuOptions";
         "hmat-lb": "NumaHmatLBOptions";
         "hmat-cache": "NumaHmatCacheOptions";
+      };
+      variants?: {
+        node: {
+          type: "NumaOptionsType";
+          nodeid?: { type: "uint16"; optional: true };
+          cpus?: { type: readonly ["uint16"]; optional: true };
+          mem?: { type: "size"; optional: true };
+          memdev?: { type: "str"; optional: true };
+          /** Since 5.0. */
+          initiator?: { type: "uint16"; optional: true; since: "5.0" };
+        };
+        dist: { type: "NumaOptionsType"; src: "uint16"; dst: "uint16"; val: "uint8" };
+        cpu: {
+          type: "NumaOptionsType";
+          "node-id"?: { type: "int"; optional: true };
+          "socket-id"?: { type: "int"; optional: true };
+          /** Since 4.1. */
+          "die-id"?: { type: "int"; optional: true; since: "4.1" };
+          "core-id"?: { type: "int"; optional: true };
+          "thread-id"?: { type: "int"; optional: true };
+        };
+        "hmat-lb": {
+          type: "NumaOptionsType";
+          initiator: "uint16";
+          target: "uint16";
+          hierarchy: "HmatLBMemoryHierarchy";
+          "data-type": "HmatLBDataType";
+          latency?: { type: "uint64"; optional: true };
+          bandwidth?: { type: "size"; optional: true };
+        };
+        "hmat-cache": {
+          type: "NumaOptionsType";
+          "node-id": "uint32";
+          size: "size";
+          level: "uint8";
+          associativity: "HmatCacheAssociativity";
+          policy: "HmatCacheWritePolicy";
+          line: "uint16";
+        };
       };
       since: "2.1";
     };
@@ -4133,6 +6120,12 @@ export interface Qmp5_2 {
         nvdimm: "q_obj_PCDIMMDeviceInfo-wrapper";
         "virtio-pmem": "q_obj_VirtioPMEMDeviceInfo-wrapper";
         "virtio-mem": "q_obj_VirtioMEMDeviceInfo-wrapper";
+      };
+      variants?: {
+        dimm: { type: "MemoryDeviceInfoKind"; data: "PCDIMMDeviceInfo" };
+        nvdimm: { type: "MemoryDeviceInfoKind"; data: "PCDIMMDeviceInfo" };
+        "virtio-pmem": { type: "MemoryDeviceInfoKind"; data: "VirtioPMEMDeviceInfo" };
+        "virtio-mem": { type: "MemoryDeviceInfoKind"; data: "VirtioMEMDeviceInfo" };
       };
       since: "2.1";
     };
@@ -4471,6 +6464,85 @@ export interface Qmp5_2 {
         sdl: "AudiodevGenericOptions";
         spice: "AudiodevGenericOptions";
         wav: "AudiodevWavOptions";
+      };
+      variants?: {
+        none: {
+          id: "str";
+          driver: "AudiodevDriver";
+          "timer-period"?: { type: "uint32"; optional: true };
+          in?: { type: "AudiodevPerDirectionOptions"; optional: true };
+          out?: { type: "AudiodevPerDirectionOptions"; optional: true };
+        };
+        alsa: {
+          id: "str";
+          driver: "AudiodevDriver";
+          "timer-period"?: { type: "uint32"; optional: true };
+          in?: { type: "AudiodevAlsaPerDirectionOptions"; optional: true };
+          out?: { type: "AudiodevAlsaPerDirectionOptions"; optional: true };
+          threshold?: { type: "uint32"; optional: true };
+        };
+        coreaudio: {
+          id: "str";
+          driver: "AudiodevDriver";
+          "timer-period"?: { type: "uint32"; optional: true };
+          in?: { type: "AudiodevCoreaudioPerDirectionOptions"; optional: true };
+          out?: { type: "AudiodevCoreaudioPerDirectionOptions"; optional: true };
+        };
+        dsound: {
+          id: "str";
+          driver: "AudiodevDriver";
+          "timer-period"?: { type: "uint32"; optional: true };
+          in?: { type: "AudiodevPerDirectionOptions"; optional: true };
+          out?: { type: "AudiodevPerDirectionOptions"; optional: true };
+          latency?: { type: "uint32"; optional: true };
+        };
+        jack: {
+          id: "str";
+          driver: "AudiodevDriver";
+          "timer-period"?: { type: "uint32"; optional: true };
+          in?: { type: "AudiodevJackPerDirectionOptions"; optional: true };
+          out?: { type: "AudiodevJackPerDirectionOptions"; optional: true };
+        };
+        oss: {
+          id: "str";
+          driver: "AudiodevDriver";
+          "timer-period"?: { type: "uint32"; optional: true };
+          in?: { type: "AudiodevOssPerDirectionOptions"; optional: true };
+          out?: { type: "AudiodevOssPerDirectionOptions"; optional: true };
+          "try-mmap"?: { type: "bool"; optional: true };
+          exclusive?: { type: "bool"; optional: true };
+          "dsp-policy"?: { type: "uint32"; optional: true };
+        };
+        pa: {
+          id: "str";
+          driver: "AudiodevDriver";
+          "timer-period"?: { type: "uint32"; optional: true };
+          in?: { type: "AudiodevPaPerDirectionOptions"; optional: true };
+          out?: { type: "AudiodevPaPerDirectionOptions"; optional: true };
+          server?: { type: "str"; optional: true };
+        };
+        sdl: {
+          id: "str";
+          driver: "AudiodevDriver";
+          "timer-period"?: { type: "uint32"; optional: true };
+          in?: { type: "AudiodevPerDirectionOptions"; optional: true };
+          out?: { type: "AudiodevPerDirectionOptions"; optional: true };
+        };
+        spice: {
+          id: "str";
+          driver: "AudiodevDriver";
+          "timer-period"?: { type: "uint32"; optional: true };
+          in?: { type: "AudiodevPerDirectionOptions"; optional: true };
+          out?: { type: "AudiodevPerDirectionOptions"; optional: true };
+        };
+        wav: {
+          id: "str";
+          driver: "AudiodevDriver";
+          "timer-period"?: { type: "uint32"; optional: true };
+          in?: { type: "AudiodevPerDirectionOptions"; optional: true };
+          out?: { type: "AudiodevPerDirectionOptions"; optional: true };
+          path?: { type: "str"; optional: true };
+        };
       };
       since: "4.0";
     };

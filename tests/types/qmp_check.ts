@@ -60,6 +60,30 @@ export async function calls() {
     file: { driver: "file", filename: "/x", nonsense: 1 },
   });
 
+  // A union branch that is itself a union: `MigrationAddress` under `socket`
+  // is the base's members and one of `SocketAddress`'s variants.
+  const main = "main" as const;
+  await execute("migrate", {
+    channels: [{ "channel-type": main, addr: { transport: "socket", type: "unix", path: "/m" } }],
+  });
+  await execute("migrate", {
+    channels: [{
+      "channel-type": main,
+      addr: { transport: "socket", type: "inet", host: "h", port: "4444" },
+    }],
+  });
+  await execute("migrate", {
+    channels: [{ "channel-type": main, addr: { transport: "exec", args: ["nc", "h", "4444"] } }],
+  });
+  await execute("migrate", {
+    // @ts-expect-error a member of another variant of the branch union
+    channels: [{ "channel-type": main, addr: { transport: "socket", type: "unix", host: "h" } }],
+  });
+  await execute("migrate", {
+    // @ts-expect-error the branch union's discriminator missing
+    channels: [{ "channel-type": main, addr: { transport: "socket", path: "/m" } }],
+  });
+
   // A call in a typed context: the command is still inferred from its name
   // alone (inferring it from the expected result ran out of memory).
   const typed: { running: boolean } = await execute("query-status");

@@ -86,3 +86,15 @@ export async function narrowing() {
   await old.execute("query-cpus");
   if (old.isAtMost("7.2")) await old.execute("query-cpus");
 }
+
+// A union branch that is itself a union (`MigrationAddress`'s `socket`, since 8.1), across versions.
+declare const recent: Execute<Span<"10.0" | "10.2">>;
+export async function nestedUnions() {
+  await recent("migrate", {
+    channels: [{ "channel-type": "main", addr: { transport: "socket", type: "unix", path: "/m" } }],
+  });
+  await recent("migrate", {
+    // @ts-expect-error a member of another variant of the branch union
+    channels: [{ "channel-type": "main", addr: { transport: "socket", type: "unix", host: "h" } }],
+  });
+}
