@@ -20,7 +20,9 @@
  * Options: `--commit=REV` measures a commit (extracted with `git archive`)
  * instead of the working tree; `--scripts=`, `--forms=`, `--checkers=`
  * (comma-separated) select; `--no-editor` skips the language service;
- * `--readme` writes the figures into `bench/README.md`. `BENCH_RUNS` (default
+ * `--readme` writes the figures into `bench/README.md`; `--keep` leaves the
+ * work folder (scripts, published packages) in place for a closer look with
+ * `tsc --generateTrace`. `BENCH_RUNS` (default
  * 3) sets the number of runs; medians are reported.
  *
  * Writes `bench/out/types.json` and `bench/out/types.md`, prints the table,
@@ -42,7 +44,7 @@ const runs = Number(Deno.env.get("BENCH_RUNS") ?? 3);
 const options = Object.fromEntries(
   Deno.args.map((a) => a.replace(/^--/, "").split("=") as [string, string | undefined]),
 );
-const known = ["commit", "scripts", "forms", "checkers", "no-editor", "readme"];
+const known = ["commit", "scripts", "forms", "checkers", "no-editor", "readme", "keep"];
 for (const name of Object.keys(options)) {
   if (!known.includes(name)) {
     throw new Error(`unknown option --${name} (known: ${known.join(", ")})`);
@@ -411,7 +413,8 @@ try {
   console.error(`\n${error.message}`);
   Deno.exitCode = 1;
 } finally {
-  await Deno.remove(work, { recursive: true }).catch(() => {});
+  if ("keep" in options) console.log(`work folder kept: ${work}`);
+  else await Deno.remove(work, { recursive: true }).catch(() => {});
 }
 
 function ratio(a: number, b: number): string {
