@@ -9,7 +9,7 @@
  */
 
 import type { Condition, Facts, Feature } from "../types/literal.ts";
-import type { Documentation, SchemaIR } from "../qapi/ir.ts";
+import type { SchemaIR } from "../qapi/ir.ts";
 
 /** The protocol's name in identifiers (`Qmp10_2`, `qga7_2`). */
 const prefixes = { qmp: "Qmp", qga: "Qga", qsd: "Qsd" } as const;
@@ -167,103 +167,70 @@ const memberStyle = (doc?: { members?: Record<string, string> }): EntryStyle => 
 
 type Definitions = Readonly<Record<string, Record<string, unknown>>>;
 
-/** A member, with the documentation of the definition that declares it. */
-interface DeclaredMember {
-  readonly member: unknown;
-  readonly doc?: Documentation;
-}
-
-const docOf = (definition: Record<string, unknown>, docs: boolean) =>
-  docs ? definition.doc as Documentation | undefined : undefined;
-
-/** A struct's members with its bases' (bases first, as QAPI orders them). */
-function structMembers(
-  types: Definitions,
-  name: string,
-  docs: boolean,
-): Map<string, DeclaredMember> {
-  const definition = types[name];
-  const members = new Map<string, DeclaredMember>();
-  if (definition?.kind !== "struct") return members;
-  if (typeof definition.base === "string") {
-    for (const [k, v] of structMembers(types, definition.base, docs)) members.set(k, v);
-  }
-  const doc = docOf(definition, docs);
-  for (const [k, member] of Object.entries(definition.data as Record<string, unknown>)) {
-    members.set(k, { member, doc });
-  }
-  return members;
-}
-
 const typeName = (ref: unknown) =>
   typeof ref === "string" ? ref : isRecord(ref) && typeof ref.type === "string" ? ref.type : "";
 
-/**
- * A flat union's members per discriminator value, every value of the
- * discriminator's enum (a value without a branch has the base's members
- * alone): the base's members, then the branch struct's (with its bases').
- * Undefined when a variant is not one members map: when a branch is itself
- * a union (QMP 10.0's `MigrationAddress` under `socket`), or the
- * discriminator's enum is not among `types`.
- */
-function unionVariants(
-  types: Definitions,
-  union: Record<string, unknown>,
-  docs = false,
-): Map<string, Map<string, DeclaredMember>> | undefined {
-  const base = typeof union.base === "string" ? structMembers(types, union.base, docs) : new Map(
-    Object.entries(union.base as Record<string, unknown>).map(([k, member]) => [k, { member }]),
-  );
-  const discriminator = types[typeName(base.get(union.discriminator as string)?.member)];
-  if (discriminator?.kind !== "enum") return undefined;
-  const branches = union.data as Record<string, unknown>;
-  if (Object.values(branches).some((b) => types[typeName(b)]?.kind !== "struct")) return undefined;
-  const variants = new Map<string, Map<string, DeclaredMember>>();
-  for (const value of discriminator.data as string[]) {
-    const members = new Map(base);
-    if (Object.hasOwn(branches, value)) {
-      for (const [k, v] of structMembers(types, typeName(branches[value]), docs)) members.set(k, v);
-    }
-    variants.set(value, members);
-  }
-  return variants;
+/** A struct and its bases, bases first (as QAPI orders their members). */
+function structChain(types: Definitions, name: string): string[] {
+  const base = types[name].base;
+  return [...(typeof base === "string" ? structChain(types, base) : []), name];
 }
 
 /**
- * The `variants` of a union's declared type: per discriminator value, the
- * variant's members as one map, each with the comment it has where it is
- * declared.
+ * The declared type of a flat union's `variants`: per discriminator value,
+ * every value of its enum, the maps holding the variant's members,
+ * intersected: the base's (the union's inline map, or the base struct's and
+ * its bases' `data`), then the branch struct's and its bases' (none for a
+ * value without a branch). Each map is named by where the declaration
+ * already states it (`Qmp10_2["types"]["BlockdevOptionsFile"]["data"]`), so
+ * no member is written twice and each keeps its documentation. Undefined
+ * when a variant is not one members map: when a branch is itself a union
+ * (QMP 10.0's `MigrationAddress` under `socket`), or the discriminator's enum
+ * is not among `types`.
  */
 function renderVariants(
-  variants: Map<string, Map<string, DeclaredMember>>,
+  types: Definitions,
+  schemaType: string,
+  name: string,
   indent: string,
-): string {
+): string | undefined {
+  const union = types[name];
+  const at = (type: string, member: string) =>
+    `${schemaType}["types"][${JSON.stringify(type)}][${JSON.stringify(member)}]`;
+  const structs = (struct: string) => structChain(types, struct).map((n) => at(n, "data"));
+  const bases = typeof union.base === "string" ? structs(union.base) : [at(name, "base")];
+  const baseMembers = typeof union.base === "string"
+    ? structChain(types, union.base).flatMap((n) => Object.entries(types[n].data as object))
+    : Object.entries(union.base as object);
+  const tag = baseMembers.find(([member]) => member === union.discriminator)?.[1];
+  const discriminator = types[typeName(tag)];
+  const branches = union.data as Record<string, unknown>;
+  if (discriminator?.kind !== "enum") return undefined;
+  if (Object.values(branches).some((b) => types[typeName(b)]?.kind !== "struct")) return undefined;
   const inner = indent + "  ";
-  const entries = [...variants].map(([value, members]) => {
-    const style = memberStyle({
-      members: Object.fromEntries(
-        [...members].flatMap(([k, m]) => {
-          const text = m.doc?.members?.[k];
-          return text === undefined ? [] : [[k, text]];
-        }),
-      ),
-    });
-    const map = Object.fromEntries([...members].map(([k, m]) => [k, m.member]));
-    return `${inner}${key(value)}: ${render(map, inner, "type", style)}`;
+  const entries = (discriminator.data as string[]).map((value) => {
+    const maps = Object.hasOwn(branches, value)
+      ? [...bases, ...structs(typeName(branches[value]))]
+      : bases;
+    return `${inner}${key(value)}: ${maps.join(" & ")}`;
   });
   return `{\n${entries.join(";\n")};\n${indent}}`;
 }
 
 /** Renders one definition, with JSDoc on its members and values. */
 function renderDefinition(
+  name: string,
   definition: Record<string, unknown>,
   indent: string,
   form: Form,
   docs: boolean,
-  types: Definitions,
+  context: { types: Definitions; schemaType: string },
 ): string {
+  const { types, schemaType } = context;
   const inner = indent + "  ";
-  const doc = docOf(definition, docs);
+  const doc = docs
+    ? (definition.doc as { members?: Record<string, string> } | undefined)
+    : undefined;
   const isUnion = definition.kind === "union" || definition.kind === "alternate";
   const lines: string[] = [];
   for (const [k, v] of Object.entries(definition)) {
@@ -282,11 +249,11 @@ function renderDefinition(
     }
     lines.push(`${inner}${key(k)}: ${text}`);
     // The declared type of a flat union also states each variant's members
-    // merged (see `UnionDefinition.variants`); the value does not repeat them.
+    // (see `UnionDefinition.variants`); the value does not repeat them.
     const variants = k === "data" && definition.kind === "union" && form === "type"
-      ? unionVariants(types, definition, docs)
+      ? renderVariants(types, schemaType, name, inner)
       : undefined;
-    if (variants) lines.push(`${inner}variants?: ${renderVariants(variants, inner)}`);
+    if (variants) lines.push(`${inner}variants?: ${variants}`);
   }
   const separator = form === "type" ? ";" : ",";
   const flat = `{ ${lines.map((l) => l.trim()).join(`${separator} `)} }`;
@@ -304,7 +271,7 @@ function renderMap(
   indent: string,
   form: Form,
   docs: boolean,
-  types: Definitions,
+  context: { types: Definitions; schemaType: string },
 ): string {
   const inner = indent + "  ";
   const separator = form === "type" ? ";" : ",";
@@ -314,7 +281,7 @@ function renderMap(
     const comment = form === "type" ? factsComment(definition as Facts, docText || undefined) : "";
     const commentLines = comment ? comment.split("\n").map((l) => inner + l).join("\n") + "\n" : "";
     return `${commentLines}${inner}${key(name)}: ${
-      renderDefinition(definition, inner, form, docs, types)
+      renderDefinition(name, definition, inner, form, docs, context)
     }`;
   });
   return entries.length ? `{\n${entries.join(`${separator}\n`)}${separator}\n${indent}}` : "{}";
@@ -323,8 +290,11 @@ function renderMap(
 /** The schema's top-level members, rendered in either form. */
 function renderSchema(schema: SchemaIR, form: Form, docs: boolean): string {
   const separator = form === "type" ? ";" : ",";
-  const types = schema.types as unknown as Definitions;
-  const map = (entries: unknown) => renderMap(entries as never, "  ", form, docs, types);
+  const context = {
+    types: schema.types as unknown as Definitions,
+    schemaType: moduleNames(schema.protocol, schema.version).type,
+  };
+  const map = (entries: unknown) => renderMap(entries as never, "  ", form, docs, context);
   const members: [name: string, text: string, about: string][] = [
     [
       "protocol",

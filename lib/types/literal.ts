@@ -207,14 +207,16 @@ export interface UnionDefinition extends Facts {
   /** The branch of each discriminator value that has one. */
   readonly data: { readonly [value: string]: Branch };
   /**
-   * Every discriminator value's members as one map: the base's, then the
-   * branch struct's with its bases' (the base's alone for a value without a
-   * branch). A restatement of `base` and `data`, so only the vendored
-   * schemas' declarations (`.d.ts`) carry it, not their values, and only
-   * where every branch is a struct. Why: the type-level compiler maps each
-   * variant over one object type, instead of resolving the base's and the
-   * branch's maps and their intersection anew for every variant of every
-   * union a program checks. Hand-written literals may leave it out.
+   * Every discriminator value's members: the base's map, then the branch
+   * struct's with its bases' (the base's alone for a value without a
+   * branch). A restatement of `base` and `data`: only the vendored schemas'
+   * declarations (`.d.ts`) carry it, as an intersection of the maps they
+   * already state (`Qmp10_2["types"]["BlockdevOptionsFile"]["data"]`), not
+   * their values, and only where every branch is a struct. Why: the
+   * type-level compiler reads a variant's members with one indexed access,
+   * instead of walking the base's and the branch's definitions through
+   * conditional types for every variant of every union a program checks.
+   * Hand-written literals may leave it out.
    */
   readonly variants?: { readonly [value: string]: Members };
 }

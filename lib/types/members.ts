@@ -204,12 +204,12 @@ export type HasUnionBranch<schema, union> = DefinitionOf<schema, union> extends
   : false;
 
 /**
- * All members of one variant of a union: the base's and the branch's, as
- * one map. Read from the union's `variants` where the literal declares it
- * (vendored schemas do): one object, so the variant's mapped type walks one
- * resolved type. A literal without it gets the base's and the branch's maps
- * intersected, which the checker resolves for every variant anew (the
- * union's base chain and the branch's, then the intersection's properties).
+ * All members of one variant of a union: the base's and the branch's. Read
+ * from the union's `variants` where the literal declares it (vendored
+ * schemas do): one indexed access per variant. A literal without it gets the
+ * base's and the branch's maps found through their definitions (the union's
+ * base chain, the branch's kind and its base chain), conditional types the
+ * checker evaluates for every variant anew.
  *
  * @example
  * ```ts

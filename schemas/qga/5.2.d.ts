@@ -269,7 +269,7 @@ export interface Qga5_2 {
       discriminator: "type";
       data: { pci: "GuestDeviceIdPCI" };
       variants?: {
-        pci: { type: "GuestDeviceType"; "vendor-id": "uint16"; "device-id": "uint16" };
+        pci: Qga5_2["types"]["GuestDeviceId"]["base"] & Qga5_2["types"]["GuestDeviceIdPCI"]["data"];
       };
       since: "5.2";
     };

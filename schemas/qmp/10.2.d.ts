@@ -155,10 +155,10 @@ export interface Qmp10_2 {
         fd: "FdSocketAddressWrapper";
       };
       variants?: {
-        inet: { type: "SocketAddressType"; data: "InetSocketAddress" };
-        unix: { type: "SocketAddressType"; data: "UnixSocketAddress" };
-        vsock: { type: "SocketAddressType"; data: "VsockSocketAddress" };
-        fd: { type: "SocketAddressType"; data: "FdSocketAddress" };
+        inet: Qmp10_2["types"]["SocketAddressLegacy"]["base"] & Qmp10_2["types"]["InetSocketAddressWrapper"]["data"];
+        unix: Qmp10_2["types"]["SocketAddressLegacy"]["base"] & Qmp10_2["types"]["UnixSocketAddressWrapper"]["data"];
+        vsock: Qmp10_2["types"]["SocketAddressLegacy"]["base"] & Qmp10_2["types"]["VsockSocketAddressWrapper"]["data"];
+        fd: Qmp10_2["types"]["SocketAddressLegacy"]["base"] & Qmp10_2["types"]["FdSocketAddressWrapper"]["data"];
       };
       since: "1.3";
     };
@@ -176,35 +176,10 @@ export interface Qmp10_2 {
         fd: "FdSocketAddress";
       };
       variants?: {
-        inet: {
-          type: "SocketAddressType";
-          host: "str";
-          port: "str";
-          /** Since 2.9. */
-          numeric?: { type: "bool"; optional: true; since: "2.9" };
-          to?: { type: "uint16"; optional: true };
-          ipv4?: { type: "bool"; optional: true };
-          ipv6?: { type: "bool"; optional: true };
-          "keep-alive"?: { type: "bool"; optional: true };
-          /** Since 10.1. Only if HAVE_TCP_KEEPCNT. */
-          "keep-alive-count"?: { type: "uint32"; optional: true; if: "HAVE_TCP_KEEPCNT"; since: "10.1" };
-          /** Since 10.1. Only if HAVE_TCP_KEEPIDLE. */
-          "keep-alive-idle"?: { type: "uint32"; optional: true; if: "HAVE_TCP_KEEPIDLE"; since: "10.1" };
-          /** Since 10.1. Only if HAVE_TCP_KEEPINTVL. */
-          "keep-alive-interval"?: { type: "uint32"; optional: true; if: "HAVE_TCP_KEEPINTVL"; since: "10.1" };
-          /** Since 6.1. Only if HAVE_IPPROTO_MPTCP. */
-          mptcp?: { type: "bool"; optional: true; if: "HAVE_IPPROTO_MPTCP"; since: "6.1" };
-        };
-        unix: {
-          type: "SocketAddressType";
-          path: "str";
-          /** Since 5.1. Only if CONFIG_LINUX. */
-          abstract?: { type: "bool"; optional: true; if: "CONFIG_LINUX"; since: "5.1" };
-          /** Since 5.1. Only if CONFIG_LINUX. */
-          tight?: { type: "bool"; optional: true; if: "CONFIG_LINUX"; since: "5.1" };
-        };
-        vsock: { type: "SocketAddressType"; cid: "str"; port: "str" };
-        fd: { type: "SocketAddressType"; str: "str" };
+        inet: Qmp10_2["types"]["SocketAddress"]["base"] & Qmp10_2["types"]["InetSocketAddressBase"]["data"] & Qmp10_2["types"]["InetSocketAddress"]["data"];
+        unix: Qmp10_2["types"]["SocketAddress"]["base"] & Qmp10_2["types"]["UnixSocketAddress"]["data"];
+        vsock: Qmp10_2["types"]["SocketAddress"]["base"] & Qmp10_2["types"]["VsockSocketAddress"]["data"];
+        fd: Qmp10_2["types"]["SocketAddress"]["base"] & Qmp10_2["types"]["FdSocketAddress"]["data"];
       };
       since: "2.9";
     };
@@ -314,27 +289,9 @@ export interface Qmp10_2 {
         tdx: "GuestPanicInformationTdx";
       };
       variants?: {
-        "hyper-v": {
-          type: "GuestPanicInformationType";
-          arg1: "uint64";
-          arg2: "uint64";
-          arg3: "uint64";
-          arg4: "uint64";
-          arg5: "uint64";
-        };
-        s390: {
-          type: "GuestPanicInformationType";
-          core: "uint32";
-          "psw-mask": "uint64";
-          "psw-addr": "uint64";
-          reason: "S390CrashReason";
-        };
-        tdx: {
-          type: "GuestPanicInformationType";
-          "error-code": "uint32";
-          message: "str";
-          gpa?: { type: "uint64"; optional: true };
-        };
+        "hyper-v": Qmp10_2["types"]["GuestPanicInformation"]["base"] & Qmp10_2["types"]["GuestPanicInformationHyperV"]["data"];
+        s390: Qmp10_2["types"]["GuestPanicInformation"]["base"] & Qmp10_2["types"]["GuestPanicInformationS390"]["data"];
+        tdx: Qmp10_2["types"]["GuestPanicInformation"]["base"] & Qmp10_2["types"]["GuestPanicInformationTdx"]["data"];
       };
       since: "2.9";
     };
@@ -462,8 +419,8 @@ export interface Qmp10_2 {
       discriminator: "format";
       data: { qcow: "QCryptoBlockOptionsQCow"; luks: "QCryptoBlockOptionsLUKS" };
       variants?: {
-        qcow: { format: "QCryptoBlockFormat"; "key-secret"?: { type: "str"; optional: true } };
-        luks: { format: "QCryptoBlockFormat"; "key-secret"?: { type: "str"; optional: true } };
+        qcow: Qmp10_2["types"]["QCryptoBlockOptionsBase"]["data"] & Qmp10_2["types"]["QCryptoBlockOptionsQCow"]["data"];
+        luks: Qmp10_2["types"]["QCryptoBlockOptionsBase"]["data"] & Qmp10_2["types"]["QCryptoBlockOptionsLUKS"]["data"];
       };
       since: "2.6";
     };
@@ -474,18 +431,8 @@ export interface Qmp10_2 {
       discriminator: "format";
       data: { qcow: "QCryptoBlockOptionsQCow"; luks: "QCryptoBlockCreateOptionsLUKS" };
       variants?: {
-        qcow: { format: "QCryptoBlockFormat"; "key-secret"?: { type: "str"; optional: true } };
-        luks: {
-          format: "QCryptoBlockFormat";
-          "key-secret"?: { type: "str"; optional: true };
-          "cipher-alg"?: { type: "QCryptoCipherAlgo"; optional: true };
-          "cipher-mode"?: { type: "QCryptoCipherMode"; optional: true };
-          "ivgen-alg"?: { type: "QCryptoIVGenAlgo"; optional: true };
-          "ivgen-hash-alg"?: { type: "QCryptoHashAlgo"; optional: true };
-          "hash-alg"?: { type: "QCryptoHashAlgo"; optional: true };
-          /** Since 2.8. */
-          "iter-time"?: { type: "int"; optional: true; since: "2.8" };
-        };
+        qcow: Qmp10_2["types"]["QCryptoBlockOptionsBase"]["data"] & Qmp10_2["types"]["QCryptoBlockOptionsQCow"]["data"];
+        luks: Qmp10_2["types"]["QCryptoBlockOptionsBase"]["data"] & Qmp10_2["types"]["QCryptoBlockOptionsLUKS"]["data"] & Qmp10_2["types"]["QCryptoBlockCreateOptionsLUKS"]["data"];
       };
       since: "2.6";
     };
@@ -527,21 +474,8 @@ export interface Qmp10_2 {
       discriminator: "format";
       data: { luks: "QCryptoBlockInfoLUKS" };
       variants?: {
-        qcow: { format: "QCryptoBlockFormat" };
-        luks: {
-          format: "QCryptoBlockFormat";
-          "cipher-alg": "QCryptoCipherAlgo";
-          "cipher-mode": "QCryptoCipherMode";
-          "ivgen-alg": "QCryptoIVGenAlgo";
-          "ivgen-hash-alg"?: { type: "QCryptoHashAlgo"; optional: true };
-          "hash-alg": "QCryptoHashAlgo";
-          /** Since 9.0. */
-          "detached-header": { type: "bool"; since: "9.0" };
-          "payload-offset": "int";
-          "master-key-iters": "int";
-          uuid: "str";
-          slots: readonly ["QCryptoBlockInfoLUKSSlot"];
-        };
+        qcow: Qmp10_2["types"]["QCryptoBlockInfoBase"]["data"];
+        luks: Qmp10_2["types"]["QCryptoBlockInfoBase"]["data"] & Qmp10_2["types"]["QCryptoBlockInfoLUKS"]["data"];
       };
       since: "2.7";
     };
@@ -567,16 +501,8 @@ export interface Qmp10_2 {
       discriminator: "format";
       data: { luks: "QCryptoBlockAmendOptionsLUKS" };
       variants?: {
-        qcow: { format: "QCryptoBlockFormat" };
-        luks: {
-          format: "QCryptoBlockFormat";
-          state: "QCryptoBlockLUKSKeyslotState";
-          "new-secret"?: { type: "str"; optional: true };
-          "old-secret"?: { type: "str"; optional: true };
-          keyslot?: { type: "int"; optional: true };
-          "iter-time"?: { type: "int"; optional: true };
-          secret?: { type: "str"; optional: true };
-        };
+        qcow: Qmp10_2["types"]["QCryptoBlockOptionsBase"]["data"];
+        luks: Qmp10_2["types"]["QCryptoBlockOptionsBase"]["data"] & Qmp10_2["types"]["QCryptoBlockAmendOptionsLUKS"]["data"];
       };
       since: "5.1";
     };
@@ -654,11 +580,7 @@ export interface Qmp10_2 {
       discriminator: "alg";
       data: { rsa: "QCryptoAkCipherOptionsRSA" };
       variants?: {
-        rsa: {
-          alg: "QCryptoAkCipherAlgo";
-          "hash-alg": "QCryptoHashAlgo";
-          "padding-alg": "QCryptoRSAPaddingAlgo";
-        };
+        rsa: Qmp10_2["types"]["QCryptoAkCipherOptions"]["base"] & Qmp10_2["types"]["QCryptoAkCipherOptionsRSA"]["data"];
       };
       since: "7.1";
     };
@@ -779,21 +701,8 @@ export interface Qmp10_2 {
       discriminator: "format";
       data: { luks: "QCryptoBlockInfoLUKS" };
       variants?: {
-        aes: { format: "BlockdevQcow2EncryptionFormat" };
-        luks: {
-          format: "BlockdevQcow2EncryptionFormat";
-          "cipher-alg": "QCryptoCipherAlgo";
-          "cipher-mode": "QCryptoCipherMode";
-          "ivgen-alg": "QCryptoIVGenAlgo";
-          "ivgen-hash-alg"?: { type: "QCryptoHashAlgo"; optional: true };
-          "hash-alg": "QCryptoHashAlgo";
-          /** Since 9.0. */
-          "detached-header": { type: "bool"; since: "9.0" };
-          "payload-offset": "int";
-          "master-key-iters": "int";
-          uuid: "str";
-          slots: readonly ["QCryptoBlockInfoLUKSSlot"];
-        };
+        aes: Qmp10_2["types"]["ImageInfoSpecificQCow2EncryptionBase"]["data"];
+        luks: Qmp10_2["types"]["ImageInfoSpecificQCow2EncryptionBase"]["data"] & Qmp10_2["types"]["QCryptoBlockInfoLUKS"]["data"];
       };
       since: "2.10";
     };
@@ -882,11 +791,11 @@ export interface Qmp10_2 {
         file: "ImageInfoSpecificFileWrapper";
       };
       variants?: {
-        qcow2: { type: "ImageInfoSpecificKind"; data: "ImageInfoSpecificQCow2" };
-        vmdk: { type: "ImageInfoSpecificKind"; data: "ImageInfoSpecificVmdk" };
-        luks: { type: "ImageInfoSpecificKind"; data: "QCryptoBlockInfoLUKS" };
-        rbd: { type: "ImageInfoSpecificKind"; data: "ImageInfoSpecificRbd" };
-        file: { type: "ImageInfoSpecificKind"; data: "ImageInfoSpecificFile" };
+        qcow2: Qmp10_2["types"]["ImageInfoSpecific"]["base"] & Qmp10_2["types"]["ImageInfoSpecificQCow2Wrapper"]["data"];
+        vmdk: Qmp10_2["types"]["ImageInfoSpecific"]["base"] & Qmp10_2["types"]["ImageInfoSpecificVmdkWrapper"]["data"];
+        luks: Qmp10_2["types"]["ImageInfoSpecific"]["base"] & Qmp10_2["types"]["ImageInfoSpecificLUKSWrapper"]["data"];
+        rbd: Qmp10_2["types"]["ImageInfoSpecific"]["base"] & Qmp10_2["types"]["ImageInfoSpecificRbdWrapper"]["data"];
+        file: Qmp10_2["types"]["ImageInfoSpecific"]["base"] & Qmp10_2["types"]["ImageInfoSpecificFileWrapper"]["data"];
       };
       since: "1.7";
     };
@@ -1250,68 +1159,53 @@ export interface Qmp10_2 {
         nvme: "BlockStatsSpecificNvme";
       };
       variants?: {
-        blkdebug: { driver: "BlockdevDriver" };
-        blklogwrites: { driver: "BlockdevDriver" };
-        blkreplay: { driver: "BlockdevDriver" };
-        blkverify: { driver: "BlockdevDriver" };
-        bochs: { driver: "BlockdevDriver" };
-        cloop: { driver: "BlockdevDriver" };
-        compress: { driver: "BlockdevDriver" };
-        "copy-before-write": { driver: "BlockdevDriver" };
-        "copy-on-read": { driver: "BlockdevDriver" };
-        dmg: { driver: "BlockdevDriver" };
-        file: {
-          driver: "BlockdevDriver";
-          "discard-nb-ok": "uint64";
-          "discard-nb-failed": "uint64";
-          "discard-bytes-ok": "uint64";
-        };
-        "snapshot-access": { driver: "BlockdevDriver" };
-        ftp: { driver: "BlockdevDriver" };
-        ftps: { driver: "BlockdevDriver" };
-        gluster: { driver: "BlockdevDriver" };
-        host_cdrom: { driver: "BlockdevDriver" };
-        host_device: {
-          driver: "BlockdevDriver";
-          "discard-nb-ok": "uint64";
-          "discard-nb-failed": "uint64";
-          "discard-bytes-ok": "uint64";
-        };
-        http: { driver: "BlockdevDriver" };
-        https: { driver: "BlockdevDriver" };
-        io_uring: { driver: "BlockdevDriver" };
-        iscsi: { driver: "BlockdevDriver" };
-        luks: { driver: "BlockdevDriver" };
-        nbd: { driver: "BlockdevDriver" };
-        nfs: { driver: "BlockdevDriver" };
-        "null-aio": { driver: "BlockdevDriver" };
-        "null-co": { driver: "BlockdevDriver" };
-        nvme: {
-          driver: "BlockdevDriver";
-          "completion-errors": "uint64";
-          "aligned-accesses": "uint64";
-          "unaligned-accesses": "uint64";
-        };
-        "nvme-io_uring": { driver: "BlockdevDriver" };
-        parallels: { driver: "BlockdevDriver" };
-        preallocate: { driver: "BlockdevDriver" };
-        qcow: { driver: "BlockdevDriver" };
-        qcow2: { driver: "BlockdevDriver" };
-        qed: { driver: "BlockdevDriver" };
-        quorum: { driver: "BlockdevDriver" };
-        raw: { driver: "BlockdevDriver" };
-        rbd: { driver: "BlockdevDriver" };
-        replication: { driver: "BlockdevDriver" };
-        ssh: { driver: "BlockdevDriver" };
-        throttle: { driver: "BlockdevDriver" };
-        vdi: { driver: "BlockdevDriver" };
-        vhdx: { driver: "BlockdevDriver" };
-        "virtio-blk-vfio-pci": { driver: "BlockdevDriver" };
-        "virtio-blk-vhost-user": { driver: "BlockdevDriver" };
-        "virtio-blk-vhost-vdpa": { driver: "BlockdevDriver" };
-        vmdk: { driver: "BlockdevDriver" };
-        vpc: { driver: "BlockdevDriver" };
-        vvfat: { driver: "BlockdevDriver" };
+        blkdebug: Qmp10_2["types"]["BlockStatsSpecific"]["base"];
+        blklogwrites: Qmp10_2["types"]["BlockStatsSpecific"]["base"];
+        blkreplay: Qmp10_2["types"]["BlockStatsSpecific"]["base"];
+        blkverify: Qmp10_2["types"]["BlockStatsSpecific"]["base"];
+        bochs: Qmp10_2["types"]["BlockStatsSpecific"]["base"];
+        cloop: Qmp10_2["types"]["BlockStatsSpecific"]["base"];
+        compress: Qmp10_2["types"]["BlockStatsSpecific"]["base"];
+        "copy-before-write": Qmp10_2["types"]["BlockStatsSpecific"]["base"];
+        "copy-on-read": Qmp10_2["types"]["BlockStatsSpecific"]["base"];
+        dmg: Qmp10_2["types"]["BlockStatsSpecific"]["base"];
+        file: Qmp10_2["types"]["BlockStatsSpecific"]["base"] & Qmp10_2["types"]["BlockStatsSpecificFile"]["data"];
+        "snapshot-access": Qmp10_2["types"]["BlockStatsSpecific"]["base"];
+        ftp: Qmp10_2["types"]["BlockStatsSpecific"]["base"];
+        ftps: Qmp10_2["types"]["BlockStatsSpecific"]["base"];
+        gluster: Qmp10_2["types"]["BlockStatsSpecific"]["base"];
+        host_cdrom: Qmp10_2["types"]["BlockStatsSpecific"]["base"];
+        host_device: Qmp10_2["types"]["BlockStatsSpecific"]["base"] & Qmp10_2["types"]["BlockStatsSpecificFile"]["data"];
+        http: Qmp10_2["types"]["BlockStatsSpecific"]["base"];
+        https: Qmp10_2["types"]["BlockStatsSpecific"]["base"];
+        io_uring: Qmp10_2["types"]["BlockStatsSpecific"]["base"];
+        iscsi: Qmp10_2["types"]["BlockStatsSpecific"]["base"];
+        luks: Qmp10_2["types"]["BlockStatsSpecific"]["base"];
+        nbd: Qmp10_2["types"]["BlockStatsSpecific"]["base"];
+        nfs: Qmp10_2["types"]["BlockStatsSpecific"]["base"];
+        "null-aio": Qmp10_2["types"]["BlockStatsSpecific"]["base"];
+        "null-co": Qmp10_2["types"]["BlockStatsSpecific"]["base"];
+        nvme: Qmp10_2["types"]["BlockStatsSpecific"]["base"] & Qmp10_2["types"]["BlockStatsSpecificNvme"]["data"];
+        "nvme-io_uring": Qmp10_2["types"]["BlockStatsSpecific"]["base"];
+        parallels: Qmp10_2["types"]["BlockStatsSpecific"]["base"];
+        preallocate: Qmp10_2["types"]["BlockStatsSpecific"]["base"];
+        qcow: Qmp10_2["types"]["BlockStatsSpecific"]["base"];
+        qcow2: Qmp10_2["types"]["BlockStatsSpecific"]["base"];
+        qed: Qmp10_2["types"]["BlockStatsSpecific"]["base"];
+        quorum: Qmp10_2["types"]["BlockStatsSpecific"]["base"];
+        raw: Qmp10_2["types"]["BlockStatsSpecific"]["base"];
+        rbd: Qmp10_2["types"]["BlockStatsSpecific"]["base"];
+        replication: Qmp10_2["types"]["BlockStatsSpecific"]["base"];
+        ssh: Qmp10_2["types"]["BlockStatsSpecific"]["base"];
+        throttle: Qmp10_2["types"]["BlockStatsSpecific"]["base"];
+        vdi: Qmp10_2["types"]["BlockStatsSpecific"]["base"];
+        vhdx: Qmp10_2["types"]["BlockStatsSpecific"]["base"];
+        "virtio-blk-vfio-pci": Qmp10_2["types"]["BlockStatsSpecific"]["base"];
+        "virtio-blk-vhost-user": Qmp10_2["types"]["BlockStatsSpecific"]["base"];
+        "virtio-blk-vhost-vdpa": Qmp10_2["types"]["BlockStatsSpecific"]["base"];
+        vmdk: Qmp10_2["types"]["BlockStatsSpecific"]["base"];
+        vpc: Qmp10_2["types"]["BlockStatsSpecific"]["base"];
+        vvfat: Qmp10_2["types"]["BlockStatsSpecific"]["base"];
       };
       since: "4.2";
     };
@@ -1390,214 +1284,15 @@ export interface Qmp10_2 {
       discriminator: "type";
       data: { mirror: "BlockJobInfoMirror" };
       variants?: {
-        commit: {
-          type: "JobType";
-          device: "str";
-          len: "int";
-          offset: "int";
-          /** Since 1.3. */
-          busy: { type: "bool"; since: "1.3" };
-          /** Since 1.3. */
-          paused: { type: "bool"; since: "1.3" };
-          speed: "int";
-          /** Since 1.3. */
-          "io-status": { type: "BlockDeviceIoStatus"; since: "1.3" };
-          /** Since 2.2. */
-          ready: { type: "bool"; since: "2.2" };
-          /** Since 2.12. */
-          status: { type: "JobStatus"; since: "2.12" };
-          /** Since 2.12. */
-          "auto-finalize": { type: "bool"; since: "2.12" };
-          /** Since 2.12. */
-          "auto-dismiss": { type: "bool"; since: "2.12" };
-          /** Since 2.12.1. */
-          error?: { type: "str"; optional: true; since: "2.12.1" };
-        };
-        stream: {
-          type: "JobType";
-          device: "str";
-          len: "int";
-          offset: "int";
-          /** Since 1.3. */
-          busy: { type: "bool"; since: "1.3" };
-          /** Since 1.3. */
-          paused: { type: "bool"; since: "1.3" };
-          speed: "int";
-          /** Since 1.3. */
-          "io-status": { type: "BlockDeviceIoStatus"; since: "1.3" };
-          /** Since 2.2. */
-          ready: { type: "bool"; since: "2.2" };
-          /** Since 2.12. */
-          status: { type: "JobStatus"; since: "2.12" };
-          /** Since 2.12. */
-          "auto-finalize": { type: "bool"; since: "2.12" };
-          /** Since 2.12. */
-          "auto-dismiss": { type: "bool"; since: "2.12" };
-          /** Since 2.12.1. */
-          error?: { type: "str"; optional: true; since: "2.12.1" };
-        };
-        mirror: {
-          type: "JobType";
-          device: "str";
-          len: "int";
-          offset: "int";
-          /** Since 1.3. */
-          busy: { type: "bool"; since: "1.3" };
-          /** Since 1.3. */
-          paused: { type: "bool"; since: "1.3" };
-          speed: "int";
-          /** Since 1.3. */
-          "io-status": { type: "BlockDeviceIoStatus"; since: "1.3" };
-          /** Since 2.2. */
-          ready: { type: "bool"; since: "2.2" };
-          /** Since 2.12. */
-          status: { type: "JobStatus"; since: "2.12" };
-          /** Since 2.12. */
-          "auto-finalize": { type: "bool"; since: "2.12" };
-          /** Since 2.12. */
-          "auto-dismiss": { type: "bool"; since: "2.12" };
-          /** Since 2.12.1. */
-          error?: { type: "str"; optional: true; since: "2.12.1" };
-          "actively-synced": "bool";
-        };
-        backup: {
-          type: "JobType";
-          device: "str";
-          len: "int";
-          offset: "int";
-          /** Since 1.3. */
-          busy: { type: "bool"; since: "1.3" };
-          /** Since 1.3. */
-          paused: { type: "bool"; since: "1.3" };
-          speed: "int";
-          /** Since 1.3. */
-          "io-status": { type: "BlockDeviceIoStatus"; since: "1.3" };
-          /** Since 2.2. */
-          ready: { type: "bool"; since: "2.2" };
-          /** Since 2.12. */
-          status: { type: "JobStatus"; since: "2.12" };
-          /** Since 2.12. */
-          "auto-finalize": { type: "bool"; since: "2.12" };
-          /** Since 2.12. */
-          "auto-dismiss": { type: "bool"; since: "2.12" };
-          /** Since 2.12.1. */
-          error?: { type: "str"; optional: true; since: "2.12.1" };
-        };
-        create: {
-          type: "JobType";
-          device: "str";
-          len: "int";
-          offset: "int";
-          /** Since 1.3. */
-          busy: { type: "bool"; since: "1.3" };
-          /** Since 1.3. */
-          paused: { type: "bool"; since: "1.3" };
-          speed: "int";
-          /** Since 1.3. */
-          "io-status": { type: "BlockDeviceIoStatus"; since: "1.3" };
-          /** Since 2.2. */
-          ready: { type: "bool"; since: "2.2" };
-          /** Since 2.12. */
-          status: { type: "JobStatus"; since: "2.12" };
-          /** Since 2.12. */
-          "auto-finalize": { type: "bool"; since: "2.12" };
-          /** Since 2.12. */
-          "auto-dismiss": { type: "bool"; since: "2.12" };
-          /** Since 2.12.1. */
-          error?: { type: "str"; optional: true; since: "2.12.1" };
-        };
-        amend: {
-          type: "JobType";
-          device: "str";
-          len: "int";
-          offset: "int";
-          /** Since 1.3. */
-          busy: { type: "bool"; since: "1.3" };
-          /** Since 1.3. */
-          paused: { type: "bool"; since: "1.3" };
-          speed: "int";
-          /** Since 1.3. */
-          "io-status": { type: "BlockDeviceIoStatus"; since: "1.3" };
-          /** Since 2.2. */
-          ready: { type: "bool"; since: "2.2" };
-          /** Since 2.12. */
-          status: { type: "JobStatus"; since: "2.12" };
-          /** Since 2.12. */
-          "auto-finalize": { type: "bool"; since: "2.12" };
-          /** Since 2.12. */
-          "auto-dismiss": { type: "bool"; since: "2.12" };
-          /** Since 2.12.1. */
-          error?: { type: "str"; optional: true; since: "2.12.1" };
-        };
-        "snapshot-load": {
-          type: "JobType";
-          device: "str";
-          len: "int";
-          offset: "int";
-          /** Since 1.3. */
-          busy: { type: "bool"; since: "1.3" };
-          /** Since 1.3. */
-          paused: { type: "bool"; since: "1.3" };
-          speed: "int";
-          /** Since 1.3. */
-          "io-status": { type: "BlockDeviceIoStatus"; since: "1.3" };
-          /** Since 2.2. */
-          ready: { type: "bool"; since: "2.2" };
-          /** Since 2.12. */
-          status: { type: "JobStatus"; since: "2.12" };
-          /** Since 2.12. */
-          "auto-finalize": { type: "bool"; since: "2.12" };
-          /** Since 2.12. */
-          "auto-dismiss": { type: "bool"; since: "2.12" };
-          /** Since 2.12.1. */
-          error?: { type: "str"; optional: true; since: "2.12.1" };
-        };
-        "snapshot-save": {
-          type: "JobType";
-          device: "str";
-          len: "int";
-          offset: "int";
-          /** Since 1.3. */
-          busy: { type: "bool"; since: "1.3" };
-          /** Since 1.3. */
-          paused: { type: "bool"; since: "1.3" };
-          speed: "int";
-          /** Since 1.3. */
-          "io-status": { type: "BlockDeviceIoStatus"; since: "1.3" };
-          /** Since 2.2. */
-          ready: { type: "bool"; since: "2.2" };
-          /** Since 2.12. */
-          status: { type: "JobStatus"; since: "2.12" };
-          /** Since 2.12. */
-          "auto-finalize": { type: "bool"; since: "2.12" };
-          /** Since 2.12. */
-          "auto-dismiss": { type: "bool"; since: "2.12" };
-          /** Since 2.12.1. */
-          error?: { type: "str"; optional: true; since: "2.12.1" };
-        };
-        "snapshot-delete": {
-          type: "JobType";
-          device: "str";
-          len: "int";
-          offset: "int";
-          /** Since 1.3. */
-          busy: { type: "bool"; since: "1.3" };
-          /** Since 1.3. */
-          paused: { type: "bool"; since: "1.3" };
-          speed: "int";
-          /** Since 1.3. */
-          "io-status": { type: "BlockDeviceIoStatus"; since: "1.3" };
-          /** Since 2.2. */
-          ready: { type: "bool"; since: "2.2" };
-          /** Since 2.12. */
-          status: { type: "JobStatus"; since: "2.12" };
-          /** Since 2.12. */
-          "auto-finalize": { type: "bool"; since: "2.12" };
-          /** Since 2.12. */
-          "auto-dismiss": { type: "bool"; since: "2.12" };
-          /** Since 2.12.1. */
-          error?: { type: "str"; optional: true; since: "2.12.1" };
-        };
+        commit: Qmp10_2["types"]["BlockJobInfo"]["base"];
+        stream: Qmp10_2["types"]["BlockJobInfo"]["base"];
+        mirror: Qmp10_2["types"]["BlockJobInfo"]["base"] & Qmp10_2["types"]["BlockJobInfoMirror"]["data"];
+        backup: Qmp10_2["types"]["BlockJobInfo"]["base"];
+        create: Qmp10_2["types"]["BlockJobInfo"]["base"];
+        amend: Qmp10_2["types"]["BlockJobInfo"]["base"];
+        "snapshot-load": Qmp10_2["types"]["BlockJobInfo"]["base"];
+        "snapshot-save": Qmp10_2["types"]["BlockJobInfo"]["base"];
+        "snapshot-delete": Qmp10_2["types"]["BlockJobInfo"]["base"];
       };
       since: "1.1";
     };
@@ -1891,15 +1586,15 @@ export interface Qmp10_2 {
       discriminator: "type";
       data: { mirror: "BlockJobChangeOptionsMirror" };
       variants?: {
-        commit: { id: "str"; type: "JobType" };
-        stream: { id: "str"; type: "JobType" };
-        mirror: { id: "str"; type: "JobType"; "copy-mode": "MirrorCopyMode" };
-        backup: { id: "str"; type: "JobType" };
-        create: { id: "str"; type: "JobType" };
-        amend: { id: "str"; type: "JobType" };
-        "snapshot-load": { id: "str"; type: "JobType" };
-        "snapshot-save": { id: "str"; type: "JobType" };
-        "snapshot-delete": { id: "str"; type: "JobType" };
+        commit: Qmp10_2["types"]["BlockJobChangeOptions"]["base"];
+        stream: Qmp10_2["types"]["BlockJobChangeOptions"]["base"];
+        mirror: Qmp10_2["types"]["BlockJobChangeOptions"]["base"] & Qmp10_2["types"]["BlockJobChangeOptionsMirror"]["data"];
+        backup: Qmp10_2["types"]["BlockJobChangeOptions"]["base"];
+        create: Qmp10_2["types"]["BlockJobChangeOptions"]["base"];
+        amend: Qmp10_2["types"]["BlockJobChangeOptions"]["base"];
+        "snapshot-load": Qmp10_2["types"]["BlockJobChangeOptions"]["base"];
+        "snapshot-save": Qmp10_2["types"]["BlockJobChangeOptions"]["base"];
+        "snapshot-delete": Qmp10_2["types"]["BlockJobChangeOptions"]["base"];
       };
       since: "8.2";
     };
@@ -2101,7 +1796,7 @@ export interface Qmp10_2 {
       discriminator: "format";
       data: { aes: "QCryptoBlockOptionsQCow" };
       variants?: {
-        aes: { format: "BlockdevQcowEncryptionFormat"; "key-secret"?: { type: "str"; optional: true } };
+        aes: Qmp10_2["types"]["BlockdevQcowEncryption"]["base"] & Qmp10_2["types"]["QCryptoBlockOptionsQCow"]["data"];
       };
       since: "2.10";
     };
@@ -2121,8 +1816,8 @@ export interface Qmp10_2 {
       discriminator: "format";
       data: { aes: "QCryptoBlockOptionsQCow"; luks: "QCryptoBlockOptionsLUKS" };
       variants?: {
-        aes: { format: "BlockdevQcow2EncryptionFormat"; "key-secret"?: { type: "str"; optional: true } };
-        luks: { format: "BlockdevQcow2EncryptionFormat"; "key-secret"?: { type: "str"; optional: true } };
+        aes: Qmp10_2["types"]["BlockdevQcow2Encryption"]["base"] & Qmp10_2["types"]["QCryptoBlockOptionsQCow"]["data"];
+        luks: Qmp10_2["types"]["BlockdevQcow2Encryption"]["base"] & Qmp10_2["types"]["QCryptoBlockOptionsLUKS"]["data"];
       };
       since: "2.10";
     };
@@ -2179,9 +1874,9 @@ export interface Qmp10_2 {
       discriminator: "mode";
       data: { hash: "SshHostKeyHash" };
       variants?: {
-        none: { mode: "SshHostKeyCheckMode" };
-        hash: { mode: "SshHostKeyCheckMode"; type: "SshHostKeyCheckHashType"; hash: "str" };
-        known_hosts: { mode: "SshHostKeyCheckMode" };
+        none: Qmp10_2["types"]["SshHostKeyCheck"]["base"];
+        hash: Qmp10_2["types"]["SshHostKeyCheck"]["base"] & Qmp10_2["types"]["SshHostKeyHash"]["data"];
+        known_hosts: Qmp10_2["types"]["SshHostKeyCheck"]["base"];
       };
       since: "2.12";
     };
@@ -2444,24 +2139,9 @@ export interface Qmp10_2 {
         "luks-any": "RbdEncryptionOptionsLUKSAny";
       };
       variants?: {
-        luks: {
-          format: "RbdImageEncryptionFormat";
-          /** Since 8.0. */
-          parent?: { type: "RbdEncryptionOptions"; optional: true; since: "8.0" };
-          "key-secret": "str";
-        };
-        luks2: {
-          format: "RbdImageEncryptionFormat";
-          /** Since 8.0. */
-          parent?: { type: "RbdEncryptionOptions"; optional: true; since: "8.0" };
-          "key-secret": "str";
-        };
-        "luks-any": {
-          format: "RbdImageEncryptionFormat";
-          /** Since 8.0. */
-          parent?: { type: "RbdEncryptionOptions"; optional: true; since: "8.0" };
-          "key-secret": "str";
-        };
+        luks: Qmp10_2["types"]["RbdEncryptionOptions"]["base"] & Qmp10_2["types"]["RbdEncryptionOptionsLUKSBase"]["data"] & Qmp10_2["types"]["RbdEncryptionOptionsLUKS"]["data"];
+        luks2: Qmp10_2["types"]["RbdEncryptionOptions"]["base"] & Qmp10_2["types"]["RbdEncryptionOptionsLUKSBase"]["data"] & Qmp10_2["types"]["RbdEncryptionOptionsLUKS2"]["data"];
+        "luks-any": Qmp10_2["types"]["RbdEncryptionOptions"]["base"] & Qmp10_2["types"]["RbdEncryptionOptionsLUKSBase"]["data"] & Qmp10_2["types"]["RbdEncryptionOptionsLUKSAny"]["data"];
       };
       since: "6.1";
     };
@@ -2472,17 +2152,9 @@ export interface Qmp10_2 {
       discriminator: "format";
       data: { luks: "RbdEncryptionCreateOptionsLUKS"; luks2: "RbdEncryptionCreateOptionsLUKS2" };
       variants?: {
-        luks: {
-          format: "RbdImageEncryptionFormat";
-          "key-secret": "str";
-          "cipher-alg"?: { type: "QCryptoCipherAlgo"; optional: true };
-        };
-        luks2: {
-          format: "RbdImageEncryptionFormat";
-          "key-secret": "str";
-          "cipher-alg"?: { type: "QCryptoCipherAlgo"; optional: true };
-        };
-        "luks-any": { format: "RbdImageEncryptionFormat" };
+        luks: Qmp10_2["types"]["RbdEncryptionCreateOptions"]["base"] & Qmp10_2["types"]["RbdEncryptionOptionsLUKSBase"]["data"] & Qmp10_2["types"]["RbdEncryptionCreateOptionsLUKSBase"]["data"] & Qmp10_2["types"]["RbdEncryptionCreateOptionsLUKS"]["data"];
+        luks2: Qmp10_2["types"]["RbdEncryptionCreateOptions"]["base"] & Qmp10_2["types"]["RbdEncryptionOptionsLUKSBase"]["data"] & Qmp10_2["types"]["RbdEncryptionCreateOptionsLUKSBase"]["data"] & Qmp10_2["types"]["RbdEncryptionCreateOptionsLUKS2"]["data"];
+        "luks-any": Qmp10_2["types"]["RbdEncryptionCreateOptions"]["base"];
       };
       since: "6.1";
     };
@@ -2718,1011 +2390,53 @@ export interface Qmp10_2 {
         vvfat: "BlockdevOptionsVVFAT";
       };
       variants?: {
-        blkdebug: {
-          driver: "BlockdevDriver";
-          /** Since 2.0. */
-          "node-name"?: { type: "str"; optional: true; since: "2.0" };
-          discard?: { type: "BlockdevDiscardOptions"; optional: true };
-          cache?: { type: "BlockdevCacheOptions"; optional: true };
-          /** Since 10.0. */
-          active?: { type: "bool"; optional: true; since: "10.0" };
-          "read-only"?: { type: "bool"; optional: true };
-          /** Since 3.1. */
-          "auto-read-only"?: { type: "bool"; optional: true; since: "3.1" };
-          /** Since 2.10. */
-          "force-share"?: { type: "bool"; optional: true; since: "2.10" };
-          /** Since 2.1. */
-          "detect-zeroes"?: { type: "BlockdevDetectZeroesOptions"; optional: true; since: "2.1" };
-          image: "BlockdevRef";
-          config?: { type: "str"; optional: true };
-          align?: { type: "int"; optional: true };
-          /** Since 2.10. */
-          "max-transfer"?: { type: "int32"; optional: true; since: "2.10" };
-          /** Since 2.10. */
-          "opt-write-zero"?: { type: "int32"; optional: true; since: "2.10" };
-          /** Since 2.10. */
-          "max-write-zero"?: { type: "int32"; optional: true; since: "2.10" };
-          /** Since 2.10. */
-          "opt-discard"?: { type: "int32"; optional: true; since: "2.10" };
-          /** Since 2.10. */
-          "max-discard"?: { type: "int32"; optional: true; since: "2.10" };
-          "inject-error"?: { type: readonly ["BlkdebugInjectErrorOptions"]; optional: true };
-          "set-state"?: { type: readonly ["BlkdebugSetStateOptions"]; optional: true };
-          /** Since 5.0. */
-          "take-child-perms"?: { type: readonly ["BlockPermission"]; optional: true; since: "5.0" };
-          /** Since 5.0. */
-          "unshare-child-perms"?: { type: readonly ["BlockPermission"]; optional: true; since: "5.0" };
-        };
-        blklogwrites: {
-          driver: "BlockdevDriver";
-          /** Since 2.0. */
-          "node-name"?: { type: "str"; optional: true; since: "2.0" };
-          discard?: { type: "BlockdevDiscardOptions"; optional: true };
-          cache?: { type: "BlockdevCacheOptions"; optional: true };
-          /** Since 10.0. */
-          active?: { type: "bool"; optional: true; since: "10.0" };
-          "read-only"?: { type: "bool"; optional: true };
-          /** Since 3.1. */
-          "auto-read-only"?: { type: "bool"; optional: true; since: "3.1" };
-          /** Since 2.10. */
-          "force-share"?: { type: "bool"; optional: true; since: "2.10" };
-          /** Since 2.1. */
-          "detect-zeroes"?: { type: "BlockdevDetectZeroesOptions"; optional: true; since: "2.1" };
-          file: "BlockdevRef";
-          log: "BlockdevRef";
-          "log-sector-size"?: { type: "uint32"; optional: true };
-          "log-append"?: { type: "bool"; optional: true };
-          "log-super-update-interval"?: { type: "uint64"; optional: true };
-        };
-        blkreplay: {
-          driver: "BlockdevDriver";
-          /** Since 2.0. */
-          "node-name"?: { type: "str"; optional: true; since: "2.0" };
-          discard?: { type: "BlockdevDiscardOptions"; optional: true };
-          cache?: { type: "BlockdevCacheOptions"; optional: true };
-          /** Since 10.0. */
-          active?: { type: "bool"; optional: true; since: "10.0" };
-          "read-only"?: { type: "bool"; optional: true };
-          /** Since 3.1. */
-          "auto-read-only"?: { type: "bool"; optional: true; since: "3.1" };
-          /** Since 2.10. */
-          "force-share"?: { type: "bool"; optional: true; since: "2.10" };
-          /** Since 2.1. */
-          "detect-zeroes"?: { type: "BlockdevDetectZeroesOptions"; optional: true; since: "2.1" };
-          image: "BlockdevRef";
-        };
-        blkverify: {
-          driver: "BlockdevDriver";
-          /** Since 2.0. */
-          "node-name"?: { type: "str"; optional: true; since: "2.0" };
-          discard?: { type: "BlockdevDiscardOptions"; optional: true };
-          cache?: { type: "BlockdevCacheOptions"; optional: true };
-          /** Since 10.0. */
-          active?: { type: "bool"; optional: true; since: "10.0" };
-          "read-only"?: { type: "bool"; optional: true };
-          /** Since 3.1. */
-          "auto-read-only"?: { type: "bool"; optional: true; since: "3.1" };
-          /** Since 2.10. */
-          "force-share"?: { type: "bool"; optional: true; since: "2.10" };
-          /** Since 2.1. */
-          "detect-zeroes"?: { type: "BlockdevDetectZeroesOptions"; optional: true; since: "2.1" };
-          test: "BlockdevRef";
-          raw: "BlockdevRef";
-        };
-        bochs: {
-          driver: "BlockdevDriver";
-          /** Since 2.0. */
-          "node-name"?: { type: "str"; optional: true; since: "2.0" };
-          discard?: { type: "BlockdevDiscardOptions"; optional: true };
-          cache?: { type: "BlockdevCacheOptions"; optional: true };
-          /** Since 10.0. */
-          active?: { type: "bool"; optional: true; since: "10.0" };
-          "read-only"?: { type: "bool"; optional: true };
-          /** Since 3.1. */
-          "auto-read-only"?: { type: "bool"; optional: true; since: "3.1" };
-          /** Since 2.10. */
-          "force-share"?: { type: "bool"; optional: true; since: "2.10" };
-          /** Since 2.1. */
-          "detect-zeroes"?: { type: "BlockdevDetectZeroesOptions"; optional: true; since: "2.1" };
-          file: "BlockdevRef";
-        };
-        cloop: {
-          driver: "BlockdevDriver";
-          /** Since 2.0. */
-          "node-name"?: { type: "str"; optional: true; since: "2.0" };
-          discard?: { type: "BlockdevDiscardOptions"; optional: true };
-          cache?: { type: "BlockdevCacheOptions"; optional: true };
-          /** Since 10.0. */
-          active?: { type: "bool"; optional: true; since: "10.0" };
-          "read-only"?: { type: "bool"; optional: true };
-          /** Since 3.1. */
-          "auto-read-only"?: { type: "bool"; optional: true; since: "3.1" };
-          /** Since 2.10. */
-          "force-share"?: { type: "bool"; optional: true; since: "2.10" };
-          /** Since 2.1. */
-          "detect-zeroes"?: { type: "BlockdevDetectZeroesOptions"; optional: true; since: "2.1" };
-          file: "BlockdevRef";
-        };
-        compress: {
-          driver: "BlockdevDriver";
-          /** Since 2.0. */
-          "node-name"?: { type: "str"; optional: true; since: "2.0" };
-          discard?: { type: "BlockdevDiscardOptions"; optional: true };
-          cache?: { type: "BlockdevCacheOptions"; optional: true };
-          /** Since 10.0. */
-          active?: { type: "bool"; optional: true; since: "10.0" };
-          "read-only"?: { type: "bool"; optional: true };
-          /** Since 3.1. */
-          "auto-read-only"?: { type: "bool"; optional: true; since: "3.1" };
-          /** Since 2.10. */
-          "force-share"?: { type: "bool"; optional: true; since: "2.10" };
-          /** Since 2.1. */
-          "detect-zeroes"?: { type: "BlockdevDetectZeroesOptions"; optional: true; since: "2.1" };
-          file: "BlockdevRef";
-        };
-        "copy-before-write": {
-          driver: "BlockdevDriver";
-          /** Since 2.0. */
-          "node-name"?: { type: "str"; optional: true; since: "2.0" };
-          discard?: { type: "BlockdevDiscardOptions"; optional: true };
-          cache?: { type: "BlockdevCacheOptions"; optional: true };
-          /** Since 10.0. */
-          active?: { type: "bool"; optional: true; since: "10.0" };
-          "read-only"?: { type: "bool"; optional: true };
-          /** Since 3.1. */
-          "auto-read-only"?: { type: "bool"; optional: true; since: "3.1" };
-          /** Since 2.10. */
-          "force-share"?: { type: "bool"; optional: true; since: "2.10" };
-          /** Since 2.1. */
-          "detect-zeroes"?: { type: "BlockdevDetectZeroesOptions"; optional: true; since: "2.1" };
-          file: "BlockdevRef";
-          target: "BlockdevRef";
-          /** Since 7.0. */
-          bitmap?: { type: "BlockDirtyBitmap"; optional: true; since: "7.0" };
-          /** Since 7.1. */
-          "on-cbw-error"?: { type: "OnCbwError"; optional: true; since: "7.1" };
-          /** Since 7.1. */
-          "cbw-timeout"?: { type: "uint32"; optional: true; since: "7.1" };
-          /** Since 9.2. */
-          "min-cluster-size"?: { type: "size"; optional: true; since: "9.2" };
-        };
-        "copy-on-read": {
-          driver: "BlockdevDriver";
-          /** Since 2.0. */
-          "node-name"?: { type: "str"; optional: true; since: "2.0" };
-          discard?: { type: "BlockdevDiscardOptions"; optional: true };
-          cache?: { type: "BlockdevCacheOptions"; optional: true };
-          /** Since 10.0. */
-          active?: { type: "bool"; optional: true; since: "10.0" };
-          "read-only"?: { type: "bool"; optional: true };
-          /** Since 3.1. */
-          "auto-read-only"?: { type: "bool"; optional: true; since: "3.1" };
-          /** Since 2.10. */
-          "force-share"?: { type: "bool"; optional: true; since: "2.10" };
-          /** Since 2.1. */
-          "detect-zeroes"?: { type: "BlockdevDetectZeroesOptions"; optional: true; since: "2.1" };
-          file: "BlockdevRef";
-          bottom?: { type: "str"; optional: true };
-        };
-        dmg: {
-          driver: "BlockdevDriver";
-          /** Since 2.0. */
-          "node-name"?: { type: "str"; optional: true; since: "2.0" };
-          discard?: { type: "BlockdevDiscardOptions"; optional: true };
-          cache?: { type: "BlockdevCacheOptions"; optional: true };
-          /** Since 10.0. */
-          active?: { type: "bool"; optional: true; since: "10.0" };
-          "read-only"?: { type: "bool"; optional: true };
-          /** Since 3.1. */
-          "auto-read-only"?: { type: "bool"; optional: true; since: "3.1" };
-          /** Since 2.10. */
-          "force-share"?: { type: "bool"; optional: true; since: "2.10" };
-          /** Since 2.1. */
-          "detect-zeroes"?: { type: "BlockdevDetectZeroesOptions"; optional: true; since: "2.1" };
-          file: "BlockdevRef";
-        };
-        file: {
-          driver: "BlockdevDriver";
-          /** Since 2.0. */
-          "node-name"?: { type: "str"; optional: true; since: "2.0" };
-          discard?: { type: "BlockdevDiscardOptions"; optional: true };
-          cache?: { type: "BlockdevCacheOptions"; optional: true };
-          /** Since 10.0. */
-          active?: { type: "bool"; optional: true; since: "10.0" };
-          "read-only"?: { type: "bool"; optional: true };
-          /** Since 3.1. */
-          "auto-read-only"?: { type: "bool"; optional: true; since: "3.1" };
-          /** Since 2.10. */
-          "force-share"?: { type: "bool"; optional: true; since: "2.10" };
-          /** Since 2.1. */
-          "detect-zeroes"?: { type: "BlockdevDetectZeroesOptions"; optional: true; since: "2.1" };
-          filename: "str";
-          /** Since 2.11. */
-          "pr-manager"?: { type: "str"; optional: true; since: "2.11" };
-          /** Since 2.10. */
-          locking?: { type: "OnOffAuto"; optional: true; since: "2.10" };
-          /** Since 2.8. */
-          aio?: { type: "BlockdevAioOptions"; optional: true; since: "2.8" };
-          /** Since 6.2. */
-          "aio-max-batch"?: { type: "int"; optional: true; since: "6.2" };
-          /** Since 4.0. Only if CONFIG_LINUX. */
-          "drop-cache"?: { type: "bool"; optional: true; if: "CONFIG_LINUX"; since: "4.0" };
-          /** Since 3.0. Unstable. */
-          "x-check-cache-dropped"?: { type: "bool"; optional: true; features: readonly ["unstable"]; since: "3.0" };
-        };
-        "snapshot-access": {
-          driver: "BlockdevDriver";
-          /** Since 2.0. */
-          "node-name"?: { type: "str"; optional: true; since: "2.0" };
-          discard?: { type: "BlockdevDiscardOptions"; optional: true };
-          cache?: { type: "BlockdevCacheOptions"; optional: true };
-          /** Since 10.0. */
-          active?: { type: "bool"; optional: true; since: "10.0" };
-          "read-only"?: { type: "bool"; optional: true };
-          /** Since 3.1. */
-          "auto-read-only"?: { type: "bool"; optional: true; since: "3.1" };
-          /** Since 2.10. */
-          "force-share"?: { type: "bool"; optional: true; since: "2.10" };
-          /** Since 2.1. */
-          "detect-zeroes"?: { type: "BlockdevDetectZeroesOptions"; optional: true; since: "2.1" };
-          file: "BlockdevRef";
-        };
-        ftp: {
-          driver: "BlockdevDriver";
-          /** Since 2.0. */
-          "node-name"?: { type: "str"; optional: true; since: "2.0" };
-          discard?: { type: "BlockdevDiscardOptions"; optional: true };
-          cache?: { type: "BlockdevCacheOptions"; optional: true };
-          /** Since 10.0. */
-          active?: { type: "bool"; optional: true; since: "10.0" };
-          "read-only"?: { type: "bool"; optional: true };
-          /** Since 3.1. */
-          "auto-read-only"?: { type: "bool"; optional: true; since: "3.1" };
-          /** Since 2.10. */
-          "force-share"?: { type: "bool"; optional: true; since: "2.10" };
-          /** Since 2.1. */
-          "detect-zeroes"?: { type: "BlockdevDetectZeroesOptions"; optional: true; since: "2.1" };
-          url: "str";
-          readahead?: { type: "int"; optional: true };
-          timeout?: { type: "int"; optional: true };
-          username?: { type: "str"; optional: true };
-          "password-secret"?: { type: "str"; optional: true };
-          "proxy-username"?: { type: "str"; optional: true };
-          "proxy-password-secret"?: { type: "str"; optional: true };
-        };
-        ftps: {
-          driver: "BlockdevDriver";
-          /** Since 2.0. */
-          "node-name"?: { type: "str"; optional: true; since: "2.0" };
-          discard?: { type: "BlockdevDiscardOptions"; optional: true };
-          cache?: { type: "BlockdevCacheOptions"; optional: true };
-          /** Since 10.0. */
-          active?: { type: "bool"; optional: true; since: "10.0" };
-          "read-only"?: { type: "bool"; optional: true };
-          /** Since 3.1. */
-          "auto-read-only"?: { type: "bool"; optional: true; since: "3.1" };
-          /** Since 2.10. */
-          "force-share"?: { type: "bool"; optional: true; since: "2.10" };
-          /** Since 2.1. */
-          "detect-zeroes"?: { type: "BlockdevDetectZeroesOptions"; optional: true; since: "2.1" };
-          url: "str";
-          readahead?: { type: "int"; optional: true };
-          timeout?: { type: "int"; optional: true };
-          username?: { type: "str"; optional: true };
-          "password-secret"?: { type: "str"; optional: true };
-          "proxy-username"?: { type: "str"; optional: true };
-          "proxy-password-secret"?: { type: "str"; optional: true };
-          sslverify?: { type: "bool"; optional: true };
-        };
-        gluster: {
-          driver: "BlockdevDriver";
-          /** Since 2.0. */
-          "node-name"?: { type: "str"; optional: true; since: "2.0" };
-          discard?: { type: "BlockdevDiscardOptions"; optional: true };
-          cache?: { type: "BlockdevCacheOptions"; optional: true };
-          /** Since 10.0. */
-          active?: { type: "bool"; optional: true; since: "10.0" };
-          "read-only"?: { type: "bool"; optional: true };
-          /** Since 3.1. */
-          "auto-read-only"?: { type: "bool"; optional: true; since: "3.1" };
-          /** Since 2.10. */
-          "force-share"?: { type: "bool"; optional: true; since: "2.10" };
-          /** Since 2.1. */
-          "detect-zeroes"?: { type: "BlockdevDetectZeroesOptions"; optional: true; since: "2.1" };
-          volume: "str";
-          path: "str";
-          server: readonly ["SocketAddress"];
-          /** Since 2.8. */
-          debug?: { type: "int"; optional: true; since: "2.8" };
-          /** Since 2.8. */
-          logfile?: { type: "str"; optional: true; since: "2.8" };
-        };
-        host_cdrom: {
-          driver: "BlockdevDriver";
-          /** Since 2.0. */
-          "node-name"?: { type: "str"; optional: true; since: "2.0" };
-          discard?: { type: "BlockdevDiscardOptions"; optional: true };
-          cache?: { type: "BlockdevCacheOptions"; optional: true };
-          /** Since 10.0. */
-          active?: { type: "bool"; optional: true; since: "10.0" };
-          "read-only"?: { type: "bool"; optional: true };
-          /** Since 3.1. */
-          "auto-read-only"?: { type: "bool"; optional: true; since: "3.1" };
-          /** Since 2.10. */
-          "force-share"?: { type: "bool"; optional: true; since: "2.10" };
-          /** Since 2.1. */
-          "detect-zeroes"?: { type: "BlockdevDetectZeroesOptions"; optional: true; since: "2.1" };
-          filename: "str";
-          /** Since 2.11. */
-          "pr-manager"?: { type: "str"; optional: true; since: "2.11" };
-          /** Since 2.10. */
-          locking?: { type: "OnOffAuto"; optional: true; since: "2.10" };
-          /** Since 2.8. */
-          aio?: { type: "BlockdevAioOptions"; optional: true; since: "2.8" };
-          /** Since 6.2. */
-          "aio-max-batch"?: { type: "int"; optional: true; since: "6.2" };
-          /** Since 4.0. Only if CONFIG_LINUX. */
-          "drop-cache"?: { type: "bool"; optional: true; if: "CONFIG_LINUX"; since: "4.0" };
-          /** Since 3.0. Unstable. */
-          "x-check-cache-dropped"?: { type: "bool"; optional: true; features: readonly ["unstable"]; since: "3.0" };
-        };
-        host_device: {
-          driver: "BlockdevDriver";
-          /** Since 2.0. */
-          "node-name"?: { type: "str"; optional: true; since: "2.0" };
-          discard?: { type: "BlockdevDiscardOptions"; optional: true };
-          cache?: { type: "BlockdevCacheOptions"; optional: true };
-          /** Since 10.0. */
-          active?: { type: "bool"; optional: true; since: "10.0" };
-          "read-only"?: { type: "bool"; optional: true };
-          /** Since 3.1. */
-          "auto-read-only"?: { type: "bool"; optional: true; since: "3.1" };
-          /** Since 2.10. */
-          "force-share"?: { type: "bool"; optional: true; since: "2.10" };
-          /** Since 2.1. */
-          "detect-zeroes"?: { type: "BlockdevDetectZeroesOptions"; optional: true; since: "2.1" };
-          filename: "str";
-          /** Since 2.11. */
-          "pr-manager"?: { type: "str"; optional: true; since: "2.11" };
-          /** Since 2.10. */
-          locking?: { type: "OnOffAuto"; optional: true; since: "2.10" };
-          /** Since 2.8. */
-          aio?: { type: "BlockdevAioOptions"; optional: true; since: "2.8" };
-          /** Since 6.2. */
-          "aio-max-batch"?: { type: "int"; optional: true; since: "6.2" };
-          /** Since 4.0. Only if CONFIG_LINUX. */
-          "drop-cache"?: { type: "bool"; optional: true; if: "CONFIG_LINUX"; since: "4.0" };
-          /** Since 3.0. Unstable. */
-          "x-check-cache-dropped"?: { type: "bool"; optional: true; features: readonly ["unstable"]; since: "3.0" };
-        };
-        http: {
-          driver: "BlockdevDriver";
-          /** Since 2.0. */
-          "node-name"?: { type: "str"; optional: true; since: "2.0" };
-          discard?: { type: "BlockdevDiscardOptions"; optional: true };
-          cache?: { type: "BlockdevCacheOptions"; optional: true };
-          /** Since 10.0. */
-          active?: { type: "bool"; optional: true; since: "10.0" };
-          "read-only"?: { type: "bool"; optional: true };
-          /** Since 3.1. */
-          "auto-read-only"?: { type: "bool"; optional: true; since: "3.1" };
-          /** Since 2.10. */
-          "force-share"?: { type: "bool"; optional: true; since: "2.10" };
-          /** Since 2.1. */
-          "detect-zeroes"?: { type: "BlockdevDetectZeroesOptions"; optional: true; since: "2.1" };
-          url: "str";
-          readahead?: { type: "int"; optional: true };
-          timeout?: { type: "int"; optional: true };
-          username?: { type: "str"; optional: true };
-          "password-secret"?: { type: "str"; optional: true };
-          "proxy-username"?: { type: "str"; optional: true };
-          "proxy-password-secret"?: { type: "str"; optional: true };
-          cookie?: { type: "str"; optional: true };
-          /** Since 2.10. */
-          "cookie-secret"?: { type: "str"; optional: true; since: "2.10" };
-        };
-        https: {
-          driver: "BlockdevDriver";
-          /** Since 2.0. */
-          "node-name"?: { type: "str"; optional: true; since: "2.0" };
-          discard?: { type: "BlockdevDiscardOptions"; optional: true };
-          cache?: { type: "BlockdevCacheOptions"; optional: true };
-          /** Since 10.0. */
-          active?: { type: "bool"; optional: true; since: "10.0" };
-          "read-only"?: { type: "bool"; optional: true };
-          /** Since 3.1. */
-          "auto-read-only"?: { type: "bool"; optional: true; since: "3.1" };
-          /** Since 2.10. */
-          "force-share"?: { type: "bool"; optional: true; since: "2.10" };
-          /** Since 2.1. */
-          "detect-zeroes"?: { type: "BlockdevDetectZeroesOptions"; optional: true; since: "2.1" };
-          url: "str";
-          readahead?: { type: "int"; optional: true };
-          timeout?: { type: "int"; optional: true };
-          username?: { type: "str"; optional: true };
-          "password-secret"?: { type: "str"; optional: true };
-          "proxy-username"?: { type: "str"; optional: true };
-          "proxy-password-secret"?: { type: "str"; optional: true };
-          cookie?: { type: "str"; optional: true };
-          sslverify?: { type: "bool"; optional: true };
-          /** Since 2.10. */
-          "cookie-secret"?: { type: "str"; optional: true; since: "2.10" };
-        };
-        io_uring: {
-          driver: "BlockdevDriver";
-          /** Since 2.0. */
-          "node-name"?: { type: "str"; optional: true; since: "2.0" };
-          discard?: { type: "BlockdevDiscardOptions"; optional: true };
-          cache?: { type: "BlockdevCacheOptions"; optional: true };
-          /** Since 10.0. */
-          active?: { type: "bool"; optional: true; since: "10.0" };
-          "read-only"?: { type: "bool"; optional: true };
-          /** Since 3.1. */
-          "auto-read-only"?: { type: "bool"; optional: true; since: "3.1" };
-          /** Since 2.10. */
-          "force-share"?: { type: "bool"; optional: true; since: "2.10" };
-          /** Since 2.1. */
-          "detect-zeroes"?: { type: "BlockdevDetectZeroesOptions"; optional: true; since: "2.1" };
-          filename: "str";
-        };
-        iscsi: {
-          driver: "BlockdevDriver";
-          /** Since 2.0. */
-          "node-name"?: { type: "str"; optional: true; since: "2.0" };
-          discard?: { type: "BlockdevDiscardOptions"; optional: true };
-          cache?: { type: "BlockdevCacheOptions"; optional: true };
-          /** Since 10.0. */
-          active?: { type: "bool"; optional: true; since: "10.0" };
-          "read-only"?: { type: "bool"; optional: true };
-          /** Since 3.1. */
-          "auto-read-only"?: { type: "bool"; optional: true; since: "3.1" };
-          /** Since 2.10. */
-          "force-share"?: { type: "bool"; optional: true; since: "2.10" };
-          /** Since 2.1. */
-          "detect-zeroes"?: { type: "BlockdevDetectZeroesOptions"; optional: true; since: "2.1" };
-          transport: "IscsiTransport";
-          portal: "str";
-          target: "str";
-          lun?: { type: "int"; optional: true };
-          user?: { type: "str"; optional: true };
-          "password-secret"?: { type: "str"; optional: true };
-          "initiator-name"?: { type: "str"; optional: true };
-          "header-digest"?: { type: "IscsiHeaderDigest"; optional: true };
-          timeout?: { type: "int"; optional: true };
-        };
-        luks: {
-          driver: "BlockdevDriver";
-          /** Since 2.0. */
-          "node-name"?: { type: "str"; optional: true; since: "2.0" };
-          discard?: { type: "BlockdevDiscardOptions"; optional: true };
-          cache?: { type: "BlockdevCacheOptions"; optional: true };
-          /** Since 10.0. */
-          active?: { type: "bool"; optional: true; since: "10.0" };
-          "read-only"?: { type: "bool"; optional: true };
-          /** Since 3.1. */
-          "auto-read-only"?: { type: "bool"; optional: true; since: "3.1" };
-          /** Since 2.10. */
-          "force-share"?: { type: "bool"; optional: true; since: "2.10" };
-          /** Since 2.1. */
-          "detect-zeroes"?: { type: "BlockdevDetectZeroesOptions"; optional: true; since: "2.1" };
-          file: "BlockdevRef";
-          /** Since 2.6. */
-          "key-secret"?: { type: "str"; optional: true; since: "2.6" };
-          /** Since 9.0. */
-          header?: { type: "BlockdevRef"; optional: true; since: "9.0" };
-        };
-        nbd: {
-          driver: "BlockdevDriver";
-          /** Since 2.0. */
-          "node-name"?: { type: "str"; optional: true; since: "2.0" };
-          discard?: { type: "BlockdevDiscardOptions"; optional: true };
-          cache?: { type: "BlockdevCacheOptions"; optional: true };
-          /** Since 10.0. */
-          active?: { type: "bool"; optional: true; since: "10.0" };
-          "read-only"?: { type: "bool"; optional: true };
-          /** Since 3.1. */
-          "auto-read-only"?: { type: "bool"; optional: true; since: "3.1" };
-          /** Since 2.10. */
-          "force-share"?: { type: "bool"; optional: true; since: "2.10" };
-          /** Since 2.1. */
-          "detect-zeroes"?: { type: "BlockdevDetectZeroesOptions"; optional: true; since: "2.1" };
-          server: "SocketAddress";
-          export?: { type: "str"; optional: true };
-          "tls-creds"?: { type: "str"; optional: true };
-          /** Since 7.0. */
-          "tls-hostname"?: { type: "str"; optional: true; since: "7.0" };
-          /** Since 3.0. Unstable. */
-          "x-dirty-bitmap"?: { type: "str"; optional: true; features: readonly ["unstable"]; since: "3.0" };
-          /** Since 4.2. */
-          "reconnect-delay"?: { type: "uint32"; optional: true; since: "4.2" };
-          /** Since 7.0. */
-          "open-timeout"?: { type: "uint32"; optional: true; since: "7.0" };
-        };
-        nfs: {
-          driver: "BlockdevDriver";
-          /** Since 2.0. */
-          "node-name"?: { type: "str"; optional: true; since: "2.0" };
-          discard?: { type: "BlockdevDiscardOptions"; optional: true };
-          cache?: { type: "BlockdevCacheOptions"; optional: true };
-          /** Since 10.0. */
-          active?: { type: "bool"; optional: true; since: "10.0" };
-          "read-only"?: { type: "bool"; optional: true };
-          /** Since 3.1. */
-          "auto-read-only"?: { type: "bool"; optional: true; since: "3.1" };
-          /** Since 2.10. */
-          "force-share"?: { type: "bool"; optional: true; since: "2.10" };
-          /** Since 2.1. */
-          "detect-zeroes"?: { type: "BlockdevDetectZeroesOptions"; optional: true; since: "2.1" };
-          server: "NFSServer";
-          path: "str";
-          user?: { type: "int"; optional: true };
-          group?: { type: "int"; optional: true };
-          "tcp-syn-count"?: { type: "int"; optional: true };
-          "readahead-size"?: { type: "int"; optional: true };
-          "page-cache-size"?: { type: "int"; optional: true };
-          debug?: { type: "int"; optional: true };
-        };
-        "null-aio": {
-          driver: "BlockdevDriver";
-          /** Since 2.0. */
-          "node-name"?: { type: "str"; optional: true; since: "2.0" };
-          discard?: { type: "BlockdevDiscardOptions"; optional: true };
-          cache?: { type: "BlockdevCacheOptions"; optional: true };
-          /** Since 10.0. */
-          active?: { type: "bool"; optional: true; since: "10.0" };
-          "read-only"?: { type: "bool"; optional: true };
-          /** Since 3.1. */
-          "auto-read-only"?: { type: "bool"; optional: true; since: "3.1" };
-          /** Since 2.10. */
-          "force-share"?: { type: "bool"; optional: true; since: "2.10" };
-          /** Since 2.1. */
-          "detect-zeroes"?: { type: "BlockdevDetectZeroesOptions"; optional: true; since: "2.1" };
-          size?: { type: "int"; optional: true };
-          /** Since 2.4. */
-          "latency-ns"?: { type: "uint64"; optional: true; since: "2.4" };
-          /** Since 4.1. */
-          "read-zeroes"?: { type: "bool"; optional: true; since: "4.1" };
-        };
-        "null-co": {
-          driver: "BlockdevDriver";
-          /** Since 2.0. */
-          "node-name"?: { type: "str"; optional: true; since: "2.0" };
-          discard?: { type: "BlockdevDiscardOptions"; optional: true };
-          cache?: { type: "BlockdevCacheOptions"; optional: true };
-          /** Since 10.0. */
-          active?: { type: "bool"; optional: true; since: "10.0" };
-          "read-only"?: { type: "bool"; optional: true };
-          /** Since 3.1. */
-          "auto-read-only"?: { type: "bool"; optional: true; since: "3.1" };
-          /** Since 2.10. */
-          "force-share"?: { type: "bool"; optional: true; since: "2.10" };
-          /** Since 2.1. */
-          "detect-zeroes"?: { type: "BlockdevDetectZeroesOptions"; optional: true; since: "2.1" };
-          size?: { type: "int"; optional: true };
-          /** Since 2.4. */
-          "latency-ns"?: { type: "uint64"; optional: true; since: "2.4" };
-          /** Since 4.1. */
-          "read-zeroes"?: { type: "bool"; optional: true; since: "4.1" };
-        };
-        nvme: {
-          driver: "BlockdevDriver";
-          /** Since 2.0. */
-          "node-name"?: { type: "str"; optional: true; since: "2.0" };
-          discard?: { type: "BlockdevDiscardOptions"; optional: true };
-          cache?: { type: "BlockdevCacheOptions"; optional: true };
-          /** Since 10.0. */
-          active?: { type: "bool"; optional: true; since: "10.0" };
-          "read-only"?: { type: "bool"; optional: true };
-          /** Since 3.1. */
-          "auto-read-only"?: { type: "bool"; optional: true; since: "3.1" };
-          /** Since 2.10. */
-          "force-share"?: { type: "bool"; optional: true; since: "2.10" };
-          /** Since 2.1. */
-          "detect-zeroes"?: { type: "BlockdevDetectZeroesOptions"; optional: true; since: "2.1" };
-          device: "str";
-          namespace: "int";
-        };
-        "nvme-io_uring": {
-          driver: "BlockdevDriver";
-          /** Since 2.0. */
-          "node-name"?: { type: "str"; optional: true; since: "2.0" };
-          discard?: { type: "BlockdevDiscardOptions"; optional: true };
-          cache?: { type: "BlockdevCacheOptions"; optional: true };
-          /** Since 10.0. */
-          active?: { type: "bool"; optional: true; since: "10.0" };
-          "read-only"?: { type: "bool"; optional: true };
-          /** Since 3.1. */
-          "auto-read-only"?: { type: "bool"; optional: true; since: "3.1" };
-          /** Since 2.10. */
-          "force-share"?: { type: "bool"; optional: true; since: "2.10" };
-          /** Since 2.1. */
-          "detect-zeroes"?: { type: "BlockdevDetectZeroesOptions"; optional: true; since: "2.1" };
-          path: "str";
-        };
-        parallels: {
-          driver: "BlockdevDriver";
-          /** Since 2.0. */
-          "node-name"?: { type: "str"; optional: true; since: "2.0" };
-          discard?: { type: "BlockdevDiscardOptions"; optional: true };
-          cache?: { type: "BlockdevCacheOptions"; optional: true };
-          /** Since 10.0. */
-          active?: { type: "bool"; optional: true; since: "10.0" };
-          "read-only"?: { type: "bool"; optional: true };
-          /** Since 3.1. */
-          "auto-read-only"?: { type: "bool"; optional: true; since: "3.1" };
-          /** Since 2.10. */
-          "force-share"?: { type: "bool"; optional: true; since: "2.10" };
-          /** Since 2.1. */
-          "detect-zeroes"?: { type: "BlockdevDetectZeroesOptions"; optional: true; since: "2.1" };
-          file: "BlockdevRef";
-        };
-        preallocate: {
-          driver: "BlockdevDriver";
-          /** Since 2.0. */
-          "node-name"?: { type: "str"; optional: true; since: "2.0" };
-          discard?: { type: "BlockdevDiscardOptions"; optional: true };
-          cache?: { type: "BlockdevCacheOptions"; optional: true };
-          /** Since 10.0. */
-          active?: { type: "bool"; optional: true; since: "10.0" };
-          "read-only"?: { type: "bool"; optional: true };
-          /** Since 3.1. */
-          "auto-read-only"?: { type: "bool"; optional: true; since: "3.1" };
-          /** Since 2.10. */
-          "force-share"?: { type: "bool"; optional: true; since: "2.10" };
-          /** Since 2.1. */
-          "detect-zeroes"?: { type: "BlockdevDetectZeroesOptions"; optional: true; since: "2.1" };
-          file: "BlockdevRef";
-          "prealloc-align"?: { type: "int"; optional: true };
-          "prealloc-size"?: { type: "int"; optional: true };
-        };
-        qcow: {
-          driver: "BlockdevDriver";
-          /** Since 2.0. */
-          "node-name"?: { type: "str"; optional: true; since: "2.0" };
-          discard?: { type: "BlockdevDiscardOptions"; optional: true };
-          cache?: { type: "BlockdevCacheOptions"; optional: true };
-          /** Since 10.0. */
-          active?: { type: "bool"; optional: true; since: "10.0" };
-          "read-only"?: { type: "bool"; optional: true };
-          /** Since 3.1. */
-          "auto-read-only"?: { type: "bool"; optional: true; since: "3.1" };
-          /** Since 2.10. */
-          "force-share"?: { type: "bool"; optional: true; since: "2.10" };
-          /** Since 2.1. */
-          "detect-zeroes"?: { type: "BlockdevDetectZeroesOptions"; optional: true; since: "2.1" };
-          file: "BlockdevRef";
-          backing?: { type: "BlockdevRefOrNull"; optional: true };
-          encrypt?: { type: "BlockdevQcowEncryption"; optional: true };
-        };
-        qcow2: {
-          driver: "BlockdevDriver";
-          /** Since 2.0. */
-          "node-name"?: { type: "str"; optional: true; since: "2.0" };
-          discard?: { type: "BlockdevDiscardOptions"; optional: true };
-          cache?: { type: "BlockdevCacheOptions"; optional: true };
-          /** Since 10.0. */
-          active?: { type: "bool"; optional: true; since: "10.0" };
-          "read-only"?: { type: "bool"; optional: true };
-          /** Since 3.1. */
-          "auto-read-only"?: { type: "bool"; optional: true; since: "3.1" };
-          /** Since 2.10. */
-          "force-share"?: { type: "bool"; optional: true; since: "2.10" };
-          /** Since 2.1. */
-          "detect-zeroes"?: { type: "BlockdevDetectZeroesOptions"; optional: true; since: "2.1" };
-          file: "BlockdevRef";
-          backing?: { type: "BlockdevRefOrNull"; optional: true };
-          "lazy-refcounts"?: { type: "bool"; optional: true };
-          "pass-discard-request"?: { type: "bool"; optional: true };
-          "pass-discard-snapshot"?: { type: "bool"; optional: true };
-          "pass-discard-other"?: { type: "bool"; optional: true };
-          /** Since 8.1. */
-          "discard-no-unref"?: { type: "bool"; optional: true; since: "8.1" };
-          /** Since 2.2. */
-          "overlap-check"?: { type: "Qcow2OverlapChecks"; optional: true; since: "2.2" };
-          /** Since 2.2. */
-          "cache-size"?: { type: "int"; optional: true; since: "2.2" };
-          /** Since 2.2. */
-          "l2-cache-size"?: { type: "int"; optional: true; since: "2.2" };
-          /** Since 2.12. */
-          "l2-cache-entry-size"?: { type: "int"; optional: true; since: "2.12" };
-          /** Since 2.2. */
-          "refcount-cache-size"?: { type: "int"; optional: true; since: "2.2" };
-          /** Since 2.5. */
-          "cache-clean-interval"?: { type: "int"; optional: true; since: "2.5" };
-          /** Since 2.10. */
-          encrypt?: { type: "BlockdevQcow2Encryption"; optional: true; since: "2.10" };
-          /** Since 4.0. */
-          "data-file"?: { type: "BlockdevRef"; optional: true; since: "4.0" };
-        };
-        qed: {
-          driver: "BlockdevDriver";
-          /** Since 2.0. */
-          "node-name"?: { type: "str"; optional: true; since: "2.0" };
-          discard?: { type: "BlockdevDiscardOptions"; optional: true };
-          cache?: { type: "BlockdevCacheOptions"; optional: true };
-          /** Since 10.0. */
-          active?: { type: "bool"; optional: true; since: "10.0" };
-          "read-only"?: { type: "bool"; optional: true };
-          /** Since 3.1. */
-          "auto-read-only"?: { type: "bool"; optional: true; since: "3.1" };
-          /** Since 2.10. */
-          "force-share"?: { type: "bool"; optional: true; since: "2.10" };
-          /** Since 2.1. */
-          "detect-zeroes"?: { type: "BlockdevDetectZeroesOptions"; optional: true; since: "2.1" };
-          file: "BlockdevRef";
-          backing?: { type: "BlockdevRefOrNull"; optional: true };
-        };
-        quorum: {
-          driver: "BlockdevDriver";
-          /** Since 2.0. */
-          "node-name"?: { type: "str"; optional: true; since: "2.0" };
-          discard?: { type: "BlockdevDiscardOptions"; optional: true };
-          cache?: { type: "BlockdevCacheOptions"; optional: true };
-          /** Since 10.0. */
-          active?: { type: "bool"; optional: true; since: "10.0" };
-          "read-only"?: { type: "bool"; optional: true };
-          /** Since 3.1. */
-          "auto-read-only"?: { type: "bool"; optional: true; since: "3.1" };
-          /** Since 2.10. */
-          "force-share"?: { type: "bool"; optional: true; since: "2.10" };
-          /** Since 2.1. */
-          "detect-zeroes"?: { type: "BlockdevDetectZeroesOptions"; optional: true; since: "2.1" };
-          blkverify?: { type: "bool"; optional: true };
-          children: readonly ["BlockdevRef"];
-          "vote-threshold": "int";
-          /** Since 2.1. */
-          "rewrite-corrupted"?: { type: "bool"; optional: true; since: "2.1" };
-          /** Since 2.2. */
-          "read-pattern"?: { type: "QuorumReadPattern"; optional: true; since: "2.2" };
-        };
-        raw: {
-          driver: "BlockdevDriver";
-          /** Since 2.0. */
-          "node-name"?: { type: "str"; optional: true; since: "2.0" };
-          discard?: { type: "BlockdevDiscardOptions"; optional: true };
-          cache?: { type: "BlockdevCacheOptions"; optional: true };
-          /** Since 10.0. */
-          active?: { type: "bool"; optional: true; since: "10.0" };
-          "read-only"?: { type: "bool"; optional: true };
-          /** Since 3.1. */
-          "auto-read-only"?: { type: "bool"; optional: true; since: "3.1" };
-          /** Since 2.10. */
-          "force-share"?: { type: "bool"; optional: true; since: "2.10" };
-          /** Since 2.1. */
-          "detect-zeroes"?: { type: "BlockdevDetectZeroesOptions"; optional: true; since: "2.1" };
-          file: "BlockdevRef";
-          offset?: { type: "int"; optional: true };
-          size?: { type: "int"; optional: true };
-        };
-        rbd: {
-          driver: "BlockdevDriver";
-          /** Since 2.0. */
-          "node-name"?: { type: "str"; optional: true; since: "2.0" };
-          discard?: { type: "BlockdevDiscardOptions"; optional: true };
-          cache?: { type: "BlockdevCacheOptions"; optional: true };
-          /** Since 10.0. */
-          active?: { type: "bool"; optional: true; since: "10.0" };
-          "read-only"?: { type: "bool"; optional: true };
-          /** Since 3.1. */
-          "auto-read-only"?: { type: "bool"; optional: true; since: "3.1" };
-          /** Since 2.10. */
-          "force-share"?: { type: "bool"; optional: true; since: "2.10" };
-          /** Since 2.1. */
-          "detect-zeroes"?: { type: "BlockdevDetectZeroesOptions"; optional: true; since: "2.1" };
-          pool: "str";
-          /** Since 5.0. */
-          namespace?: { type: "str"; optional: true; since: "5.0" };
-          image: "str";
-          conf?: { type: "str"; optional: true };
-          snapshot?: { type: "str"; optional: true };
-          /** Since 6.1. */
-          encrypt?: { type: "RbdEncryptionOptions"; optional: true; since: "6.1" };
-          user?: { type: "str"; optional: true };
-          /** Since 3.0. */
-          "auth-client-required"?: { type: readonly ["RbdAuthMode"]; optional: true; since: "3.0" };
-          /** Since 3.0. */
-          "key-secret"?: { type: "str"; optional: true; since: "3.0" };
-          server?: { type: readonly ["InetSocketAddressBase"]; optional: true };
-        };
-        replication: {
-          driver: "BlockdevDriver";
-          /** Since 2.0. */
-          "node-name"?: { type: "str"; optional: true; since: "2.0" };
-          discard?: { type: "BlockdevDiscardOptions"; optional: true };
-          cache?: { type: "BlockdevCacheOptions"; optional: true };
-          /** Since 10.0. */
-          active?: { type: "bool"; optional: true; since: "10.0" };
-          "read-only"?: { type: "bool"; optional: true };
-          /** Since 3.1. */
-          "auto-read-only"?: { type: "bool"; optional: true; since: "3.1" };
-          /** Since 2.10. */
-          "force-share"?: { type: "bool"; optional: true; since: "2.10" };
-          /** Since 2.1. */
-          "detect-zeroes"?: { type: "BlockdevDetectZeroesOptions"; optional: true; since: "2.1" };
-          file: "BlockdevRef";
-          mode: "ReplicationMode";
-          "top-id"?: { type: "str"; optional: true };
-        };
-        ssh: {
-          driver: "BlockdevDriver";
-          /** Since 2.0. */
-          "node-name"?: { type: "str"; optional: true; since: "2.0" };
-          discard?: { type: "BlockdevDiscardOptions"; optional: true };
-          cache?: { type: "BlockdevCacheOptions"; optional: true };
-          /** Since 10.0. */
-          active?: { type: "bool"; optional: true; since: "10.0" };
-          "read-only"?: { type: "bool"; optional: true };
-          /** Since 3.1. */
-          "auto-read-only"?: { type: "bool"; optional: true; since: "3.1" };
-          /** Since 2.10. */
-          "force-share"?: { type: "bool"; optional: true; since: "2.10" };
-          /** Since 2.1. */
-          "detect-zeroes"?: { type: "BlockdevDetectZeroesOptions"; optional: true; since: "2.1" };
-          server: "InetSocketAddress";
-          path: "str";
-          user?: { type: "str"; optional: true };
-          "host-key-check"?: { type: "SshHostKeyCheck"; optional: true };
-        };
-        throttle: {
-          driver: "BlockdevDriver";
-          /** Since 2.0. */
-          "node-name"?: { type: "str"; optional: true; since: "2.0" };
-          discard?: { type: "BlockdevDiscardOptions"; optional: true };
-          cache?: { type: "BlockdevCacheOptions"; optional: true };
-          /** Since 10.0. */
-          active?: { type: "bool"; optional: true; since: "10.0" };
-          "read-only"?: { type: "bool"; optional: true };
-          /** Since 3.1. */
-          "auto-read-only"?: { type: "bool"; optional: true; since: "3.1" };
-          /** Since 2.10. */
-          "force-share"?: { type: "bool"; optional: true; since: "2.10" };
-          /** Since 2.1. */
-          "detect-zeroes"?: { type: "BlockdevDetectZeroesOptions"; optional: true; since: "2.1" };
-          "throttle-group": "str";
-          file: "BlockdevRef";
-        };
-        vdi: {
-          driver: "BlockdevDriver";
-          /** Since 2.0. */
-          "node-name"?: { type: "str"; optional: true; since: "2.0" };
-          discard?: { type: "BlockdevDiscardOptions"; optional: true };
-          cache?: { type: "BlockdevCacheOptions"; optional: true };
-          /** Since 10.0. */
-          active?: { type: "bool"; optional: true; since: "10.0" };
-          "read-only"?: { type: "bool"; optional: true };
-          /** Since 3.1. */
-          "auto-read-only"?: { type: "bool"; optional: true; since: "3.1" };
-          /** Since 2.10. */
-          "force-share"?: { type: "bool"; optional: true; since: "2.10" };
-          /** Since 2.1. */
-          "detect-zeroes"?: { type: "BlockdevDetectZeroesOptions"; optional: true; since: "2.1" };
-          file: "BlockdevRef";
-        };
-        vhdx: {
-          driver: "BlockdevDriver";
-          /** Since 2.0. */
-          "node-name"?: { type: "str"; optional: true; since: "2.0" };
-          discard?: { type: "BlockdevDiscardOptions"; optional: true };
-          cache?: { type: "BlockdevCacheOptions"; optional: true };
-          /** Since 10.0. */
-          active?: { type: "bool"; optional: true; since: "10.0" };
-          "read-only"?: { type: "bool"; optional: true };
-          /** Since 3.1. */
-          "auto-read-only"?: { type: "bool"; optional: true; since: "3.1" };
-          /** Since 2.10. */
-          "force-share"?: { type: "bool"; optional: true; since: "2.10" };
-          /** Since 2.1. */
-          "detect-zeroes"?: { type: "BlockdevDetectZeroesOptions"; optional: true; since: "2.1" };
-          file: "BlockdevRef";
-        };
-        "virtio-blk-vfio-pci": {
-          driver: "BlockdevDriver";
-          /** Since 2.0. */
-          "node-name"?: { type: "str"; optional: true; since: "2.0" };
-          discard?: { type: "BlockdevDiscardOptions"; optional: true };
-          cache?: { type: "BlockdevCacheOptions"; optional: true };
-          /** Since 10.0. */
-          active?: { type: "bool"; optional: true; since: "10.0" };
-          "read-only"?: { type: "bool"; optional: true };
-          /** Since 3.1. */
-          "auto-read-only"?: { type: "bool"; optional: true; since: "3.1" };
-          /** Since 2.10. */
-          "force-share"?: { type: "bool"; optional: true; since: "2.10" };
-          /** Since 2.1. */
-          "detect-zeroes"?: { type: "BlockdevDetectZeroesOptions"; optional: true; since: "2.1" };
-          path: "str";
-        };
-        "virtio-blk-vhost-user": {
-          driver: "BlockdevDriver";
-          /** Since 2.0. */
-          "node-name"?: { type: "str"; optional: true; since: "2.0" };
-          discard?: { type: "BlockdevDiscardOptions"; optional: true };
-          cache?: { type: "BlockdevCacheOptions"; optional: true };
-          /** Since 10.0. */
-          active?: { type: "bool"; optional: true; since: "10.0" };
-          "read-only"?: { type: "bool"; optional: true };
-          /** Since 3.1. */
-          "auto-read-only"?: { type: "bool"; optional: true; since: "3.1" };
-          /** Since 2.10. */
-          "force-share"?: { type: "bool"; optional: true; since: "2.10" };
-          /** Since 2.1. */
-          "detect-zeroes"?: { type: "BlockdevDetectZeroesOptions"; optional: true; since: "2.1" };
-          path: "str";
-        };
-        "virtio-blk-vhost-vdpa": {
-          driver: "BlockdevDriver";
-          /** Since 2.0. */
-          "node-name"?: { type: "str"; optional: true; since: "2.0" };
-          discard?: { type: "BlockdevDiscardOptions"; optional: true };
-          cache?: { type: "BlockdevCacheOptions"; optional: true };
-          /** Since 10.0. */
-          active?: { type: "bool"; optional: true; since: "10.0" };
-          "read-only"?: { type: "bool"; optional: true };
-          /** Since 3.1. */
-          "auto-read-only"?: { type: "bool"; optional: true; since: "3.1" };
-          /** Since 2.10. */
-          "force-share"?: { type: "bool"; optional: true; since: "2.10" };
-          /** Since 2.1. */
-          "detect-zeroes"?: { type: "BlockdevDetectZeroesOptions"; optional: true; since: "2.1" };
-          path: "str";
-        };
-        vmdk: {
-          driver: "BlockdevDriver";
-          /** Since 2.0. */
-          "node-name"?: { type: "str"; optional: true; since: "2.0" };
-          discard?: { type: "BlockdevDiscardOptions"; optional: true };
-          cache?: { type: "BlockdevCacheOptions"; optional: true };
-          /** Since 10.0. */
-          active?: { type: "bool"; optional: true; since: "10.0" };
-          "read-only"?: { type: "bool"; optional: true };
-          /** Since 3.1. */
-          "auto-read-only"?: { type: "bool"; optional: true; since: "3.1" };
-          /** Since 2.10. */
-          "force-share"?: { type: "bool"; optional: true; since: "2.10" };
-          /** Since 2.1. */
-          "detect-zeroes"?: { type: "BlockdevDetectZeroesOptions"; optional: true; since: "2.1" };
-          file: "BlockdevRef";
-          backing?: { type: "BlockdevRefOrNull"; optional: true };
-        };
-        vpc: {
-          driver: "BlockdevDriver";
-          /** Since 2.0. */
-          "node-name"?: { type: "str"; optional: true; since: "2.0" };
-          discard?: { type: "BlockdevDiscardOptions"; optional: true };
-          cache?: { type: "BlockdevCacheOptions"; optional: true };
-          /** Since 10.0. */
-          active?: { type: "bool"; optional: true; since: "10.0" };
-          "read-only"?: { type: "bool"; optional: true };
-          /** Since 3.1. */
-          "auto-read-only"?: { type: "bool"; optional: true; since: "3.1" };
-          /** Since 2.10. */
-          "force-share"?: { type: "bool"; optional: true; since: "2.10" };
-          /** Since 2.1. */
-          "detect-zeroes"?: { type: "BlockdevDetectZeroesOptions"; optional: true; since: "2.1" };
-          file: "BlockdevRef";
-        };
-        vvfat: {
-          driver: "BlockdevDriver";
-          /** Since 2.0. */
-          "node-name"?: { type: "str"; optional: true; since: "2.0" };
-          discard?: { type: "BlockdevDiscardOptions"; optional: true };
-          cache?: { type: "BlockdevCacheOptions"; optional: true };
-          /** Since 10.0. */
-          active?: { type: "bool"; optional: true; since: "10.0" };
-          "read-only"?: { type: "bool"; optional: true };
-          /** Since 3.1. */
-          "auto-read-only"?: { type: "bool"; optional: true; since: "3.1" };
-          /** Since 2.10. */
-          "force-share"?: { type: "bool"; optional: true; since: "2.10" };
-          /** Since 2.1. */
-          "detect-zeroes"?: { type: "BlockdevDetectZeroesOptions"; optional: true; since: "2.1" };
-          dir: "str";
-          "fat-type"?: { type: "int"; optional: true };
-          floppy?: { type: "bool"; optional: true };
-          /** Since 2.4. */
-          label?: { type: "str"; optional: true; since: "2.4" };
-          rw?: { type: "bool"; optional: true };
-        };
+        blkdebug: Qmp10_2["types"]["BlockdevOptions"]["base"] & Qmp10_2["types"]["BlockdevOptionsBlkdebug"]["data"];
+        blklogwrites: Qmp10_2["types"]["BlockdevOptions"]["base"] & Qmp10_2["types"]["BlockdevOptionsBlklogwrites"]["data"];
+        blkreplay: Qmp10_2["types"]["BlockdevOptions"]["base"] & Qmp10_2["types"]["BlockdevOptionsBlkreplay"]["data"];
+        blkverify: Qmp10_2["types"]["BlockdevOptions"]["base"] & Qmp10_2["types"]["BlockdevOptionsBlkverify"]["data"];
+        bochs: Qmp10_2["types"]["BlockdevOptions"]["base"] & Qmp10_2["types"]["BlockdevOptionsGenericFormat"]["data"];
+        cloop: Qmp10_2["types"]["BlockdevOptions"]["base"] & Qmp10_2["types"]["BlockdevOptionsGenericFormat"]["data"];
+        compress: Qmp10_2["types"]["BlockdevOptions"]["base"] & Qmp10_2["types"]["BlockdevOptionsGenericFormat"]["data"];
+        "copy-before-write": Qmp10_2["types"]["BlockdevOptions"]["base"] & Qmp10_2["types"]["BlockdevOptionsGenericFormat"]["data"] & Qmp10_2["types"]["BlockdevOptionsCbw"]["data"];
+        "copy-on-read": Qmp10_2["types"]["BlockdevOptions"]["base"] & Qmp10_2["types"]["BlockdevOptionsGenericFormat"]["data"] & Qmp10_2["types"]["BlockdevOptionsCor"]["data"];
+        dmg: Qmp10_2["types"]["BlockdevOptions"]["base"] & Qmp10_2["types"]["BlockdevOptionsGenericFormat"]["data"];
+        file: Qmp10_2["types"]["BlockdevOptions"]["base"] & Qmp10_2["types"]["BlockdevOptionsFile"]["data"];
+        "snapshot-access": Qmp10_2["types"]["BlockdevOptions"]["base"] & Qmp10_2["types"]["BlockdevOptionsGenericFormat"]["data"];
+        ftp: Qmp10_2["types"]["BlockdevOptions"]["base"] & Qmp10_2["types"]["BlockdevOptionsCurlBase"]["data"] & Qmp10_2["types"]["BlockdevOptionsCurlFtp"]["data"];
+        ftps: Qmp10_2["types"]["BlockdevOptions"]["base"] & Qmp10_2["types"]["BlockdevOptionsCurlBase"]["data"] & Qmp10_2["types"]["BlockdevOptionsCurlFtps"]["data"];
+        gluster: Qmp10_2["types"]["BlockdevOptions"]["base"] & Qmp10_2["types"]["BlockdevOptionsGluster"]["data"];
+        host_cdrom: Qmp10_2["types"]["BlockdevOptions"]["base"] & Qmp10_2["types"]["BlockdevOptionsFile"]["data"];
+        host_device: Qmp10_2["types"]["BlockdevOptions"]["base"] & Qmp10_2["types"]["BlockdevOptionsFile"]["data"];
+        http: Qmp10_2["types"]["BlockdevOptions"]["base"] & Qmp10_2["types"]["BlockdevOptionsCurlBase"]["data"] & Qmp10_2["types"]["BlockdevOptionsCurlHttp"]["data"];
+        https: Qmp10_2["types"]["BlockdevOptions"]["base"] & Qmp10_2["types"]["BlockdevOptionsCurlBase"]["data"] & Qmp10_2["types"]["BlockdevOptionsCurlHttps"]["data"];
+        io_uring: Qmp10_2["types"]["BlockdevOptions"]["base"] & Qmp10_2["types"]["BlockdevOptionsIoUring"]["data"];
+        iscsi: Qmp10_2["types"]["BlockdevOptions"]["base"] & Qmp10_2["types"]["BlockdevOptionsIscsi"]["data"];
+        luks: Qmp10_2["types"]["BlockdevOptions"]["base"] & Qmp10_2["types"]["BlockdevOptionsGenericFormat"]["data"] & Qmp10_2["types"]["BlockdevOptionsLUKS"]["data"];
+        nbd: Qmp10_2["types"]["BlockdevOptions"]["base"] & Qmp10_2["types"]["BlockdevOptionsNbd"]["data"];
+        nfs: Qmp10_2["types"]["BlockdevOptions"]["base"] & Qmp10_2["types"]["BlockdevOptionsNfs"]["data"];
+        "null-aio": Qmp10_2["types"]["BlockdevOptions"]["base"] & Qmp10_2["types"]["BlockdevOptionsNull"]["data"];
+        "null-co": Qmp10_2["types"]["BlockdevOptions"]["base"] & Qmp10_2["types"]["BlockdevOptionsNull"]["data"];
+        nvme: Qmp10_2["types"]["BlockdevOptions"]["base"] & Qmp10_2["types"]["BlockdevOptionsNVMe"]["data"];
+        "nvme-io_uring": Qmp10_2["types"]["BlockdevOptions"]["base"] & Qmp10_2["types"]["BlockdevOptionsNvmeIoUring"]["data"];
+        parallels: Qmp10_2["types"]["BlockdevOptions"]["base"] & Qmp10_2["types"]["BlockdevOptionsGenericFormat"]["data"];
+        preallocate: Qmp10_2["types"]["BlockdevOptions"]["base"] & Qmp10_2["types"]["BlockdevOptionsGenericFormat"]["data"] & Qmp10_2["types"]["BlockdevOptionsPreallocate"]["data"];
+        qcow: Qmp10_2["types"]["BlockdevOptions"]["base"] & Qmp10_2["types"]["BlockdevOptionsGenericFormat"]["data"] & Qmp10_2["types"]["BlockdevOptionsGenericCOWFormat"]["data"] & Qmp10_2["types"]["BlockdevOptionsQcow"]["data"];
+        qcow2: Qmp10_2["types"]["BlockdevOptions"]["base"] & Qmp10_2["types"]["BlockdevOptionsGenericFormat"]["data"] & Qmp10_2["types"]["BlockdevOptionsGenericCOWFormat"]["data"] & Qmp10_2["types"]["BlockdevOptionsQcow2"]["data"];
+        qed: Qmp10_2["types"]["BlockdevOptions"]["base"] & Qmp10_2["types"]["BlockdevOptionsGenericFormat"]["data"] & Qmp10_2["types"]["BlockdevOptionsGenericCOWFormat"]["data"];
+        quorum: Qmp10_2["types"]["BlockdevOptions"]["base"] & Qmp10_2["types"]["BlockdevOptionsQuorum"]["data"];
+        raw: Qmp10_2["types"]["BlockdevOptions"]["base"] & Qmp10_2["types"]["BlockdevOptionsGenericFormat"]["data"] & Qmp10_2["types"]["BlockdevOptionsRaw"]["data"];
+        rbd: Qmp10_2["types"]["BlockdevOptions"]["base"] & Qmp10_2["types"]["BlockdevOptionsRbd"]["data"];
+        replication: Qmp10_2["types"]["BlockdevOptions"]["base"] & Qmp10_2["types"]["BlockdevOptionsGenericFormat"]["data"] & Qmp10_2["types"]["BlockdevOptionsReplication"]["data"];
+        ssh: Qmp10_2["types"]["BlockdevOptions"]["base"] & Qmp10_2["types"]["BlockdevOptionsSsh"]["data"];
+        throttle: Qmp10_2["types"]["BlockdevOptions"]["base"] & Qmp10_2["types"]["BlockdevOptionsThrottle"]["data"];
+        vdi: Qmp10_2["types"]["BlockdevOptions"]["base"] & Qmp10_2["types"]["BlockdevOptionsGenericFormat"]["data"];
+        vhdx: Qmp10_2["types"]["BlockdevOptions"]["base"] & Qmp10_2["types"]["BlockdevOptionsGenericFormat"]["data"];
+        "virtio-blk-vfio-pci": Qmp10_2["types"]["BlockdevOptions"]["base"] & Qmp10_2["types"]["BlockdevOptionsVirtioBlkVfioPci"]["data"];
+        "virtio-blk-vhost-user": Qmp10_2["types"]["BlockdevOptions"]["base"] & Qmp10_2["types"]["BlockdevOptionsVirtioBlkVhostUser"]["data"];
+        "virtio-blk-vhost-vdpa": Qmp10_2["types"]["BlockdevOptions"]["base"] & Qmp10_2["types"]["BlockdevOptionsVirtioBlkVhostVdpa"]["data"];
+        vmdk: Qmp10_2["types"]["BlockdevOptions"]["base"] & Qmp10_2["types"]["BlockdevOptionsGenericFormat"]["data"] & Qmp10_2["types"]["BlockdevOptionsGenericCOWFormat"]["data"];
+        vpc: Qmp10_2["types"]["BlockdevOptions"]["base"] & Qmp10_2["types"]["BlockdevOptionsGenericFormat"]["data"];
+        vvfat: Qmp10_2["types"]["BlockdevOptions"]["base"] & Qmp10_2["types"]["BlockdevOptionsVVFAT"]["data"];
       };
       since: "2.9";
     };
@@ -3945,159 +2659,53 @@ export interface Qmp10_2 {
         vpc: "BlockdevCreateOptionsVpc";
       };
       variants?: {
-        blkdebug: { driver: "BlockdevDriver" };
-        blklogwrites: { driver: "BlockdevDriver" };
-        blkreplay: { driver: "BlockdevDriver" };
-        blkverify: { driver: "BlockdevDriver" };
-        bochs: { driver: "BlockdevDriver" };
-        cloop: { driver: "BlockdevDriver" };
-        compress: { driver: "BlockdevDriver" };
-        "copy-before-write": { driver: "BlockdevDriver" };
-        "copy-on-read": { driver: "BlockdevDriver" };
-        dmg: { driver: "BlockdevDriver" };
-        file: {
-          driver: "BlockdevDriver";
-          filename: "str";
-          size: "size";
-          preallocation?: { type: "PreallocMode"; optional: true };
-          nocow?: { type: "bool"; optional: true };
-          /** Since 5.1. */
-          "extent-size-hint"?: { type: "size"; optional: true; since: "5.1" };
-        };
-        "snapshot-access": { driver: "BlockdevDriver" };
-        ftp: { driver: "BlockdevDriver" };
-        ftps: { driver: "BlockdevDriver" };
-        gluster: {
-          driver: "BlockdevDriver";
-          location: "BlockdevOptionsGluster";
-          size: "size";
-          preallocation?: { type: "PreallocMode"; optional: true };
-        };
-        host_cdrom: { driver: "BlockdevDriver" };
-        host_device: { driver: "BlockdevDriver" };
-        http: { driver: "BlockdevDriver" };
-        https: { driver: "BlockdevDriver" };
-        io_uring: { driver: "BlockdevDriver" };
-        iscsi: { driver: "BlockdevDriver" };
-        luks: {
-          driver: "BlockdevDriver";
-          "key-secret"?: { type: "str"; optional: true };
-          "cipher-alg"?: { type: "QCryptoCipherAlgo"; optional: true };
-          "cipher-mode"?: { type: "QCryptoCipherMode"; optional: true };
-          "ivgen-alg"?: { type: "QCryptoIVGenAlgo"; optional: true };
-          "ivgen-hash-alg"?: { type: "QCryptoHashAlgo"; optional: true };
-          "hash-alg"?: { type: "QCryptoHashAlgo"; optional: true };
-          /** Since 2.8. */
-          "iter-time"?: { type: "int"; optional: true; since: "2.8" };
-          file?: { type: "BlockdevRef"; optional: true };
-          /** Since 9.0. */
-          header?: { type: "BlockdevRef"; optional: true; since: "9.0" };
-          size: "size";
-          /** Since 4.2. */
-          preallocation?: { type: "PreallocMode"; optional: true; since: "4.2" };
-        };
-        nbd: { driver: "BlockdevDriver" };
-        nfs: { driver: "BlockdevDriver"; location: "BlockdevOptionsNfs"; size: "size" };
-        "null-aio": { driver: "BlockdevDriver" };
-        "null-co": { driver: "BlockdevDriver" };
-        nvme: { driver: "BlockdevDriver" };
-        "nvme-io_uring": { driver: "BlockdevDriver" };
-        parallels: {
-          driver: "BlockdevDriver";
-          file: "BlockdevRef";
-          size: "size";
-          "cluster-size"?: { type: "size"; optional: true };
-        };
-        preallocate: { driver: "BlockdevDriver" };
-        qcow: {
-          driver: "BlockdevDriver";
-          file: "BlockdevRef";
-          size: "size";
-          "backing-file"?: { type: "str"; optional: true };
-          encrypt?: { type: "QCryptoBlockCreateOptions"; optional: true };
-        };
-        qcow2: {
-          driver: "BlockdevDriver";
-          file: "BlockdevRef";
-          /** Since 4.0. */
-          "data-file"?: { type: "BlockdevRef"; optional: true; since: "4.0" };
-          /** Since 4.0. */
-          "data-file-raw"?: { type: "bool"; optional: true; since: "4.0" };
-          /** Since 5.2. */
-          "extended-l2"?: { type: "bool"; optional: true; since: "5.2" };
-          size: "size";
-          version?: { type: "BlockdevQcow2Version"; optional: true };
-          "backing-file"?: { type: "str"; optional: true };
-          "backing-fmt"?: { type: "BlockdevDriver"; optional: true };
-          encrypt?: { type: "QCryptoBlockCreateOptions"; optional: true };
-          "cluster-size"?: { type: "size"; optional: true };
-          preallocation?: { type: "PreallocMode"; optional: true };
-          "lazy-refcounts"?: { type: "bool"; optional: true };
-          "refcount-bits"?: { type: "int"; optional: true };
-          /** Since 5.1. */
-          "compression-type"?: { type: "Qcow2CompressionType"; optional: true; since: "5.1" };
-        };
-        qed: {
-          driver: "BlockdevDriver";
-          file: "BlockdevRef";
-          size: "size";
-          "backing-file"?: { type: "str"; optional: true };
-          "backing-fmt"?: { type: "BlockdevDriver"; optional: true };
-          "cluster-size"?: { type: "size"; optional: true };
-          "table-size"?: { type: "int"; optional: true };
-        };
-        quorum: { driver: "BlockdevDriver" };
-        raw: { driver: "BlockdevDriver" };
-        rbd: {
-          driver: "BlockdevDriver";
-          location: "BlockdevOptionsRbd";
-          size: "size";
-          "cluster-size"?: { type: "size"; optional: true };
-          /** Since 6.1. */
-          encrypt?: { type: "RbdEncryptionCreateOptions"; optional: true; since: "6.1" };
-        };
-        replication: { driver: "BlockdevDriver" };
-        ssh: { driver: "BlockdevDriver"; location: "BlockdevOptionsSsh"; size: "size" };
-        throttle: { driver: "BlockdevDriver" };
-        vdi: {
-          driver: "BlockdevDriver";
-          file: "BlockdevRef";
-          size: "size";
-          preallocation?: { type: "PreallocMode"; optional: true };
-        };
-        vhdx: {
-          driver: "BlockdevDriver";
-          file: "BlockdevRef";
-          size: "size";
-          "log-size"?: { type: "size"; optional: true };
-          "block-size"?: { type: "size"; optional: true };
-          subformat?: { type: "BlockdevVhdxSubformat"; optional: true };
-          "block-state-zero"?: { type: "bool"; optional: true };
-        };
-        "virtio-blk-vfio-pci": { driver: "BlockdevDriver" };
-        "virtio-blk-vhost-user": { driver: "BlockdevDriver" };
-        "virtio-blk-vhost-vdpa": { driver: "BlockdevDriver" };
-        vmdk: {
-          driver: "BlockdevDriver";
-          file: "BlockdevRef";
-          size: "size";
-          extents?: { type: readonly ["BlockdevRef"]; optional: true };
-          subformat?: { type: "BlockdevVmdkSubformat"; optional: true };
-          "backing-file"?: { type: "str"; optional: true };
-          "adapter-type"?: { type: "BlockdevVmdkAdapterType"; optional: true };
-          hwversion?: { type: "str"; optional: true };
-          /** Since 6.2. */
-          toolsversion?: { type: "str"; optional: true; since: "6.2" };
-          "zeroed-grain"?: { type: "bool"; optional: true };
-        };
-        vpc: {
-          driver: "BlockdevDriver";
-          file: "BlockdevRef";
-          size: "size";
-          subformat?: { type: "BlockdevVpcSubformat"; optional: true };
-          "force-size"?: { type: "bool"; optional: true };
-        };
-        vvfat: { driver: "BlockdevDriver" };
+        blkdebug: Qmp10_2["types"]["BlockdevCreateOptions"]["base"];
+        blklogwrites: Qmp10_2["types"]["BlockdevCreateOptions"]["base"];
+        blkreplay: Qmp10_2["types"]["BlockdevCreateOptions"]["base"];
+        blkverify: Qmp10_2["types"]["BlockdevCreateOptions"]["base"];
+        bochs: Qmp10_2["types"]["BlockdevCreateOptions"]["base"];
+        cloop: Qmp10_2["types"]["BlockdevCreateOptions"]["base"];
+        compress: Qmp10_2["types"]["BlockdevCreateOptions"]["base"];
+        "copy-before-write": Qmp10_2["types"]["BlockdevCreateOptions"]["base"];
+        "copy-on-read": Qmp10_2["types"]["BlockdevCreateOptions"]["base"];
+        dmg: Qmp10_2["types"]["BlockdevCreateOptions"]["base"];
+        file: Qmp10_2["types"]["BlockdevCreateOptions"]["base"] & Qmp10_2["types"]["BlockdevCreateOptionsFile"]["data"];
+        "snapshot-access": Qmp10_2["types"]["BlockdevCreateOptions"]["base"];
+        ftp: Qmp10_2["types"]["BlockdevCreateOptions"]["base"];
+        ftps: Qmp10_2["types"]["BlockdevCreateOptions"]["base"];
+        gluster: Qmp10_2["types"]["BlockdevCreateOptions"]["base"] & Qmp10_2["types"]["BlockdevCreateOptionsGluster"]["data"];
+        host_cdrom: Qmp10_2["types"]["BlockdevCreateOptions"]["base"];
+        host_device: Qmp10_2["types"]["BlockdevCreateOptions"]["base"];
+        http: Qmp10_2["types"]["BlockdevCreateOptions"]["base"];
+        https: Qmp10_2["types"]["BlockdevCreateOptions"]["base"];
+        io_uring: Qmp10_2["types"]["BlockdevCreateOptions"]["base"];
+        iscsi: Qmp10_2["types"]["BlockdevCreateOptions"]["base"];
+        luks: Qmp10_2["types"]["BlockdevCreateOptions"]["base"] & Qmp10_2["types"]["QCryptoBlockOptionsLUKS"]["data"] & Qmp10_2["types"]["QCryptoBlockCreateOptionsLUKS"]["data"] & Qmp10_2["types"]["BlockdevCreateOptionsLUKS"]["data"];
+        nbd: Qmp10_2["types"]["BlockdevCreateOptions"]["base"];
+        nfs: Qmp10_2["types"]["BlockdevCreateOptions"]["base"] & Qmp10_2["types"]["BlockdevCreateOptionsNfs"]["data"];
+        "null-aio": Qmp10_2["types"]["BlockdevCreateOptions"]["base"];
+        "null-co": Qmp10_2["types"]["BlockdevCreateOptions"]["base"];
+        nvme: Qmp10_2["types"]["BlockdevCreateOptions"]["base"];
+        "nvme-io_uring": Qmp10_2["types"]["BlockdevCreateOptions"]["base"];
+        parallels: Qmp10_2["types"]["BlockdevCreateOptions"]["base"] & Qmp10_2["types"]["BlockdevCreateOptionsParallels"]["data"];
+        preallocate: Qmp10_2["types"]["BlockdevCreateOptions"]["base"];
+        qcow: Qmp10_2["types"]["BlockdevCreateOptions"]["base"] & Qmp10_2["types"]["BlockdevCreateOptionsQcow"]["data"];
+        qcow2: Qmp10_2["types"]["BlockdevCreateOptions"]["base"] & Qmp10_2["types"]["BlockdevCreateOptionsQcow2"]["data"];
+        qed: Qmp10_2["types"]["BlockdevCreateOptions"]["base"] & Qmp10_2["types"]["BlockdevCreateOptionsQed"]["data"];
+        quorum: Qmp10_2["types"]["BlockdevCreateOptions"]["base"];
+        raw: Qmp10_2["types"]["BlockdevCreateOptions"]["base"];
+        rbd: Qmp10_2["types"]["BlockdevCreateOptions"]["base"] & Qmp10_2["types"]["BlockdevCreateOptionsRbd"]["data"];
+        replication: Qmp10_2["types"]["BlockdevCreateOptions"]["base"];
+        ssh: Qmp10_2["types"]["BlockdevCreateOptions"]["base"] & Qmp10_2["types"]["BlockdevCreateOptionsSsh"]["data"];
+        throttle: Qmp10_2["types"]["BlockdevCreateOptions"]["base"];
+        vdi: Qmp10_2["types"]["BlockdevCreateOptions"]["base"] & Qmp10_2["types"]["BlockdevCreateOptionsVdi"]["data"];
+        vhdx: Qmp10_2["types"]["BlockdevCreateOptions"]["base"] & Qmp10_2["types"]["BlockdevCreateOptionsVhdx"]["data"];
+        "virtio-blk-vfio-pci": Qmp10_2["types"]["BlockdevCreateOptions"]["base"];
+        "virtio-blk-vhost-user": Qmp10_2["types"]["BlockdevCreateOptions"]["base"];
+        "virtio-blk-vhost-vdpa": Qmp10_2["types"]["BlockdevCreateOptions"]["base"];
+        vmdk: Qmp10_2["types"]["BlockdevCreateOptions"]["base"] & Qmp10_2["types"]["BlockdevCreateOptionsVmdk"]["data"];
+        vpc: Qmp10_2["types"]["BlockdevCreateOptions"]["base"] & Qmp10_2["types"]["BlockdevCreateOptionsVpc"]["data"];
+        vvfat: Qmp10_2["types"]["BlockdevCreateOptions"]["base"];
       };
       since: "2.12";
     };
@@ -4116,61 +2724,53 @@ export interface Qmp10_2 {
       discriminator: "driver";
       data: { luks: "BlockdevAmendOptionsLUKS"; qcow2: "BlockdevAmendOptionsQcow2" };
       variants?: {
-        blkdebug: { driver: "BlockdevDriver" };
-        blklogwrites: { driver: "BlockdevDriver" };
-        blkreplay: { driver: "BlockdevDriver" };
-        blkverify: { driver: "BlockdevDriver" };
-        bochs: { driver: "BlockdevDriver" };
-        cloop: { driver: "BlockdevDriver" };
-        compress: { driver: "BlockdevDriver" };
-        "copy-before-write": { driver: "BlockdevDriver" };
-        "copy-on-read": { driver: "BlockdevDriver" };
-        dmg: { driver: "BlockdevDriver" };
-        file: { driver: "BlockdevDriver" };
-        "snapshot-access": { driver: "BlockdevDriver" };
-        ftp: { driver: "BlockdevDriver" };
-        ftps: { driver: "BlockdevDriver" };
-        gluster: { driver: "BlockdevDriver" };
-        host_cdrom: { driver: "BlockdevDriver" };
-        host_device: { driver: "BlockdevDriver" };
-        http: { driver: "BlockdevDriver" };
-        https: { driver: "BlockdevDriver" };
-        io_uring: { driver: "BlockdevDriver" };
-        iscsi: { driver: "BlockdevDriver" };
-        luks: {
-          driver: "BlockdevDriver";
-          state: "QCryptoBlockLUKSKeyslotState";
-          "new-secret"?: { type: "str"; optional: true };
-          "old-secret"?: { type: "str"; optional: true };
-          keyslot?: { type: "int"; optional: true };
-          "iter-time"?: { type: "int"; optional: true };
-          secret?: { type: "str"; optional: true };
-        };
-        nbd: { driver: "BlockdevDriver" };
-        nfs: { driver: "BlockdevDriver" };
-        "null-aio": { driver: "BlockdevDriver" };
-        "null-co": { driver: "BlockdevDriver" };
-        nvme: { driver: "BlockdevDriver" };
-        "nvme-io_uring": { driver: "BlockdevDriver" };
-        parallels: { driver: "BlockdevDriver" };
-        preallocate: { driver: "BlockdevDriver" };
-        qcow: { driver: "BlockdevDriver" };
-        qcow2: { driver: "BlockdevDriver"; encrypt?: { type: "QCryptoBlockAmendOptions"; optional: true } };
-        qed: { driver: "BlockdevDriver" };
-        quorum: { driver: "BlockdevDriver" };
-        raw: { driver: "BlockdevDriver" };
-        rbd: { driver: "BlockdevDriver" };
-        replication: { driver: "BlockdevDriver" };
-        ssh: { driver: "BlockdevDriver" };
-        throttle: { driver: "BlockdevDriver" };
-        vdi: { driver: "BlockdevDriver" };
-        vhdx: { driver: "BlockdevDriver" };
-        "virtio-blk-vfio-pci": { driver: "BlockdevDriver" };
-        "virtio-blk-vhost-user": { driver: "BlockdevDriver" };
-        "virtio-blk-vhost-vdpa": { driver: "BlockdevDriver" };
-        vmdk: { driver: "BlockdevDriver" };
-        vpc: { driver: "BlockdevDriver" };
-        vvfat: { driver: "BlockdevDriver" };
+        blkdebug: Qmp10_2["types"]["BlockdevAmendOptions"]["base"];
+        blklogwrites: Qmp10_2["types"]["BlockdevAmendOptions"]["base"];
+        blkreplay: Qmp10_2["types"]["BlockdevAmendOptions"]["base"];
+        blkverify: Qmp10_2["types"]["BlockdevAmendOptions"]["base"];
+        bochs: Qmp10_2["types"]["BlockdevAmendOptions"]["base"];
+        cloop: Qmp10_2["types"]["BlockdevAmendOptions"]["base"];
+        compress: Qmp10_2["types"]["BlockdevAmendOptions"]["base"];
+        "copy-before-write": Qmp10_2["types"]["BlockdevAmendOptions"]["base"];
+        "copy-on-read": Qmp10_2["types"]["BlockdevAmendOptions"]["base"];
+        dmg: Qmp10_2["types"]["BlockdevAmendOptions"]["base"];
+        file: Qmp10_2["types"]["BlockdevAmendOptions"]["base"];
+        "snapshot-access": Qmp10_2["types"]["BlockdevAmendOptions"]["base"];
+        ftp: Qmp10_2["types"]["BlockdevAmendOptions"]["base"];
+        ftps: Qmp10_2["types"]["BlockdevAmendOptions"]["base"];
+        gluster: Qmp10_2["types"]["BlockdevAmendOptions"]["base"];
+        host_cdrom: Qmp10_2["types"]["BlockdevAmendOptions"]["base"];
+        host_device: Qmp10_2["types"]["BlockdevAmendOptions"]["base"];
+        http: Qmp10_2["types"]["BlockdevAmendOptions"]["base"];
+        https: Qmp10_2["types"]["BlockdevAmendOptions"]["base"];
+        io_uring: Qmp10_2["types"]["BlockdevAmendOptions"]["base"];
+        iscsi: Qmp10_2["types"]["BlockdevAmendOptions"]["base"];
+        luks: Qmp10_2["types"]["BlockdevAmendOptions"]["base"] & Qmp10_2["types"]["QCryptoBlockAmendOptionsLUKS"]["data"] & Qmp10_2["types"]["BlockdevAmendOptionsLUKS"]["data"];
+        nbd: Qmp10_2["types"]["BlockdevAmendOptions"]["base"];
+        nfs: Qmp10_2["types"]["BlockdevAmendOptions"]["base"];
+        "null-aio": Qmp10_2["types"]["BlockdevAmendOptions"]["base"];
+        "null-co": Qmp10_2["types"]["BlockdevAmendOptions"]["base"];
+        nvme: Qmp10_2["types"]["BlockdevAmendOptions"]["base"];
+        "nvme-io_uring": Qmp10_2["types"]["BlockdevAmendOptions"]["base"];
+        parallels: Qmp10_2["types"]["BlockdevAmendOptions"]["base"];
+        preallocate: Qmp10_2["types"]["BlockdevAmendOptions"]["base"];
+        qcow: Qmp10_2["types"]["BlockdevAmendOptions"]["base"];
+        qcow2: Qmp10_2["types"]["BlockdevAmendOptions"]["base"] & Qmp10_2["types"]["BlockdevAmendOptionsQcow2"]["data"];
+        qed: Qmp10_2["types"]["BlockdevAmendOptions"]["base"];
+        quorum: Qmp10_2["types"]["BlockdevAmendOptions"]["base"];
+        raw: Qmp10_2["types"]["BlockdevAmendOptions"]["base"];
+        rbd: Qmp10_2["types"]["BlockdevAmendOptions"]["base"];
+        replication: Qmp10_2["types"]["BlockdevAmendOptions"]["base"];
+        ssh: Qmp10_2["types"]["BlockdevAmendOptions"]["base"];
+        throttle: Qmp10_2["types"]["BlockdevAmendOptions"]["base"];
+        vdi: Qmp10_2["types"]["BlockdevAmendOptions"]["base"];
+        vhdx: Qmp10_2["types"]["BlockdevAmendOptions"]["base"];
+        "virtio-blk-vfio-pci": Qmp10_2["types"]["BlockdevAmendOptions"]["base"];
+        "virtio-blk-vhost-user": Qmp10_2["types"]["BlockdevAmendOptions"]["base"];
+        "virtio-blk-vhost-vdpa": Qmp10_2["types"]["BlockdevAmendOptions"]["base"];
+        vmdk: Qmp10_2["types"]["BlockdevAmendOptions"]["base"];
+        vpc: Qmp10_2["types"]["BlockdevAmendOptions"]["base"];
+        vvfat: Qmp10_2["types"]["BlockdevAmendOptions"]["base"];
       };
       since: "5.1";
     };
@@ -4335,76 +2935,10 @@ export interface Qmp10_2 {
         "vduse-blk": { type: "BlockExportOptionsVduseBlk"; if: "CONFIG_VDUSE_BLK_EXPORT" };
       };
       variants?: {
-        nbd: {
-          type: "BlockExportType";
-          id: "str";
-          /** Since 5.2. */
-          "fixed-iothread"?: { type: "bool"; optional: true; since: "5.2" };
-          /** Since 5.2. */
-          iothread?: { type: "str"; optional: true; since: "5.2" };
-          /** Since 5.2. */
-          "node-name": { type: "str"; since: "5.2" };
-          writable?: { type: "bool"; optional: true };
-          writethrough?: { type: "bool"; optional: true };
-          "allow-inactive"?: { type: "bool"; optional: true };
-          /** Since 2.12. */
-          name?: { type: "str"; optional: true; since: "2.12" };
-          /** Since 5.0. */
-          description?: { type: "str"; optional: true; since: "5.0" };
-          bitmaps?: { type: readonly ["BlockDirtyBitmapOrStr"]; optional: true };
-          /** Since 5.2. */
-          "allocation-depth"?: { type: "bool"; optional: true; since: "5.2" };
-        };
-        "vhost-user-blk": {
-          type: "BlockExportType";
-          id: "str";
-          /** Since 5.2. */
-          "fixed-iothread"?: { type: "bool"; optional: true; since: "5.2" };
-          /** Since 5.2. */
-          iothread?: { type: "str"; optional: true; since: "5.2" };
-          /** Since 5.2. */
-          "node-name": { type: "str"; since: "5.2" };
-          writable?: { type: "bool"; optional: true };
-          writethrough?: { type: "bool"; optional: true };
-          "allow-inactive"?: { type: "bool"; optional: true };
-          addr: "SocketAddress";
-          "logical-block-size"?: { type: "size"; optional: true };
-          "num-queues"?: { type: "uint16"; optional: true };
-        };
-        fuse: {
-          type: "BlockExportType";
-          id: "str";
-          /** Since 5.2. */
-          "fixed-iothread"?: { type: "bool"; optional: true; since: "5.2" };
-          /** Since 5.2. */
-          iothread?: { type: "str"; optional: true; since: "5.2" };
-          /** Since 5.2. */
-          "node-name": { type: "str"; since: "5.2" };
-          writable?: { type: "bool"; optional: true };
-          writethrough?: { type: "bool"; optional: true };
-          "allow-inactive"?: { type: "bool"; optional: true };
-          mountpoint: "str";
-          growable?: { type: "bool"; optional: true };
-          "allow-other"?: { type: "FuseExportAllowOther"; optional: true };
-        };
-        "vduse-blk": {
-          type: "BlockExportType";
-          id: "str";
-          /** Since 5.2. */
-          "fixed-iothread"?: { type: "bool"; optional: true; since: "5.2" };
-          /** Since 5.2. */
-          iothread?: { type: "str"; optional: true; since: "5.2" };
-          /** Since 5.2. */
-          "node-name": { type: "str"; since: "5.2" };
-          writable?: { type: "bool"; optional: true };
-          writethrough?: { type: "bool"; optional: true };
-          "allow-inactive"?: { type: "bool"; optional: true };
-          name: "str";
-          "num-queues"?: { type: "uint16"; optional: true };
-          "queue-size"?: { type: "uint16"; optional: true };
-          "logical-block-size"?: { type: "size"; optional: true };
-          serial?: { type: "str"; optional: true };
-        };
+        nbd: Qmp10_2["types"]["BlockExportOptions"]["base"] & Qmp10_2["types"]["BlockExportOptionsNbdBase"]["data"] & Qmp10_2["types"]["BlockExportOptionsNbd"]["data"];
+        "vhost-user-blk": Qmp10_2["types"]["BlockExportOptions"]["base"] & Qmp10_2["types"]["BlockExportOptionsVhostUserBlk"]["data"];
+        fuse: Qmp10_2["types"]["BlockExportOptions"]["base"] & Qmp10_2["types"]["BlockExportOptionsFuse"]["data"];
+        "vduse-blk": Qmp10_2["types"]["BlockExportOptions"]["base"] & Qmp10_2["types"]["BlockExportOptionsVduseBlk"]["data"];
       };
       since: "4.2";
     };
@@ -4692,29 +3226,29 @@ export interface Qmp10_2 {
         memory: "ChardevRingbufWrapper";
       };
       variants?: {
-        file: { type: "ChardevBackendKind"; data: "ChardevFile" };
-        serial: { type: "ChardevBackendKind"; data: "ChardevHostdev" };
-        parallel: { type: "ChardevBackendKind"; data: "ChardevHostdev" };
-        pipe: { type: "ChardevBackendKind"; data: "ChardevHostdev" };
-        socket: { type: "ChardevBackendKind"; data: "ChardevSocket" };
-        udp: { type: "ChardevBackendKind"; data: "ChardevUdp" };
-        pty: { type: "ChardevBackendKind"; data: "ChardevPty" };
-        null: { type: "ChardevBackendKind"; data: "ChardevCommon" };
-        mux: { type: "ChardevBackendKind"; data: "ChardevMux" };
-        hub: { type: "ChardevBackendKind"; data: "ChardevHub" };
-        msmouse: { type: "ChardevBackendKind"; data: "ChardevCommon" };
-        wctablet: { type: "ChardevBackendKind"; data: "ChardevCommon" };
-        braille: { type: "ChardevBackendKind"; data: "ChardevCommon" };
-        testdev: { type: "ChardevBackendKind"; data: "ChardevCommon" };
-        stdio: { type: "ChardevBackendKind"; data: "ChardevStdio" };
-        console: { type: "ChardevBackendKind"; data: "ChardevCommon" };
-        spicevmc: { type: "ChardevBackendKind"; data: "ChardevSpiceChannel" };
-        spiceport: { type: "ChardevBackendKind"; data: "ChardevSpicePort" };
-        "qemu-vdagent": { type: "ChardevBackendKind"; data: "ChardevQemuVDAgent" };
-        dbus: { type: "ChardevBackendKind"; data: "ChardevDBus" };
-        vc: { type: "ChardevBackendKind"; data: "ChardevVC" };
-        ringbuf: { type: "ChardevBackendKind"; data: "ChardevRingbuf" };
-        memory: { type: "ChardevBackendKind"; data: "ChardevRingbuf" };
+        file: Qmp10_2["types"]["ChardevBackend"]["base"] & Qmp10_2["types"]["ChardevFileWrapper"]["data"];
+        serial: Qmp10_2["types"]["ChardevBackend"]["base"] & Qmp10_2["types"]["ChardevHostdevWrapper"]["data"];
+        parallel: Qmp10_2["types"]["ChardevBackend"]["base"] & Qmp10_2["types"]["ChardevHostdevWrapper"]["data"];
+        pipe: Qmp10_2["types"]["ChardevBackend"]["base"] & Qmp10_2["types"]["ChardevHostdevWrapper"]["data"];
+        socket: Qmp10_2["types"]["ChardevBackend"]["base"] & Qmp10_2["types"]["ChardevSocketWrapper"]["data"];
+        udp: Qmp10_2["types"]["ChardevBackend"]["base"] & Qmp10_2["types"]["ChardevUdpWrapper"]["data"];
+        pty: Qmp10_2["types"]["ChardevBackend"]["base"] & Qmp10_2["types"]["ChardevPtyWrapper"]["data"];
+        null: Qmp10_2["types"]["ChardevBackend"]["base"] & Qmp10_2["types"]["ChardevCommonWrapper"]["data"];
+        mux: Qmp10_2["types"]["ChardevBackend"]["base"] & Qmp10_2["types"]["ChardevMuxWrapper"]["data"];
+        hub: Qmp10_2["types"]["ChardevBackend"]["base"] & Qmp10_2["types"]["ChardevHubWrapper"]["data"];
+        msmouse: Qmp10_2["types"]["ChardevBackend"]["base"] & Qmp10_2["types"]["ChardevCommonWrapper"]["data"];
+        wctablet: Qmp10_2["types"]["ChardevBackend"]["base"] & Qmp10_2["types"]["ChardevCommonWrapper"]["data"];
+        braille: Qmp10_2["types"]["ChardevBackend"]["base"] & Qmp10_2["types"]["ChardevCommonWrapper"]["data"];
+        testdev: Qmp10_2["types"]["ChardevBackend"]["base"] & Qmp10_2["types"]["ChardevCommonWrapper"]["data"];
+        stdio: Qmp10_2["types"]["ChardevBackend"]["base"] & Qmp10_2["types"]["ChardevStdioWrapper"]["data"];
+        console: Qmp10_2["types"]["ChardevBackend"]["base"] & Qmp10_2["types"]["ChardevCommonWrapper"]["data"];
+        spicevmc: Qmp10_2["types"]["ChardevBackend"]["base"] & Qmp10_2["types"]["ChardevSpiceChannelWrapper"]["data"];
+        spiceport: Qmp10_2["types"]["ChardevBackend"]["base"] & Qmp10_2["types"]["ChardevSpicePortWrapper"]["data"];
+        "qemu-vdagent": Qmp10_2["types"]["ChardevBackend"]["base"] & Qmp10_2["types"]["ChardevQemuVDAgentWrapper"]["data"];
+        dbus: Qmp10_2["types"]["ChardevBackend"]["base"] & Qmp10_2["types"]["ChardevDBusWrapper"]["data"];
+        vc: Qmp10_2["types"]["ChardevBackend"]["base"] & Qmp10_2["types"]["ChardevVCWrapper"]["data"];
+        ringbuf: Qmp10_2["types"]["ChardevBackend"]["base"] & Qmp10_2["types"]["ChardevRingbufWrapper"]["data"];
+        memory: Qmp10_2["types"]["ChardevBackend"]["base"] & Qmp10_2["types"]["ChardevRingbufWrapper"]["data"];
       };
       since: "1.4";
     };
@@ -5101,234 +3635,25 @@ export interface Qmp10_2 {
         "vmnet-bridged": { type: "NetdevVmnetBridgedOptions"; if: "CONFIG_VMNET" };
       };
       variants?: {
-        none: { id: "str"; type: "NetClientDriver" };
-        nic: {
-          id: "str";
-          type: "NetClientDriver";
-          netdev?: { type: "str"; optional: true };
-          macaddr?: { type: "str"; optional: true };
-          model?: { type: "str"; optional: true };
-          addr?: { type: "str"; optional: true };
-          vectors?: { type: "uint32"; optional: true };
-        };
-        user: {
-          id: "str";
-          type: "NetClientDriver";
-          hostname?: { type: "str"; optional: true };
-          restrict?: { type: "bool"; optional: true };
-          /** Since 2.6. */
-          ipv4?: { type: "bool"; optional: true; since: "2.6" };
-          /** Since 2.6. */
-          ipv6?: { type: "bool"; optional: true; since: "2.6" };
-          ip?: { type: "str"; optional: true };
-          net?: { type: "str"; optional: true };
-          host?: { type: "str"; optional: true };
-          tftp?: { type: "str"; optional: true };
-          bootfile?: { type: "str"; optional: true };
-          dhcpstart?: { type: "str"; optional: true };
-          dns?: { type: "str"; optional: true };
-          dnssearch?: { type: readonly ["String"]; optional: true };
-          /** Since 3.0. */
-          domainname?: { type: "str"; optional: true; since: "3.0" };
-          /** Since 2.6. */
-          "ipv6-prefix"?: { type: "str"; optional: true; since: "2.6" };
-          /** Since 2.6. */
-          "ipv6-prefixlen"?: { type: "int"; optional: true; since: "2.6" };
-          /** Since 2.6. */
-          "ipv6-host"?: { type: "str"; optional: true; since: "2.6" };
-          /** Since 2.6. */
-          "ipv6-dns"?: { type: "str"; optional: true; since: "2.6" };
-          smb?: { type: "str"; optional: true };
-          smbserver?: { type: "str"; optional: true };
-          hostfwd?: { type: readonly ["String"]; optional: true };
-          guestfwd?: { type: readonly ["String"]; optional: true };
-          /** Since 3.1. */
-          "tftp-server-name"?: { type: "str"; optional: true; since: "3.1" };
-        };
-        tap: {
-          id: "str";
-          type: "NetClientDriver";
-          ifname?: { type: "str"; optional: true };
-          fd?: { type: "str"; optional: true };
-          fds?: { type: "str"; optional: true };
-          script?: { type: "str"; optional: true };
-          downscript?: { type: "str"; optional: true };
-          /** Since 2.8. */
-          br?: { type: "str"; optional: true; since: "2.8" };
-          helper?: { type: "str"; optional: true };
-          sndbuf?: { type: "size"; optional: true };
-          vnet_hdr?: { type: "bool"; optional: true };
-          vhost?: { type: "bool"; optional: true };
-          vhostfd?: { type: "str"; optional: true };
-          vhostfds?: { type: "str"; optional: true };
-          vhostforce?: { type: "bool"; optional: true };
-          queues?: { type: "uint32"; optional: true };
-          /** Since 2.7. */
-          "poll-us"?: { type: "uint32"; optional: true; since: "2.7" };
-        };
-        l2tpv3: {
-          id: "str";
-          type: "NetClientDriver";
-          src: "str";
-          dst: "str";
-          srcport?: { type: "str"; optional: true };
-          dstport?: { type: "str"; optional: true };
-          ipv6?: { type: "bool"; optional: true };
-          udp?: { type: "bool"; optional: true };
-          cookie64?: { type: "bool"; optional: true };
-          counter?: { type: "bool"; optional: true };
-          pincounter?: { type: "bool"; optional: true };
-          txcookie?: { type: "uint64"; optional: true };
-          rxcookie?: { type: "uint64"; optional: true };
-          txsession: "uint32";
-          rxsession?: { type: "uint32"; optional: true };
-          offset?: { type: "uint32"; optional: true };
-        };
-        socket: {
-          id: "str";
-          type: "NetClientDriver";
-          fd?: { type: "str"; optional: true };
-          listen?: { type: "str"; optional: true };
-          connect?: { type: "str"; optional: true };
-          mcast?: { type: "str"; optional: true };
-          localaddr?: { type: "str"; optional: true };
-          udp?: { type: "str"; optional: true };
-        };
-        stream: {
-          id: "str";
-          type: "NetClientDriver";
-          addr: "SocketAddress";
-          server?: { type: "bool"; optional: true };
-          /** Since 9.2. */
-          "reconnect-ms"?: { type: "int"; optional: true; since: "9.2" };
-        };
-        dgram: {
-          id: "str";
-          type: "NetClientDriver";
-          local?: { type: "SocketAddress"; optional: true };
-          remote?: { type: "SocketAddress"; optional: true };
-        };
-        vde: {
-          id: "str";
-          type: "NetClientDriver";
-          sock?: { type: "str"; optional: true };
-          port?: { type: "uint16"; optional: true };
-          group?: { type: "str"; optional: true };
-          mode?: { type: "uint16"; optional: true };
-        };
-        bridge: {
-          id: "str";
-          type: "NetClientDriver";
-          br?: { type: "str"; optional: true };
-          helper?: { type: "str"; optional: true };
-        };
-        hubport: {
-          id: "str";
-          type: "NetClientDriver";
-          hubid: "int32";
-          /** Since 2.12. */
-          netdev?: { type: "str"; optional: true; since: "2.12" };
-        };
-        netmap: {
-          id: "str";
-          type: "NetClientDriver";
-          ifname: "str";
-          devname?: { type: "str"; optional: true };
-        };
-        "vhost-user": {
-          id: "str";
-          type: "NetClientDriver";
-          chardev: "str";
-          vhostforce?: { type: "bool"; optional: true };
-          /** Since 2.5. */
-          queues?: { type: "int"; optional: true; since: "2.5" };
-        };
-        "vhost-vdpa": {
-          id: "str";
-          type: "NetClientDriver";
-          vhostdev?: { type: "str"; optional: true };
-          vhostfd?: { type: "str"; optional: true };
-          queues?: { type: "int"; optional: true };
-          /** Since 7.1. Unstable. */
-          "x-svq"?: { type: "bool"; optional: true; features: readonly ["unstable"]; since: "7.1" };
-        };
-        passt: {
-          id: "str";
-          type: "NetClientDriver";
-          path?: { type: "str"; optional: true };
-          quiet?: { type: "bool"; optional: true };
-          "vhost-user"?: { type: "bool"; optional: true };
-          mtu?: { type: "int"; optional: true };
-          address?: { type: "str"; optional: true };
-          netmask?: { type: "str"; optional: true };
-          mac?: { type: "str"; optional: true };
-          gateway?: { type: "str"; optional: true };
-          interface?: { type: "str"; optional: true };
-          outbound?: { type: "str"; optional: true };
-          "outbound-if4"?: { type: "str"; optional: true };
-          "outbound-if6"?: { type: "str"; optional: true };
-          dns?: { type: "str"; optional: true };
-          search?: { type: readonly ["String"]; optional: true };
-          fqdn?: { type: "str"; optional: true };
-          "dhcp-dns"?: { type: "bool"; optional: true };
-          "dhcp-search"?: { type: "bool"; optional: true };
-          "map-host-loopback"?: { type: "str"; optional: true };
-          "map-guest-addr"?: { type: "str"; optional: true };
-          "dns-forward"?: { type: "str"; optional: true };
-          "dns-host"?: { type: "str"; optional: true };
-          tcp?: { type: "bool"; optional: true };
-          udp?: { type: "bool"; optional: true };
-          icmp?: { type: "bool"; optional: true };
-          dhcp?: { type: "bool"; optional: true };
-          ndp?: { type: "bool"; optional: true };
-          dhcpv6?: { type: "bool"; optional: true };
-          ra?: { type: "bool"; optional: true };
-          freebind?: { type: "bool"; optional: true };
-          ipv4?: { type: "bool"; optional: true };
-          ipv6?: { type: "bool"; optional: true };
-          "tcp-ports"?: { type: readonly ["String"]; optional: true };
-          "udp-ports"?: { type: readonly ["String"]; optional: true };
-          param?: { type: readonly ["String"]; optional: true };
-        };
-        "af-xdp": {
-          id: "str";
-          type: "NetClientDriver";
-          ifname: "str";
-          mode?: { type: "AFXDPMode"; optional: true };
-          "force-copy"?: { type: "bool"; optional: true };
-          queues?: { type: "int"; optional: true };
-          "start-queue"?: { type: "int"; optional: true };
-          inhibit?: { type: "bool"; optional: true };
-          "sock-fds"?: { type: "str"; optional: true };
-          /** Since 10.1. */
-          "map-path"?: { type: "str"; optional: true; since: "10.1" };
-          /** Since 10.1. */
-          "map-start-index"?: { type: "int32"; optional: true; since: "10.1" };
-        };
-        "vmnet-host": {
-          id: "str";
-          type: "NetClientDriver";
-          "start-address"?: { type: "str"; optional: true };
-          "end-address"?: { type: "str"; optional: true };
-          "subnet-mask"?: { type: "str"; optional: true };
-          isolated?: { type: "bool"; optional: true };
-          "net-uuid"?: { type: "str"; optional: true };
-        };
-        "vmnet-shared": {
-          id: "str";
-          type: "NetClientDriver";
-          "start-address"?: { type: "str"; optional: true };
-          "end-address"?: { type: "str"; optional: true };
-          "subnet-mask"?: { type: "str"; optional: true };
-          isolated?: { type: "bool"; optional: true };
-          "nat66-prefix"?: { type: "str"; optional: true };
-        };
-        "vmnet-bridged": {
-          id: "str";
-          type: "NetClientDriver";
-          ifname: "str";
-          isolated?: { type: "bool"; optional: true };
-        };
+        none: Qmp10_2["types"]["Netdev"]["base"];
+        nic: Qmp10_2["types"]["Netdev"]["base"] & Qmp10_2["types"]["NetLegacyNicOptions"]["data"];
+        user: Qmp10_2["types"]["Netdev"]["base"] & Qmp10_2["types"]["NetdevUserOptions"]["data"];
+        tap: Qmp10_2["types"]["Netdev"]["base"] & Qmp10_2["types"]["NetdevTapOptions"]["data"];
+        l2tpv3: Qmp10_2["types"]["Netdev"]["base"] & Qmp10_2["types"]["NetdevL2TPv3Options"]["data"];
+        socket: Qmp10_2["types"]["Netdev"]["base"] & Qmp10_2["types"]["NetdevSocketOptions"]["data"];
+        stream: Qmp10_2["types"]["Netdev"]["base"] & Qmp10_2["types"]["NetdevStreamOptions"]["data"];
+        dgram: Qmp10_2["types"]["Netdev"]["base"] & Qmp10_2["types"]["NetdevDgramOptions"]["data"];
+        vde: Qmp10_2["types"]["Netdev"]["base"] & Qmp10_2["types"]["NetdevVdeOptions"]["data"];
+        bridge: Qmp10_2["types"]["Netdev"]["base"] & Qmp10_2["types"]["NetdevBridgeOptions"]["data"];
+        hubport: Qmp10_2["types"]["Netdev"]["base"] & Qmp10_2["types"]["NetdevHubPortOptions"]["data"];
+        netmap: Qmp10_2["types"]["Netdev"]["base"] & Qmp10_2["types"]["NetdevNetmapOptions"]["data"];
+        "vhost-user": Qmp10_2["types"]["Netdev"]["base"] & Qmp10_2["types"]["NetdevVhostUserOptions"]["data"];
+        "vhost-vdpa": Qmp10_2["types"]["Netdev"]["base"] & Qmp10_2["types"]["NetdevVhostVDPAOptions"]["data"];
+        passt: Qmp10_2["types"]["Netdev"]["base"] & Qmp10_2["types"]["NetDevPasstOptions"]["data"];
+        "af-xdp": Qmp10_2["types"]["Netdev"]["base"] & Qmp10_2["types"]["NetdevAFXDPOptions"]["data"];
+        "vmnet-host": Qmp10_2["types"]["Netdev"]["base"] & Qmp10_2["types"]["NetdevVmnetHostOptions"]["data"];
+        "vmnet-shared": Qmp10_2["types"]["Netdev"]["base"] & Qmp10_2["types"]["NetdevVmnetSharedOptions"]["data"];
+        "vmnet-bridged": Qmp10_2["types"]["Netdev"]["base"] & Qmp10_2["types"]["NetdevVmnetBridgedOptions"]["data"];
       };
       since: "1.2";
     };
@@ -5513,8 +3838,8 @@ export interface Qmp10_2 {
       discriminator: "type";
       data: { passthrough: "TPMPassthroughOptionsWrapper"; emulator: "TPMEmulatorOptionsWrapper" };
       variants?: {
-        passthrough: { type: "TpmType"; data: "TPMPassthroughOptions" };
-        emulator: { type: "TpmType"; data: "TPMEmulatorOptions" };
+        passthrough: Qmp10_2["types"]["TpmTypeOptions"]["base"] & Qmp10_2["types"]["TPMPassthroughOptionsWrapper"]["data"];
+        emulator: Qmp10_2["types"]["TpmTypeOptions"]["base"] & Qmp10_2["types"]["TPMEmulatorOptionsWrapper"]["data"];
       };
       if: "CONFIG_TPM";
       since: "1.5";
@@ -5541,17 +3866,8 @@ export interface Qmp10_2 {
       discriminator: "protocol";
       data: { vnc: "SetPasswordOptionsVnc" };
       variants?: {
-        vnc: {
-          protocol: "DisplayProtocol";
-          password: "str";
-          connected?: { type: "SetPasswordAction"; optional: true };
-          display?: { type: "str"; optional: true };
-        };
-        spice: {
-          protocol: "DisplayProtocol";
-          password: "str";
-          connected?: { type: "SetPasswordAction"; optional: true };
-        };
+        vnc: Qmp10_2["types"]["SetPasswordOptions"]["base"] & Qmp10_2["types"]["SetPasswordOptionsVnc"]["data"];
+        spice: Qmp10_2["types"]["SetPasswordOptions"]["base"];
       };
       since: "7.0";
     };
@@ -5564,8 +3880,8 @@ export interface Qmp10_2 {
       discriminator: "protocol";
       data: { vnc: "ExpirePasswordOptionsVnc" };
       variants?: {
-        vnc: { protocol: "DisplayProtocol"; time: "str"; display?: { type: "str"; optional: true } };
-        spice: { protocol: "DisplayProtocol"; time: "str" };
+        vnc: Qmp10_2["types"]["ExpirePasswordOptions"]["base"] & Qmp10_2["types"]["ExpirePasswordOptionsVnc"]["data"];
+        spice: Qmp10_2["types"]["ExpirePasswordOptions"]["base"];
       };
       since: "7.0";
     };
@@ -5902,8 +4218,8 @@ export interface Qmp10_2 {
       discriminator: "type";
       data: { number: "IntWrapper"; qcode: "QKeyCodeWrapper" };
       variants?: {
-        number: { type: "KeyValueKind"; data: "int" };
-        qcode: { type: "KeyValueKind"; data: "QKeyCode" };
+        number: Qmp10_2["types"]["KeyValue"]["base"] & Qmp10_2["types"]["IntWrapper"]["data"];
+        qcode: Qmp10_2["types"]["KeyValue"]["base"] & Qmp10_2["types"]["QKeyCodeWrapper"]["data"];
       };
       since: "1.3";
     };
@@ -5977,11 +4293,11 @@ export interface Qmp10_2 {
         mtt: "InputMultiTouchEventWrapper";
       };
       variants?: {
-        key: { type: "InputEventKind"; data: "InputKeyEvent" };
-        btn: { type: "InputEventKind"; data: "InputBtnEvent" };
-        rel: { type: "InputEventKind"; data: "InputMoveEvent" };
-        abs: { type: "InputEventKind"; data: "InputMoveEvent" };
-        mtt: { type: "InputEventKind"; data: "InputMultiTouchEvent" };
+        key: Qmp10_2["types"]["InputEvent"]["base"] & Qmp10_2["types"]["InputKeyEventWrapper"]["data"];
+        btn: Qmp10_2["types"]["InputEvent"]["base"] & Qmp10_2["types"]["InputBtnEventWrapper"]["data"];
+        rel: Qmp10_2["types"]["InputEvent"]["base"] & Qmp10_2["types"]["InputMoveEventWrapper"]["data"];
+        abs: Qmp10_2["types"]["InputEvent"]["base"] & Qmp10_2["types"]["InputMoveEventWrapper"]["data"];
+        mtt: Qmp10_2["types"]["InputEvent"]["base"] & Qmp10_2["types"]["InputMultiTouchEventWrapper"]["data"];
       };
       since: "2.0";
     };
@@ -6097,103 +4413,15 @@ export interface Qmp10_2 {
         sdl: { type: "DisplaySDL"; if: "CONFIG_SDL" };
       };
       variants?: {
-        default: {
-          type: "DisplayType";
-          "full-screen"?: { type: "bool"; optional: true };
-          "window-close"?: { type: "bool"; optional: true };
-          /** Since 5.0. */
-          "show-cursor"?: { type: "bool"; optional: true; since: "5.0" };
-          gl?: { type: "DisplayGLMode"; optional: true };
-        };
-        none: {
-          type: "DisplayType";
-          "full-screen"?: { type: "bool"; optional: true };
-          "window-close"?: { type: "bool"; optional: true };
-          /** Since 5.0. */
-          "show-cursor"?: { type: "bool"; optional: true; since: "5.0" };
-          gl?: { type: "DisplayGLMode"; optional: true };
-        };
-        gtk: {
-          type: "DisplayType";
-          "full-screen"?: { type: "bool"; optional: true };
-          "window-close"?: { type: "bool"; optional: true };
-          /** Since 5.0. */
-          "show-cursor"?: { type: "bool"; optional: true; since: "5.0" };
-          gl?: { type: "DisplayGLMode"; optional: true };
-          "grab-on-hover"?: { type: "bool"; optional: true };
-          /** Since 3.1. */
-          "zoom-to-fit"?: { type: "bool"; optional: true; since: "3.1" };
-          /** Since 7.1. */
-          "show-tabs"?: { type: "bool"; optional: true; since: "7.1" };
-          /** Since 8.0. */
-          "show-menubar"?: { type: "bool"; optional: true; since: "8.0" };
-          /** Since 10.1. */
-          "keep-aspect-ratio"?: { type: "bool"; optional: true; since: "10.1" };
-          /** Since 10.1. */
-          scale?: { type: "number"; optional: true; since: "10.1" };
-        };
-        sdl: {
-          type: "DisplayType";
-          "full-screen"?: { type: "bool"; optional: true };
-          "window-close"?: { type: "bool"; optional: true };
-          /** Since 5.0. */
-          "show-cursor"?: { type: "bool"; optional: true; since: "5.0" };
-          gl?: { type: "DisplayGLMode"; optional: true };
-          "grab-mod"?: { type: "HotKeyMod"; optional: true };
-        };
-        "egl-headless": {
-          type: "DisplayType";
-          "full-screen"?: { type: "bool"; optional: true };
-          "window-close"?: { type: "bool"; optional: true };
-          /** Since 5.0. */
-          "show-cursor"?: { type: "bool"; optional: true; since: "5.0" };
-          gl?: { type: "DisplayGLMode"; optional: true };
-          rendernode?: { type: "str"; optional: true };
-        };
-        curses: {
-          type: "DisplayType";
-          "full-screen"?: { type: "bool"; optional: true };
-          "window-close"?: { type: "bool"; optional: true };
-          /** Since 5.0. */
-          "show-cursor"?: { type: "bool"; optional: true; since: "5.0" };
-          gl?: { type: "DisplayGLMode"; optional: true };
-          charset?: { type: "str"; optional: true };
-        };
-        cocoa: {
-          type: "DisplayType";
-          "full-screen"?: { type: "bool"; optional: true };
-          "window-close"?: { type: "bool"; optional: true };
-          /** Since 5.0. */
-          "show-cursor"?: { type: "bool"; optional: true; since: "5.0" };
-          gl?: { type: "DisplayGLMode"; optional: true };
-          "left-command-key"?: { type: "bool"; optional: true };
-          "full-grab"?: { type: "bool"; optional: true };
-          "swap-opt-cmd"?: { type: "bool"; optional: true };
-          /** Since 8.2. */
-          "zoom-to-fit"?: { type: "bool"; optional: true; since: "8.2" };
-          /** Since 9.0. */
-          "zoom-interpolation"?: { type: "bool"; optional: true; since: "9.0" };
-        };
-        "spice-app": {
-          type: "DisplayType";
-          "full-screen"?: { type: "bool"; optional: true };
-          "window-close"?: { type: "bool"; optional: true };
-          /** Since 5.0. */
-          "show-cursor"?: { type: "bool"; optional: true; since: "5.0" };
-          gl?: { type: "DisplayGLMode"; optional: true };
-        };
-        dbus: {
-          type: "DisplayType";
-          "full-screen"?: { type: "bool"; optional: true };
-          "window-close"?: { type: "bool"; optional: true };
-          /** Since 5.0. */
-          "show-cursor"?: { type: "bool"; optional: true; since: "5.0" };
-          gl?: { type: "DisplayGLMode"; optional: true };
-          rendernode?: { type: "str"; optional: true };
-          addr?: { type: "str"; optional: true };
-          p2p?: { type: "bool"; optional: true };
-          audiodev?: { type: "str"; optional: true };
-        };
+        default: Qmp10_2["types"]["DisplayOptions"]["base"];
+        none: Qmp10_2["types"]["DisplayOptions"]["base"];
+        gtk: Qmp10_2["types"]["DisplayOptions"]["base"] & Qmp10_2["types"]["DisplayGTK"]["data"];
+        sdl: Qmp10_2["types"]["DisplayOptions"]["base"] & Qmp10_2["types"]["DisplaySDL"]["data"];
+        "egl-headless": Qmp10_2["types"]["DisplayOptions"]["base"] & Qmp10_2["types"]["DisplayEGLHeadless"]["data"];
+        curses: Qmp10_2["types"]["DisplayOptions"]["base"] & Qmp10_2["types"]["DisplayCurses"]["data"];
+        cocoa: Qmp10_2["types"]["DisplayOptions"]["base"] & Qmp10_2["types"]["DisplayCocoa"]["data"];
+        "spice-app": Qmp10_2["types"]["DisplayOptions"]["base"];
+        dbus: Qmp10_2["types"]["DisplayOptions"]["base"] & Qmp10_2["types"]["DisplayDBus"]["data"];
       };
       since: "2.12";
     };
@@ -6208,7 +4436,7 @@ export interface Qmp10_2 {
       discriminator: "type";
       data: { vnc: "DisplayReloadOptionsVNC" };
       variants?: {
-        vnc: { type: "DisplayReloadType"; "tls-certs"?: { type: "bool"; optional: true } };
+        vnc: Qmp10_2["types"]["DisplayReloadOptions"]["base"] & Qmp10_2["types"]["DisplayReloadOptionsVNC"]["data"];
       };
       since: "6.0";
     };
@@ -6227,10 +4455,7 @@ export interface Qmp10_2 {
       discriminator: "type";
       data: { vnc: "DisplayUpdateOptionsVNC" };
       variants?: {
-        vnc: {
-          type: "DisplayUpdateType";
-          addresses?: { type: readonly ["SocketAddress"]; optional: true };
-        };
+        vnc: Qmp10_2["types"]["DisplayUpdateOptions"]["base"] & Qmp10_2["types"]["DisplayUpdateOptionsVNC"]["data"];
       };
       since: "7.1";
     };
@@ -6975,18 +5200,18 @@ export interface Qmp10_2 {
         "drive-backup": "DriveBackupWrapper";
       };
       variants?: {
-        abort: { type: "TransactionActionKind"; data: "Abort" };
-        "block-dirty-bitmap-add": { type: "TransactionActionKind"; data: "BlockDirtyBitmapAdd" };
-        "block-dirty-bitmap-remove": { type: "TransactionActionKind"; data: "BlockDirtyBitmap" };
-        "block-dirty-bitmap-clear": { type: "TransactionActionKind"; data: "BlockDirtyBitmap" };
-        "block-dirty-bitmap-enable": { type: "TransactionActionKind"; data: "BlockDirtyBitmap" };
-        "block-dirty-bitmap-disable": { type: "TransactionActionKind"; data: "BlockDirtyBitmap" };
-        "block-dirty-bitmap-merge": { type: "TransactionActionKind"; data: "BlockDirtyBitmapMerge" };
-        "blockdev-backup": { type: "TransactionActionKind"; data: "BlockdevBackup" };
-        "blockdev-snapshot": { type: "TransactionActionKind"; data: "BlockdevSnapshot" };
-        "blockdev-snapshot-internal-sync": { type: "TransactionActionKind"; data: "BlockdevSnapshotInternal" };
-        "blockdev-snapshot-sync": { type: "TransactionActionKind"; data: "BlockdevSnapshotSync" };
-        "drive-backup": { type: "TransactionActionKind"; data: "DriveBackup" };
+        abort: Qmp10_2["types"]["TransactionAction"]["base"] & Qmp10_2["types"]["AbortWrapper"]["data"];
+        "block-dirty-bitmap-add": Qmp10_2["types"]["TransactionAction"]["base"] & Qmp10_2["types"]["BlockDirtyBitmapAddWrapper"]["data"];
+        "block-dirty-bitmap-remove": Qmp10_2["types"]["TransactionAction"]["base"] & Qmp10_2["types"]["BlockDirtyBitmapWrapper"]["data"];
+        "block-dirty-bitmap-clear": Qmp10_2["types"]["TransactionAction"]["base"] & Qmp10_2["types"]["BlockDirtyBitmapWrapper"]["data"];
+        "block-dirty-bitmap-enable": Qmp10_2["types"]["TransactionAction"]["base"] & Qmp10_2["types"]["BlockDirtyBitmapWrapper"]["data"];
+        "block-dirty-bitmap-disable": Qmp10_2["types"]["TransactionAction"]["base"] & Qmp10_2["types"]["BlockDirtyBitmapWrapper"]["data"];
+        "block-dirty-bitmap-merge": Qmp10_2["types"]["TransactionAction"]["base"] & Qmp10_2["types"]["BlockDirtyBitmapMergeWrapper"]["data"];
+        "blockdev-backup": Qmp10_2["types"]["TransactionAction"]["base"] & Qmp10_2["types"]["BlockdevBackupWrapper"]["data"];
+        "blockdev-snapshot": Qmp10_2["types"]["TransactionAction"]["base"] & Qmp10_2["types"]["BlockdevSnapshotWrapper"]["data"];
+        "blockdev-snapshot-internal-sync": Qmp10_2["types"]["TransactionAction"]["base"] & Qmp10_2["types"]["BlockdevSnapshotInternalWrapper"]["data"];
+        "blockdev-snapshot-sync": Qmp10_2["types"]["TransactionAction"]["base"] & Qmp10_2["types"]["BlockdevSnapshotSyncWrapper"]["data"];
+        "drive-backup": Qmp10_2["types"]["TransactionAction"]["base"] & Qmp10_2["types"]["DriveBackupWrapper"]["data"];
       };
       since: "1.1";
     };
@@ -7063,56 +5288,13 @@ export interface Qmp10_2 {
         event: "SchemaInfoEvent";
       };
       variants?: {
-        builtin: {
-          name: "str";
-          "meta-type": "SchemaMetaType";
-          features?: { type: readonly ["str"]; optional: true };
-          "json-type": "JSONType";
-        };
-        enum: {
-          name: "str";
-          "meta-type": "SchemaMetaType";
-          features?: { type: readonly ["str"]; optional: true };
-          /** Since 6.2. */
-          members: { type: readonly ["SchemaInfoEnumMember"]; since: "6.2" };
-          /** @deprecated */
-          values: { type: readonly ["str"]; features: readonly ["deprecated"] };
-        };
-        array: {
-          name: "str";
-          "meta-type": "SchemaMetaType";
-          features?: { type: readonly ["str"]; optional: true };
-          "element-type": "str";
-        };
-        object: {
-          name: "str";
-          "meta-type": "SchemaMetaType";
-          features?: { type: readonly ["str"]; optional: true };
-          members: readonly ["SchemaInfoObjectMember"];
-          tag?: { type: "str"; optional: true };
-          variants?: { type: readonly ["SchemaInfoObjectVariant"]; optional: true };
-        };
-        alternate: {
-          name: "str";
-          "meta-type": "SchemaMetaType";
-          features?: { type: readonly ["str"]; optional: true };
-          members: readonly ["SchemaInfoAlternateMember"];
-        };
-        command: {
-          name: "str";
-          "meta-type": "SchemaMetaType";
-          features?: { type: readonly ["str"]; optional: true };
-          "arg-type": "str";
-          "ret-type": "str";
-          /** Since 2.12. */
-          "allow-oob"?: { type: "bool"; optional: true; since: "2.12" };
-        };
-        event: {
-          name: "str";
-          "meta-type": "SchemaMetaType";
-          features?: { type: readonly ["str"]; optional: true };
-          "arg-type": "str";
-        };
+        builtin: Qmp10_2["types"]["SchemaInfo"]["base"] & Qmp10_2["types"]["SchemaInfoBuiltin"]["data"];
+        enum: Qmp10_2["types"]["SchemaInfo"]["base"] & Qmp10_2["types"]["SchemaInfoEnum"]["data"];
+        array: Qmp10_2["types"]["SchemaInfo"]["base"] & Qmp10_2["types"]["SchemaInfoArray"]["data"];
+        object: Qmp10_2["types"]["SchemaInfo"]["base"] & Qmp10_2["types"]["SchemaInfoObject"]["data"];
+        alternate: Qmp10_2["types"]["SchemaInfo"]["base"] & Qmp10_2["types"]["SchemaInfoAlternate"]["data"];
+        command: Qmp10_2["types"]["SchemaInfo"]["base"] & Qmp10_2["types"]["SchemaInfoCommand"]["data"];
+        event: Qmp10_2["types"]["SchemaInfo"]["base"] & Qmp10_2["types"]["SchemaInfoEvent"]["data"];
       };
       since: "2.5";
     };
@@ -7658,453 +5840,57 @@ export interface Qmp10_2 {
         "x-vfio-user-server": "VfioUserServerProperties";
       };
       variants?: {
-        "acpi-generic-initiator": { "qom-type": "ObjectType"; id: "str"; "pci-dev": "str"; node: "uint32" };
-        "acpi-generic-port": { "qom-type": "ObjectType"; id: "str"; "pci-bus": "str"; node: "uint32" };
-        "authz-list": {
-          "qom-type": "ObjectType";
-          id: "str";
-          policy?: { type: "QAuthZListPolicy"; optional: true };
-          rules?: { type: readonly ["QAuthZListRule"]; optional: true };
-        };
-        "authz-listfile": {
-          "qom-type": "ObjectType";
-          id: "str";
-          filename: "str";
-          refresh?: { type: "bool"; optional: true };
-        };
-        "authz-pam": { "qom-type": "ObjectType"; id: "str"; service: "str" };
-        "authz-simple": { "qom-type": "ObjectType"; id: "str"; identity: "str" };
-        "can-bus": { "qom-type": "ObjectType"; id: "str" };
-        "can-host-socketcan": { "qom-type": "ObjectType"; id: "str"; if: "str"; canbus: "str" };
-        "colo-compare": {
-          "qom-type": "ObjectType";
-          id: "str";
-          primary_in: "str";
-          secondary_in: "str";
-          outdev: "str";
-          iothread: "str";
-          notify_dev?: { type: "str"; optional: true };
-          compare_timeout?: { type: "uint64"; optional: true };
-          expired_scan_cycle?: { type: "uint32"; optional: true };
-          max_queue_size?: { type: "uint32"; optional: true };
-          vnet_hdr_support?: { type: "bool"; optional: true };
-        };
-        "cryptodev-backend": {
-          "qom-type": "ObjectType";
-          id: "str";
-          queues?: { type: "uint32"; optional: true };
-          /** Since 8.0. */
-          "throttle-bps"?: { type: "uint64"; optional: true; since: "8.0" };
-          /** Since 8.0. */
-          "throttle-ops"?: { type: "uint64"; optional: true; since: "8.0" };
-        };
-        "cryptodev-backend-builtin": {
-          "qom-type": "ObjectType";
-          id: "str";
-          queues?: { type: "uint32"; optional: true };
-          /** Since 8.0. */
-          "throttle-bps"?: { type: "uint64"; optional: true; since: "8.0" };
-          /** Since 8.0. */
-          "throttle-ops"?: { type: "uint64"; optional: true; since: "8.0" };
-        };
-        "cryptodev-backend-lkcf": {
-          "qom-type": "ObjectType";
-          id: "str";
-          queues?: { type: "uint32"; optional: true };
-          /** Since 8.0. */
-          "throttle-bps"?: { type: "uint64"; optional: true; since: "8.0" };
-          /** Since 8.0. */
-          "throttle-ops"?: { type: "uint64"; optional: true; since: "8.0" };
-        };
-        "cryptodev-vhost-user": {
-          "qom-type": "ObjectType";
-          id: "str";
-          queues?: { type: "uint32"; optional: true };
-          /** Since 8.0. */
-          "throttle-bps"?: { type: "uint64"; optional: true; since: "8.0" };
-          /** Since 8.0. */
-          "throttle-ops"?: { type: "uint64"; optional: true; since: "8.0" };
-          chardev: "str";
-        };
-        "dbus-vmstate": {
-          "qom-type": "ObjectType";
-          id: "str";
-          addr: "str";
-          "id-list"?: { type: "str"; optional: true };
-        };
-        "filter-buffer": {
-          "qom-type": "ObjectType";
-          id: "str";
-          netdev: "str";
-          queue?: { type: "NetFilterDirection"; optional: true };
-          status?: { type: "str"; optional: true };
-          position?: { type: "str"; optional: true };
-          insert?: { type: "NetfilterInsert"; optional: true };
-          interval: "uint32";
-        };
-        "filter-dump": {
-          "qom-type": "ObjectType";
-          id: "str";
-          netdev: "str";
-          queue?: { type: "NetFilterDirection"; optional: true };
-          status?: { type: "str"; optional: true };
-          position?: { type: "str"; optional: true };
-          insert?: { type: "NetfilterInsert"; optional: true };
-          file: "str";
-          maxlen?: { type: "uint32"; optional: true };
-        };
-        "filter-mirror": {
-          "qom-type": "ObjectType";
-          id: "str";
-          netdev: "str";
-          queue?: { type: "NetFilterDirection"; optional: true };
-          status?: { type: "str"; optional: true };
-          position?: { type: "str"; optional: true };
-          insert?: { type: "NetfilterInsert"; optional: true };
-          outdev: "str";
-          vnet_hdr_support?: { type: "bool"; optional: true };
-        };
-        "filter-redirector": {
-          "qom-type": "ObjectType";
-          id: "str";
-          netdev: "str";
-          queue?: { type: "NetFilterDirection"; optional: true };
-          status?: { type: "str"; optional: true };
-          position?: { type: "str"; optional: true };
-          insert?: { type: "NetfilterInsert"; optional: true };
-          indev?: { type: "str"; optional: true };
-          outdev?: { type: "str"; optional: true };
-          vnet_hdr_support?: { type: "bool"; optional: true };
-        };
-        "filter-replay": {
-          "qom-type": "ObjectType";
-          id: "str";
-          netdev: "str";
-          queue?: { type: "NetFilterDirection"; optional: true };
-          status?: { type: "str"; optional: true };
-          position?: { type: "str"; optional: true };
-          insert?: { type: "NetfilterInsert"; optional: true };
-        };
-        "filter-rewriter": {
-          "qom-type": "ObjectType";
-          id: "str";
-          netdev: "str";
-          queue?: { type: "NetFilterDirection"; optional: true };
-          status?: { type: "str"; optional: true };
-          position?: { type: "str"; optional: true };
-          insert?: { type: "NetfilterInsert"; optional: true };
-          vnet_hdr_support?: { type: "bool"; optional: true };
-        };
-        "igvm-cfg": { "qom-type": "ObjectType"; id: "str"; file: "str" };
-        "input-barrier": {
-          "qom-type": "ObjectType";
-          id: "str";
-          name: "str";
-          server?: { type: "str"; optional: true };
-          port?: { type: "str"; optional: true };
-          "x-origin"?: { type: "str"; optional: true };
-          "y-origin"?: { type: "str"; optional: true };
-          width?: { type: "str"; optional: true };
-          height?: { type: "str"; optional: true };
-        };
-        "input-linux": {
-          "qom-type": "ObjectType";
-          id: "str";
-          evdev: "str";
-          grab_all?: { type: "bool"; optional: true };
-          repeat?: { type: "bool"; optional: true };
-          "grab-toggle"?: { type: "GrabToggleKeys"; optional: true };
-        };
-        iommufd: { "qom-type": "ObjectType"; id: "str"; fd?: { type: "str"; optional: true } };
-        iothread: {
-          "qom-type": "ObjectType";
-          id: "str";
-          "aio-max-batch"?: { type: "int"; optional: true };
-          "thread-pool-min"?: { type: "int"; optional: true };
-          "thread-pool-max"?: { type: "int"; optional: true };
-          "poll-max-ns"?: { type: "int"; optional: true };
-          "poll-grow"?: { type: "int"; optional: true };
-          "poll-shrink"?: { type: "int"; optional: true };
-        };
-        "main-loop": {
-          "qom-type": "ObjectType";
-          id: "str";
-          "aio-max-batch"?: { type: "int"; optional: true };
-          "thread-pool-min"?: { type: "int"; optional: true };
-          "thread-pool-max"?: { type: "int"; optional: true };
-        };
-        "memory-backend-epc": {
-          "qom-type": "ObjectType";
-          id: "str";
-          dump?: { type: "bool"; optional: true };
-          "host-nodes"?: { type: readonly ["uint16"]; optional: true };
-          merge?: { type: "bool"; optional: true };
-          policy?: { type: "HostMemPolicy"; optional: true };
-          prealloc?: { type: "bool"; optional: true };
-          "prealloc-threads"?: { type: "uint32"; optional: true };
-          /** Since 7.2. */
-          "prealloc-context"?: { type: "str"; optional: true; since: "7.2" };
-          share?: { type: "bool"; optional: true };
-          /** Since 6.1. */
-          reserve?: { type: "bool"; optional: true; since: "6.1" };
-          size: "size";
-          "x-use-canonical-path-for-ramblock-id"?: { type: "bool"; optional: true };
-        };
-        "memory-backend-file": {
-          "qom-type": "ObjectType";
-          id: "str";
-          dump?: { type: "bool"; optional: true };
-          "host-nodes"?: { type: readonly ["uint16"]; optional: true };
-          merge?: { type: "bool"; optional: true };
-          policy?: { type: "HostMemPolicy"; optional: true };
-          prealloc?: { type: "bool"; optional: true };
-          "prealloc-threads"?: { type: "uint32"; optional: true };
-          /** Since 7.2. */
-          "prealloc-context"?: { type: "str"; optional: true; since: "7.2" };
-          share?: { type: "bool"; optional: true };
-          /** Since 6.1. */
-          reserve?: { type: "bool"; optional: true; since: "6.1" };
-          size: "size";
-          "x-use-canonical-path-for-ramblock-id"?: { type: "bool"; optional: true };
-          align?: { type: "size"; optional: true };
-          /** Since 8.1. */
-          offset?: { type: "size"; optional: true; since: "8.1" };
-          "discard-data"?: { type: "bool"; optional: true };
-          "mem-path": "str";
-          /** Only if CONFIG_LIBPMEM. */
-          pmem?: { type: "bool"; optional: true; if: "CONFIG_LIBPMEM" };
-          readonly?: { type: "bool"; optional: true };
-          /** Since 8.2. */
-          rom?: { type: "OnOffAuto"; optional: true; since: "8.2" };
-        };
-        "memory-backend-memfd": {
-          "qom-type": "ObjectType";
-          id: "str";
-          dump?: { type: "bool"; optional: true };
-          "host-nodes"?: { type: readonly ["uint16"]; optional: true };
-          merge?: { type: "bool"; optional: true };
-          policy?: { type: "HostMemPolicy"; optional: true };
-          prealloc?: { type: "bool"; optional: true };
-          "prealloc-threads"?: { type: "uint32"; optional: true };
-          /** Since 7.2. */
-          "prealloc-context"?: { type: "str"; optional: true; since: "7.2" };
-          share?: { type: "bool"; optional: true };
-          /** Since 6.1. */
-          reserve?: { type: "bool"; optional: true; since: "6.1" };
-          size: "size";
-          "x-use-canonical-path-for-ramblock-id"?: { type: "bool"; optional: true };
-          hugetlb?: { type: "bool"; optional: true };
-          hugetlbsize?: { type: "size"; optional: true };
-          seal?: { type: "bool"; optional: true };
-        };
-        "memory-backend-ram": {
-          "qom-type": "ObjectType";
-          id: "str";
-          dump?: { type: "bool"; optional: true };
-          "host-nodes"?: { type: readonly ["uint16"]; optional: true };
-          merge?: { type: "bool"; optional: true };
-          policy?: { type: "HostMemPolicy"; optional: true };
-          prealloc?: { type: "bool"; optional: true };
-          "prealloc-threads"?: { type: "uint32"; optional: true };
-          /** Since 7.2. */
-          "prealloc-context"?: { type: "str"; optional: true; since: "7.2" };
-          share?: { type: "bool"; optional: true };
-          /** Since 6.1. */
-          reserve?: { type: "bool"; optional: true; since: "6.1" };
-          size: "size";
-          "x-use-canonical-path-for-ramblock-id"?: { type: "bool"; optional: true };
-        };
-        "memory-backend-shm": {
-          "qom-type": "ObjectType";
-          id: "str";
-          dump?: { type: "bool"; optional: true };
-          "host-nodes"?: { type: readonly ["uint16"]; optional: true };
-          merge?: { type: "bool"; optional: true };
-          policy?: { type: "HostMemPolicy"; optional: true };
-          prealloc?: { type: "bool"; optional: true };
-          "prealloc-threads"?: { type: "uint32"; optional: true };
-          /** Since 7.2. */
-          "prealloc-context"?: { type: "str"; optional: true; since: "7.2" };
-          share?: { type: "bool"; optional: true };
-          /** Since 6.1. */
-          reserve?: { type: "bool"; optional: true; since: "6.1" };
-          size: "size";
-          "x-use-canonical-path-for-ramblock-id"?: { type: "bool"; optional: true };
-        };
-        "pef-guest": { "qom-type": "ObjectType"; id: "str" };
-        "pr-manager-helper": { "qom-type": "ObjectType"; id: "str"; path: "str" };
-        qtest: {
-          "qom-type": "ObjectType";
-          id: "str";
-          chardev: "str";
-          log?: { type: "str"; optional: true };
-        };
-        "rng-builtin": {
-          "qom-type": "ObjectType";
-          id: "str";
-          /** @deprecated */
-          opened?: { type: "bool"; optional: true; features: readonly ["deprecated"] };
-        };
-        "rng-egd": {
-          "qom-type": "ObjectType";
-          id: "str";
-          /** @deprecated */
-          opened?: { type: "bool"; optional: true; features: readonly ["deprecated"] };
-          chardev: "str";
-        };
-        "rng-random": {
-          "qom-type": "ObjectType";
-          id: "str";
-          /** @deprecated */
-          opened?: { type: "bool"; optional: true; features: readonly ["deprecated"] };
-          filename?: { type: "str"; optional: true };
-        };
-        secret: {
-          "qom-type": "ObjectType";
-          id: "str";
-          format?: { type: "QCryptoSecretFormat"; optional: true };
-          keyid?: { type: "str"; optional: true };
-          iv?: { type: "str"; optional: true };
-          data?: { type: "str"; optional: true };
-          file?: { type: "str"; optional: true };
-        };
-        secret_keyring: {
-          "qom-type": "ObjectType";
-          id: "str";
-          format?: { type: "QCryptoSecretFormat"; optional: true };
-          keyid?: { type: "str"; optional: true };
-          iv?: { type: "str"; optional: true };
-          serial: "int32";
-        };
-        "sev-guest": {
-          "qom-type": "ObjectType";
-          id: "str";
-          "sev-device"?: { type: "str"; optional: true };
-          cbitpos?: { type: "uint32"; optional: true };
-          "reduced-phys-bits": "uint32";
-          /** Since 6.2. */
-          "kernel-hashes"?: { type: "bool"; optional: true; since: "6.2" };
-          "dh-cert-file"?: { type: "str"; optional: true };
-          "session-file"?: { type: "str"; optional: true };
-          policy?: { type: "uint32"; optional: true };
-          handle?: { type: "uint32"; optional: true };
-          /** Since 9.1. */
-          "legacy-vm-type"?: { type: "OnOffAuto"; optional: true; since: "9.1" };
-        };
-        "sev-snp-guest": {
-          "qom-type": "ObjectType";
-          id: "str";
-          "sev-device"?: { type: "str"; optional: true };
-          cbitpos?: { type: "uint32"; optional: true };
-          "reduced-phys-bits": "uint32";
-          /** Since 6.2. */
-          "kernel-hashes"?: { type: "bool"; optional: true; since: "6.2" };
-          policy?: { type: "uint64"; optional: true };
-          "guest-visible-workarounds"?: { type: "str"; optional: true };
-          "id-block"?: { type: "str"; optional: true };
-          "id-auth"?: { type: "str"; optional: true };
-          "author-key-enabled"?: { type: "bool"; optional: true };
-          "host-data"?: { type: "str"; optional: true };
-          /** Since 9.1. */
-          "vcek-disabled"?: { type: "bool"; optional: true; since: "9.1" };
-        };
-        "thread-context": {
-          "qom-type": "ObjectType";
-          id: "str";
-          "cpu-affinity"?: { type: readonly ["uint16"]; optional: true };
-          "node-affinity"?: { type: readonly ["uint16"]; optional: true };
-        };
-        "s390-pv-guest": { "qom-type": "ObjectType"; id: "str" };
-        "tdx-guest": {
-          "qom-type": "ObjectType";
-          id: "str";
-          attributes?: { type: "uint64"; optional: true };
-          "sept-ve-disable"?: { type: "bool"; optional: true };
-          mrconfigid?: { type: "str"; optional: true };
-          mrowner?: { type: "str"; optional: true };
-          mrownerconfig?: { type: "str"; optional: true };
-          "quote-generation-socket"?: { type: "SocketAddress"; optional: true };
-        };
-        "throttle-group": {
-          "qom-type": "ObjectType";
-          id: "str";
-          limits?: { type: "ThrottleLimits"; optional: true };
-          /** Unstable. */
-          "x-iops-total"?: { type: "int"; optional: true; features: readonly ["unstable"] };
-          /** Unstable. */
-          "x-iops-total-max"?: { type: "int"; optional: true; features: readonly ["unstable"] };
-          /** Unstable. */
-          "x-iops-total-max-length"?: { type: "int"; optional: true; features: readonly ["unstable"] };
-          /** Unstable. */
-          "x-iops-read"?: { type: "int"; optional: true; features: readonly ["unstable"] };
-          /** Unstable. */
-          "x-iops-read-max"?: { type: "int"; optional: true; features: readonly ["unstable"] };
-          /** Unstable. */
-          "x-iops-read-max-length"?: { type: "int"; optional: true; features: readonly ["unstable"] };
-          /** Unstable. */
-          "x-iops-write"?: { type: "int"; optional: true; features: readonly ["unstable"] };
-          /** Unstable. */
-          "x-iops-write-max"?: { type: "int"; optional: true; features: readonly ["unstable"] };
-          /** Unstable. */
-          "x-iops-write-max-length"?: { type: "int"; optional: true; features: readonly ["unstable"] };
-          /** Unstable. */
-          "x-bps-total"?: { type: "int"; optional: true; features: readonly ["unstable"] };
-          /** Unstable. */
-          "x-bps-total-max"?: { type: "int"; optional: true; features: readonly ["unstable"] };
-          /** Unstable. */
-          "x-bps-total-max-length"?: { type: "int"; optional: true; features: readonly ["unstable"] };
-          /** Unstable. */
-          "x-bps-read"?: { type: "int"; optional: true; features: readonly ["unstable"] };
-          /** Unstable. */
-          "x-bps-read-max"?: { type: "int"; optional: true; features: readonly ["unstable"] };
-          /** Unstable. */
-          "x-bps-read-max-length"?: { type: "int"; optional: true; features: readonly ["unstable"] };
-          /** Unstable. */
-          "x-bps-write"?: { type: "int"; optional: true; features: readonly ["unstable"] };
-          /** Unstable. */
-          "x-bps-write-max"?: { type: "int"; optional: true; features: readonly ["unstable"] };
-          /** Unstable. */
-          "x-bps-write-max-length"?: { type: "int"; optional: true; features: readonly ["unstable"] };
-          /** Unstable. */
-          "x-iops-size"?: { type: "int"; optional: true; features: readonly ["unstable"] };
-        };
-        "tls-creds-anon": {
-          "qom-type": "ObjectType";
-          id: "str";
-          "verify-peer"?: { type: "bool"; optional: true };
-          dir?: { type: "str"; optional: true };
-          endpoint?: { type: "QCryptoTLSCredsEndpoint"; optional: true };
-          priority?: { type: "str"; optional: true };
-        };
-        "tls-creds-psk": {
-          "qom-type": "ObjectType";
-          id: "str";
-          "verify-peer"?: { type: "bool"; optional: true };
-          dir?: { type: "str"; optional: true };
-          endpoint?: { type: "QCryptoTLSCredsEndpoint"; optional: true };
-          priority?: { type: "str"; optional: true };
-          username?: { type: "str"; optional: true };
-        };
-        "tls-creds-x509": {
-          "qom-type": "ObjectType";
-          id: "str";
-          "verify-peer"?: { type: "bool"; optional: true };
-          dir?: { type: "str"; optional: true };
-          endpoint?: { type: "QCryptoTLSCredsEndpoint"; optional: true };
-          priority?: { type: "str"; optional: true };
-          "sanity-check"?: { type: "bool"; optional: true };
-          passwordid?: { type: "str"; optional: true };
-        };
-        "tls-cipher-suites": {
-          "qom-type": "ObjectType";
-          id: "str";
-          "verify-peer"?: { type: "bool"; optional: true };
-          dir?: { type: "str"; optional: true };
-          endpoint?: { type: "QCryptoTLSCredsEndpoint"; optional: true };
-          priority?: { type: "str"; optional: true };
-        };
-        "x-remote-object": { "qom-type": "ObjectType"; id: "str"; fd: "str"; devid: "str" };
-        "x-vfio-user-server": { "qom-type": "ObjectType"; id: "str"; socket: "SocketAddress"; device: "str" };
+        "acpi-generic-initiator": Qmp10_2["types"]["ObjectOptions"]["base"] & Qmp10_2["types"]["AcpiGenericInitiatorProperties"]["data"];
+        "acpi-generic-port": Qmp10_2["types"]["ObjectOptions"]["base"] & Qmp10_2["types"]["AcpiGenericPortProperties"]["data"];
+        "authz-list": Qmp10_2["types"]["ObjectOptions"]["base"] & Qmp10_2["types"]["AuthZListProperties"]["data"];
+        "authz-listfile": Qmp10_2["types"]["ObjectOptions"]["base"] & Qmp10_2["types"]["AuthZListFileProperties"]["data"];
+        "authz-pam": Qmp10_2["types"]["ObjectOptions"]["base"] & Qmp10_2["types"]["AuthZPAMProperties"]["data"];
+        "authz-simple": Qmp10_2["types"]["ObjectOptions"]["base"] & Qmp10_2["types"]["AuthZSimpleProperties"]["data"];
+        "can-bus": Qmp10_2["types"]["ObjectOptions"]["base"];
+        "can-host-socketcan": Qmp10_2["types"]["ObjectOptions"]["base"] & Qmp10_2["types"]["CanHostSocketcanProperties"]["data"];
+        "colo-compare": Qmp10_2["types"]["ObjectOptions"]["base"] & Qmp10_2["types"]["ColoCompareProperties"]["data"];
+        "cryptodev-backend": Qmp10_2["types"]["ObjectOptions"]["base"] & Qmp10_2["types"]["CryptodevBackendProperties"]["data"];
+        "cryptodev-backend-builtin": Qmp10_2["types"]["ObjectOptions"]["base"] & Qmp10_2["types"]["CryptodevBackendProperties"]["data"];
+        "cryptodev-backend-lkcf": Qmp10_2["types"]["ObjectOptions"]["base"] & Qmp10_2["types"]["CryptodevBackendProperties"]["data"];
+        "cryptodev-vhost-user": Qmp10_2["types"]["ObjectOptions"]["base"] & Qmp10_2["types"]["CryptodevBackendProperties"]["data"] & Qmp10_2["types"]["CryptodevVhostUserProperties"]["data"];
+        "dbus-vmstate": Qmp10_2["types"]["ObjectOptions"]["base"] & Qmp10_2["types"]["DBusVMStateProperties"]["data"];
+        "filter-buffer": Qmp10_2["types"]["ObjectOptions"]["base"] & Qmp10_2["types"]["NetfilterProperties"]["data"] & Qmp10_2["types"]["FilterBufferProperties"]["data"];
+        "filter-dump": Qmp10_2["types"]["ObjectOptions"]["base"] & Qmp10_2["types"]["NetfilterProperties"]["data"] & Qmp10_2["types"]["FilterDumpProperties"]["data"];
+        "filter-mirror": Qmp10_2["types"]["ObjectOptions"]["base"] & Qmp10_2["types"]["NetfilterProperties"]["data"] & Qmp10_2["types"]["FilterMirrorProperties"]["data"];
+        "filter-redirector": Qmp10_2["types"]["ObjectOptions"]["base"] & Qmp10_2["types"]["NetfilterProperties"]["data"] & Qmp10_2["types"]["FilterRedirectorProperties"]["data"];
+        "filter-replay": Qmp10_2["types"]["ObjectOptions"]["base"] & Qmp10_2["types"]["NetfilterProperties"]["data"];
+        "filter-rewriter": Qmp10_2["types"]["ObjectOptions"]["base"] & Qmp10_2["types"]["NetfilterProperties"]["data"] & Qmp10_2["types"]["FilterRewriterProperties"]["data"];
+        "igvm-cfg": Qmp10_2["types"]["ObjectOptions"]["base"] & Qmp10_2["types"]["IgvmCfgProperties"]["data"];
+        "input-barrier": Qmp10_2["types"]["ObjectOptions"]["base"] & Qmp10_2["types"]["InputBarrierProperties"]["data"];
+        "input-linux": Qmp10_2["types"]["ObjectOptions"]["base"] & Qmp10_2["types"]["InputLinuxProperties"]["data"];
+        iommufd: Qmp10_2["types"]["ObjectOptions"]["base"] & Qmp10_2["types"]["IOMMUFDProperties"]["data"];
+        iothread: Qmp10_2["types"]["ObjectOptions"]["base"] & Qmp10_2["types"]["EventLoopBaseProperties"]["data"] & Qmp10_2["types"]["IothreadProperties"]["data"];
+        "main-loop": Qmp10_2["types"]["ObjectOptions"]["base"] & Qmp10_2["types"]["EventLoopBaseProperties"]["data"] & Qmp10_2["types"]["MainLoopProperties"]["data"];
+        "memory-backend-epc": Qmp10_2["types"]["ObjectOptions"]["base"] & Qmp10_2["types"]["MemoryBackendProperties"]["data"] & Qmp10_2["types"]["MemoryBackendEpcProperties"]["data"];
+        "memory-backend-file": Qmp10_2["types"]["ObjectOptions"]["base"] & Qmp10_2["types"]["MemoryBackendProperties"]["data"] & Qmp10_2["types"]["MemoryBackendFileProperties"]["data"];
+        "memory-backend-memfd": Qmp10_2["types"]["ObjectOptions"]["base"] & Qmp10_2["types"]["MemoryBackendProperties"]["data"] & Qmp10_2["types"]["MemoryBackendMemfdProperties"]["data"];
+        "memory-backend-ram": Qmp10_2["types"]["ObjectOptions"]["base"] & Qmp10_2["types"]["MemoryBackendProperties"]["data"];
+        "memory-backend-shm": Qmp10_2["types"]["ObjectOptions"]["base"] & Qmp10_2["types"]["MemoryBackendProperties"]["data"] & Qmp10_2["types"]["MemoryBackendShmProperties"]["data"];
+        "pef-guest": Qmp10_2["types"]["ObjectOptions"]["base"];
+        "pr-manager-helper": Qmp10_2["types"]["ObjectOptions"]["base"] & Qmp10_2["types"]["PrManagerHelperProperties"]["data"];
+        qtest: Qmp10_2["types"]["ObjectOptions"]["base"] & Qmp10_2["types"]["QtestProperties"]["data"];
+        "rng-builtin": Qmp10_2["types"]["ObjectOptions"]["base"] & Qmp10_2["types"]["RngProperties"]["data"];
+        "rng-egd": Qmp10_2["types"]["ObjectOptions"]["base"] & Qmp10_2["types"]["RngProperties"]["data"] & Qmp10_2["types"]["RngEgdProperties"]["data"];
+        "rng-random": Qmp10_2["types"]["ObjectOptions"]["base"] & Qmp10_2["types"]["RngProperties"]["data"] & Qmp10_2["types"]["RngRandomProperties"]["data"];
+        secret: Qmp10_2["types"]["ObjectOptions"]["base"] & Qmp10_2["types"]["SecretCommonProperties"]["data"] & Qmp10_2["types"]["SecretProperties"]["data"];
+        secret_keyring: Qmp10_2["types"]["ObjectOptions"]["base"] & Qmp10_2["types"]["SecretCommonProperties"]["data"] & Qmp10_2["types"]["SecretKeyringProperties"]["data"];
+        "sev-guest": Qmp10_2["types"]["ObjectOptions"]["base"] & Qmp10_2["types"]["SevCommonProperties"]["data"] & Qmp10_2["types"]["SevGuestProperties"]["data"];
+        "sev-snp-guest": Qmp10_2["types"]["ObjectOptions"]["base"] & Qmp10_2["types"]["SevCommonProperties"]["data"] & Qmp10_2["types"]["SevSnpGuestProperties"]["data"];
+        "thread-context": Qmp10_2["types"]["ObjectOptions"]["base"] & Qmp10_2["types"]["ThreadContextProperties"]["data"];
+        "s390-pv-guest": Qmp10_2["types"]["ObjectOptions"]["base"];
+        "tdx-guest": Qmp10_2["types"]["ObjectOptions"]["base"] & Qmp10_2["types"]["TdxGuestProperties"]["data"];
+        "throttle-group": Qmp10_2["types"]["ObjectOptions"]["base"] & Qmp10_2["types"]["ThrottleGroupProperties"]["data"];
+        "tls-creds-anon": Qmp10_2["types"]["ObjectOptions"]["base"] & Qmp10_2["types"]["TlsCredsProperties"]["data"] & Qmp10_2["types"]["TlsCredsAnonProperties"]["data"];
+        "tls-creds-psk": Qmp10_2["types"]["ObjectOptions"]["base"] & Qmp10_2["types"]["TlsCredsProperties"]["data"] & Qmp10_2["types"]["TlsCredsPskProperties"]["data"];
+        "tls-creds-x509": Qmp10_2["types"]["ObjectOptions"]["base"] & Qmp10_2["types"]["TlsCredsProperties"]["data"] & Qmp10_2["types"]["TlsCredsX509Properties"]["data"];
+        "tls-cipher-suites": Qmp10_2["types"]["ObjectOptions"]["base"] & Qmp10_2["types"]["TlsCredsProperties"]["data"];
+        "x-remote-object": Qmp10_2["types"]["ObjectOptions"]["base"] & Qmp10_2["types"]["RemoteObjectProperties"]["data"];
+        "x-vfio-user-server": Qmp10_2["types"]["ObjectOptions"]["base"] & Qmp10_2["types"]["VfioUserServerProperties"]["data"];
       };
       since: "6.0";
     };
@@ -8195,301 +5981,35 @@ export interface Qmp10_2 {
       discriminator: "target";
       data: { s390x: "CpuInfoS390" };
       variants?: {
-        aarch64: {
-          "cpu-index": "int";
-          /** Since 10.1. */
-          "qom-type": { type: "str"; since: "10.1" };
-          "qom-path": "str";
-          "thread-id": "int";
-          props?: { type: "CpuInstanceProperties"; optional: true };
-          /** Since 3.0. */
-          target: { type: "SysEmuTarget"; since: "3.0" };
-        };
-        alpha: {
-          "cpu-index": "int";
-          /** Since 10.1. */
-          "qom-type": { type: "str"; since: "10.1" };
-          "qom-path": "str";
-          "thread-id": "int";
-          props?: { type: "CpuInstanceProperties"; optional: true };
-          /** Since 3.0. */
-          target: { type: "SysEmuTarget"; since: "3.0" };
-        };
-        arm: {
-          "cpu-index": "int";
-          /** Since 10.1. */
-          "qom-type": { type: "str"; since: "10.1" };
-          "qom-path": "str";
-          "thread-id": "int";
-          props?: { type: "CpuInstanceProperties"; optional: true };
-          /** Since 3.0. */
-          target: { type: "SysEmuTarget"; since: "3.0" };
-        };
-        avr: {
-          "cpu-index": "int";
-          /** Since 10.1. */
-          "qom-type": { type: "str"; since: "10.1" };
-          "qom-path": "str";
-          "thread-id": "int";
-          props?: { type: "CpuInstanceProperties"; optional: true };
-          /** Since 3.0. */
-          target: { type: "SysEmuTarget"; since: "3.0" };
-        };
-        hppa: {
-          "cpu-index": "int";
-          /** Since 10.1. */
-          "qom-type": { type: "str"; since: "10.1" };
-          "qom-path": "str";
-          "thread-id": "int";
-          props?: { type: "CpuInstanceProperties"; optional: true };
-          /** Since 3.0. */
-          target: { type: "SysEmuTarget"; since: "3.0" };
-        };
-        i386: {
-          "cpu-index": "int";
-          /** Since 10.1. */
-          "qom-type": { type: "str"; since: "10.1" };
-          "qom-path": "str";
-          "thread-id": "int";
-          props?: { type: "CpuInstanceProperties"; optional: true };
-          /** Since 3.0. */
-          target: { type: "SysEmuTarget"; since: "3.0" };
-        };
-        loongarch64: {
-          "cpu-index": "int";
-          /** Since 10.1. */
-          "qom-type": { type: "str"; since: "10.1" };
-          "qom-path": "str";
-          "thread-id": "int";
-          props?: { type: "CpuInstanceProperties"; optional: true };
-          /** Since 3.0. */
-          target: { type: "SysEmuTarget"; since: "3.0" };
-        };
-        m68k: {
-          "cpu-index": "int";
-          /** Since 10.1. */
-          "qom-type": { type: "str"; since: "10.1" };
-          "qom-path": "str";
-          "thread-id": "int";
-          props?: { type: "CpuInstanceProperties"; optional: true };
-          /** Since 3.0. */
-          target: { type: "SysEmuTarget"; since: "3.0" };
-        };
-        microblaze: {
-          "cpu-index": "int";
-          /** Since 10.1. */
-          "qom-type": { type: "str"; since: "10.1" };
-          "qom-path": "str";
-          "thread-id": "int";
-          props?: { type: "CpuInstanceProperties"; optional: true };
-          /** Since 3.0. */
-          target: { type: "SysEmuTarget"; since: "3.0" };
-        };
-        microblazeel: {
-          "cpu-index": "int";
-          /** Since 10.1. */
-          "qom-type": { type: "str"; since: "10.1" };
-          "qom-path": "str";
-          "thread-id": "int";
-          props?: { type: "CpuInstanceProperties"; optional: true };
-          /** Since 3.0. */
-          target: { type: "SysEmuTarget"; since: "3.0" };
-        };
-        mips: {
-          "cpu-index": "int";
-          /** Since 10.1. */
-          "qom-type": { type: "str"; since: "10.1" };
-          "qom-path": "str";
-          "thread-id": "int";
-          props?: { type: "CpuInstanceProperties"; optional: true };
-          /** Since 3.0. */
-          target: { type: "SysEmuTarget"; since: "3.0" };
-        };
-        mips64: {
-          "cpu-index": "int";
-          /** Since 10.1. */
-          "qom-type": { type: "str"; since: "10.1" };
-          "qom-path": "str";
-          "thread-id": "int";
-          props?: { type: "CpuInstanceProperties"; optional: true };
-          /** Since 3.0. */
-          target: { type: "SysEmuTarget"; since: "3.0" };
-        };
-        mips64el: {
-          "cpu-index": "int";
-          /** Since 10.1. */
-          "qom-type": { type: "str"; since: "10.1" };
-          "qom-path": "str";
-          "thread-id": "int";
-          props?: { type: "CpuInstanceProperties"; optional: true };
-          /** Since 3.0. */
-          target: { type: "SysEmuTarget"; since: "3.0" };
-        };
-        mipsel: {
-          "cpu-index": "int";
-          /** Since 10.1. */
-          "qom-type": { type: "str"; since: "10.1" };
-          "qom-path": "str";
-          "thread-id": "int";
-          props?: { type: "CpuInstanceProperties"; optional: true };
-          /** Since 3.0. */
-          target: { type: "SysEmuTarget"; since: "3.0" };
-        };
-        or1k: {
-          "cpu-index": "int";
-          /** Since 10.1. */
-          "qom-type": { type: "str"; since: "10.1" };
-          "qom-path": "str";
-          "thread-id": "int";
-          props?: { type: "CpuInstanceProperties"; optional: true };
-          /** Since 3.0. */
-          target: { type: "SysEmuTarget"; since: "3.0" };
-        };
-        ppc: {
-          "cpu-index": "int";
-          /** Since 10.1. */
-          "qom-type": { type: "str"; since: "10.1" };
-          "qom-path": "str";
-          "thread-id": "int";
-          props?: { type: "CpuInstanceProperties"; optional: true };
-          /** Since 3.0. */
-          target: { type: "SysEmuTarget"; since: "3.0" };
-        };
-        ppc64: {
-          "cpu-index": "int";
-          /** Since 10.1. */
-          "qom-type": { type: "str"; since: "10.1" };
-          "qom-path": "str";
-          "thread-id": "int";
-          props?: { type: "CpuInstanceProperties"; optional: true };
-          /** Since 3.0. */
-          target: { type: "SysEmuTarget"; since: "3.0" };
-        };
-        riscv32: {
-          "cpu-index": "int";
-          /** Since 10.1. */
-          "qom-type": { type: "str"; since: "10.1" };
-          "qom-path": "str";
-          "thread-id": "int";
-          props?: { type: "CpuInstanceProperties"; optional: true };
-          /** Since 3.0. */
-          target: { type: "SysEmuTarget"; since: "3.0" };
-        };
-        riscv64: {
-          "cpu-index": "int";
-          /** Since 10.1. */
-          "qom-type": { type: "str"; since: "10.1" };
-          "qom-path": "str";
-          "thread-id": "int";
-          props?: { type: "CpuInstanceProperties"; optional: true };
-          /** Since 3.0. */
-          target: { type: "SysEmuTarget"; since: "3.0" };
-        };
-        rx: {
-          "cpu-index": "int";
-          /** Since 10.1. */
-          "qom-type": { type: "str"; since: "10.1" };
-          "qom-path": "str";
-          "thread-id": "int";
-          props?: { type: "CpuInstanceProperties"; optional: true };
-          /** Since 3.0. */
-          target: { type: "SysEmuTarget"; since: "3.0" };
-        };
-        s390x: {
-          "cpu-index": "int";
-          /** Since 10.1. */
-          "qom-type": { type: "str"; since: "10.1" };
-          "qom-path": "str";
-          "thread-id": "int";
-          props?: { type: "CpuInstanceProperties"; optional: true };
-          /** Since 3.0. */
-          target: { type: "SysEmuTarget"; since: "3.0" };
-          "cpu-state": "S390CpuState";
-          /** Since 8.2. */
-          dedicated?: { type: "bool"; optional: true; since: "8.2" };
-          /** Since 8.2. */
-          entitlement?: { type: "S390CpuEntitlement"; optional: true; since: "8.2" };
-        };
-        sh4: {
-          "cpu-index": "int";
-          /** Since 10.1. */
-          "qom-type": { type: "str"; since: "10.1" };
-          "qom-path": "str";
-          "thread-id": "int";
-          props?: { type: "CpuInstanceProperties"; optional: true };
-          /** Since 3.0. */
-          target: { type: "SysEmuTarget"; since: "3.0" };
-        };
-        sh4eb: {
-          "cpu-index": "int";
-          /** Since 10.1. */
-          "qom-type": { type: "str"; since: "10.1" };
-          "qom-path": "str";
-          "thread-id": "int";
-          props?: { type: "CpuInstanceProperties"; optional: true };
-          /** Since 3.0. */
-          target: { type: "SysEmuTarget"; since: "3.0" };
-        };
-        sparc: {
-          "cpu-index": "int";
-          /** Since 10.1. */
-          "qom-type": { type: "str"; since: "10.1" };
-          "qom-path": "str";
-          "thread-id": "int";
-          props?: { type: "CpuInstanceProperties"; optional: true };
-          /** Since 3.0. */
-          target: { type: "SysEmuTarget"; since: "3.0" };
-        };
-        sparc64: {
-          "cpu-index": "int";
-          /** Since 10.1. */
-          "qom-type": { type: "str"; since: "10.1" };
-          "qom-path": "str";
-          "thread-id": "int";
-          props?: { type: "CpuInstanceProperties"; optional: true };
-          /** Since 3.0. */
-          target: { type: "SysEmuTarget"; since: "3.0" };
-        };
-        tricore: {
-          "cpu-index": "int";
-          /** Since 10.1. */
-          "qom-type": { type: "str"; since: "10.1" };
-          "qom-path": "str";
-          "thread-id": "int";
-          props?: { type: "CpuInstanceProperties"; optional: true };
-          /** Since 3.0. */
-          target: { type: "SysEmuTarget"; since: "3.0" };
-        };
-        x86_64: {
-          "cpu-index": "int";
-          /** Since 10.1. */
-          "qom-type": { type: "str"; since: "10.1" };
-          "qom-path": "str";
-          "thread-id": "int";
-          props?: { type: "CpuInstanceProperties"; optional: true };
-          /** Since 3.0. */
-          target: { type: "SysEmuTarget"; since: "3.0" };
-        };
-        xtensa: {
-          "cpu-index": "int";
-          /** Since 10.1. */
-          "qom-type": { type: "str"; since: "10.1" };
-          "qom-path": "str";
-          "thread-id": "int";
-          props?: { type: "CpuInstanceProperties"; optional: true };
-          /** Since 3.0. */
-          target: { type: "SysEmuTarget"; since: "3.0" };
-        };
-        xtensaeb: {
-          "cpu-index": "int";
-          /** Since 10.1. */
-          "qom-type": { type: "str"; since: "10.1" };
-          "qom-path": "str";
-          "thread-id": "int";
-          props?: { type: "CpuInstanceProperties"; optional: true };
-          /** Since 3.0. */
-          target: { type: "SysEmuTarget"; since: "3.0" };
-        };
+        aarch64: Qmp10_2["types"]["CpuInfoFast"]["base"];
+        alpha: Qmp10_2["types"]["CpuInfoFast"]["base"];
+        arm: Qmp10_2["types"]["CpuInfoFast"]["base"];
+        avr: Qmp10_2["types"]["CpuInfoFast"]["base"];
+        hppa: Qmp10_2["types"]["CpuInfoFast"]["base"];
+        i386: Qmp10_2["types"]["CpuInfoFast"]["base"];
+        loongarch64: Qmp10_2["types"]["CpuInfoFast"]["base"];
+        m68k: Qmp10_2["types"]["CpuInfoFast"]["base"];
+        microblaze: Qmp10_2["types"]["CpuInfoFast"]["base"];
+        microblazeel: Qmp10_2["types"]["CpuInfoFast"]["base"];
+        mips: Qmp10_2["types"]["CpuInfoFast"]["base"];
+        mips64: Qmp10_2["types"]["CpuInfoFast"]["base"];
+        mips64el: Qmp10_2["types"]["CpuInfoFast"]["base"];
+        mipsel: Qmp10_2["types"]["CpuInfoFast"]["base"];
+        or1k: Qmp10_2["types"]["CpuInfoFast"]["base"];
+        ppc: Qmp10_2["types"]["CpuInfoFast"]["base"];
+        ppc64: Qmp10_2["types"]["CpuInfoFast"]["base"];
+        riscv32: Qmp10_2["types"]["CpuInfoFast"]["base"];
+        riscv64: Qmp10_2["types"]["CpuInfoFast"]["base"];
+        rx: Qmp10_2["types"]["CpuInfoFast"]["base"];
+        s390x: Qmp10_2["types"]["CpuInfoFast"]["base"] & Qmp10_2["types"]["CpuInfoS390"]["data"];
+        sh4: Qmp10_2["types"]["CpuInfoFast"]["base"];
+        sh4eb: Qmp10_2["types"]["CpuInfoFast"]["base"];
+        sparc: Qmp10_2["types"]["CpuInfoFast"]["base"];
+        sparc64: Qmp10_2["types"]["CpuInfoFast"]["base"];
+        tricore: Qmp10_2["types"]["CpuInfoFast"]["base"];
+        x86_64: Qmp10_2["types"]["CpuInfoFast"]["base"];
+        xtensa: Qmp10_2["types"]["CpuInfoFast"]["base"];
+        xtensaeb: Qmp10_2["types"]["CpuInfoFast"]["base"];
       };
       since: "2.12";
     };
@@ -8565,51 +6085,11 @@ export interface Qmp10_2 {
         "hmat-cache": "NumaHmatCacheOptions";
       };
       variants?: {
-        node: {
-          type: "NumaOptionsType";
-          nodeid?: { type: "uint16"; optional: true };
-          cpus?: { type: readonly ["uint16"]; optional: true };
-          mem?: { type: "size"; optional: true };
-          memdev?: { type: "str"; optional: true };
-          /** Since 5.0. */
-          initiator?: { type: "uint16"; optional: true; since: "5.0" };
-        };
-        dist: { type: "NumaOptionsType"; src: "uint16"; dst: "uint16"; val: "uint8" };
-        cpu: {
-          type: "NumaOptionsType";
-          "node-id"?: { type: "int"; optional: true };
-          /** Since 8.2. */
-          "drawer-id"?: { type: "int"; optional: true; since: "8.2" };
-          /** Since 8.2. */
-          "book-id"?: { type: "int"; optional: true; since: "8.2" };
-          "socket-id"?: { type: "int"; optional: true };
-          /** Since 4.1. */
-          "die-id"?: { type: "int"; optional: true; since: "4.1" };
-          /** Since 7.1. */
-          "cluster-id"?: { type: "int"; optional: true; since: "7.1" };
-          /** Since 9.1. */
-          "module-id"?: { type: "int"; optional: true; since: "9.1" };
-          "core-id"?: { type: "int"; optional: true };
-          "thread-id"?: { type: "int"; optional: true };
-        };
-        "hmat-lb": {
-          type: "NumaOptionsType";
-          initiator: "uint16";
-          target: "uint16";
-          hierarchy: "HmatLBMemoryHierarchy";
-          "data-type": "HmatLBDataType";
-          latency?: { type: "uint64"; optional: true };
-          bandwidth?: { type: "size"; optional: true };
-        };
-        "hmat-cache": {
-          type: "NumaOptionsType";
-          "node-id": "uint32";
-          size: "size";
-          level: "uint8";
-          associativity: "HmatCacheAssociativity";
-          policy: "HmatCacheWritePolicy";
-          line: "uint16";
-        };
+        node: Qmp10_2["types"]["NumaOptions"]["base"] & Qmp10_2["types"]["NumaNodeOptions"]["data"];
+        dist: Qmp10_2["types"]["NumaOptions"]["base"] & Qmp10_2["types"]["NumaDistOptions"]["data"];
+        cpu: Qmp10_2["types"]["NumaOptions"]["base"] & Qmp10_2["types"]["CpuInstanceProperties"]["data"] & Qmp10_2["types"]["NumaCpuOptions"]["data"];
+        "hmat-lb": Qmp10_2["types"]["NumaOptions"]["base"] & Qmp10_2["types"]["NumaHmatLBOptions"]["data"];
+        "hmat-cache": Qmp10_2["types"]["NumaOptions"]["base"] & Qmp10_2["types"]["NumaHmatCacheOptions"]["data"];
       };
       since: "2.1";
     };
@@ -8861,12 +6341,12 @@ export interface Qmp10_2 {
         "hv-balloon": "HvBalloonDeviceInfoWrapper";
       };
       variants?: {
-        dimm: { type: "MemoryDeviceInfoKind"; data: "PCDIMMDeviceInfo" };
-        nvdimm: { type: "MemoryDeviceInfoKind"; data: "PCDIMMDeviceInfo" };
-        "virtio-pmem": { type: "MemoryDeviceInfoKind"; data: "VirtioPMEMDeviceInfo" };
-        "virtio-mem": { type: "MemoryDeviceInfoKind"; data: "VirtioMEMDeviceInfo" };
-        "sgx-epc": { type: "MemoryDeviceInfoKind"; data: "SgxEPCDeviceInfo" };
-        "hv-balloon": { type: "MemoryDeviceInfoKind"; data: "HvBalloonDeviceInfo" };
+        dimm: Qmp10_2["types"]["MemoryDeviceInfo"]["base"] & Qmp10_2["types"]["PCDIMMDeviceInfoWrapper"]["data"];
+        nvdimm: Qmp10_2["types"]["MemoryDeviceInfo"]["base"] & Qmp10_2["types"]["PCDIMMDeviceInfoWrapper"]["data"];
+        "virtio-pmem": Qmp10_2["types"]["MemoryDeviceInfo"]["base"] & Qmp10_2["types"]["VirtioPMEMDeviceInfoWrapper"]["data"];
+        "virtio-mem": Qmp10_2["types"]["MemoryDeviceInfo"]["base"] & Qmp10_2["types"]["VirtioMEMDeviceInfoWrapper"]["data"];
+        "sgx-epc": Qmp10_2["types"]["MemoryDeviceInfo"]["base"] & Qmp10_2["types"]["SgxEPCDeviceInfoWrapper"]["data"];
+        "hv-balloon": Qmp10_2["types"]["MemoryDeviceInfo"]["base"] & Qmp10_2["types"]["HvBalloonDeviceInfoWrapper"]["data"];
       };
       since: "2.1";
     };
@@ -9012,9 +6492,9 @@ export interface Qmp10_2 {
       discriminator: "type";
       data: { "block-node": "YankInstanceBlockNode"; chardev: "YankInstanceChardev" };
       variants?: {
-        "block-node": { type: "YankInstanceType"; "node-name": "str" };
-        chardev: { type: "YankInstanceType"; id: "str" };
-        migration: { type: "YankInstanceType" };
+        "block-node": Qmp10_2["types"]["YankInstance"]["base"] & Qmp10_2["types"]["YankInstanceBlockNode"]["data"];
+        chardev: Qmp10_2["types"]["YankInstance"]["base"] & Qmp10_2["types"]["YankInstanceChardev"]["data"];
+        migration: Qmp10_2["types"]["YankInstance"]["base"];
       };
       since: "6.0";
     };
@@ -9098,25 +6578,8 @@ export interface Qmp10_2 {
       discriminator: "sev-type";
       data: { sev: "SevGuestInfo"; "sev-snp": "SevSnpGuestInfo" };
       variants?: {
-        sev: {
-          enabled: "bool";
-          "api-major": "uint8";
-          "api-minor": "uint8";
-          "build-id": "uint8";
-          state: "SevState";
-          "sev-type": "SevGuestType";
-          policy: "uint32";
-          handle: "uint32";
-        };
-        "sev-snp": {
-          enabled: "bool";
-          "api-major": "uint8";
-          "api-minor": "uint8";
-          "build-id": "uint8";
-          state: "SevState";
-          "sev-type": "SevGuestType";
-          "snp-policy": "uint64";
-        };
+        sev: Qmp10_2["types"]["SevInfo"]["base"] & Qmp10_2["types"]["SevGuestInfo"]["data"];
+        "sev-snp": Qmp10_2["types"]["SevInfo"]["base"] & Qmp10_2["types"]["SevSnpGuestInfo"]["data"];
       };
       since: "2.12";
     };
@@ -9463,107 +6926,19 @@ export interface Qmp10_2 {
         wav: "AudiodevWavOptions";
       };
       variants?: {
-        none: {
-          id: "str";
-          driver: "AudiodevDriver";
-          "timer-period"?: { type: "uint32"; optional: true };
-          in?: { type: "AudiodevPerDirectionOptions"; optional: true };
-          out?: { type: "AudiodevPerDirectionOptions"; optional: true };
-        };
-        alsa: {
-          id: "str";
-          driver: "AudiodevDriver";
-          "timer-period"?: { type: "uint32"; optional: true };
-          in?: { type: "AudiodevAlsaPerDirectionOptions"; optional: true };
-          out?: { type: "AudiodevAlsaPerDirectionOptions"; optional: true };
-          threshold?: { type: "uint32"; optional: true };
-        };
-        coreaudio: {
-          id: "str";
-          driver: "AudiodevDriver";
-          "timer-period"?: { type: "uint32"; optional: true };
-          in?: { type: "AudiodevCoreaudioPerDirectionOptions"; optional: true };
-          out?: { type: "AudiodevCoreaudioPerDirectionOptions"; optional: true };
-        };
-        dbus: {
-          id: "str";
-          driver: "AudiodevDriver";
-          "timer-period"?: { type: "uint32"; optional: true };
-          in?: { type: "AudiodevPerDirectionOptions"; optional: true };
-          out?: { type: "AudiodevPerDirectionOptions"; optional: true };
-          nsamples?: { type: "uint32"; optional: true };
-        };
-        dsound: {
-          id: "str";
-          driver: "AudiodevDriver";
-          "timer-period"?: { type: "uint32"; optional: true };
-          in?: { type: "AudiodevPerDirectionOptions"; optional: true };
-          out?: { type: "AudiodevPerDirectionOptions"; optional: true };
-          latency?: { type: "uint32"; optional: true };
-        };
-        jack: {
-          id: "str";
-          driver: "AudiodevDriver";
-          "timer-period"?: { type: "uint32"; optional: true };
-          in?: { type: "AudiodevJackPerDirectionOptions"; optional: true };
-          out?: { type: "AudiodevJackPerDirectionOptions"; optional: true };
-        };
-        oss: {
-          id: "str";
-          driver: "AudiodevDriver";
-          "timer-period"?: { type: "uint32"; optional: true };
-          in?: { type: "AudiodevOssPerDirectionOptions"; optional: true };
-          out?: { type: "AudiodevOssPerDirectionOptions"; optional: true };
-          "try-mmap"?: { type: "bool"; optional: true };
-          exclusive?: { type: "bool"; optional: true };
-          "dsp-policy"?: { type: "uint32"; optional: true };
-        };
-        pa: {
-          id: "str";
-          driver: "AudiodevDriver";
-          "timer-period"?: { type: "uint32"; optional: true };
-          in?: { type: "AudiodevPaPerDirectionOptions"; optional: true };
-          out?: { type: "AudiodevPaPerDirectionOptions"; optional: true };
-          server?: { type: "str"; optional: true };
-        };
-        pipewire: {
-          id: "str";
-          driver: "AudiodevDriver";
-          "timer-period"?: { type: "uint32"; optional: true };
-          in?: { type: "AudiodevPipewirePerDirectionOptions"; optional: true };
-          out?: { type: "AudiodevPipewirePerDirectionOptions"; optional: true };
-        };
-        sdl: {
-          id: "str";
-          driver: "AudiodevDriver";
-          "timer-period"?: { type: "uint32"; optional: true };
-          in?: { type: "AudiodevSdlPerDirectionOptions"; optional: true };
-          out?: { type: "AudiodevSdlPerDirectionOptions"; optional: true };
-        };
-        sndio: {
-          id: "str";
-          driver: "AudiodevDriver";
-          "timer-period"?: { type: "uint32"; optional: true };
-          in?: { type: "AudiodevPerDirectionOptions"; optional: true };
-          out?: { type: "AudiodevPerDirectionOptions"; optional: true };
-          dev?: { type: "str"; optional: true };
-          latency?: { type: "uint32"; optional: true };
-        };
-        spice: {
-          id: "str";
-          driver: "AudiodevDriver";
-          "timer-period"?: { type: "uint32"; optional: true };
-          in?: { type: "AudiodevPerDirectionOptions"; optional: true };
-          out?: { type: "AudiodevPerDirectionOptions"; optional: true };
-        };
-        wav: {
-          id: "str";
-          driver: "AudiodevDriver";
-          "timer-period"?: { type: "uint32"; optional: true };
-          in?: { type: "AudiodevPerDirectionOptions"; optional: true };
-          out?: { type: "AudiodevPerDirectionOptions"; optional: true };
-          path?: { type: "str"; optional: true };
-        };
+        none: Qmp10_2["types"]["Audiodev"]["base"] & Qmp10_2["types"]["AudiodevGenericOptions"]["data"];
+        alsa: Qmp10_2["types"]["Audiodev"]["base"] & Qmp10_2["types"]["AudiodevAlsaOptions"]["data"];
+        coreaudio: Qmp10_2["types"]["Audiodev"]["base"] & Qmp10_2["types"]["AudiodevCoreaudioOptions"]["data"];
+        dbus: Qmp10_2["types"]["Audiodev"]["base"] & Qmp10_2["types"]["AudiodevDBusOptions"]["data"];
+        dsound: Qmp10_2["types"]["Audiodev"]["base"] & Qmp10_2["types"]["AudiodevDsoundOptions"]["data"];
+        jack: Qmp10_2["types"]["Audiodev"]["base"] & Qmp10_2["types"]["AudiodevJackOptions"]["data"];
+        oss: Qmp10_2["types"]["Audiodev"]["base"] & Qmp10_2["types"]["AudiodevOssOptions"]["data"];
+        pa: Qmp10_2["types"]["Audiodev"]["base"] & Qmp10_2["types"]["AudiodevPaOptions"]["data"];
+        pipewire: Qmp10_2["types"]["Audiodev"]["base"] & Qmp10_2["types"]["AudiodevPipewireOptions"]["data"];
+        sdl: Qmp10_2["types"]["Audiodev"]["base"] & Qmp10_2["types"]["AudiodevSdlOptions"]["data"];
+        sndio: Qmp10_2["types"]["Audiodev"]["base"] & Qmp10_2["types"]["AudiodevSndioOptions"]["data"];
+        spice: Qmp10_2["types"]["Audiodev"]["base"] & Qmp10_2["types"]["AudiodevGenericOptions"]["data"];
+        wav: Qmp10_2["types"]["Audiodev"]["base"] & Qmp10_2["types"]["AudiodevWavOptions"]["data"];
       };
       since: "4.0";
     };
@@ -9707,13 +7082,9 @@ export interface Qmp10_2 {
       discriminator: "target";
       data: { vcpu: "StatsVCPUFilter" };
       variants?: {
-        vm: { target: "StatsTarget"; providers?: { type: readonly ["StatsRequest"]; optional: true } };
-        vcpu: {
-          target: "StatsTarget";
-          providers?: { type: readonly ["StatsRequest"]; optional: true };
-          vcpus?: { type: readonly ["str"]; optional: true };
-        };
-        cryptodev: { target: "StatsTarget"; providers?: { type: readonly ["StatsRequest"]; optional: true } };
+        vm: Qmp10_2["types"]["StatsFilter"]["base"];
+        vcpu: Qmp10_2["types"]["StatsFilter"]["base"] & Qmp10_2["types"]["StatsVCPUFilter"]["data"];
+        cryptodev: Qmp10_2["types"]["StatsFilter"]["base"];
       };
       since: "7.1";
     };

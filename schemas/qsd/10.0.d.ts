@@ -138,10 +138,10 @@ export interface Qsd10_0 {
         fd: "FdSocketAddressWrapper";
       };
       variants?: {
-        inet: { type: "SocketAddressType"; data: "InetSocketAddress" };
-        unix: { type: "SocketAddressType"; data: "UnixSocketAddress" };
-        vsock: { type: "SocketAddressType"; data: "VsockSocketAddress" };
-        fd: { type: "SocketAddressType"; data: "FdSocketAddress" };
+        inet: Qsd10_0["types"]["SocketAddressLegacy"]["base"] & Qsd10_0["types"]["InetSocketAddressWrapper"]["data"];
+        unix: Qsd10_0["types"]["SocketAddressLegacy"]["base"] & Qsd10_0["types"]["UnixSocketAddressWrapper"]["data"];
+        vsock: Qsd10_0["types"]["SocketAddressLegacy"]["base"] & Qsd10_0["types"]["VsockSocketAddressWrapper"]["data"];
+        fd: Qsd10_0["types"]["SocketAddressLegacy"]["base"] & Qsd10_0["types"]["FdSocketAddressWrapper"]["data"];
       };
       since: "1.3";
     };
@@ -159,30 +159,10 @@ export interface Qsd10_0 {
         fd: "FdSocketAddress";
       };
       variants?: {
-        inet: {
-          type: "SocketAddressType";
-          host: "str";
-          port: "str";
-          /** Since 2.9. */
-          numeric?: { type: "bool"; optional: true; since: "2.9" };
-          to?: { type: "uint16"; optional: true };
-          ipv4?: { type: "bool"; optional: true };
-          ipv6?: { type: "bool"; optional: true };
-          /** Since 4.2. */
-          "keep-alive"?: { type: "bool"; optional: true; since: "4.2" };
-          /** Since 6.1. Only if HAVE_IPPROTO_MPTCP. */
-          mptcp?: { type: "bool"; optional: true; if: "HAVE_IPPROTO_MPTCP"; since: "6.1" };
-        };
-        unix: {
-          type: "SocketAddressType";
-          path: "str";
-          /** Since 5.1. Only if CONFIG_LINUX. */
-          abstract?: { type: "bool"; optional: true; if: "CONFIG_LINUX"; since: "5.1" };
-          /** Since 5.1. Only if CONFIG_LINUX. */
-          tight?: { type: "bool"; optional: true; if: "CONFIG_LINUX"; since: "5.1" };
-        };
-        vsock: { type: "SocketAddressType"; cid: "str"; port: "str" };
-        fd: { type: "SocketAddressType"; str: "str" };
+        inet: Qsd10_0["types"]["SocketAddress"]["base"] & Qsd10_0["types"]["InetSocketAddressBase"]["data"] & Qsd10_0["types"]["InetSocketAddress"]["data"];
+        unix: Qsd10_0["types"]["SocketAddress"]["base"] & Qsd10_0["types"]["UnixSocketAddress"]["data"];
+        vsock: Qsd10_0["types"]["SocketAddress"]["base"] & Qsd10_0["types"]["VsockSocketAddress"]["data"];
+        fd: Qsd10_0["types"]["SocketAddress"]["base"] & Qsd10_0["types"]["FdSocketAddress"]["data"];
       };
       since: "2.9";
     };
@@ -278,8 +258,8 @@ export interface Qsd10_0 {
       discriminator: "format";
       data: { qcow: "QCryptoBlockOptionsQCow"; luks: "QCryptoBlockOptionsLUKS" };
       variants?: {
-        qcow: { format: "QCryptoBlockFormat"; "key-secret"?: { type: "str"; optional: true } };
-        luks: { format: "QCryptoBlockFormat"; "key-secret"?: { type: "str"; optional: true } };
+        qcow: Qsd10_0["types"]["QCryptoBlockOptionsBase"]["data"] & Qsd10_0["types"]["QCryptoBlockOptionsQCow"]["data"];
+        luks: Qsd10_0["types"]["QCryptoBlockOptionsBase"]["data"] & Qsd10_0["types"]["QCryptoBlockOptionsLUKS"]["data"];
       };
       since: "2.6";
     };
@@ -290,18 +270,8 @@ export interface Qsd10_0 {
       discriminator: "format";
       data: { qcow: "QCryptoBlockOptionsQCow"; luks: "QCryptoBlockCreateOptionsLUKS" };
       variants?: {
-        qcow: { format: "QCryptoBlockFormat"; "key-secret"?: { type: "str"; optional: true } };
-        luks: {
-          format: "QCryptoBlockFormat";
-          "key-secret"?: { type: "str"; optional: true };
-          "cipher-alg"?: { type: "QCryptoCipherAlgo"; optional: true };
-          "cipher-mode"?: { type: "QCryptoCipherMode"; optional: true };
-          "ivgen-alg"?: { type: "QCryptoIVGenAlgo"; optional: true };
-          "ivgen-hash-alg"?: { type: "QCryptoHashAlgo"; optional: true };
-          "hash-alg"?: { type: "QCryptoHashAlgo"; optional: true };
-          /** Since 2.8. */
-          "iter-time"?: { type: "int"; optional: true; since: "2.8" };
-        };
+        qcow: Qsd10_0["types"]["QCryptoBlockOptionsBase"]["data"] & Qsd10_0["types"]["QCryptoBlockOptionsQCow"]["data"];
+        luks: Qsd10_0["types"]["QCryptoBlockOptionsBase"]["data"] & Qsd10_0["types"]["QCryptoBlockOptionsLUKS"]["data"] & Qsd10_0["types"]["QCryptoBlockCreateOptionsLUKS"]["data"];
       };
       since: "2.6";
     };
@@ -343,21 +313,8 @@ export interface Qsd10_0 {
       discriminator: "format";
       data: { luks: "QCryptoBlockInfoLUKS" };
       variants?: {
-        qcow: { format: "QCryptoBlockFormat" };
-        luks: {
-          format: "QCryptoBlockFormat";
-          "cipher-alg": "QCryptoCipherAlgo";
-          "cipher-mode": "QCryptoCipherMode";
-          "ivgen-alg": "QCryptoIVGenAlgo";
-          "ivgen-hash-alg"?: { type: "QCryptoHashAlgo"; optional: true };
-          "hash-alg": "QCryptoHashAlgo";
-          /** Since 9.0. */
-          "detached-header": { type: "bool"; since: "9.0" };
-          "payload-offset": "int";
-          "master-key-iters": "int";
-          uuid: "str";
-          slots: readonly ["QCryptoBlockInfoLUKSSlot"];
-        };
+        qcow: Qsd10_0["types"]["QCryptoBlockInfoBase"]["data"];
+        luks: Qsd10_0["types"]["QCryptoBlockInfoBase"]["data"] & Qsd10_0["types"]["QCryptoBlockInfoLUKS"]["data"];
       };
       since: "2.7";
     };
@@ -383,16 +340,8 @@ export interface Qsd10_0 {
       discriminator: "format";
       data: { luks: "QCryptoBlockAmendOptionsLUKS" };
       variants?: {
-        qcow: { format: "QCryptoBlockFormat" };
-        luks: {
-          format: "QCryptoBlockFormat";
-          state: "QCryptoBlockLUKSKeyslotState";
-          "new-secret"?: { type: "str"; optional: true };
-          "old-secret"?: { type: "str"; optional: true };
-          keyslot?: { type: "int"; optional: true };
-          "iter-time"?: { type: "int"; optional: true };
-          secret?: { type: "str"; optional: true };
-        };
+        qcow: Qsd10_0["types"]["QCryptoBlockOptionsBase"]["data"];
+        luks: Qsd10_0["types"]["QCryptoBlockOptionsBase"]["data"] & Qsd10_0["types"]["QCryptoBlockAmendOptionsLUKS"]["data"];
       };
       since: "5.1";
     };
@@ -470,11 +419,7 @@ export interface Qsd10_0 {
       discriminator: "alg";
       data: { rsa: "QCryptoAkCipherOptionsRSA" };
       variants?: {
-        rsa: {
-          alg: "QCryptoAkCipherAlgo";
-          "hash-alg": "QCryptoHashAlgo";
-          "padding-alg": "QCryptoRSAPaddingAlgo";
-        };
+        rsa: Qsd10_0["types"]["QCryptoAkCipherOptions"]["base"] & Qsd10_0["types"]["QCryptoAkCipherOptionsRSA"]["data"];
       };
       since: "7.1";
     };
@@ -581,21 +526,8 @@ export interface Qsd10_0 {
       discriminator: "format";
       data: { luks: "QCryptoBlockInfoLUKS" };
       variants?: {
-        aes: { format: "BlockdevQcow2EncryptionFormat" };
-        luks: {
-          format: "BlockdevQcow2EncryptionFormat";
-          "cipher-alg": "QCryptoCipherAlgo";
-          "cipher-mode": "QCryptoCipherMode";
-          "ivgen-alg": "QCryptoIVGenAlgo";
-          "ivgen-hash-alg"?: { type: "QCryptoHashAlgo"; optional: true };
-          "hash-alg": "QCryptoHashAlgo";
-          /** Since 9.0. */
-          "detached-header": { type: "bool"; since: "9.0" };
-          "payload-offset": "int";
-          "master-key-iters": "int";
-          uuid: "str";
-          slots: readonly ["QCryptoBlockInfoLUKSSlot"];
-        };
+        aes: Qsd10_0["types"]["ImageInfoSpecificQCow2EncryptionBase"]["data"];
+        luks: Qsd10_0["types"]["ImageInfoSpecificQCow2EncryptionBase"]["data"] & Qsd10_0["types"]["QCryptoBlockInfoLUKS"]["data"];
       };
       since: "2.10";
     };
@@ -684,11 +616,11 @@ export interface Qsd10_0 {
         file: "ImageInfoSpecificFileWrapper";
       };
       variants?: {
-        qcow2: { type: "ImageInfoSpecificKind"; data: "ImageInfoSpecificQCow2" };
-        vmdk: { type: "ImageInfoSpecificKind"; data: "ImageInfoSpecificVmdk" };
-        luks: { type: "ImageInfoSpecificKind"; data: "QCryptoBlockInfoLUKS" };
-        rbd: { type: "ImageInfoSpecificKind"; data: "ImageInfoSpecificRbd" };
-        file: { type: "ImageInfoSpecificKind"; data: "ImageInfoSpecificFile" };
+        qcow2: Qsd10_0["types"]["ImageInfoSpecific"]["base"] & Qsd10_0["types"]["ImageInfoSpecificQCow2Wrapper"]["data"];
+        vmdk: Qsd10_0["types"]["ImageInfoSpecific"]["base"] & Qsd10_0["types"]["ImageInfoSpecificVmdkWrapper"]["data"];
+        luks: Qsd10_0["types"]["ImageInfoSpecific"]["base"] & Qsd10_0["types"]["ImageInfoSpecificLUKSWrapper"]["data"];
+        rbd: Qsd10_0["types"]["ImageInfoSpecific"]["base"] & Qsd10_0["types"]["ImageInfoSpecificRbdWrapper"]["data"];
+        file: Qsd10_0["types"]["ImageInfoSpecific"]["base"] & Qsd10_0["types"]["ImageInfoSpecificFileWrapper"]["data"];
       };
       since: "1.7";
     };
@@ -1029,68 +961,53 @@ export interface Qsd10_0 {
         nvme: "BlockStatsSpecificNvme";
       };
       variants?: {
-        blkdebug: { driver: "BlockdevDriver" };
-        blklogwrites: { driver: "BlockdevDriver" };
-        blkreplay: { driver: "BlockdevDriver" };
-        blkverify: { driver: "BlockdevDriver" };
-        bochs: { driver: "BlockdevDriver" };
-        cloop: { driver: "BlockdevDriver" };
-        compress: { driver: "BlockdevDriver" };
-        "copy-before-write": { driver: "BlockdevDriver" };
-        "copy-on-read": { driver: "BlockdevDriver" };
-        dmg: { driver: "BlockdevDriver" };
-        file: {
-          driver: "BlockdevDriver";
-          "discard-nb-ok": "uint64";
-          "discard-nb-failed": "uint64";
-          "discard-bytes-ok": "uint64";
-        };
-        "snapshot-access": { driver: "BlockdevDriver" };
-        ftp: { driver: "BlockdevDriver" };
-        ftps: { driver: "BlockdevDriver" };
-        gluster: { driver: "BlockdevDriver" };
-        host_cdrom: { driver: "BlockdevDriver" };
-        host_device: {
-          driver: "BlockdevDriver";
-          "discard-nb-ok": "uint64";
-          "discard-nb-failed": "uint64";
-          "discard-bytes-ok": "uint64";
-        };
-        http: { driver: "BlockdevDriver" };
-        https: { driver: "BlockdevDriver" };
-        io_uring: { driver: "BlockdevDriver" };
-        iscsi: { driver: "BlockdevDriver" };
-        luks: { driver: "BlockdevDriver" };
-        nbd: { driver: "BlockdevDriver" };
-        nfs: { driver: "BlockdevDriver" };
-        "null-aio": { driver: "BlockdevDriver" };
-        "null-co": { driver: "BlockdevDriver" };
-        nvme: {
-          driver: "BlockdevDriver";
-          "completion-errors": "uint64";
-          "aligned-accesses": "uint64";
-          "unaligned-accesses": "uint64";
-        };
-        "nvme-io_uring": { driver: "BlockdevDriver" };
-        parallels: { driver: "BlockdevDriver" };
-        preallocate: { driver: "BlockdevDriver" };
-        qcow: { driver: "BlockdevDriver" };
-        qcow2: { driver: "BlockdevDriver" };
-        qed: { driver: "BlockdevDriver" };
-        quorum: { driver: "BlockdevDriver" };
-        raw: { driver: "BlockdevDriver" };
-        rbd: { driver: "BlockdevDriver" };
-        replication: { driver: "BlockdevDriver" };
-        ssh: { driver: "BlockdevDriver" };
-        throttle: { driver: "BlockdevDriver" };
-        vdi: { driver: "BlockdevDriver" };
-        vhdx: { driver: "BlockdevDriver" };
-        "virtio-blk-vfio-pci": { driver: "BlockdevDriver" };
-        "virtio-blk-vhost-user": { driver: "BlockdevDriver" };
-        "virtio-blk-vhost-vdpa": { driver: "BlockdevDriver" };
-        vmdk: { driver: "BlockdevDriver" };
-        vpc: { driver: "BlockdevDriver" };
-        vvfat: { driver: "BlockdevDriver" };
+        blkdebug: Qsd10_0["types"]["BlockStatsSpecific"]["base"];
+        blklogwrites: Qsd10_0["types"]["BlockStatsSpecific"]["base"];
+        blkreplay: Qsd10_0["types"]["BlockStatsSpecific"]["base"];
+        blkverify: Qsd10_0["types"]["BlockStatsSpecific"]["base"];
+        bochs: Qsd10_0["types"]["BlockStatsSpecific"]["base"];
+        cloop: Qsd10_0["types"]["BlockStatsSpecific"]["base"];
+        compress: Qsd10_0["types"]["BlockStatsSpecific"]["base"];
+        "copy-before-write": Qsd10_0["types"]["BlockStatsSpecific"]["base"];
+        "copy-on-read": Qsd10_0["types"]["BlockStatsSpecific"]["base"];
+        dmg: Qsd10_0["types"]["BlockStatsSpecific"]["base"];
+        file: Qsd10_0["types"]["BlockStatsSpecific"]["base"] & Qsd10_0["types"]["BlockStatsSpecificFile"]["data"];
+        "snapshot-access": Qsd10_0["types"]["BlockStatsSpecific"]["base"];
+        ftp: Qsd10_0["types"]["BlockStatsSpecific"]["base"];
+        ftps: Qsd10_0["types"]["BlockStatsSpecific"]["base"];
+        gluster: Qsd10_0["types"]["BlockStatsSpecific"]["base"];
+        host_cdrom: Qsd10_0["types"]["BlockStatsSpecific"]["base"];
+        host_device: Qsd10_0["types"]["BlockStatsSpecific"]["base"] & Qsd10_0["types"]["BlockStatsSpecificFile"]["data"];
+        http: Qsd10_0["types"]["BlockStatsSpecific"]["base"];
+        https: Qsd10_0["types"]["BlockStatsSpecific"]["base"];
+        io_uring: Qsd10_0["types"]["BlockStatsSpecific"]["base"];
+        iscsi: Qsd10_0["types"]["BlockStatsSpecific"]["base"];
+        luks: Qsd10_0["types"]["BlockStatsSpecific"]["base"];
+        nbd: Qsd10_0["types"]["BlockStatsSpecific"]["base"];
+        nfs: Qsd10_0["types"]["BlockStatsSpecific"]["base"];
+        "null-aio": Qsd10_0["types"]["BlockStatsSpecific"]["base"];
+        "null-co": Qsd10_0["types"]["BlockStatsSpecific"]["base"];
+        nvme: Qsd10_0["types"]["BlockStatsSpecific"]["base"] & Qsd10_0["types"]["BlockStatsSpecificNvme"]["data"];
+        "nvme-io_uring": Qsd10_0["types"]["BlockStatsSpecific"]["base"];
+        parallels: Qsd10_0["types"]["BlockStatsSpecific"]["base"];
+        preallocate: Qsd10_0["types"]["BlockStatsSpecific"]["base"];
+        qcow: Qsd10_0["types"]["BlockStatsSpecific"]["base"];
+        qcow2: Qsd10_0["types"]["BlockStatsSpecific"]["base"];
+        qed: Qsd10_0["types"]["BlockStatsSpecific"]["base"];
+        quorum: Qsd10_0["types"]["BlockStatsSpecific"]["base"];
+        raw: Qsd10_0["types"]["BlockStatsSpecific"]["base"];
+        rbd: Qsd10_0["types"]["BlockStatsSpecific"]["base"];
+        replication: Qsd10_0["types"]["BlockStatsSpecific"]["base"];
+        ssh: Qsd10_0["types"]["BlockStatsSpecific"]["base"];
+        throttle: Qsd10_0["types"]["BlockStatsSpecific"]["base"];
+        vdi: Qsd10_0["types"]["BlockStatsSpecific"]["base"];
+        vhdx: Qsd10_0["types"]["BlockStatsSpecific"]["base"];
+        "virtio-blk-vfio-pci": Qsd10_0["types"]["BlockStatsSpecific"]["base"];
+        "virtio-blk-vhost-user": Qsd10_0["types"]["BlockStatsSpecific"]["base"];
+        "virtio-blk-vhost-vdpa": Qsd10_0["types"]["BlockStatsSpecific"]["base"];
+        vmdk: Qsd10_0["types"]["BlockStatsSpecific"]["base"];
+        vpc: Qsd10_0["types"]["BlockStatsSpecific"]["base"];
+        vvfat: Qsd10_0["types"]["BlockStatsSpecific"]["base"];
       };
       since: "4.2";
     };
@@ -1169,214 +1086,15 @@ export interface Qsd10_0 {
       discriminator: "type";
       data: { mirror: "BlockJobInfoMirror" };
       variants?: {
-        commit: {
-          type: "JobType";
-          device: "str";
-          len: "int";
-          offset: "int";
-          /** Since 1.3. */
-          busy: { type: "bool"; since: "1.3" };
-          /** Since 1.3. */
-          paused: { type: "bool"; since: "1.3" };
-          speed: "int";
-          /** Since 1.3. */
-          "io-status": { type: "BlockDeviceIoStatus"; since: "1.3" };
-          /** Since 2.2. */
-          ready: { type: "bool"; since: "2.2" };
-          /** Since 2.12. */
-          status: { type: "JobStatus"; since: "2.12" };
-          /** Since 2.12. */
-          "auto-finalize": { type: "bool"; since: "2.12" };
-          /** Since 2.12. */
-          "auto-dismiss": { type: "bool"; since: "2.12" };
-          /** Since 2.12.1. */
-          error?: { type: "str"; optional: true; since: "2.12.1" };
-        };
-        stream: {
-          type: "JobType";
-          device: "str";
-          len: "int";
-          offset: "int";
-          /** Since 1.3. */
-          busy: { type: "bool"; since: "1.3" };
-          /** Since 1.3. */
-          paused: { type: "bool"; since: "1.3" };
-          speed: "int";
-          /** Since 1.3. */
-          "io-status": { type: "BlockDeviceIoStatus"; since: "1.3" };
-          /** Since 2.2. */
-          ready: { type: "bool"; since: "2.2" };
-          /** Since 2.12. */
-          status: { type: "JobStatus"; since: "2.12" };
-          /** Since 2.12. */
-          "auto-finalize": { type: "bool"; since: "2.12" };
-          /** Since 2.12. */
-          "auto-dismiss": { type: "bool"; since: "2.12" };
-          /** Since 2.12.1. */
-          error?: { type: "str"; optional: true; since: "2.12.1" };
-        };
-        mirror: {
-          type: "JobType";
-          device: "str";
-          len: "int";
-          offset: "int";
-          /** Since 1.3. */
-          busy: { type: "bool"; since: "1.3" };
-          /** Since 1.3. */
-          paused: { type: "bool"; since: "1.3" };
-          speed: "int";
-          /** Since 1.3. */
-          "io-status": { type: "BlockDeviceIoStatus"; since: "1.3" };
-          /** Since 2.2. */
-          ready: { type: "bool"; since: "2.2" };
-          /** Since 2.12. */
-          status: { type: "JobStatus"; since: "2.12" };
-          /** Since 2.12. */
-          "auto-finalize": { type: "bool"; since: "2.12" };
-          /** Since 2.12. */
-          "auto-dismiss": { type: "bool"; since: "2.12" };
-          /** Since 2.12.1. */
-          error?: { type: "str"; optional: true; since: "2.12.1" };
-          "actively-synced": "bool";
-        };
-        backup: {
-          type: "JobType";
-          device: "str";
-          len: "int";
-          offset: "int";
-          /** Since 1.3. */
-          busy: { type: "bool"; since: "1.3" };
-          /** Since 1.3. */
-          paused: { type: "bool"; since: "1.3" };
-          speed: "int";
-          /** Since 1.3. */
-          "io-status": { type: "BlockDeviceIoStatus"; since: "1.3" };
-          /** Since 2.2. */
-          ready: { type: "bool"; since: "2.2" };
-          /** Since 2.12. */
-          status: { type: "JobStatus"; since: "2.12" };
-          /** Since 2.12. */
-          "auto-finalize": { type: "bool"; since: "2.12" };
-          /** Since 2.12. */
-          "auto-dismiss": { type: "bool"; since: "2.12" };
-          /** Since 2.12.1. */
-          error?: { type: "str"; optional: true; since: "2.12.1" };
-        };
-        create: {
-          type: "JobType";
-          device: "str";
-          len: "int";
-          offset: "int";
-          /** Since 1.3. */
-          busy: { type: "bool"; since: "1.3" };
-          /** Since 1.3. */
-          paused: { type: "bool"; since: "1.3" };
-          speed: "int";
-          /** Since 1.3. */
-          "io-status": { type: "BlockDeviceIoStatus"; since: "1.3" };
-          /** Since 2.2. */
-          ready: { type: "bool"; since: "2.2" };
-          /** Since 2.12. */
-          status: { type: "JobStatus"; since: "2.12" };
-          /** Since 2.12. */
-          "auto-finalize": { type: "bool"; since: "2.12" };
-          /** Since 2.12. */
-          "auto-dismiss": { type: "bool"; since: "2.12" };
-          /** Since 2.12.1. */
-          error?: { type: "str"; optional: true; since: "2.12.1" };
-        };
-        amend: {
-          type: "JobType";
-          device: "str";
-          len: "int";
-          offset: "int";
-          /** Since 1.3. */
-          busy: { type: "bool"; since: "1.3" };
-          /** Since 1.3. */
-          paused: { type: "bool"; since: "1.3" };
-          speed: "int";
-          /** Since 1.3. */
-          "io-status": { type: "BlockDeviceIoStatus"; since: "1.3" };
-          /** Since 2.2. */
-          ready: { type: "bool"; since: "2.2" };
-          /** Since 2.12. */
-          status: { type: "JobStatus"; since: "2.12" };
-          /** Since 2.12. */
-          "auto-finalize": { type: "bool"; since: "2.12" };
-          /** Since 2.12. */
-          "auto-dismiss": { type: "bool"; since: "2.12" };
-          /** Since 2.12.1. */
-          error?: { type: "str"; optional: true; since: "2.12.1" };
-        };
-        "snapshot-load": {
-          type: "JobType";
-          device: "str";
-          len: "int";
-          offset: "int";
-          /** Since 1.3. */
-          busy: { type: "bool"; since: "1.3" };
-          /** Since 1.3. */
-          paused: { type: "bool"; since: "1.3" };
-          speed: "int";
-          /** Since 1.3. */
-          "io-status": { type: "BlockDeviceIoStatus"; since: "1.3" };
-          /** Since 2.2. */
-          ready: { type: "bool"; since: "2.2" };
-          /** Since 2.12. */
-          status: { type: "JobStatus"; since: "2.12" };
-          /** Since 2.12. */
-          "auto-finalize": { type: "bool"; since: "2.12" };
-          /** Since 2.12. */
-          "auto-dismiss": { type: "bool"; since: "2.12" };
-          /** Since 2.12.1. */
-          error?: { type: "str"; optional: true; since: "2.12.1" };
-        };
-        "snapshot-save": {
-          type: "JobType";
-          device: "str";
-          len: "int";
-          offset: "int";
-          /** Since 1.3. */
-          busy: { type: "bool"; since: "1.3" };
-          /** Since 1.3. */
-          paused: { type: "bool"; since: "1.3" };
-          speed: "int";
-          /** Since 1.3. */
-          "io-status": { type: "BlockDeviceIoStatus"; since: "1.3" };
-          /** Since 2.2. */
-          ready: { type: "bool"; since: "2.2" };
-          /** Since 2.12. */
-          status: { type: "JobStatus"; since: "2.12" };
-          /** Since 2.12. */
-          "auto-finalize": { type: "bool"; since: "2.12" };
-          /** Since 2.12. */
-          "auto-dismiss": { type: "bool"; since: "2.12" };
-          /** Since 2.12.1. */
-          error?: { type: "str"; optional: true; since: "2.12.1" };
-        };
-        "snapshot-delete": {
-          type: "JobType";
-          device: "str";
-          len: "int";
-          offset: "int";
-          /** Since 1.3. */
-          busy: { type: "bool"; since: "1.3" };
-          /** Since 1.3. */
-          paused: { type: "bool"; since: "1.3" };
-          speed: "int";
-          /** Since 1.3. */
-          "io-status": { type: "BlockDeviceIoStatus"; since: "1.3" };
-          /** Since 2.2. */
-          ready: { type: "bool"; since: "2.2" };
-          /** Since 2.12. */
-          status: { type: "JobStatus"; since: "2.12" };
-          /** Since 2.12. */
-          "auto-finalize": { type: "bool"; since: "2.12" };
-          /** Since 2.12. */
-          "auto-dismiss": { type: "bool"; since: "2.12" };
-          /** Since 2.12.1. */
-          error?: { type: "str"; optional: true; since: "2.12.1" };
-        };
+        commit: Qsd10_0["types"]["BlockJobInfo"]["base"];
+        stream: Qsd10_0["types"]["BlockJobInfo"]["base"];
+        mirror: Qsd10_0["types"]["BlockJobInfo"]["base"] & Qsd10_0["types"]["BlockJobInfoMirror"]["data"];
+        backup: Qsd10_0["types"]["BlockJobInfo"]["base"];
+        create: Qsd10_0["types"]["BlockJobInfo"]["base"];
+        amend: Qsd10_0["types"]["BlockJobInfo"]["base"];
+        "snapshot-load": Qsd10_0["types"]["BlockJobInfo"]["base"];
+        "snapshot-save": Qsd10_0["types"]["BlockJobInfo"]["base"];
+        "snapshot-delete": Qsd10_0["types"]["BlockJobInfo"]["base"];
       };
       since: "1.1";
     };
@@ -1668,15 +1386,15 @@ export interface Qsd10_0 {
       discriminator: "type";
       data: { mirror: "BlockJobChangeOptionsMirror" };
       variants?: {
-        commit: { id: "str"; type: "JobType" };
-        stream: { id: "str"; type: "JobType" };
-        mirror: { id: "str"; type: "JobType"; "copy-mode": "MirrorCopyMode" };
-        backup: { id: "str"; type: "JobType" };
-        create: { id: "str"; type: "JobType" };
-        amend: { id: "str"; type: "JobType" };
-        "snapshot-load": { id: "str"; type: "JobType" };
-        "snapshot-save": { id: "str"; type: "JobType" };
-        "snapshot-delete": { id: "str"; type: "JobType" };
+        commit: Qsd10_0["types"]["BlockJobChangeOptions"]["base"];
+        stream: Qsd10_0["types"]["BlockJobChangeOptions"]["base"];
+        mirror: Qsd10_0["types"]["BlockJobChangeOptions"]["base"] & Qsd10_0["types"]["BlockJobChangeOptionsMirror"]["data"];
+        backup: Qsd10_0["types"]["BlockJobChangeOptions"]["base"];
+        create: Qsd10_0["types"]["BlockJobChangeOptions"]["base"];
+        amend: Qsd10_0["types"]["BlockJobChangeOptions"]["base"];
+        "snapshot-load": Qsd10_0["types"]["BlockJobChangeOptions"]["base"];
+        "snapshot-save": Qsd10_0["types"]["BlockJobChangeOptions"]["base"];
+        "snapshot-delete": Qsd10_0["types"]["BlockJobChangeOptions"]["base"];
       };
       since: "8.2";
     };
@@ -1878,7 +1596,7 @@ export interface Qsd10_0 {
       discriminator: "format";
       data: { aes: "QCryptoBlockOptionsQCow" };
       variants?: {
-        aes: { format: "BlockdevQcowEncryptionFormat"; "key-secret"?: { type: "str"; optional: true } };
+        aes: Qsd10_0["types"]["BlockdevQcowEncryption"]["base"] & Qsd10_0["types"]["QCryptoBlockOptionsQCow"]["data"];
       };
       since: "2.10";
     };
@@ -1898,8 +1616,8 @@ export interface Qsd10_0 {
       discriminator: "format";
       data: { aes: "QCryptoBlockOptionsQCow"; luks: "QCryptoBlockOptionsLUKS" };
       variants?: {
-        aes: { format: "BlockdevQcow2EncryptionFormat"; "key-secret"?: { type: "str"; optional: true } };
-        luks: { format: "BlockdevQcow2EncryptionFormat"; "key-secret"?: { type: "str"; optional: true } };
+        aes: Qsd10_0["types"]["BlockdevQcow2Encryption"]["base"] & Qsd10_0["types"]["QCryptoBlockOptionsQCow"]["data"];
+        luks: Qsd10_0["types"]["BlockdevQcow2Encryption"]["base"] & Qsd10_0["types"]["QCryptoBlockOptionsLUKS"]["data"];
       };
       since: "2.10";
     };
@@ -1956,9 +1674,9 @@ export interface Qsd10_0 {
       discriminator: "mode";
       data: { hash: "SshHostKeyHash" };
       variants?: {
-        none: { mode: "SshHostKeyCheckMode" };
-        hash: { mode: "SshHostKeyCheckMode"; type: "SshHostKeyCheckHashType"; hash: "str" };
-        known_hosts: { mode: "SshHostKeyCheckMode" };
+        none: Qsd10_0["types"]["SshHostKeyCheck"]["base"];
+        hash: Qsd10_0["types"]["SshHostKeyCheck"]["base"] & Qsd10_0["types"]["SshHostKeyHash"]["data"];
+        known_hosts: Qsd10_0["types"]["SshHostKeyCheck"]["base"];
       };
       since: "2.12";
     };
@@ -2223,24 +1941,9 @@ export interface Qsd10_0 {
         "luks-any": "RbdEncryptionOptionsLUKSAny";
       };
       variants?: {
-        luks: {
-          format: "RbdImageEncryptionFormat";
-          /** Since 8.0. */
-          parent?: { type: "RbdEncryptionOptions"; optional: true; since: "8.0" };
-          "key-secret": "str";
-        };
-        luks2: {
-          format: "RbdImageEncryptionFormat";
-          /** Since 8.0. */
-          parent?: { type: "RbdEncryptionOptions"; optional: true; since: "8.0" };
-          "key-secret": "str";
-        };
-        "luks-any": {
-          format: "RbdImageEncryptionFormat";
-          /** Since 8.0. */
-          parent?: { type: "RbdEncryptionOptions"; optional: true; since: "8.0" };
-          "key-secret": "str";
-        };
+        luks: Qsd10_0["types"]["RbdEncryptionOptions"]["base"] & Qsd10_0["types"]["RbdEncryptionOptionsLUKSBase"]["data"] & Qsd10_0["types"]["RbdEncryptionOptionsLUKS"]["data"];
+        luks2: Qsd10_0["types"]["RbdEncryptionOptions"]["base"] & Qsd10_0["types"]["RbdEncryptionOptionsLUKSBase"]["data"] & Qsd10_0["types"]["RbdEncryptionOptionsLUKS2"]["data"];
+        "luks-any": Qsd10_0["types"]["RbdEncryptionOptions"]["base"] & Qsd10_0["types"]["RbdEncryptionOptionsLUKSBase"]["data"] & Qsd10_0["types"]["RbdEncryptionOptionsLUKSAny"]["data"];
       };
       since: "6.1";
     };
@@ -2251,17 +1954,9 @@ export interface Qsd10_0 {
       discriminator: "format";
       data: { luks: "RbdEncryptionCreateOptionsLUKS"; luks2: "RbdEncryptionCreateOptionsLUKS2" };
       variants?: {
-        luks: {
-          format: "RbdImageEncryptionFormat";
-          "key-secret": "str";
-          "cipher-alg"?: { type: "QCryptoCipherAlgo"; optional: true };
-        };
-        luks2: {
-          format: "RbdImageEncryptionFormat";
-          "key-secret": "str";
-          "cipher-alg"?: { type: "QCryptoCipherAlgo"; optional: true };
-        };
-        "luks-any": { format: "RbdImageEncryptionFormat" };
+        luks: Qsd10_0["types"]["RbdEncryptionCreateOptions"]["base"] & Qsd10_0["types"]["RbdEncryptionOptionsLUKSBase"]["data"] & Qsd10_0["types"]["RbdEncryptionCreateOptionsLUKSBase"]["data"] & Qsd10_0["types"]["RbdEncryptionCreateOptionsLUKS"]["data"];
+        luks2: Qsd10_0["types"]["RbdEncryptionCreateOptions"]["base"] & Qsd10_0["types"]["RbdEncryptionOptionsLUKSBase"]["data"] & Qsd10_0["types"]["RbdEncryptionCreateOptionsLUKSBase"]["data"] & Qsd10_0["types"]["RbdEncryptionCreateOptionsLUKS2"]["data"];
+        "luks-any": Qsd10_0["types"]["RbdEncryptionCreateOptions"]["base"];
       };
       since: "6.1";
     };
@@ -2497,1011 +2192,53 @@ export interface Qsd10_0 {
         vvfat: "BlockdevOptionsVVFAT";
       };
       variants?: {
-        blkdebug: {
-          driver: "BlockdevDriver";
-          /** Since 2.0. */
-          "node-name"?: { type: "str"; optional: true; since: "2.0" };
-          discard?: { type: "BlockdevDiscardOptions"; optional: true };
-          cache?: { type: "BlockdevCacheOptions"; optional: true };
-          /** Since 10.0. */
-          active?: { type: "bool"; optional: true; since: "10.0" };
-          "read-only"?: { type: "bool"; optional: true };
-          /** Since 3.1. */
-          "auto-read-only"?: { type: "bool"; optional: true; since: "3.1" };
-          /** Since 2.10. */
-          "force-share"?: { type: "bool"; optional: true; since: "2.10" };
-          /** Since 2.1. */
-          "detect-zeroes"?: { type: "BlockdevDetectZeroesOptions"; optional: true; since: "2.1" };
-          image: "BlockdevRef";
-          config?: { type: "str"; optional: true };
-          align?: { type: "int"; optional: true };
-          /** Since 2.10. */
-          "max-transfer"?: { type: "int32"; optional: true; since: "2.10" };
-          /** Since 2.10. */
-          "opt-write-zero"?: { type: "int32"; optional: true; since: "2.10" };
-          /** Since 2.10. */
-          "max-write-zero"?: { type: "int32"; optional: true; since: "2.10" };
-          /** Since 2.10. */
-          "opt-discard"?: { type: "int32"; optional: true; since: "2.10" };
-          /** Since 2.10. */
-          "max-discard"?: { type: "int32"; optional: true; since: "2.10" };
-          "inject-error"?: { type: readonly ["BlkdebugInjectErrorOptions"]; optional: true };
-          "set-state"?: { type: readonly ["BlkdebugSetStateOptions"]; optional: true };
-          /** Since 5.0. */
-          "take-child-perms"?: { type: readonly ["BlockPermission"]; optional: true; since: "5.0" };
-          /** Since 5.0. */
-          "unshare-child-perms"?: { type: readonly ["BlockPermission"]; optional: true; since: "5.0" };
-        };
-        blklogwrites: {
-          driver: "BlockdevDriver";
-          /** Since 2.0. */
-          "node-name"?: { type: "str"; optional: true; since: "2.0" };
-          discard?: { type: "BlockdevDiscardOptions"; optional: true };
-          cache?: { type: "BlockdevCacheOptions"; optional: true };
-          /** Since 10.0. */
-          active?: { type: "bool"; optional: true; since: "10.0" };
-          "read-only"?: { type: "bool"; optional: true };
-          /** Since 3.1. */
-          "auto-read-only"?: { type: "bool"; optional: true; since: "3.1" };
-          /** Since 2.10. */
-          "force-share"?: { type: "bool"; optional: true; since: "2.10" };
-          /** Since 2.1. */
-          "detect-zeroes"?: { type: "BlockdevDetectZeroesOptions"; optional: true; since: "2.1" };
-          file: "BlockdevRef";
-          log: "BlockdevRef";
-          "log-sector-size"?: { type: "uint32"; optional: true };
-          "log-append"?: { type: "bool"; optional: true };
-          "log-super-update-interval"?: { type: "uint64"; optional: true };
-        };
-        blkreplay: {
-          driver: "BlockdevDriver";
-          /** Since 2.0. */
-          "node-name"?: { type: "str"; optional: true; since: "2.0" };
-          discard?: { type: "BlockdevDiscardOptions"; optional: true };
-          cache?: { type: "BlockdevCacheOptions"; optional: true };
-          /** Since 10.0. */
-          active?: { type: "bool"; optional: true; since: "10.0" };
-          "read-only"?: { type: "bool"; optional: true };
-          /** Since 3.1. */
-          "auto-read-only"?: { type: "bool"; optional: true; since: "3.1" };
-          /** Since 2.10. */
-          "force-share"?: { type: "bool"; optional: true; since: "2.10" };
-          /** Since 2.1. */
-          "detect-zeroes"?: { type: "BlockdevDetectZeroesOptions"; optional: true; since: "2.1" };
-          image: "BlockdevRef";
-        };
-        blkverify: {
-          driver: "BlockdevDriver";
-          /** Since 2.0. */
-          "node-name"?: { type: "str"; optional: true; since: "2.0" };
-          discard?: { type: "BlockdevDiscardOptions"; optional: true };
-          cache?: { type: "BlockdevCacheOptions"; optional: true };
-          /** Since 10.0. */
-          active?: { type: "bool"; optional: true; since: "10.0" };
-          "read-only"?: { type: "bool"; optional: true };
-          /** Since 3.1. */
-          "auto-read-only"?: { type: "bool"; optional: true; since: "3.1" };
-          /** Since 2.10. */
-          "force-share"?: { type: "bool"; optional: true; since: "2.10" };
-          /** Since 2.1. */
-          "detect-zeroes"?: { type: "BlockdevDetectZeroesOptions"; optional: true; since: "2.1" };
-          test: "BlockdevRef";
-          raw: "BlockdevRef";
-        };
-        bochs: {
-          driver: "BlockdevDriver";
-          /** Since 2.0. */
-          "node-name"?: { type: "str"; optional: true; since: "2.0" };
-          discard?: { type: "BlockdevDiscardOptions"; optional: true };
-          cache?: { type: "BlockdevCacheOptions"; optional: true };
-          /** Since 10.0. */
-          active?: { type: "bool"; optional: true; since: "10.0" };
-          "read-only"?: { type: "bool"; optional: true };
-          /** Since 3.1. */
-          "auto-read-only"?: { type: "bool"; optional: true; since: "3.1" };
-          /** Since 2.10. */
-          "force-share"?: { type: "bool"; optional: true; since: "2.10" };
-          /** Since 2.1. */
-          "detect-zeroes"?: { type: "BlockdevDetectZeroesOptions"; optional: true; since: "2.1" };
-          file: "BlockdevRef";
-        };
-        cloop: {
-          driver: "BlockdevDriver";
-          /** Since 2.0. */
-          "node-name"?: { type: "str"; optional: true; since: "2.0" };
-          discard?: { type: "BlockdevDiscardOptions"; optional: true };
-          cache?: { type: "BlockdevCacheOptions"; optional: true };
-          /** Since 10.0. */
-          active?: { type: "bool"; optional: true; since: "10.0" };
-          "read-only"?: { type: "bool"; optional: true };
-          /** Since 3.1. */
-          "auto-read-only"?: { type: "bool"; optional: true; since: "3.1" };
-          /** Since 2.10. */
-          "force-share"?: { type: "bool"; optional: true; since: "2.10" };
-          /** Since 2.1. */
-          "detect-zeroes"?: { type: "BlockdevDetectZeroesOptions"; optional: true; since: "2.1" };
-          file: "BlockdevRef";
-        };
-        compress: {
-          driver: "BlockdevDriver";
-          /** Since 2.0. */
-          "node-name"?: { type: "str"; optional: true; since: "2.0" };
-          discard?: { type: "BlockdevDiscardOptions"; optional: true };
-          cache?: { type: "BlockdevCacheOptions"; optional: true };
-          /** Since 10.0. */
-          active?: { type: "bool"; optional: true; since: "10.0" };
-          "read-only"?: { type: "bool"; optional: true };
-          /** Since 3.1. */
-          "auto-read-only"?: { type: "bool"; optional: true; since: "3.1" };
-          /** Since 2.10. */
-          "force-share"?: { type: "bool"; optional: true; since: "2.10" };
-          /** Since 2.1. */
-          "detect-zeroes"?: { type: "BlockdevDetectZeroesOptions"; optional: true; since: "2.1" };
-          file: "BlockdevRef";
-        };
-        "copy-before-write": {
-          driver: "BlockdevDriver";
-          /** Since 2.0. */
-          "node-name"?: { type: "str"; optional: true; since: "2.0" };
-          discard?: { type: "BlockdevDiscardOptions"; optional: true };
-          cache?: { type: "BlockdevCacheOptions"; optional: true };
-          /** Since 10.0. */
-          active?: { type: "bool"; optional: true; since: "10.0" };
-          "read-only"?: { type: "bool"; optional: true };
-          /** Since 3.1. */
-          "auto-read-only"?: { type: "bool"; optional: true; since: "3.1" };
-          /** Since 2.10. */
-          "force-share"?: { type: "bool"; optional: true; since: "2.10" };
-          /** Since 2.1. */
-          "detect-zeroes"?: { type: "BlockdevDetectZeroesOptions"; optional: true; since: "2.1" };
-          file: "BlockdevRef";
-          target: "BlockdevRef";
-          /** Since 7.0. */
-          bitmap?: { type: "BlockDirtyBitmap"; optional: true; since: "7.0" };
-          /** Since 7.1. */
-          "on-cbw-error"?: { type: "OnCbwError"; optional: true; since: "7.1" };
-          /** Since 7.1. */
-          "cbw-timeout"?: { type: "uint32"; optional: true; since: "7.1" };
-          /** Since 9.2. */
-          "min-cluster-size"?: { type: "size"; optional: true; since: "9.2" };
-        };
-        "copy-on-read": {
-          driver: "BlockdevDriver";
-          /** Since 2.0. */
-          "node-name"?: { type: "str"; optional: true; since: "2.0" };
-          discard?: { type: "BlockdevDiscardOptions"; optional: true };
-          cache?: { type: "BlockdevCacheOptions"; optional: true };
-          /** Since 10.0. */
-          active?: { type: "bool"; optional: true; since: "10.0" };
-          "read-only"?: { type: "bool"; optional: true };
-          /** Since 3.1. */
-          "auto-read-only"?: { type: "bool"; optional: true; since: "3.1" };
-          /** Since 2.10. */
-          "force-share"?: { type: "bool"; optional: true; since: "2.10" };
-          /** Since 2.1. */
-          "detect-zeroes"?: { type: "BlockdevDetectZeroesOptions"; optional: true; since: "2.1" };
-          file: "BlockdevRef";
-          bottom?: { type: "str"; optional: true };
-        };
-        dmg: {
-          driver: "BlockdevDriver";
-          /** Since 2.0. */
-          "node-name"?: { type: "str"; optional: true; since: "2.0" };
-          discard?: { type: "BlockdevDiscardOptions"; optional: true };
-          cache?: { type: "BlockdevCacheOptions"; optional: true };
-          /** Since 10.0. */
-          active?: { type: "bool"; optional: true; since: "10.0" };
-          "read-only"?: { type: "bool"; optional: true };
-          /** Since 3.1. */
-          "auto-read-only"?: { type: "bool"; optional: true; since: "3.1" };
-          /** Since 2.10. */
-          "force-share"?: { type: "bool"; optional: true; since: "2.10" };
-          /** Since 2.1. */
-          "detect-zeroes"?: { type: "BlockdevDetectZeroesOptions"; optional: true; since: "2.1" };
-          file: "BlockdevRef";
-        };
-        file: {
-          driver: "BlockdevDriver";
-          /** Since 2.0. */
-          "node-name"?: { type: "str"; optional: true; since: "2.0" };
-          discard?: { type: "BlockdevDiscardOptions"; optional: true };
-          cache?: { type: "BlockdevCacheOptions"; optional: true };
-          /** Since 10.0. */
-          active?: { type: "bool"; optional: true; since: "10.0" };
-          "read-only"?: { type: "bool"; optional: true };
-          /** Since 3.1. */
-          "auto-read-only"?: { type: "bool"; optional: true; since: "3.1" };
-          /** Since 2.10. */
-          "force-share"?: { type: "bool"; optional: true; since: "2.10" };
-          /** Since 2.1. */
-          "detect-zeroes"?: { type: "BlockdevDetectZeroesOptions"; optional: true; since: "2.1" };
-          filename: "str";
-          /** Since 2.11. */
-          "pr-manager"?: { type: "str"; optional: true; since: "2.11" };
-          /** Since 2.10. */
-          locking?: { type: "OnOffAuto"; optional: true; since: "2.10" };
-          /** Since 2.8. */
-          aio?: { type: "BlockdevAioOptions"; optional: true; since: "2.8" };
-          /** Since 6.2. */
-          "aio-max-batch"?: { type: "int"; optional: true; since: "6.2" };
-          /** Since 4.0. Only if CONFIG_LINUX. */
-          "drop-cache"?: { type: "bool"; optional: true; if: "CONFIG_LINUX"; since: "4.0" };
-          /** Since 3.0. Unstable. */
-          "x-check-cache-dropped"?: { type: "bool"; optional: true; features: readonly ["unstable"]; since: "3.0" };
-        };
-        "snapshot-access": {
-          driver: "BlockdevDriver";
-          /** Since 2.0. */
-          "node-name"?: { type: "str"; optional: true; since: "2.0" };
-          discard?: { type: "BlockdevDiscardOptions"; optional: true };
-          cache?: { type: "BlockdevCacheOptions"; optional: true };
-          /** Since 10.0. */
-          active?: { type: "bool"; optional: true; since: "10.0" };
-          "read-only"?: { type: "bool"; optional: true };
-          /** Since 3.1. */
-          "auto-read-only"?: { type: "bool"; optional: true; since: "3.1" };
-          /** Since 2.10. */
-          "force-share"?: { type: "bool"; optional: true; since: "2.10" };
-          /** Since 2.1. */
-          "detect-zeroes"?: { type: "BlockdevDetectZeroesOptions"; optional: true; since: "2.1" };
-          file: "BlockdevRef";
-        };
-        ftp: {
-          driver: "BlockdevDriver";
-          /** Since 2.0. */
-          "node-name"?: { type: "str"; optional: true; since: "2.0" };
-          discard?: { type: "BlockdevDiscardOptions"; optional: true };
-          cache?: { type: "BlockdevCacheOptions"; optional: true };
-          /** Since 10.0. */
-          active?: { type: "bool"; optional: true; since: "10.0" };
-          "read-only"?: { type: "bool"; optional: true };
-          /** Since 3.1. */
-          "auto-read-only"?: { type: "bool"; optional: true; since: "3.1" };
-          /** Since 2.10. */
-          "force-share"?: { type: "bool"; optional: true; since: "2.10" };
-          /** Since 2.1. */
-          "detect-zeroes"?: { type: "BlockdevDetectZeroesOptions"; optional: true; since: "2.1" };
-          url: "str";
-          readahead?: { type: "int"; optional: true };
-          timeout?: { type: "int"; optional: true };
-          username?: { type: "str"; optional: true };
-          "password-secret"?: { type: "str"; optional: true };
-          "proxy-username"?: { type: "str"; optional: true };
-          "proxy-password-secret"?: { type: "str"; optional: true };
-        };
-        ftps: {
-          driver: "BlockdevDriver";
-          /** Since 2.0. */
-          "node-name"?: { type: "str"; optional: true; since: "2.0" };
-          discard?: { type: "BlockdevDiscardOptions"; optional: true };
-          cache?: { type: "BlockdevCacheOptions"; optional: true };
-          /** Since 10.0. */
-          active?: { type: "bool"; optional: true; since: "10.0" };
-          "read-only"?: { type: "bool"; optional: true };
-          /** Since 3.1. */
-          "auto-read-only"?: { type: "bool"; optional: true; since: "3.1" };
-          /** Since 2.10. */
-          "force-share"?: { type: "bool"; optional: true; since: "2.10" };
-          /** Since 2.1. */
-          "detect-zeroes"?: { type: "BlockdevDetectZeroesOptions"; optional: true; since: "2.1" };
-          url: "str";
-          readahead?: { type: "int"; optional: true };
-          timeout?: { type: "int"; optional: true };
-          username?: { type: "str"; optional: true };
-          "password-secret"?: { type: "str"; optional: true };
-          "proxy-username"?: { type: "str"; optional: true };
-          "proxy-password-secret"?: { type: "str"; optional: true };
-          sslverify?: { type: "bool"; optional: true };
-        };
-        gluster: {
-          driver: "BlockdevDriver";
-          /** Since 2.0. */
-          "node-name"?: { type: "str"; optional: true; since: "2.0" };
-          discard?: { type: "BlockdevDiscardOptions"; optional: true };
-          cache?: { type: "BlockdevCacheOptions"; optional: true };
-          /** Since 10.0. */
-          active?: { type: "bool"; optional: true; since: "10.0" };
-          "read-only"?: { type: "bool"; optional: true };
-          /** Since 3.1. */
-          "auto-read-only"?: { type: "bool"; optional: true; since: "3.1" };
-          /** Since 2.10. */
-          "force-share"?: { type: "bool"; optional: true; since: "2.10" };
-          /** Since 2.1. */
-          "detect-zeroes"?: { type: "BlockdevDetectZeroesOptions"; optional: true; since: "2.1" };
-          volume: "str";
-          path: "str";
-          server: readonly ["SocketAddress"];
-          /** Since 2.8. */
-          debug?: { type: "int"; optional: true; since: "2.8" };
-          /** Since 2.8. */
-          logfile?: { type: "str"; optional: true; since: "2.8" };
-        };
-        host_cdrom: {
-          driver: "BlockdevDriver";
-          /** Since 2.0. */
-          "node-name"?: { type: "str"; optional: true; since: "2.0" };
-          discard?: { type: "BlockdevDiscardOptions"; optional: true };
-          cache?: { type: "BlockdevCacheOptions"; optional: true };
-          /** Since 10.0. */
-          active?: { type: "bool"; optional: true; since: "10.0" };
-          "read-only"?: { type: "bool"; optional: true };
-          /** Since 3.1. */
-          "auto-read-only"?: { type: "bool"; optional: true; since: "3.1" };
-          /** Since 2.10. */
-          "force-share"?: { type: "bool"; optional: true; since: "2.10" };
-          /** Since 2.1. */
-          "detect-zeroes"?: { type: "BlockdevDetectZeroesOptions"; optional: true; since: "2.1" };
-          filename: "str";
-          /** Since 2.11. */
-          "pr-manager"?: { type: "str"; optional: true; since: "2.11" };
-          /** Since 2.10. */
-          locking?: { type: "OnOffAuto"; optional: true; since: "2.10" };
-          /** Since 2.8. */
-          aio?: { type: "BlockdevAioOptions"; optional: true; since: "2.8" };
-          /** Since 6.2. */
-          "aio-max-batch"?: { type: "int"; optional: true; since: "6.2" };
-          /** Since 4.0. Only if CONFIG_LINUX. */
-          "drop-cache"?: { type: "bool"; optional: true; if: "CONFIG_LINUX"; since: "4.0" };
-          /** Since 3.0. Unstable. */
-          "x-check-cache-dropped"?: { type: "bool"; optional: true; features: readonly ["unstable"]; since: "3.0" };
-        };
-        host_device: {
-          driver: "BlockdevDriver";
-          /** Since 2.0. */
-          "node-name"?: { type: "str"; optional: true; since: "2.0" };
-          discard?: { type: "BlockdevDiscardOptions"; optional: true };
-          cache?: { type: "BlockdevCacheOptions"; optional: true };
-          /** Since 10.0. */
-          active?: { type: "bool"; optional: true; since: "10.0" };
-          "read-only"?: { type: "bool"; optional: true };
-          /** Since 3.1. */
-          "auto-read-only"?: { type: "bool"; optional: true; since: "3.1" };
-          /** Since 2.10. */
-          "force-share"?: { type: "bool"; optional: true; since: "2.10" };
-          /** Since 2.1. */
-          "detect-zeroes"?: { type: "BlockdevDetectZeroesOptions"; optional: true; since: "2.1" };
-          filename: "str";
-          /** Since 2.11. */
-          "pr-manager"?: { type: "str"; optional: true; since: "2.11" };
-          /** Since 2.10. */
-          locking?: { type: "OnOffAuto"; optional: true; since: "2.10" };
-          /** Since 2.8. */
-          aio?: { type: "BlockdevAioOptions"; optional: true; since: "2.8" };
-          /** Since 6.2. */
-          "aio-max-batch"?: { type: "int"; optional: true; since: "6.2" };
-          /** Since 4.0. Only if CONFIG_LINUX. */
-          "drop-cache"?: { type: "bool"; optional: true; if: "CONFIG_LINUX"; since: "4.0" };
-          /** Since 3.0. Unstable. */
-          "x-check-cache-dropped"?: { type: "bool"; optional: true; features: readonly ["unstable"]; since: "3.0" };
-        };
-        http: {
-          driver: "BlockdevDriver";
-          /** Since 2.0. */
-          "node-name"?: { type: "str"; optional: true; since: "2.0" };
-          discard?: { type: "BlockdevDiscardOptions"; optional: true };
-          cache?: { type: "BlockdevCacheOptions"; optional: true };
-          /** Since 10.0. */
-          active?: { type: "bool"; optional: true; since: "10.0" };
-          "read-only"?: { type: "bool"; optional: true };
-          /** Since 3.1. */
-          "auto-read-only"?: { type: "bool"; optional: true; since: "3.1" };
-          /** Since 2.10. */
-          "force-share"?: { type: "bool"; optional: true; since: "2.10" };
-          /** Since 2.1. */
-          "detect-zeroes"?: { type: "BlockdevDetectZeroesOptions"; optional: true; since: "2.1" };
-          url: "str";
-          readahead?: { type: "int"; optional: true };
-          timeout?: { type: "int"; optional: true };
-          username?: { type: "str"; optional: true };
-          "password-secret"?: { type: "str"; optional: true };
-          "proxy-username"?: { type: "str"; optional: true };
-          "proxy-password-secret"?: { type: "str"; optional: true };
-          cookie?: { type: "str"; optional: true };
-          /** Since 2.10. */
-          "cookie-secret"?: { type: "str"; optional: true; since: "2.10" };
-        };
-        https: {
-          driver: "BlockdevDriver";
-          /** Since 2.0. */
-          "node-name"?: { type: "str"; optional: true; since: "2.0" };
-          discard?: { type: "BlockdevDiscardOptions"; optional: true };
-          cache?: { type: "BlockdevCacheOptions"; optional: true };
-          /** Since 10.0. */
-          active?: { type: "bool"; optional: true; since: "10.0" };
-          "read-only"?: { type: "bool"; optional: true };
-          /** Since 3.1. */
-          "auto-read-only"?: { type: "bool"; optional: true; since: "3.1" };
-          /** Since 2.10. */
-          "force-share"?: { type: "bool"; optional: true; since: "2.10" };
-          /** Since 2.1. */
-          "detect-zeroes"?: { type: "BlockdevDetectZeroesOptions"; optional: true; since: "2.1" };
-          url: "str";
-          readahead?: { type: "int"; optional: true };
-          timeout?: { type: "int"; optional: true };
-          username?: { type: "str"; optional: true };
-          "password-secret"?: { type: "str"; optional: true };
-          "proxy-username"?: { type: "str"; optional: true };
-          "proxy-password-secret"?: { type: "str"; optional: true };
-          cookie?: { type: "str"; optional: true };
-          sslverify?: { type: "bool"; optional: true };
-          /** Since 2.10. */
-          "cookie-secret"?: { type: "str"; optional: true; since: "2.10" };
-        };
-        io_uring: {
-          driver: "BlockdevDriver";
-          /** Since 2.0. */
-          "node-name"?: { type: "str"; optional: true; since: "2.0" };
-          discard?: { type: "BlockdevDiscardOptions"; optional: true };
-          cache?: { type: "BlockdevCacheOptions"; optional: true };
-          /** Since 10.0. */
-          active?: { type: "bool"; optional: true; since: "10.0" };
-          "read-only"?: { type: "bool"; optional: true };
-          /** Since 3.1. */
-          "auto-read-only"?: { type: "bool"; optional: true; since: "3.1" };
-          /** Since 2.10. */
-          "force-share"?: { type: "bool"; optional: true; since: "2.10" };
-          /** Since 2.1. */
-          "detect-zeroes"?: { type: "BlockdevDetectZeroesOptions"; optional: true; since: "2.1" };
-          filename: "str";
-        };
-        iscsi: {
-          driver: "BlockdevDriver";
-          /** Since 2.0. */
-          "node-name"?: { type: "str"; optional: true; since: "2.0" };
-          discard?: { type: "BlockdevDiscardOptions"; optional: true };
-          cache?: { type: "BlockdevCacheOptions"; optional: true };
-          /** Since 10.0. */
-          active?: { type: "bool"; optional: true; since: "10.0" };
-          "read-only"?: { type: "bool"; optional: true };
-          /** Since 3.1. */
-          "auto-read-only"?: { type: "bool"; optional: true; since: "3.1" };
-          /** Since 2.10. */
-          "force-share"?: { type: "bool"; optional: true; since: "2.10" };
-          /** Since 2.1. */
-          "detect-zeroes"?: { type: "BlockdevDetectZeroesOptions"; optional: true; since: "2.1" };
-          transport: "IscsiTransport";
-          portal: "str";
-          target: "str";
-          lun?: { type: "int"; optional: true };
-          user?: { type: "str"; optional: true };
-          "password-secret"?: { type: "str"; optional: true };
-          "initiator-name"?: { type: "str"; optional: true };
-          "header-digest"?: { type: "IscsiHeaderDigest"; optional: true };
-          timeout?: { type: "int"; optional: true };
-        };
-        luks: {
-          driver: "BlockdevDriver";
-          /** Since 2.0. */
-          "node-name"?: { type: "str"; optional: true; since: "2.0" };
-          discard?: { type: "BlockdevDiscardOptions"; optional: true };
-          cache?: { type: "BlockdevCacheOptions"; optional: true };
-          /** Since 10.0. */
-          active?: { type: "bool"; optional: true; since: "10.0" };
-          "read-only"?: { type: "bool"; optional: true };
-          /** Since 3.1. */
-          "auto-read-only"?: { type: "bool"; optional: true; since: "3.1" };
-          /** Since 2.10. */
-          "force-share"?: { type: "bool"; optional: true; since: "2.10" };
-          /** Since 2.1. */
-          "detect-zeroes"?: { type: "BlockdevDetectZeroesOptions"; optional: true; since: "2.1" };
-          file: "BlockdevRef";
-          /** Since 2.6. */
-          "key-secret"?: { type: "str"; optional: true; since: "2.6" };
-          /** Since 9.0. */
-          header?: { type: "BlockdevRef"; optional: true; since: "9.0" };
-        };
-        nbd: {
-          driver: "BlockdevDriver";
-          /** Since 2.0. */
-          "node-name"?: { type: "str"; optional: true; since: "2.0" };
-          discard?: { type: "BlockdevDiscardOptions"; optional: true };
-          cache?: { type: "BlockdevCacheOptions"; optional: true };
-          /** Since 10.0. */
-          active?: { type: "bool"; optional: true; since: "10.0" };
-          "read-only"?: { type: "bool"; optional: true };
-          /** Since 3.1. */
-          "auto-read-only"?: { type: "bool"; optional: true; since: "3.1" };
-          /** Since 2.10. */
-          "force-share"?: { type: "bool"; optional: true; since: "2.10" };
-          /** Since 2.1. */
-          "detect-zeroes"?: { type: "BlockdevDetectZeroesOptions"; optional: true; since: "2.1" };
-          server: "SocketAddress";
-          export?: { type: "str"; optional: true };
-          "tls-creds"?: { type: "str"; optional: true };
-          /** Since 7.0. */
-          "tls-hostname"?: { type: "str"; optional: true; since: "7.0" };
-          /** Since 3.0. Unstable. */
-          "x-dirty-bitmap"?: { type: "str"; optional: true; features: readonly ["unstable"]; since: "3.0" };
-          /** Since 4.2. */
-          "reconnect-delay"?: { type: "uint32"; optional: true; since: "4.2" };
-          /** Since 7.0. */
-          "open-timeout"?: { type: "uint32"; optional: true; since: "7.0" };
-        };
-        nfs: {
-          driver: "BlockdevDriver";
-          /** Since 2.0. */
-          "node-name"?: { type: "str"; optional: true; since: "2.0" };
-          discard?: { type: "BlockdevDiscardOptions"; optional: true };
-          cache?: { type: "BlockdevCacheOptions"; optional: true };
-          /** Since 10.0. */
-          active?: { type: "bool"; optional: true; since: "10.0" };
-          "read-only"?: { type: "bool"; optional: true };
-          /** Since 3.1. */
-          "auto-read-only"?: { type: "bool"; optional: true; since: "3.1" };
-          /** Since 2.10. */
-          "force-share"?: { type: "bool"; optional: true; since: "2.10" };
-          /** Since 2.1. */
-          "detect-zeroes"?: { type: "BlockdevDetectZeroesOptions"; optional: true; since: "2.1" };
-          server: "NFSServer";
-          path: "str";
-          user?: { type: "int"; optional: true };
-          group?: { type: "int"; optional: true };
-          "tcp-syn-count"?: { type: "int"; optional: true };
-          "readahead-size"?: { type: "int"; optional: true };
-          "page-cache-size"?: { type: "int"; optional: true };
-          debug?: { type: "int"; optional: true };
-        };
-        "null-aio": {
-          driver: "BlockdevDriver";
-          /** Since 2.0. */
-          "node-name"?: { type: "str"; optional: true; since: "2.0" };
-          discard?: { type: "BlockdevDiscardOptions"; optional: true };
-          cache?: { type: "BlockdevCacheOptions"; optional: true };
-          /** Since 10.0. */
-          active?: { type: "bool"; optional: true; since: "10.0" };
-          "read-only"?: { type: "bool"; optional: true };
-          /** Since 3.1. */
-          "auto-read-only"?: { type: "bool"; optional: true; since: "3.1" };
-          /** Since 2.10. */
-          "force-share"?: { type: "bool"; optional: true; since: "2.10" };
-          /** Since 2.1. */
-          "detect-zeroes"?: { type: "BlockdevDetectZeroesOptions"; optional: true; since: "2.1" };
-          size?: { type: "int"; optional: true };
-          /** Since 2.4. */
-          "latency-ns"?: { type: "uint64"; optional: true; since: "2.4" };
-          /** Since 4.1. */
-          "read-zeroes"?: { type: "bool"; optional: true; since: "4.1" };
-        };
-        "null-co": {
-          driver: "BlockdevDriver";
-          /** Since 2.0. */
-          "node-name"?: { type: "str"; optional: true; since: "2.0" };
-          discard?: { type: "BlockdevDiscardOptions"; optional: true };
-          cache?: { type: "BlockdevCacheOptions"; optional: true };
-          /** Since 10.0. */
-          active?: { type: "bool"; optional: true; since: "10.0" };
-          "read-only"?: { type: "bool"; optional: true };
-          /** Since 3.1. */
-          "auto-read-only"?: { type: "bool"; optional: true; since: "3.1" };
-          /** Since 2.10. */
-          "force-share"?: { type: "bool"; optional: true; since: "2.10" };
-          /** Since 2.1. */
-          "detect-zeroes"?: { type: "BlockdevDetectZeroesOptions"; optional: true; since: "2.1" };
-          size?: { type: "int"; optional: true };
-          /** Since 2.4. */
-          "latency-ns"?: { type: "uint64"; optional: true; since: "2.4" };
-          /** Since 4.1. */
-          "read-zeroes"?: { type: "bool"; optional: true; since: "4.1" };
-        };
-        nvme: {
-          driver: "BlockdevDriver";
-          /** Since 2.0. */
-          "node-name"?: { type: "str"; optional: true; since: "2.0" };
-          discard?: { type: "BlockdevDiscardOptions"; optional: true };
-          cache?: { type: "BlockdevCacheOptions"; optional: true };
-          /** Since 10.0. */
-          active?: { type: "bool"; optional: true; since: "10.0" };
-          "read-only"?: { type: "bool"; optional: true };
-          /** Since 3.1. */
-          "auto-read-only"?: { type: "bool"; optional: true; since: "3.1" };
-          /** Since 2.10. */
-          "force-share"?: { type: "bool"; optional: true; since: "2.10" };
-          /** Since 2.1. */
-          "detect-zeroes"?: { type: "BlockdevDetectZeroesOptions"; optional: true; since: "2.1" };
-          device: "str";
-          namespace: "int";
-        };
-        "nvme-io_uring": {
-          driver: "BlockdevDriver";
-          /** Since 2.0. */
-          "node-name"?: { type: "str"; optional: true; since: "2.0" };
-          discard?: { type: "BlockdevDiscardOptions"; optional: true };
-          cache?: { type: "BlockdevCacheOptions"; optional: true };
-          /** Since 10.0. */
-          active?: { type: "bool"; optional: true; since: "10.0" };
-          "read-only"?: { type: "bool"; optional: true };
-          /** Since 3.1. */
-          "auto-read-only"?: { type: "bool"; optional: true; since: "3.1" };
-          /** Since 2.10. */
-          "force-share"?: { type: "bool"; optional: true; since: "2.10" };
-          /** Since 2.1. */
-          "detect-zeroes"?: { type: "BlockdevDetectZeroesOptions"; optional: true; since: "2.1" };
-          path: "str";
-        };
-        parallels: {
-          driver: "BlockdevDriver";
-          /** Since 2.0. */
-          "node-name"?: { type: "str"; optional: true; since: "2.0" };
-          discard?: { type: "BlockdevDiscardOptions"; optional: true };
-          cache?: { type: "BlockdevCacheOptions"; optional: true };
-          /** Since 10.0. */
-          active?: { type: "bool"; optional: true; since: "10.0" };
-          "read-only"?: { type: "bool"; optional: true };
-          /** Since 3.1. */
-          "auto-read-only"?: { type: "bool"; optional: true; since: "3.1" };
-          /** Since 2.10. */
-          "force-share"?: { type: "bool"; optional: true; since: "2.10" };
-          /** Since 2.1. */
-          "detect-zeroes"?: { type: "BlockdevDetectZeroesOptions"; optional: true; since: "2.1" };
-          file: "BlockdevRef";
-        };
-        preallocate: {
-          driver: "BlockdevDriver";
-          /** Since 2.0. */
-          "node-name"?: { type: "str"; optional: true; since: "2.0" };
-          discard?: { type: "BlockdevDiscardOptions"; optional: true };
-          cache?: { type: "BlockdevCacheOptions"; optional: true };
-          /** Since 10.0. */
-          active?: { type: "bool"; optional: true; since: "10.0" };
-          "read-only"?: { type: "bool"; optional: true };
-          /** Since 3.1. */
-          "auto-read-only"?: { type: "bool"; optional: true; since: "3.1" };
-          /** Since 2.10. */
-          "force-share"?: { type: "bool"; optional: true; since: "2.10" };
-          /** Since 2.1. */
-          "detect-zeroes"?: { type: "BlockdevDetectZeroesOptions"; optional: true; since: "2.1" };
-          file: "BlockdevRef";
-          "prealloc-align"?: { type: "int"; optional: true };
-          "prealloc-size"?: { type: "int"; optional: true };
-        };
-        qcow: {
-          driver: "BlockdevDriver";
-          /** Since 2.0. */
-          "node-name"?: { type: "str"; optional: true; since: "2.0" };
-          discard?: { type: "BlockdevDiscardOptions"; optional: true };
-          cache?: { type: "BlockdevCacheOptions"; optional: true };
-          /** Since 10.0. */
-          active?: { type: "bool"; optional: true; since: "10.0" };
-          "read-only"?: { type: "bool"; optional: true };
-          /** Since 3.1. */
-          "auto-read-only"?: { type: "bool"; optional: true; since: "3.1" };
-          /** Since 2.10. */
-          "force-share"?: { type: "bool"; optional: true; since: "2.10" };
-          /** Since 2.1. */
-          "detect-zeroes"?: { type: "BlockdevDetectZeroesOptions"; optional: true; since: "2.1" };
-          file: "BlockdevRef";
-          backing?: { type: "BlockdevRefOrNull"; optional: true };
-          encrypt?: { type: "BlockdevQcowEncryption"; optional: true };
-        };
-        qcow2: {
-          driver: "BlockdevDriver";
-          /** Since 2.0. */
-          "node-name"?: { type: "str"; optional: true; since: "2.0" };
-          discard?: { type: "BlockdevDiscardOptions"; optional: true };
-          cache?: { type: "BlockdevCacheOptions"; optional: true };
-          /** Since 10.0. */
-          active?: { type: "bool"; optional: true; since: "10.0" };
-          "read-only"?: { type: "bool"; optional: true };
-          /** Since 3.1. */
-          "auto-read-only"?: { type: "bool"; optional: true; since: "3.1" };
-          /** Since 2.10. */
-          "force-share"?: { type: "bool"; optional: true; since: "2.10" };
-          /** Since 2.1. */
-          "detect-zeroes"?: { type: "BlockdevDetectZeroesOptions"; optional: true; since: "2.1" };
-          file: "BlockdevRef";
-          backing?: { type: "BlockdevRefOrNull"; optional: true };
-          "lazy-refcounts"?: { type: "bool"; optional: true };
-          "pass-discard-request"?: { type: "bool"; optional: true };
-          "pass-discard-snapshot"?: { type: "bool"; optional: true };
-          "pass-discard-other"?: { type: "bool"; optional: true };
-          /** Since 8.1. */
-          "discard-no-unref"?: { type: "bool"; optional: true; since: "8.1" };
-          /** Since 2.2. */
-          "overlap-check"?: { type: "Qcow2OverlapChecks"; optional: true; since: "2.2" };
-          /** Since 2.2. */
-          "cache-size"?: { type: "int"; optional: true; since: "2.2" };
-          /** Since 2.2. */
-          "l2-cache-size"?: { type: "int"; optional: true; since: "2.2" };
-          /** Since 2.12. */
-          "l2-cache-entry-size"?: { type: "int"; optional: true; since: "2.12" };
-          /** Since 2.2. */
-          "refcount-cache-size"?: { type: "int"; optional: true; since: "2.2" };
-          /** Since 2.5. */
-          "cache-clean-interval"?: { type: "int"; optional: true; since: "2.5" };
-          /** Since 2.10. */
-          encrypt?: { type: "BlockdevQcow2Encryption"; optional: true; since: "2.10" };
-          /** Since 4.0. */
-          "data-file"?: { type: "BlockdevRef"; optional: true; since: "4.0" };
-        };
-        qed: {
-          driver: "BlockdevDriver";
-          /** Since 2.0. */
-          "node-name"?: { type: "str"; optional: true; since: "2.0" };
-          discard?: { type: "BlockdevDiscardOptions"; optional: true };
-          cache?: { type: "BlockdevCacheOptions"; optional: true };
-          /** Since 10.0. */
-          active?: { type: "bool"; optional: true; since: "10.0" };
-          "read-only"?: { type: "bool"; optional: true };
-          /** Since 3.1. */
-          "auto-read-only"?: { type: "bool"; optional: true; since: "3.1" };
-          /** Since 2.10. */
-          "force-share"?: { type: "bool"; optional: true; since: "2.10" };
-          /** Since 2.1. */
-          "detect-zeroes"?: { type: "BlockdevDetectZeroesOptions"; optional: true; since: "2.1" };
-          file: "BlockdevRef";
-          backing?: { type: "BlockdevRefOrNull"; optional: true };
-        };
-        quorum: {
-          driver: "BlockdevDriver";
-          /** Since 2.0. */
-          "node-name"?: { type: "str"; optional: true; since: "2.0" };
-          discard?: { type: "BlockdevDiscardOptions"; optional: true };
-          cache?: { type: "BlockdevCacheOptions"; optional: true };
-          /** Since 10.0. */
-          active?: { type: "bool"; optional: true; since: "10.0" };
-          "read-only"?: { type: "bool"; optional: true };
-          /** Since 3.1. */
-          "auto-read-only"?: { type: "bool"; optional: true; since: "3.1" };
-          /** Since 2.10. */
-          "force-share"?: { type: "bool"; optional: true; since: "2.10" };
-          /** Since 2.1. */
-          "detect-zeroes"?: { type: "BlockdevDetectZeroesOptions"; optional: true; since: "2.1" };
-          blkverify?: { type: "bool"; optional: true };
-          children: readonly ["BlockdevRef"];
-          "vote-threshold": "int";
-          /** Since 2.1. */
-          "rewrite-corrupted"?: { type: "bool"; optional: true; since: "2.1" };
-          /** Since 2.2. */
-          "read-pattern"?: { type: "QuorumReadPattern"; optional: true; since: "2.2" };
-        };
-        raw: {
-          driver: "BlockdevDriver";
-          /** Since 2.0. */
-          "node-name"?: { type: "str"; optional: true; since: "2.0" };
-          discard?: { type: "BlockdevDiscardOptions"; optional: true };
-          cache?: { type: "BlockdevCacheOptions"; optional: true };
-          /** Since 10.0. */
-          active?: { type: "bool"; optional: true; since: "10.0" };
-          "read-only"?: { type: "bool"; optional: true };
-          /** Since 3.1. */
-          "auto-read-only"?: { type: "bool"; optional: true; since: "3.1" };
-          /** Since 2.10. */
-          "force-share"?: { type: "bool"; optional: true; since: "2.10" };
-          /** Since 2.1. */
-          "detect-zeroes"?: { type: "BlockdevDetectZeroesOptions"; optional: true; since: "2.1" };
-          file: "BlockdevRef";
-          offset?: { type: "int"; optional: true };
-          size?: { type: "int"; optional: true };
-        };
-        rbd: {
-          driver: "BlockdevDriver";
-          /** Since 2.0. */
-          "node-name"?: { type: "str"; optional: true; since: "2.0" };
-          discard?: { type: "BlockdevDiscardOptions"; optional: true };
-          cache?: { type: "BlockdevCacheOptions"; optional: true };
-          /** Since 10.0. */
-          active?: { type: "bool"; optional: true; since: "10.0" };
-          "read-only"?: { type: "bool"; optional: true };
-          /** Since 3.1. */
-          "auto-read-only"?: { type: "bool"; optional: true; since: "3.1" };
-          /** Since 2.10. */
-          "force-share"?: { type: "bool"; optional: true; since: "2.10" };
-          /** Since 2.1. */
-          "detect-zeroes"?: { type: "BlockdevDetectZeroesOptions"; optional: true; since: "2.1" };
-          pool: "str";
-          /** Since 5.0. */
-          namespace?: { type: "str"; optional: true; since: "5.0" };
-          image: "str";
-          conf?: { type: "str"; optional: true };
-          snapshot?: { type: "str"; optional: true };
-          /** Since 6.1. */
-          encrypt?: { type: "RbdEncryptionOptions"; optional: true; since: "6.1" };
-          user?: { type: "str"; optional: true };
-          /** Since 3.0. */
-          "auth-client-required"?: { type: readonly ["RbdAuthMode"]; optional: true; since: "3.0" };
-          /** Since 3.0. */
-          "key-secret"?: { type: "str"; optional: true; since: "3.0" };
-          server?: { type: readonly ["InetSocketAddressBase"]; optional: true };
-        };
-        replication: {
-          driver: "BlockdevDriver";
-          /** Since 2.0. */
-          "node-name"?: { type: "str"; optional: true; since: "2.0" };
-          discard?: { type: "BlockdevDiscardOptions"; optional: true };
-          cache?: { type: "BlockdevCacheOptions"; optional: true };
-          /** Since 10.0. */
-          active?: { type: "bool"; optional: true; since: "10.0" };
-          "read-only"?: { type: "bool"; optional: true };
-          /** Since 3.1. */
-          "auto-read-only"?: { type: "bool"; optional: true; since: "3.1" };
-          /** Since 2.10. */
-          "force-share"?: { type: "bool"; optional: true; since: "2.10" };
-          /** Since 2.1. */
-          "detect-zeroes"?: { type: "BlockdevDetectZeroesOptions"; optional: true; since: "2.1" };
-          file: "BlockdevRef";
-          mode: "ReplicationMode";
-          "top-id"?: { type: "str"; optional: true };
-        };
-        ssh: {
-          driver: "BlockdevDriver";
-          /** Since 2.0. */
-          "node-name"?: { type: "str"; optional: true; since: "2.0" };
-          discard?: { type: "BlockdevDiscardOptions"; optional: true };
-          cache?: { type: "BlockdevCacheOptions"; optional: true };
-          /** Since 10.0. */
-          active?: { type: "bool"; optional: true; since: "10.0" };
-          "read-only"?: { type: "bool"; optional: true };
-          /** Since 3.1. */
-          "auto-read-only"?: { type: "bool"; optional: true; since: "3.1" };
-          /** Since 2.10. */
-          "force-share"?: { type: "bool"; optional: true; since: "2.10" };
-          /** Since 2.1. */
-          "detect-zeroes"?: { type: "BlockdevDetectZeroesOptions"; optional: true; since: "2.1" };
-          server: "InetSocketAddress";
-          path: "str";
-          user?: { type: "str"; optional: true };
-          "host-key-check"?: { type: "SshHostKeyCheck"; optional: true };
-        };
-        throttle: {
-          driver: "BlockdevDriver";
-          /** Since 2.0. */
-          "node-name"?: { type: "str"; optional: true; since: "2.0" };
-          discard?: { type: "BlockdevDiscardOptions"; optional: true };
-          cache?: { type: "BlockdevCacheOptions"; optional: true };
-          /** Since 10.0. */
-          active?: { type: "bool"; optional: true; since: "10.0" };
-          "read-only"?: { type: "bool"; optional: true };
-          /** Since 3.1. */
-          "auto-read-only"?: { type: "bool"; optional: true; since: "3.1" };
-          /** Since 2.10. */
-          "force-share"?: { type: "bool"; optional: true; since: "2.10" };
-          /** Since 2.1. */
-          "detect-zeroes"?: { type: "BlockdevDetectZeroesOptions"; optional: true; since: "2.1" };
-          "throttle-group": "str";
-          file: "BlockdevRef";
-        };
-        vdi: {
-          driver: "BlockdevDriver";
-          /** Since 2.0. */
-          "node-name"?: { type: "str"; optional: true; since: "2.0" };
-          discard?: { type: "BlockdevDiscardOptions"; optional: true };
-          cache?: { type: "BlockdevCacheOptions"; optional: true };
-          /** Since 10.0. */
-          active?: { type: "bool"; optional: true; since: "10.0" };
-          "read-only"?: { type: "bool"; optional: true };
-          /** Since 3.1. */
-          "auto-read-only"?: { type: "bool"; optional: true; since: "3.1" };
-          /** Since 2.10. */
-          "force-share"?: { type: "bool"; optional: true; since: "2.10" };
-          /** Since 2.1. */
-          "detect-zeroes"?: { type: "BlockdevDetectZeroesOptions"; optional: true; since: "2.1" };
-          file: "BlockdevRef";
-        };
-        vhdx: {
-          driver: "BlockdevDriver";
-          /** Since 2.0. */
-          "node-name"?: { type: "str"; optional: true; since: "2.0" };
-          discard?: { type: "BlockdevDiscardOptions"; optional: true };
-          cache?: { type: "BlockdevCacheOptions"; optional: true };
-          /** Since 10.0. */
-          active?: { type: "bool"; optional: true; since: "10.0" };
-          "read-only"?: { type: "bool"; optional: true };
-          /** Since 3.1. */
-          "auto-read-only"?: { type: "bool"; optional: true; since: "3.1" };
-          /** Since 2.10. */
-          "force-share"?: { type: "bool"; optional: true; since: "2.10" };
-          /** Since 2.1. */
-          "detect-zeroes"?: { type: "BlockdevDetectZeroesOptions"; optional: true; since: "2.1" };
-          file: "BlockdevRef";
-        };
-        "virtio-blk-vfio-pci": {
-          driver: "BlockdevDriver";
-          /** Since 2.0. */
-          "node-name"?: { type: "str"; optional: true; since: "2.0" };
-          discard?: { type: "BlockdevDiscardOptions"; optional: true };
-          cache?: { type: "BlockdevCacheOptions"; optional: true };
-          /** Since 10.0. */
-          active?: { type: "bool"; optional: true; since: "10.0" };
-          "read-only"?: { type: "bool"; optional: true };
-          /** Since 3.1. */
-          "auto-read-only"?: { type: "bool"; optional: true; since: "3.1" };
-          /** Since 2.10. */
-          "force-share"?: { type: "bool"; optional: true; since: "2.10" };
-          /** Since 2.1. */
-          "detect-zeroes"?: { type: "BlockdevDetectZeroesOptions"; optional: true; since: "2.1" };
-          path: "str";
-        };
-        "virtio-blk-vhost-user": {
-          driver: "BlockdevDriver";
-          /** Since 2.0. */
-          "node-name"?: { type: "str"; optional: true; since: "2.0" };
-          discard?: { type: "BlockdevDiscardOptions"; optional: true };
-          cache?: { type: "BlockdevCacheOptions"; optional: true };
-          /** Since 10.0. */
-          active?: { type: "bool"; optional: true; since: "10.0" };
-          "read-only"?: { type: "bool"; optional: true };
-          /** Since 3.1. */
-          "auto-read-only"?: { type: "bool"; optional: true; since: "3.1" };
-          /** Since 2.10. */
-          "force-share"?: { type: "bool"; optional: true; since: "2.10" };
-          /** Since 2.1. */
-          "detect-zeroes"?: { type: "BlockdevDetectZeroesOptions"; optional: true; since: "2.1" };
-          path: "str";
-        };
-        "virtio-blk-vhost-vdpa": {
-          driver: "BlockdevDriver";
-          /** Since 2.0. */
-          "node-name"?: { type: "str"; optional: true; since: "2.0" };
-          discard?: { type: "BlockdevDiscardOptions"; optional: true };
-          cache?: { type: "BlockdevCacheOptions"; optional: true };
-          /** Since 10.0. */
-          active?: { type: "bool"; optional: true; since: "10.0" };
-          "read-only"?: { type: "bool"; optional: true };
-          /** Since 3.1. */
-          "auto-read-only"?: { type: "bool"; optional: true; since: "3.1" };
-          /** Since 2.10. */
-          "force-share"?: { type: "bool"; optional: true; since: "2.10" };
-          /** Since 2.1. */
-          "detect-zeroes"?: { type: "BlockdevDetectZeroesOptions"; optional: true; since: "2.1" };
-          path: "str";
-        };
-        vmdk: {
-          driver: "BlockdevDriver";
-          /** Since 2.0. */
-          "node-name"?: { type: "str"; optional: true; since: "2.0" };
-          discard?: { type: "BlockdevDiscardOptions"; optional: true };
-          cache?: { type: "BlockdevCacheOptions"; optional: true };
-          /** Since 10.0. */
-          active?: { type: "bool"; optional: true; since: "10.0" };
-          "read-only"?: { type: "bool"; optional: true };
-          /** Since 3.1. */
-          "auto-read-only"?: { type: "bool"; optional: true; since: "3.1" };
-          /** Since 2.10. */
-          "force-share"?: { type: "bool"; optional: true; since: "2.10" };
-          /** Since 2.1. */
-          "detect-zeroes"?: { type: "BlockdevDetectZeroesOptions"; optional: true; since: "2.1" };
-          file: "BlockdevRef";
-          backing?: { type: "BlockdevRefOrNull"; optional: true };
-        };
-        vpc: {
-          driver: "BlockdevDriver";
-          /** Since 2.0. */
-          "node-name"?: { type: "str"; optional: true; since: "2.0" };
-          discard?: { type: "BlockdevDiscardOptions"; optional: true };
-          cache?: { type: "BlockdevCacheOptions"; optional: true };
-          /** Since 10.0. */
-          active?: { type: "bool"; optional: true; since: "10.0" };
-          "read-only"?: { type: "bool"; optional: true };
-          /** Since 3.1. */
-          "auto-read-only"?: { type: "bool"; optional: true; since: "3.1" };
-          /** Since 2.10. */
-          "force-share"?: { type: "bool"; optional: true; since: "2.10" };
-          /** Since 2.1. */
-          "detect-zeroes"?: { type: "BlockdevDetectZeroesOptions"; optional: true; since: "2.1" };
-          file: "BlockdevRef";
-        };
-        vvfat: {
-          driver: "BlockdevDriver";
-          /** Since 2.0. */
-          "node-name"?: { type: "str"; optional: true; since: "2.0" };
-          discard?: { type: "BlockdevDiscardOptions"; optional: true };
-          cache?: { type: "BlockdevCacheOptions"; optional: true };
-          /** Since 10.0. */
-          active?: { type: "bool"; optional: true; since: "10.0" };
-          "read-only"?: { type: "bool"; optional: true };
-          /** Since 3.1. */
-          "auto-read-only"?: { type: "bool"; optional: true; since: "3.1" };
-          /** Since 2.10. */
-          "force-share"?: { type: "bool"; optional: true; since: "2.10" };
-          /** Since 2.1. */
-          "detect-zeroes"?: { type: "BlockdevDetectZeroesOptions"; optional: true; since: "2.1" };
-          dir: "str";
-          "fat-type"?: { type: "int"; optional: true };
-          floppy?: { type: "bool"; optional: true };
-          /** Since 2.4. */
-          label?: { type: "str"; optional: true; since: "2.4" };
-          rw?: { type: "bool"; optional: true };
-        };
+        blkdebug: Qsd10_0["types"]["BlockdevOptions"]["base"] & Qsd10_0["types"]["BlockdevOptionsBlkdebug"]["data"];
+        blklogwrites: Qsd10_0["types"]["BlockdevOptions"]["base"] & Qsd10_0["types"]["BlockdevOptionsBlklogwrites"]["data"];
+        blkreplay: Qsd10_0["types"]["BlockdevOptions"]["base"] & Qsd10_0["types"]["BlockdevOptionsBlkreplay"]["data"];
+        blkverify: Qsd10_0["types"]["BlockdevOptions"]["base"] & Qsd10_0["types"]["BlockdevOptionsBlkverify"]["data"];
+        bochs: Qsd10_0["types"]["BlockdevOptions"]["base"] & Qsd10_0["types"]["BlockdevOptionsGenericFormat"]["data"];
+        cloop: Qsd10_0["types"]["BlockdevOptions"]["base"] & Qsd10_0["types"]["BlockdevOptionsGenericFormat"]["data"];
+        compress: Qsd10_0["types"]["BlockdevOptions"]["base"] & Qsd10_0["types"]["BlockdevOptionsGenericFormat"]["data"];
+        "copy-before-write": Qsd10_0["types"]["BlockdevOptions"]["base"] & Qsd10_0["types"]["BlockdevOptionsGenericFormat"]["data"] & Qsd10_0["types"]["BlockdevOptionsCbw"]["data"];
+        "copy-on-read": Qsd10_0["types"]["BlockdevOptions"]["base"] & Qsd10_0["types"]["BlockdevOptionsGenericFormat"]["data"] & Qsd10_0["types"]["BlockdevOptionsCor"]["data"];
+        dmg: Qsd10_0["types"]["BlockdevOptions"]["base"] & Qsd10_0["types"]["BlockdevOptionsGenericFormat"]["data"];
+        file: Qsd10_0["types"]["BlockdevOptions"]["base"] & Qsd10_0["types"]["BlockdevOptionsFile"]["data"];
+        "snapshot-access": Qsd10_0["types"]["BlockdevOptions"]["base"] & Qsd10_0["types"]["BlockdevOptionsGenericFormat"]["data"];
+        ftp: Qsd10_0["types"]["BlockdevOptions"]["base"] & Qsd10_0["types"]["BlockdevOptionsCurlBase"]["data"] & Qsd10_0["types"]["BlockdevOptionsCurlFtp"]["data"];
+        ftps: Qsd10_0["types"]["BlockdevOptions"]["base"] & Qsd10_0["types"]["BlockdevOptionsCurlBase"]["data"] & Qsd10_0["types"]["BlockdevOptionsCurlFtps"]["data"];
+        gluster: Qsd10_0["types"]["BlockdevOptions"]["base"] & Qsd10_0["types"]["BlockdevOptionsGluster"]["data"];
+        host_cdrom: Qsd10_0["types"]["BlockdevOptions"]["base"] & Qsd10_0["types"]["BlockdevOptionsFile"]["data"];
+        host_device: Qsd10_0["types"]["BlockdevOptions"]["base"] & Qsd10_0["types"]["BlockdevOptionsFile"]["data"];
+        http: Qsd10_0["types"]["BlockdevOptions"]["base"] & Qsd10_0["types"]["BlockdevOptionsCurlBase"]["data"] & Qsd10_0["types"]["BlockdevOptionsCurlHttp"]["data"];
+        https: Qsd10_0["types"]["BlockdevOptions"]["base"] & Qsd10_0["types"]["BlockdevOptionsCurlBase"]["data"] & Qsd10_0["types"]["BlockdevOptionsCurlHttps"]["data"];
+        io_uring: Qsd10_0["types"]["BlockdevOptions"]["base"] & Qsd10_0["types"]["BlockdevOptionsIoUring"]["data"];
+        iscsi: Qsd10_0["types"]["BlockdevOptions"]["base"] & Qsd10_0["types"]["BlockdevOptionsIscsi"]["data"];
+        luks: Qsd10_0["types"]["BlockdevOptions"]["base"] & Qsd10_0["types"]["BlockdevOptionsGenericFormat"]["data"] & Qsd10_0["types"]["BlockdevOptionsLUKS"]["data"];
+        nbd: Qsd10_0["types"]["BlockdevOptions"]["base"] & Qsd10_0["types"]["BlockdevOptionsNbd"]["data"];
+        nfs: Qsd10_0["types"]["BlockdevOptions"]["base"] & Qsd10_0["types"]["BlockdevOptionsNfs"]["data"];
+        "null-aio": Qsd10_0["types"]["BlockdevOptions"]["base"] & Qsd10_0["types"]["BlockdevOptionsNull"]["data"];
+        "null-co": Qsd10_0["types"]["BlockdevOptions"]["base"] & Qsd10_0["types"]["BlockdevOptionsNull"]["data"];
+        nvme: Qsd10_0["types"]["BlockdevOptions"]["base"] & Qsd10_0["types"]["BlockdevOptionsNVMe"]["data"];
+        "nvme-io_uring": Qsd10_0["types"]["BlockdevOptions"]["base"] & Qsd10_0["types"]["BlockdevOptionsNvmeIoUring"]["data"];
+        parallels: Qsd10_0["types"]["BlockdevOptions"]["base"] & Qsd10_0["types"]["BlockdevOptionsGenericFormat"]["data"];
+        preallocate: Qsd10_0["types"]["BlockdevOptions"]["base"] & Qsd10_0["types"]["BlockdevOptionsGenericFormat"]["data"] & Qsd10_0["types"]["BlockdevOptionsPreallocate"]["data"];
+        qcow: Qsd10_0["types"]["BlockdevOptions"]["base"] & Qsd10_0["types"]["BlockdevOptionsGenericFormat"]["data"] & Qsd10_0["types"]["BlockdevOptionsGenericCOWFormat"]["data"] & Qsd10_0["types"]["BlockdevOptionsQcow"]["data"];
+        qcow2: Qsd10_0["types"]["BlockdevOptions"]["base"] & Qsd10_0["types"]["BlockdevOptionsGenericFormat"]["data"] & Qsd10_0["types"]["BlockdevOptionsGenericCOWFormat"]["data"] & Qsd10_0["types"]["BlockdevOptionsQcow2"]["data"];
+        qed: Qsd10_0["types"]["BlockdevOptions"]["base"] & Qsd10_0["types"]["BlockdevOptionsGenericFormat"]["data"] & Qsd10_0["types"]["BlockdevOptionsGenericCOWFormat"]["data"];
+        quorum: Qsd10_0["types"]["BlockdevOptions"]["base"] & Qsd10_0["types"]["BlockdevOptionsQuorum"]["data"];
+        raw: Qsd10_0["types"]["BlockdevOptions"]["base"] & Qsd10_0["types"]["BlockdevOptionsGenericFormat"]["data"] & Qsd10_0["types"]["BlockdevOptionsRaw"]["data"];
+        rbd: Qsd10_0["types"]["BlockdevOptions"]["base"] & Qsd10_0["types"]["BlockdevOptionsRbd"]["data"];
+        replication: Qsd10_0["types"]["BlockdevOptions"]["base"] & Qsd10_0["types"]["BlockdevOptionsGenericFormat"]["data"] & Qsd10_0["types"]["BlockdevOptionsReplication"]["data"];
+        ssh: Qsd10_0["types"]["BlockdevOptions"]["base"] & Qsd10_0["types"]["BlockdevOptionsSsh"]["data"];
+        throttle: Qsd10_0["types"]["BlockdevOptions"]["base"] & Qsd10_0["types"]["BlockdevOptionsThrottle"]["data"];
+        vdi: Qsd10_0["types"]["BlockdevOptions"]["base"] & Qsd10_0["types"]["BlockdevOptionsGenericFormat"]["data"];
+        vhdx: Qsd10_0["types"]["BlockdevOptions"]["base"] & Qsd10_0["types"]["BlockdevOptionsGenericFormat"]["data"];
+        "virtio-blk-vfio-pci": Qsd10_0["types"]["BlockdevOptions"]["base"] & Qsd10_0["types"]["BlockdevOptionsVirtioBlkVfioPci"]["data"];
+        "virtio-blk-vhost-user": Qsd10_0["types"]["BlockdevOptions"]["base"] & Qsd10_0["types"]["BlockdevOptionsVirtioBlkVhostUser"]["data"];
+        "virtio-blk-vhost-vdpa": Qsd10_0["types"]["BlockdevOptions"]["base"] & Qsd10_0["types"]["BlockdevOptionsVirtioBlkVhostVdpa"]["data"];
+        vmdk: Qsd10_0["types"]["BlockdevOptions"]["base"] & Qsd10_0["types"]["BlockdevOptionsGenericFormat"]["data"] & Qsd10_0["types"]["BlockdevOptionsGenericCOWFormat"]["data"];
+        vpc: Qsd10_0["types"]["BlockdevOptions"]["base"] & Qsd10_0["types"]["BlockdevOptionsGenericFormat"]["data"];
+        vvfat: Qsd10_0["types"]["BlockdevOptions"]["base"] & Qsd10_0["types"]["BlockdevOptionsVVFAT"]["data"];
       };
       since: "2.9";
     };
@@ -3724,159 +2461,53 @@ export interface Qsd10_0 {
         vpc: "BlockdevCreateOptionsVpc";
       };
       variants?: {
-        blkdebug: { driver: "BlockdevDriver" };
-        blklogwrites: { driver: "BlockdevDriver" };
-        blkreplay: { driver: "BlockdevDriver" };
-        blkverify: { driver: "BlockdevDriver" };
-        bochs: { driver: "BlockdevDriver" };
-        cloop: { driver: "BlockdevDriver" };
-        compress: { driver: "BlockdevDriver" };
-        "copy-before-write": { driver: "BlockdevDriver" };
-        "copy-on-read": { driver: "BlockdevDriver" };
-        dmg: { driver: "BlockdevDriver" };
-        file: {
-          driver: "BlockdevDriver";
-          filename: "str";
-          size: "size";
-          preallocation?: { type: "PreallocMode"; optional: true };
-          nocow?: { type: "bool"; optional: true };
-          /** Since 5.1. */
-          "extent-size-hint"?: { type: "size"; optional: true; since: "5.1" };
-        };
-        "snapshot-access": { driver: "BlockdevDriver" };
-        ftp: { driver: "BlockdevDriver" };
-        ftps: { driver: "BlockdevDriver" };
-        gluster: {
-          driver: "BlockdevDriver";
-          location: "BlockdevOptionsGluster";
-          size: "size";
-          preallocation?: { type: "PreallocMode"; optional: true };
-        };
-        host_cdrom: { driver: "BlockdevDriver" };
-        host_device: { driver: "BlockdevDriver" };
-        http: { driver: "BlockdevDriver" };
-        https: { driver: "BlockdevDriver" };
-        io_uring: { driver: "BlockdevDriver" };
-        iscsi: { driver: "BlockdevDriver" };
-        luks: {
-          driver: "BlockdevDriver";
-          "key-secret"?: { type: "str"; optional: true };
-          "cipher-alg"?: { type: "QCryptoCipherAlgo"; optional: true };
-          "cipher-mode"?: { type: "QCryptoCipherMode"; optional: true };
-          "ivgen-alg"?: { type: "QCryptoIVGenAlgo"; optional: true };
-          "ivgen-hash-alg"?: { type: "QCryptoHashAlgo"; optional: true };
-          "hash-alg"?: { type: "QCryptoHashAlgo"; optional: true };
-          /** Since 2.8. */
-          "iter-time"?: { type: "int"; optional: true; since: "2.8" };
-          file?: { type: "BlockdevRef"; optional: true };
-          /** Since 9.0. */
-          header?: { type: "BlockdevRef"; optional: true; since: "9.0" };
-          size: "size";
-          /** Since 4.2. */
-          preallocation?: { type: "PreallocMode"; optional: true; since: "4.2" };
-        };
-        nbd: { driver: "BlockdevDriver" };
-        nfs: { driver: "BlockdevDriver"; location: "BlockdevOptionsNfs"; size: "size" };
-        "null-aio": { driver: "BlockdevDriver" };
-        "null-co": { driver: "BlockdevDriver" };
-        nvme: { driver: "BlockdevDriver" };
-        "nvme-io_uring": { driver: "BlockdevDriver" };
-        parallels: {
-          driver: "BlockdevDriver";
-          file: "BlockdevRef";
-          size: "size";
-          "cluster-size"?: { type: "size"; optional: true };
-        };
-        preallocate: { driver: "BlockdevDriver" };
-        qcow: {
-          driver: "BlockdevDriver";
-          file: "BlockdevRef";
-          size: "size";
-          "backing-file"?: { type: "str"; optional: true };
-          encrypt?: { type: "QCryptoBlockCreateOptions"; optional: true };
-        };
-        qcow2: {
-          driver: "BlockdevDriver";
-          file: "BlockdevRef";
-          /** Since 4.0. */
-          "data-file"?: { type: "BlockdevRef"; optional: true; since: "4.0" };
-          /** Since 4.0. */
-          "data-file-raw"?: { type: "bool"; optional: true; since: "4.0" };
-          /** Since 5.2. */
-          "extended-l2"?: { type: "bool"; optional: true; since: "5.2" };
-          size: "size";
-          version?: { type: "BlockdevQcow2Version"; optional: true };
-          "backing-file"?: { type: "str"; optional: true };
-          "backing-fmt"?: { type: "BlockdevDriver"; optional: true };
-          encrypt?: { type: "QCryptoBlockCreateOptions"; optional: true };
-          "cluster-size"?: { type: "size"; optional: true };
-          preallocation?: { type: "PreallocMode"; optional: true };
-          "lazy-refcounts"?: { type: "bool"; optional: true };
-          "refcount-bits"?: { type: "int"; optional: true };
-          /** Since 5.1. */
-          "compression-type"?: { type: "Qcow2CompressionType"; optional: true; since: "5.1" };
-        };
-        qed: {
-          driver: "BlockdevDriver";
-          file: "BlockdevRef";
-          size: "size";
-          "backing-file"?: { type: "str"; optional: true };
-          "backing-fmt"?: { type: "BlockdevDriver"; optional: true };
-          "cluster-size"?: { type: "size"; optional: true };
-          "table-size"?: { type: "int"; optional: true };
-        };
-        quorum: { driver: "BlockdevDriver" };
-        raw: { driver: "BlockdevDriver" };
-        rbd: {
-          driver: "BlockdevDriver";
-          location: "BlockdevOptionsRbd";
-          size: "size";
-          "cluster-size"?: { type: "size"; optional: true };
-          /** Since 6.1. */
-          encrypt?: { type: "RbdEncryptionCreateOptions"; optional: true; since: "6.1" };
-        };
-        replication: { driver: "BlockdevDriver" };
-        ssh: { driver: "BlockdevDriver"; location: "BlockdevOptionsSsh"; size: "size" };
-        throttle: { driver: "BlockdevDriver" };
-        vdi: {
-          driver: "BlockdevDriver";
-          file: "BlockdevRef";
-          size: "size";
-          preallocation?: { type: "PreallocMode"; optional: true };
-        };
-        vhdx: {
-          driver: "BlockdevDriver";
-          file: "BlockdevRef";
-          size: "size";
-          "log-size"?: { type: "size"; optional: true };
-          "block-size"?: { type: "size"; optional: true };
-          subformat?: { type: "BlockdevVhdxSubformat"; optional: true };
-          "block-state-zero"?: { type: "bool"; optional: true };
-        };
-        "virtio-blk-vfio-pci": { driver: "BlockdevDriver" };
-        "virtio-blk-vhost-user": { driver: "BlockdevDriver" };
-        "virtio-blk-vhost-vdpa": { driver: "BlockdevDriver" };
-        vmdk: {
-          driver: "BlockdevDriver";
-          file: "BlockdevRef";
-          size: "size";
-          extents?: { type: readonly ["BlockdevRef"]; optional: true };
-          subformat?: { type: "BlockdevVmdkSubformat"; optional: true };
-          "backing-file"?: { type: "str"; optional: true };
-          "adapter-type"?: { type: "BlockdevVmdkAdapterType"; optional: true };
-          hwversion?: { type: "str"; optional: true };
-          /** Since 6.2. */
-          toolsversion?: { type: "str"; optional: true; since: "6.2" };
-          "zeroed-grain"?: { type: "bool"; optional: true };
-        };
-        vpc: {
-          driver: "BlockdevDriver";
-          file: "BlockdevRef";
-          size: "size";
-          subformat?: { type: "BlockdevVpcSubformat"; optional: true };
-          "force-size"?: { type: "bool"; optional: true };
-        };
-        vvfat: { driver: "BlockdevDriver" };
+        blkdebug: Qsd10_0["types"]["BlockdevCreateOptions"]["base"];
+        blklogwrites: Qsd10_0["types"]["BlockdevCreateOptions"]["base"];
+        blkreplay: Qsd10_0["types"]["BlockdevCreateOptions"]["base"];
+        blkverify: Qsd10_0["types"]["BlockdevCreateOptions"]["base"];
+        bochs: Qsd10_0["types"]["BlockdevCreateOptions"]["base"];
+        cloop: Qsd10_0["types"]["BlockdevCreateOptions"]["base"];
+        compress: Qsd10_0["types"]["BlockdevCreateOptions"]["base"];
+        "copy-before-write": Qsd10_0["types"]["BlockdevCreateOptions"]["base"];
+        "copy-on-read": Qsd10_0["types"]["BlockdevCreateOptions"]["base"];
+        dmg: Qsd10_0["types"]["BlockdevCreateOptions"]["base"];
+        file: Qsd10_0["types"]["BlockdevCreateOptions"]["base"] & Qsd10_0["types"]["BlockdevCreateOptionsFile"]["data"];
+        "snapshot-access": Qsd10_0["types"]["BlockdevCreateOptions"]["base"];
+        ftp: Qsd10_0["types"]["BlockdevCreateOptions"]["base"];
+        ftps: Qsd10_0["types"]["BlockdevCreateOptions"]["base"];
+        gluster: Qsd10_0["types"]["BlockdevCreateOptions"]["base"] & Qsd10_0["types"]["BlockdevCreateOptionsGluster"]["data"];
+        host_cdrom: Qsd10_0["types"]["BlockdevCreateOptions"]["base"];
+        host_device: Qsd10_0["types"]["BlockdevCreateOptions"]["base"];
+        http: Qsd10_0["types"]["BlockdevCreateOptions"]["base"];
+        https: Qsd10_0["types"]["BlockdevCreateOptions"]["base"];
+        io_uring: Qsd10_0["types"]["BlockdevCreateOptions"]["base"];
+        iscsi: Qsd10_0["types"]["BlockdevCreateOptions"]["base"];
+        luks: Qsd10_0["types"]["BlockdevCreateOptions"]["base"] & Qsd10_0["types"]["QCryptoBlockOptionsLUKS"]["data"] & Qsd10_0["types"]["QCryptoBlockCreateOptionsLUKS"]["data"] & Qsd10_0["types"]["BlockdevCreateOptionsLUKS"]["data"];
+        nbd: Qsd10_0["types"]["BlockdevCreateOptions"]["base"];
+        nfs: Qsd10_0["types"]["BlockdevCreateOptions"]["base"] & Qsd10_0["types"]["BlockdevCreateOptionsNfs"]["data"];
+        "null-aio": Qsd10_0["types"]["BlockdevCreateOptions"]["base"];
+        "null-co": Qsd10_0["types"]["BlockdevCreateOptions"]["base"];
+        nvme: Qsd10_0["types"]["BlockdevCreateOptions"]["base"];
+        "nvme-io_uring": Qsd10_0["types"]["BlockdevCreateOptions"]["base"];
+        parallels: Qsd10_0["types"]["BlockdevCreateOptions"]["base"] & Qsd10_0["types"]["BlockdevCreateOptionsParallels"]["data"];
+        preallocate: Qsd10_0["types"]["BlockdevCreateOptions"]["base"];
+        qcow: Qsd10_0["types"]["BlockdevCreateOptions"]["base"] & Qsd10_0["types"]["BlockdevCreateOptionsQcow"]["data"];
+        qcow2: Qsd10_0["types"]["BlockdevCreateOptions"]["base"] & Qsd10_0["types"]["BlockdevCreateOptionsQcow2"]["data"];
+        qed: Qsd10_0["types"]["BlockdevCreateOptions"]["base"] & Qsd10_0["types"]["BlockdevCreateOptionsQed"]["data"];
+        quorum: Qsd10_0["types"]["BlockdevCreateOptions"]["base"];
+        raw: Qsd10_0["types"]["BlockdevCreateOptions"]["base"];
+        rbd: Qsd10_0["types"]["BlockdevCreateOptions"]["base"] & Qsd10_0["types"]["BlockdevCreateOptionsRbd"]["data"];
+        replication: Qsd10_0["types"]["BlockdevCreateOptions"]["base"];
+        ssh: Qsd10_0["types"]["BlockdevCreateOptions"]["base"] & Qsd10_0["types"]["BlockdevCreateOptionsSsh"]["data"];
+        throttle: Qsd10_0["types"]["BlockdevCreateOptions"]["base"];
+        vdi: Qsd10_0["types"]["BlockdevCreateOptions"]["base"] & Qsd10_0["types"]["BlockdevCreateOptionsVdi"]["data"];
+        vhdx: Qsd10_0["types"]["BlockdevCreateOptions"]["base"] & Qsd10_0["types"]["BlockdevCreateOptionsVhdx"]["data"];
+        "virtio-blk-vfio-pci": Qsd10_0["types"]["BlockdevCreateOptions"]["base"];
+        "virtio-blk-vhost-user": Qsd10_0["types"]["BlockdevCreateOptions"]["base"];
+        "virtio-blk-vhost-vdpa": Qsd10_0["types"]["BlockdevCreateOptions"]["base"];
+        vmdk: Qsd10_0["types"]["BlockdevCreateOptions"]["base"] & Qsd10_0["types"]["BlockdevCreateOptionsVmdk"]["data"];
+        vpc: Qsd10_0["types"]["BlockdevCreateOptions"]["base"] & Qsd10_0["types"]["BlockdevCreateOptionsVpc"]["data"];
+        vvfat: Qsd10_0["types"]["BlockdevCreateOptions"]["base"];
       };
       since: "2.12";
     };
@@ -3895,61 +2526,53 @@ export interface Qsd10_0 {
       discriminator: "driver";
       data: { luks: "BlockdevAmendOptionsLUKS"; qcow2: "BlockdevAmendOptionsQcow2" };
       variants?: {
-        blkdebug: { driver: "BlockdevDriver" };
-        blklogwrites: { driver: "BlockdevDriver" };
-        blkreplay: { driver: "BlockdevDriver" };
-        blkverify: { driver: "BlockdevDriver" };
-        bochs: { driver: "BlockdevDriver" };
-        cloop: { driver: "BlockdevDriver" };
-        compress: { driver: "BlockdevDriver" };
-        "copy-before-write": { driver: "BlockdevDriver" };
-        "copy-on-read": { driver: "BlockdevDriver" };
-        dmg: { driver: "BlockdevDriver" };
-        file: { driver: "BlockdevDriver" };
-        "snapshot-access": { driver: "BlockdevDriver" };
-        ftp: { driver: "BlockdevDriver" };
-        ftps: { driver: "BlockdevDriver" };
-        gluster: { driver: "BlockdevDriver" };
-        host_cdrom: { driver: "BlockdevDriver" };
-        host_device: { driver: "BlockdevDriver" };
-        http: { driver: "BlockdevDriver" };
-        https: { driver: "BlockdevDriver" };
-        io_uring: { driver: "BlockdevDriver" };
-        iscsi: { driver: "BlockdevDriver" };
-        luks: {
-          driver: "BlockdevDriver";
-          state: "QCryptoBlockLUKSKeyslotState";
-          "new-secret"?: { type: "str"; optional: true };
-          "old-secret"?: { type: "str"; optional: true };
-          keyslot?: { type: "int"; optional: true };
-          "iter-time"?: { type: "int"; optional: true };
-          secret?: { type: "str"; optional: true };
-        };
-        nbd: { driver: "BlockdevDriver" };
-        nfs: { driver: "BlockdevDriver" };
-        "null-aio": { driver: "BlockdevDriver" };
-        "null-co": { driver: "BlockdevDriver" };
-        nvme: { driver: "BlockdevDriver" };
-        "nvme-io_uring": { driver: "BlockdevDriver" };
-        parallels: { driver: "BlockdevDriver" };
-        preallocate: { driver: "BlockdevDriver" };
-        qcow: { driver: "BlockdevDriver" };
-        qcow2: { driver: "BlockdevDriver"; encrypt?: { type: "QCryptoBlockAmendOptions"; optional: true } };
-        qed: { driver: "BlockdevDriver" };
-        quorum: { driver: "BlockdevDriver" };
-        raw: { driver: "BlockdevDriver" };
-        rbd: { driver: "BlockdevDriver" };
-        replication: { driver: "BlockdevDriver" };
-        ssh: { driver: "BlockdevDriver" };
-        throttle: { driver: "BlockdevDriver" };
-        vdi: { driver: "BlockdevDriver" };
-        vhdx: { driver: "BlockdevDriver" };
-        "virtio-blk-vfio-pci": { driver: "BlockdevDriver" };
-        "virtio-blk-vhost-user": { driver: "BlockdevDriver" };
-        "virtio-blk-vhost-vdpa": { driver: "BlockdevDriver" };
-        vmdk: { driver: "BlockdevDriver" };
-        vpc: { driver: "BlockdevDriver" };
-        vvfat: { driver: "BlockdevDriver" };
+        blkdebug: Qsd10_0["types"]["BlockdevAmendOptions"]["base"];
+        blklogwrites: Qsd10_0["types"]["BlockdevAmendOptions"]["base"];
+        blkreplay: Qsd10_0["types"]["BlockdevAmendOptions"]["base"];
+        blkverify: Qsd10_0["types"]["BlockdevAmendOptions"]["base"];
+        bochs: Qsd10_0["types"]["BlockdevAmendOptions"]["base"];
+        cloop: Qsd10_0["types"]["BlockdevAmendOptions"]["base"];
+        compress: Qsd10_0["types"]["BlockdevAmendOptions"]["base"];
+        "copy-before-write": Qsd10_0["types"]["BlockdevAmendOptions"]["base"];
+        "copy-on-read": Qsd10_0["types"]["BlockdevAmendOptions"]["base"];
+        dmg: Qsd10_0["types"]["BlockdevAmendOptions"]["base"];
+        file: Qsd10_0["types"]["BlockdevAmendOptions"]["base"];
+        "snapshot-access": Qsd10_0["types"]["BlockdevAmendOptions"]["base"];
+        ftp: Qsd10_0["types"]["BlockdevAmendOptions"]["base"];
+        ftps: Qsd10_0["types"]["BlockdevAmendOptions"]["base"];
+        gluster: Qsd10_0["types"]["BlockdevAmendOptions"]["base"];
+        host_cdrom: Qsd10_0["types"]["BlockdevAmendOptions"]["base"];
+        host_device: Qsd10_0["types"]["BlockdevAmendOptions"]["base"];
+        http: Qsd10_0["types"]["BlockdevAmendOptions"]["base"];
+        https: Qsd10_0["types"]["BlockdevAmendOptions"]["base"];
+        io_uring: Qsd10_0["types"]["BlockdevAmendOptions"]["base"];
+        iscsi: Qsd10_0["types"]["BlockdevAmendOptions"]["base"];
+        luks: Qsd10_0["types"]["BlockdevAmendOptions"]["base"] & Qsd10_0["types"]["QCryptoBlockAmendOptionsLUKS"]["data"] & Qsd10_0["types"]["BlockdevAmendOptionsLUKS"]["data"];
+        nbd: Qsd10_0["types"]["BlockdevAmendOptions"]["base"];
+        nfs: Qsd10_0["types"]["BlockdevAmendOptions"]["base"];
+        "null-aio": Qsd10_0["types"]["BlockdevAmendOptions"]["base"];
+        "null-co": Qsd10_0["types"]["BlockdevAmendOptions"]["base"];
+        nvme: Qsd10_0["types"]["BlockdevAmendOptions"]["base"];
+        "nvme-io_uring": Qsd10_0["types"]["BlockdevAmendOptions"]["base"];
+        parallels: Qsd10_0["types"]["BlockdevAmendOptions"]["base"];
+        preallocate: Qsd10_0["types"]["BlockdevAmendOptions"]["base"];
+        qcow: Qsd10_0["types"]["BlockdevAmendOptions"]["base"];
+        qcow2: Qsd10_0["types"]["BlockdevAmendOptions"]["base"] & Qsd10_0["types"]["BlockdevAmendOptionsQcow2"]["data"];
+        qed: Qsd10_0["types"]["BlockdevAmendOptions"]["base"];
+        quorum: Qsd10_0["types"]["BlockdevAmendOptions"]["base"];
+        raw: Qsd10_0["types"]["BlockdevAmendOptions"]["base"];
+        rbd: Qsd10_0["types"]["BlockdevAmendOptions"]["base"];
+        replication: Qsd10_0["types"]["BlockdevAmendOptions"]["base"];
+        ssh: Qsd10_0["types"]["BlockdevAmendOptions"]["base"];
+        throttle: Qsd10_0["types"]["BlockdevAmendOptions"]["base"];
+        vdi: Qsd10_0["types"]["BlockdevAmendOptions"]["base"];
+        vhdx: Qsd10_0["types"]["BlockdevAmendOptions"]["base"];
+        "virtio-blk-vfio-pci": Qsd10_0["types"]["BlockdevAmendOptions"]["base"];
+        "virtio-blk-vhost-user": Qsd10_0["types"]["BlockdevAmendOptions"]["base"];
+        "virtio-blk-vhost-vdpa": Qsd10_0["types"]["BlockdevAmendOptions"]["base"];
+        vmdk: Qsd10_0["types"]["BlockdevAmendOptions"]["base"];
+        vpc: Qsd10_0["types"]["BlockdevAmendOptions"]["base"];
+        vvfat: Qsd10_0["types"]["BlockdevAmendOptions"]["base"];
       };
       since: "5.1";
     };
@@ -4106,76 +2729,10 @@ export interface Qsd10_0 {
         "vduse-blk": { type: "BlockExportOptionsVduseBlk"; if: "CONFIG_VDUSE_BLK_EXPORT" };
       };
       variants?: {
-        nbd: {
-          type: "BlockExportType";
-          id: "str";
-          /** Since 5.2. */
-          "fixed-iothread"?: { type: "bool"; optional: true; since: "5.2" };
-          /** Since 5.2. */
-          iothread?: { type: "str"; optional: true; since: "5.2" };
-          /** Since 5.2. */
-          "node-name": { type: "str"; since: "5.2" };
-          writable?: { type: "bool"; optional: true };
-          writethrough?: { type: "bool"; optional: true };
-          "allow-inactive"?: { type: "bool"; optional: true };
-          /** Since 2.12. */
-          name?: { type: "str"; optional: true; since: "2.12" };
-          /** Since 5.0. */
-          description?: { type: "str"; optional: true; since: "5.0" };
-          bitmaps?: { type: readonly ["BlockDirtyBitmapOrStr"]; optional: true };
-          /** Since 5.2. */
-          "allocation-depth"?: { type: "bool"; optional: true; since: "5.2" };
-        };
-        "vhost-user-blk": {
-          type: "BlockExportType";
-          id: "str";
-          /** Since 5.2. */
-          "fixed-iothread"?: { type: "bool"; optional: true; since: "5.2" };
-          /** Since 5.2. */
-          iothread?: { type: "str"; optional: true; since: "5.2" };
-          /** Since 5.2. */
-          "node-name": { type: "str"; since: "5.2" };
-          writable?: { type: "bool"; optional: true };
-          writethrough?: { type: "bool"; optional: true };
-          "allow-inactive"?: { type: "bool"; optional: true };
-          addr: "SocketAddress";
-          "logical-block-size"?: { type: "size"; optional: true };
-          "num-queues"?: { type: "uint16"; optional: true };
-        };
-        fuse: {
-          type: "BlockExportType";
-          id: "str";
-          /** Since 5.2. */
-          "fixed-iothread"?: { type: "bool"; optional: true; since: "5.2" };
-          /** Since 5.2. */
-          iothread?: { type: "str"; optional: true; since: "5.2" };
-          /** Since 5.2. */
-          "node-name": { type: "str"; since: "5.2" };
-          writable?: { type: "bool"; optional: true };
-          writethrough?: { type: "bool"; optional: true };
-          "allow-inactive"?: { type: "bool"; optional: true };
-          mountpoint: "str";
-          growable?: { type: "bool"; optional: true };
-          "allow-other"?: { type: "FuseExportAllowOther"; optional: true };
-        };
-        "vduse-blk": {
-          type: "BlockExportType";
-          id: "str";
-          /** Since 5.2. */
-          "fixed-iothread"?: { type: "bool"; optional: true; since: "5.2" };
-          /** Since 5.2. */
-          iothread?: { type: "str"; optional: true; since: "5.2" };
-          /** Since 5.2. */
-          "node-name": { type: "str"; since: "5.2" };
-          writable?: { type: "bool"; optional: true };
-          writethrough?: { type: "bool"; optional: true };
-          "allow-inactive"?: { type: "bool"; optional: true };
-          name: "str";
-          "num-queues"?: { type: "uint16"; optional: true };
-          "queue-size"?: { type: "uint16"; optional: true };
-          "logical-block-size"?: { type: "size"; optional: true };
-          serial?: { type: "str"; optional: true };
-        };
+        nbd: Qsd10_0["types"]["BlockExportOptions"]["base"] & Qsd10_0["types"]["BlockExportOptionsNbdBase"]["data"] & Qsd10_0["types"]["BlockExportOptionsNbd"]["data"];
+        "vhost-user-blk": Qsd10_0["types"]["BlockExportOptions"]["base"] & Qsd10_0["types"]["BlockExportOptionsVhostUserBlk"]["data"];
+        fuse: Qsd10_0["types"]["BlockExportOptions"]["base"] & Qsd10_0["types"]["BlockExportOptionsFuse"]["data"];
+        "vduse-blk": Qsd10_0["types"]["BlockExportOptions"]["base"] & Qsd10_0["types"]["BlockExportOptionsVduseBlk"]["data"];
       };
       since: "4.2";
     };
@@ -4465,29 +3022,29 @@ export interface Qsd10_0 {
         memory: "ChardevRingbufWrapper";
       };
       variants?: {
-        file: { type: "ChardevBackendKind"; data: "ChardevFile" };
-        serial: { type: "ChardevBackendKind"; data: "ChardevHostdev" };
-        parallel: { type: "ChardevBackendKind"; data: "ChardevHostdev" };
-        pipe: { type: "ChardevBackendKind"; data: "ChardevHostdev" };
-        socket: { type: "ChardevBackendKind"; data: "ChardevSocket" };
-        udp: { type: "ChardevBackendKind"; data: "ChardevUdp" };
-        pty: { type: "ChardevBackendKind"; data: "ChardevPty" };
-        null: { type: "ChardevBackendKind"; data: "ChardevCommon" };
-        mux: { type: "ChardevBackendKind"; data: "ChardevMux" };
-        hub: { type: "ChardevBackendKind"; data: "ChardevHub" };
-        msmouse: { type: "ChardevBackendKind"; data: "ChardevCommon" };
-        wctablet: { type: "ChardevBackendKind"; data: "ChardevCommon" };
-        braille: { type: "ChardevBackendKind"; data: "ChardevCommon" };
-        testdev: { type: "ChardevBackendKind"; data: "ChardevCommon" };
-        stdio: { type: "ChardevBackendKind"; data: "ChardevStdio" };
-        console: { type: "ChardevBackendKind"; data: "ChardevCommon" };
-        spicevmc: { type: "ChardevBackendKind"; data: "ChardevSpiceChannel" };
-        spiceport: { type: "ChardevBackendKind"; data: "ChardevSpicePort" };
-        "qemu-vdagent": { type: "ChardevBackendKind"; data: "ChardevQemuVDAgent" };
-        dbus: { type: "ChardevBackendKind"; data: "ChardevDBus" };
-        vc: { type: "ChardevBackendKind"; data: "ChardevVC" };
-        ringbuf: { type: "ChardevBackendKind"; data: "ChardevRingbuf" };
-        memory: { type: "ChardevBackendKind"; data: "ChardevRingbuf" };
+        file: Qsd10_0["types"]["ChardevBackend"]["base"] & Qsd10_0["types"]["ChardevFileWrapper"]["data"];
+        serial: Qsd10_0["types"]["ChardevBackend"]["base"] & Qsd10_0["types"]["ChardevHostdevWrapper"]["data"];
+        parallel: Qsd10_0["types"]["ChardevBackend"]["base"] & Qsd10_0["types"]["ChardevHostdevWrapper"]["data"];
+        pipe: Qsd10_0["types"]["ChardevBackend"]["base"] & Qsd10_0["types"]["ChardevHostdevWrapper"]["data"];
+        socket: Qsd10_0["types"]["ChardevBackend"]["base"] & Qsd10_0["types"]["ChardevSocketWrapper"]["data"];
+        udp: Qsd10_0["types"]["ChardevBackend"]["base"] & Qsd10_0["types"]["ChardevUdpWrapper"]["data"];
+        pty: Qsd10_0["types"]["ChardevBackend"]["base"] & Qsd10_0["types"]["ChardevPtyWrapper"]["data"];
+        null: Qsd10_0["types"]["ChardevBackend"]["base"] & Qsd10_0["types"]["ChardevCommonWrapper"]["data"];
+        mux: Qsd10_0["types"]["ChardevBackend"]["base"] & Qsd10_0["types"]["ChardevMuxWrapper"]["data"];
+        hub: Qsd10_0["types"]["ChardevBackend"]["base"] & Qsd10_0["types"]["ChardevHubWrapper"]["data"];
+        msmouse: Qsd10_0["types"]["ChardevBackend"]["base"] & Qsd10_0["types"]["ChardevCommonWrapper"]["data"];
+        wctablet: Qsd10_0["types"]["ChardevBackend"]["base"] & Qsd10_0["types"]["ChardevCommonWrapper"]["data"];
+        braille: Qsd10_0["types"]["ChardevBackend"]["base"] & Qsd10_0["types"]["ChardevCommonWrapper"]["data"];
+        testdev: Qsd10_0["types"]["ChardevBackend"]["base"] & Qsd10_0["types"]["ChardevCommonWrapper"]["data"];
+        stdio: Qsd10_0["types"]["ChardevBackend"]["base"] & Qsd10_0["types"]["ChardevStdioWrapper"]["data"];
+        console: Qsd10_0["types"]["ChardevBackend"]["base"] & Qsd10_0["types"]["ChardevCommonWrapper"]["data"];
+        spicevmc: Qsd10_0["types"]["ChardevBackend"]["base"] & Qsd10_0["types"]["ChardevSpiceChannelWrapper"]["data"];
+        spiceport: Qsd10_0["types"]["ChardevBackend"]["base"] & Qsd10_0["types"]["ChardevSpicePortWrapper"]["data"];
+        "qemu-vdagent": Qsd10_0["types"]["ChardevBackend"]["base"] & Qsd10_0["types"]["ChardevQemuVDAgentWrapper"]["data"];
+        dbus: Qsd10_0["types"]["ChardevBackend"]["base"] & Qsd10_0["types"]["ChardevDBusWrapper"]["data"];
+        vc: Qsd10_0["types"]["ChardevBackend"]["base"] & Qsd10_0["types"]["ChardevVCWrapper"]["data"];
+        ringbuf: Qsd10_0["types"]["ChardevBackend"]["base"] & Qsd10_0["types"]["ChardevRingbufWrapper"]["data"];
+        memory: Qsd10_0["types"]["ChardevBackend"]["base"] & Qsd10_0["types"]["ChardevRingbufWrapper"]["data"];
       };
       since: "1.4";
     };
@@ -4591,18 +3148,18 @@ export interface Qsd10_0 {
         "drive-backup": "DriveBackupWrapper";
       };
       variants?: {
-        abort: { type: "TransactionActionKind"; data: "Abort" };
-        "block-dirty-bitmap-add": { type: "TransactionActionKind"; data: "BlockDirtyBitmapAdd" };
-        "block-dirty-bitmap-remove": { type: "TransactionActionKind"; data: "BlockDirtyBitmap" };
-        "block-dirty-bitmap-clear": { type: "TransactionActionKind"; data: "BlockDirtyBitmap" };
-        "block-dirty-bitmap-enable": { type: "TransactionActionKind"; data: "BlockDirtyBitmap" };
-        "block-dirty-bitmap-disable": { type: "TransactionActionKind"; data: "BlockDirtyBitmap" };
-        "block-dirty-bitmap-merge": { type: "TransactionActionKind"; data: "BlockDirtyBitmapMerge" };
-        "blockdev-backup": { type: "TransactionActionKind"; data: "BlockdevBackup" };
-        "blockdev-snapshot": { type: "TransactionActionKind"; data: "BlockdevSnapshot" };
-        "blockdev-snapshot-internal-sync": { type: "TransactionActionKind"; data: "BlockdevSnapshotInternal" };
-        "blockdev-snapshot-sync": { type: "TransactionActionKind"; data: "BlockdevSnapshotSync" };
-        "drive-backup": { type: "TransactionActionKind"; data: "DriveBackup" };
+        abort: Qsd10_0["types"]["TransactionAction"]["base"] & Qsd10_0["types"]["AbortWrapper"]["data"];
+        "block-dirty-bitmap-add": Qsd10_0["types"]["TransactionAction"]["base"] & Qsd10_0["types"]["BlockDirtyBitmapAddWrapper"]["data"];
+        "block-dirty-bitmap-remove": Qsd10_0["types"]["TransactionAction"]["base"] & Qsd10_0["types"]["BlockDirtyBitmapWrapper"]["data"];
+        "block-dirty-bitmap-clear": Qsd10_0["types"]["TransactionAction"]["base"] & Qsd10_0["types"]["BlockDirtyBitmapWrapper"]["data"];
+        "block-dirty-bitmap-enable": Qsd10_0["types"]["TransactionAction"]["base"] & Qsd10_0["types"]["BlockDirtyBitmapWrapper"]["data"];
+        "block-dirty-bitmap-disable": Qsd10_0["types"]["TransactionAction"]["base"] & Qsd10_0["types"]["BlockDirtyBitmapWrapper"]["data"];
+        "block-dirty-bitmap-merge": Qsd10_0["types"]["TransactionAction"]["base"] & Qsd10_0["types"]["BlockDirtyBitmapMergeWrapper"]["data"];
+        "blockdev-backup": Qsd10_0["types"]["TransactionAction"]["base"] & Qsd10_0["types"]["BlockdevBackupWrapper"]["data"];
+        "blockdev-snapshot": Qsd10_0["types"]["TransactionAction"]["base"] & Qsd10_0["types"]["BlockdevSnapshotWrapper"]["data"];
+        "blockdev-snapshot-internal-sync": Qsd10_0["types"]["TransactionAction"]["base"] & Qsd10_0["types"]["BlockdevSnapshotInternalWrapper"]["data"];
+        "blockdev-snapshot-sync": Qsd10_0["types"]["TransactionAction"]["base"] & Qsd10_0["types"]["BlockdevSnapshotSyncWrapper"]["data"];
+        "drive-backup": Qsd10_0["types"]["TransactionAction"]["base"] & Qsd10_0["types"]["DriveBackupWrapper"]["data"];
       };
       since: "1.1";
     };
@@ -4658,56 +3215,13 @@ export interface Qsd10_0 {
         event: "SchemaInfoEvent";
       };
       variants?: {
-        builtin: {
-          name: "str";
-          "meta-type": "SchemaMetaType";
-          features?: { type: readonly ["str"]; optional: true };
-          "json-type": "JSONType";
-        };
-        enum: {
-          name: "str";
-          "meta-type": "SchemaMetaType";
-          features?: { type: readonly ["str"]; optional: true };
-          /** Since 6.2. */
-          members: { type: readonly ["SchemaInfoEnumMember"]; since: "6.2" };
-          /** @deprecated */
-          values: { type: readonly ["str"]; features: readonly ["deprecated"] };
-        };
-        array: {
-          name: "str";
-          "meta-type": "SchemaMetaType";
-          features?: { type: readonly ["str"]; optional: true };
-          "element-type": "str";
-        };
-        object: {
-          name: "str";
-          "meta-type": "SchemaMetaType";
-          features?: { type: readonly ["str"]; optional: true };
-          members: readonly ["SchemaInfoObjectMember"];
-          tag?: { type: "str"; optional: true };
-          variants?: { type: readonly ["SchemaInfoObjectVariant"]; optional: true };
-        };
-        alternate: {
-          name: "str";
-          "meta-type": "SchemaMetaType";
-          features?: { type: readonly ["str"]; optional: true };
-          members: readonly ["SchemaInfoAlternateMember"];
-        };
-        command: {
-          name: "str";
-          "meta-type": "SchemaMetaType";
-          features?: { type: readonly ["str"]; optional: true };
-          "arg-type": "str";
-          "ret-type": "str";
-          /** Since 2.12. */
-          "allow-oob"?: { type: "bool"; optional: true; since: "2.12" };
-        };
-        event: {
-          name: "str";
-          "meta-type": "SchemaMetaType";
-          features?: { type: readonly ["str"]; optional: true };
-          "arg-type": "str";
-        };
+        builtin: Qsd10_0["types"]["SchemaInfo"]["base"] & Qsd10_0["types"]["SchemaInfoBuiltin"]["data"];
+        enum: Qsd10_0["types"]["SchemaInfo"]["base"] & Qsd10_0["types"]["SchemaInfoEnum"]["data"];
+        array: Qsd10_0["types"]["SchemaInfo"]["base"] & Qsd10_0["types"]["SchemaInfoArray"]["data"];
+        object: Qsd10_0["types"]["SchemaInfo"]["base"] & Qsd10_0["types"]["SchemaInfoObject"]["data"];
+        alternate: Qsd10_0["types"]["SchemaInfo"]["base"] & Qsd10_0["types"]["SchemaInfoAlternate"]["data"];
+        command: Qsd10_0["types"]["SchemaInfo"]["base"] & Qsd10_0["types"]["SchemaInfoCommand"]["data"];
+        event: Qsd10_0["types"]["SchemaInfo"]["base"] & Qsd10_0["types"]["SchemaInfoEvent"]["data"];
       };
       since: "2.5";
     };
@@ -5229,442 +3743,55 @@ export interface Qsd10_0 {
         "x-vfio-user-server": "VfioUserServerProperties";
       };
       variants?: {
-        "acpi-generic-initiator": { "qom-type": "ObjectType"; id: "str"; "pci-dev": "str"; node: "uint32" };
-        "acpi-generic-port": { "qom-type": "ObjectType"; id: "str"; "pci-bus": "str"; node: "uint32" };
-        "authz-list": {
-          "qom-type": "ObjectType";
-          id: "str";
-          policy?: { type: "QAuthZListPolicy"; optional: true };
-          rules?: { type: readonly ["QAuthZListRule"]; optional: true };
-        };
-        "authz-listfile": {
-          "qom-type": "ObjectType";
-          id: "str";
-          filename: "str";
-          refresh?: { type: "bool"; optional: true };
-        };
-        "authz-pam": { "qom-type": "ObjectType"; id: "str"; service: "str" };
-        "authz-simple": { "qom-type": "ObjectType"; id: "str"; identity: "str" };
-        "can-bus": { "qom-type": "ObjectType"; id: "str" };
-        "can-host-socketcan": { "qom-type": "ObjectType"; id: "str"; if: "str"; canbus: "str" };
-        "colo-compare": {
-          "qom-type": "ObjectType";
-          id: "str";
-          primary_in: "str";
-          secondary_in: "str";
-          outdev: "str";
-          iothread: "str";
-          notify_dev?: { type: "str"; optional: true };
-          compare_timeout?: { type: "uint64"; optional: true };
-          expired_scan_cycle?: { type: "uint32"; optional: true };
-          max_queue_size?: { type: "uint32"; optional: true };
-          vnet_hdr_support?: { type: "bool"; optional: true };
-        };
-        "cryptodev-backend": {
-          "qom-type": "ObjectType";
-          id: "str";
-          queues?: { type: "uint32"; optional: true };
-          /** Since 8.0. */
-          "throttle-bps"?: { type: "uint64"; optional: true; since: "8.0" };
-          /** Since 8.0. */
-          "throttle-ops"?: { type: "uint64"; optional: true; since: "8.0" };
-        };
-        "cryptodev-backend-builtin": {
-          "qom-type": "ObjectType";
-          id: "str";
-          queues?: { type: "uint32"; optional: true };
-          /** Since 8.0. */
-          "throttle-bps"?: { type: "uint64"; optional: true; since: "8.0" };
-          /** Since 8.0. */
-          "throttle-ops"?: { type: "uint64"; optional: true; since: "8.0" };
-        };
-        "cryptodev-backend-lkcf": {
-          "qom-type": "ObjectType";
-          id: "str";
-          queues?: { type: "uint32"; optional: true };
-          /** Since 8.0. */
-          "throttle-bps"?: { type: "uint64"; optional: true; since: "8.0" };
-          /** Since 8.0. */
-          "throttle-ops"?: { type: "uint64"; optional: true; since: "8.0" };
-        };
-        "cryptodev-vhost-user": {
-          "qom-type": "ObjectType";
-          id: "str";
-          queues?: { type: "uint32"; optional: true };
-          /** Since 8.0. */
-          "throttle-bps"?: { type: "uint64"; optional: true; since: "8.0" };
-          /** Since 8.0. */
-          "throttle-ops"?: { type: "uint64"; optional: true; since: "8.0" };
-          chardev: "str";
-        };
-        "dbus-vmstate": {
-          "qom-type": "ObjectType";
-          id: "str";
-          addr: "str";
-          "id-list"?: { type: "str"; optional: true };
-        };
-        "filter-buffer": {
-          "qom-type": "ObjectType";
-          id: "str";
-          netdev: "str";
-          queue?: { type: "NetFilterDirection"; optional: true };
-          status?: { type: "str"; optional: true };
-          position?: { type: "str"; optional: true };
-          insert?: { type: "NetfilterInsert"; optional: true };
-          interval: "uint32";
-        };
-        "filter-dump": {
-          "qom-type": "ObjectType";
-          id: "str";
-          netdev: "str";
-          queue?: { type: "NetFilterDirection"; optional: true };
-          status?: { type: "str"; optional: true };
-          position?: { type: "str"; optional: true };
-          insert?: { type: "NetfilterInsert"; optional: true };
-          file: "str";
-          maxlen?: { type: "uint32"; optional: true };
-        };
-        "filter-mirror": {
-          "qom-type": "ObjectType";
-          id: "str";
-          netdev: "str";
-          queue?: { type: "NetFilterDirection"; optional: true };
-          status?: { type: "str"; optional: true };
-          position?: { type: "str"; optional: true };
-          insert?: { type: "NetfilterInsert"; optional: true };
-          outdev: "str";
-          vnet_hdr_support?: { type: "bool"; optional: true };
-        };
-        "filter-redirector": {
-          "qom-type": "ObjectType";
-          id: "str";
-          netdev: "str";
-          queue?: { type: "NetFilterDirection"; optional: true };
-          status?: { type: "str"; optional: true };
-          position?: { type: "str"; optional: true };
-          insert?: { type: "NetfilterInsert"; optional: true };
-          indev?: { type: "str"; optional: true };
-          outdev?: { type: "str"; optional: true };
-          vnet_hdr_support?: { type: "bool"; optional: true };
-        };
-        "filter-replay": {
-          "qom-type": "ObjectType";
-          id: "str";
-          netdev: "str";
-          queue?: { type: "NetFilterDirection"; optional: true };
-          status?: { type: "str"; optional: true };
-          position?: { type: "str"; optional: true };
-          insert?: { type: "NetfilterInsert"; optional: true };
-        };
-        "filter-rewriter": {
-          "qom-type": "ObjectType";
-          id: "str";
-          netdev: "str";
-          queue?: { type: "NetFilterDirection"; optional: true };
-          status?: { type: "str"; optional: true };
-          position?: { type: "str"; optional: true };
-          insert?: { type: "NetfilterInsert"; optional: true };
-          vnet_hdr_support?: { type: "bool"; optional: true };
-        };
-        "input-barrier": {
-          "qom-type": "ObjectType";
-          id: "str";
-          name: "str";
-          server?: { type: "str"; optional: true };
-          port?: { type: "str"; optional: true };
-          "x-origin"?: { type: "str"; optional: true };
-          "y-origin"?: { type: "str"; optional: true };
-          width?: { type: "str"; optional: true };
-          height?: { type: "str"; optional: true };
-        };
-        "input-linux": {
-          "qom-type": "ObjectType";
-          id: "str";
-          evdev: "str";
-          grab_all?: { type: "bool"; optional: true };
-          repeat?: { type: "bool"; optional: true };
-          "grab-toggle"?: { type: "GrabToggleKeys"; optional: true };
-        };
-        iommufd: { "qom-type": "ObjectType"; id: "str"; fd?: { type: "str"; optional: true } };
-        iothread: {
-          "qom-type": "ObjectType";
-          id: "str";
-          "aio-max-batch"?: { type: "int"; optional: true };
-          "thread-pool-min"?: { type: "int"; optional: true };
-          "thread-pool-max"?: { type: "int"; optional: true };
-          "poll-max-ns"?: { type: "int"; optional: true };
-          "poll-grow"?: { type: "int"; optional: true };
-          "poll-shrink"?: { type: "int"; optional: true };
-        };
-        "main-loop": {
-          "qom-type": "ObjectType";
-          id: "str";
-          "aio-max-batch"?: { type: "int"; optional: true };
-          "thread-pool-min"?: { type: "int"; optional: true };
-          "thread-pool-max"?: { type: "int"; optional: true };
-        };
-        "memory-backend-epc": {
-          "qom-type": "ObjectType";
-          id: "str";
-          dump?: { type: "bool"; optional: true };
-          "host-nodes"?: { type: readonly ["uint16"]; optional: true };
-          merge?: { type: "bool"; optional: true };
-          policy?: { type: "HostMemPolicy"; optional: true };
-          prealloc?: { type: "bool"; optional: true };
-          "prealloc-threads"?: { type: "uint32"; optional: true };
-          /** Since 7.2. */
-          "prealloc-context"?: { type: "str"; optional: true; since: "7.2" };
-          share?: { type: "bool"; optional: true };
-          /** Since 6.1. */
-          reserve?: { type: "bool"; optional: true; since: "6.1" };
-          size: "size";
-          "x-use-canonical-path-for-ramblock-id"?: { type: "bool"; optional: true };
-        };
-        "memory-backend-file": {
-          "qom-type": "ObjectType";
-          id: "str";
-          dump?: { type: "bool"; optional: true };
-          "host-nodes"?: { type: readonly ["uint16"]; optional: true };
-          merge?: { type: "bool"; optional: true };
-          policy?: { type: "HostMemPolicy"; optional: true };
-          prealloc?: { type: "bool"; optional: true };
-          "prealloc-threads"?: { type: "uint32"; optional: true };
-          /** Since 7.2. */
-          "prealloc-context"?: { type: "str"; optional: true; since: "7.2" };
-          share?: { type: "bool"; optional: true };
-          /** Since 6.1. */
-          reserve?: { type: "bool"; optional: true; since: "6.1" };
-          size: "size";
-          "x-use-canonical-path-for-ramblock-id"?: { type: "bool"; optional: true };
-          align?: { type: "size"; optional: true };
-          /** Since 8.1. */
-          offset?: { type: "size"; optional: true; since: "8.1" };
-          "discard-data"?: { type: "bool"; optional: true };
-          "mem-path": "str";
-          /** Only if CONFIG_LIBPMEM. */
-          pmem?: { type: "bool"; optional: true; if: "CONFIG_LIBPMEM" };
-          readonly?: { type: "bool"; optional: true };
-          /** Since 8.2. */
-          rom?: { type: "OnOffAuto"; optional: true; since: "8.2" };
-        };
-        "memory-backend-memfd": {
-          "qom-type": "ObjectType";
-          id: "str";
-          dump?: { type: "bool"; optional: true };
-          "host-nodes"?: { type: readonly ["uint16"]; optional: true };
-          merge?: { type: "bool"; optional: true };
-          policy?: { type: "HostMemPolicy"; optional: true };
-          prealloc?: { type: "bool"; optional: true };
-          "prealloc-threads"?: { type: "uint32"; optional: true };
-          /** Since 7.2. */
-          "prealloc-context"?: { type: "str"; optional: true; since: "7.2" };
-          share?: { type: "bool"; optional: true };
-          /** Since 6.1. */
-          reserve?: { type: "bool"; optional: true; since: "6.1" };
-          size: "size";
-          "x-use-canonical-path-for-ramblock-id"?: { type: "bool"; optional: true };
-          hugetlb?: { type: "bool"; optional: true };
-          hugetlbsize?: { type: "size"; optional: true };
-          seal?: { type: "bool"; optional: true };
-        };
-        "memory-backend-ram": {
-          "qom-type": "ObjectType";
-          id: "str";
-          dump?: { type: "bool"; optional: true };
-          "host-nodes"?: { type: readonly ["uint16"]; optional: true };
-          merge?: { type: "bool"; optional: true };
-          policy?: { type: "HostMemPolicy"; optional: true };
-          prealloc?: { type: "bool"; optional: true };
-          "prealloc-threads"?: { type: "uint32"; optional: true };
-          /** Since 7.2. */
-          "prealloc-context"?: { type: "str"; optional: true; since: "7.2" };
-          share?: { type: "bool"; optional: true };
-          /** Since 6.1. */
-          reserve?: { type: "bool"; optional: true; since: "6.1" };
-          size: "size";
-          "x-use-canonical-path-for-ramblock-id"?: { type: "bool"; optional: true };
-        };
-        "memory-backend-shm": {
-          "qom-type": "ObjectType";
-          id: "str";
-          dump?: { type: "bool"; optional: true };
-          "host-nodes"?: { type: readonly ["uint16"]; optional: true };
-          merge?: { type: "bool"; optional: true };
-          policy?: { type: "HostMemPolicy"; optional: true };
-          prealloc?: { type: "bool"; optional: true };
-          "prealloc-threads"?: { type: "uint32"; optional: true };
-          /** Since 7.2. */
-          "prealloc-context"?: { type: "str"; optional: true; since: "7.2" };
-          share?: { type: "bool"; optional: true };
-          /** Since 6.1. */
-          reserve?: { type: "bool"; optional: true; since: "6.1" };
-          size: "size";
-          "x-use-canonical-path-for-ramblock-id"?: { type: "bool"; optional: true };
-        };
-        "pef-guest": { "qom-type": "ObjectType"; id: "str" };
-        "pr-manager-helper": { "qom-type": "ObjectType"; id: "str"; path: "str" };
-        qtest: {
-          "qom-type": "ObjectType";
-          id: "str";
-          chardev: "str";
-          log?: { type: "str"; optional: true };
-        };
-        "rng-builtin": {
-          "qom-type": "ObjectType";
-          id: "str";
-          /** @deprecated */
-          opened?: { type: "bool"; optional: true; features: readonly ["deprecated"] };
-        };
-        "rng-egd": {
-          "qom-type": "ObjectType";
-          id: "str";
-          /** @deprecated */
-          opened?: { type: "bool"; optional: true; features: readonly ["deprecated"] };
-          chardev: "str";
-        };
-        "rng-random": {
-          "qom-type": "ObjectType";
-          id: "str";
-          /** @deprecated */
-          opened?: { type: "bool"; optional: true; features: readonly ["deprecated"] };
-          filename?: { type: "str"; optional: true };
-        };
-        secret: {
-          "qom-type": "ObjectType";
-          id: "str";
-          format?: { type: "QCryptoSecretFormat"; optional: true };
-          keyid?: { type: "str"; optional: true };
-          iv?: { type: "str"; optional: true };
-          data?: { type: "str"; optional: true };
-          file?: { type: "str"; optional: true };
-        };
-        secret_keyring: {
-          "qom-type": "ObjectType";
-          id: "str";
-          format?: { type: "QCryptoSecretFormat"; optional: true };
-          keyid?: { type: "str"; optional: true };
-          iv?: { type: "str"; optional: true };
-          serial: "int32";
-        };
-        "sev-guest": {
-          "qom-type": "ObjectType";
-          id: "str";
-          "sev-device"?: { type: "str"; optional: true };
-          cbitpos?: { type: "uint32"; optional: true };
-          "reduced-phys-bits": "uint32";
-          /** Since 6.2. */
-          "kernel-hashes"?: { type: "bool"; optional: true; since: "6.2" };
-          "dh-cert-file"?: { type: "str"; optional: true };
-          "session-file"?: { type: "str"; optional: true };
-          policy?: { type: "uint32"; optional: true };
-          handle?: { type: "uint32"; optional: true };
-          /** Since 9.1. */
-          "legacy-vm-type"?: { type: "OnOffAuto"; optional: true; since: "9.1" };
-        };
-        "sev-snp-guest": {
-          "qom-type": "ObjectType";
-          id: "str";
-          "sev-device"?: { type: "str"; optional: true };
-          cbitpos?: { type: "uint32"; optional: true };
-          "reduced-phys-bits": "uint32";
-          /** Since 6.2. */
-          "kernel-hashes"?: { type: "bool"; optional: true; since: "6.2" };
-          policy?: { type: "uint64"; optional: true };
-          "guest-visible-workarounds"?: { type: "str"; optional: true };
-          "id-block"?: { type: "str"; optional: true };
-          "id-auth"?: { type: "str"; optional: true };
-          "author-key-enabled"?: { type: "bool"; optional: true };
-          "host-data"?: { type: "str"; optional: true };
-          /** Since 9.1. */
-          "vcek-disabled"?: { type: "bool"; optional: true; since: "9.1" };
-        };
-        "thread-context": {
-          "qom-type": "ObjectType";
-          id: "str";
-          "cpu-affinity"?: { type: readonly ["uint16"]; optional: true };
-          "node-affinity"?: { type: readonly ["uint16"]; optional: true };
-        };
-        "s390-pv-guest": { "qom-type": "ObjectType"; id: "str" };
-        "throttle-group": {
-          "qom-type": "ObjectType";
-          id: "str";
-          limits?: { type: "ThrottleLimits"; optional: true };
-          /** Unstable. */
-          "x-iops-total"?: { type: "int"; optional: true; features: readonly ["unstable"] };
-          /** Unstable. */
-          "x-iops-total-max"?: { type: "int"; optional: true; features: readonly ["unstable"] };
-          /** Unstable. */
-          "x-iops-total-max-length"?: { type: "int"; optional: true; features: readonly ["unstable"] };
-          /** Unstable. */
-          "x-iops-read"?: { type: "int"; optional: true; features: readonly ["unstable"] };
-          /** Unstable. */
-          "x-iops-read-max"?: { type: "int"; optional: true; features: readonly ["unstable"] };
-          /** Unstable. */
-          "x-iops-read-max-length"?: { type: "int"; optional: true; features: readonly ["unstable"] };
-          /** Unstable. */
-          "x-iops-write"?: { type: "int"; optional: true; features: readonly ["unstable"] };
-          /** Unstable. */
-          "x-iops-write-max"?: { type: "int"; optional: true; features: readonly ["unstable"] };
-          /** Unstable. */
-          "x-iops-write-max-length"?: { type: "int"; optional: true; features: readonly ["unstable"] };
-          /** Unstable. */
-          "x-bps-total"?: { type: "int"; optional: true; features: readonly ["unstable"] };
-          /** Unstable. */
-          "x-bps-total-max"?: { type: "int"; optional: true; features: readonly ["unstable"] };
-          /** Unstable. */
-          "x-bps-total-max-length"?: { type: "int"; optional: true; features: readonly ["unstable"] };
-          /** Unstable. */
-          "x-bps-read"?: { type: "int"; optional: true; features: readonly ["unstable"] };
-          /** Unstable. */
-          "x-bps-read-max"?: { type: "int"; optional: true; features: readonly ["unstable"] };
-          /** Unstable. */
-          "x-bps-read-max-length"?: { type: "int"; optional: true; features: readonly ["unstable"] };
-          /** Unstable. */
-          "x-bps-write"?: { type: "int"; optional: true; features: readonly ["unstable"] };
-          /** Unstable. */
-          "x-bps-write-max"?: { type: "int"; optional: true; features: readonly ["unstable"] };
-          /** Unstable. */
-          "x-bps-write-max-length"?: { type: "int"; optional: true; features: readonly ["unstable"] };
-          /** Unstable. */
-          "x-iops-size"?: { type: "int"; optional: true; features: readonly ["unstable"] };
-        };
-        "tls-creds-anon": {
-          "qom-type": "ObjectType";
-          id: "str";
-          "verify-peer"?: { type: "bool"; optional: true };
-          dir?: { type: "str"; optional: true };
-          endpoint?: { type: "QCryptoTLSCredsEndpoint"; optional: true };
-          priority?: { type: "str"; optional: true };
-        };
-        "tls-creds-psk": {
-          "qom-type": "ObjectType";
-          id: "str";
-          "verify-peer"?: { type: "bool"; optional: true };
-          dir?: { type: "str"; optional: true };
-          endpoint?: { type: "QCryptoTLSCredsEndpoint"; optional: true };
-          priority?: { type: "str"; optional: true };
-          username?: { type: "str"; optional: true };
-        };
-        "tls-creds-x509": {
-          "qom-type": "ObjectType";
-          id: "str";
-          "verify-peer"?: { type: "bool"; optional: true };
-          dir?: { type: "str"; optional: true };
-          endpoint?: { type: "QCryptoTLSCredsEndpoint"; optional: true };
-          priority?: { type: "str"; optional: true };
-          "sanity-check"?: { type: "bool"; optional: true };
-          passwordid?: { type: "str"; optional: true };
-        };
-        "tls-cipher-suites": {
-          "qom-type": "ObjectType";
-          id: "str";
-          "verify-peer"?: { type: "bool"; optional: true };
-          dir?: { type: "str"; optional: true };
-          endpoint?: { type: "QCryptoTLSCredsEndpoint"; optional: true };
-          priority?: { type: "str"; optional: true };
-        };
-        "x-remote-object": { "qom-type": "ObjectType"; id: "str"; fd: "str"; devid: "str" };
-        "x-vfio-user-server": { "qom-type": "ObjectType"; id: "str"; socket: "SocketAddress"; device: "str" };
+        "acpi-generic-initiator": Qsd10_0["types"]["ObjectOptions"]["base"] & Qsd10_0["types"]["AcpiGenericInitiatorProperties"]["data"];
+        "acpi-generic-port": Qsd10_0["types"]["ObjectOptions"]["base"] & Qsd10_0["types"]["AcpiGenericPortProperties"]["data"];
+        "authz-list": Qsd10_0["types"]["ObjectOptions"]["base"] & Qsd10_0["types"]["AuthZListProperties"]["data"];
+        "authz-listfile": Qsd10_0["types"]["ObjectOptions"]["base"] & Qsd10_0["types"]["AuthZListFileProperties"]["data"];
+        "authz-pam": Qsd10_0["types"]["ObjectOptions"]["base"] & Qsd10_0["types"]["AuthZPAMProperties"]["data"];
+        "authz-simple": Qsd10_0["types"]["ObjectOptions"]["base"] & Qsd10_0["types"]["AuthZSimpleProperties"]["data"];
+        "can-bus": Qsd10_0["types"]["ObjectOptions"]["base"];
+        "can-host-socketcan": Qsd10_0["types"]["ObjectOptions"]["base"] & Qsd10_0["types"]["CanHostSocketcanProperties"]["data"];
+        "colo-compare": Qsd10_0["types"]["ObjectOptions"]["base"] & Qsd10_0["types"]["ColoCompareProperties"]["data"];
+        "cryptodev-backend": Qsd10_0["types"]["ObjectOptions"]["base"] & Qsd10_0["types"]["CryptodevBackendProperties"]["data"];
+        "cryptodev-backend-builtin": Qsd10_0["types"]["ObjectOptions"]["base"] & Qsd10_0["types"]["CryptodevBackendProperties"]["data"];
+        "cryptodev-backend-lkcf": Qsd10_0["types"]["ObjectOptions"]["base"] & Qsd10_0["types"]["CryptodevBackendProperties"]["data"];
+        "cryptodev-vhost-user": Qsd10_0["types"]["ObjectOptions"]["base"] & Qsd10_0["types"]["CryptodevBackendProperties"]["data"] & Qsd10_0["types"]["CryptodevVhostUserProperties"]["data"];
+        "dbus-vmstate": Qsd10_0["types"]["ObjectOptions"]["base"] & Qsd10_0["types"]["DBusVMStateProperties"]["data"];
+        "filter-buffer": Qsd10_0["types"]["ObjectOptions"]["base"] & Qsd10_0["types"]["NetfilterProperties"]["data"] & Qsd10_0["types"]["FilterBufferProperties"]["data"];
+        "filter-dump": Qsd10_0["types"]["ObjectOptions"]["base"] & Qsd10_0["types"]["NetfilterProperties"]["data"] & Qsd10_0["types"]["FilterDumpProperties"]["data"];
+        "filter-mirror": Qsd10_0["types"]["ObjectOptions"]["base"] & Qsd10_0["types"]["NetfilterProperties"]["data"] & Qsd10_0["types"]["FilterMirrorProperties"]["data"];
+        "filter-redirector": Qsd10_0["types"]["ObjectOptions"]["base"] & Qsd10_0["types"]["NetfilterProperties"]["data"] & Qsd10_0["types"]["FilterRedirectorProperties"]["data"];
+        "filter-replay": Qsd10_0["types"]["ObjectOptions"]["base"] & Qsd10_0["types"]["NetfilterProperties"]["data"];
+        "filter-rewriter": Qsd10_0["types"]["ObjectOptions"]["base"] & Qsd10_0["types"]["NetfilterProperties"]["data"] & Qsd10_0["types"]["FilterRewriterProperties"]["data"];
+        "input-barrier": Qsd10_0["types"]["ObjectOptions"]["base"] & Qsd10_0["types"]["InputBarrierProperties"]["data"];
+        "input-linux": Qsd10_0["types"]["ObjectOptions"]["base"] & Qsd10_0["types"]["InputLinuxProperties"]["data"];
+        iommufd: Qsd10_0["types"]["ObjectOptions"]["base"] & Qsd10_0["types"]["IOMMUFDProperties"]["data"];
+        iothread: Qsd10_0["types"]["ObjectOptions"]["base"] & Qsd10_0["types"]["EventLoopBaseProperties"]["data"] & Qsd10_0["types"]["IothreadProperties"]["data"];
+        "main-loop": Qsd10_0["types"]["ObjectOptions"]["base"] & Qsd10_0["types"]["EventLoopBaseProperties"]["data"] & Qsd10_0["types"]["MainLoopProperties"]["data"];
+        "memory-backend-epc": Qsd10_0["types"]["ObjectOptions"]["base"] & Qsd10_0["types"]["MemoryBackendProperties"]["data"] & Qsd10_0["types"]["MemoryBackendEpcProperties"]["data"];
+        "memory-backend-file": Qsd10_0["types"]["ObjectOptions"]["base"] & Qsd10_0["types"]["MemoryBackendProperties"]["data"] & Qsd10_0["types"]["MemoryBackendFileProperties"]["data"];
+        "memory-backend-memfd": Qsd10_0["types"]["ObjectOptions"]["base"] & Qsd10_0["types"]["MemoryBackendProperties"]["data"] & Qsd10_0["types"]["MemoryBackendMemfdProperties"]["data"];
+        "memory-backend-ram": Qsd10_0["types"]["ObjectOptions"]["base"] & Qsd10_0["types"]["MemoryBackendProperties"]["data"];
+        "memory-backend-shm": Qsd10_0["types"]["ObjectOptions"]["base"] & Qsd10_0["types"]["MemoryBackendProperties"]["data"] & Qsd10_0["types"]["MemoryBackendShmProperties"]["data"];
+        "pef-guest": Qsd10_0["types"]["ObjectOptions"]["base"];
+        "pr-manager-helper": Qsd10_0["types"]["ObjectOptions"]["base"] & Qsd10_0["types"]["PrManagerHelperProperties"]["data"];
+        qtest: Qsd10_0["types"]["ObjectOptions"]["base"] & Qsd10_0["types"]["QtestProperties"]["data"];
+        "rng-builtin": Qsd10_0["types"]["ObjectOptions"]["base"] & Qsd10_0["types"]["RngProperties"]["data"];
+        "rng-egd": Qsd10_0["types"]["ObjectOptions"]["base"] & Qsd10_0["types"]["RngProperties"]["data"] & Qsd10_0["types"]["RngEgdProperties"]["data"];
+        "rng-random": Qsd10_0["types"]["ObjectOptions"]["base"] & Qsd10_0["types"]["RngProperties"]["data"] & Qsd10_0["types"]["RngRandomProperties"]["data"];
+        secret: Qsd10_0["types"]["ObjectOptions"]["base"] & Qsd10_0["types"]["SecretCommonProperties"]["data"] & Qsd10_0["types"]["SecretProperties"]["data"];
+        secret_keyring: Qsd10_0["types"]["ObjectOptions"]["base"] & Qsd10_0["types"]["SecretCommonProperties"]["data"] & Qsd10_0["types"]["SecretKeyringProperties"]["data"];
+        "sev-guest": Qsd10_0["types"]["ObjectOptions"]["base"] & Qsd10_0["types"]["SevCommonProperties"]["data"] & Qsd10_0["types"]["SevGuestProperties"]["data"];
+        "sev-snp-guest": Qsd10_0["types"]["ObjectOptions"]["base"] & Qsd10_0["types"]["SevCommonProperties"]["data"] & Qsd10_0["types"]["SevSnpGuestProperties"]["data"];
+        "thread-context": Qsd10_0["types"]["ObjectOptions"]["base"] & Qsd10_0["types"]["ThreadContextProperties"]["data"];
+        "s390-pv-guest": Qsd10_0["types"]["ObjectOptions"]["base"];
+        "throttle-group": Qsd10_0["types"]["ObjectOptions"]["base"] & Qsd10_0["types"]["ThrottleGroupProperties"]["data"];
+        "tls-creds-anon": Qsd10_0["types"]["ObjectOptions"]["base"] & Qsd10_0["types"]["TlsCredsProperties"]["data"] & Qsd10_0["types"]["TlsCredsAnonProperties"]["data"];
+        "tls-creds-psk": Qsd10_0["types"]["ObjectOptions"]["base"] & Qsd10_0["types"]["TlsCredsProperties"]["data"] & Qsd10_0["types"]["TlsCredsPskProperties"]["data"];
+        "tls-creds-x509": Qsd10_0["types"]["ObjectOptions"]["base"] & Qsd10_0["types"]["TlsCredsProperties"]["data"] & Qsd10_0["types"]["TlsCredsX509Properties"]["data"];
+        "tls-cipher-suites": Qsd10_0["types"]["ObjectOptions"]["base"] & Qsd10_0["types"]["TlsCredsProperties"]["data"];
+        "x-remote-object": Qsd10_0["types"]["ObjectOptions"]["base"] & Qsd10_0["types"]["RemoteObjectProperties"]["data"];
+        "x-vfio-user-server": Qsd10_0["types"]["ObjectOptions"]["base"] & Qsd10_0["types"]["VfioUserServerProperties"]["data"];
       };
       since: "6.0";
     };

@@ -137,8 +137,8 @@ export interface Qsd5_2 {
       discriminator: "format";
       data: { qcow: "QCryptoBlockOptionsQCow"; luks: "QCryptoBlockOptionsLUKS" };
       variants?: {
-        qcow: { format: "QCryptoBlockFormat"; "key-secret"?: { type: "str"; optional: true } };
-        luks: { format: "QCryptoBlockFormat"; "key-secret"?: { type: "str"; optional: true } };
+        qcow: Qsd5_2["types"]["QCryptoBlockOptionsBase"]["data"] & Qsd5_2["types"]["QCryptoBlockOptionsQCow"]["data"];
+        luks: Qsd5_2["types"]["QCryptoBlockOptionsBase"]["data"] & Qsd5_2["types"]["QCryptoBlockOptionsLUKS"]["data"];
       };
       since: "2.6";
     };
@@ -149,18 +149,8 @@ export interface Qsd5_2 {
       discriminator: "format";
       data: { qcow: "QCryptoBlockOptionsQCow"; luks: "QCryptoBlockCreateOptionsLUKS" };
       variants?: {
-        qcow: { format: "QCryptoBlockFormat"; "key-secret"?: { type: "str"; optional: true } };
-        luks: {
-          format: "QCryptoBlockFormat";
-          "key-secret"?: { type: "str"; optional: true };
-          "cipher-alg"?: { type: "QCryptoCipherAlgorithm"; optional: true };
-          "cipher-mode"?: { type: "QCryptoCipherMode"; optional: true };
-          "ivgen-alg"?: { type: "QCryptoIVGenAlgorithm"; optional: true };
-          "ivgen-hash-alg"?: { type: "QCryptoHashAlgorithm"; optional: true };
-          "hash-alg"?: { type: "QCryptoHashAlgorithm"; optional: true };
-          /** Since 2.8. */
-          "iter-time"?: { type: "int"; optional: true; since: "2.8" };
-        };
+        qcow: Qsd5_2["types"]["QCryptoBlockOptionsBase"]["data"] & Qsd5_2["types"]["QCryptoBlockOptionsQCow"]["data"];
+        luks: Qsd5_2["types"]["QCryptoBlockOptionsBase"]["data"] & Qsd5_2["types"]["QCryptoBlockOptionsLUKS"]["data"] & Qsd5_2["types"]["QCryptoBlockCreateOptionsLUKS"]["data"];
       };
       since: "2.6";
     };
@@ -200,19 +190,8 @@ export interface Qsd5_2 {
       discriminator: "format";
       data: { luks: "QCryptoBlockInfoLUKS" };
       variants?: {
-        qcow: { format: "QCryptoBlockFormat" };
-        luks: {
-          format: "QCryptoBlockFormat";
-          "cipher-alg": "QCryptoCipherAlgorithm";
-          "cipher-mode": "QCryptoCipherMode";
-          "ivgen-alg": "QCryptoIVGenAlgorithm";
-          "ivgen-hash-alg"?: { type: "QCryptoHashAlgorithm"; optional: true };
-          "hash-alg": "QCryptoHashAlgorithm";
-          "payload-offset": "int";
-          "master-key-iters": "int";
-          uuid: "str";
-          slots: readonly ["QCryptoBlockInfoLUKSSlot"];
-        };
+        qcow: Qsd5_2["types"]["QCryptoBlockInfoBase"]["data"];
+        luks: Qsd5_2["types"]["QCryptoBlockInfoBase"]["data"] & Qsd5_2["types"]["QCryptoBlockInfoLUKS"]["data"];
       };
       since: "2.7";
     };
@@ -236,16 +215,8 @@ export interface Qsd5_2 {
       discriminator: "format";
       data: { luks: "QCryptoBlockAmendOptionsLUKS" };
       variants?: {
-        qcow: { format: "QCryptoBlockFormat" };
-        luks: {
-          format: "QCryptoBlockFormat";
-          state: "QCryptoBlockLUKSKeyslotState";
-          "new-secret"?: { type: "str"; optional: true };
-          "old-secret"?: { type: "str"; optional: true };
-          keyslot?: { type: "int"; optional: true };
-          "iter-time"?: { type: "int"; optional: true };
-          secret?: { type: "str"; optional: true };
-        };
+        qcow: Qsd5_2["types"]["QCryptoBlockOptionsBase"]["data"];
+        luks: Qsd5_2["types"]["QCryptoBlockOptionsBase"]["data"] & Qsd5_2["types"]["QCryptoBlockAmendOptionsLUKS"]["data"];
       };
       since: "5.1";
     };
@@ -355,10 +326,10 @@ export interface Qsd5_2 {
         fd: "q_obj_String-wrapper";
       };
       variants?: {
-        inet: { type: "SocketAddressLegacyKind"; data: "InetSocketAddress" };
-        unix: { type: "SocketAddressLegacyKind"; data: "UnixSocketAddress" };
-        vsock: { type: "SocketAddressLegacyKind"; data: "VsockSocketAddress" };
-        fd: { type: "SocketAddressLegacyKind"; data: "String" };
+        inet: Qsd5_2["types"]["SocketAddressLegacy"]["base"] & Qsd5_2["types"]["q_obj_InetSocketAddress-wrapper"]["data"];
+        unix: Qsd5_2["types"]["SocketAddressLegacy"]["base"] & Qsd5_2["types"]["q_obj_UnixSocketAddress-wrapper"]["data"];
+        vsock: Qsd5_2["types"]["SocketAddressLegacy"]["base"] & Qsd5_2["types"]["q_obj_VsockSocketAddress-wrapper"]["data"];
+        fd: Qsd5_2["types"]["SocketAddressLegacy"]["base"] & Qsd5_2["types"]["q_obj_String-wrapper"]["data"];
       };
       since: "1.3";
     };
@@ -376,28 +347,10 @@ export interface Qsd5_2 {
         fd: "String";
       };
       variants?: {
-        inet: {
-          type: "SocketAddressType";
-          host: "str";
-          port: "str";
-          /** Since 2.9. */
-          numeric?: { type: "bool"; optional: true; since: "2.9" };
-          to?: { type: "uint16"; optional: true };
-          ipv4?: { type: "bool"; optional: true };
-          ipv6?: { type: "bool"; optional: true };
-          /** Since 4.2. */
-          "keep-alive"?: { type: "bool"; optional: true; since: "4.2" };
-        };
-        unix: {
-          type: "SocketAddressType";
-          path: "str";
-          /** Since 5.1. Only if CONFIG_LINUX. */
-          abstract?: { type: "bool"; optional: true; if: "CONFIG_LINUX"; since: "5.1" };
-          /** Since 5.1. Only if CONFIG_LINUX. */
-          tight?: { type: "bool"; optional: true; if: "CONFIG_LINUX"; since: "5.1" };
-        };
-        vsock: { type: "SocketAddressType"; cid: "str"; port: "str" };
-        fd: { type: "SocketAddressType"; str: "str" };
+        inet: Qsd5_2["types"]["SocketAddress"]["base"] & Qsd5_2["types"]["InetSocketAddressBase"]["data"] & Qsd5_2["types"]["InetSocketAddress"]["data"];
+        unix: Qsd5_2["types"]["SocketAddress"]["base"] & Qsd5_2["types"]["UnixSocketAddress"]["data"];
+        vsock: Qsd5_2["types"]["SocketAddress"]["base"] & Qsd5_2["types"]["VsockSocketAddress"]["data"];
+        fd: Qsd5_2["types"]["SocketAddress"]["base"] & Qsd5_2["types"]["String"]["data"];
       };
       since: "2.9";
     };
@@ -426,19 +379,8 @@ export interface Qsd5_2 {
       discriminator: "format";
       data: { luks: "QCryptoBlockInfoLUKS" };
       variants?: {
-        aes: { format: "BlockdevQcow2EncryptionFormat" };
-        luks: {
-          format: "BlockdevQcow2EncryptionFormat";
-          "cipher-alg": "QCryptoCipherAlgorithm";
-          "cipher-mode": "QCryptoCipherMode";
-          "ivgen-alg": "QCryptoIVGenAlgorithm";
-          "ivgen-hash-alg"?: { type: "QCryptoHashAlgorithm"; optional: true };
-          "hash-alg": "QCryptoHashAlgorithm";
-          "payload-offset": "int";
-          "master-key-iters": "int";
-          uuid: "str";
-          slots: readonly ["QCryptoBlockInfoLUKSSlot"];
-        };
+        aes: Qsd5_2["types"]["ImageInfoSpecificQCow2EncryptionBase"]["data"];
+        luks: Qsd5_2["types"]["ImageInfoSpecificQCow2EncryptionBase"]["data"] & Qsd5_2["types"]["QCryptoBlockInfoLUKS"]["data"];
       };
       since: "2.10";
     };
@@ -488,9 +430,9 @@ export interface Qsd5_2 {
         luks: "q_obj_QCryptoBlockInfoLUKS-wrapper";
       };
       variants?: {
-        qcow2: { type: "ImageInfoSpecificKind"; data: "ImageInfoSpecificQCow2" };
-        vmdk: { type: "ImageInfoSpecificKind"; data: "ImageInfoSpecificVmdk" };
-        luks: { type: "ImageInfoSpecificKind"; data: "QCryptoBlockInfoLUKS" };
+        qcow2: Qsd5_2["types"]["ImageInfoSpecific"]["base"] & Qsd5_2["types"]["q_obj_ImageInfoSpecificQCow2-wrapper"]["data"];
+        vmdk: Qsd5_2["types"]["ImageInfoSpecific"]["base"] & Qsd5_2["types"]["q_obj_ImageInfoSpecificVmdk-wrapper"]["data"];
+        luks: Qsd5_2["types"]["ImageInfoSpecific"]["base"] & Qsd5_2["types"]["q_obj_QCryptoBlockInfoLUKS-wrapper"]["data"];
       };
       since: "1.7";
     };
@@ -811,61 +753,46 @@ export interface Qsd5_2 {
         nvme: "BlockStatsSpecificNvme";
       };
       variants?: {
-        blkdebug: { driver: "BlockdevDriver" };
-        blklogwrites: { driver: "BlockdevDriver" };
-        blkreplay: { driver: "BlockdevDriver" };
-        blkverify: { driver: "BlockdevDriver" };
-        bochs: { driver: "BlockdevDriver" };
-        cloop: { driver: "BlockdevDriver" };
-        compress: { driver: "BlockdevDriver" };
-        "copy-on-read": { driver: "BlockdevDriver" };
-        dmg: { driver: "BlockdevDriver" };
-        file: {
-          driver: "BlockdevDriver";
-          "discard-nb-ok": "uint64";
-          "discard-nb-failed": "uint64";
-          "discard-bytes-ok": "uint64";
-        };
-        ftp: { driver: "BlockdevDriver" };
-        ftps: { driver: "BlockdevDriver" };
-        gluster: { driver: "BlockdevDriver" };
-        host_cdrom: { driver: "BlockdevDriver" };
-        host_device: {
-          driver: "BlockdevDriver";
-          "discard-nb-ok": "uint64";
-          "discard-nb-failed": "uint64";
-          "discard-bytes-ok": "uint64";
-        };
-        http: { driver: "BlockdevDriver" };
-        https: { driver: "BlockdevDriver" };
-        iscsi: { driver: "BlockdevDriver" };
-        luks: { driver: "BlockdevDriver" };
-        nbd: { driver: "BlockdevDriver" };
-        nfs: { driver: "BlockdevDriver" };
-        "null-aio": { driver: "BlockdevDriver" };
-        "null-co": { driver: "BlockdevDriver" };
-        nvme: {
-          driver: "BlockdevDriver";
-          "completion-errors": "uint64";
-          "aligned-accesses": "uint64";
-          "unaligned-accesses": "uint64";
-        };
-        parallels: { driver: "BlockdevDriver" };
-        qcow: { driver: "BlockdevDriver" };
-        qcow2: { driver: "BlockdevDriver" };
-        qed: { driver: "BlockdevDriver" };
-        quorum: { driver: "BlockdevDriver" };
-        raw: { driver: "BlockdevDriver" };
-        rbd: { driver: "BlockdevDriver" };
-        replication: { driver: "BlockdevDriver" };
-        sheepdog: { driver: "BlockdevDriver" };
-        ssh: { driver: "BlockdevDriver" };
-        throttle: { driver: "BlockdevDriver" };
-        vdi: { driver: "BlockdevDriver" };
-        vhdx: { driver: "BlockdevDriver" };
-        vmdk: { driver: "BlockdevDriver" };
-        vpc: { driver: "BlockdevDriver" };
-        vvfat: { driver: "BlockdevDriver" };
+        blkdebug: Qsd5_2["types"]["BlockStatsSpecific"]["base"];
+        blklogwrites: Qsd5_2["types"]["BlockStatsSpecific"]["base"];
+        blkreplay: Qsd5_2["types"]["BlockStatsSpecific"]["base"];
+        blkverify: Qsd5_2["types"]["BlockStatsSpecific"]["base"];
+        bochs: Qsd5_2["types"]["BlockStatsSpecific"]["base"];
+        cloop: Qsd5_2["types"]["BlockStatsSpecific"]["base"];
+        compress: Qsd5_2["types"]["BlockStatsSpecific"]["base"];
+        "copy-on-read": Qsd5_2["types"]["BlockStatsSpecific"]["base"];
+        dmg: Qsd5_2["types"]["BlockStatsSpecific"]["base"];
+        file: Qsd5_2["types"]["BlockStatsSpecific"]["base"] & Qsd5_2["types"]["BlockStatsSpecificFile"]["data"];
+        ftp: Qsd5_2["types"]["BlockStatsSpecific"]["base"];
+        ftps: Qsd5_2["types"]["BlockStatsSpecific"]["base"];
+        gluster: Qsd5_2["types"]["BlockStatsSpecific"]["base"];
+        host_cdrom: Qsd5_2["types"]["BlockStatsSpecific"]["base"];
+        host_device: Qsd5_2["types"]["BlockStatsSpecific"]["base"] & Qsd5_2["types"]["BlockStatsSpecificFile"]["data"];
+        http: Qsd5_2["types"]["BlockStatsSpecific"]["base"];
+        https: Qsd5_2["types"]["BlockStatsSpecific"]["base"];
+        iscsi: Qsd5_2["types"]["BlockStatsSpecific"]["base"];
+        luks: Qsd5_2["types"]["BlockStatsSpecific"]["base"];
+        nbd: Qsd5_2["types"]["BlockStatsSpecific"]["base"];
+        nfs: Qsd5_2["types"]["BlockStatsSpecific"]["base"];
+        "null-aio": Qsd5_2["types"]["BlockStatsSpecific"]["base"];
+        "null-co": Qsd5_2["types"]["BlockStatsSpecific"]["base"];
+        nvme: Qsd5_2["types"]["BlockStatsSpecific"]["base"] & Qsd5_2["types"]["BlockStatsSpecificNvme"]["data"];
+        parallels: Qsd5_2["types"]["BlockStatsSpecific"]["base"];
+        qcow: Qsd5_2["types"]["BlockStatsSpecific"]["base"];
+        qcow2: Qsd5_2["types"]["BlockStatsSpecific"]["base"];
+        qed: Qsd5_2["types"]["BlockStatsSpecific"]["base"];
+        quorum: Qsd5_2["types"]["BlockStatsSpecific"]["base"];
+        raw: Qsd5_2["types"]["BlockStatsSpecific"]["base"];
+        rbd: Qsd5_2["types"]["BlockStatsSpecific"]["base"];
+        replication: Qsd5_2["types"]["BlockStatsSpecific"]["base"];
+        sheepdog: Qsd5_2["types"]["BlockStatsSpecific"]["base"];
+        ssh: Qsd5_2["types"]["BlockStatsSpecific"]["base"];
+        throttle: Qsd5_2["types"]["BlockStatsSpecific"]["base"];
+        vdi: Qsd5_2["types"]["BlockStatsSpecific"]["base"];
+        vhdx: Qsd5_2["types"]["BlockStatsSpecific"]["base"];
+        vmdk: Qsd5_2["types"]["BlockStatsSpecific"]["base"];
+        vpc: Qsd5_2["types"]["BlockStatsSpecific"]["base"];
+        vvfat: Qsd5_2["types"]["BlockStatsSpecific"]["base"];
       };
       since: "4.2";
     };
@@ -1326,7 +1253,7 @@ export interface Qsd5_2 {
       discriminator: "format";
       data: { aes: "QCryptoBlockOptionsQCow" };
       variants?: {
-        aes: { format: "BlockdevQcowEncryptionFormat"; "key-secret"?: { type: "str"; optional: true } };
+        aes: Qsd5_2["types"]["BlockdevQcowEncryption"]["base"] & Qsd5_2["types"]["QCryptoBlockOptionsQCow"]["data"];
       };
       since: "2.10";
     };
@@ -1346,8 +1273,8 @@ export interface Qsd5_2 {
       discriminator: "format";
       data: { aes: "QCryptoBlockOptionsQCow"; luks: "QCryptoBlockOptionsLUKS" };
       variants?: {
-        aes: { format: "BlockdevQcow2EncryptionFormat"; "key-secret"?: { type: "str"; optional: true } };
-        luks: { format: "BlockdevQcow2EncryptionFormat"; "key-secret"?: { type: "str"; optional: true } };
+        aes: Qsd5_2["types"]["BlockdevQcow2Encryption"]["base"] & Qsd5_2["types"]["QCryptoBlockOptionsQCow"]["data"];
+        luks: Qsd5_2["types"]["BlockdevQcow2Encryption"]["base"] & Qsd5_2["types"]["QCryptoBlockOptionsLUKS"]["data"];
       };
       since: "2.10";
     };
@@ -1392,9 +1319,9 @@ export interface Qsd5_2 {
       discriminator: "mode";
       data: { hash: "SshHostKeyHash" };
       variants?: {
-        none: { mode: "SshHostKeyCheckMode" };
-        hash: { mode: "SshHostKeyCheckMode"; type: "SshHostKeyCheckHashType"; hash: "str" };
-        known_hosts: { mode: "SshHostKeyCheckMode" };
+        none: Qsd5_2["types"]["SshHostKeyCheck"]["base"];
+        hash: Qsd5_2["types"]["SshHostKeyCheck"]["base"] & Qsd5_2["types"]["SshHostKeyHash"]["data"];
+        known_hosts: Qsd5_2["types"]["SshHostKeyCheck"]["base"];
       };
       since: "2.12";
     };
@@ -1792,787 +1719,46 @@ export interface Qsd5_2 {
         vvfat: "BlockdevOptionsVVFAT";
       };
       variants?: {
-        blkdebug: {
-          driver: "BlockdevDriver";
-          /** Since 2.0. */
-          "node-name"?: { type: "str"; optional: true; since: "2.0" };
-          discard?: { type: "BlockdevDiscardOptions"; optional: true };
-          cache?: { type: "BlockdevCacheOptions"; optional: true };
-          "read-only"?: { type: "bool"; optional: true };
-          /** Since 3.1. */
-          "auto-read-only"?: { type: "bool"; optional: true; since: "3.1" };
-          /** Since 2.10. */
-          "force-share"?: { type: "bool"; optional: true; since: "2.10" };
-          /** Since 2.1. */
-          "detect-zeroes"?: { type: "BlockdevDetectZeroesOptions"; optional: true; since: "2.1" };
-          image: "BlockdevRef";
-          config?: { type: "str"; optional: true };
-          align?: { type: "int"; optional: true };
-          /** Since 2.10. */
-          "max-transfer"?: { type: "int32"; optional: true; since: "2.10" };
-          /** Since 2.10. */
-          "opt-write-zero"?: { type: "int32"; optional: true; since: "2.10" };
-          /** Since 2.10. */
-          "max-write-zero"?: { type: "int32"; optional: true; since: "2.10" };
-          /** Since 2.10. */
-          "opt-discard"?: { type: "int32"; optional: true; since: "2.10" };
-          /** Since 2.10. */
-          "max-discard"?: { type: "int32"; optional: true; since: "2.10" };
-          "inject-error"?: { type: readonly ["BlkdebugInjectErrorOptions"]; optional: true };
-          "set-state"?: { type: readonly ["BlkdebugSetStateOptions"]; optional: true };
-          /** Since 5.0. */
-          "take-child-perms"?: { type: readonly ["BlockPermission"]; optional: true; since: "5.0" };
-          /** Since 5.0. */
-          "unshare-child-perms"?: { type: readonly ["BlockPermission"]; optional: true; since: "5.0" };
-        };
-        blklogwrites: {
-          driver: "BlockdevDriver";
-          /** Since 2.0. */
-          "node-name"?: { type: "str"; optional: true; since: "2.0" };
-          discard?: { type: "BlockdevDiscardOptions"; optional: true };
-          cache?: { type: "BlockdevCacheOptions"; optional: true };
-          "read-only"?: { type: "bool"; optional: true };
-          /** Since 3.1. */
-          "auto-read-only"?: { type: "bool"; optional: true; since: "3.1" };
-          /** Since 2.10. */
-          "force-share"?: { type: "bool"; optional: true; since: "2.10" };
-          /** Since 2.1. */
-          "detect-zeroes"?: { type: "BlockdevDetectZeroesOptions"; optional: true; since: "2.1" };
-          file: "BlockdevRef";
-          log: "BlockdevRef";
-          "log-sector-size"?: { type: "uint32"; optional: true };
-          "log-append"?: { type: "bool"; optional: true };
-          "log-super-update-interval"?: { type: "uint64"; optional: true };
-        };
-        blkreplay: {
-          driver: "BlockdevDriver";
-          /** Since 2.0. */
-          "node-name"?: { type: "str"; optional: true; since: "2.0" };
-          discard?: { type: "BlockdevDiscardOptions"; optional: true };
-          cache?: { type: "BlockdevCacheOptions"; optional: true };
-          "read-only"?: { type: "bool"; optional: true };
-          /** Since 3.1. */
-          "auto-read-only"?: { type: "bool"; optional: true; since: "3.1" };
-          /** Since 2.10. */
-          "force-share"?: { type: "bool"; optional: true; since: "2.10" };
-          /** Since 2.1. */
-          "detect-zeroes"?: { type: "BlockdevDetectZeroesOptions"; optional: true; since: "2.1" };
-          image: "BlockdevRef";
-        };
-        blkverify: {
-          driver: "BlockdevDriver";
-          /** Since 2.0. */
-          "node-name"?: { type: "str"; optional: true; since: "2.0" };
-          discard?: { type: "BlockdevDiscardOptions"; optional: true };
-          cache?: { type: "BlockdevCacheOptions"; optional: true };
-          "read-only"?: { type: "bool"; optional: true };
-          /** Since 3.1. */
-          "auto-read-only"?: { type: "bool"; optional: true; since: "3.1" };
-          /** Since 2.10. */
-          "force-share"?: { type: "bool"; optional: true; since: "2.10" };
-          /** Since 2.1. */
-          "detect-zeroes"?: { type: "BlockdevDetectZeroesOptions"; optional: true; since: "2.1" };
-          test: "BlockdevRef";
-          raw: "BlockdevRef";
-        };
-        bochs: {
-          driver: "BlockdevDriver";
-          /** Since 2.0. */
-          "node-name"?: { type: "str"; optional: true; since: "2.0" };
-          discard?: { type: "BlockdevDiscardOptions"; optional: true };
-          cache?: { type: "BlockdevCacheOptions"; optional: true };
-          "read-only"?: { type: "bool"; optional: true };
-          /** Since 3.1. */
-          "auto-read-only"?: { type: "bool"; optional: true; since: "3.1" };
-          /** Since 2.10. */
-          "force-share"?: { type: "bool"; optional: true; since: "2.10" };
-          /** Since 2.1. */
-          "detect-zeroes"?: { type: "BlockdevDetectZeroesOptions"; optional: true; since: "2.1" };
-          file: "BlockdevRef";
-        };
-        cloop: {
-          driver: "BlockdevDriver";
-          /** Since 2.0. */
-          "node-name"?: { type: "str"; optional: true; since: "2.0" };
-          discard?: { type: "BlockdevDiscardOptions"; optional: true };
-          cache?: { type: "BlockdevCacheOptions"; optional: true };
-          "read-only"?: { type: "bool"; optional: true };
-          /** Since 3.1. */
-          "auto-read-only"?: { type: "bool"; optional: true; since: "3.1" };
-          /** Since 2.10. */
-          "force-share"?: { type: "bool"; optional: true; since: "2.10" };
-          /** Since 2.1. */
-          "detect-zeroes"?: { type: "BlockdevDetectZeroesOptions"; optional: true; since: "2.1" };
-          file: "BlockdevRef";
-        };
-        compress: {
-          driver: "BlockdevDriver";
-          /** Since 2.0. */
-          "node-name"?: { type: "str"; optional: true; since: "2.0" };
-          discard?: { type: "BlockdevDiscardOptions"; optional: true };
-          cache?: { type: "BlockdevCacheOptions"; optional: true };
-          "read-only"?: { type: "bool"; optional: true };
-          /** Since 3.1. */
-          "auto-read-only"?: { type: "bool"; optional: true; since: "3.1" };
-          /** Since 2.10. */
-          "force-share"?: { type: "bool"; optional: true; since: "2.10" };
-          /** Since 2.1. */
-          "detect-zeroes"?: { type: "BlockdevDetectZeroesOptions"; optional: true; since: "2.1" };
-          file: "BlockdevRef";
-        };
-        "copy-on-read": {
-          driver: "BlockdevDriver";
-          /** Since 2.0. */
-          "node-name"?: { type: "str"; optional: true; since: "2.0" };
-          discard?: { type: "BlockdevDiscardOptions"; optional: true };
-          cache?: { type: "BlockdevCacheOptions"; optional: true };
-          "read-only"?: { type: "bool"; optional: true };
-          /** Since 3.1. */
-          "auto-read-only"?: { type: "bool"; optional: true; since: "3.1" };
-          /** Since 2.10. */
-          "force-share"?: { type: "bool"; optional: true; since: "2.10" };
-          /** Since 2.1. */
-          "detect-zeroes"?: { type: "BlockdevDetectZeroesOptions"; optional: true; since: "2.1" };
-          file: "BlockdevRef";
-        };
-        dmg: {
-          driver: "BlockdevDriver";
-          /** Since 2.0. */
-          "node-name"?: { type: "str"; optional: true; since: "2.0" };
-          discard?: { type: "BlockdevDiscardOptions"; optional: true };
-          cache?: { type: "BlockdevCacheOptions"; optional: true };
-          "read-only"?: { type: "bool"; optional: true };
-          /** Since 3.1. */
-          "auto-read-only"?: { type: "bool"; optional: true; since: "3.1" };
-          /** Since 2.10. */
-          "force-share"?: { type: "bool"; optional: true; since: "2.10" };
-          /** Since 2.1. */
-          "detect-zeroes"?: { type: "BlockdevDetectZeroesOptions"; optional: true; since: "2.1" };
-          file: "BlockdevRef";
-        };
-        file: {
-          driver: "BlockdevDriver";
-          /** Since 2.0. */
-          "node-name"?: { type: "str"; optional: true; since: "2.0" };
-          discard?: { type: "BlockdevDiscardOptions"; optional: true };
-          cache?: { type: "BlockdevCacheOptions"; optional: true };
-          "read-only"?: { type: "bool"; optional: true };
-          /** Since 3.1. */
-          "auto-read-only"?: { type: "bool"; optional: true; since: "3.1" };
-          /** Since 2.10. */
-          "force-share"?: { type: "bool"; optional: true; since: "2.10" };
-          /** Since 2.1. */
-          "detect-zeroes"?: { type: "BlockdevDetectZeroesOptions"; optional: true; since: "2.1" };
-          filename: "str";
-          /** Since 2.11. */
-          "pr-manager"?: { type: "str"; optional: true; since: "2.11" };
-          /** Since 2.10. */
-          locking?: { type: "OnOffAuto"; optional: true; since: "2.10" };
-          /** Since 2.8. */
-          aio?: { type: "BlockdevAioOptions"; optional: true; since: "2.8" };
-          /** Since 4.0. Only if CONFIG_LINUX. */
-          "drop-cache"?: { type: "bool"; optional: true; if: "CONFIG_LINUX"; since: "4.0" };
-          /** Since 3.0. */
-          "x-check-cache-dropped"?: { type: "bool"; optional: true; since: "3.0" };
-        };
-        ftp: {
-          driver: "BlockdevDriver";
-          /** Since 2.0. */
-          "node-name"?: { type: "str"; optional: true; since: "2.0" };
-          discard?: { type: "BlockdevDiscardOptions"; optional: true };
-          cache?: { type: "BlockdevCacheOptions"; optional: true };
-          "read-only"?: { type: "bool"; optional: true };
-          /** Since 3.1. */
-          "auto-read-only"?: { type: "bool"; optional: true; since: "3.1" };
-          /** Since 2.10. */
-          "force-share"?: { type: "bool"; optional: true; since: "2.10" };
-          /** Since 2.1. */
-          "detect-zeroes"?: { type: "BlockdevDetectZeroesOptions"; optional: true; since: "2.1" };
-          url: "str";
-          readahead?: { type: "int"; optional: true };
-          timeout?: { type: "int"; optional: true };
-          username?: { type: "str"; optional: true };
-          "password-secret"?: { type: "str"; optional: true };
-          "proxy-username"?: { type: "str"; optional: true };
-          "proxy-password-secret"?: { type: "str"; optional: true };
-        };
-        ftps: {
-          driver: "BlockdevDriver";
-          /** Since 2.0. */
-          "node-name"?: { type: "str"; optional: true; since: "2.0" };
-          discard?: { type: "BlockdevDiscardOptions"; optional: true };
-          cache?: { type: "BlockdevCacheOptions"; optional: true };
-          "read-only"?: { type: "bool"; optional: true };
-          /** Since 3.1. */
-          "auto-read-only"?: { type: "bool"; optional: true; since: "3.1" };
-          /** Since 2.10. */
-          "force-share"?: { type: "bool"; optional: true; since: "2.10" };
-          /** Since 2.1. */
-          "detect-zeroes"?: { type: "BlockdevDetectZeroesOptions"; optional: true; since: "2.1" };
-          url: "str";
-          readahead?: { type: "int"; optional: true };
-          timeout?: { type: "int"; optional: true };
-          username?: { type: "str"; optional: true };
-          "password-secret"?: { type: "str"; optional: true };
-          "proxy-username"?: { type: "str"; optional: true };
-          "proxy-password-secret"?: { type: "str"; optional: true };
-          sslverify?: { type: "bool"; optional: true };
-        };
-        gluster: {
-          driver: "BlockdevDriver";
-          /** Since 2.0. */
-          "node-name"?: { type: "str"; optional: true; since: "2.0" };
-          discard?: { type: "BlockdevDiscardOptions"; optional: true };
-          cache?: { type: "BlockdevCacheOptions"; optional: true };
-          "read-only"?: { type: "bool"; optional: true };
-          /** Since 3.1. */
-          "auto-read-only"?: { type: "bool"; optional: true; since: "3.1" };
-          /** Since 2.10. */
-          "force-share"?: { type: "bool"; optional: true; since: "2.10" };
-          /** Since 2.1. */
-          "detect-zeroes"?: { type: "BlockdevDetectZeroesOptions"; optional: true; since: "2.1" };
-          volume: "str";
-          path: "str";
-          server: readonly ["SocketAddress"];
-          /** Since 2.8. */
-          debug?: { type: "int"; optional: true; since: "2.8" };
-          /** Since 2.8. */
-          logfile?: { type: "str"; optional: true; since: "2.8" };
-        };
-        host_cdrom: {
-          driver: "BlockdevDriver";
-          /** Since 2.0. */
-          "node-name"?: { type: "str"; optional: true; since: "2.0" };
-          discard?: { type: "BlockdevDiscardOptions"; optional: true };
-          cache?: { type: "BlockdevCacheOptions"; optional: true };
-          "read-only"?: { type: "bool"; optional: true };
-          /** Since 3.1. */
-          "auto-read-only"?: { type: "bool"; optional: true; since: "3.1" };
-          /** Since 2.10. */
-          "force-share"?: { type: "bool"; optional: true; since: "2.10" };
-          /** Since 2.1. */
-          "detect-zeroes"?: { type: "BlockdevDetectZeroesOptions"; optional: true; since: "2.1" };
-          filename: "str";
-          /** Since 2.11. */
-          "pr-manager"?: { type: "str"; optional: true; since: "2.11" };
-          /** Since 2.10. */
-          locking?: { type: "OnOffAuto"; optional: true; since: "2.10" };
-          /** Since 2.8. */
-          aio?: { type: "BlockdevAioOptions"; optional: true; since: "2.8" };
-          /** Since 4.0. Only if CONFIG_LINUX. */
-          "drop-cache"?: { type: "bool"; optional: true; if: "CONFIG_LINUX"; since: "4.0" };
-          /** Since 3.0. */
-          "x-check-cache-dropped"?: { type: "bool"; optional: true; since: "3.0" };
-        };
-        host_device: {
-          driver: "BlockdevDriver";
-          /** Since 2.0. */
-          "node-name"?: { type: "str"; optional: true; since: "2.0" };
-          discard?: { type: "BlockdevDiscardOptions"; optional: true };
-          cache?: { type: "BlockdevCacheOptions"; optional: true };
-          "read-only"?: { type: "bool"; optional: true };
-          /** Since 3.1. */
-          "auto-read-only"?: { type: "bool"; optional: true; since: "3.1" };
-          /** Since 2.10. */
-          "force-share"?: { type: "bool"; optional: true; since: "2.10" };
-          /** Since 2.1. */
-          "detect-zeroes"?: { type: "BlockdevDetectZeroesOptions"; optional: true; since: "2.1" };
-          filename: "str";
-          /** Since 2.11. */
-          "pr-manager"?: { type: "str"; optional: true; since: "2.11" };
-          /** Since 2.10. */
-          locking?: { type: "OnOffAuto"; optional: true; since: "2.10" };
-          /** Since 2.8. */
-          aio?: { type: "BlockdevAioOptions"; optional: true; since: "2.8" };
-          /** Since 4.0. Only if CONFIG_LINUX. */
-          "drop-cache"?: { type: "bool"; optional: true; if: "CONFIG_LINUX"; since: "4.0" };
-          /** Since 3.0. */
-          "x-check-cache-dropped"?: { type: "bool"; optional: true; since: "3.0" };
-        };
-        http: {
-          driver: "BlockdevDriver";
-          /** Since 2.0. */
-          "node-name"?: { type: "str"; optional: true; since: "2.0" };
-          discard?: { type: "BlockdevDiscardOptions"; optional: true };
-          cache?: { type: "BlockdevCacheOptions"; optional: true };
-          "read-only"?: { type: "bool"; optional: true };
-          /** Since 3.1. */
-          "auto-read-only"?: { type: "bool"; optional: true; since: "3.1" };
-          /** Since 2.10. */
-          "force-share"?: { type: "bool"; optional: true; since: "2.10" };
-          /** Since 2.1. */
-          "detect-zeroes"?: { type: "BlockdevDetectZeroesOptions"; optional: true; since: "2.1" };
-          url: "str";
-          readahead?: { type: "int"; optional: true };
-          timeout?: { type: "int"; optional: true };
-          username?: { type: "str"; optional: true };
-          "password-secret"?: { type: "str"; optional: true };
-          "proxy-username"?: { type: "str"; optional: true };
-          "proxy-password-secret"?: { type: "str"; optional: true };
-          cookie?: { type: "str"; optional: true };
-          /** Since 2.10. */
-          "cookie-secret"?: { type: "str"; optional: true; since: "2.10" };
-        };
-        https: {
-          driver: "BlockdevDriver";
-          /** Since 2.0. */
-          "node-name"?: { type: "str"; optional: true; since: "2.0" };
-          discard?: { type: "BlockdevDiscardOptions"; optional: true };
-          cache?: { type: "BlockdevCacheOptions"; optional: true };
-          "read-only"?: { type: "bool"; optional: true };
-          /** Since 3.1. */
-          "auto-read-only"?: { type: "bool"; optional: true; since: "3.1" };
-          /** Since 2.10. */
-          "force-share"?: { type: "bool"; optional: true; since: "2.10" };
-          /** Since 2.1. */
-          "detect-zeroes"?: { type: "BlockdevDetectZeroesOptions"; optional: true; since: "2.1" };
-          url: "str";
-          readahead?: { type: "int"; optional: true };
-          timeout?: { type: "int"; optional: true };
-          username?: { type: "str"; optional: true };
-          "password-secret"?: { type: "str"; optional: true };
-          "proxy-username"?: { type: "str"; optional: true };
-          "proxy-password-secret"?: { type: "str"; optional: true };
-          cookie?: { type: "str"; optional: true };
-          sslverify?: { type: "bool"; optional: true };
-          /** Since 2.10. */
-          "cookie-secret"?: { type: "str"; optional: true; since: "2.10" };
-        };
-        iscsi: {
-          driver: "BlockdevDriver";
-          /** Since 2.0. */
-          "node-name"?: { type: "str"; optional: true; since: "2.0" };
-          discard?: { type: "BlockdevDiscardOptions"; optional: true };
-          cache?: { type: "BlockdevCacheOptions"; optional: true };
-          "read-only"?: { type: "bool"; optional: true };
-          /** Since 3.1. */
-          "auto-read-only"?: { type: "bool"; optional: true; since: "3.1" };
-          /** Since 2.10. */
-          "force-share"?: { type: "bool"; optional: true; since: "2.10" };
-          /** Since 2.1. */
-          "detect-zeroes"?: { type: "BlockdevDetectZeroesOptions"; optional: true; since: "2.1" };
-          transport: "IscsiTransport";
-          portal: "str";
-          target: "str";
-          lun?: { type: "int"; optional: true };
-          user?: { type: "str"; optional: true };
-          "password-secret"?: { type: "str"; optional: true };
-          "initiator-name"?: { type: "str"; optional: true };
-          "header-digest"?: { type: "IscsiHeaderDigest"; optional: true };
-          timeout?: { type: "int"; optional: true };
-        };
-        luks: {
-          driver: "BlockdevDriver";
-          /** Since 2.0. */
-          "node-name"?: { type: "str"; optional: true; since: "2.0" };
-          discard?: { type: "BlockdevDiscardOptions"; optional: true };
-          cache?: { type: "BlockdevCacheOptions"; optional: true };
-          "read-only"?: { type: "bool"; optional: true };
-          /** Since 3.1. */
-          "auto-read-only"?: { type: "bool"; optional: true; since: "3.1" };
-          /** Since 2.10. */
-          "force-share"?: { type: "bool"; optional: true; since: "2.10" };
-          /** Since 2.1. */
-          "detect-zeroes"?: { type: "BlockdevDetectZeroesOptions"; optional: true; since: "2.1" };
-          file: "BlockdevRef";
-          /** Since 2.6. */
-          "key-secret"?: { type: "str"; optional: true; since: "2.6" };
-        };
-        nbd: {
-          driver: "BlockdevDriver";
-          /** Since 2.0. */
-          "node-name"?: { type: "str"; optional: true; since: "2.0" };
-          discard?: { type: "BlockdevDiscardOptions"; optional: true };
-          cache?: { type: "BlockdevCacheOptions"; optional: true };
-          "read-only"?: { type: "bool"; optional: true };
-          /** Since 3.1. */
-          "auto-read-only"?: { type: "bool"; optional: true; since: "3.1" };
-          /** Since 2.10. */
-          "force-share"?: { type: "bool"; optional: true; since: "2.10" };
-          /** Since 2.1. */
-          "detect-zeroes"?: { type: "BlockdevDetectZeroesOptions"; optional: true; since: "2.1" };
-          server: "SocketAddress";
-          export?: { type: "str"; optional: true };
-          "tls-creds"?: { type: "str"; optional: true };
-          /** Since 3.0. */
-          "x-dirty-bitmap"?: { type: "str"; optional: true; since: "3.0" };
-          /** Since 4.2. */
-          "reconnect-delay"?: { type: "uint32"; optional: true; since: "4.2" };
-        };
-        nfs: {
-          driver: "BlockdevDriver";
-          /** Since 2.0. */
-          "node-name"?: { type: "str"; optional: true; since: "2.0" };
-          discard?: { type: "BlockdevDiscardOptions"; optional: true };
-          cache?: { type: "BlockdevCacheOptions"; optional: true };
-          "read-only"?: { type: "bool"; optional: true };
-          /** Since 3.1. */
-          "auto-read-only"?: { type: "bool"; optional: true; since: "3.1" };
-          /** Since 2.10. */
-          "force-share"?: { type: "bool"; optional: true; since: "2.10" };
-          /** Since 2.1. */
-          "detect-zeroes"?: { type: "BlockdevDetectZeroesOptions"; optional: true; since: "2.1" };
-          server: "NFSServer";
-          path: "str";
-          user?: { type: "int"; optional: true };
-          group?: { type: "int"; optional: true };
-          "tcp-syn-count"?: { type: "int"; optional: true };
-          "readahead-size"?: { type: "int"; optional: true };
-          "page-cache-size"?: { type: "int"; optional: true };
-          debug?: { type: "int"; optional: true };
-        };
-        "null-aio": {
-          driver: "BlockdevDriver";
-          /** Since 2.0. */
-          "node-name"?: { type: "str"; optional: true; since: "2.0" };
-          discard?: { type: "BlockdevDiscardOptions"; optional: true };
-          cache?: { type: "BlockdevCacheOptions"; optional: true };
-          "read-only"?: { type: "bool"; optional: true };
-          /** Since 3.1. */
-          "auto-read-only"?: { type: "bool"; optional: true; since: "3.1" };
-          /** Since 2.10. */
-          "force-share"?: { type: "bool"; optional: true; since: "2.10" };
-          /** Since 2.1. */
-          "detect-zeroes"?: { type: "BlockdevDetectZeroesOptions"; optional: true; since: "2.1" };
-          size?: { type: "int"; optional: true };
-          /** Since 2.4. */
-          "latency-ns"?: { type: "uint64"; optional: true; since: "2.4" };
-          /** Since 4.1. */
-          "read-zeroes"?: { type: "bool"; optional: true; since: "4.1" };
-        };
-        "null-co": {
-          driver: "BlockdevDriver";
-          /** Since 2.0. */
-          "node-name"?: { type: "str"; optional: true; since: "2.0" };
-          discard?: { type: "BlockdevDiscardOptions"; optional: true };
-          cache?: { type: "BlockdevCacheOptions"; optional: true };
-          "read-only"?: { type: "bool"; optional: true };
-          /** Since 3.1. */
-          "auto-read-only"?: { type: "bool"; optional: true; since: "3.1" };
-          /** Since 2.10. */
-          "force-share"?: { type: "bool"; optional: true; since: "2.10" };
-          /** Since 2.1. */
-          "detect-zeroes"?: { type: "BlockdevDetectZeroesOptions"; optional: true; since: "2.1" };
-          size?: { type: "int"; optional: true };
-          /** Since 2.4. */
-          "latency-ns"?: { type: "uint64"; optional: true; since: "2.4" };
-          /** Since 4.1. */
-          "read-zeroes"?: { type: "bool"; optional: true; since: "4.1" };
-        };
-        nvme: {
-          driver: "BlockdevDriver";
-          /** Since 2.0. */
-          "node-name"?: { type: "str"; optional: true; since: "2.0" };
-          discard?: { type: "BlockdevDiscardOptions"; optional: true };
-          cache?: { type: "BlockdevCacheOptions"; optional: true };
-          "read-only"?: { type: "bool"; optional: true };
-          /** Since 3.1. */
-          "auto-read-only"?: { type: "bool"; optional: true; since: "3.1" };
-          /** Since 2.10. */
-          "force-share"?: { type: "bool"; optional: true; since: "2.10" };
-          /** Since 2.1. */
-          "detect-zeroes"?: { type: "BlockdevDetectZeroesOptions"; optional: true; since: "2.1" };
-          device: "str";
-          namespace: "int";
-        };
-        parallels: {
-          driver: "BlockdevDriver";
-          /** Since 2.0. */
-          "node-name"?: { type: "str"; optional: true; since: "2.0" };
-          discard?: { type: "BlockdevDiscardOptions"; optional: true };
-          cache?: { type: "BlockdevCacheOptions"; optional: true };
-          "read-only"?: { type: "bool"; optional: true };
-          /** Since 3.1. */
-          "auto-read-only"?: { type: "bool"; optional: true; since: "3.1" };
-          /** Since 2.10. */
-          "force-share"?: { type: "bool"; optional: true; since: "2.10" };
-          /** Since 2.1. */
-          "detect-zeroes"?: { type: "BlockdevDetectZeroesOptions"; optional: true; since: "2.1" };
-          file: "BlockdevRef";
-        };
-        qcow: {
-          driver: "BlockdevDriver";
-          /** Since 2.0. */
-          "node-name"?: { type: "str"; optional: true; since: "2.0" };
-          discard?: { type: "BlockdevDiscardOptions"; optional: true };
-          cache?: { type: "BlockdevCacheOptions"; optional: true };
-          "read-only"?: { type: "bool"; optional: true };
-          /** Since 3.1. */
-          "auto-read-only"?: { type: "bool"; optional: true; since: "3.1" };
-          /** Since 2.10. */
-          "force-share"?: { type: "bool"; optional: true; since: "2.10" };
-          /** Since 2.1. */
-          "detect-zeroes"?: { type: "BlockdevDetectZeroesOptions"; optional: true; since: "2.1" };
-          file: "BlockdevRef";
-          backing?: { type: "BlockdevRefOrNull"; optional: true };
-          encrypt?: { type: "BlockdevQcowEncryption"; optional: true };
-        };
-        qcow2: {
-          driver: "BlockdevDriver";
-          /** Since 2.0. */
-          "node-name"?: { type: "str"; optional: true; since: "2.0" };
-          discard?: { type: "BlockdevDiscardOptions"; optional: true };
-          cache?: { type: "BlockdevCacheOptions"; optional: true };
-          "read-only"?: { type: "bool"; optional: true };
-          /** Since 3.1. */
-          "auto-read-only"?: { type: "bool"; optional: true; since: "3.1" };
-          /** Since 2.10. */
-          "force-share"?: { type: "bool"; optional: true; since: "2.10" };
-          /** Since 2.1. */
-          "detect-zeroes"?: { type: "BlockdevDetectZeroesOptions"; optional: true; since: "2.1" };
-          file: "BlockdevRef";
-          backing?: { type: "BlockdevRefOrNull"; optional: true };
-          "lazy-refcounts"?: { type: "bool"; optional: true };
-          "pass-discard-request"?: { type: "bool"; optional: true };
-          "pass-discard-snapshot"?: { type: "bool"; optional: true };
-          "pass-discard-other"?: { type: "bool"; optional: true };
-          /** Since 2.2. */
-          "overlap-check"?: { type: "Qcow2OverlapChecks"; optional: true; since: "2.2" };
-          /** Since 2.2. */
-          "cache-size"?: { type: "int"; optional: true; since: "2.2" };
-          /** Since 2.2. */
-          "l2-cache-size"?: { type: "int"; optional: true; since: "2.2" };
-          /** Since 2.12. */
-          "l2-cache-entry-size"?: { type: "int"; optional: true; since: "2.12" };
-          /** Since 2.2. */
-          "refcount-cache-size"?: { type: "int"; optional: true; since: "2.2" };
-          /** Since 2.5. */
-          "cache-clean-interval"?: { type: "int"; optional: true; since: "2.5" };
-          /** Since 2.10. */
-          encrypt?: { type: "BlockdevQcow2Encryption"; optional: true; since: "2.10" };
-          /** Since 4.0. */
-          "data-file"?: { type: "BlockdevRef"; optional: true; since: "4.0" };
-        };
-        qed: {
-          driver: "BlockdevDriver";
-          /** Since 2.0. */
-          "node-name"?: { type: "str"; optional: true; since: "2.0" };
-          discard?: { type: "BlockdevDiscardOptions"; optional: true };
-          cache?: { type: "BlockdevCacheOptions"; optional: true };
-          "read-only"?: { type: "bool"; optional: true };
-          /** Since 3.1. */
-          "auto-read-only"?: { type: "bool"; optional: true; since: "3.1" };
-          /** Since 2.10. */
-          "force-share"?: { type: "bool"; optional: true; since: "2.10" };
-          /** Since 2.1. */
-          "detect-zeroes"?: { type: "BlockdevDetectZeroesOptions"; optional: true; since: "2.1" };
-          file: "BlockdevRef";
-          backing?: { type: "BlockdevRefOrNull"; optional: true };
-        };
-        quorum: {
-          driver: "BlockdevDriver";
-          /** Since 2.0. */
-          "node-name"?: { type: "str"; optional: true; since: "2.0" };
-          discard?: { type: "BlockdevDiscardOptions"; optional: true };
-          cache?: { type: "BlockdevCacheOptions"; optional: true };
-          "read-only"?: { type: "bool"; optional: true };
-          /** Since 3.1. */
-          "auto-read-only"?: { type: "bool"; optional: true; since: "3.1" };
-          /** Since 2.10. */
-          "force-share"?: { type: "bool"; optional: true; since: "2.10" };
-          /** Since 2.1. */
-          "detect-zeroes"?: { type: "BlockdevDetectZeroesOptions"; optional: true; since: "2.1" };
-          blkverify?: { type: "bool"; optional: true };
-          children: readonly ["BlockdevRef"];
-          "vote-threshold": "int";
-          /** Since 2.1. */
-          "rewrite-corrupted"?: { type: "bool"; optional: true; since: "2.1" };
-          /** Since 2.2. */
-          "read-pattern"?: { type: "QuorumReadPattern"; optional: true; since: "2.2" };
-        };
-        raw: {
-          driver: "BlockdevDriver";
-          /** Since 2.0. */
-          "node-name"?: { type: "str"; optional: true; since: "2.0" };
-          discard?: { type: "BlockdevDiscardOptions"; optional: true };
-          cache?: { type: "BlockdevCacheOptions"; optional: true };
-          "read-only"?: { type: "bool"; optional: true };
-          /** Since 3.1. */
-          "auto-read-only"?: { type: "bool"; optional: true; since: "3.1" };
-          /** Since 2.10. */
-          "force-share"?: { type: "bool"; optional: true; since: "2.10" };
-          /** Since 2.1. */
-          "detect-zeroes"?: { type: "BlockdevDetectZeroesOptions"; optional: true; since: "2.1" };
-          file: "BlockdevRef";
-          offset?: { type: "int"; optional: true };
-          size?: { type: "int"; optional: true };
-        };
-        rbd: {
-          driver: "BlockdevDriver";
-          /** Since 2.0. */
-          "node-name"?: { type: "str"; optional: true; since: "2.0" };
-          discard?: { type: "BlockdevDiscardOptions"; optional: true };
-          cache?: { type: "BlockdevCacheOptions"; optional: true };
-          "read-only"?: { type: "bool"; optional: true };
-          /** Since 3.1. */
-          "auto-read-only"?: { type: "bool"; optional: true; since: "3.1" };
-          /** Since 2.10. */
-          "force-share"?: { type: "bool"; optional: true; since: "2.10" };
-          /** Since 2.1. */
-          "detect-zeroes"?: { type: "BlockdevDetectZeroesOptions"; optional: true; since: "2.1" };
-          pool: "str";
-          /** Since 5.0. */
-          namespace?: { type: "str"; optional: true; since: "5.0" };
-          image: "str";
-          conf?: { type: "str"; optional: true };
-          snapshot?: { type: "str"; optional: true };
-          user?: { type: "str"; optional: true };
-          /** Since 3.0. */
-          "auth-client-required"?: { type: readonly ["RbdAuthMode"]; optional: true; since: "3.0" };
-          /** Since 3.0. */
-          "key-secret"?: { type: "str"; optional: true; since: "3.0" };
-          server?: { type: readonly ["InetSocketAddressBase"]; optional: true };
-        };
-        replication: {
-          driver: "BlockdevDriver";
-          /** Since 2.0. */
-          "node-name"?: { type: "str"; optional: true; since: "2.0" };
-          discard?: { type: "BlockdevDiscardOptions"; optional: true };
-          cache?: { type: "BlockdevCacheOptions"; optional: true };
-          "read-only"?: { type: "bool"; optional: true };
-          /** Since 3.1. */
-          "auto-read-only"?: { type: "bool"; optional: true; since: "3.1" };
-          /** Since 2.10. */
-          "force-share"?: { type: "bool"; optional: true; since: "2.10" };
-          /** Since 2.1. */
-          "detect-zeroes"?: { type: "BlockdevDetectZeroesOptions"; optional: true; since: "2.1" };
-          file: "BlockdevRef";
-          mode: "ReplicationMode";
-          "top-id"?: { type: "str"; optional: true };
-        };
-        sheepdog: {
-          driver: "BlockdevDriver";
-          /** Since 2.0. */
-          "node-name"?: { type: "str"; optional: true; since: "2.0" };
-          discard?: { type: "BlockdevDiscardOptions"; optional: true };
-          cache?: { type: "BlockdevCacheOptions"; optional: true };
-          "read-only"?: { type: "bool"; optional: true };
-          /** Since 3.1. */
-          "auto-read-only"?: { type: "bool"; optional: true; since: "3.1" };
-          /** Since 2.10. */
-          "force-share"?: { type: "bool"; optional: true; since: "2.10" };
-          /** Since 2.1. */
-          "detect-zeroes"?: { type: "BlockdevDetectZeroesOptions"; optional: true; since: "2.1" };
-          server: "SocketAddress";
-          vdi: "str";
-          "snap-id"?: { type: "uint32"; optional: true };
-          tag?: { type: "str"; optional: true };
-        };
-        ssh: {
-          driver: "BlockdevDriver";
-          /** Since 2.0. */
-          "node-name"?: { type: "str"; optional: true; since: "2.0" };
-          discard?: { type: "BlockdevDiscardOptions"; optional: true };
-          cache?: { type: "BlockdevCacheOptions"; optional: true };
-          "read-only"?: { type: "bool"; optional: true };
-          /** Since 3.1. */
-          "auto-read-only"?: { type: "bool"; optional: true; since: "3.1" };
-          /** Since 2.10. */
-          "force-share"?: { type: "bool"; optional: true; since: "2.10" };
-          /** Since 2.1. */
-          "detect-zeroes"?: { type: "BlockdevDetectZeroesOptions"; optional: true; since: "2.1" };
-          server: "InetSocketAddress";
-          path: "str";
-          user?: { type: "str"; optional: true };
-          "host-key-check"?: { type: "SshHostKeyCheck"; optional: true };
-        };
-        throttle: {
-          driver: "BlockdevDriver";
-          /** Since 2.0. */
-          "node-name"?: { type: "str"; optional: true; since: "2.0" };
-          discard?: { type: "BlockdevDiscardOptions"; optional: true };
-          cache?: { type: "BlockdevCacheOptions"; optional: true };
-          "read-only"?: { type: "bool"; optional: true };
-          /** Since 3.1. */
-          "auto-read-only"?: { type: "bool"; optional: true; since: "3.1" };
-          /** Since 2.10. */
-          "force-share"?: { type: "bool"; optional: true; since: "2.10" };
-          /** Since 2.1. */
-          "detect-zeroes"?: { type: "BlockdevDetectZeroesOptions"; optional: true; since: "2.1" };
-          "throttle-group": "str";
-          file: "BlockdevRef";
-        };
-        vdi: {
-          driver: "BlockdevDriver";
-          /** Since 2.0. */
-          "node-name"?: { type: "str"; optional: true; since: "2.0" };
-          discard?: { type: "BlockdevDiscardOptions"; optional: true };
-          cache?: { type: "BlockdevCacheOptions"; optional: true };
-          "read-only"?: { type: "bool"; optional: true };
-          /** Since 3.1. */
-          "auto-read-only"?: { type: "bool"; optional: true; since: "3.1" };
-          /** Since 2.10. */
-          "force-share"?: { type: "bool"; optional: true; since: "2.10" };
-          /** Since 2.1. */
-          "detect-zeroes"?: { type: "BlockdevDetectZeroesOptions"; optional: true; since: "2.1" };
-          file: "BlockdevRef";
-        };
-        vhdx: {
-          driver: "BlockdevDriver";
-          /** Since 2.0. */
-          "node-name"?: { type: "str"; optional: true; since: "2.0" };
-          discard?: { type: "BlockdevDiscardOptions"; optional: true };
-          cache?: { type: "BlockdevCacheOptions"; optional: true };
-          "read-only"?: { type: "bool"; optional: true };
-          /** Since 3.1. */
-          "auto-read-only"?: { type: "bool"; optional: true; since: "3.1" };
-          /** Since 2.10. */
-          "force-share"?: { type: "bool"; optional: true; since: "2.10" };
-          /** Since 2.1. */
-          "detect-zeroes"?: { type: "BlockdevDetectZeroesOptions"; optional: true; since: "2.1" };
-          file: "BlockdevRef";
-        };
-        vmdk: {
-          driver: "BlockdevDriver";
-          /** Since 2.0. */
-          "node-name"?: { type: "str"; optional: true; since: "2.0" };
-          discard?: { type: "BlockdevDiscardOptions"; optional: true };
-          cache?: { type: "BlockdevCacheOptions"; optional: true };
-          "read-only"?: { type: "bool"; optional: true };
-          /** Since 3.1. */
-          "auto-read-only"?: { type: "bool"; optional: true; since: "3.1" };
-          /** Since 2.10. */
-          "force-share"?: { type: "bool"; optional: true; since: "2.10" };
-          /** Since 2.1. */
-          "detect-zeroes"?: { type: "BlockdevDetectZeroesOptions"; optional: true; since: "2.1" };
-          file: "BlockdevRef";
-          backing?: { type: "BlockdevRefOrNull"; optional: true };
-        };
-        vpc: {
-          driver: "BlockdevDriver";
-          /** Since 2.0. */
-          "node-name"?: { type: "str"; optional: true; since: "2.0" };
-          discard?: { type: "BlockdevDiscardOptions"; optional: true };
-          cache?: { type: "BlockdevCacheOptions"; optional: true };
-          "read-only"?: { type: "bool"; optional: true };
-          /** Since 3.1. */
-          "auto-read-only"?: { type: "bool"; optional: true; since: "3.1" };
-          /** Since 2.10. */
-          "force-share"?: { type: "bool"; optional: true; since: "2.10" };
-          /** Since 2.1. */
-          "detect-zeroes"?: { type: "BlockdevDetectZeroesOptions"; optional: true; since: "2.1" };
-          file: "BlockdevRef";
-        };
-        vvfat: {
-          driver: "BlockdevDriver";
-          /** Since 2.0. */
-          "node-name"?: { type: "str"; optional: true; since: "2.0" };
-          discard?: { type: "BlockdevDiscardOptions"; optional: true };
-          cache?: { type: "BlockdevCacheOptions"; optional: true };
-          "read-only"?: { type: "bool"; optional: true };
-          /** Since 3.1. */
-          "auto-read-only"?: { type: "bool"; optional: true; since: "3.1" };
-          /** Since 2.10. */
-          "force-share"?: { type: "bool"; optional: true; since: "2.10" };
-          /** Since 2.1. */
-          "detect-zeroes"?: { type: "BlockdevDetectZeroesOptions"; optional: true; since: "2.1" };
-          dir: "str";
-          "fat-type"?: { type: "int"; optional: true };
-          floppy?: { type: "bool"; optional: true };
-          /** Since 2.4. */
-          label?: { type: "str"; optional: true; since: "2.4" };
-          rw?: { type: "bool"; optional: true };
-        };
+        blkdebug: Qsd5_2["types"]["BlockdevOptions"]["base"] & Qsd5_2["types"]["BlockdevOptionsBlkdebug"]["data"];
+        blklogwrites: Qsd5_2["types"]["BlockdevOptions"]["base"] & Qsd5_2["types"]["BlockdevOptionsBlklogwrites"]["data"];
+        blkreplay: Qsd5_2["types"]["BlockdevOptions"]["base"] & Qsd5_2["types"]["BlockdevOptionsBlkreplay"]["data"];
+        blkverify: Qsd5_2["types"]["BlockdevOptions"]["base"] & Qsd5_2["types"]["BlockdevOptionsBlkverify"]["data"];
+        bochs: Qsd5_2["types"]["BlockdevOptions"]["base"] & Qsd5_2["types"]["BlockdevOptionsGenericFormat"]["data"];
+        cloop: Qsd5_2["types"]["BlockdevOptions"]["base"] & Qsd5_2["types"]["BlockdevOptionsGenericFormat"]["data"];
+        compress: Qsd5_2["types"]["BlockdevOptions"]["base"] & Qsd5_2["types"]["BlockdevOptionsGenericFormat"]["data"];
+        "copy-on-read": Qsd5_2["types"]["BlockdevOptions"]["base"] & Qsd5_2["types"]["BlockdevOptionsGenericFormat"]["data"];
+        dmg: Qsd5_2["types"]["BlockdevOptions"]["base"] & Qsd5_2["types"]["BlockdevOptionsGenericFormat"]["data"];
+        file: Qsd5_2["types"]["BlockdevOptions"]["base"] & Qsd5_2["types"]["BlockdevOptionsFile"]["data"];
+        ftp: Qsd5_2["types"]["BlockdevOptions"]["base"] & Qsd5_2["types"]["BlockdevOptionsCurlBase"]["data"] & Qsd5_2["types"]["BlockdevOptionsCurlFtp"]["data"];
+        ftps: Qsd5_2["types"]["BlockdevOptions"]["base"] & Qsd5_2["types"]["BlockdevOptionsCurlBase"]["data"] & Qsd5_2["types"]["BlockdevOptionsCurlFtps"]["data"];
+        gluster: Qsd5_2["types"]["BlockdevOptions"]["base"] & Qsd5_2["types"]["BlockdevOptionsGluster"]["data"];
+        host_cdrom: Qsd5_2["types"]["BlockdevOptions"]["base"] & Qsd5_2["types"]["BlockdevOptionsFile"]["data"];
+        host_device: Qsd5_2["types"]["BlockdevOptions"]["base"] & Qsd5_2["types"]["BlockdevOptionsFile"]["data"];
+        http: Qsd5_2["types"]["BlockdevOptions"]["base"] & Qsd5_2["types"]["BlockdevOptionsCurlBase"]["data"] & Qsd5_2["types"]["BlockdevOptionsCurlHttp"]["data"];
+        https: Qsd5_2["types"]["BlockdevOptions"]["base"] & Qsd5_2["types"]["BlockdevOptionsCurlBase"]["data"] & Qsd5_2["types"]["BlockdevOptionsCurlHttps"]["data"];
+        iscsi: Qsd5_2["types"]["BlockdevOptions"]["base"] & Qsd5_2["types"]["BlockdevOptionsIscsi"]["data"];
+        luks: Qsd5_2["types"]["BlockdevOptions"]["base"] & Qsd5_2["types"]["BlockdevOptionsGenericFormat"]["data"] & Qsd5_2["types"]["BlockdevOptionsLUKS"]["data"];
+        nbd: Qsd5_2["types"]["BlockdevOptions"]["base"] & Qsd5_2["types"]["BlockdevOptionsNbd"]["data"];
+        nfs: Qsd5_2["types"]["BlockdevOptions"]["base"] & Qsd5_2["types"]["BlockdevOptionsNfs"]["data"];
+        "null-aio": Qsd5_2["types"]["BlockdevOptions"]["base"] & Qsd5_2["types"]["BlockdevOptionsNull"]["data"];
+        "null-co": Qsd5_2["types"]["BlockdevOptions"]["base"] & Qsd5_2["types"]["BlockdevOptionsNull"]["data"];
+        nvme: Qsd5_2["types"]["BlockdevOptions"]["base"] & Qsd5_2["types"]["BlockdevOptionsNVMe"]["data"];
+        parallels: Qsd5_2["types"]["BlockdevOptions"]["base"] & Qsd5_2["types"]["BlockdevOptionsGenericFormat"]["data"];
+        qcow: Qsd5_2["types"]["BlockdevOptions"]["base"] & Qsd5_2["types"]["BlockdevOptionsGenericFormat"]["data"] & Qsd5_2["types"]["BlockdevOptionsGenericCOWFormat"]["data"] & Qsd5_2["types"]["BlockdevOptionsQcow"]["data"];
+        qcow2: Qsd5_2["types"]["BlockdevOptions"]["base"] & Qsd5_2["types"]["BlockdevOptionsGenericFormat"]["data"] & Qsd5_2["types"]["BlockdevOptionsGenericCOWFormat"]["data"] & Qsd5_2["types"]["BlockdevOptionsQcow2"]["data"];
+        qed: Qsd5_2["types"]["BlockdevOptions"]["base"] & Qsd5_2["types"]["BlockdevOptionsGenericFormat"]["data"] & Qsd5_2["types"]["BlockdevOptionsGenericCOWFormat"]["data"];
+        quorum: Qsd5_2["types"]["BlockdevOptions"]["base"] & Qsd5_2["types"]["BlockdevOptionsQuorum"]["data"];
+        raw: Qsd5_2["types"]["BlockdevOptions"]["base"] & Qsd5_2["types"]["BlockdevOptionsGenericFormat"]["data"] & Qsd5_2["types"]["BlockdevOptionsRaw"]["data"];
+        rbd: Qsd5_2["types"]["BlockdevOptions"]["base"] & Qsd5_2["types"]["BlockdevOptionsRbd"]["data"];
+        replication: Qsd5_2["types"]["BlockdevOptions"]["base"] & Qsd5_2["types"]["BlockdevOptionsGenericFormat"]["data"] & Qsd5_2["types"]["BlockdevOptionsReplication"]["data"];
+        sheepdog: Qsd5_2["types"]["BlockdevOptions"]["base"] & Qsd5_2["types"]["BlockdevOptionsSheepdog"]["data"];
+        ssh: Qsd5_2["types"]["BlockdevOptions"]["base"] & Qsd5_2["types"]["BlockdevOptionsSsh"]["data"];
+        throttle: Qsd5_2["types"]["BlockdevOptions"]["base"] & Qsd5_2["types"]["BlockdevOptionsThrottle"]["data"];
+        vdi: Qsd5_2["types"]["BlockdevOptions"]["base"] & Qsd5_2["types"]["BlockdevOptionsGenericFormat"]["data"];
+        vhdx: Qsd5_2["types"]["BlockdevOptions"]["base"] & Qsd5_2["types"]["BlockdevOptionsGenericFormat"]["data"];
+        vmdk: Qsd5_2["types"]["BlockdevOptions"]["base"] & Qsd5_2["types"]["BlockdevOptionsGenericFormat"]["data"] & Qsd5_2["types"]["BlockdevOptionsGenericCOWFormat"]["data"];
+        vpc: Qsd5_2["types"]["BlockdevOptions"]["base"] & Qsd5_2["types"]["BlockdevOptionsGenericFormat"]["data"];
+        vvfat: Qsd5_2["types"]["BlockdevOptions"]["base"] & Qsd5_2["types"]["BlockdevOptionsVVFAT"]["data"];
       };
       since: "2.9";
     };
@@ -2740,8 +1926,8 @@ export interface Qsd5_2 {
       discriminator: "type";
       data: { full: "SheepdogRedundancyFull"; "erasure-coded": "SheepdogRedundancyErasureCoded" };
       variants?: {
-        full: { type: "SheepdogRedundancyType"; copies: "int" };
-        "erasure-coded": { type: "SheepdogRedundancyType"; "data-strips": "int"; "parity-strips": "int" };
+        full: Qsd5_2["types"]["SheepdogRedundancy"]["base"] & Qsd5_2["types"]["SheepdogRedundancyFull"]["data"];
+        "erasure-coded": Qsd5_2["types"]["SheepdogRedundancy"]["base"] & Qsd5_2["types"]["SheepdogRedundancyErasureCoded"]["data"];
       };
       since: "2.12";
     };
@@ -2821,154 +2007,46 @@ export interface Qsd5_2 {
         vpc: "BlockdevCreateOptionsVpc";
       };
       variants?: {
-        blkdebug: { driver: "BlockdevDriver" };
-        blklogwrites: { driver: "BlockdevDriver" };
-        blkreplay: { driver: "BlockdevDriver" };
-        blkverify: { driver: "BlockdevDriver" };
-        bochs: { driver: "BlockdevDriver" };
-        cloop: { driver: "BlockdevDriver" };
-        compress: { driver: "BlockdevDriver" };
-        "copy-on-read": { driver: "BlockdevDriver" };
-        dmg: { driver: "BlockdevDriver" };
-        file: {
-          driver: "BlockdevDriver";
-          filename: "str";
-          size: "size";
-          preallocation?: { type: "PreallocMode"; optional: true };
-          nocow?: { type: "bool"; optional: true };
-          /** Since 5.1. */
-          "extent-size-hint"?: { type: "size"; optional: true; since: "5.1" };
-        };
-        ftp: { driver: "BlockdevDriver" };
-        ftps: { driver: "BlockdevDriver" };
-        gluster: {
-          driver: "BlockdevDriver";
-          location: "BlockdevOptionsGluster";
-          size: "size";
-          preallocation?: { type: "PreallocMode"; optional: true };
-        };
-        host_cdrom: { driver: "BlockdevDriver" };
-        host_device: { driver: "BlockdevDriver" };
-        http: { driver: "BlockdevDriver" };
-        https: { driver: "BlockdevDriver" };
-        iscsi: { driver: "BlockdevDriver" };
-        luks: {
-          driver: "BlockdevDriver";
-          "key-secret"?: { type: "str"; optional: true };
-          "cipher-alg"?: { type: "QCryptoCipherAlgorithm"; optional: true };
-          "cipher-mode"?: { type: "QCryptoCipherMode"; optional: true };
-          "ivgen-alg"?: { type: "QCryptoIVGenAlgorithm"; optional: true };
-          "ivgen-hash-alg"?: { type: "QCryptoHashAlgorithm"; optional: true };
-          "hash-alg"?: { type: "QCryptoHashAlgorithm"; optional: true };
-          /** Since 2.8. */
-          "iter-time"?: { type: "int"; optional: true; since: "2.8" };
-          file: "BlockdevRef";
-          size: "size";
-          /** Since 4.2. */
-          preallocation?: { type: "PreallocMode"; optional: true; since: "4.2" };
-        };
-        nbd: { driver: "BlockdevDriver" };
-        nfs: { driver: "BlockdevDriver"; location: "BlockdevOptionsNfs"; size: "size" };
-        "null-aio": { driver: "BlockdevDriver" };
-        "null-co": { driver: "BlockdevDriver" };
-        nvme: { driver: "BlockdevDriver" };
-        parallels: {
-          driver: "BlockdevDriver";
-          file: "BlockdevRef";
-          size: "size";
-          "cluster-size"?: { type: "size"; optional: true };
-        };
-        qcow: {
-          driver: "BlockdevDriver";
-          file: "BlockdevRef";
-          size: "size";
-          "backing-file"?: { type: "str"; optional: true };
-          encrypt?: { type: "QCryptoBlockCreateOptions"; optional: true };
-        };
-        qcow2: {
-          driver: "BlockdevDriver";
-          file: "BlockdevRef";
-          /** Since 4.0. */
-          "data-file"?: { type: "BlockdevRef"; optional: true; since: "4.0" };
-          /** Since 4.0. */
-          "data-file-raw"?: { type: "bool"; optional: true; since: "4.0" };
-          /** Since 5.2. */
-          "extended-l2"?: { type: "bool"; optional: true; since: "5.2" };
-          size: "size";
-          version?: { type: "BlockdevQcow2Version"; optional: true };
-          "backing-file"?: { type: "str"; optional: true };
-          "backing-fmt"?: { type: "BlockdevDriver"; optional: true };
-          encrypt?: { type: "QCryptoBlockCreateOptions"; optional: true };
-          "cluster-size"?: { type: "size"; optional: true };
-          preallocation?: { type: "PreallocMode"; optional: true };
-          "lazy-refcounts"?: { type: "bool"; optional: true };
-          "refcount-bits"?: { type: "int"; optional: true };
-          /** Since 5.1. */
-          "compression-type"?: { type: "Qcow2CompressionType"; optional: true; since: "5.1" };
-        };
-        qed: {
-          driver: "BlockdevDriver";
-          file: "BlockdevRef";
-          size: "size";
-          "backing-file"?: { type: "str"; optional: true };
-          "backing-fmt"?: { type: "BlockdevDriver"; optional: true };
-          "cluster-size"?: { type: "size"; optional: true };
-          "table-size"?: { type: "int"; optional: true };
-        };
-        quorum: { driver: "BlockdevDriver" };
-        raw: { driver: "BlockdevDriver" };
-        rbd: {
-          driver: "BlockdevDriver";
-          location: "BlockdevOptionsRbd";
-          size: "size";
-          "cluster-size"?: { type: "size"; optional: true };
-        };
-        replication: { driver: "BlockdevDriver" };
-        sheepdog: {
-          driver: "BlockdevDriver";
-          location: "BlockdevOptionsSheepdog";
-          size: "size";
-          "backing-file"?: { type: "str"; optional: true };
-          preallocation?: { type: "PreallocMode"; optional: true };
-          redundancy?: { type: "SheepdogRedundancy"; optional: true };
-          "object-size"?: { type: "size"; optional: true };
-        };
-        ssh: { driver: "BlockdevDriver"; location: "BlockdevOptionsSsh"; size: "size" };
-        throttle: { driver: "BlockdevDriver" };
-        vdi: {
-          driver: "BlockdevDriver";
-          file: "BlockdevRef";
-          size: "size";
-          preallocation?: { type: "PreallocMode"; optional: true };
-        };
-        vhdx: {
-          driver: "BlockdevDriver";
-          file: "BlockdevRef";
-          size: "size";
-          "log-size"?: { type: "size"; optional: true };
-          "block-size"?: { type: "size"; optional: true };
-          subformat?: { type: "BlockdevVhdxSubformat"; optional: true };
-          "block-state-zero"?: { type: "bool"; optional: true };
-        };
-        vmdk: {
-          driver: "BlockdevDriver";
-          file: "BlockdevRef";
-          size: "size";
-          extents?: { type: readonly ["BlockdevRef"]; optional: true };
-          subformat?: { type: "BlockdevVmdkSubformat"; optional: true };
-          "backing-file"?: { type: "str"; optional: true };
-          "adapter-type"?: { type: "BlockdevVmdkAdapterType"; optional: true };
-          hwversion?: { type: "str"; optional: true };
-          "zeroed-grain"?: { type: "bool"; optional: true };
-        };
-        vpc: {
-          driver: "BlockdevDriver";
-          file: "BlockdevRef";
-          size: "size";
-          subformat?: { type: "BlockdevVpcSubformat"; optional: true };
-          "force-size"?: { type: "bool"; optional: true };
-        };
-        vvfat: { driver: "BlockdevDriver" };
+        blkdebug: Qsd5_2["types"]["BlockdevCreateOptions"]["base"];
+        blklogwrites: Qsd5_2["types"]["BlockdevCreateOptions"]["base"];
+        blkreplay: Qsd5_2["types"]["BlockdevCreateOptions"]["base"];
+        blkverify: Qsd5_2["types"]["BlockdevCreateOptions"]["base"];
+        bochs: Qsd5_2["types"]["BlockdevCreateOptions"]["base"];
+        cloop: Qsd5_2["types"]["BlockdevCreateOptions"]["base"];
+        compress: Qsd5_2["types"]["BlockdevCreateOptions"]["base"];
+        "copy-on-read": Qsd5_2["types"]["BlockdevCreateOptions"]["base"];
+        dmg: Qsd5_2["types"]["BlockdevCreateOptions"]["base"];
+        file: Qsd5_2["types"]["BlockdevCreateOptions"]["base"] & Qsd5_2["types"]["BlockdevCreateOptionsFile"]["data"];
+        ftp: Qsd5_2["types"]["BlockdevCreateOptions"]["base"];
+        ftps: Qsd5_2["types"]["BlockdevCreateOptions"]["base"];
+        gluster: Qsd5_2["types"]["BlockdevCreateOptions"]["base"] & Qsd5_2["types"]["BlockdevCreateOptionsGluster"]["data"];
+        host_cdrom: Qsd5_2["types"]["BlockdevCreateOptions"]["base"];
+        host_device: Qsd5_2["types"]["BlockdevCreateOptions"]["base"];
+        http: Qsd5_2["types"]["BlockdevCreateOptions"]["base"];
+        https: Qsd5_2["types"]["BlockdevCreateOptions"]["base"];
+        iscsi: Qsd5_2["types"]["BlockdevCreateOptions"]["base"];
+        luks: Qsd5_2["types"]["BlockdevCreateOptions"]["base"] & Qsd5_2["types"]["QCryptoBlockOptionsLUKS"]["data"] & Qsd5_2["types"]["QCryptoBlockCreateOptionsLUKS"]["data"] & Qsd5_2["types"]["BlockdevCreateOptionsLUKS"]["data"];
+        nbd: Qsd5_2["types"]["BlockdevCreateOptions"]["base"];
+        nfs: Qsd5_2["types"]["BlockdevCreateOptions"]["base"] & Qsd5_2["types"]["BlockdevCreateOptionsNfs"]["data"];
+        "null-aio": Qsd5_2["types"]["BlockdevCreateOptions"]["base"];
+        "null-co": Qsd5_2["types"]["BlockdevCreateOptions"]["base"];
+        nvme: Qsd5_2["types"]["BlockdevCreateOptions"]["base"];
+        parallels: Qsd5_2["types"]["BlockdevCreateOptions"]["base"] & Qsd5_2["types"]["BlockdevCreateOptionsParallels"]["data"];
+        qcow: Qsd5_2["types"]["BlockdevCreateOptions"]["base"] & Qsd5_2["types"]["BlockdevCreateOptionsQcow"]["data"];
+        qcow2: Qsd5_2["types"]["BlockdevCreateOptions"]["base"] & Qsd5_2["types"]["BlockdevCreateOptionsQcow2"]["data"];
+        qed: Qsd5_2["types"]["BlockdevCreateOptions"]["base"] & Qsd5_2["types"]["BlockdevCreateOptionsQed"]["data"];
+        quorum: Qsd5_2["types"]["BlockdevCreateOptions"]["base"];
+        raw: Qsd5_2["types"]["BlockdevCreateOptions"]["base"];
+        rbd: Qsd5_2["types"]["BlockdevCreateOptions"]["base"] & Qsd5_2["types"]["BlockdevCreateOptionsRbd"]["data"];
+        replication: Qsd5_2["types"]["BlockdevCreateOptions"]["base"];
+        sheepdog: Qsd5_2["types"]["BlockdevCreateOptions"]["base"] & Qsd5_2["types"]["BlockdevCreateOptionsSheepdog"]["data"];
+        ssh: Qsd5_2["types"]["BlockdevCreateOptions"]["base"] & Qsd5_2["types"]["BlockdevCreateOptionsSsh"]["data"];
+        throttle: Qsd5_2["types"]["BlockdevCreateOptions"]["base"];
+        vdi: Qsd5_2["types"]["BlockdevCreateOptions"]["base"] & Qsd5_2["types"]["BlockdevCreateOptionsVdi"]["data"];
+        vhdx: Qsd5_2["types"]["BlockdevCreateOptions"]["base"] & Qsd5_2["types"]["BlockdevCreateOptionsVhdx"]["data"];
+        vmdk: Qsd5_2["types"]["BlockdevCreateOptions"]["base"] & Qsd5_2["types"]["BlockdevCreateOptionsVmdk"]["data"];
+        vpc: Qsd5_2["types"]["BlockdevCreateOptions"]["base"] & Qsd5_2["types"]["BlockdevCreateOptionsVpc"]["data"];
+        vvfat: Qsd5_2["types"]["BlockdevCreateOptions"]["base"];
       };
       since: "2.12";
     };
@@ -2987,54 +2065,46 @@ export interface Qsd5_2 {
       discriminator: "driver";
       data: { luks: "BlockdevAmendOptionsLUKS"; qcow2: "BlockdevAmendOptionsQcow2" };
       variants?: {
-        blkdebug: { driver: "BlockdevDriver" };
-        blklogwrites: { driver: "BlockdevDriver" };
-        blkreplay: { driver: "BlockdevDriver" };
-        blkverify: { driver: "BlockdevDriver" };
-        bochs: { driver: "BlockdevDriver" };
-        cloop: { driver: "BlockdevDriver" };
-        compress: { driver: "BlockdevDriver" };
-        "copy-on-read": { driver: "BlockdevDriver" };
-        dmg: { driver: "BlockdevDriver" };
-        file: { driver: "BlockdevDriver" };
-        ftp: { driver: "BlockdevDriver" };
-        ftps: { driver: "BlockdevDriver" };
-        gluster: { driver: "BlockdevDriver" };
-        host_cdrom: { driver: "BlockdevDriver" };
-        host_device: { driver: "BlockdevDriver" };
-        http: { driver: "BlockdevDriver" };
-        https: { driver: "BlockdevDriver" };
-        iscsi: { driver: "BlockdevDriver" };
-        luks: {
-          driver: "BlockdevDriver";
-          state: "QCryptoBlockLUKSKeyslotState";
-          "new-secret"?: { type: "str"; optional: true };
-          "old-secret"?: { type: "str"; optional: true };
-          keyslot?: { type: "int"; optional: true };
-          "iter-time"?: { type: "int"; optional: true };
-          secret?: { type: "str"; optional: true };
-        };
-        nbd: { driver: "BlockdevDriver" };
-        nfs: { driver: "BlockdevDriver" };
-        "null-aio": { driver: "BlockdevDriver" };
-        "null-co": { driver: "BlockdevDriver" };
-        nvme: { driver: "BlockdevDriver" };
-        parallels: { driver: "BlockdevDriver" };
-        qcow: { driver: "BlockdevDriver" };
-        qcow2: { driver: "BlockdevDriver"; encrypt?: { type: "QCryptoBlockAmendOptions"; optional: true } };
-        qed: { driver: "BlockdevDriver" };
-        quorum: { driver: "BlockdevDriver" };
-        raw: { driver: "BlockdevDriver" };
-        rbd: { driver: "BlockdevDriver" };
-        replication: { driver: "BlockdevDriver" };
-        sheepdog: { driver: "BlockdevDriver" };
-        ssh: { driver: "BlockdevDriver" };
-        throttle: { driver: "BlockdevDriver" };
-        vdi: { driver: "BlockdevDriver" };
-        vhdx: { driver: "BlockdevDriver" };
-        vmdk: { driver: "BlockdevDriver" };
-        vpc: { driver: "BlockdevDriver" };
-        vvfat: { driver: "BlockdevDriver" };
+        blkdebug: Qsd5_2["types"]["BlockdevAmendOptions"]["base"];
+        blklogwrites: Qsd5_2["types"]["BlockdevAmendOptions"]["base"];
+        blkreplay: Qsd5_2["types"]["BlockdevAmendOptions"]["base"];
+        blkverify: Qsd5_2["types"]["BlockdevAmendOptions"]["base"];
+        bochs: Qsd5_2["types"]["BlockdevAmendOptions"]["base"];
+        cloop: Qsd5_2["types"]["BlockdevAmendOptions"]["base"];
+        compress: Qsd5_2["types"]["BlockdevAmendOptions"]["base"];
+        "copy-on-read": Qsd5_2["types"]["BlockdevAmendOptions"]["base"];
+        dmg: Qsd5_2["types"]["BlockdevAmendOptions"]["base"];
+        file: Qsd5_2["types"]["BlockdevAmendOptions"]["base"];
+        ftp: Qsd5_2["types"]["BlockdevAmendOptions"]["base"];
+        ftps: Qsd5_2["types"]["BlockdevAmendOptions"]["base"];
+        gluster: Qsd5_2["types"]["BlockdevAmendOptions"]["base"];
+        host_cdrom: Qsd5_2["types"]["BlockdevAmendOptions"]["base"];
+        host_device: Qsd5_2["types"]["BlockdevAmendOptions"]["base"];
+        http: Qsd5_2["types"]["BlockdevAmendOptions"]["base"];
+        https: Qsd5_2["types"]["BlockdevAmendOptions"]["base"];
+        iscsi: Qsd5_2["types"]["BlockdevAmendOptions"]["base"];
+        luks: Qsd5_2["types"]["BlockdevAmendOptions"]["base"] & Qsd5_2["types"]["QCryptoBlockAmendOptionsLUKS"]["data"] & Qsd5_2["types"]["BlockdevAmendOptionsLUKS"]["data"];
+        nbd: Qsd5_2["types"]["BlockdevAmendOptions"]["base"];
+        nfs: Qsd5_2["types"]["BlockdevAmendOptions"]["base"];
+        "null-aio": Qsd5_2["types"]["BlockdevAmendOptions"]["base"];
+        "null-co": Qsd5_2["types"]["BlockdevAmendOptions"]["base"];
+        nvme: Qsd5_2["types"]["BlockdevAmendOptions"]["base"];
+        parallels: Qsd5_2["types"]["BlockdevAmendOptions"]["base"];
+        qcow: Qsd5_2["types"]["BlockdevAmendOptions"]["base"];
+        qcow2: Qsd5_2["types"]["BlockdevAmendOptions"]["base"] & Qsd5_2["types"]["BlockdevAmendOptionsQcow2"]["data"];
+        qed: Qsd5_2["types"]["BlockdevAmendOptions"]["base"];
+        quorum: Qsd5_2["types"]["BlockdevAmendOptions"]["base"];
+        raw: Qsd5_2["types"]["BlockdevAmendOptions"]["base"];
+        rbd: Qsd5_2["types"]["BlockdevAmendOptions"]["base"];
+        replication: Qsd5_2["types"]["BlockdevAmendOptions"]["base"];
+        sheepdog: Qsd5_2["types"]["BlockdevAmendOptions"]["base"];
+        ssh: Qsd5_2["types"]["BlockdevAmendOptions"]["base"];
+        throttle: Qsd5_2["types"]["BlockdevAmendOptions"]["base"];
+        vdi: Qsd5_2["types"]["BlockdevAmendOptions"]["base"];
+        vhdx: Qsd5_2["types"]["BlockdevAmendOptions"]["base"];
+        vmdk: Qsd5_2["types"]["BlockdevAmendOptions"]["base"];
+        vpc: Qsd5_2["types"]["BlockdevAmendOptions"]["base"];
+        vvfat: Qsd5_2["types"]["BlockdevAmendOptions"]["base"];
       };
       since: "5.1";
     };
@@ -3133,40 +2203,8 @@ export interface Qsd5_2 {
       discriminator: "type";
       data: { nbd: "BlockExportOptionsNbd"; "vhost-user-blk": "BlockExportOptionsVhostUserBlk" };
       variants?: {
-        nbd: {
-          type: "BlockExportType";
-          id: "str";
-          /** Since 5.2. */
-          "fixed-iothread"?: { type: "bool"; optional: true; since: "5.2" };
-          /** Since 5.2. */
-          iothread?: { type: "str"; optional: true; since: "5.2" };
-          /** Since 5.2. */
-          "node-name": { type: "str"; since: "5.2" };
-          writable?: { type: "bool"; optional: true };
-          writethrough?: { type: "bool"; optional: true };
-          /** Since 2.12. */
-          name?: { type: "str"; optional: true; since: "2.12" };
-          /** Since 5.0. */
-          description?: { type: "str"; optional: true; since: "5.0" };
-          bitmaps?: { type: readonly ["str"]; optional: true };
-          /** Since 5.2. */
-          "allocation-depth"?: { type: "bool"; optional: true; since: "5.2" };
-        };
-        "vhost-user-blk": {
-          type: "BlockExportType";
-          id: "str";
-          /** Since 5.2. */
-          "fixed-iothread"?: { type: "bool"; optional: true; since: "5.2" };
-          /** Since 5.2. */
-          iothread?: { type: "str"; optional: true; since: "5.2" };
-          /** Since 5.2. */
-          "node-name": { type: "str"; since: "5.2" };
-          writable?: { type: "bool"; optional: true };
-          writethrough?: { type: "bool"; optional: true };
-          addr: "SocketAddress";
-          "logical-block-size"?: { type: "size"; optional: true };
-          "num-queues"?: { type: "uint16"; optional: true };
-        };
+        nbd: Qsd5_2["types"]["BlockExportOptions"]["base"] & Qsd5_2["types"]["BlockExportOptionsNbdBase"]["data"] & Qsd5_2["types"]["BlockExportOptionsNbd"]["data"];
+        "vhost-user-blk": Qsd5_2["types"]["BlockExportOptions"]["base"] & Qsd5_2["types"]["BlockExportOptionsVhostUserBlk"]["data"];
       };
       since: "4.2";
     };
@@ -3357,26 +2395,26 @@ export interface Qsd5_2 {
         memory: "q_obj_ChardevRingbuf-wrapper";
       };
       variants?: {
-        file: { type: "ChardevBackendKind"; data: "ChardevFile" };
-        serial: { type: "ChardevBackendKind"; data: "ChardevHostdev" };
-        parallel: { type: "ChardevBackendKind"; data: "ChardevHostdev" };
-        pipe: { type: "ChardevBackendKind"; data: "ChardevHostdev" };
-        socket: { type: "ChardevBackendKind"; data: "ChardevSocket" };
-        udp: { type: "ChardevBackendKind"; data: "ChardevUdp" };
-        pty: { type: "ChardevBackendKind"; data: "ChardevCommon" };
-        null: { type: "ChardevBackendKind"; data: "ChardevCommon" };
-        mux: { type: "ChardevBackendKind"; data: "ChardevMux" };
-        msmouse: { type: "ChardevBackendKind"; data: "ChardevCommon" };
-        wctablet: { type: "ChardevBackendKind"; data: "ChardevCommon" };
-        braille: { type: "ChardevBackendKind"; data: "ChardevCommon" };
-        testdev: { type: "ChardevBackendKind"; data: "ChardevCommon" };
-        stdio: { type: "ChardevBackendKind"; data: "ChardevStdio" };
-        console: { type: "ChardevBackendKind"; data: "ChardevCommon" };
-        spicevmc: { type: "ChardevBackendKind"; data: "ChardevSpiceChannel" };
-        spiceport: { type: "ChardevBackendKind"; data: "ChardevSpicePort" };
-        vc: { type: "ChardevBackendKind"; data: "ChardevVC" };
-        ringbuf: { type: "ChardevBackendKind"; data: "ChardevRingbuf" };
-        memory: { type: "ChardevBackendKind"; data: "ChardevRingbuf" };
+        file: Qsd5_2["types"]["ChardevBackend"]["base"] & Qsd5_2["types"]["q_obj_ChardevFile-wrapper"]["data"];
+        serial: Qsd5_2["types"]["ChardevBackend"]["base"] & Qsd5_2["types"]["q_obj_ChardevHostdev-wrapper"]["data"];
+        parallel: Qsd5_2["types"]["ChardevBackend"]["base"] & Qsd5_2["types"]["q_obj_ChardevHostdev-wrapper"]["data"];
+        pipe: Qsd5_2["types"]["ChardevBackend"]["base"] & Qsd5_2["types"]["q_obj_ChardevHostdev-wrapper"]["data"];
+        socket: Qsd5_2["types"]["ChardevBackend"]["base"] & Qsd5_2["types"]["q_obj_ChardevSocket-wrapper"]["data"];
+        udp: Qsd5_2["types"]["ChardevBackend"]["base"] & Qsd5_2["types"]["q_obj_ChardevUdp-wrapper"]["data"];
+        pty: Qsd5_2["types"]["ChardevBackend"]["base"] & Qsd5_2["types"]["q_obj_ChardevCommon-wrapper"]["data"];
+        null: Qsd5_2["types"]["ChardevBackend"]["base"] & Qsd5_2["types"]["q_obj_ChardevCommon-wrapper"]["data"];
+        mux: Qsd5_2["types"]["ChardevBackend"]["base"] & Qsd5_2["types"]["q_obj_ChardevMux-wrapper"]["data"];
+        msmouse: Qsd5_2["types"]["ChardevBackend"]["base"] & Qsd5_2["types"]["q_obj_ChardevCommon-wrapper"]["data"];
+        wctablet: Qsd5_2["types"]["ChardevBackend"]["base"] & Qsd5_2["types"]["q_obj_ChardevCommon-wrapper"]["data"];
+        braille: Qsd5_2["types"]["ChardevBackend"]["base"] & Qsd5_2["types"]["q_obj_ChardevCommon-wrapper"]["data"];
+        testdev: Qsd5_2["types"]["ChardevBackend"]["base"] & Qsd5_2["types"]["q_obj_ChardevCommon-wrapper"]["data"];
+        stdio: Qsd5_2["types"]["ChardevBackend"]["base"] & Qsd5_2["types"]["q_obj_ChardevStdio-wrapper"]["data"];
+        console: Qsd5_2["types"]["ChardevBackend"]["base"] & Qsd5_2["types"]["q_obj_ChardevCommon-wrapper"]["data"];
+        spicevmc: Qsd5_2["types"]["ChardevBackend"]["base"] & Qsd5_2["types"]["q_obj_ChardevSpiceChannel-wrapper"]["data"];
+        spiceport: Qsd5_2["types"]["ChardevBackend"]["base"] & Qsd5_2["types"]["q_obj_ChardevSpicePort-wrapper"]["data"];
+        vc: Qsd5_2["types"]["ChardevBackend"]["base"] & Qsd5_2["types"]["q_obj_ChardevVC-wrapper"]["data"];
+        ringbuf: Qsd5_2["types"]["ChardevBackend"]["base"] & Qsd5_2["types"]["q_obj_ChardevRingbuf-wrapper"]["data"];
+        memory: Qsd5_2["types"]["ChardevBackend"]["base"] & Qsd5_2["types"]["q_obj_ChardevRingbuf-wrapper"]["data"];
       };
       since: "1.4";
     };
@@ -3430,53 +2468,13 @@ export interface Qsd5_2 {
         event: "SchemaInfoEvent";
       };
       variants?: {
-        builtin: {
-          name: "str";
-          "meta-type": "SchemaMetaType";
-          features?: { type: readonly ["str"]; optional: true };
-          "json-type": "JSONType";
-        };
-        enum: {
-          name: "str";
-          "meta-type": "SchemaMetaType";
-          features?: { type: readonly ["str"]; optional: true };
-          values: readonly ["str"];
-        };
-        array: {
-          name: "str";
-          "meta-type": "SchemaMetaType";
-          features?: { type: readonly ["str"]; optional: true };
-          "element-type": "str";
-        };
-        object: {
-          name: "str";
-          "meta-type": "SchemaMetaType";
-          features?: { type: readonly ["str"]; optional: true };
-          members: readonly ["SchemaInfoObjectMember"];
-          tag?: { type: "str"; optional: true };
-          variants?: { type: readonly ["SchemaInfoObjectVariant"]; optional: true };
-        };
-        alternate: {
-          name: "str";
-          "meta-type": "SchemaMetaType";
-          features?: { type: readonly ["str"]; optional: true };
-          members: readonly ["SchemaInfoAlternateMember"];
-        };
-        command: {
-          name: "str";
-          "meta-type": "SchemaMetaType";
-          features?: { type: readonly ["str"]; optional: true };
-          "arg-type": "str";
-          "ret-type": "str";
-          /** Since 2.12. */
-          "allow-oob"?: { type: "bool"; optional: true; since: "2.12" };
-        };
-        event: {
-          name: "str";
-          "meta-type": "SchemaMetaType";
-          features?: { type: readonly ["str"]; optional: true };
-          "arg-type": "str";
-        };
+        builtin: Qsd5_2["types"]["SchemaInfo"]["base"] & Qsd5_2["types"]["SchemaInfoBuiltin"]["data"];
+        enum: Qsd5_2["types"]["SchemaInfo"]["base"] & Qsd5_2["types"]["SchemaInfoEnum"]["data"];
+        array: Qsd5_2["types"]["SchemaInfo"]["base"] & Qsd5_2["types"]["SchemaInfoArray"]["data"];
+        object: Qsd5_2["types"]["SchemaInfo"]["base"] & Qsd5_2["types"]["SchemaInfoObject"]["data"];
+        alternate: Qsd5_2["types"]["SchemaInfo"]["base"] & Qsd5_2["types"]["SchemaInfoAlternate"]["data"];
+        command: Qsd5_2["types"]["SchemaInfo"]["base"] & Qsd5_2["types"]["SchemaInfoCommand"]["data"];
+        event: Qsd5_2["types"]["SchemaInfo"]["base"] & Qsd5_2["types"]["SchemaInfoEvent"]["data"];
       };
       since: "2.5";
     };
@@ -3607,18 +2605,18 @@ export interface Qsd5_2 {
         "drive-backup": "q_obj_DriveBackup-wrapper";
       };
       variants?: {
-        abort: { type: "TransactionActionKind"; data: "Abort" };
-        "block-dirty-bitmap-add": { type: "TransactionActionKind"; data: "BlockDirtyBitmapAdd" };
-        "block-dirty-bitmap-remove": { type: "TransactionActionKind"; data: "BlockDirtyBitmap" };
-        "block-dirty-bitmap-clear": { type: "TransactionActionKind"; data: "BlockDirtyBitmap" };
-        "block-dirty-bitmap-enable": { type: "TransactionActionKind"; data: "BlockDirtyBitmap" };
-        "block-dirty-bitmap-disable": { type: "TransactionActionKind"; data: "BlockDirtyBitmap" };
-        "block-dirty-bitmap-merge": { type: "TransactionActionKind"; data: "BlockDirtyBitmapMerge" };
-        "blockdev-backup": { type: "TransactionActionKind"; data: "BlockdevBackup" };
-        "blockdev-snapshot": { type: "TransactionActionKind"; data: "BlockdevSnapshot" };
-        "blockdev-snapshot-internal-sync": { type: "TransactionActionKind"; data: "BlockdevSnapshotInternal" };
-        "blockdev-snapshot-sync": { type: "TransactionActionKind"; data: "BlockdevSnapshotSync" };
-        "drive-backup": { type: "TransactionActionKind"; data: "DriveBackup" };
+        abort: Qsd5_2["types"]["TransactionAction"]["base"] & Qsd5_2["types"]["q_obj_Abort-wrapper"]["data"];
+        "block-dirty-bitmap-add": Qsd5_2["types"]["TransactionAction"]["base"] & Qsd5_2["types"]["q_obj_BlockDirtyBitmapAdd-wrapper"]["data"];
+        "block-dirty-bitmap-remove": Qsd5_2["types"]["TransactionAction"]["base"] & Qsd5_2["types"]["q_obj_BlockDirtyBitmap-wrapper"]["data"];
+        "block-dirty-bitmap-clear": Qsd5_2["types"]["TransactionAction"]["base"] & Qsd5_2["types"]["q_obj_BlockDirtyBitmap-wrapper"]["data"];
+        "block-dirty-bitmap-enable": Qsd5_2["types"]["TransactionAction"]["base"] & Qsd5_2["types"]["q_obj_BlockDirtyBitmap-wrapper"]["data"];
+        "block-dirty-bitmap-disable": Qsd5_2["types"]["TransactionAction"]["base"] & Qsd5_2["types"]["q_obj_BlockDirtyBitmap-wrapper"]["data"];
+        "block-dirty-bitmap-merge": Qsd5_2["types"]["TransactionAction"]["base"] & Qsd5_2["types"]["q_obj_BlockDirtyBitmapMerge-wrapper"]["data"];
+        "blockdev-backup": Qsd5_2["types"]["TransactionAction"]["base"] & Qsd5_2["types"]["q_obj_BlockdevBackup-wrapper"]["data"];
+        "blockdev-snapshot": Qsd5_2["types"]["TransactionAction"]["base"] & Qsd5_2["types"]["q_obj_BlockdevSnapshot-wrapper"]["data"];
+        "blockdev-snapshot-internal-sync": Qsd5_2["types"]["TransactionAction"]["base"] & Qsd5_2["types"]["q_obj_BlockdevSnapshotInternal-wrapper"]["data"];
+        "blockdev-snapshot-sync": Qsd5_2["types"]["TransactionAction"]["base"] & Qsd5_2["types"]["q_obj_BlockdevSnapshotSync-wrapper"]["data"];
+        "drive-backup": Qsd5_2["types"]["TransactionAction"]["base"] & Qsd5_2["types"]["q_obj_DriveBackup-wrapper"]["data"];
       };
       since: "1.1";
     };

@@ -151,8 +151,8 @@ export interface Qsd7_2 {
       discriminator: "format";
       data: { qcow: "QCryptoBlockOptionsQCow"; luks: "QCryptoBlockOptionsLUKS" };
       variants?: {
-        qcow: { format: "QCryptoBlockFormat"; "key-secret"?: { type: "str"; optional: true } };
-        luks: { format: "QCryptoBlockFormat"; "key-secret"?: { type: "str"; optional: true } };
+        qcow: Qsd7_2["types"]["QCryptoBlockOptionsBase"]["data"] & Qsd7_2["types"]["QCryptoBlockOptionsQCow"]["data"];
+        luks: Qsd7_2["types"]["QCryptoBlockOptionsBase"]["data"] & Qsd7_2["types"]["QCryptoBlockOptionsLUKS"]["data"];
       };
       since: "2.6";
     };
@@ -163,18 +163,8 @@ export interface Qsd7_2 {
       discriminator: "format";
       data: { qcow: "QCryptoBlockOptionsQCow"; luks: "QCryptoBlockCreateOptionsLUKS" };
       variants?: {
-        qcow: { format: "QCryptoBlockFormat"; "key-secret"?: { type: "str"; optional: true } };
-        luks: {
-          format: "QCryptoBlockFormat";
-          "key-secret"?: { type: "str"; optional: true };
-          "cipher-alg"?: { type: "QCryptoCipherAlgorithm"; optional: true };
-          "cipher-mode"?: { type: "QCryptoCipherMode"; optional: true };
-          "ivgen-alg"?: { type: "QCryptoIVGenAlgorithm"; optional: true };
-          "ivgen-hash-alg"?: { type: "QCryptoHashAlgorithm"; optional: true };
-          "hash-alg"?: { type: "QCryptoHashAlgorithm"; optional: true };
-          /** Since 2.8. */
-          "iter-time"?: { type: "int"; optional: true; since: "2.8" };
-        };
+        qcow: Qsd7_2["types"]["QCryptoBlockOptionsBase"]["data"] & Qsd7_2["types"]["QCryptoBlockOptionsQCow"]["data"];
+        luks: Qsd7_2["types"]["QCryptoBlockOptionsBase"]["data"] & Qsd7_2["types"]["QCryptoBlockOptionsLUKS"]["data"] & Qsd7_2["types"]["QCryptoBlockCreateOptionsLUKS"]["data"];
       };
       since: "2.6";
     };
@@ -214,19 +204,8 @@ export interface Qsd7_2 {
       discriminator: "format";
       data: { luks: "QCryptoBlockInfoLUKS" };
       variants?: {
-        qcow: { format: "QCryptoBlockFormat" };
-        luks: {
-          format: "QCryptoBlockFormat";
-          "cipher-alg": "QCryptoCipherAlgorithm";
-          "cipher-mode": "QCryptoCipherMode";
-          "ivgen-alg": "QCryptoIVGenAlgorithm";
-          "ivgen-hash-alg"?: { type: "QCryptoHashAlgorithm"; optional: true };
-          "hash-alg": "QCryptoHashAlgorithm";
-          "payload-offset": "int";
-          "master-key-iters": "int";
-          uuid: "str";
-          slots: readonly ["QCryptoBlockInfoLUKSSlot"];
-        };
+        qcow: Qsd7_2["types"]["QCryptoBlockInfoBase"]["data"];
+        luks: Qsd7_2["types"]["QCryptoBlockInfoBase"]["data"] & Qsd7_2["types"]["QCryptoBlockInfoLUKS"]["data"];
       };
       since: "2.7";
     };
@@ -252,16 +231,8 @@ export interface Qsd7_2 {
       discriminator: "format";
       data: { luks: "QCryptoBlockAmendOptionsLUKS" };
       variants?: {
-        qcow: { format: "QCryptoBlockFormat" };
-        luks: {
-          format: "QCryptoBlockFormat";
-          state: "QCryptoBlockLUKSKeyslotState";
-          "new-secret"?: { type: "str"; optional: true };
-          "old-secret"?: { type: "str"; optional: true };
-          keyslot?: { type: "int"; optional: true };
-          "iter-time"?: { type: "int"; optional: true };
-          secret?: { type: "str"; optional: true };
-        };
+        qcow: Qsd7_2["types"]["QCryptoBlockOptionsBase"]["data"];
+        luks: Qsd7_2["types"]["QCryptoBlockOptionsBase"]["data"] & Qsd7_2["types"]["QCryptoBlockAmendOptionsLUKS"]["data"];
       };
       since: "5.1";
     };
@@ -349,11 +320,7 @@ export interface Qsd7_2 {
       discriminator: "alg";
       data: { rsa: "QCryptoAkCipherOptionsRSA" };
       variants?: {
-        rsa: {
-          alg: "QCryptoAkCipherAlgorithm";
-          "hash-alg": "QCryptoHashAlgorithm";
-          "padding-alg": "QCryptoRSAPaddingAlgorithm";
-        };
+        rsa: Qsd7_2["types"]["QCryptoAkCipherOptions"]["base"] & Qsd7_2["types"]["QCryptoAkCipherOptionsRSA"]["data"];
       };
       since: "7.1";
     };
@@ -484,10 +451,10 @@ export interface Qsd7_2 {
         fd: "StringWrapper";
       };
       variants?: {
-        inet: { type: "SocketAddressType"; data: "InetSocketAddress" };
-        unix: { type: "SocketAddressType"; data: "UnixSocketAddress" };
-        vsock: { type: "SocketAddressType"; data: "VsockSocketAddress" };
-        fd: { type: "SocketAddressType"; data: "String" };
+        inet: Qsd7_2["types"]["SocketAddressLegacy"]["base"] & Qsd7_2["types"]["InetSocketAddressWrapper"]["data"];
+        unix: Qsd7_2["types"]["SocketAddressLegacy"]["base"] & Qsd7_2["types"]["UnixSocketAddressWrapper"]["data"];
+        vsock: Qsd7_2["types"]["SocketAddressLegacy"]["base"] & Qsd7_2["types"]["VsockSocketAddressWrapper"]["data"];
+        fd: Qsd7_2["types"]["SocketAddressLegacy"]["base"] & Qsd7_2["types"]["StringWrapper"]["data"];
       };
       since: "1.3";
     };
@@ -505,30 +472,10 @@ export interface Qsd7_2 {
         fd: "String";
       };
       variants?: {
-        inet: {
-          type: "SocketAddressType";
-          host: "str";
-          port: "str";
-          /** Since 2.9. */
-          numeric?: { type: "bool"; optional: true; since: "2.9" };
-          to?: { type: "uint16"; optional: true };
-          ipv4?: { type: "bool"; optional: true };
-          ipv6?: { type: "bool"; optional: true };
-          /** Since 4.2. */
-          "keep-alive"?: { type: "bool"; optional: true; since: "4.2" };
-          /** Since 6.1. Only if HAVE_IPPROTO_MPTCP. */
-          mptcp?: { type: "bool"; optional: true; if: "HAVE_IPPROTO_MPTCP"; since: "6.1" };
-        };
-        unix: {
-          type: "SocketAddressType";
-          path: "str";
-          /** Since 5.1. Only if CONFIG_LINUX. */
-          abstract?: { type: "bool"; optional: true; if: "CONFIG_LINUX"; since: "5.1" };
-          /** Since 5.1. Only if CONFIG_LINUX. */
-          tight?: { type: "bool"; optional: true; if: "CONFIG_LINUX"; since: "5.1" };
-        };
-        vsock: { type: "SocketAddressType"; cid: "str"; port: "str" };
-        fd: { type: "SocketAddressType"; str: "str" };
+        inet: Qsd7_2["types"]["SocketAddress"]["base"] & Qsd7_2["types"]["InetSocketAddressBase"]["data"] & Qsd7_2["types"]["InetSocketAddress"]["data"];
+        unix: Qsd7_2["types"]["SocketAddress"]["base"] & Qsd7_2["types"]["UnixSocketAddress"]["data"];
+        vsock: Qsd7_2["types"]["SocketAddress"]["base"] & Qsd7_2["types"]["VsockSocketAddress"]["data"];
+        fd: Qsd7_2["types"]["SocketAddress"]["base"] & Qsd7_2["types"]["String"]["data"];
       };
       since: "2.9";
     };
@@ -557,19 +504,8 @@ export interface Qsd7_2 {
       discriminator: "format";
       data: { luks: "QCryptoBlockInfoLUKS" };
       variants?: {
-        aes: { format: "BlockdevQcow2EncryptionFormat" };
-        luks: {
-          format: "BlockdevQcow2EncryptionFormat";
-          "cipher-alg": "QCryptoCipherAlgorithm";
-          "cipher-mode": "QCryptoCipherMode";
-          "ivgen-alg": "QCryptoIVGenAlgorithm";
-          "ivgen-hash-alg"?: { type: "QCryptoHashAlgorithm"; optional: true };
-          "hash-alg": "QCryptoHashAlgorithm";
-          "payload-offset": "int";
-          "master-key-iters": "int";
-          uuid: "str";
-          slots: readonly ["QCryptoBlockInfoLUKSSlot"];
-        };
+        aes: Qsd7_2["types"]["ImageInfoSpecificQCow2EncryptionBase"]["data"];
+        luks: Qsd7_2["types"]["ImageInfoSpecificQCow2EncryptionBase"]["data"] & Qsd7_2["types"]["QCryptoBlockInfoLUKS"]["data"];
       };
       since: "2.10";
     };
@@ -632,10 +568,10 @@ export interface Qsd7_2 {
         rbd: "ImageInfoSpecificRbdWrapper";
       };
       variants?: {
-        qcow2: { type: "ImageInfoSpecificKind"; data: "ImageInfoSpecificQCow2" };
-        vmdk: { type: "ImageInfoSpecificKind"; data: "ImageInfoSpecificVmdk" };
-        luks: { type: "ImageInfoSpecificKind"; data: "QCryptoBlockInfoLUKS" };
-        rbd: { type: "ImageInfoSpecificKind"; data: "ImageInfoSpecificRbd" };
+        qcow2: Qsd7_2["types"]["ImageInfoSpecific"]["base"] & Qsd7_2["types"]["ImageInfoSpecificQCow2Wrapper"]["data"];
+        vmdk: Qsd7_2["types"]["ImageInfoSpecific"]["base"] & Qsd7_2["types"]["ImageInfoSpecificVmdkWrapper"]["data"];
+        luks: Qsd7_2["types"]["ImageInfoSpecific"]["base"] & Qsd7_2["types"]["ImageInfoSpecificLUKSWrapper"]["data"];
+        rbd: Qsd7_2["types"]["ImageInfoSpecific"]["base"] & Qsd7_2["types"]["ImageInfoSpecificRbdWrapper"]["data"];
       };
       since: "1.7";
     };
@@ -936,68 +872,53 @@ export interface Qsd7_2 {
         nvme: "BlockStatsSpecificNvme";
       };
       variants?: {
-        blkdebug: { driver: "BlockdevDriver" };
-        blklogwrites: { driver: "BlockdevDriver" };
-        blkreplay: { driver: "BlockdevDriver" };
-        blkverify: { driver: "BlockdevDriver" };
-        bochs: { driver: "BlockdevDriver" };
-        cloop: { driver: "BlockdevDriver" };
-        compress: { driver: "BlockdevDriver" };
-        "copy-before-write": { driver: "BlockdevDriver" };
-        "copy-on-read": { driver: "BlockdevDriver" };
-        dmg: { driver: "BlockdevDriver" };
-        file: {
-          driver: "BlockdevDriver";
-          "discard-nb-ok": "uint64";
-          "discard-nb-failed": "uint64";
-          "discard-bytes-ok": "uint64";
-        };
-        "snapshot-access": { driver: "BlockdevDriver" };
-        ftp: { driver: "BlockdevDriver" };
-        ftps: { driver: "BlockdevDriver" };
-        gluster: { driver: "BlockdevDriver" };
-        host_cdrom: { driver: "BlockdevDriver" };
-        host_device: {
-          driver: "BlockdevDriver";
-          "discard-nb-ok": "uint64";
-          "discard-nb-failed": "uint64";
-          "discard-bytes-ok": "uint64";
-        };
-        http: { driver: "BlockdevDriver" };
-        https: { driver: "BlockdevDriver" };
-        io_uring: { driver: "BlockdevDriver" };
-        iscsi: { driver: "BlockdevDriver" };
-        luks: { driver: "BlockdevDriver" };
-        nbd: { driver: "BlockdevDriver" };
-        nfs: { driver: "BlockdevDriver" };
-        "null-aio": { driver: "BlockdevDriver" };
-        "null-co": { driver: "BlockdevDriver" };
-        nvme: {
-          driver: "BlockdevDriver";
-          "completion-errors": "uint64";
-          "aligned-accesses": "uint64";
-          "unaligned-accesses": "uint64";
-        };
-        "nvme-io_uring": { driver: "BlockdevDriver" };
-        parallels: { driver: "BlockdevDriver" };
-        preallocate: { driver: "BlockdevDriver" };
-        qcow: { driver: "BlockdevDriver" };
-        qcow2: { driver: "BlockdevDriver" };
-        qed: { driver: "BlockdevDriver" };
-        quorum: { driver: "BlockdevDriver" };
-        raw: { driver: "BlockdevDriver" };
-        rbd: { driver: "BlockdevDriver" };
-        replication: { driver: "BlockdevDriver" };
-        ssh: { driver: "BlockdevDriver" };
-        throttle: { driver: "BlockdevDriver" };
-        vdi: { driver: "BlockdevDriver" };
-        vhdx: { driver: "BlockdevDriver" };
-        "virtio-blk-vfio-pci": { driver: "BlockdevDriver" };
-        "virtio-blk-vhost-user": { driver: "BlockdevDriver" };
-        "virtio-blk-vhost-vdpa": { driver: "BlockdevDriver" };
-        vmdk: { driver: "BlockdevDriver" };
-        vpc: { driver: "BlockdevDriver" };
-        vvfat: { driver: "BlockdevDriver" };
+        blkdebug: Qsd7_2["types"]["BlockStatsSpecific"]["base"];
+        blklogwrites: Qsd7_2["types"]["BlockStatsSpecific"]["base"];
+        blkreplay: Qsd7_2["types"]["BlockStatsSpecific"]["base"];
+        blkverify: Qsd7_2["types"]["BlockStatsSpecific"]["base"];
+        bochs: Qsd7_2["types"]["BlockStatsSpecific"]["base"];
+        cloop: Qsd7_2["types"]["BlockStatsSpecific"]["base"];
+        compress: Qsd7_2["types"]["BlockStatsSpecific"]["base"];
+        "copy-before-write": Qsd7_2["types"]["BlockStatsSpecific"]["base"];
+        "copy-on-read": Qsd7_2["types"]["BlockStatsSpecific"]["base"];
+        dmg: Qsd7_2["types"]["BlockStatsSpecific"]["base"];
+        file: Qsd7_2["types"]["BlockStatsSpecific"]["base"] & Qsd7_2["types"]["BlockStatsSpecificFile"]["data"];
+        "snapshot-access": Qsd7_2["types"]["BlockStatsSpecific"]["base"];
+        ftp: Qsd7_2["types"]["BlockStatsSpecific"]["base"];
+        ftps: Qsd7_2["types"]["BlockStatsSpecific"]["base"];
+        gluster: Qsd7_2["types"]["BlockStatsSpecific"]["base"];
+        host_cdrom: Qsd7_2["types"]["BlockStatsSpecific"]["base"];
+        host_device: Qsd7_2["types"]["BlockStatsSpecific"]["base"] & Qsd7_2["types"]["BlockStatsSpecificFile"]["data"];
+        http: Qsd7_2["types"]["BlockStatsSpecific"]["base"];
+        https: Qsd7_2["types"]["BlockStatsSpecific"]["base"];
+        io_uring: Qsd7_2["types"]["BlockStatsSpecific"]["base"];
+        iscsi: Qsd7_2["types"]["BlockStatsSpecific"]["base"];
+        luks: Qsd7_2["types"]["BlockStatsSpecific"]["base"];
+        nbd: Qsd7_2["types"]["BlockStatsSpecific"]["base"];
+        nfs: Qsd7_2["types"]["BlockStatsSpecific"]["base"];
+        "null-aio": Qsd7_2["types"]["BlockStatsSpecific"]["base"];
+        "null-co": Qsd7_2["types"]["BlockStatsSpecific"]["base"];
+        nvme: Qsd7_2["types"]["BlockStatsSpecific"]["base"] & Qsd7_2["types"]["BlockStatsSpecificNvme"]["data"];
+        "nvme-io_uring": Qsd7_2["types"]["BlockStatsSpecific"]["base"];
+        parallels: Qsd7_2["types"]["BlockStatsSpecific"]["base"];
+        preallocate: Qsd7_2["types"]["BlockStatsSpecific"]["base"];
+        qcow: Qsd7_2["types"]["BlockStatsSpecific"]["base"];
+        qcow2: Qsd7_2["types"]["BlockStatsSpecific"]["base"];
+        qed: Qsd7_2["types"]["BlockStatsSpecific"]["base"];
+        quorum: Qsd7_2["types"]["BlockStatsSpecific"]["base"];
+        raw: Qsd7_2["types"]["BlockStatsSpecific"]["base"];
+        rbd: Qsd7_2["types"]["BlockStatsSpecific"]["base"];
+        replication: Qsd7_2["types"]["BlockStatsSpecific"]["base"];
+        ssh: Qsd7_2["types"]["BlockStatsSpecific"]["base"];
+        throttle: Qsd7_2["types"]["BlockStatsSpecific"]["base"];
+        vdi: Qsd7_2["types"]["BlockStatsSpecific"]["base"];
+        vhdx: Qsd7_2["types"]["BlockStatsSpecific"]["base"];
+        "virtio-blk-vfio-pci": Qsd7_2["types"]["BlockStatsSpecific"]["base"];
+        "virtio-blk-vhost-user": Qsd7_2["types"]["BlockStatsSpecific"]["base"];
+        "virtio-blk-vhost-vdpa": Qsd7_2["types"]["BlockStatsSpecific"]["base"];
+        vmdk: Qsd7_2["types"]["BlockStatsSpecific"]["base"];
+        vpc: Qsd7_2["types"]["BlockStatsSpecific"]["base"];
+        vvfat: Qsd7_2["types"]["BlockStatsSpecific"]["base"];
       };
       since: "4.2";
     };
@@ -1539,7 +1460,7 @@ export interface Qsd7_2 {
       discriminator: "format";
       data: { aes: "QCryptoBlockOptionsQCow" };
       variants?: {
-        aes: { format: "BlockdevQcowEncryptionFormat"; "key-secret"?: { type: "str"; optional: true } };
+        aes: Qsd7_2["types"]["BlockdevQcowEncryption"]["base"] & Qsd7_2["types"]["QCryptoBlockOptionsQCow"]["data"];
       };
       since: "2.10";
     };
@@ -1559,8 +1480,8 @@ export interface Qsd7_2 {
       discriminator: "format";
       data: { aes: "QCryptoBlockOptionsQCow"; luks: "QCryptoBlockOptionsLUKS" };
       variants?: {
-        aes: { format: "BlockdevQcow2EncryptionFormat"; "key-secret"?: { type: "str"; optional: true } };
-        luks: { format: "BlockdevQcow2EncryptionFormat"; "key-secret"?: { type: "str"; optional: true } };
+        aes: Qsd7_2["types"]["BlockdevQcow2Encryption"]["base"] & Qsd7_2["types"]["QCryptoBlockOptionsQCow"]["data"];
+        luks: Qsd7_2["types"]["BlockdevQcow2Encryption"]["base"] & Qsd7_2["types"]["QCryptoBlockOptionsLUKS"]["data"];
       };
       since: "2.10";
     };
@@ -1615,9 +1536,9 @@ export interface Qsd7_2 {
       discriminator: "mode";
       data: { hash: "SshHostKeyHash" };
       variants?: {
-        none: { mode: "SshHostKeyCheckMode" };
-        hash: { mode: "SshHostKeyCheckMode"; type: "SshHostKeyCheckHashType"; hash: "str" };
-        known_hosts: { mode: "SshHostKeyCheckMode" };
+        none: Qsd7_2["types"]["SshHostKeyCheck"]["base"];
+        hash: Qsd7_2["types"]["SshHostKeyCheck"]["base"] & Qsd7_2["types"]["SshHostKeyHash"]["data"];
+        known_hosts: Qsd7_2["types"]["SshHostKeyCheck"]["base"];
       };
       since: "2.12";
     };
@@ -1856,8 +1777,8 @@ export interface Qsd7_2 {
       discriminator: "format";
       data: { luks: "RbdEncryptionOptionsLUKS"; luks2: "RbdEncryptionOptionsLUKS2" };
       variants?: {
-        luks: { format: "RbdImageEncryptionFormat"; "key-secret": "str" };
-        luks2: { format: "RbdImageEncryptionFormat"; "key-secret": "str" };
+        luks: Qsd7_2["types"]["RbdEncryptionOptions"]["base"] & Qsd7_2["types"]["RbdEncryptionOptionsLUKSBase"]["data"] & Qsd7_2["types"]["RbdEncryptionOptionsLUKS"]["data"];
+        luks2: Qsd7_2["types"]["RbdEncryptionOptions"]["base"] & Qsd7_2["types"]["RbdEncryptionOptionsLUKSBase"]["data"] & Qsd7_2["types"]["RbdEncryptionOptionsLUKS2"]["data"];
       };
       since: "6.1";
     };
@@ -1868,16 +1789,8 @@ export interface Qsd7_2 {
       discriminator: "format";
       data: { luks: "RbdEncryptionCreateOptionsLUKS"; luks2: "RbdEncryptionCreateOptionsLUKS2" };
       variants?: {
-        luks: {
-          format: "RbdImageEncryptionFormat";
-          "key-secret": "str";
-          "cipher-alg"?: { type: "QCryptoCipherAlgorithm"; optional: true };
-        };
-        luks2: {
-          format: "RbdImageEncryptionFormat";
-          "key-secret": "str";
-          "cipher-alg"?: { type: "QCryptoCipherAlgorithm"; optional: true };
-        };
+        luks: Qsd7_2["types"]["RbdEncryptionCreateOptions"]["base"] & Qsd7_2["types"]["RbdEncryptionOptionsLUKSBase"]["data"] & Qsd7_2["types"]["RbdEncryptionCreateOptionsLUKSBase"]["data"] & Qsd7_2["types"]["RbdEncryptionCreateOptionsLUKS"]["data"];
+        luks2: Qsd7_2["types"]["RbdEncryptionCreateOptions"]["base"] & Qsd7_2["types"]["RbdEncryptionOptionsLUKSBase"]["data"] & Qsd7_2["types"]["RbdEncryptionCreateOptionsLUKSBase"]["data"] & Qsd7_2["types"]["RbdEncryptionCreateOptionsLUKS2"]["data"];
       };
       since: "6.1";
     };
@@ -2109,911 +2022,53 @@ export interface Qsd7_2 {
         vvfat: "BlockdevOptionsVVFAT";
       };
       variants?: {
-        blkdebug: {
-          driver: "BlockdevDriver";
-          /** Since 2.0. */
-          "node-name"?: { type: "str"; optional: true; since: "2.0" };
-          discard?: { type: "BlockdevDiscardOptions"; optional: true };
-          cache?: { type: "BlockdevCacheOptions"; optional: true };
-          "read-only"?: { type: "bool"; optional: true };
-          /** Since 3.1. */
-          "auto-read-only"?: { type: "bool"; optional: true; since: "3.1" };
-          /** Since 2.10. */
-          "force-share"?: { type: "bool"; optional: true; since: "2.10" };
-          /** Since 2.1. */
-          "detect-zeroes"?: { type: "BlockdevDetectZeroesOptions"; optional: true; since: "2.1" };
-          image: "BlockdevRef";
-          config?: { type: "str"; optional: true };
-          align?: { type: "int"; optional: true };
-          /** Since 2.10. */
-          "max-transfer"?: { type: "int32"; optional: true; since: "2.10" };
-          /** Since 2.10. */
-          "opt-write-zero"?: { type: "int32"; optional: true; since: "2.10" };
-          /** Since 2.10. */
-          "max-write-zero"?: { type: "int32"; optional: true; since: "2.10" };
-          /** Since 2.10. */
-          "opt-discard"?: { type: "int32"; optional: true; since: "2.10" };
-          /** Since 2.10. */
-          "max-discard"?: { type: "int32"; optional: true; since: "2.10" };
-          "inject-error"?: { type: readonly ["BlkdebugInjectErrorOptions"]; optional: true };
-          "set-state"?: { type: readonly ["BlkdebugSetStateOptions"]; optional: true };
-          /** Since 5.0. */
-          "take-child-perms"?: { type: readonly ["BlockPermission"]; optional: true; since: "5.0" };
-          /** Since 5.0. */
-          "unshare-child-perms"?: { type: readonly ["BlockPermission"]; optional: true; since: "5.0" };
-        };
-        blklogwrites: {
-          driver: "BlockdevDriver";
-          /** Since 2.0. */
-          "node-name"?: { type: "str"; optional: true; since: "2.0" };
-          discard?: { type: "BlockdevDiscardOptions"; optional: true };
-          cache?: { type: "BlockdevCacheOptions"; optional: true };
-          "read-only"?: { type: "bool"; optional: true };
-          /** Since 3.1. */
-          "auto-read-only"?: { type: "bool"; optional: true; since: "3.1" };
-          /** Since 2.10. */
-          "force-share"?: { type: "bool"; optional: true; since: "2.10" };
-          /** Since 2.1. */
-          "detect-zeroes"?: { type: "BlockdevDetectZeroesOptions"; optional: true; since: "2.1" };
-          file: "BlockdevRef";
-          log: "BlockdevRef";
-          "log-sector-size"?: { type: "uint32"; optional: true };
-          "log-append"?: { type: "bool"; optional: true };
-          "log-super-update-interval"?: { type: "uint64"; optional: true };
-        };
-        blkreplay: {
-          driver: "BlockdevDriver";
-          /** Since 2.0. */
-          "node-name"?: { type: "str"; optional: true; since: "2.0" };
-          discard?: { type: "BlockdevDiscardOptions"; optional: true };
-          cache?: { type: "BlockdevCacheOptions"; optional: true };
-          "read-only"?: { type: "bool"; optional: true };
-          /** Since 3.1. */
-          "auto-read-only"?: { type: "bool"; optional: true; since: "3.1" };
-          /** Since 2.10. */
-          "force-share"?: { type: "bool"; optional: true; since: "2.10" };
-          /** Since 2.1. */
-          "detect-zeroes"?: { type: "BlockdevDetectZeroesOptions"; optional: true; since: "2.1" };
-          image: "BlockdevRef";
-        };
-        blkverify: {
-          driver: "BlockdevDriver";
-          /** Since 2.0. */
-          "node-name"?: { type: "str"; optional: true; since: "2.0" };
-          discard?: { type: "BlockdevDiscardOptions"; optional: true };
-          cache?: { type: "BlockdevCacheOptions"; optional: true };
-          "read-only"?: { type: "bool"; optional: true };
-          /** Since 3.1. */
-          "auto-read-only"?: { type: "bool"; optional: true; since: "3.1" };
-          /** Since 2.10. */
-          "force-share"?: { type: "bool"; optional: true; since: "2.10" };
-          /** Since 2.1. */
-          "detect-zeroes"?: { type: "BlockdevDetectZeroesOptions"; optional: true; since: "2.1" };
-          test: "BlockdevRef";
-          raw: "BlockdevRef";
-        };
-        bochs: {
-          driver: "BlockdevDriver";
-          /** Since 2.0. */
-          "node-name"?: { type: "str"; optional: true; since: "2.0" };
-          discard?: { type: "BlockdevDiscardOptions"; optional: true };
-          cache?: { type: "BlockdevCacheOptions"; optional: true };
-          "read-only"?: { type: "bool"; optional: true };
-          /** Since 3.1. */
-          "auto-read-only"?: { type: "bool"; optional: true; since: "3.1" };
-          /** Since 2.10. */
-          "force-share"?: { type: "bool"; optional: true; since: "2.10" };
-          /** Since 2.1. */
-          "detect-zeroes"?: { type: "BlockdevDetectZeroesOptions"; optional: true; since: "2.1" };
-          file: "BlockdevRef";
-        };
-        cloop: {
-          driver: "BlockdevDriver";
-          /** Since 2.0. */
-          "node-name"?: { type: "str"; optional: true; since: "2.0" };
-          discard?: { type: "BlockdevDiscardOptions"; optional: true };
-          cache?: { type: "BlockdevCacheOptions"; optional: true };
-          "read-only"?: { type: "bool"; optional: true };
-          /** Since 3.1. */
-          "auto-read-only"?: { type: "bool"; optional: true; since: "3.1" };
-          /** Since 2.10. */
-          "force-share"?: { type: "bool"; optional: true; since: "2.10" };
-          /** Since 2.1. */
-          "detect-zeroes"?: { type: "BlockdevDetectZeroesOptions"; optional: true; since: "2.1" };
-          file: "BlockdevRef";
-        };
-        compress: {
-          driver: "BlockdevDriver";
-          /** Since 2.0. */
-          "node-name"?: { type: "str"; optional: true; since: "2.0" };
-          discard?: { type: "BlockdevDiscardOptions"; optional: true };
-          cache?: { type: "BlockdevCacheOptions"; optional: true };
-          "read-only"?: { type: "bool"; optional: true };
-          /** Since 3.1. */
-          "auto-read-only"?: { type: "bool"; optional: true; since: "3.1" };
-          /** Since 2.10. */
-          "force-share"?: { type: "bool"; optional: true; since: "2.10" };
-          /** Since 2.1. */
-          "detect-zeroes"?: { type: "BlockdevDetectZeroesOptions"; optional: true; since: "2.1" };
-          file: "BlockdevRef";
-        };
-        "copy-before-write": {
-          driver: "BlockdevDriver";
-          /** Since 2.0. */
-          "node-name"?: { type: "str"; optional: true; since: "2.0" };
-          discard?: { type: "BlockdevDiscardOptions"; optional: true };
-          cache?: { type: "BlockdevCacheOptions"; optional: true };
-          "read-only"?: { type: "bool"; optional: true };
-          /** Since 3.1. */
-          "auto-read-only"?: { type: "bool"; optional: true; since: "3.1" };
-          /** Since 2.10. */
-          "force-share"?: { type: "bool"; optional: true; since: "2.10" };
-          /** Since 2.1. */
-          "detect-zeroes"?: { type: "BlockdevDetectZeroesOptions"; optional: true; since: "2.1" };
-          file: "BlockdevRef";
-          target: "BlockdevRef";
-          /** Since 7.0. */
-          bitmap?: { type: "BlockDirtyBitmap"; optional: true; since: "7.0" };
-          /** Since 7.1. */
-          "on-cbw-error"?: { type: "OnCbwError"; optional: true; since: "7.1" };
-          /** Since 7.1. */
-          "cbw-timeout"?: { type: "uint32"; optional: true; since: "7.1" };
-        };
-        "copy-on-read": {
-          driver: "BlockdevDriver";
-          /** Since 2.0. */
-          "node-name"?: { type: "str"; optional: true; since: "2.0" };
-          discard?: { type: "BlockdevDiscardOptions"; optional: true };
-          cache?: { type: "BlockdevCacheOptions"; optional: true };
-          "read-only"?: { type: "bool"; optional: true };
-          /** Since 3.1. */
-          "auto-read-only"?: { type: "bool"; optional: true; since: "3.1" };
-          /** Since 2.10. */
-          "force-share"?: { type: "bool"; optional: true; since: "2.10" };
-          /** Since 2.1. */
-          "detect-zeroes"?: { type: "BlockdevDetectZeroesOptions"; optional: true; since: "2.1" };
-          file: "BlockdevRef";
-          bottom?: { type: "str"; optional: true };
-        };
-        dmg: {
-          driver: "BlockdevDriver";
-          /** Since 2.0. */
-          "node-name"?: { type: "str"; optional: true; since: "2.0" };
-          discard?: { type: "BlockdevDiscardOptions"; optional: true };
-          cache?: { type: "BlockdevCacheOptions"; optional: true };
-          "read-only"?: { type: "bool"; optional: true };
-          /** Since 3.1. */
-          "auto-read-only"?: { type: "bool"; optional: true; since: "3.1" };
-          /** Since 2.10. */
-          "force-share"?: { type: "bool"; optional: true; since: "2.10" };
-          /** Since 2.1. */
-          "detect-zeroes"?: { type: "BlockdevDetectZeroesOptions"; optional: true; since: "2.1" };
-          file: "BlockdevRef";
-        };
-        file: {
-          driver: "BlockdevDriver";
-          /** Since 2.0. */
-          "node-name"?: { type: "str"; optional: true; since: "2.0" };
-          discard?: { type: "BlockdevDiscardOptions"; optional: true };
-          cache?: { type: "BlockdevCacheOptions"; optional: true };
-          "read-only"?: { type: "bool"; optional: true };
-          /** Since 3.1. */
-          "auto-read-only"?: { type: "bool"; optional: true; since: "3.1" };
-          /** Since 2.10. */
-          "force-share"?: { type: "bool"; optional: true; since: "2.10" };
-          /** Since 2.1. */
-          "detect-zeroes"?: { type: "BlockdevDetectZeroesOptions"; optional: true; since: "2.1" };
-          filename: "str";
-          /** Since 2.11. */
-          "pr-manager"?: { type: "str"; optional: true; since: "2.11" };
-          /** Since 2.10. */
-          locking?: { type: "OnOffAuto"; optional: true; since: "2.10" };
-          /** Since 2.8. */
-          aio?: { type: "BlockdevAioOptions"; optional: true; since: "2.8" };
-          /** Since 6.2. */
-          "aio-max-batch"?: { type: "int"; optional: true; since: "6.2" };
-          /** Since 4.0. Only if CONFIG_LINUX. */
-          "drop-cache"?: { type: "bool"; optional: true; if: "CONFIG_LINUX"; since: "4.0" };
-          /** Since 3.0. Unstable. */
-          "x-check-cache-dropped"?: { type: "bool"; optional: true; features: readonly ["unstable"]; since: "3.0" };
-        };
-        "snapshot-access": {
-          driver: "BlockdevDriver";
-          /** Since 2.0. */
-          "node-name"?: { type: "str"; optional: true; since: "2.0" };
-          discard?: { type: "BlockdevDiscardOptions"; optional: true };
-          cache?: { type: "BlockdevCacheOptions"; optional: true };
-          "read-only"?: { type: "bool"; optional: true };
-          /** Since 3.1. */
-          "auto-read-only"?: { type: "bool"; optional: true; since: "3.1" };
-          /** Since 2.10. */
-          "force-share"?: { type: "bool"; optional: true; since: "2.10" };
-          /** Since 2.1. */
-          "detect-zeroes"?: { type: "BlockdevDetectZeroesOptions"; optional: true; since: "2.1" };
-          file: "BlockdevRef";
-        };
-        ftp: {
-          driver: "BlockdevDriver";
-          /** Since 2.0. */
-          "node-name"?: { type: "str"; optional: true; since: "2.0" };
-          discard?: { type: "BlockdevDiscardOptions"; optional: true };
-          cache?: { type: "BlockdevCacheOptions"; optional: true };
-          "read-only"?: { type: "bool"; optional: true };
-          /** Since 3.1. */
-          "auto-read-only"?: { type: "bool"; optional: true; since: "3.1" };
-          /** Since 2.10. */
-          "force-share"?: { type: "bool"; optional: true; since: "2.10" };
-          /** Since 2.1. */
-          "detect-zeroes"?: { type: "BlockdevDetectZeroesOptions"; optional: true; since: "2.1" };
-          url: "str";
-          readahead?: { type: "int"; optional: true };
-          timeout?: { type: "int"; optional: true };
-          username?: { type: "str"; optional: true };
-          "password-secret"?: { type: "str"; optional: true };
-          "proxy-username"?: { type: "str"; optional: true };
-          "proxy-password-secret"?: { type: "str"; optional: true };
-        };
-        ftps: {
-          driver: "BlockdevDriver";
-          /** Since 2.0. */
-          "node-name"?: { type: "str"; optional: true; since: "2.0" };
-          discard?: { type: "BlockdevDiscardOptions"; optional: true };
-          cache?: { type: "BlockdevCacheOptions"; optional: true };
-          "read-only"?: { type: "bool"; optional: true };
-          /** Since 3.1. */
-          "auto-read-only"?: { type: "bool"; optional: true; since: "3.1" };
-          /** Since 2.10. */
-          "force-share"?: { type: "bool"; optional: true; since: "2.10" };
-          /** Since 2.1. */
-          "detect-zeroes"?: { type: "BlockdevDetectZeroesOptions"; optional: true; since: "2.1" };
-          url: "str";
-          readahead?: { type: "int"; optional: true };
-          timeout?: { type: "int"; optional: true };
-          username?: { type: "str"; optional: true };
-          "password-secret"?: { type: "str"; optional: true };
-          "proxy-username"?: { type: "str"; optional: true };
-          "proxy-password-secret"?: { type: "str"; optional: true };
-          sslverify?: { type: "bool"; optional: true };
-        };
-        gluster: {
-          driver: "BlockdevDriver";
-          /** Since 2.0. */
-          "node-name"?: { type: "str"; optional: true; since: "2.0" };
-          discard?: { type: "BlockdevDiscardOptions"; optional: true };
-          cache?: { type: "BlockdevCacheOptions"; optional: true };
-          "read-only"?: { type: "bool"; optional: true };
-          /** Since 3.1. */
-          "auto-read-only"?: { type: "bool"; optional: true; since: "3.1" };
-          /** Since 2.10. */
-          "force-share"?: { type: "bool"; optional: true; since: "2.10" };
-          /** Since 2.1. */
-          "detect-zeroes"?: { type: "BlockdevDetectZeroesOptions"; optional: true; since: "2.1" };
-          volume: "str";
-          path: "str";
-          server: readonly ["SocketAddress"];
-          /** Since 2.8. */
-          debug?: { type: "int"; optional: true; since: "2.8" };
-          /** Since 2.8. */
-          logfile?: { type: "str"; optional: true; since: "2.8" };
-        };
-        host_cdrom: {
-          driver: "BlockdevDriver";
-          /** Since 2.0. */
-          "node-name"?: { type: "str"; optional: true; since: "2.0" };
-          discard?: { type: "BlockdevDiscardOptions"; optional: true };
-          cache?: { type: "BlockdevCacheOptions"; optional: true };
-          "read-only"?: { type: "bool"; optional: true };
-          /** Since 3.1. */
-          "auto-read-only"?: { type: "bool"; optional: true; since: "3.1" };
-          /** Since 2.10. */
-          "force-share"?: { type: "bool"; optional: true; since: "2.10" };
-          /** Since 2.1. */
-          "detect-zeroes"?: { type: "BlockdevDetectZeroesOptions"; optional: true; since: "2.1" };
-          filename: "str";
-          /** Since 2.11. */
-          "pr-manager"?: { type: "str"; optional: true; since: "2.11" };
-          /** Since 2.10. */
-          locking?: { type: "OnOffAuto"; optional: true; since: "2.10" };
-          /** Since 2.8. */
-          aio?: { type: "BlockdevAioOptions"; optional: true; since: "2.8" };
-          /** Since 6.2. */
-          "aio-max-batch"?: { type: "int"; optional: true; since: "6.2" };
-          /** Since 4.0. Only if CONFIG_LINUX. */
-          "drop-cache"?: { type: "bool"; optional: true; if: "CONFIG_LINUX"; since: "4.0" };
-          /** Since 3.0. Unstable. */
-          "x-check-cache-dropped"?: { type: "bool"; optional: true; features: readonly ["unstable"]; since: "3.0" };
-        };
-        host_device: {
-          driver: "BlockdevDriver";
-          /** Since 2.0. */
-          "node-name"?: { type: "str"; optional: true; since: "2.0" };
-          discard?: { type: "BlockdevDiscardOptions"; optional: true };
-          cache?: { type: "BlockdevCacheOptions"; optional: true };
-          "read-only"?: { type: "bool"; optional: true };
-          /** Since 3.1. */
-          "auto-read-only"?: { type: "bool"; optional: true; since: "3.1" };
-          /** Since 2.10. */
-          "force-share"?: { type: "bool"; optional: true; since: "2.10" };
-          /** Since 2.1. */
-          "detect-zeroes"?: { type: "BlockdevDetectZeroesOptions"; optional: true; since: "2.1" };
-          filename: "str";
-          /** Since 2.11. */
-          "pr-manager"?: { type: "str"; optional: true; since: "2.11" };
-          /** Since 2.10. */
-          locking?: { type: "OnOffAuto"; optional: true; since: "2.10" };
-          /** Since 2.8. */
-          aio?: { type: "BlockdevAioOptions"; optional: true; since: "2.8" };
-          /** Since 6.2. */
-          "aio-max-batch"?: { type: "int"; optional: true; since: "6.2" };
-          /** Since 4.0. Only if CONFIG_LINUX. */
-          "drop-cache"?: { type: "bool"; optional: true; if: "CONFIG_LINUX"; since: "4.0" };
-          /** Since 3.0. Unstable. */
-          "x-check-cache-dropped"?: { type: "bool"; optional: true; features: readonly ["unstable"]; since: "3.0" };
-        };
-        http: {
-          driver: "BlockdevDriver";
-          /** Since 2.0. */
-          "node-name"?: { type: "str"; optional: true; since: "2.0" };
-          discard?: { type: "BlockdevDiscardOptions"; optional: true };
-          cache?: { type: "BlockdevCacheOptions"; optional: true };
-          "read-only"?: { type: "bool"; optional: true };
-          /** Since 3.1. */
-          "auto-read-only"?: { type: "bool"; optional: true; since: "3.1" };
-          /** Since 2.10. */
-          "force-share"?: { type: "bool"; optional: true; since: "2.10" };
-          /** Since 2.1. */
-          "detect-zeroes"?: { type: "BlockdevDetectZeroesOptions"; optional: true; since: "2.1" };
-          url: "str";
-          readahead?: { type: "int"; optional: true };
-          timeout?: { type: "int"; optional: true };
-          username?: { type: "str"; optional: true };
-          "password-secret"?: { type: "str"; optional: true };
-          "proxy-username"?: { type: "str"; optional: true };
-          "proxy-password-secret"?: { type: "str"; optional: true };
-          cookie?: { type: "str"; optional: true };
-          /** Since 2.10. */
-          "cookie-secret"?: { type: "str"; optional: true; since: "2.10" };
-        };
-        https: {
-          driver: "BlockdevDriver";
-          /** Since 2.0. */
-          "node-name"?: { type: "str"; optional: true; since: "2.0" };
-          discard?: { type: "BlockdevDiscardOptions"; optional: true };
-          cache?: { type: "BlockdevCacheOptions"; optional: true };
-          "read-only"?: { type: "bool"; optional: true };
-          /** Since 3.1. */
-          "auto-read-only"?: { type: "bool"; optional: true; since: "3.1" };
-          /** Since 2.10. */
-          "force-share"?: { type: "bool"; optional: true; since: "2.10" };
-          /** Since 2.1. */
-          "detect-zeroes"?: { type: "BlockdevDetectZeroesOptions"; optional: true; since: "2.1" };
-          url: "str";
-          readahead?: { type: "int"; optional: true };
-          timeout?: { type: "int"; optional: true };
-          username?: { type: "str"; optional: true };
-          "password-secret"?: { type: "str"; optional: true };
-          "proxy-username"?: { type: "str"; optional: true };
-          "proxy-password-secret"?: { type: "str"; optional: true };
-          cookie?: { type: "str"; optional: true };
-          sslverify?: { type: "bool"; optional: true };
-          /** Since 2.10. */
-          "cookie-secret"?: { type: "str"; optional: true; since: "2.10" };
-        };
-        io_uring: {
-          driver: "BlockdevDriver";
-          /** Since 2.0. */
-          "node-name"?: { type: "str"; optional: true; since: "2.0" };
-          discard?: { type: "BlockdevDiscardOptions"; optional: true };
-          cache?: { type: "BlockdevCacheOptions"; optional: true };
-          "read-only"?: { type: "bool"; optional: true };
-          /** Since 3.1. */
-          "auto-read-only"?: { type: "bool"; optional: true; since: "3.1" };
-          /** Since 2.10. */
-          "force-share"?: { type: "bool"; optional: true; since: "2.10" };
-          /** Since 2.1. */
-          "detect-zeroes"?: { type: "BlockdevDetectZeroesOptions"; optional: true; since: "2.1" };
-          filename: "str";
-        };
-        iscsi: {
-          driver: "BlockdevDriver";
-          /** Since 2.0. */
-          "node-name"?: { type: "str"; optional: true; since: "2.0" };
-          discard?: { type: "BlockdevDiscardOptions"; optional: true };
-          cache?: { type: "BlockdevCacheOptions"; optional: true };
-          "read-only"?: { type: "bool"; optional: true };
-          /** Since 3.1. */
-          "auto-read-only"?: { type: "bool"; optional: true; since: "3.1" };
-          /** Since 2.10. */
-          "force-share"?: { type: "bool"; optional: true; since: "2.10" };
-          /** Since 2.1. */
-          "detect-zeroes"?: { type: "BlockdevDetectZeroesOptions"; optional: true; since: "2.1" };
-          transport: "IscsiTransport";
-          portal: "str";
-          target: "str";
-          lun?: { type: "int"; optional: true };
-          user?: { type: "str"; optional: true };
-          "password-secret"?: { type: "str"; optional: true };
-          "initiator-name"?: { type: "str"; optional: true };
-          "header-digest"?: { type: "IscsiHeaderDigest"; optional: true };
-          timeout?: { type: "int"; optional: true };
-        };
-        luks: {
-          driver: "BlockdevDriver";
-          /** Since 2.0. */
-          "node-name"?: { type: "str"; optional: true; since: "2.0" };
-          discard?: { type: "BlockdevDiscardOptions"; optional: true };
-          cache?: { type: "BlockdevCacheOptions"; optional: true };
-          "read-only"?: { type: "bool"; optional: true };
-          /** Since 3.1. */
-          "auto-read-only"?: { type: "bool"; optional: true; since: "3.1" };
-          /** Since 2.10. */
-          "force-share"?: { type: "bool"; optional: true; since: "2.10" };
-          /** Since 2.1. */
-          "detect-zeroes"?: { type: "BlockdevDetectZeroesOptions"; optional: true; since: "2.1" };
-          file: "BlockdevRef";
-          /** Since 2.6. */
-          "key-secret"?: { type: "str"; optional: true; since: "2.6" };
-        };
-        nbd: {
-          driver: "BlockdevDriver";
-          /** Since 2.0. */
-          "node-name"?: { type: "str"; optional: true; since: "2.0" };
-          discard?: { type: "BlockdevDiscardOptions"; optional: true };
-          cache?: { type: "BlockdevCacheOptions"; optional: true };
-          "read-only"?: { type: "bool"; optional: true };
-          /** Since 3.1. */
-          "auto-read-only"?: { type: "bool"; optional: true; since: "3.1" };
-          /** Since 2.10. */
-          "force-share"?: { type: "bool"; optional: true; since: "2.10" };
-          /** Since 2.1. */
-          "detect-zeroes"?: { type: "BlockdevDetectZeroesOptions"; optional: true; since: "2.1" };
-          server: "SocketAddress";
-          export?: { type: "str"; optional: true };
-          "tls-creds"?: { type: "str"; optional: true };
-          /** Since 7.0. */
-          "tls-hostname"?: { type: "str"; optional: true; since: "7.0" };
-          /** Since 3.0. Unstable. */
-          "x-dirty-bitmap"?: { type: "str"; optional: true; features: readonly ["unstable"]; since: "3.0" };
-          /** Since 4.2. */
-          "reconnect-delay"?: { type: "uint32"; optional: true; since: "4.2" };
-          /** Since 7.0. */
-          "open-timeout"?: { type: "uint32"; optional: true; since: "7.0" };
-        };
-        nfs: {
-          driver: "BlockdevDriver";
-          /** Since 2.0. */
-          "node-name"?: { type: "str"; optional: true; since: "2.0" };
-          discard?: { type: "BlockdevDiscardOptions"; optional: true };
-          cache?: { type: "BlockdevCacheOptions"; optional: true };
-          "read-only"?: { type: "bool"; optional: true };
-          /** Since 3.1. */
-          "auto-read-only"?: { type: "bool"; optional: true; since: "3.1" };
-          /** Since 2.10. */
-          "force-share"?: { type: "bool"; optional: true; since: "2.10" };
-          /** Since 2.1. */
-          "detect-zeroes"?: { type: "BlockdevDetectZeroesOptions"; optional: true; since: "2.1" };
-          server: "NFSServer";
-          path: "str";
-          user?: { type: "int"; optional: true };
-          group?: { type: "int"; optional: true };
-          "tcp-syn-count"?: { type: "int"; optional: true };
-          "readahead-size"?: { type: "int"; optional: true };
-          "page-cache-size"?: { type: "int"; optional: true };
-          debug?: { type: "int"; optional: true };
-        };
-        "null-aio": {
-          driver: "BlockdevDriver";
-          /** Since 2.0. */
-          "node-name"?: { type: "str"; optional: true; since: "2.0" };
-          discard?: { type: "BlockdevDiscardOptions"; optional: true };
-          cache?: { type: "BlockdevCacheOptions"; optional: true };
-          "read-only"?: { type: "bool"; optional: true };
-          /** Since 3.1. */
-          "auto-read-only"?: { type: "bool"; optional: true; since: "3.1" };
-          /** Since 2.10. */
-          "force-share"?: { type: "bool"; optional: true; since: "2.10" };
-          /** Since 2.1. */
-          "detect-zeroes"?: { type: "BlockdevDetectZeroesOptions"; optional: true; since: "2.1" };
-          size?: { type: "int"; optional: true };
-          /** Since 2.4. */
-          "latency-ns"?: { type: "uint64"; optional: true; since: "2.4" };
-          /** Since 4.1. */
-          "read-zeroes"?: { type: "bool"; optional: true; since: "4.1" };
-        };
-        "null-co": {
-          driver: "BlockdevDriver";
-          /** Since 2.0. */
-          "node-name"?: { type: "str"; optional: true; since: "2.0" };
-          discard?: { type: "BlockdevDiscardOptions"; optional: true };
-          cache?: { type: "BlockdevCacheOptions"; optional: true };
-          "read-only"?: { type: "bool"; optional: true };
-          /** Since 3.1. */
-          "auto-read-only"?: { type: "bool"; optional: true; since: "3.1" };
-          /** Since 2.10. */
-          "force-share"?: { type: "bool"; optional: true; since: "2.10" };
-          /** Since 2.1. */
-          "detect-zeroes"?: { type: "BlockdevDetectZeroesOptions"; optional: true; since: "2.1" };
-          size?: { type: "int"; optional: true };
-          /** Since 2.4. */
-          "latency-ns"?: { type: "uint64"; optional: true; since: "2.4" };
-          /** Since 4.1. */
-          "read-zeroes"?: { type: "bool"; optional: true; since: "4.1" };
-        };
-        nvme: {
-          driver: "BlockdevDriver";
-          /** Since 2.0. */
-          "node-name"?: { type: "str"; optional: true; since: "2.0" };
-          discard?: { type: "BlockdevDiscardOptions"; optional: true };
-          cache?: { type: "BlockdevCacheOptions"; optional: true };
-          "read-only"?: { type: "bool"; optional: true };
-          /** Since 3.1. */
-          "auto-read-only"?: { type: "bool"; optional: true; since: "3.1" };
-          /** Since 2.10. */
-          "force-share"?: { type: "bool"; optional: true; since: "2.10" };
-          /** Since 2.1. */
-          "detect-zeroes"?: { type: "BlockdevDetectZeroesOptions"; optional: true; since: "2.1" };
-          device: "str";
-          namespace: "int";
-        };
-        "nvme-io_uring": {
-          driver: "BlockdevDriver";
-          /** Since 2.0. */
-          "node-name"?: { type: "str"; optional: true; since: "2.0" };
-          discard?: { type: "BlockdevDiscardOptions"; optional: true };
-          cache?: { type: "BlockdevCacheOptions"; optional: true };
-          "read-only"?: { type: "bool"; optional: true };
-          /** Since 3.1. */
-          "auto-read-only"?: { type: "bool"; optional: true; since: "3.1" };
-          /** Since 2.10. */
-          "force-share"?: { type: "bool"; optional: true; since: "2.10" };
-          /** Since 2.1. */
-          "detect-zeroes"?: { type: "BlockdevDetectZeroesOptions"; optional: true; since: "2.1" };
-          path: "str";
-        };
-        parallels: {
-          driver: "BlockdevDriver";
-          /** Since 2.0. */
-          "node-name"?: { type: "str"; optional: true; since: "2.0" };
-          discard?: { type: "BlockdevDiscardOptions"; optional: true };
-          cache?: { type: "BlockdevCacheOptions"; optional: true };
-          "read-only"?: { type: "bool"; optional: true };
-          /** Since 3.1. */
-          "auto-read-only"?: { type: "bool"; optional: true; since: "3.1" };
-          /** Since 2.10. */
-          "force-share"?: { type: "bool"; optional: true; since: "2.10" };
-          /** Since 2.1. */
-          "detect-zeroes"?: { type: "BlockdevDetectZeroesOptions"; optional: true; since: "2.1" };
-          file: "BlockdevRef";
-        };
-        preallocate: {
-          driver: "BlockdevDriver";
-          /** Since 2.0. */
-          "node-name"?: { type: "str"; optional: true; since: "2.0" };
-          discard?: { type: "BlockdevDiscardOptions"; optional: true };
-          cache?: { type: "BlockdevCacheOptions"; optional: true };
-          "read-only"?: { type: "bool"; optional: true };
-          /** Since 3.1. */
-          "auto-read-only"?: { type: "bool"; optional: true; since: "3.1" };
-          /** Since 2.10. */
-          "force-share"?: { type: "bool"; optional: true; since: "2.10" };
-          /** Since 2.1. */
-          "detect-zeroes"?: { type: "BlockdevDetectZeroesOptions"; optional: true; since: "2.1" };
-          file: "BlockdevRef";
-          "prealloc-align"?: { type: "int"; optional: true };
-          "prealloc-size"?: { type: "int"; optional: true };
-        };
-        qcow: {
-          driver: "BlockdevDriver";
-          /** Since 2.0. */
-          "node-name"?: { type: "str"; optional: true; since: "2.0" };
-          discard?: { type: "BlockdevDiscardOptions"; optional: true };
-          cache?: { type: "BlockdevCacheOptions"; optional: true };
-          "read-only"?: { type: "bool"; optional: true };
-          /** Since 3.1. */
-          "auto-read-only"?: { type: "bool"; optional: true; since: "3.1" };
-          /** Since 2.10. */
-          "force-share"?: { type: "bool"; optional: true; since: "2.10" };
-          /** Since 2.1. */
-          "detect-zeroes"?: { type: "BlockdevDetectZeroesOptions"; optional: true; since: "2.1" };
-          file: "BlockdevRef";
-          backing?: { type: "BlockdevRefOrNull"; optional: true };
-          encrypt?: { type: "BlockdevQcowEncryption"; optional: true };
-        };
-        qcow2: {
-          driver: "BlockdevDriver";
-          /** Since 2.0. */
-          "node-name"?: { type: "str"; optional: true; since: "2.0" };
-          discard?: { type: "BlockdevDiscardOptions"; optional: true };
-          cache?: { type: "BlockdevCacheOptions"; optional: true };
-          "read-only"?: { type: "bool"; optional: true };
-          /** Since 3.1. */
-          "auto-read-only"?: { type: "bool"; optional: true; since: "3.1" };
-          /** Since 2.10. */
-          "force-share"?: { type: "bool"; optional: true; since: "2.10" };
-          /** Since 2.1. */
-          "detect-zeroes"?: { type: "BlockdevDetectZeroesOptions"; optional: true; since: "2.1" };
-          file: "BlockdevRef";
-          backing?: { type: "BlockdevRefOrNull"; optional: true };
-          "lazy-refcounts"?: { type: "bool"; optional: true };
-          "pass-discard-request"?: { type: "bool"; optional: true };
-          "pass-discard-snapshot"?: { type: "bool"; optional: true };
-          "pass-discard-other"?: { type: "bool"; optional: true };
-          /** Since 2.2. */
-          "overlap-check"?: { type: "Qcow2OverlapChecks"; optional: true; since: "2.2" };
-          /** Since 2.2. */
-          "cache-size"?: { type: "int"; optional: true; since: "2.2" };
-          /** Since 2.2. */
-          "l2-cache-size"?: { type: "int"; optional: true; since: "2.2" };
-          /** Since 2.12. */
-          "l2-cache-entry-size"?: { type: "int"; optional: true; since: "2.12" };
-          /** Since 2.2. */
-          "refcount-cache-size"?: { type: "int"; optional: true; since: "2.2" };
-          /** Since 2.5. */
-          "cache-clean-interval"?: { type: "int"; optional: true; since: "2.5" };
-          /** Since 2.10. */
-          encrypt?: { type: "BlockdevQcow2Encryption"; optional: true; since: "2.10" };
-          /** Since 4.0. */
-          "data-file"?: { type: "BlockdevRef"; optional: true; since: "4.0" };
-        };
-        qed: {
-          driver: "BlockdevDriver";
-          /** Since 2.0. */
-          "node-name"?: { type: "str"; optional: true; since: "2.0" };
-          discard?: { type: "BlockdevDiscardOptions"; optional: true };
-          cache?: { type: "BlockdevCacheOptions"; optional: true };
-          "read-only"?: { type: "bool"; optional: true };
-          /** Since 3.1. */
-          "auto-read-only"?: { type: "bool"; optional: true; since: "3.1" };
-          /** Since 2.10. */
-          "force-share"?: { type: "bool"; optional: true; since: "2.10" };
-          /** Since 2.1. */
-          "detect-zeroes"?: { type: "BlockdevDetectZeroesOptions"; optional: true; since: "2.1" };
-          file: "BlockdevRef";
-          backing?: { type: "BlockdevRefOrNull"; optional: true };
-        };
-        quorum: {
-          driver: "BlockdevDriver";
-          /** Since 2.0. */
-          "node-name"?: { type: "str"; optional: true; since: "2.0" };
-          discard?: { type: "BlockdevDiscardOptions"; optional: true };
-          cache?: { type: "BlockdevCacheOptions"; optional: true };
-          "read-only"?: { type: "bool"; optional: true };
-          /** Since 3.1. */
-          "auto-read-only"?: { type: "bool"; optional: true; since: "3.1" };
-          /** Since 2.10. */
-          "force-share"?: { type: "bool"; optional: true; since: "2.10" };
-          /** Since 2.1. */
-          "detect-zeroes"?: { type: "BlockdevDetectZeroesOptions"; optional: true; since: "2.1" };
-          blkverify?: { type: "bool"; optional: true };
-          children: readonly ["BlockdevRef"];
-          "vote-threshold": "int";
-          /** Since 2.1. */
-          "rewrite-corrupted"?: { type: "bool"; optional: true; since: "2.1" };
-          /** Since 2.2. */
-          "read-pattern"?: { type: "QuorumReadPattern"; optional: true; since: "2.2" };
-        };
-        raw: {
-          driver: "BlockdevDriver";
-          /** Since 2.0. */
-          "node-name"?: { type: "str"; optional: true; since: "2.0" };
-          discard?: { type: "BlockdevDiscardOptions"; optional: true };
-          cache?: { type: "BlockdevCacheOptions"; optional: true };
-          "read-only"?: { type: "bool"; optional: true };
-          /** Since 3.1. */
-          "auto-read-only"?: { type: "bool"; optional: true; since: "3.1" };
-          /** Since 2.10. */
-          "force-share"?: { type: "bool"; optional: true; since: "2.10" };
-          /** Since 2.1. */
-          "detect-zeroes"?: { type: "BlockdevDetectZeroesOptions"; optional: true; since: "2.1" };
-          file: "BlockdevRef";
-          offset?: { type: "int"; optional: true };
-          size?: { type: "int"; optional: true };
-        };
-        rbd: {
-          driver: "BlockdevDriver";
-          /** Since 2.0. */
-          "node-name"?: { type: "str"; optional: true; since: "2.0" };
-          discard?: { type: "BlockdevDiscardOptions"; optional: true };
-          cache?: { type: "BlockdevCacheOptions"; optional: true };
-          "read-only"?: { type: "bool"; optional: true };
-          /** Since 3.1. */
-          "auto-read-only"?: { type: "bool"; optional: true; since: "3.1" };
-          /** Since 2.10. */
-          "force-share"?: { type: "bool"; optional: true; since: "2.10" };
-          /** Since 2.1. */
-          "detect-zeroes"?: { type: "BlockdevDetectZeroesOptions"; optional: true; since: "2.1" };
-          pool: "str";
-          /** Since 5.0. */
-          namespace?: { type: "str"; optional: true; since: "5.0" };
-          image: "str";
-          conf?: { type: "str"; optional: true };
-          snapshot?: { type: "str"; optional: true };
-          /** Since 6.1. */
-          encrypt?: { type: "RbdEncryptionOptions"; optional: true; since: "6.1" };
-          user?: { type: "str"; optional: true };
-          /** Since 3.0. */
-          "auth-client-required"?: { type: readonly ["RbdAuthMode"]; optional: true; since: "3.0" };
-          /** Since 3.0. */
-          "key-secret"?: { type: "str"; optional: true; since: "3.0" };
-          server?: { type: readonly ["InetSocketAddressBase"]; optional: true };
-        };
-        replication: {
-          driver: "BlockdevDriver";
-          /** Since 2.0. */
-          "node-name"?: { type: "str"; optional: true; since: "2.0" };
-          discard?: { type: "BlockdevDiscardOptions"; optional: true };
-          cache?: { type: "BlockdevCacheOptions"; optional: true };
-          "read-only"?: { type: "bool"; optional: true };
-          /** Since 3.1. */
-          "auto-read-only"?: { type: "bool"; optional: true; since: "3.1" };
-          /** Since 2.10. */
-          "force-share"?: { type: "bool"; optional: true; since: "2.10" };
-          /** Since 2.1. */
-          "detect-zeroes"?: { type: "BlockdevDetectZeroesOptions"; optional: true; since: "2.1" };
-          file: "BlockdevRef";
-          mode: "ReplicationMode";
-          "top-id"?: { type: "str"; optional: true };
-        };
-        ssh: {
-          driver: "BlockdevDriver";
-          /** Since 2.0. */
-          "node-name"?: { type: "str"; optional: true; since: "2.0" };
-          discard?: { type: "BlockdevDiscardOptions"; optional: true };
-          cache?: { type: "BlockdevCacheOptions"; optional: true };
-          "read-only"?: { type: "bool"; optional: true };
-          /** Since 3.1. */
-          "auto-read-only"?: { type: "bool"; optional: true; since: "3.1" };
-          /** Since 2.10. */
-          "force-share"?: { type: "bool"; optional: true; since: "2.10" };
-          /** Since 2.1. */
-          "detect-zeroes"?: { type: "BlockdevDetectZeroesOptions"; optional: true; since: "2.1" };
-          server: "InetSocketAddress";
-          path: "str";
-          user?: { type: "str"; optional: true };
-          "host-key-check"?: { type: "SshHostKeyCheck"; optional: true };
-        };
-        throttle: {
-          driver: "BlockdevDriver";
-          /** Since 2.0. */
-          "node-name"?: { type: "str"; optional: true; since: "2.0" };
-          discard?: { type: "BlockdevDiscardOptions"; optional: true };
-          cache?: { type: "BlockdevCacheOptions"; optional: true };
-          "read-only"?: { type: "bool"; optional: true };
-          /** Since 3.1. */
-          "auto-read-only"?: { type: "bool"; optional: true; since: "3.1" };
-          /** Since 2.10. */
-          "force-share"?: { type: "bool"; optional: true; since: "2.10" };
-          /** Since 2.1. */
-          "detect-zeroes"?: { type: "BlockdevDetectZeroesOptions"; optional: true; since: "2.1" };
-          "throttle-group": "str";
-          file: "BlockdevRef";
-        };
-        vdi: {
-          driver: "BlockdevDriver";
-          /** Since 2.0. */
-          "node-name"?: { type: "str"; optional: true; since: "2.0" };
-          discard?: { type: "BlockdevDiscardOptions"; optional: true };
-          cache?: { type: "BlockdevCacheOptions"; optional: true };
-          "read-only"?: { type: "bool"; optional: true };
-          /** Since 3.1. */
-          "auto-read-only"?: { type: "bool"; optional: true; since: "3.1" };
-          /** Since 2.10. */
-          "force-share"?: { type: "bool"; optional: true; since: "2.10" };
-          /** Since 2.1. */
-          "detect-zeroes"?: { type: "BlockdevDetectZeroesOptions"; optional: true; since: "2.1" };
-          file: "BlockdevRef";
-        };
-        vhdx: {
-          driver: "BlockdevDriver";
-          /** Since 2.0. */
-          "node-name"?: { type: "str"; optional: true; since: "2.0" };
-          discard?: { type: "BlockdevDiscardOptions"; optional: true };
-          cache?: { type: "BlockdevCacheOptions"; optional: true };
-          "read-only"?: { type: "bool"; optional: true };
-          /** Since 3.1. */
-          "auto-read-only"?: { type: "bool"; optional: true; since: "3.1" };
-          /** Since 2.10. */
-          "force-share"?: { type: "bool"; optional: true; since: "2.10" };
-          /** Since 2.1. */
-          "detect-zeroes"?: { type: "BlockdevDetectZeroesOptions"; optional: true; since: "2.1" };
-          file: "BlockdevRef";
-        };
-        "virtio-blk-vfio-pci": {
-          driver: "BlockdevDriver";
-          /** Since 2.0. */
-          "node-name"?: { type: "str"; optional: true; since: "2.0" };
-          discard?: { type: "BlockdevDiscardOptions"; optional: true };
-          cache?: { type: "BlockdevCacheOptions"; optional: true };
-          "read-only"?: { type: "bool"; optional: true };
-          /** Since 3.1. */
-          "auto-read-only"?: { type: "bool"; optional: true; since: "3.1" };
-          /** Since 2.10. */
-          "force-share"?: { type: "bool"; optional: true; since: "2.10" };
-          /** Since 2.1. */
-          "detect-zeroes"?: { type: "BlockdevDetectZeroesOptions"; optional: true; since: "2.1" };
-          path: "str";
-        };
-        "virtio-blk-vhost-user": {
-          driver: "BlockdevDriver";
-          /** Since 2.0. */
-          "node-name"?: { type: "str"; optional: true; since: "2.0" };
-          discard?: { type: "BlockdevDiscardOptions"; optional: true };
-          cache?: { type: "BlockdevCacheOptions"; optional: true };
-          "read-only"?: { type: "bool"; optional: true };
-          /** Since 3.1. */
-          "auto-read-only"?: { type: "bool"; optional: true; since: "3.1" };
-          /** Since 2.10. */
-          "force-share"?: { type: "bool"; optional: true; since: "2.10" };
-          /** Since 2.1. */
-          "detect-zeroes"?: { type: "BlockdevDetectZeroesOptions"; optional: true; since: "2.1" };
-          path: "str";
-        };
-        "virtio-blk-vhost-vdpa": {
-          driver: "BlockdevDriver";
-          /** Since 2.0. */
-          "node-name"?: { type: "str"; optional: true; since: "2.0" };
-          discard?: { type: "BlockdevDiscardOptions"; optional: true };
-          cache?: { type: "BlockdevCacheOptions"; optional: true };
-          "read-only"?: { type: "bool"; optional: true };
-          /** Since 3.1. */
-          "auto-read-only"?: { type: "bool"; optional: true; since: "3.1" };
-          /** Since 2.10. */
-          "force-share"?: { type: "bool"; optional: true; since: "2.10" };
-          /** Since 2.1. */
-          "detect-zeroes"?: { type: "BlockdevDetectZeroesOptions"; optional: true; since: "2.1" };
-          path: "str";
-        };
-        vmdk: {
-          driver: "BlockdevDriver";
-          /** Since 2.0. */
-          "node-name"?: { type: "str"; optional: true; since: "2.0" };
-          discard?: { type: "BlockdevDiscardOptions"; optional: true };
-          cache?: { type: "BlockdevCacheOptions"; optional: true };
-          "read-only"?: { type: "bool"; optional: true };
-          /** Since 3.1. */
-          "auto-read-only"?: { type: "bool"; optional: true; since: "3.1" };
-          /** Since 2.10. */
-          "force-share"?: { type: "bool"; optional: true; since: "2.10" };
-          /** Since 2.1. */
-          "detect-zeroes"?: { type: "BlockdevDetectZeroesOptions"; optional: true; since: "2.1" };
-          file: "BlockdevRef";
-          backing?: { type: "BlockdevRefOrNull"; optional: true };
-        };
-        vpc: {
-          driver: "BlockdevDriver";
-          /** Since 2.0. */
-          "node-name"?: { type: "str"; optional: true; since: "2.0" };
-          discard?: { type: "BlockdevDiscardOptions"; optional: true };
-          cache?: { type: "BlockdevCacheOptions"; optional: true };
-          "read-only"?: { type: "bool"; optional: true };
-          /** Since 3.1. */
-          "auto-read-only"?: { type: "bool"; optional: true; since: "3.1" };
-          /** Since 2.10. */
-          "force-share"?: { type: "bool"; optional: true; since: "2.10" };
-          /** Since 2.1. */
-          "detect-zeroes"?: { type: "BlockdevDetectZeroesOptions"; optional: true; since: "2.1" };
-          file: "BlockdevRef";
-        };
-        vvfat: {
-          driver: "BlockdevDriver";
-          /** Since 2.0. */
-          "node-name"?: { type: "str"; optional: true; since: "2.0" };
-          discard?: { type: "BlockdevDiscardOptions"; optional: true };
-          cache?: { type: "BlockdevCacheOptions"; optional: true };
-          "read-only"?: { type: "bool"; optional: true };
-          /** Since 3.1. */
-          "auto-read-only"?: { type: "bool"; optional: true; since: "3.1" };
-          /** Since 2.10. */
-          "force-share"?: { type: "bool"; optional: true; since: "2.10" };
-          /** Since 2.1. */
-          "detect-zeroes"?: { type: "BlockdevDetectZeroesOptions"; optional: true; since: "2.1" };
-          dir: "str";
-          "fat-type"?: { type: "int"; optional: true };
-          floppy?: { type: "bool"; optional: true };
-          /** Since 2.4. */
-          label?: { type: "str"; optional: true; since: "2.4" };
-          rw?: { type: "bool"; optional: true };
-        };
+        blkdebug: Qsd7_2["types"]["BlockdevOptions"]["base"] & Qsd7_2["types"]["BlockdevOptionsBlkdebug"]["data"];
+        blklogwrites: Qsd7_2["types"]["BlockdevOptions"]["base"] & Qsd7_2["types"]["BlockdevOptionsBlklogwrites"]["data"];
+        blkreplay: Qsd7_2["types"]["BlockdevOptions"]["base"] & Qsd7_2["types"]["BlockdevOptionsBlkreplay"]["data"];
+        blkverify: Qsd7_2["types"]["BlockdevOptions"]["base"] & Qsd7_2["types"]["BlockdevOptionsBlkverify"]["data"];
+        bochs: Qsd7_2["types"]["BlockdevOptions"]["base"] & Qsd7_2["types"]["BlockdevOptionsGenericFormat"]["data"];
+        cloop: Qsd7_2["types"]["BlockdevOptions"]["base"] & Qsd7_2["types"]["BlockdevOptionsGenericFormat"]["data"];
+        compress: Qsd7_2["types"]["BlockdevOptions"]["base"] & Qsd7_2["types"]["BlockdevOptionsGenericFormat"]["data"];
+        "copy-before-write": Qsd7_2["types"]["BlockdevOptions"]["base"] & Qsd7_2["types"]["BlockdevOptionsGenericFormat"]["data"] & Qsd7_2["types"]["BlockdevOptionsCbw"]["data"];
+        "copy-on-read": Qsd7_2["types"]["BlockdevOptions"]["base"] & Qsd7_2["types"]["BlockdevOptionsGenericFormat"]["data"] & Qsd7_2["types"]["BlockdevOptionsCor"]["data"];
+        dmg: Qsd7_2["types"]["BlockdevOptions"]["base"] & Qsd7_2["types"]["BlockdevOptionsGenericFormat"]["data"];
+        file: Qsd7_2["types"]["BlockdevOptions"]["base"] & Qsd7_2["types"]["BlockdevOptionsFile"]["data"];
+        "snapshot-access": Qsd7_2["types"]["BlockdevOptions"]["base"] & Qsd7_2["types"]["BlockdevOptionsGenericFormat"]["data"];
+        ftp: Qsd7_2["types"]["BlockdevOptions"]["base"] & Qsd7_2["types"]["BlockdevOptionsCurlBase"]["data"] & Qsd7_2["types"]["BlockdevOptionsCurlFtp"]["data"];
+        ftps: Qsd7_2["types"]["BlockdevOptions"]["base"] & Qsd7_2["types"]["BlockdevOptionsCurlBase"]["data"] & Qsd7_2["types"]["BlockdevOptionsCurlFtps"]["data"];
+        gluster: Qsd7_2["types"]["BlockdevOptions"]["base"] & Qsd7_2["types"]["BlockdevOptionsGluster"]["data"];
+        host_cdrom: Qsd7_2["types"]["BlockdevOptions"]["base"] & Qsd7_2["types"]["BlockdevOptionsFile"]["data"];
+        host_device: Qsd7_2["types"]["BlockdevOptions"]["base"] & Qsd7_2["types"]["BlockdevOptionsFile"]["data"];
+        http: Qsd7_2["types"]["BlockdevOptions"]["base"] & Qsd7_2["types"]["BlockdevOptionsCurlBase"]["data"] & Qsd7_2["types"]["BlockdevOptionsCurlHttp"]["data"];
+        https: Qsd7_2["types"]["BlockdevOptions"]["base"] & Qsd7_2["types"]["BlockdevOptionsCurlBase"]["data"] & Qsd7_2["types"]["BlockdevOptionsCurlHttps"]["data"];
+        io_uring: Qsd7_2["types"]["BlockdevOptions"]["base"] & Qsd7_2["types"]["BlockdevOptionsIoUring"]["data"];
+        iscsi: Qsd7_2["types"]["BlockdevOptions"]["base"] & Qsd7_2["types"]["BlockdevOptionsIscsi"]["data"];
+        luks: Qsd7_2["types"]["BlockdevOptions"]["base"] & Qsd7_2["types"]["BlockdevOptionsGenericFormat"]["data"] & Qsd7_2["types"]["BlockdevOptionsLUKS"]["data"];
+        nbd: Qsd7_2["types"]["BlockdevOptions"]["base"] & Qsd7_2["types"]["BlockdevOptionsNbd"]["data"];
+        nfs: Qsd7_2["types"]["BlockdevOptions"]["base"] & Qsd7_2["types"]["BlockdevOptionsNfs"]["data"];
+        "null-aio": Qsd7_2["types"]["BlockdevOptions"]["base"] & Qsd7_2["types"]["BlockdevOptionsNull"]["data"];
+        "null-co": Qsd7_2["types"]["BlockdevOptions"]["base"] & Qsd7_2["types"]["BlockdevOptionsNull"]["data"];
+        nvme: Qsd7_2["types"]["BlockdevOptions"]["base"] & Qsd7_2["types"]["BlockdevOptionsNVMe"]["data"];
+        "nvme-io_uring": Qsd7_2["types"]["BlockdevOptions"]["base"] & Qsd7_2["types"]["BlockdevOptionsNvmeIoUring"]["data"];
+        parallels: Qsd7_2["types"]["BlockdevOptions"]["base"] & Qsd7_2["types"]["BlockdevOptionsGenericFormat"]["data"];
+        preallocate: Qsd7_2["types"]["BlockdevOptions"]["base"] & Qsd7_2["types"]["BlockdevOptionsGenericFormat"]["data"] & Qsd7_2["types"]["BlockdevOptionsPreallocate"]["data"];
+        qcow: Qsd7_2["types"]["BlockdevOptions"]["base"] & Qsd7_2["types"]["BlockdevOptionsGenericFormat"]["data"] & Qsd7_2["types"]["BlockdevOptionsGenericCOWFormat"]["data"] & Qsd7_2["types"]["BlockdevOptionsQcow"]["data"];
+        qcow2: Qsd7_2["types"]["BlockdevOptions"]["base"] & Qsd7_2["types"]["BlockdevOptionsGenericFormat"]["data"] & Qsd7_2["types"]["BlockdevOptionsGenericCOWFormat"]["data"] & Qsd7_2["types"]["BlockdevOptionsQcow2"]["data"];
+        qed: Qsd7_2["types"]["BlockdevOptions"]["base"] & Qsd7_2["types"]["BlockdevOptionsGenericFormat"]["data"] & Qsd7_2["types"]["BlockdevOptionsGenericCOWFormat"]["data"];
+        quorum: Qsd7_2["types"]["BlockdevOptions"]["base"] & Qsd7_2["types"]["BlockdevOptionsQuorum"]["data"];
+        raw: Qsd7_2["types"]["BlockdevOptions"]["base"] & Qsd7_2["types"]["BlockdevOptionsGenericFormat"]["data"] & Qsd7_2["types"]["BlockdevOptionsRaw"]["data"];
+        rbd: Qsd7_2["types"]["BlockdevOptions"]["base"] & Qsd7_2["types"]["BlockdevOptionsRbd"]["data"];
+        replication: Qsd7_2["types"]["BlockdevOptions"]["base"] & Qsd7_2["types"]["BlockdevOptionsGenericFormat"]["data"] & Qsd7_2["types"]["BlockdevOptionsReplication"]["data"];
+        ssh: Qsd7_2["types"]["BlockdevOptions"]["base"] & Qsd7_2["types"]["BlockdevOptionsSsh"]["data"];
+        throttle: Qsd7_2["types"]["BlockdevOptions"]["base"] & Qsd7_2["types"]["BlockdevOptionsThrottle"]["data"];
+        vdi: Qsd7_2["types"]["BlockdevOptions"]["base"] & Qsd7_2["types"]["BlockdevOptionsGenericFormat"]["data"];
+        vhdx: Qsd7_2["types"]["BlockdevOptions"]["base"] & Qsd7_2["types"]["BlockdevOptionsGenericFormat"]["data"];
+        "virtio-blk-vfio-pci": Qsd7_2["types"]["BlockdevOptions"]["base"] & Qsd7_2["types"]["BlockdevOptionsVirtioBlkVfioPci"]["data"];
+        "virtio-blk-vhost-user": Qsd7_2["types"]["BlockdevOptions"]["base"] & Qsd7_2["types"]["BlockdevOptionsVirtioBlkVhostUser"]["data"];
+        "virtio-blk-vhost-vdpa": Qsd7_2["types"]["BlockdevOptions"]["base"] & Qsd7_2["types"]["BlockdevOptionsVirtioBlkVhostVdpa"]["data"];
+        vmdk: Qsd7_2["types"]["BlockdevOptions"]["base"] & Qsd7_2["types"]["BlockdevOptionsGenericFormat"]["data"] & Qsd7_2["types"]["BlockdevOptionsGenericCOWFormat"]["data"];
+        vpc: Qsd7_2["types"]["BlockdevOptions"]["base"] & Qsd7_2["types"]["BlockdevOptionsGenericFormat"]["data"];
+        vvfat: Qsd7_2["types"]["BlockdevOptions"]["base"] & Qsd7_2["types"]["BlockdevOptionsVVFAT"]["data"];
       };
       since: "2.9";
     };
@@ -3234,157 +2289,53 @@ export interface Qsd7_2 {
         vpc: "BlockdevCreateOptionsVpc";
       };
       variants?: {
-        blkdebug: { driver: "BlockdevDriver" };
-        blklogwrites: { driver: "BlockdevDriver" };
-        blkreplay: { driver: "BlockdevDriver" };
-        blkverify: { driver: "BlockdevDriver" };
-        bochs: { driver: "BlockdevDriver" };
-        cloop: { driver: "BlockdevDriver" };
-        compress: { driver: "BlockdevDriver" };
-        "copy-before-write": { driver: "BlockdevDriver" };
-        "copy-on-read": { driver: "BlockdevDriver" };
-        dmg: { driver: "BlockdevDriver" };
-        file: {
-          driver: "BlockdevDriver";
-          filename: "str";
-          size: "size";
-          preallocation?: { type: "PreallocMode"; optional: true };
-          nocow?: { type: "bool"; optional: true };
-          /** Since 5.1. */
-          "extent-size-hint"?: { type: "size"; optional: true; since: "5.1" };
-        };
-        "snapshot-access": { driver: "BlockdevDriver" };
-        ftp: { driver: "BlockdevDriver" };
-        ftps: { driver: "BlockdevDriver" };
-        gluster: {
-          driver: "BlockdevDriver";
-          location: "BlockdevOptionsGluster";
-          size: "size";
-          preallocation?: { type: "PreallocMode"; optional: true };
-        };
-        host_cdrom: { driver: "BlockdevDriver" };
-        host_device: { driver: "BlockdevDriver" };
-        http: { driver: "BlockdevDriver" };
-        https: { driver: "BlockdevDriver" };
-        io_uring: { driver: "BlockdevDriver" };
-        iscsi: { driver: "BlockdevDriver" };
-        luks: {
-          driver: "BlockdevDriver";
-          "key-secret"?: { type: "str"; optional: true };
-          "cipher-alg"?: { type: "QCryptoCipherAlgorithm"; optional: true };
-          "cipher-mode"?: { type: "QCryptoCipherMode"; optional: true };
-          "ivgen-alg"?: { type: "QCryptoIVGenAlgorithm"; optional: true };
-          "ivgen-hash-alg"?: { type: "QCryptoHashAlgorithm"; optional: true };
-          "hash-alg"?: { type: "QCryptoHashAlgorithm"; optional: true };
-          /** Since 2.8. */
-          "iter-time"?: { type: "int"; optional: true; since: "2.8" };
-          file: "BlockdevRef";
-          size: "size";
-          /** Since 4.2. */
-          preallocation?: { type: "PreallocMode"; optional: true; since: "4.2" };
-        };
-        nbd: { driver: "BlockdevDriver" };
-        nfs: { driver: "BlockdevDriver"; location: "BlockdevOptionsNfs"; size: "size" };
-        "null-aio": { driver: "BlockdevDriver" };
-        "null-co": { driver: "BlockdevDriver" };
-        nvme: { driver: "BlockdevDriver" };
-        "nvme-io_uring": { driver: "BlockdevDriver" };
-        parallels: {
-          driver: "BlockdevDriver";
-          file: "BlockdevRef";
-          size: "size";
-          "cluster-size"?: { type: "size"; optional: true };
-        };
-        preallocate: { driver: "BlockdevDriver" };
-        qcow: {
-          driver: "BlockdevDriver";
-          file: "BlockdevRef";
-          size: "size";
-          "backing-file"?: { type: "str"; optional: true };
-          encrypt?: { type: "QCryptoBlockCreateOptions"; optional: true };
-        };
-        qcow2: {
-          driver: "BlockdevDriver";
-          file: "BlockdevRef";
-          /** Since 4.0. */
-          "data-file"?: { type: "BlockdevRef"; optional: true; since: "4.0" };
-          /** Since 4.0. */
-          "data-file-raw"?: { type: "bool"; optional: true; since: "4.0" };
-          /** Since 5.2. */
-          "extended-l2"?: { type: "bool"; optional: true; since: "5.2" };
-          size: "size";
-          version?: { type: "BlockdevQcow2Version"; optional: true };
-          "backing-file"?: { type: "str"; optional: true };
-          "backing-fmt"?: { type: "BlockdevDriver"; optional: true };
-          encrypt?: { type: "QCryptoBlockCreateOptions"; optional: true };
-          "cluster-size"?: { type: "size"; optional: true };
-          preallocation?: { type: "PreallocMode"; optional: true };
-          "lazy-refcounts"?: { type: "bool"; optional: true };
-          "refcount-bits"?: { type: "int"; optional: true };
-          /** Since 5.1. */
-          "compression-type"?: { type: "Qcow2CompressionType"; optional: true; since: "5.1" };
-        };
-        qed: {
-          driver: "BlockdevDriver";
-          file: "BlockdevRef";
-          size: "size";
-          "backing-file"?: { type: "str"; optional: true };
-          "backing-fmt"?: { type: "BlockdevDriver"; optional: true };
-          "cluster-size"?: { type: "size"; optional: true };
-          "table-size"?: { type: "int"; optional: true };
-        };
-        quorum: { driver: "BlockdevDriver" };
-        raw: { driver: "BlockdevDriver" };
-        rbd: {
-          driver: "BlockdevDriver";
-          location: "BlockdevOptionsRbd";
-          size: "size";
-          "cluster-size"?: { type: "size"; optional: true };
-          /** Since 6.1. */
-          encrypt?: { type: "RbdEncryptionCreateOptions"; optional: true; since: "6.1" };
-        };
-        replication: { driver: "BlockdevDriver" };
-        ssh: { driver: "BlockdevDriver"; location: "BlockdevOptionsSsh"; size: "size" };
-        throttle: { driver: "BlockdevDriver" };
-        vdi: {
-          driver: "BlockdevDriver";
-          file: "BlockdevRef";
-          size: "size";
-          preallocation?: { type: "PreallocMode"; optional: true };
-        };
-        vhdx: {
-          driver: "BlockdevDriver";
-          file: "BlockdevRef";
-          size: "size";
-          "log-size"?: { type: "size"; optional: true };
-          "block-size"?: { type: "size"; optional: true };
-          subformat?: { type: "BlockdevVhdxSubformat"; optional: true };
-          "block-state-zero"?: { type: "bool"; optional: true };
-        };
-        "virtio-blk-vfio-pci": { driver: "BlockdevDriver" };
-        "virtio-blk-vhost-user": { driver: "BlockdevDriver" };
-        "virtio-blk-vhost-vdpa": { driver: "BlockdevDriver" };
-        vmdk: {
-          driver: "BlockdevDriver";
-          file: "BlockdevRef";
-          size: "size";
-          extents?: { type: readonly ["BlockdevRef"]; optional: true };
-          subformat?: { type: "BlockdevVmdkSubformat"; optional: true };
-          "backing-file"?: { type: "str"; optional: true };
-          "adapter-type"?: { type: "BlockdevVmdkAdapterType"; optional: true };
-          hwversion?: { type: "str"; optional: true };
-          /** Since 6.2. */
-          toolsversion?: { type: "str"; optional: true; since: "6.2" };
-          "zeroed-grain"?: { type: "bool"; optional: true };
-        };
-        vpc: {
-          driver: "BlockdevDriver";
-          file: "BlockdevRef";
-          size: "size";
-          subformat?: { type: "BlockdevVpcSubformat"; optional: true };
-          "force-size"?: { type: "bool"; optional: true };
-        };
-        vvfat: { driver: "BlockdevDriver" };
+        blkdebug: Qsd7_2["types"]["BlockdevCreateOptions"]["base"];
+        blklogwrites: Qsd7_2["types"]["BlockdevCreateOptions"]["base"];
+        blkreplay: Qsd7_2["types"]["BlockdevCreateOptions"]["base"];
+        blkverify: Qsd7_2["types"]["BlockdevCreateOptions"]["base"];
+        bochs: Qsd7_2["types"]["BlockdevCreateOptions"]["base"];
+        cloop: Qsd7_2["types"]["BlockdevCreateOptions"]["base"];
+        compress: Qsd7_2["types"]["BlockdevCreateOptions"]["base"];
+        "copy-before-write": Qsd7_2["types"]["BlockdevCreateOptions"]["base"];
+        "copy-on-read": Qsd7_2["types"]["BlockdevCreateOptions"]["base"];
+        dmg: Qsd7_2["types"]["BlockdevCreateOptions"]["base"];
+        file: Qsd7_2["types"]["BlockdevCreateOptions"]["base"] & Qsd7_2["types"]["BlockdevCreateOptionsFile"]["data"];
+        "snapshot-access": Qsd7_2["types"]["BlockdevCreateOptions"]["base"];
+        ftp: Qsd7_2["types"]["BlockdevCreateOptions"]["base"];
+        ftps: Qsd7_2["types"]["BlockdevCreateOptions"]["base"];
+        gluster: Qsd7_2["types"]["BlockdevCreateOptions"]["base"] & Qsd7_2["types"]["BlockdevCreateOptionsGluster"]["data"];
+        host_cdrom: Qsd7_2["types"]["BlockdevCreateOptions"]["base"];
+        host_device: Qsd7_2["types"]["BlockdevCreateOptions"]["base"];
+        http: Qsd7_2["types"]["BlockdevCreateOptions"]["base"];
+        https: Qsd7_2["types"]["BlockdevCreateOptions"]["base"];
+        io_uring: Qsd7_2["types"]["BlockdevCreateOptions"]["base"];
+        iscsi: Qsd7_2["types"]["BlockdevCreateOptions"]["base"];
+        luks: Qsd7_2["types"]["BlockdevCreateOptions"]["base"] & Qsd7_2["types"]["QCryptoBlockOptionsLUKS"]["data"] & Qsd7_2["types"]["QCryptoBlockCreateOptionsLUKS"]["data"] & Qsd7_2["types"]["BlockdevCreateOptionsLUKS"]["data"];
+        nbd: Qsd7_2["types"]["BlockdevCreateOptions"]["base"];
+        nfs: Qsd7_2["types"]["BlockdevCreateOptions"]["base"] & Qsd7_2["types"]["BlockdevCreateOptionsNfs"]["data"];
+        "null-aio": Qsd7_2["types"]["BlockdevCreateOptions"]["base"];
+        "null-co": Qsd7_2["types"]["BlockdevCreateOptions"]["base"];
+        nvme: Qsd7_2["types"]["BlockdevCreateOptions"]["base"];
+        "nvme-io_uring": Qsd7_2["types"]["BlockdevCreateOptions"]["base"];
+        parallels: Qsd7_2["types"]["BlockdevCreateOptions"]["base"] & Qsd7_2["types"]["BlockdevCreateOptionsParallels"]["data"];
+        preallocate: Qsd7_2["types"]["BlockdevCreateOptions"]["base"];
+        qcow: Qsd7_2["types"]["BlockdevCreateOptions"]["base"] & Qsd7_2["types"]["BlockdevCreateOptionsQcow"]["data"];
+        qcow2: Qsd7_2["types"]["BlockdevCreateOptions"]["base"] & Qsd7_2["types"]["BlockdevCreateOptionsQcow2"]["data"];
+        qed: Qsd7_2["types"]["BlockdevCreateOptions"]["base"] & Qsd7_2["types"]["BlockdevCreateOptionsQed"]["data"];
+        quorum: Qsd7_2["types"]["BlockdevCreateOptions"]["base"];
+        raw: Qsd7_2["types"]["BlockdevCreateOptions"]["base"];
+        rbd: Qsd7_2["types"]["BlockdevCreateOptions"]["base"] & Qsd7_2["types"]["BlockdevCreateOptionsRbd"]["data"];
+        replication: Qsd7_2["types"]["BlockdevCreateOptions"]["base"];
+        ssh: Qsd7_2["types"]["BlockdevCreateOptions"]["base"] & Qsd7_2["types"]["BlockdevCreateOptionsSsh"]["data"];
+        throttle: Qsd7_2["types"]["BlockdevCreateOptions"]["base"];
+        vdi: Qsd7_2["types"]["BlockdevCreateOptions"]["base"] & Qsd7_2["types"]["BlockdevCreateOptionsVdi"]["data"];
+        vhdx: Qsd7_2["types"]["BlockdevCreateOptions"]["base"] & Qsd7_2["types"]["BlockdevCreateOptionsVhdx"]["data"];
+        "virtio-blk-vfio-pci": Qsd7_2["types"]["BlockdevCreateOptions"]["base"];
+        "virtio-blk-vhost-user": Qsd7_2["types"]["BlockdevCreateOptions"]["base"];
+        "virtio-blk-vhost-vdpa": Qsd7_2["types"]["BlockdevCreateOptions"]["base"];
+        vmdk: Qsd7_2["types"]["BlockdevCreateOptions"]["base"] & Qsd7_2["types"]["BlockdevCreateOptionsVmdk"]["data"];
+        vpc: Qsd7_2["types"]["BlockdevCreateOptions"]["base"] & Qsd7_2["types"]["BlockdevCreateOptionsVpc"]["data"];
+        vvfat: Qsd7_2["types"]["BlockdevCreateOptions"]["base"];
       };
       since: "2.12";
     };
@@ -3403,61 +2354,53 @@ export interface Qsd7_2 {
       discriminator: "driver";
       data: { luks: "BlockdevAmendOptionsLUKS"; qcow2: "BlockdevAmendOptionsQcow2" };
       variants?: {
-        blkdebug: { driver: "BlockdevDriver" };
-        blklogwrites: { driver: "BlockdevDriver" };
-        blkreplay: { driver: "BlockdevDriver" };
-        blkverify: { driver: "BlockdevDriver" };
-        bochs: { driver: "BlockdevDriver" };
-        cloop: { driver: "BlockdevDriver" };
-        compress: { driver: "BlockdevDriver" };
-        "copy-before-write": { driver: "BlockdevDriver" };
-        "copy-on-read": { driver: "BlockdevDriver" };
-        dmg: { driver: "BlockdevDriver" };
-        file: { driver: "BlockdevDriver" };
-        "snapshot-access": { driver: "BlockdevDriver" };
-        ftp: { driver: "BlockdevDriver" };
-        ftps: { driver: "BlockdevDriver" };
-        gluster: { driver: "BlockdevDriver" };
-        host_cdrom: { driver: "BlockdevDriver" };
-        host_device: { driver: "BlockdevDriver" };
-        http: { driver: "BlockdevDriver" };
-        https: { driver: "BlockdevDriver" };
-        io_uring: { driver: "BlockdevDriver" };
-        iscsi: { driver: "BlockdevDriver" };
-        luks: {
-          driver: "BlockdevDriver";
-          state: "QCryptoBlockLUKSKeyslotState";
-          "new-secret"?: { type: "str"; optional: true };
-          "old-secret"?: { type: "str"; optional: true };
-          keyslot?: { type: "int"; optional: true };
-          "iter-time"?: { type: "int"; optional: true };
-          secret?: { type: "str"; optional: true };
-        };
-        nbd: { driver: "BlockdevDriver" };
-        nfs: { driver: "BlockdevDriver" };
-        "null-aio": { driver: "BlockdevDriver" };
-        "null-co": { driver: "BlockdevDriver" };
-        nvme: { driver: "BlockdevDriver" };
-        "nvme-io_uring": { driver: "BlockdevDriver" };
-        parallels: { driver: "BlockdevDriver" };
-        preallocate: { driver: "BlockdevDriver" };
-        qcow: { driver: "BlockdevDriver" };
-        qcow2: { driver: "BlockdevDriver"; encrypt?: { type: "QCryptoBlockAmendOptions"; optional: true } };
-        qed: { driver: "BlockdevDriver" };
-        quorum: { driver: "BlockdevDriver" };
-        raw: { driver: "BlockdevDriver" };
-        rbd: { driver: "BlockdevDriver" };
-        replication: { driver: "BlockdevDriver" };
-        ssh: { driver: "BlockdevDriver" };
-        throttle: { driver: "BlockdevDriver" };
-        vdi: { driver: "BlockdevDriver" };
-        vhdx: { driver: "BlockdevDriver" };
-        "virtio-blk-vfio-pci": { driver: "BlockdevDriver" };
-        "virtio-blk-vhost-user": { driver: "BlockdevDriver" };
-        "virtio-blk-vhost-vdpa": { driver: "BlockdevDriver" };
-        vmdk: { driver: "BlockdevDriver" };
-        vpc: { driver: "BlockdevDriver" };
-        vvfat: { driver: "BlockdevDriver" };
+        blkdebug: Qsd7_2["types"]["BlockdevAmendOptions"]["base"];
+        blklogwrites: Qsd7_2["types"]["BlockdevAmendOptions"]["base"];
+        blkreplay: Qsd7_2["types"]["BlockdevAmendOptions"]["base"];
+        blkverify: Qsd7_2["types"]["BlockdevAmendOptions"]["base"];
+        bochs: Qsd7_2["types"]["BlockdevAmendOptions"]["base"];
+        cloop: Qsd7_2["types"]["BlockdevAmendOptions"]["base"];
+        compress: Qsd7_2["types"]["BlockdevAmendOptions"]["base"];
+        "copy-before-write": Qsd7_2["types"]["BlockdevAmendOptions"]["base"];
+        "copy-on-read": Qsd7_2["types"]["BlockdevAmendOptions"]["base"];
+        dmg: Qsd7_2["types"]["BlockdevAmendOptions"]["base"];
+        file: Qsd7_2["types"]["BlockdevAmendOptions"]["base"];
+        "snapshot-access": Qsd7_2["types"]["BlockdevAmendOptions"]["base"];
+        ftp: Qsd7_2["types"]["BlockdevAmendOptions"]["base"];
+        ftps: Qsd7_2["types"]["BlockdevAmendOptions"]["base"];
+        gluster: Qsd7_2["types"]["BlockdevAmendOptions"]["base"];
+        host_cdrom: Qsd7_2["types"]["BlockdevAmendOptions"]["base"];
+        host_device: Qsd7_2["types"]["BlockdevAmendOptions"]["base"];
+        http: Qsd7_2["types"]["BlockdevAmendOptions"]["base"];
+        https: Qsd7_2["types"]["BlockdevAmendOptions"]["base"];
+        io_uring: Qsd7_2["types"]["BlockdevAmendOptions"]["base"];
+        iscsi: Qsd7_2["types"]["BlockdevAmendOptions"]["base"];
+        luks: Qsd7_2["types"]["BlockdevAmendOptions"]["base"] & Qsd7_2["types"]["QCryptoBlockAmendOptionsLUKS"]["data"] & Qsd7_2["types"]["BlockdevAmendOptionsLUKS"]["data"];
+        nbd: Qsd7_2["types"]["BlockdevAmendOptions"]["base"];
+        nfs: Qsd7_2["types"]["BlockdevAmendOptions"]["base"];
+        "null-aio": Qsd7_2["types"]["BlockdevAmendOptions"]["base"];
+        "null-co": Qsd7_2["types"]["BlockdevAmendOptions"]["base"];
+        nvme: Qsd7_2["types"]["BlockdevAmendOptions"]["base"];
+        "nvme-io_uring": Qsd7_2["types"]["BlockdevAmendOptions"]["base"];
+        parallels: Qsd7_2["types"]["BlockdevAmendOptions"]["base"];
+        preallocate: Qsd7_2["types"]["BlockdevAmendOptions"]["base"];
+        qcow: Qsd7_2["types"]["BlockdevAmendOptions"]["base"];
+        qcow2: Qsd7_2["types"]["BlockdevAmendOptions"]["base"] & Qsd7_2["types"]["BlockdevAmendOptionsQcow2"]["data"];
+        qed: Qsd7_2["types"]["BlockdevAmendOptions"]["base"];
+        quorum: Qsd7_2["types"]["BlockdevAmendOptions"]["base"];
+        raw: Qsd7_2["types"]["BlockdevAmendOptions"]["base"];
+        rbd: Qsd7_2["types"]["BlockdevAmendOptions"]["base"];
+        replication: Qsd7_2["types"]["BlockdevAmendOptions"]["base"];
+        ssh: Qsd7_2["types"]["BlockdevAmendOptions"]["base"];
+        throttle: Qsd7_2["types"]["BlockdevAmendOptions"]["base"];
+        vdi: Qsd7_2["types"]["BlockdevAmendOptions"]["base"];
+        vhdx: Qsd7_2["types"]["BlockdevAmendOptions"]["base"];
+        "virtio-blk-vfio-pci": Qsd7_2["types"]["BlockdevAmendOptions"]["base"];
+        "virtio-blk-vhost-user": Qsd7_2["types"]["BlockdevAmendOptions"]["base"];
+        "virtio-blk-vhost-vdpa": Qsd7_2["types"]["BlockdevAmendOptions"]["base"];
+        vmdk: Qsd7_2["types"]["BlockdevAmendOptions"]["base"];
+        vpc: Qsd7_2["types"]["BlockdevAmendOptions"]["base"];
+        vvfat: Qsd7_2["types"]["BlockdevAmendOptions"]["base"];
       };
       since: "5.1";
     };
@@ -3593,72 +2536,10 @@ export interface Qsd7_2 {
         "vduse-blk": { type: "BlockExportOptionsVduseBlk"; if: "CONFIG_VDUSE_BLK_EXPORT" };
       };
       variants?: {
-        nbd: {
-          type: "BlockExportType";
-          id: "str";
-          /** Since 5.2. */
-          "fixed-iothread"?: { type: "bool"; optional: true; since: "5.2" };
-          /** Since 5.2. */
-          iothread?: { type: "str"; optional: true; since: "5.2" };
-          /** Since 5.2. */
-          "node-name": { type: "str"; since: "5.2" };
-          writable?: { type: "bool"; optional: true };
-          writethrough?: { type: "bool"; optional: true };
-          /** Since 2.12. */
-          name?: { type: "str"; optional: true; since: "2.12" };
-          /** Since 5.0. */
-          description?: { type: "str"; optional: true; since: "5.0" };
-          bitmaps?: { type: readonly ["BlockDirtyBitmapOrStr"]; optional: true };
-          /** Since 5.2. */
-          "allocation-depth"?: { type: "bool"; optional: true; since: "5.2" };
-        };
-        "vhost-user-blk": {
-          type: "BlockExportType";
-          id: "str";
-          /** Since 5.2. */
-          "fixed-iothread"?: { type: "bool"; optional: true; since: "5.2" };
-          /** Since 5.2. */
-          iothread?: { type: "str"; optional: true; since: "5.2" };
-          /** Since 5.2. */
-          "node-name": { type: "str"; since: "5.2" };
-          writable?: { type: "bool"; optional: true };
-          writethrough?: { type: "bool"; optional: true };
-          addr: "SocketAddress";
-          "logical-block-size"?: { type: "size"; optional: true };
-          "num-queues"?: { type: "uint16"; optional: true };
-        };
-        fuse: {
-          type: "BlockExportType";
-          id: "str";
-          /** Since 5.2. */
-          "fixed-iothread"?: { type: "bool"; optional: true; since: "5.2" };
-          /** Since 5.2. */
-          iothread?: { type: "str"; optional: true; since: "5.2" };
-          /** Since 5.2. */
-          "node-name": { type: "str"; since: "5.2" };
-          writable?: { type: "bool"; optional: true };
-          writethrough?: { type: "bool"; optional: true };
-          mountpoint: "str";
-          growable?: { type: "bool"; optional: true };
-          "allow-other"?: { type: "FuseExportAllowOther"; optional: true };
-        };
-        "vduse-blk": {
-          type: "BlockExportType";
-          id: "str";
-          /** Since 5.2. */
-          "fixed-iothread"?: { type: "bool"; optional: true; since: "5.2" };
-          /** Since 5.2. */
-          iothread?: { type: "str"; optional: true; since: "5.2" };
-          /** Since 5.2. */
-          "node-name": { type: "str"; since: "5.2" };
-          writable?: { type: "bool"; optional: true };
-          writethrough?: { type: "bool"; optional: true };
-          name: "str";
-          "num-queues"?: { type: "uint16"; optional: true };
-          "queue-size"?: { type: "uint16"; optional: true };
-          "logical-block-size"?: { type: "size"; optional: true };
-          serial?: { type: "str"; optional: true };
-        };
+        nbd: Qsd7_2["types"]["BlockExportOptions"]["base"] & Qsd7_2["types"]["BlockExportOptionsNbdBase"]["data"] & Qsd7_2["types"]["BlockExportOptionsNbd"]["data"];
+        "vhost-user-blk": Qsd7_2["types"]["BlockExportOptions"]["base"] & Qsd7_2["types"]["BlockExportOptionsVhostUserBlk"]["data"];
+        fuse: Qsd7_2["types"]["BlockExportOptions"]["base"] & Qsd7_2["types"]["BlockExportOptionsFuse"]["data"];
+        "vduse-blk": Qsd7_2["types"]["BlockExportOptions"]["base"] & Qsd7_2["types"]["BlockExportOptionsVduseBlk"]["data"];
       };
       since: "4.2";
     };
@@ -3897,28 +2778,28 @@ export interface Qsd7_2 {
         memory: "ChardevRingbufWrapper";
       };
       variants?: {
-        file: { type: "ChardevBackendKind"; data: "ChardevFile" };
-        serial: { type: "ChardevBackendKind"; data: "ChardevHostdev" };
-        parallel: { type: "ChardevBackendKind"; data: "ChardevHostdev" };
-        pipe: { type: "ChardevBackendKind"; data: "ChardevHostdev" };
-        socket: { type: "ChardevBackendKind"; data: "ChardevSocket" };
-        udp: { type: "ChardevBackendKind"; data: "ChardevUdp" };
-        pty: { type: "ChardevBackendKind"; data: "ChardevCommon" };
-        null: { type: "ChardevBackendKind"; data: "ChardevCommon" };
-        mux: { type: "ChardevBackendKind"; data: "ChardevMux" };
-        msmouse: { type: "ChardevBackendKind"; data: "ChardevCommon" };
-        wctablet: { type: "ChardevBackendKind"; data: "ChardevCommon" };
-        braille: { type: "ChardevBackendKind"; data: "ChardevCommon" };
-        testdev: { type: "ChardevBackendKind"; data: "ChardevCommon" };
-        stdio: { type: "ChardevBackendKind"; data: "ChardevStdio" };
-        console: { type: "ChardevBackendKind"; data: "ChardevCommon" };
-        spicevmc: { type: "ChardevBackendKind"; data: "ChardevSpiceChannel" };
-        spiceport: { type: "ChardevBackendKind"; data: "ChardevSpicePort" };
-        "qemu-vdagent": { type: "ChardevBackendKind"; data: "ChardevQemuVDAgent" };
-        dbus: { type: "ChardevBackendKind"; data: "ChardevDBus" };
-        vc: { type: "ChardevBackendKind"; data: "ChardevVC" };
-        ringbuf: { type: "ChardevBackendKind"; data: "ChardevRingbuf" };
-        memory: { type: "ChardevBackendKind"; data: "ChardevRingbuf" };
+        file: Qsd7_2["types"]["ChardevBackend"]["base"] & Qsd7_2["types"]["ChardevFileWrapper"]["data"];
+        serial: Qsd7_2["types"]["ChardevBackend"]["base"] & Qsd7_2["types"]["ChardevHostdevWrapper"]["data"];
+        parallel: Qsd7_2["types"]["ChardevBackend"]["base"] & Qsd7_2["types"]["ChardevHostdevWrapper"]["data"];
+        pipe: Qsd7_2["types"]["ChardevBackend"]["base"] & Qsd7_2["types"]["ChardevHostdevWrapper"]["data"];
+        socket: Qsd7_2["types"]["ChardevBackend"]["base"] & Qsd7_2["types"]["ChardevSocketWrapper"]["data"];
+        udp: Qsd7_2["types"]["ChardevBackend"]["base"] & Qsd7_2["types"]["ChardevUdpWrapper"]["data"];
+        pty: Qsd7_2["types"]["ChardevBackend"]["base"] & Qsd7_2["types"]["ChardevCommonWrapper"]["data"];
+        null: Qsd7_2["types"]["ChardevBackend"]["base"] & Qsd7_2["types"]["ChardevCommonWrapper"]["data"];
+        mux: Qsd7_2["types"]["ChardevBackend"]["base"] & Qsd7_2["types"]["ChardevMuxWrapper"]["data"];
+        msmouse: Qsd7_2["types"]["ChardevBackend"]["base"] & Qsd7_2["types"]["ChardevCommonWrapper"]["data"];
+        wctablet: Qsd7_2["types"]["ChardevBackend"]["base"] & Qsd7_2["types"]["ChardevCommonWrapper"]["data"];
+        braille: Qsd7_2["types"]["ChardevBackend"]["base"] & Qsd7_2["types"]["ChardevCommonWrapper"]["data"];
+        testdev: Qsd7_2["types"]["ChardevBackend"]["base"] & Qsd7_2["types"]["ChardevCommonWrapper"]["data"];
+        stdio: Qsd7_2["types"]["ChardevBackend"]["base"] & Qsd7_2["types"]["ChardevStdioWrapper"]["data"];
+        console: Qsd7_2["types"]["ChardevBackend"]["base"] & Qsd7_2["types"]["ChardevCommonWrapper"]["data"];
+        spicevmc: Qsd7_2["types"]["ChardevBackend"]["base"] & Qsd7_2["types"]["ChardevSpiceChannelWrapper"]["data"];
+        spiceport: Qsd7_2["types"]["ChardevBackend"]["base"] & Qsd7_2["types"]["ChardevSpicePortWrapper"]["data"];
+        "qemu-vdagent": Qsd7_2["types"]["ChardevBackend"]["base"] & Qsd7_2["types"]["ChardevQemuVDAgentWrapper"]["data"];
+        dbus: Qsd7_2["types"]["ChardevBackend"]["base"] & Qsd7_2["types"]["ChardevDBusWrapper"]["data"];
+        vc: Qsd7_2["types"]["ChardevBackend"]["base"] & Qsd7_2["types"]["ChardevVCWrapper"]["data"];
+        ringbuf: Qsd7_2["types"]["ChardevBackend"]["base"] & Qsd7_2["types"]["ChardevRingbufWrapper"]["data"];
+        memory: Qsd7_2["types"]["ChardevBackend"]["base"] & Qsd7_2["types"]["ChardevRingbufWrapper"]["data"];
       };
       since: "1.4";
     };
@@ -3970,56 +2851,13 @@ export interface Qsd7_2 {
         event: "SchemaInfoEvent";
       };
       variants?: {
-        builtin: {
-          name: "str";
-          "meta-type": "SchemaMetaType";
-          features?: { type: readonly ["str"]; optional: true };
-          "json-type": "JSONType";
-        };
-        enum: {
-          name: "str";
-          "meta-type": "SchemaMetaType";
-          features?: { type: readonly ["str"]; optional: true };
-          /** Since 6.2. */
-          members: { type: readonly ["SchemaInfoEnumMember"]; since: "6.2" };
-          /** @deprecated */
-          values: { type: readonly ["str"]; features: readonly ["deprecated"] };
-        };
-        array: {
-          name: "str";
-          "meta-type": "SchemaMetaType";
-          features?: { type: readonly ["str"]; optional: true };
-          "element-type": "str";
-        };
-        object: {
-          name: "str";
-          "meta-type": "SchemaMetaType";
-          features?: { type: readonly ["str"]; optional: true };
-          members: readonly ["SchemaInfoObjectMember"];
-          tag?: { type: "str"; optional: true };
-          variants?: { type: readonly ["SchemaInfoObjectVariant"]; optional: true };
-        };
-        alternate: {
-          name: "str";
-          "meta-type": "SchemaMetaType";
-          features?: { type: readonly ["str"]; optional: true };
-          members: readonly ["SchemaInfoAlternateMember"];
-        };
-        command: {
-          name: "str";
-          "meta-type": "SchemaMetaType";
-          features?: { type: readonly ["str"]; optional: true };
-          "arg-type": "str";
-          "ret-type": "str";
-          /** Since 2.12. */
-          "allow-oob"?: { type: "bool"; optional: true; since: "2.12" };
-        };
-        event: {
-          name: "str";
-          "meta-type": "SchemaMetaType";
-          features?: { type: readonly ["str"]; optional: true };
-          "arg-type": "str";
-        };
+        builtin: Qsd7_2["types"]["SchemaInfo"]["base"] & Qsd7_2["types"]["SchemaInfoBuiltin"]["data"];
+        enum: Qsd7_2["types"]["SchemaInfo"]["base"] & Qsd7_2["types"]["SchemaInfoEnum"]["data"];
+        array: Qsd7_2["types"]["SchemaInfo"]["base"] & Qsd7_2["types"]["SchemaInfoArray"]["data"];
+        object: Qsd7_2["types"]["SchemaInfo"]["base"] & Qsd7_2["types"]["SchemaInfoObject"]["data"];
+        alternate: Qsd7_2["types"]["SchemaInfo"]["base"] & Qsd7_2["types"]["SchemaInfoAlternate"]["data"];
+        command: Qsd7_2["types"]["SchemaInfo"]["base"] & Qsd7_2["types"]["SchemaInfoCommand"]["data"];
+        event: Qsd7_2["types"]["SchemaInfo"]["base"] & Qsd7_2["types"]["SchemaInfoEvent"]["data"];
       };
       since: "2.5";
     };
@@ -4504,381 +3342,50 @@ export interface Qsd7_2 {
         "x-vfio-user-server": "VfioUserServerProperties";
       };
       variants?: {
-        "authz-list": {
-          "qom-type": "ObjectType";
-          id: "str";
-          policy?: { type: "QAuthZListPolicy"; optional: true };
-          rules?: { type: readonly ["QAuthZListRule"]; optional: true };
-        };
-        "authz-listfile": {
-          "qom-type": "ObjectType";
-          id: "str";
-          filename: "str";
-          refresh?: { type: "bool"; optional: true };
-        };
-        "authz-pam": { "qom-type": "ObjectType"; id: "str"; service: "str" };
-        "authz-simple": { "qom-type": "ObjectType"; id: "str"; identity: "str" };
-        "can-bus": { "qom-type": "ObjectType"; id: "str" };
-        "can-host-socketcan": { "qom-type": "ObjectType"; id: "str"; if: "str"; canbus: "str" };
-        "colo-compare": {
-          "qom-type": "ObjectType";
-          id: "str";
-          primary_in: "str";
-          secondary_in: "str";
-          outdev: "str";
-          iothread: "str";
-          notify_dev?: { type: "str"; optional: true };
-          compare_timeout?: { type: "uint64"; optional: true };
-          expired_scan_cycle?: { type: "uint32"; optional: true };
-          max_queue_size?: { type: "uint32"; optional: true };
-          vnet_hdr_support?: { type: "bool"; optional: true };
-        };
-        "cryptodev-backend": { "qom-type": "ObjectType"; id: "str"; queues?: { type: "uint32"; optional: true } };
-        "cryptodev-backend-builtin": { "qom-type": "ObjectType"; id: "str"; queues?: { type: "uint32"; optional: true } };
-        "cryptodev-backend-lkcf": { "qom-type": "ObjectType"; id: "str"; queues?: { type: "uint32"; optional: true } };
-        "cryptodev-vhost-user": {
-          "qom-type": "ObjectType";
-          id: "str";
-          queues?: { type: "uint32"; optional: true };
-          chardev: "str";
-        };
-        "dbus-vmstate": {
-          "qom-type": "ObjectType";
-          id: "str";
-          addr: "str";
-          "id-list"?: { type: "str"; optional: true };
-        };
-        "filter-buffer": {
-          "qom-type": "ObjectType";
-          id: "str";
-          netdev: "str";
-          queue?: { type: "NetFilterDirection"; optional: true };
-          status?: { type: "str"; optional: true };
-          position?: { type: "str"; optional: true };
-          insert?: { type: "NetfilterInsert"; optional: true };
-          interval: "uint32";
-        };
-        "filter-dump": {
-          "qom-type": "ObjectType";
-          id: "str";
-          netdev: "str";
-          queue?: { type: "NetFilterDirection"; optional: true };
-          status?: { type: "str"; optional: true };
-          position?: { type: "str"; optional: true };
-          insert?: { type: "NetfilterInsert"; optional: true };
-          file: "str";
-          maxlen?: { type: "uint32"; optional: true };
-        };
-        "filter-mirror": {
-          "qom-type": "ObjectType";
-          id: "str";
-          netdev: "str";
-          queue?: { type: "NetFilterDirection"; optional: true };
-          status?: { type: "str"; optional: true };
-          position?: { type: "str"; optional: true };
-          insert?: { type: "NetfilterInsert"; optional: true };
-          outdev: "str";
-          vnet_hdr_support?: { type: "bool"; optional: true };
-        };
-        "filter-redirector": {
-          "qom-type": "ObjectType";
-          id: "str";
-          netdev: "str";
-          queue?: { type: "NetFilterDirection"; optional: true };
-          status?: { type: "str"; optional: true };
-          position?: { type: "str"; optional: true };
-          insert?: { type: "NetfilterInsert"; optional: true };
-          indev?: { type: "str"; optional: true };
-          outdev?: { type: "str"; optional: true };
-          vnet_hdr_support?: { type: "bool"; optional: true };
-        };
-        "filter-replay": {
-          "qom-type": "ObjectType";
-          id: "str";
-          netdev: "str";
-          queue?: { type: "NetFilterDirection"; optional: true };
-          status?: { type: "str"; optional: true };
-          position?: { type: "str"; optional: true };
-          insert?: { type: "NetfilterInsert"; optional: true };
-        };
-        "filter-rewriter": {
-          "qom-type": "ObjectType";
-          id: "str";
-          netdev: "str";
-          queue?: { type: "NetFilterDirection"; optional: true };
-          status?: { type: "str"; optional: true };
-          position?: { type: "str"; optional: true };
-          insert?: { type: "NetfilterInsert"; optional: true };
-          vnet_hdr_support?: { type: "bool"; optional: true };
-        };
-        "input-barrier": {
-          "qom-type": "ObjectType";
-          id: "str";
-          name: "str";
-          server?: { type: "str"; optional: true };
-          port?: { type: "str"; optional: true };
-          "x-origin"?: { type: "str"; optional: true };
-          "y-origin"?: { type: "str"; optional: true };
-          width?: { type: "str"; optional: true };
-          height?: { type: "str"; optional: true };
-        };
-        "input-linux": {
-          "qom-type": "ObjectType";
-          id: "str";
-          evdev: "str";
-          grab_all?: { type: "bool"; optional: true };
-          repeat?: { type: "bool"; optional: true };
-          "grab-toggle"?: { type: "GrabToggleKeys"; optional: true };
-        };
-        iothread: {
-          "qom-type": "ObjectType";
-          id: "str";
-          "aio-max-batch"?: { type: "int"; optional: true };
-          "thread-pool-min"?: { type: "int"; optional: true };
-          "thread-pool-max"?: { type: "int"; optional: true };
-          "poll-max-ns"?: { type: "int"; optional: true };
-          "poll-grow"?: { type: "int"; optional: true };
-          "poll-shrink"?: { type: "int"; optional: true };
-        };
-        "main-loop": {
-          "qom-type": "ObjectType";
-          id: "str";
-          "aio-max-batch"?: { type: "int"; optional: true };
-          "thread-pool-min"?: { type: "int"; optional: true };
-          "thread-pool-max"?: { type: "int"; optional: true };
-        };
-        "memory-backend-epc": {
-          "qom-type": "ObjectType";
-          id: "str";
-          dump?: { type: "bool"; optional: true };
-          "host-nodes"?: { type: readonly ["uint16"]; optional: true };
-          merge?: { type: "bool"; optional: true };
-          policy?: { type: "HostMemPolicy"; optional: true };
-          prealloc?: { type: "bool"; optional: true };
-          "prealloc-threads"?: { type: "uint32"; optional: true };
-          /** Since 7.2. */
-          "prealloc-context"?: { type: "str"; optional: true; since: "7.2" };
-          share?: { type: "bool"; optional: true };
-          /** Since 6.1. */
-          reserve?: { type: "bool"; optional: true; since: "6.1" };
-          size: "size";
-          "x-use-canonical-path-for-ramblock-id"?: { type: "bool"; optional: true };
-        };
-        "memory-backend-file": {
-          "qom-type": "ObjectType";
-          id: "str";
-          dump?: { type: "bool"; optional: true };
-          "host-nodes"?: { type: readonly ["uint16"]; optional: true };
-          merge?: { type: "bool"; optional: true };
-          policy?: { type: "HostMemPolicy"; optional: true };
-          prealloc?: { type: "bool"; optional: true };
-          "prealloc-threads"?: { type: "uint32"; optional: true };
-          /** Since 7.2. */
-          "prealloc-context"?: { type: "str"; optional: true; since: "7.2" };
-          share?: { type: "bool"; optional: true };
-          /** Since 6.1. */
-          reserve?: { type: "bool"; optional: true; since: "6.1" };
-          size: "size";
-          "x-use-canonical-path-for-ramblock-id"?: { type: "bool"; optional: true };
-          align?: { type: "size"; optional: true };
-          "discard-data"?: { type: "bool"; optional: true };
-          "mem-path": "str";
-          /** Only if CONFIG_LIBPMEM. */
-          pmem?: { type: "bool"; optional: true; if: "CONFIG_LIBPMEM" };
-          readonly?: { type: "bool"; optional: true };
-        };
-        "memory-backend-memfd": {
-          "qom-type": "ObjectType";
-          id: "str";
-          dump?: { type: "bool"; optional: true };
-          "host-nodes"?: { type: readonly ["uint16"]; optional: true };
-          merge?: { type: "bool"; optional: true };
-          policy?: { type: "HostMemPolicy"; optional: true };
-          prealloc?: { type: "bool"; optional: true };
-          "prealloc-threads"?: { type: "uint32"; optional: true };
-          /** Since 7.2. */
-          "prealloc-context"?: { type: "str"; optional: true; since: "7.2" };
-          share?: { type: "bool"; optional: true };
-          /** Since 6.1. */
-          reserve?: { type: "bool"; optional: true; since: "6.1" };
-          size: "size";
-          "x-use-canonical-path-for-ramblock-id"?: { type: "bool"; optional: true };
-          hugetlb?: { type: "bool"; optional: true };
-          hugetlbsize?: { type: "size"; optional: true };
-          seal?: { type: "bool"; optional: true };
-        };
-        "memory-backend-ram": {
-          "qom-type": "ObjectType";
-          id: "str";
-          dump?: { type: "bool"; optional: true };
-          "host-nodes"?: { type: readonly ["uint16"]; optional: true };
-          merge?: { type: "bool"; optional: true };
-          policy?: { type: "HostMemPolicy"; optional: true };
-          prealloc?: { type: "bool"; optional: true };
-          "prealloc-threads"?: { type: "uint32"; optional: true };
-          /** Since 7.2. */
-          "prealloc-context"?: { type: "str"; optional: true; since: "7.2" };
-          share?: { type: "bool"; optional: true };
-          /** Since 6.1. */
-          reserve?: { type: "bool"; optional: true; since: "6.1" };
-          size: "size";
-          "x-use-canonical-path-for-ramblock-id"?: { type: "bool"; optional: true };
-        };
-        "pef-guest": { "qom-type": "ObjectType"; id: "str" };
-        "pr-manager-helper": { "qom-type": "ObjectType"; id: "str"; path: "str" };
-        qtest: {
-          "qom-type": "ObjectType";
-          id: "str";
-          chardev: "str";
-          log?: { type: "str"; optional: true };
-        };
-        "rng-builtin": {
-          "qom-type": "ObjectType";
-          id: "str";
-          /** @deprecated */
-          opened?: { type: "bool"; optional: true; features: readonly ["deprecated"] };
-        };
-        "rng-egd": {
-          "qom-type": "ObjectType";
-          id: "str";
-          /** @deprecated */
-          opened?: { type: "bool"; optional: true; features: readonly ["deprecated"] };
-          chardev: "str";
-        };
-        "rng-random": {
-          "qom-type": "ObjectType";
-          id: "str";
-          /** @deprecated */
-          opened?: { type: "bool"; optional: true; features: readonly ["deprecated"] };
-          filename?: { type: "str"; optional: true };
-        };
-        secret: {
-          "qom-type": "ObjectType";
-          id: "str";
-          /** @deprecated */
-          loaded?: { type: "bool"; optional: true; features: readonly ["deprecated"] };
-          format?: { type: "QCryptoSecretFormat"; optional: true };
-          keyid?: { type: "str"; optional: true };
-          iv?: { type: "str"; optional: true };
-          data?: { type: "str"; optional: true };
-          file?: { type: "str"; optional: true };
-        };
-        secret_keyring: {
-          "qom-type": "ObjectType";
-          id: "str";
-          /** @deprecated */
-          loaded?: { type: "bool"; optional: true; features: readonly ["deprecated"] };
-          format?: { type: "QCryptoSecretFormat"; optional: true };
-          keyid?: { type: "str"; optional: true };
-          iv?: { type: "str"; optional: true };
-          serial: "int32";
-        };
-        "sev-guest": {
-          "qom-type": "ObjectType";
-          id: "str";
-          "sev-device"?: { type: "str"; optional: true };
-          "dh-cert-file"?: { type: "str"; optional: true };
-          "session-file"?: { type: "str"; optional: true };
-          policy?: { type: "uint32"; optional: true };
-          handle?: { type: "uint32"; optional: true };
-          cbitpos?: { type: "uint32"; optional: true };
-          "reduced-phys-bits": "uint32";
-          /** Since 6.2. */
-          "kernel-hashes"?: { type: "bool"; optional: true; since: "6.2" };
-        };
-        "thread-context": {
-          "qom-type": "ObjectType";
-          id: "str";
-          "cpu-affinity"?: { type: readonly ["uint16"]; optional: true };
-          "node-affinity"?: { type: readonly ["uint16"]; optional: true };
-        };
-        "s390-pv-guest": { "qom-type": "ObjectType"; id: "str" };
-        "throttle-group": {
-          "qom-type": "ObjectType";
-          id: "str";
-          limits?: { type: "ThrottleLimits"; optional: true };
-          /** Unstable. */
-          "x-iops-total"?: { type: "int"; optional: true; features: readonly ["unstable"] };
-          /** Unstable. */
-          "x-iops-total-max"?: { type: "int"; optional: true; features: readonly ["unstable"] };
-          /** Unstable. */
-          "x-iops-total-max-length"?: { type: "int"; optional: true; features: readonly ["unstable"] };
-          /** Unstable. */
-          "x-iops-read"?: { type: "int"; optional: true; features: readonly ["unstable"] };
-          /** Unstable. */
-          "x-iops-read-max"?: { type: "int"; optional: true; features: readonly ["unstable"] };
-          /** Unstable. */
-          "x-iops-read-max-length"?: { type: "int"; optional: true; features: readonly ["unstable"] };
-          /** Unstable. */
-          "x-iops-write"?: { type: "int"; optional: true; features: readonly ["unstable"] };
-          /** Unstable. */
-          "x-iops-write-max"?: { type: "int"; optional: true; features: readonly ["unstable"] };
-          /** Unstable. */
-          "x-iops-write-max-length"?: { type: "int"; optional: true; features: readonly ["unstable"] };
-          /** Unstable. */
-          "x-bps-total"?: { type: "int"; optional: true; features: readonly ["unstable"] };
-          /** Unstable. */
-          "x-bps-total-max"?: { type: "int"; optional: true; features: readonly ["unstable"] };
-          /** Unstable. */
-          "x-bps-total-max-length"?: { type: "int"; optional: true; features: readonly ["unstable"] };
-          /** Unstable. */
-          "x-bps-read"?: { type: "int"; optional: true; features: readonly ["unstable"] };
-          /** Unstable. */
-          "x-bps-read-max"?: { type: "int"; optional: true; features: readonly ["unstable"] };
-          /** Unstable. */
-          "x-bps-read-max-length"?: { type: "int"; optional: true; features: readonly ["unstable"] };
-          /** Unstable. */
-          "x-bps-write"?: { type: "int"; optional: true; features: readonly ["unstable"] };
-          /** Unstable. */
-          "x-bps-write-max"?: { type: "int"; optional: true; features: readonly ["unstable"] };
-          /** Unstable. */
-          "x-bps-write-max-length"?: { type: "int"; optional: true; features: readonly ["unstable"] };
-          /** Unstable. */
-          "x-iops-size"?: { type: "int"; optional: true; features: readonly ["unstable"] };
-        };
-        "tls-creds-anon": {
-          "qom-type": "ObjectType";
-          id: "str";
-          "verify-peer"?: { type: "bool"; optional: true };
-          dir?: { type: "str"; optional: true };
-          endpoint?: { type: "QCryptoTLSCredsEndpoint"; optional: true };
-          priority?: { type: "str"; optional: true };
-          /** @deprecated */
-          loaded?: { type: "bool"; optional: true; features: readonly ["deprecated"] };
-        };
-        "tls-creds-psk": {
-          "qom-type": "ObjectType";
-          id: "str";
-          "verify-peer"?: { type: "bool"; optional: true };
-          dir?: { type: "str"; optional: true };
-          endpoint?: { type: "QCryptoTLSCredsEndpoint"; optional: true };
-          priority?: { type: "str"; optional: true };
-          /** @deprecated */
-          loaded?: { type: "bool"; optional: true; features: readonly ["deprecated"] };
-          username?: { type: "str"; optional: true };
-        };
-        "tls-creds-x509": {
-          "qom-type": "ObjectType";
-          id: "str";
-          "verify-peer"?: { type: "bool"; optional: true };
-          dir?: { type: "str"; optional: true };
-          endpoint?: { type: "QCryptoTLSCredsEndpoint"; optional: true };
-          priority?: { type: "str"; optional: true };
-          /** @deprecated */
-          loaded?: { type: "bool"; optional: true; features: readonly ["deprecated"] };
-          "sanity-check"?: { type: "bool"; optional: true };
-          passwordid?: { type: "str"; optional: true };
-        };
-        "tls-cipher-suites": {
-          "qom-type": "ObjectType";
-          id: "str";
-          "verify-peer"?: { type: "bool"; optional: true };
-          dir?: { type: "str"; optional: true };
-          endpoint?: { type: "QCryptoTLSCredsEndpoint"; optional: true };
-          priority?: { type: "str"; optional: true };
-        };
-        "x-remote-object": { "qom-type": "ObjectType"; id: "str"; fd: "str"; devid: "str" };
-        "x-vfio-user-server": { "qom-type": "ObjectType"; id: "str"; socket: "SocketAddress"; device: "str" };
+        "authz-list": Qsd7_2["types"]["ObjectOptions"]["base"] & Qsd7_2["types"]["AuthZListProperties"]["data"];
+        "authz-listfile": Qsd7_2["types"]["ObjectOptions"]["base"] & Qsd7_2["types"]["AuthZListFileProperties"]["data"];
+        "authz-pam": Qsd7_2["types"]["ObjectOptions"]["base"] & Qsd7_2["types"]["AuthZPAMProperties"]["data"];
+        "authz-simple": Qsd7_2["types"]["ObjectOptions"]["base"] & Qsd7_2["types"]["AuthZSimpleProperties"]["data"];
+        "can-bus": Qsd7_2["types"]["ObjectOptions"]["base"];
+        "can-host-socketcan": Qsd7_2["types"]["ObjectOptions"]["base"] & Qsd7_2["types"]["CanHostSocketcanProperties"]["data"];
+        "colo-compare": Qsd7_2["types"]["ObjectOptions"]["base"] & Qsd7_2["types"]["ColoCompareProperties"]["data"];
+        "cryptodev-backend": Qsd7_2["types"]["ObjectOptions"]["base"] & Qsd7_2["types"]["CryptodevBackendProperties"]["data"];
+        "cryptodev-backend-builtin": Qsd7_2["types"]["ObjectOptions"]["base"] & Qsd7_2["types"]["CryptodevBackendProperties"]["data"];
+        "cryptodev-backend-lkcf": Qsd7_2["types"]["ObjectOptions"]["base"] & Qsd7_2["types"]["CryptodevBackendProperties"]["data"];
+        "cryptodev-vhost-user": Qsd7_2["types"]["ObjectOptions"]["base"] & Qsd7_2["types"]["CryptodevBackendProperties"]["data"] & Qsd7_2["types"]["CryptodevVhostUserProperties"]["data"];
+        "dbus-vmstate": Qsd7_2["types"]["ObjectOptions"]["base"] & Qsd7_2["types"]["DBusVMStateProperties"]["data"];
+        "filter-buffer": Qsd7_2["types"]["ObjectOptions"]["base"] & Qsd7_2["types"]["NetfilterProperties"]["data"] & Qsd7_2["types"]["FilterBufferProperties"]["data"];
+        "filter-dump": Qsd7_2["types"]["ObjectOptions"]["base"] & Qsd7_2["types"]["NetfilterProperties"]["data"] & Qsd7_2["types"]["FilterDumpProperties"]["data"];
+        "filter-mirror": Qsd7_2["types"]["ObjectOptions"]["base"] & Qsd7_2["types"]["NetfilterProperties"]["data"] & Qsd7_2["types"]["FilterMirrorProperties"]["data"];
+        "filter-redirector": Qsd7_2["types"]["ObjectOptions"]["base"] & Qsd7_2["types"]["NetfilterProperties"]["data"] & Qsd7_2["types"]["FilterRedirectorProperties"]["data"];
+        "filter-replay": Qsd7_2["types"]["ObjectOptions"]["base"] & Qsd7_2["types"]["NetfilterProperties"]["data"];
+        "filter-rewriter": Qsd7_2["types"]["ObjectOptions"]["base"] & Qsd7_2["types"]["NetfilterProperties"]["data"] & Qsd7_2["types"]["FilterRewriterProperties"]["data"];
+        "input-barrier": Qsd7_2["types"]["ObjectOptions"]["base"] & Qsd7_2["types"]["InputBarrierProperties"]["data"];
+        "input-linux": Qsd7_2["types"]["ObjectOptions"]["base"] & Qsd7_2["types"]["InputLinuxProperties"]["data"];
+        iothread: Qsd7_2["types"]["ObjectOptions"]["base"] & Qsd7_2["types"]["EventLoopBaseProperties"]["data"] & Qsd7_2["types"]["IothreadProperties"]["data"];
+        "main-loop": Qsd7_2["types"]["ObjectOptions"]["base"] & Qsd7_2["types"]["EventLoopBaseProperties"]["data"] & Qsd7_2["types"]["MainLoopProperties"]["data"];
+        "memory-backend-epc": Qsd7_2["types"]["ObjectOptions"]["base"] & Qsd7_2["types"]["MemoryBackendProperties"]["data"] & Qsd7_2["types"]["MemoryBackendEpcProperties"]["data"];
+        "memory-backend-file": Qsd7_2["types"]["ObjectOptions"]["base"] & Qsd7_2["types"]["MemoryBackendProperties"]["data"] & Qsd7_2["types"]["MemoryBackendFileProperties"]["data"];
+        "memory-backend-memfd": Qsd7_2["types"]["ObjectOptions"]["base"] & Qsd7_2["types"]["MemoryBackendProperties"]["data"] & Qsd7_2["types"]["MemoryBackendMemfdProperties"]["data"];
+        "memory-backend-ram": Qsd7_2["types"]["ObjectOptions"]["base"] & Qsd7_2["types"]["MemoryBackendProperties"]["data"];
+        "pef-guest": Qsd7_2["types"]["ObjectOptions"]["base"];
+        "pr-manager-helper": Qsd7_2["types"]["ObjectOptions"]["base"] & Qsd7_2["types"]["PrManagerHelperProperties"]["data"];
+        qtest: Qsd7_2["types"]["ObjectOptions"]["base"] & Qsd7_2["types"]["QtestProperties"]["data"];
+        "rng-builtin": Qsd7_2["types"]["ObjectOptions"]["base"] & Qsd7_2["types"]["RngProperties"]["data"];
+        "rng-egd": Qsd7_2["types"]["ObjectOptions"]["base"] & Qsd7_2["types"]["RngProperties"]["data"] & Qsd7_2["types"]["RngEgdProperties"]["data"];
+        "rng-random": Qsd7_2["types"]["ObjectOptions"]["base"] & Qsd7_2["types"]["RngProperties"]["data"] & Qsd7_2["types"]["RngRandomProperties"]["data"];
+        secret: Qsd7_2["types"]["ObjectOptions"]["base"] & Qsd7_2["types"]["SecretCommonProperties"]["data"] & Qsd7_2["types"]["SecretProperties"]["data"];
+        secret_keyring: Qsd7_2["types"]["ObjectOptions"]["base"] & Qsd7_2["types"]["SecretCommonProperties"]["data"] & Qsd7_2["types"]["SecretKeyringProperties"]["data"];
+        "sev-guest": Qsd7_2["types"]["ObjectOptions"]["base"] & Qsd7_2["types"]["SevGuestProperties"]["data"];
+        "thread-context": Qsd7_2["types"]["ObjectOptions"]["base"] & Qsd7_2["types"]["ThreadContextProperties"]["data"];
+        "s390-pv-guest": Qsd7_2["types"]["ObjectOptions"]["base"];
+        "throttle-group": Qsd7_2["types"]["ObjectOptions"]["base"] & Qsd7_2["types"]["ThrottleGroupProperties"]["data"];
+        "tls-creds-anon": Qsd7_2["types"]["ObjectOptions"]["base"] & Qsd7_2["types"]["TlsCredsProperties"]["data"] & Qsd7_2["types"]["TlsCredsAnonProperties"]["data"];
+        "tls-creds-psk": Qsd7_2["types"]["ObjectOptions"]["base"] & Qsd7_2["types"]["TlsCredsProperties"]["data"] & Qsd7_2["types"]["TlsCredsPskProperties"]["data"];
+        "tls-creds-x509": Qsd7_2["types"]["ObjectOptions"]["base"] & Qsd7_2["types"]["TlsCredsProperties"]["data"] & Qsd7_2["types"]["TlsCredsX509Properties"]["data"];
+        "tls-cipher-suites": Qsd7_2["types"]["ObjectOptions"]["base"] & Qsd7_2["types"]["TlsCredsProperties"]["data"];
+        "x-remote-object": Qsd7_2["types"]["ObjectOptions"]["base"] & Qsd7_2["types"]["RemoteObjectProperties"]["data"];
+        "x-vfio-user-server": Qsd7_2["types"]["ObjectOptions"]["base"] & Qsd7_2["types"]["VfioUserServerProperties"]["data"];
       };
       since: "6.0";
     };
@@ -4947,18 +3454,18 @@ export interface Qsd7_2 {
         "drive-backup": "DriveBackupWrapper";
       };
       variants?: {
-        abort: { type: "TransactionActionKind"; data: "Abort" };
-        "block-dirty-bitmap-add": { type: "TransactionActionKind"; data: "BlockDirtyBitmapAdd" };
-        "block-dirty-bitmap-remove": { type: "TransactionActionKind"; data: "BlockDirtyBitmap" };
-        "block-dirty-bitmap-clear": { type: "TransactionActionKind"; data: "BlockDirtyBitmap" };
-        "block-dirty-bitmap-enable": { type: "TransactionActionKind"; data: "BlockDirtyBitmap" };
-        "block-dirty-bitmap-disable": { type: "TransactionActionKind"; data: "BlockDirtyBitmap" };
-        "block-dirty-bitmap-merge": { type: "TransactionActionKind"; data: "BlockDirtyBitmapMerge" };
-        "blockdev-backup": { type: "TransactionActionKind"; data: "BlockdevBackup" };
-        "blockdev-snapshot": { type: "TransactionActionKind"; data: "BlockdevSnapshot" };
-        "blockdev-snapshot-internal-sync": { type: "TransactionActionKind"; data: "BlockdevSnapshotInternal" };
-        "blockdev-snapshot-sync": { type: "TransactionActionKind"; data: "BlockdevSnapshotSync" };
-        "drive-backup": { type: "TransactionActionKind"; data: "DriveBackup" };
+        abort: Qsd7_2["types"]["TransactionAction"]["base"] & Qsd7_2["types"]["AbortWrapper"]["data"];
+        "block-dirty-bitmap-add": Qsd7_2["types"]["TransactionAction"]["base"] & Qsd7_2["types"]["BlockDirtyBitmapAddWrapper"]["data"];
+        "block-dirty-bitmap-remove": Qsd7_2["types"]["TransactionAction"]["base"] & Qsd7_2["types"]["BlockDirtyBitmapWrapper"]["data"];
+        "block-dirty-bitmap-clear": Qsd7_2["types"]["TransactionAction"]["base"] & Qsd7_2["types"]["BlockDirtyBitmapWrapper"]["data"];
+        "block-dirty-bitmap-enable": Qsd7_2["types"]["TransactionAction"]["base"] & Qsd7_2["types"]["BlockDirtyBitmapWrapper"]["data"];
+        "block-dirty-bitmap-disable": Qsd7_2["types"]["TransactionAction"]["base"] & Qsd7_2["types"]["BlockDirtyBitmapWrapper"]["data"];
+        "block-dirty-bitmap-merge": Qsd7_2["types"]["TransactionAction"]["base"] & Qsd7_2["types"]["BlockDirtyBitmapMergeWrapper"]["data"];
+        "blockdev-backup": Qsd7_2["types"]["TransactionAction"]["base"] & Qsd7_2["types"]["BlockdevBackupWrapper"]["data"];
+        "blockdev-snapshot": Qsd7_2["types"]["TransactionAction"]["base"] & Qsd7_2["types"]["BlockdevSnapshotWrapper"]["data"];
+        "blockdev-snapshot-internal-sync": Qsd7_2["types"]["TransactionAction"]["base"] & Qsd7_2["types"]["BlockdevSnapshotInternalWrapper"]["data"];
+        "blockdev-snapshot-sync": Qsd7_2["types"]["TransactionAction"]["base"] & Qsd7_2["types"]["BlockdevSnapshotSyncWrapper"]["data"];
+        "drive-backup": Qsd7_2["types"]["TransactionAction"]["base"] & Qsd7_2["types"]["DriveBackupWrapper"]["data"];
       };
       since: "1.1";
     };

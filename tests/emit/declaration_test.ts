@@ -51,13 +51,13 @@ Deno.test("every vendored value satisfies its declared type", async () => {
 });
 
 // The declaration of a flat union also states, per discriminator value, the
-// variant's members merged (`variants`, which the value leaves out). Each
-// must be exactly the base's members followed by the branch struct's (with
-// its bases'), computed here from the value, independently of the emitter
-// (and a union with a branch that is a union declares none):
-// the test writes the expected map as a type and checks it identical to the
-// declared one (the identity relation compares members, optionality and
-// every nested literal).
+// variant's members (`variants`, which the value leaves out). Each must be
+// exactly the base's members and the branch struct's (with its bases'),
+// computed here from the value, independently of the emitter (and a union
+// with a branch that is a union declares none): the test writes the expected
+// members as a type and checks it identical to the declared one, flattened
+// (the identity relation compares members, optionality and every nested
+// literal).
 Deno.test("every declared union variant is its base's and branch's members, exactly", async () => {
   type Definition = Record<string, unknown>;
   const record = (value: unknown) => value as Record<string, unknown>;
