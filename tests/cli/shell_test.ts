@@ -14,7 +14,7 @@ import { InputError, parseLine, splitWords } from "../../lib/cli/shell_input.ts"
 import { indexLiteral } from "../../lib/introspect/from_literal.ts";
 import { qmp10_2 } from "../../schemas/qmp/10.2.js";
 import { provision, realQemuSkipped } from "../provision/qemu.ts";
-import { startQemu } from "../client/qemu_process.ts";
+import { freePort, startQemu } from "../client/qemu_process.ts";
 import { haveOpenssl, makeTlsFixture } from "../client/tls_fixture.ts";
 import { assertUsageError, qapiTs, repository } from "./helpers.ts";
 
@@ -507,6 +507,13 @@ function ptyScreen(scriptPath: string): Screen {
   };
 }
 
+/** The shell with `args`, as a line of `sh` (each word quoted). */
+function shellCommandLine(args: string[]): string {
+  const quote = (word: string) => `'${word.replaceAll("'", `'\\''`)}'`;
+  return [Deno.execPath(), "run", "-A", `${repository}cli.ts`, "shell", ...args].map(quote)
+    .join(" ");
+}
+
 /** Waits until the screen matches `pattern`; fails with the screen after `timeout` ms. */
 async function waitForScreen(screen: Screen, pattern: RegExp, timeout = 30_000): Promise<string> {
   const deadline = Date.now() + timeout;
@@ -530,17 +537,7 @@ for (const version of ["7.2", "10.0"] as const) {
     async fn() {
       const directory = await Deno.makeTempDir();
       const history = `${directory}/history`;
-      const quote = (s: string) => `'${s.replaceAll("'", `'\\''`)}'`;
-      const command = [
-        Deno.execPath(),
-        "run",
-        "-A",
-        `${repository}cli.ts`,
-        "shell",
-        "--history",
-        history,
-        ...launchArgs(version),
-      ].map(quote).join(" ");
+      const command = shellCommandLine(["--history", history, ...launchArgs(version)]);
       await Deno.writeTextFile(
         `${directory}/run.sh`,
         `export NO_COLOR=1\n${command}\necho "[exit $?]"\nsleep 60\n`,
@@ -647,17 +644,7 @@ Deno.test({
       ["-qmp", `unix:${socket},server=on,wait=off`],
       socket,
     );
-    const quote = (s: string) => `'${s.replaceAll("'", `'\\''`)}'`;
-    const command = [
-      Deno.execPath(),
-      "run",
-      "-A",
-      `${repository}cli.ts`,
-      "shell",
-      "--history",
-      "/dev/null",
-      socket,
-    ].map(quote).join(" ");
+    const command = shellCommandLine(["--history", "/dev/null", socket]);
     // The script outlives the interrupt it also receives (a trap, not an ignore: the shell inherits
     // the default action, and Ctrl-C reaches it).
     await Deno.writeTextFile(
@@ -704,9 +691,7 @@ Deno.test({
     const fixture = await makeTlsFixture();
     try {
       for (const version of ["10.0", "7.2"] as const) {
-        const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
-        const port = listener.addr.port;
-        listener.close();
+        const port = await freePort();
         await using _qemu = await startQemu(version, [
           "-object",
           `tls-creds-x509,id=tls0,dir=${fixture.dir.replaceAll(",", ",,")},endpoint=server,` +

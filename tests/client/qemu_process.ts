@@ -6,6 +6,7 @@
  * @module
  */
 
+import { createServer } from "node:net";
 import { provision, realQemuSkipped } from "../provision/qemu.ts";
 
 export const skipped = realQemuSkipped();
@@ -155,4 +156,13 @@ export function nextState<change>(
       resolve(change);
     });
   });
+}
+
+/** A free TCP port on the loopback address. */
+export async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise((resolve) => server.close(resolve));
+  return port;
 }

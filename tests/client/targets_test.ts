@@ -3,22 +3,14 @@
  * a TCP address, and an already open duplex stream.
  */
 import assert from "node:assert/strict";
-import { connect as netConnect, createServer } from "node:net";
+import { connect as netConnect } from "node:net";
 import { connect } from "../../lib/client/qmp.ts";
 import type { Qmp10_0 } from "../../schemas/qmp/10.0.js";
 import { provision, realQemuSkipped } from "../provision/qemu.ts";
+import { freePort } from "./qemu_process.ts";
 
 const skipped = realQemuSkipped();
 const binaries = skipped ? undefined : await provision();
-
-/** A free TCP port on the loopback address. */
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 /** Starts QEMU 10.0 with its monitor on 127.0.0.1:port. */
 function qemuOnTcp(port: number) {

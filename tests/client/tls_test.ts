@@ -16,6 +16,7 @@ import { X509Certificate } from "node:crypto";
 import { issuedByCa, type TlsOptions } from "../../lib/transport/tls.ts";
 import type { Qmp7_2 } from "../../schemas/qmp/7.2.js";
 import { provision, realQemuSkipped } from "../provision/qemu.ts";
+import { freePort } from "./qemu_process.ts";
 import { haveOpenssl, makeTlsFixture } from "./tls_fixture.ts";
 
 const skipped = realQemuSkipped();
@@ -27,15 +28,6 @@ const fixture = openssl ? await makeTlsFixture() : undefined;
 globalThis.addEventListener("unload", () => {
   if (fixture) Deno.removeSync(fixture.dir, { recursive: true });
 });
-
-/** A free TCP port on the loopback address. */
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 /** What `connect()` rejected with (fails the test if it resolved). */
 async function rejection(promise: Promise<{ close(): Promise<void> }>): Promise<Error> {
