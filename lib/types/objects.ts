@@ -51,7 +51,14 @@ export type Input<schema, name> = {
  * const value: Output<Schema, "S"> = { id: "disk0" };
  * ```
  */
-export type Output<schema, name> = {
+// Variance stated, not measured: relating two versions' results in a span
+// (`node = node["backing-image"]` narrows a union of `Output<Qmp7_2, …>` and
+// `Output<Qmp10_2, …>`) made the checker measure it, through `ResolveRef`
+// and everything it resolves to (about 24,000 instantiations, once per
+// program). Invariant is what both parameters are (each is used in `keyof`
+// and in the members' types); two versions' outputs are then compared by
+// their schemas, which differ at `version`.
+export type Output<in out schema, in out name> = {
   -readonly [member in keyof StructMembers<schema, name>]: ResolveRef<
     schema,
     MemberType<StructMembers<schema, name>[member]>,

@@ -125,9 +125,9 @@ type StructViews<views> = views extends View<infer schema, infer ref>
   ? MembersView<schema, StructMembers<schema, ref>>
   : never;
 
-/** Each version's own type, in a box. */
+/** Each version's own type, in a box tagged with the version. */
 type ResolvedTuples<views> = views extends View<infer schema, infer ref>
-  ? Box<ResolveRef<schema, ref, "in", never>>
+  ? VersionBox<VersionOf<schema>, ResolveRef<schema, ref, "in", never>>
   : never;
 
 /** `Box<A> | Box<B>` to `A & B` (the boxes keep unions inside them whole). */
@@ -142,6 +142,25 @@ type IntersectionOf<boxes> = UnionToIntersection<boxes>["value" & keyof UnionToI
 interface Box<type> {
   readonly value: type;
 }
+
+/**
+ * A `Box` tagged with its version, the tag first. `UnionToIntersection`
+ * relates the boxes to one another; a checker computing a contextual type's
+ * constraint does so while `ref` is still generic, and relating two
+ * versions' `ResolveRef<…>` there made it measure `ResolveRef`'s variance
+ * (about 24,000 instantiations, at a span's first call with a member of a
+ * kind that differs between versions). Type arguments are compared in
+ * order: the tags (`"7.2"`, `"10.2"`) differ, and the relation stops there.
+ * Optional, so that intersecting two tags does not reduce the boxes to
+ * `never`.
+ */
+interface VersionBox<tag, type> {
+  readonly tag?: tag;
+  readonly value: type;
+}
+
+/** A schema's version (`unknown` for a literal without one: no tag). */
+type VersionOf<schema> = schema extends { version: infer version } ? version : unknown;
 
 /** The keys every object of a union has: `keyof` of a union. */
 type CommonKeys<objects> = keyof objects;
