@@ -141,7 +141,13 @@ export class QmpClient<schema extends Schema = Qmp10_2, policy extends CompatPol
         if (reconnector.state !== "connected") {
           return reconnector.callWhileDown(command, args, options);
         }
-        if (command === "quit") reconnector.expectEnd();
+        if (command === "quit") {
+          reconnector.expectEnd(true);
+          // Refused (an error reply): QEMU goes on, and so does reconnection.
+          const reply = this.#send(command, args, options);
+          reply.catch(() => reconnector.expectEnd(false));
+          return reply;
+        }
       }
       return this.#send(command, args, options);
     }) as Execute<schema, policy>;

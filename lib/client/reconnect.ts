@@ -165,9 +165,12 @@ export class Reconnector {
     });
   }
 
-  /** The client sent `quit`: the connection's end is the end, not a loss. */
-  expectEnd(): void {
-    this.#ending = true;
+  /**
+   * The client sent `quit` (`true`): the connection's end is the end, not a
+   * loss; `false` when QEMU refused it.
+   */
+  expectEnd(ending: boolean): void {
+    this.#ending = ending;
   }
 
   /** A call made while not connected: held or refused. */

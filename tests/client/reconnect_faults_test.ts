@@ -14,7 +14,13 @@ const greeting = '{"QMP": {"version": {"qemu": {"major": 10, "minor": 0, "micro"
   '"package": ""}, "capabilities": []}}\r\n';
 
 /** How the scripted peer treats one connection. */
-type Behaviour = "good" | "silent" | "malformed greeting" | "refuses capabilities" | "hangs up";
+type Behaviour =
+  | "good"
+  | "silent"
+  | "malformed greeting"
+  | "refuses capabilities"
+  | "refuses quit"
+  | "hangs up";
 
 /** A peer on a unix socket that treats its n-th connection as `script[n]` (then "good"). */
 function scriptedPeer(path: string, script: Behaviour[]) {
@@ -66,8 +72,9 @@ async function serve(conn: Deno.Conn, behaviour: Behaviour): Promise<void> {
     while ((newline = pending.indexOf("\n")) >= 0) {
       const request = JSON.parse(pending.slice(0, newline));
       pending = pending.slice(newline + 1);
-      const refused = behaviour === "refuses capabilities" &&
-        request.execute === "qmp_capabilities";
+      const refused = (behaviour === "refuses capabilities" &&
+        request.execute === "qmp_capabilities") ||
+        (behaviour === "refuses quit" && request.execute === "quit");
       await write(
         refused
           ? `{"error": {"class": "GenericError", "desc": "no"}, "id": ${request.id}}\r\n`
@@ -165,6 +172,26 @@ Deno.test("accept: connections beyond the backlog are closed at once; the listen
     second.close();
     for (const client of clients) client.close();
   } finally {
+    await Deno.remove(directory, { recursive: true });
+  }
+});
+
+Deno.test("reconnect: a quit QEMU refuses does not end the client; a later loss is reconnected", async () => {
+  const directory = await Deno.makeTempDir();
+  const path = `${directory}/peer.sock`;
+  const peer = scriptedPeer(path, ["refuses quit", "good"]);
+  try {
+    const qmp = await connect(path, { reconnect: { delay: 5 } });
+    await assert.rejects(qmp.execute("quit"), /quit: GenericError: no/);
+    const back = new Promise<void>((resolve) =>
+      qmp.onStateChange((change) => change.state === "connected" && resolve())
+    );
+    peer.drop();
+    await back;
+    assert.equal(qmp.state, "connected");
+    await qmp.close();
+  } finally {
+    peer.close();
     await Deno.remove(directory, { recursive: true });
   }
 });
