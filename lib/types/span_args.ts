@@ -173,7 +173,32 @@ type MapsOf<views> = views extends MembersView<unknown, infer members> ? members
  * of `MembersView`s). `narrowed` maps members to fixed types (a union
  * variant's discriminator to its value).
  */
-type SpanObject<views, narrowed> = SpanObjectOf<views, narrowed, CommonKeys<MapsOf<views>>>;
+type SpanObject<views, narrowed> = SpanObjectWith<
+  views,
+  narrowed,
+  MapsOf<views>,
+  CommonKeys<MapsOf<views>>
+>;
+
+/**
+ * `SpanObject`, given the versions' maps (`maps`, a union) and their common
+ * keys. Where the maps are the same in every version (usual for a variant
+ * QEMU did not change), the combination below is not needed: each map is
+ * assignable to every other (`A | B` to `A & B`, one relation of the two
+ * literals, no instantiation), so no version requires a member another
+ * lacks (`MissingSomewhere` is empty) and the maps' intersection carries the
+ * same modifiers as their shapes' (`SpanMembers`). Maps that differ in a
+ * member's type intersect to `never`, which nothing but `never` extends.
+ */
+type SpanObjectWith<views, narrowed, maps, common> = [maps] extends [UnionToIntersection<maps>]
+  ? ([common] extends [never] ? NoArguments
+    : SpanMembersOf<
+      views,
+      narrowed,
+      UnionToIntersection<maps>,
+      common & keyof UnionToIntersection<maps>
+    >)
+  : SpanObjectOf<views, narrowed, common>;
 
 /**
  * `SpanObject`, given the keys every version has. A type argument, computed
@@ -248,20 +273,28 @@ type MemberViews<views, key> = views extends MembersView<infer schema, infer mem
  * version is spanned too, and intersected with the variant's own members;
  * only unions with such a branch pay for that test.
  */
-type SpanUnion<views> = [UnionBranchViews<views>] extends [never] ? {
-    [value in CommonKeys<UnionValues<views>>]: SpanObject<
-      VariantViews<views, value>,
-      { [discriminator in Discriminators<views>]: value }
-    >;
-  }[CommonKeys<UnionValues<views>>]
-  : {
-    [value in CommonKeys<UnionValues<views>>]:
-      & SpanObject<
-        VariantViews<views, value>,
-        { [discriminator in Discriminators<views>]: value }
-      >
-      & SpanNested<NestedViews<views, value>>;
-  }[CommonKeys<UnionValues<views>>];
+type SpanUnion<views> = SpanVariants<
+  views,
+  CommonKeys<UnionValues<views>>,
+  Discriminators<views>,
+  [UnionBranchViews<views>] extends [never] ? false : true
+>;
+
+/**
+ * `SpanUnion`, given the discriminator values every version has, the
+ * discriminator's name and whether some version has a branch that is a
+ * union: type arguments, computed once per union rather than once per
+ * variant.
+ */
+type SpanVariants<views, values extends PropertyKey, discriminator extends PropertyKey, nested> =
+  [nested] extends [false] ? {
+      [value in values]: SpanObject<VariantViews<views, value>, { [key in discriminator]: value }>;
+    }[values]
+    : {
+      [value in values]:
+        & SpanObject<VariantViews<views, value>, { [key in discriminator]: value }>
+        & SpanNested<NestedViews<views, value>>;
+    }[values];
 
 /** The views of a union with a branch that is a union. */
 type UnionBranchViews<views> = views extends View<infer schema, infer ref>
