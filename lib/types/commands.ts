@@ -41,7 +41,9 @@ export type CommandName<schema, policy = AcceptAll> = CommandNames<schema, polic
  */
 type CommandNames<schema, policy> = schema extends SpanOf<infer schemas>
   // `keyof` of a union of maps is the keys common to all: the commands of every version.
-  ? Exclude<keyof CommandsOf<schemas> & string, RejectedNames<schemas, policy>>
+  // Without a policy, no `Exclude` (a conditional per command name).
+  ? ([RejectedFeatures<policy>] extends [never] ? keyof CommandsOf<schemas> & string
+    : Exclude<keyof CommandsOf<schemas> & string, RejectedNames<schemas, policy>>)
   : SingleCommandName<schema, policy>;
 
 /** The commands of one schema a policy accepts. */

@@ -166,7 +166,10 @@ type VersionOf<schema> = schema extends { version: infer version } ? version : u
 type CommonKeys<objects> = keyof objects;
 
 /** Every version's members map, as a union. */
-type MapsOf<views> = views extends MembersView<unknown, infer members> ? members : never;
+// An indexed access of the union of views (it reads each view's `members`),
+// not a conditional distributed over them with an `infer`: about 100
+// instantiations fewer per object.
+type MapsOf<views> = views["members" & keyof views];
 
 /**
  * An object every version accepts, from each version's members map (a union
