@@ -266,8 +266,14 @@ type ShapesOf<views> = views extends MembersView<unknown, infer members>
   : never;
 
 /** Each version's view of one member's type. */
-type MemberViews<views, key> = views extends MembersView<infer schema, infer members>
-  ? View<schema, MemberType<Exclude<members[key & keyof members], undefined>>>
+// The view's own properties read in the true branch, not `infer`red: this
+// conditional runs per member, per object and per version (8,400
+// instantiations fewer over the realistic span script, TS 5.9). The same
+// change to `VariantViews` cost more than it saved.
+type MemberViews<views, key> = views extends MembersView<unknown, unknown> ? View<
+    views["schema"],
+    MemberType<Exclude<views["members"][key & keyof views["members"]], undefined>>
+  >
   : never;
 
 /**
