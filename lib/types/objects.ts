@@ -51,14 +51,13 @@ export type Input<schema, name> = {
  * const value: Output<Schema, "S"> = { id: "disk0" };
  * ```
  */
-// Variance stated, not measured: relating two versions' results in a span
-// (`node = node["backing-image"]` narrows a union of `Output<Qmp7_2, …>` and
-// `Output<Qmp10_2, …>`) made the checker measure it, through `ResolveRef`
-// and everything it resolves to (about 24,000 instantiations, once per
-// program). Invariant is what both parameters are (each is used in `keyof`
-// and in the members' types); two versions' outputs are then compared by
-// their schemas, which differ at `version`.
-export type Output<in out schema, in out name> = {
+// Variance measured, not stated: an `in out` annotation would make two
+// versions' outputs unrelated (compared by their schemas, which differ at
+// `version`), so a 10.0 result could not be passed where a 10.2 one of the
+// same shape is expected. Measuring it costs a span about 24,000
+// instantiations once per program (relating two versions' results, as
+// `node = node["backing-image"]` does).
+export type Output<schema, name> = {
   -readonly [member in keyof StructMembers<schema, name>]: ResolveRef<
     schema,
     MemberType<StructMembers<schema, name>[member]>,

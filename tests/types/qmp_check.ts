@@ -2,7 +2,9 @@
  * Type tests that `deno check` runs: calls that must compile, and calls that
  * must not (`@ts-expect-error` fails the check if the line compiles).
  */
-import type { Execute, QmpEvent, TypeOf } from "../../lib/types/mod.ts";
+import type { CommandReturn, EventData, Execute, QmpEvent, TypeOf } from "../../lib/types/mod.ts";
+import type { Qmp7_2 } from "../../schemas/qmp/7.2.js";
+import type { Qmp10_0 } from "../../schemas/qmp/10.0.js";
 import type { Qmp10_2 } from "../../schemas/qmp/10.2.js";
 import type { Qga10_2 } from "../../schemas/qga/10.2.js";
 
@@ -169,4 +171,25 @@ export function events(message: QmpEvent<Qmp10_2>) {
       assertType<Equal<typeof message.data, Record<string, never>>>();
       return message.data.reason;
   }
+}
+
+/**
+ * Results and event data of the same shape in two versions are assignable
+ * to each other (outputs are compared by their members, never by which
+ * schema they come from); a result whose members differ is not.
+ */
+export function acrossVersions(
+  status: CommandReturn<Qmp10_2, "query-status">,
+  blocks: CommandReturn<Qmp10_2, "query-block">,
+  blocks10_0: CommandReturn<Qmp10_0, "query-block">,
+  jobs: CommandReturn<Qmp7_2, "query-jobs">,
+  change: EventData<Qmp10_0, "JOB_STATUS_CHANGE">,
+) {
+  const sameStatus: CommandReturn<Qmp10_0, "query-status"> = status;
+  const sameBlocks: CommandReturn<Qmp10_0, "query-block"> = blocks;
+  const sameJobs: CommandReturn<Qmp10_2, "query-jobs"> = jobs;
+  const sameChange: EventData<Qmp10_2, "JOB_STATUS_CHANGE"> = change;
+  // @ts-expect-error 7.2's block device info lacks what 10.0's has
+  const olderBlocks: CommandReturn<Qmp7_2, "query-block"> = blocks10_0;
+  return [sameStatus, sameBlocks, sameJobs, sameChange, olderBlocks];
 }
