@@ -31,15 +31,7 @@ Deno.test("every vendored value satisfies its declared type", async () => {
         files.push(file);
       }
     }
-    const program = ts.createProgram(files, {
-      target: ts.ScriptTarget.ESNext,
-      module: ts.ModuleKind.ESNext,
-      moduleResolution: ts.ModuleResolutionKind.Bundler,
-      strict: true,
-      noEmit: true,
-      skipLibCheck: true,
-      types: [],
-    });
+    const program = checkedProgram(files);
     const diagnostics = ts.getPreEmitDiagnostics(program).map((d) =>
       `${d.file?.fileName ?? ""}: ${ts.flattenDiagnosticMessageText(d.messageText, "\n")}`
     );
@@ -140,15 +132,7 @@ Deno.test("every declared union variant is its base's and branch's members, exac
         files.push(file);
       }
     }
-    const program = ts.createProgram(files, {
-      target: ts.ScriptTarget.ESNext,
-      module: ts.ModuleKind.ESNext,
-      moduleResolution: ts.ModuleResolutionKind.Bundler,
-      strict: true,
-      noEmit: true,
-      skipLibCheck: true,
-      types: [],
-    });
+    const program = checkedProgram(files);
     const diagnostics = ts.getPreEmitDiagnostics(program).map((d) =>
       `${d.file?.fileName ?? ""}: ${
         d.file && d.start !== undefined ? d.file.text.slice(d.start, d.start + 200) : ""
@@ -160,3 +144,16 @@ Deno.test("every declared union variant is its base's and branch's members, exac
     await Deno.remove(folder, { recursive: true });
   }
 });
+
+/** A TypeScript program of `files` with the project's strict options, no emit, no global types. */
+function checkedProgram(files: string[]): ts.Program {
+  return ts.createProgram(files, {
+    target: ts.ScriptTarget.ESNext,
+    module: ts.ModuleKind.ESNext,
+    moduleResolution: ts.ModuleResolutionKind.Bundler,
+    strict: true,
+    noEmit: true,
+    skipLibCheck: true,
+    types: [],
+  });
+}
