@@ -35,14 +35,27 @@ export interface CliRun {
  * Runs `qapi-ts ARGS` (the repository's `cli.ts`, or `cli` given) in a
  * process of its own.
  */
-export async function qapiTs(
+export function qapiTs(
   args: string[],
   options: { cwd?: string; cli?: string } = {},
 ): Promise<CliRun> {
-  const output = await new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", options.cli ?? `${repository}cli.ts`, ...args],
+  return runCommand(
+    Deno.execPath(),
+    ["run", "-A", options.cli ?? `${repository}cli.ts`, ...args],
+    { cwd: options.cwd, env: { NO_COLOR: "1" } },
+  );
+}
+
+/** Runs `command ARGS` with no input; resolves with its status and what it printed. */
+export async function runCommand(
+  command: string,
+  args: string[],
+  options: { cwd?: string; env?: Record<string, string> } = {},
+): Promise<CliRun> {
+  const output = await new Deno.Command(command, {
+    args,
     cwd: options.cwd,
-    env: { NO_COLOR: "1" },
+    env: options.env,
     stdin: "null",
     stdout: "piped",
     stderr: "piped",

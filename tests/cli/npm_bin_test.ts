@@ -5,7 +5,13 @@
  */
 import assert from "node:assert/strict";
 import { buildNpm } from "../../npm/build.ts";
-import { assertPrintable, haveQemuSources, qemuSources, temporaryFolder } from "./helpers.ts";
+import {
+  assertPrintable,
+  haveQemuSources,
+  qemuSources,
+  runCommand,
+  temporaryFolder,
+} from "./helpers.ts";
 
 const haveNpm = (() => {
   try {
@@ -18,21 +24,8 @@ const haveNpm = (() => {
 // CI must run this test: a missing npm there is a failure, not a skip.
 if (!haveNpm && Deno.env.get("CI")) throw new Error("npm is needed by the package tests in CI");
 
-async function run(command: string, args: string[], cwd: string) {
-  const output = await new Deno.Command(command, {
-    args,
-    cwd,
-    stdin: "null",
-    stdout: "piped",
-    stderr: "piped",
-  }).output();
-  const decoder = new TextDecoder();
-  return {
-    code: output.code,
-    stdout: decoder.decode(output.stdout),
-    stderr: decoder.decode(output.stderr),
-  };
-}
+/** Runs `command ARGS` in `cwd`. */
+const run = (command: string, args: string[], cwd: string) => runCommand(command, args, { cwd });
 
 Deno.test({
   name: "npm package: the qapi-ts command runs on Node from node_modules/.bin",

@@ -57,6 +57,8 @@ import { diffSchemas, type SchemaChange } from "../../../diff.ts";
 import type { Member, Members, SchemaLiteral, TypeDefinition, TypeRef } from "../../../mod.ts";
 import { qmp } from "../../../schemas/qmp/mod.ts";
 import { checkCases, type Compiler, compilers, type Run, type WrittenFile } from "./check.ts";
+// The same seed, the same sample: the fuzzers' small seeded generator.
+import { random } from "../../protocol/fuzz_lib.ts";
 
 /** A JSON value as the cases write it. */
 export type Value =
@@ -1334,18 +1336,6 @@ export function spansOf(versions: readonly string[]): string[][] {
   }
   if (versions.length > 2) spans.push([...versions]);
   return spans;
-}
-
-/** A small seeded generator (mulberry32): the same seed, the same sample. */
-export function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 /** `count` cases drawn without replacement by a seeded generator, in their original order. */
