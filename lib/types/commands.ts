@@ -8,7 +8,7 @@ import type { AcceptAll, HasFeature, RejectedFeatures } from "./features.ts";
 import type { JsonValue } from "./json.ts";
 import type { DefinitionOf, MemberType, StructMembers } from "./members.ts";
 import type { Policed } from "./objects.ts";
-import type { ResolveRef } from "./resolve.ts";
+import type { ResolveIn, ResolveOut } from "./resolve.ts";
 import type { SpanOf, UnionToIntersection } from "./span.ts";
 import type { SpanArguments } from "./span_args.ts";
 import type { Prettify } from "./prettify.ts";
@@ -194,7 +194,7 @@ export type ArgumentsOf<schema, command, policy> = schema extends SpanOf<infer s
 /** @internal */
 type SingleArgs<schema, command, rejected> = [command] extends [CommandKeys<schema>]
   ? (CommandDefinitionOf<schema, command> extends { data: infer data }
-    ? data extends string ? ResolveRef<schema, data, "in", rejected>
+    ? data extends string ? ResolveIn<schema, data, rejected>
     : CommandDefinitionOf<schema, command> extends { gen: false }
       ? ArgumentsUnder<schema, command, rejected> & UnlistedMembers
     : ArgumentsUnder<schema, command, rejected>
@@ -251,10 +251,9 @@ type InlineData<schema, command> = CommandDefinitionOf<schema, command> extends 
  * ```
  */
 export type Arguments<schema, command> = {
-  -readonly [member in keyof InlineData<schema, command>]: ResolveRef<
+  -readonly [member in keyof InlineData<schema, command>]: ResolveIn<
     schema,
     MemberType<InlineData<schema, command>[member]>,
-    "in",
     never
   >;
 };
@@ -352,7 +351,7 @@ export type ReturnOf<schema, command> = Prettify<
 // their results.
 /** @internal */
 type SingleReturn<schema, command> = CommandDefinitionOf<schema, command> extends
-  { returns: infer returns } ? ResolveRef<schema, returns, "out", never>
+  { returns: infer returns } ? ResolveOut<schema, returns>
   // One command without `returns`: `{}`. Several, some without: one of their
   // results, unknown. (Not resolving the others' results: with the command
   // still a type parameter, the checker would resolve every result type.)

@@ -6,7 +6,7 @@
 
 import type { Empty } from "./commands.ts";
 import type { MemberType } from "./members.ts";
-import type { ResolveRef } from "./resolve.ts";
+import type { ResolveOut } from "./resolve.ts";
 import type { SpanOf } from "./span.ts";
 import type { Prettify } from "./prettify.ts";
 
@@ -73,7 +73,7 @@ export type EventDataOf<schema, event> = Prettify<
 
 /** @internal */
 type SingleEventData<schema, event> = EventDefinitionOf<schema, event> extends { data: infer data }
-  ? data extends string ? ResolveRef<schema, data, "out", never>
+  ? data extends string ? ResolveOut<schema, data>
   : EventMembers<schema, event>
   : Empty;
 
@@ -117,11 +117,9 @@ type EventKeys<schema> = schema extends { events: infer events } ? keyof events 
  * ```
  */
 export type EventMembers<schema, event> = {
-  -readonly [member in keyof InlineData<schema, event>]: ResolveRef<
+  -readonly [member in keyof InlineData<schema, event>]: ResolveOut<
     schema,
-    MemberType<InlineData<schema, event>[member]>,
-    "out",
-    never
+    MemberType<InlineData<schema, event>[member]>
   >;
 };
 

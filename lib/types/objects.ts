@@ -20,7 +20,7 @@
 
 import type { HasFeature } from "./features.ts";
 import type { DiscriminatorOf, MemberType, StructMembers, VariantMembers } from "./members.ts";
-import type { ResolveRef } from "./resolve.ts";
+import type { ResolveIn, ResolveOut } from "./resolve.ts";
 
 /**
  * A struct as a client sends it.
@@ -33,10 +33,9 @@ import type { ResolveRef } from "./resolve.ts";
  * ```
  */
 export type Input<schema, name> = {
-  -readonly [member in keyof StructMembers<schema, name>]: ResolveRef<
+  -readonly [member in keyof StructMembers<schema, name>]: ResolveIn<
     schema,
     MemberType<StructMembers<schema, name>[member]>,
-    "in",
     never
   >;
 };
@@ -54,15 +53,12 @@ export type Input<schema, name> = {
 // Variance measured, not stated: an `in out` annotation would make two
 // versions' outputs unrelated (compared by their schemas, which differ at
 // `version`), so a 10.0 result could not be passed where a 10.2 one of the
-// same shape is expected. Measuring it costs a span about 24,000
-// instantiations once per program (relating two versions' results, as
-// `node = node["backing-image"]` does).
+// same shape is expected. The measurement walks the output aliases only
+// (`ResolveOut`), once per program that relates two different results.
 export type Output<schema, name> = {
-  -readonly [member in keyof StructMembers<schema, name>]: ResolveRef<
+  -readonly [member in keyof StructMembers<schema, name>]: ResolveOut<
     schema,
-    MemberType<StructMembers<schema, name>[member]>,
-    "out",
-    never
+    MemberType<StructMembers<schema, name>[member]>
   >;
 };
 
@@ -103,7 +99,7 @@ export type Restricted<schema, name, rejected> = {
 export type Policed<schema, member, rejected> =
   HasFeature<Exclude<member, undefined>, rejected> extends true
     ? RejectedByPolicy<Extract<FeatureNames<Exclude<member, undefined>>, rejected>>
-    : ResolveRef<schema, MemberType<member>, "in", rejected>;
+    : ResolveIn<schema, MemberType<member>, rejected>;
 
 type FeatureNames<member> = member extends { features: readonly (infer feature)[] }
   ? (feature extends { name: infer name } ? name : feature)
@@ -146,7 +142,7 @@ export interface RejectedByPolicy<feature> {
 export type InputVariant<schema, union, value> = {
   -readonly [member in keyof VariantMembers<schema, union, value>]: member extends
     DiscriminatorOf<schema, union> ? value
-    : ResolveRef<schema, MemberType<VariantMembers<schema, union, value>[member]>, "in", never>;
+    : ResolveIn<schema, MemberType<VariantMembers<schema, union, value>[member]>, never>;
 };
 
 /**
@@ -167,7 +163,7 @@ export type InputVariant<schema, union, value> = {
 export type OutputVariant<schema, union, value> = {
   -readonly [member in keyof VariantMembers<schema, union, value>]: member extends
     DiscriminatorOf<schema, union> ? value
-    : ResolveRef<schema, MemberType<VariantMembers<schema, union, value>[member]>, "out", never>;
+    : ResolveOut<schema, MemberType<VariantMembers<schema, union, value>[member]>>;
 };
 
 /**

@@ -38,7 +38,7 @@ import type {
   StructMembers,
   VariantMembers,
 } from "./members.ts";
-import type { ResolveRef } from "./resolve.ts";
+import type { ResolveIn } from "./resolve.ts";
 import type { UnionToIntersection } from "./span.ts";
 
 /**
@@ -127,7 +127,7 @@ type StructViews<views> = views extends View<infer schema, infer ref>
 
 /** Each version's own type, in a box tagged with the version. */
 type ResolvedTuples<views> = views extends View<infer schema, infer ref>
-  ? VersionBox<VersionOf<schema>, ResolveRef<schema, ref, "in", never>>
+  ? VersionBox<VersionOf<schema>, ResolveIn<schema, ref, never>>
   : never;
 
 /** `Box<A> | Box<B>` to `A & B` (the boxes keep unions inside them whole). */
@@ -147,7 +147,7 @@ interface Box<type> {
  * A `Box` tagged with its version, the tag first. `UnionToIntersection`
  * relates the boxes to one another; a checker computing a contextual type's
  * constraint does so while `ref` is still generic, and relating two
- * versions' `ResolveRef<…>` there made it measure `ResolveRef`'s variance
+ * versions' `ResolveIn<…>` there made it measure `ResolveIn`'s variance
  * (about 24,000 instantiations, at a span's first call with a member of a
  * kind that differs between versions). Type arguments are compared in
  * order: the tags (`"7.2"`, `"10.2"`) differ, and the relation stops there.

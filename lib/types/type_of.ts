@@ -4,7 +4,7 @@
  * @module
  */
 
-import type { Resolve } from "./resolve.ts";
+import type { ResolveNamedIn, ResolveNamedOut } from "./resolve.ts";
 
 /**
  * The TypeScript type of a named QAPI type (`"BlockInfo"`, `"RunState"`), in
@@ -18,9 +18,5 @@ import type { Resolve } from "./resolve.ts";
  * const state: TypeOf<Qmp10_2, "RunState"> = "running";
  * ```
  */
-export type TypeOf<schema, name extends string, direction extends "in" | "out" = "out"> = Resolve<
-  schema,
-  name,
-  direction,
-  never
->;
+export type TypeOf<schema, name extends string, direction extends "in" | "out" = "out"> =
+  direction extends "in" ? ResolveNamedIn<schema, name, never> : ResolveNamedOut<schema, name>;
