@@ -54,6 +54,13 @@ const memberObject = (m: Member) =>
     : { type: m as TypeRef };
 const featureNames = (features: readonly Feature[] | undefined) =>
   new Set((features ?? []).map((f) => (typeof f === "string" ? f : f.name)));
+/**
+ * The entry `name` of a name-keyed map, never one inherited from
+ * `Object.prototype`: a command, member, value or branch may be called
+ * `constructor` or (with QAPI's `member-name-exceptions`) `toString`.
+ */
+const own = <value>(map: { readonly [name: string]: value } | undefined, name: string) =>
+  map !== undefined && Object.hasOwn(map, name) ? map[name] : undefined;
 
 /**
  * Compares two schemas (older first).
@@ -115,7 +122,7 @@ export function diffSchemas(older: SchemaLiteral, newer: SchemaLiteral): SchemaC
     }
     for (const [name, member] of Object.entries(after)) {
       const memberPath = `${path} member ${name}`;
-      const previous = before[name];
+      const previous = own(before, name);
       if (previous === undefined) {
         push({ change: "added", kind: "member", path: memberPath });
         continue;
@@ -141,7 +148,7 @@ export function diffSchemas(older: SchemaLiteral, newer: SchemaLiteral): SchemaC
       features(memberPath, a.features, b.features);
     }
     for (const name of Object.keys(before)) {
-      if (!(name in after)) {
+      if (!Object.hasOwn(after, name)) {
         push({ change: "removed", kind: "member", path: `${path} member ${name}` });
       }
     }
@@ -170,8 +177,8 @@ export function diffSchemas(older: SchemaLiteral, newer: SchemaLiteral): SchemaC
         if (before.has(value)) {
           features(
             `${path} value ${value}`,
-            a.values?.[value]?.features,
-            b.values?.[value]?.features,
+            own(a.values, value)?.features,
+            own(b.values, value)?.features,
           );
         }
       }
@@ -191,7 +198,7 @@ export function diffSchemas(older: SchemaLiteral, newer: SchemaLiteral): SchemaC
     ) {
       if (a.kind === "union" && b.kind === "union") members(`${path} base`, a.base, b.base);
       for (const [branch, value] of Object.entries(b.data)) {
-        const previous = a.data[branch];
+        const previous = own(a.data, branch);
         if (previous === undefined) {
           push({ change: "added", kind: "branch", path: `${path} branch ${branch}` });
         } else if (refText(memberObject(previous).type) !== refText(memberObject(value).type)) {
@@ -206,7 +213,7 @@ export function diffSchemas(older: SchemaLiteral, newer: SchemaLiteral): SchemaC
         }
       }
       for (const branch of Object.keys(a.data)) {
-        if (!(branch in b.data)) {
+        if (!Object.hasOwn(b.data, branch)) {
           push({ change: "removed", kind: "branch", path: `${path} branch ${branch}` });
         }
       }
@@ -218,7 +225,7 @@ export function diffSchemas(older: SchemaLiteral, newer: SchemaLiteral): SchemaC
       (kind === "command" ? older.commands : older.events) as SchemaLiteral["commands"];
     const after = (kind === "command" ? newer.commands : newer.events) as SchemaLiteral["commands"];
     for (const [name, definition] of Object.entries(after)) {
-      const previous = before[name];
+      const previous = own(before, name);
       if (!previous) {
         push({ change: "added", kind, path: name });
         continue;
@@ -240,16 +247,16 @@ export function diffSchemas(older: SchemaLiteral, newer: SchemaLiteral): SchemaC
       }
     }
     for (const name of Object.keys(before)) {
-      if (!(name in after)) push({ change: "removed", kind, path: name });
+      if (!Object.hasOwn(after, name)) push({ change: "removed", kind, path: name });
     }
   }
   for (const [name, definition] of Object.entries(newer.types)) {
-    const previous = older.types[name];
+    const previous = own(older.types, name);
     if (!previous) push({ change: "added", kind: "type", path: name });
     else type(name, previous, definition);
   }
   for (const name of Object.keys(older.types)) {
-    if (!(name in newer.types)) push({ change: "removed", kind: "type", path: name });
+    if (!Object.hasOwn(newer.types, name)) push({ change: "removed", kind: "type", path: name });
   }
   return changes;
 }

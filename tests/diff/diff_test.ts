@@ -47,3 +47,58 @@ Deno.test("optional <-> required and type changes are reported", () => {
 Deno.test("a schema compared with itself has no changes", () => {
   assert.deepEqual(diffSchemas(qmp10_2, qmp10_2), []);
 });
+
+// QAPI allows `constructor` as a command, member, enum value and branch
+// name, and `toString`, `valueOf`, … as members under its
+// `member-name-exceptions` pragma: each is an ordinary name, neither found
+// in a schema that lacks it nor hidden from removal by Object.prototype.
+Deno.test("names that are keys of Object.prototype are compared as any other name", () => {
+  const names = ["constructor", "toString", "valueOf", "hasOwnProperty"];
+  const without = {
+    protocol: "qmp",
+    version: "9.0",
+    qemu: "9.0.0",
+    types: {
+      Ee: { kind: "enum", data: ["a"] },
+      Bb: { kind: "struct", data: {} },
+      Ss: { kind: "struct", data: { a: "int" } },
+      Uu: { kind: "union", base: { kind: "Ee" }, discriminator: "kind", data: {} },
+    },
+    commands: { other: {} },
+    events: {},
+  } as const;
+  const withNames = {
+    ...without,
+    version: "9.1",
+    types: {
+      Ee: { kind: "enum", data: ["a", ...names], values: { constructor: { features: ["f"] } } },
+      Bb: { kind: "struct", data: {} },
+      Ss: {
+        kind: "struct",
+        data: { a: "int", ...Object.fromEntries(names.map((n) => [n, "str"])) },
+      },
+      Uu: {
+        kind: "union",
+        base: { kind: "Ee" },
+        discriminator: "kind",
+        data: Object.fromEntries(names.map((n) => [n, "Bb"])),
+      },
+    },
+    commands: { other: {}, ...Object.fromEntries(names.map((n) => [n, {}])) },
+  } as const;
+  const added = diffSchemas(without as never, withNames as never);
+  const removed = diffSchemas(withNames as never, without as never);
+  for (const name of names) {
+    for (const [changes, change] of [[added, "added"], [removed, "removed"]] as const) {
+      assert.ok(has(changes, change, "command", name), `${change} command ${name}`);
+      assert.ok(has(changes, change, "member", `type Ss member ${name}`), `${change} member`);
+      assert.ok(has(changes, change, "value", `type Ee value ${name}`), `${change} value`);
+      assert.ok(has(changes, change, "branch", `type Uu branch ${name}`), `${change} branch`);
+    }
+  }
+  // Only additions one way and removals the other: nothing reads as changed.
+  assert.deepEqual(added.filter((c) => c.change !== "added"), []);
+  assert.deepEqual(removed.filter((c) => c.change !== "removed"), []);
+  assert.equal(added.length, names.length * 4);
+  assert.deepEqual(diffSchemas(withNames as never, withNames as never), []);
+});
