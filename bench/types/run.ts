@@ -10,8 +10,9 @@
  *   generated `.ts`, by local path, as a Deno user does) and `published`
  *   (declarations emitted into a package in `node_modules`, see `publish.ts`).
  * - Scripts: `realistic` (`cases/realistic.ts`), `exhaustive` (every command
- *   once, every event's data read) and `span` (the realistic script against
- *   `Span<"7.2" | "10.2">`, its baseline the generated 10.2 client).
+ *   once, every event's data read), `span` (the realistic script against
+ *   `Span<"7.2" | "10.2">`, its baseline the generated 10.2 client) and
+ *   `import` (the client declared, no call: what importing costs).
  * - Checkers: `tsc --extendedDiagnostics` of TypeScript 5.9 and 7, and
  *   `deno check` (elapsed time, with an empty cache each run); with
  *   `/usr/bin/time`, the CPU time and peak RSS of each process too.
@@ -56,7 +57,7 @@ const list = (name: string, all: string[]) => {
   if (wrong.length) throw new Error(`--${name}: ${wrong.join(", ")} (known: ${all.join(", ")})`);
   return chosen;
 };
-const scripts = list("scripts", ["realistic", "exhaustive", "span"]);
+const scripts = list("scripts", ["realistic", "exhaustive", "span", "import"]);
 const forms = list("forms", ["source", "published"]) as Form[];
 const checkers = list("checkers", ["5.9", "7", "deno"]).map((c) => (c === "deno" ? c : `tsc ${c}`));
 const compilers: Record<string, string> = {
@@ -275,6 +276,8 @@ try {
   const realistic = await Deno.readTextFile(`${bench}bench/types/cases/realistic.ts`);
   if (scripts.includes("realistic")) bodies.realistic = realistic;
   if (scripts.includes("exhaustive")) bodies.exhaustive = exhaustiveScript(qmp10_2);
+  // No call: in the source form, what the checker spends on the library's own modules.
+  if (scripts.includes("import")) bodies.import = `${clientImport}\nexport { qmp };\n`;
   if (scripts.includes("span")) {
     if (!from.Span) console.log("span: skipped, no entry point exports Span");
     else {
@@ -418,6 +421,8 @@ try {
 }
 
 function ratio(a: number, b: number): string {
+  // A baseline of zero (no instantiation at all) has no ratio.
+  if (b === 0) return a === 0 ? "1.00x" : "n/a";
   return `${(a / b).toFixed(2)}x`;
 }
 
