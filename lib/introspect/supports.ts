@@ -49,9 +49,14 @@ export function supports(index: SchemaInfoIndex, query: string): boolean {
   let anyMember = false;
   for (const step of steps) {
     if (!current) return false;
-    // Arrays are stepped through to their element type.
-    while (current?.["meta-type"] === "array") current = index.byName.get(current["element-type"]!);
-    if (!current) return false;
+    // Arrays are stepped through to their element type; a peer's schema may
+    // make arrays of each other in a circle, which has no element to step to.
+    const arrays = new Set<SchemaInfo>();
+    while (current?.["meta-type"] === "array" && !arrays.has(current)) {
+      arrays.add(current);
+      current = index.byName.get(current["element-type"]!);
+    }
+    if (!current || current["meta-type"] === "array") return false;
     if (step === "arg-type" || step === "ret-type") {
       const name = current[step];
       if (name === undefined) return false;

@@ -66,8 +66,26 @@ const rejectedFeature = (features: readonly string[] | undefined, policy: Compat
     ? "unstable"
     : undefined;
 
-/** What a value must be, as text, for messages. */
-function expectation(info: SchemaInfo, index: SchemaInfoIndex): string {
+/**
+ * The value's own member `name`, never one inherited from `Object.prototype`
+ * (a member may be called `constructor`, or `toString` under QAPI's
+ * `member-name-exceptions`).
+ */
+const ownMember = (record: Record<string, unknown>, name: string): unknown =>
+  Object.hasOwn(record, name) ? record[name] : undefined;
+
+/**
+ * What a value must be, as text, for messages. `described` holds the
+ * alternates already described: the schema is the peer's, and an alternate
+ * may list itself among its branches, or list other alternates that list
+ * each other; each is described once.
+ */
+function expectation(
+  info: SchemaInfo | undefined,
+  index: SchemaInfoIndex,
+  described = new Set<SchemaInfo>(),
+): string {
+  if (info === undefined) return "a value of a type the schema does not define";
   switch (info["meta-type"]) {
     case "builtin":
       return {
@@ -80,13 +98,19 @@ function expectation(info: SchemaInfo, index: SchemaInfoIndex): string {
         info["json-type"] ?? ""
       ] ?? "a JSON value";
     case "enum":
-      return `one of ${info.values!.map((v) => JSON.stringify(v)).join(", ")}`;
+      return `one of ${(info.values ?? []).map((v) => JSON.stringify(v)).join(", ")}`;
     case "array":
       return "an array";
     case "object":
       return "an object";
-    case "alternate":
-      return info.members!.map((m) => expectation(index.byName.get(m.type)!, index)).join(" or ");
+    case "alternate": {
+      if (described.has(info)) return "";
+      described.add(info);
+      const branches = (info.members ?? [])
+        .map((m) => expectation(index.byName.get(m.type), index, described))
+        .filter(Boolean);
+      return [...new Set(branches)].join(" or ") || "a value no branch of the alternate takes";
+    }
     default:
       return info["meta-type"];
   }
@@ -95,6 +119,12 @@ function expectation(info: SchemaInfo, index: SchemaInfoIndex): string {
 /**
  * Checks a value against a live type; returns the first problem as
  * `[path, expected, got]`, or undefined when the value is accepted.
+ * `tried` holds the alternates this same value has been checked against:
+ * the schema is the peer's, and an alternate may list itself among its
+ * branches, or alternates that list each other. Checking the value against
+ * one again would end as it did (or, on the current path, go round in a
+ * circle), so it fails at once, and checking takes time linear in the
+ * schema whatever the peer sends.
  */
 function check(
   index: SchemaInfoIndex,
@@ -104,6 +134,7 @@ function check(
   policy: CompatPolicy,
   open = false,
   unlisted = false,
+  tried = new Set<SchemaInfo>(),
 ): [string, string, string] | undefined {
   const info = index.byName.get(typeName);
   if (!info) return [path, `a value of the unknown type ${typeName}`, describe(value)];
@@ -121,7 +152,7 @@ function check(
     }
     case "enum":
       // Open (a reply): a newer peer may send values this schema does not list.
-      return typeof value === "string" && (open || info.values!.includes(value))
+      return typeof value === "string" && (open || (info.values ?? []).includes(value))
         ? undefined
         : fail();
     case "array":
@@ -138,18 +169,27 @@ function check(
         if (problem) return problem;
       }
       return undefined;
-    case "alternate":
-      return info.members!.some((m) => !check(index, m.type, value, path, policy))
+    case "alternate": {
+      if (tried.has(info)) return fail();
+      tried.add(info);
+      // Open in a reply as the branch itself would be: a newer peer's object
+      // or enum value still fits the branch it was meant for.
+      return (info.members ?? []).some((m) =>
+          !check(index, m.type, value, path, policy, open, false, tried)
+        )
         ? undefined
         : fail();
+    }
     case "object": {
       if (typeof value !== "object" || value === null || Array.isArray(value)) return fail();
       const record = value as Record<string, unknown>;
       const members = [...(info.members ?? [])];
       if (info.tag !== undefined) {
-        const variant = info.variants?.find((v) => v.case === record[info.tag!]);
+        const tag = ownMember(record, info.tag);
+        const variant = info.variants?.find((v) => v.case === tag);
         const variantInfo = variant && index.byName.get(variant.type);
-        if (variantInfo?.members) members.push(...variantInfo.members);
+        // One at a time: a peer's branch may list more members than a call takes arguments.
+        for (const member of variantInfo?.members ?? []) members.push(member);
       }
       const known = new Set(members.map((m) => m.name!));
       for (const key of Object.keys(record)) {
@@ -160,11 +200,12 @@ function check(
       for (const member of members) {
         const name = member.name!;
         const memberPath = join(path, name);
-        if (record[name] === undefined) {
+        const memberValue = ownMember(record, name);
+        if (memberValue === undefined) {
           if (member.default === undefined) {
             return [
               memberPath,
-              expectation(index.byName.get(member.type)!, index),
+              expectation(index.byName.get(member.type), index),
               "nothing (required)",
             ];
           }
@@ -172,9 +213,9 @@ function check(
         }
         const feature = rejectedFeature(member.features, policy);
         if (feature) {
-          return [memberPath, `no ${feature} member (policy: reject)`, describe(record[name])];
+          return [memberPath, `no ${feature} member (policy: reject)`, describe(memberValue)];
         }
-        const problem = check(index, member.type, record[name], memberPath, policy, open);
+        const problem = check(index, member.type, memberValue, memberPath, policy, open);
         if (problem) return problem;
       }
       return undefined;
