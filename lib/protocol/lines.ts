@@ -7,6 +7,9 @@
 import { ProtocolError } from "./errors.ts";
 
 const newline = 10;
+const empty = new Uint8Array(0);
+/** The largest buffer of an unfinished line kept for the next one, in bytes. */
+const keptBytes = 64 << 10;
 
 /**
  * Splits a byte stream into lines in time linear in the bytes received: an
@@ -28,8 +31,13 @@ const newline = 10;
 export class LineSplitter {
   // A byte-order mark is content here, never stripped: each line decodes alone.
   readonly #decoder = new TextDecoder("utf-8", { ignoreBOM: true });
-  /** The unfinished line, as copies of the chunks it arrived in. */
-  #parts: Uint8Array[] = [];
+  /**
+   * The unfinished line, copied into one buffer that grows by doubling (up
+   * to the limit). Not a list of the chunks it came in: a peer that sends a
+   * byte at a time would make each byte an object of a few hundred bytes,
+   * and the limit in bytes a bound of a hundred times more in memory.
+   */
+  #part = empty;
   #partBytes = 0;
 
   /** Lines of at most `maxLineBytes` bytes go to `onLine`, decoded, without their newline. */
@@ -54,19 +62,13 @@ export class LineSplitter {
     if (first < 0) return this.#hold(chunk);
     let start = 0;
     if (this.#partBytes > 0) {
-      // The unfinished line ends in this chunk: join its parts once.
-      const size = this.#partBytes + first;
-      if (size > this.maxLineBytes) this.#tooLarge();
-      const line = new Uint8Array(size);
-      let offset = 0;
-      for (const part of this.#parts) {
-        line.set(part, offset);
-        offset += part.length;
-      }
-      line.set(chunk.subarray(0, first), offset);
-      this.#parts = [];
+      // The unfinished line ends in this chunk.
+      this.#hold(chunk.subarray(0, first));
+      const line = this.#decoder.decode(this.#part.subarray(0, this.#partBytes));
       this.#partBytes = 0;
-      this.#emit(this.#decoder.decode(line));
+      // A large buffer is not kept for the lines to come; a small one is reused.
+      if (this.#part.length > keptBytes) this.#part = empty;
+      this.#emit(line);
       start = first + 1;
     }
     const last = chunk.lastIndexOf(newline);
@@ -102,15 +104,23 @@ export class LineSplitter {
 
   #hold(bytes: Uint8Array): void {
     if (bytes.length === 0) return;
-    this.#partBytes += bytes.length;
-    if (this.#partBytes > this.maxLineBytes) this.#tooLarge();
+    const size = this.#partBytes + bytes.length;
+    if (size > this.maxLineBytes) this.#tooLarge();
     // A copy: the transport may reuse its buffer, and a small tail must not
-    // keep a large chunk alive.
-    this.#parts.push(bytes.slice());
+    // keep a large chunk alive. Doubling keeps the copying linear.
+    if (size > this.#part.length) {
+      const grown = new Uint8Array(
+        Math.min(Math.max(size, 2 * this.#part.length, 256), this.maxLineBytes),
+      );
+      grown.set(this.#part.subarray(0, this.#partBytes));
+      this.#part = grown;
+    }
+    this.#part.set(bytes, this.#partBytes);
+    this.#partBytes = size;
   }
 
   #tooLarge(): never {
-    this.#parts = [];
+    this.#part = empty;
     this.#partBytes = 0;
     throw new ProtocolError(`message larger than ${this.maxLineBytes} bytes`);
   }
