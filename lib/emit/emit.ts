@@ -92,6 +92,13 @@ export function factsComment(facts: Facts, doc?: string): string {
 
 const identifier = /^[A-Za-z_$][A-Za-z0-9_$]*$/;
 const key = (name: string) => (identifier.test(name) ? name : JSON.stringify(name));
+/**
+ * A property key in a JavaScript object literal: `__proto__` (which a live
+ * schema may use as a name) written plainly would set the object's
+ * prototype instead, so it is computed. (In a type literal it is an
+ * ordinary key.)
+ */
+const valueKey = (name: string) => (name === "__proto__" ? `["__proto__"]` : key(name));
 
 /**
  * The two forms a schema is written in: the run-time value (JavaScript) and
@@ -125,7 +132,9 @@ function render(value: unknown, indent: string, form: Form, style?: EntryStyle):
   if (!entries.length) return "{}";
   const separator = form === "type" ? ";" : ",";
   const entry = ([k, v]: [string, unknown], at: string) =>
-    `${key(k)}${form === "type" && style?.optional?.(v) ? "?" : ""}: ${render(v, at, form)}`;
+    `${form === "type" ? key(k) : valueKey(k)}${
+      form === "type" && style?.optional?.(v) ? "?" : ""
+    }: ${render(v, at, form)}`;
   const lines = entries.map(([k, v]) => {
     const comment = style?.comment(k, v) ?? "";
     const commentLines = comment
@@ -158,7 +167,9 @@ const memberIsOptional = (member: unknown) =>
 /** Members maps carry comments on each member with facts. */
 const memberStyle = (doc?: { members?: Record<string, string> }): EntryStyle => ({
   comment: (name, member) => {
-    const memberDoc = doc?.members?.[name];
+    // An own description only: an undocumented member may be called `constructor`.
+    const members = doc?.members;
+    const memberDoc = members && Object.hasOwn(members, name) ? members[name] : undefined;
     const facts = isRecord(member) ? member as Facts : {};
     return memberDoc ? factsComment(facts, memberDoc) : isRecord(member) ? factsComment(facts) : "";
   },
@@ -280,7 +291,7 @@ function renderMap(
     // The value needs no comments: editors read them from the declaration.
     const comment = form === "type" ? factsComment(definition as Facts, docText || undefined) : "";
     const commentLines = comment ? comment.split("\n").map((l) => inner + l).join("\n") + "\n" : "";
-    return `${commentLines}${inner}${key(name)}: ${
+    return `${commentLines}${inner}${form === "type" ? key(name) : valueKey(name)}: ${
       renderDefinition(name, definition, inner, form, docs, context)
     }`;
   });
