@@ -11,6 +11,7 @@
 import type { Qga10_2 } from "../../schemas/qga/10.2.js";
 import { Connection, type ConnectionOptions } from "../protocol/connection.ts";
 import { ProtocolError } from "../protocol/errors.ts";
+import { stringifyJson } from "../protocol/json.ts";
 import { type CallOptions, timeoutProblem } from "../protocol/options.ts";
 import type { AcceptAll, CompatPolicy } from "../types/features.ts";
 import type { Schema } from "../types/schema.ts";
@@ -90,6 +91,40 @@ export interface GuestAgentOptions extends ConnectionOptions {
 
 const sentinel = new Uint8Array([0xff]);
 
+/** A value from the guest as JSON text for a message, whatever it is. */
+function shown(value: unknown): string {
+  try {
+    return stringifyJson(value) ?? String(value);
+  } catch {
+    return typeof value;
+  }
+}
+
+/**
+ * `transport` with each 0xFF byte it receives read as a newline. The agent
+ * writes 0xFF in front of a sync reply, and it never occurs in UTF-8 text:
+ * whatever came before it since the last newline is stale (the rest of a
+ * reply cut short when the agent restarted), so it becomes a line of its own
+ * and the sync reply starts a line, instead of both making one line that is
+ * not JSON, and the sync failing.
+ */
+function sentinelEndsLines(transport: Transport): Transport {
+  return {
+    write: (data) => transport.write(data),
+    close: () => transport.close(),
+    onData: (handler) =>
+      transport.onData((chunk) => {
+        let at = chunk.indexOf(0xff);
+        if (at < 0) return handler(chunk);
+        const copy = chunk.slice(); // the transport's chunk is not ours to change
+        for (; at >= 0; at = copy.indexOf(0xff, at + 1)) copy[at] = 10;
+        handler(copy);
+      }),
+    onClose: (handler) => transport.onClose(handler),
+    onDrain: transport.onDrain && ((handler) => transport.onDrain!(handler)),
+  };
+}
+
 /**
  * A connected guest agent, typed by its schema (default: QGA 10.2).
  *
@@ -156,7 +191,8 @@ export class GuestAgent<schema extends Schema = Qga10_2, policy extends CompatPo
       timeout: this.#options.syncTimeout ?? 5_000,
     });
     if (echoed !== id) {
-      throw new ProtocolError(`guest-sync-delimited returned ${echoed}, expected ${id}`);
+      // As JSON: a string "5" must not read as the number 5 in the message.
+      throw new ProtocolError(`guest-sync-delimited: expected ${id} back, got`, shown(echoed));
     }
     this.#needsSync = false;
   }
@@ -215,9 +251,9 @@ export async function connectGuestAgent<
     const problem = options[name] === undefined ? undefined : timeoutProblem(name, options[name]);
     if (problem) throw problem;
   }
-  const transport = typeof target === "object" && "onData" in target
-    ? target
-    : await connectSocket(target);
+  const transport = sentinelEndsLines(
+    typeof target === "object" && "onData" in target ? target : await connectSocket(target),
+  );
   const report = options.onProtocolError ??
     ((error: ProtocolError) => console.warn(`qapi-ts: ${error.message}`));
   const connection = new Connection(transport, {
@@ -229,7 +265,8 @@ export async function connectGuestAgent<
       if (!/error without id: GenericError: JSON parse error/.test(error.message)) report(error);
     },
   });
-  // The agent prefixes the sync reply with 0xFF (decoded as U+FFFD): drop it.
+  // A recording made when the 0xFF in front of a sync reply was kept has it
+  // there as U+FFFD: drop it.
   connection.lineFilter = (line) => line.replace(/^[\uFFFD\xFF]+/, "");
   const agent = new GuestAgent<schema, policy>(connection, options);
   try {

@@ -8,10 +8,14 @@ import { createServer, type Socket } from "node:net";
 import { connectGuestAgent } from "../../lib/guest/agent.ts";
 import { ProtocolError } from "../../lib/protocol/errors.ts";
 
-/** A guest agent on a fresh unix socket; `answer` returns the reply line to a request, if any. */
+/**
+ * A guest agent on a fresh unix socket; `answer` returns the reply line to a
+ * request, if any; `sync` the reply to a sync, given the id to echo.
+ */
 async function guest(
   answer: (request: { execute: string; arguments?: { id?: number }; id: number }) => string,
   delay = 0,
+  sync = (echo: number, id: number) => `\xff${JSON.stringify({ return: echo, id })}\n`,
 ) {
   const directory = await Deno.makeTempDir();
   const path = `${directory}/qga.sock`;
@@ -26,7 +30,7 @@ async function guest(
         const request = JSON.parse(buffered.slice(0, end));
         buffered = buffered.slice(end + 1);
         const line = request.execute === "guest-sync-delimited"
-          ? `\xff${JSON.stringify({ return: request.arguments.id, id: request.id })}\n`
+          ? sync(request.arguments.id, request.id)
           : answer(request);
         setTimeout(() => socket.write(Buffer.from(line, "latin1")), delay);
       }
@@ -90,6 +94,51 @@ Deno.test("guest timeouts: past 2^31 - 1 ms and Infinity wait; negative or NaN i
     await assert.rejects(
       connectGuestAgent(peer.path, options),
       (e: Error) => e instanceof RangeError && /Timeout must be a number/.test(e.message),
+    );
+  }
+});
+
+Deno.test("a sync reply after stale bytes without a newline: the 0xFF before it starts a new line", async () => {
+  // The rest of a reply cut short (an agent that restarted), then the sentinel.
+  await using peer = await guest(
+    (request) => `{"return": {}, "id": ${request.id}}\n`,
+    0,
+    (echo, id) =>
+      `{"return": {"host-name": "cut sh\xff\xff${JSON.stringify({ return: echo, id })}\n`,
+  );
+  const problems: string[] = [];
+  const agent = await connectGuestAgent(peer.path, {
+    syncTimeout: 2_000,
+    agentVersion: "10.2",
+    onProtocolError: (error) => problems.push(error.message),
+  });
+  assert.deepEqual(await agent.execute("guest-ping"), {});
+  await agent.sync();
+  // The stale bytes are reported as what they are; nothing else is.
+  assert.ok(problems.length > 0);
+  assert.ok(
+    problems.every((p) => p.startsWith('line is not JSON: {"return": {"host-name": "cut sh')),
+  );
+  await agent.close();
+});
+
+Deno.test("a sync answered with the wrong id, or the id as a string, fails with a message telling which", async () => {
+  for (
+    const [wrong, shown] of [[(echo: number) => echo + 1, /got: \d+$/], [
+      String,
+      /got: "\d+"$/,
+    ]] as const
+  ) {
+    await using peer = await guest(
+      (request) => `{"return": {}, "id": ${request.id}}\n`,
+      0,
+      (echo, id) => `\xff${JSON.stringify({ return: wrong(echo), id })}\n`,
+    );
+    await assert.rejects(
+      connectGuestAgent(peer.path, { syncTimeout: 2_000 }),
+      (e: Error) =>
+        e instanceof ProtocolError && /^guest-sync-delimited: expected \d+ back/.test(e.message) &&
+        shown.test(e.message),
     );
   }
 });
