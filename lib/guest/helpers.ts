@@ -7,6 +7,7 @@
  */
 
 import type { Qga7_2 } from "../../schemas/qga/7.2.js";
+import { ProtocolError } from "../protocol/errors.ts";
 import type { GuestAgent } from "./agent.ts";
 
 /**
@@ -16,7 +17,8 @@ import type { GuestAgent } from "./agent.ts";
  * @example
  * ```ts
  * import type { AnyAgent } from "./helpers.ts";
- * import type { GuestAgent } from "./agent.ts";
+ * import { ProtocolError } from "../protocol/errors.ts";
+import type { GuestAgent } from "./agent.ts";
  * declare const agent: GuestAgent;
  * const usable: AnyAgent = agent;
  * ```
@@ -43,8 +45,21 @@ export interface GuestExecResult {
   readonly stderr: string;
 }
 
-const decode = (base64: string | undefined): Uint8Array =>
-  base64 ? Uint8Array.from(atob(base64), (c) => c.charCodeAt(0)) : new Uint8Array();
+/**
+ * Decodes base64 from a guest's reply (`what` names it). The guest is
+ * untrusted: text that is not base64 is a `ProtocolError` naming the member,
+ * not `atob`'s bare "Failed to decode base64".
+ */
+function decode(base64: string | undefined, what: string): Uint8Array {
+  if (!base64) return new Uint8Array();
+  let binary: string;
+  try {
+    binary = atob(base64);
+  } catch {
+    throw new ProtocolError(`${what}: the guest sent text that is not base64`, base64);
+  }
+  return Uint8Array.from(binary, (c) => c.charCodeAt(0));
+}
 const encode = (bytes: Uint8Array): string => {
   let text = "";
   for (let i = 0; i < bytes.length; i += 0x8000) {
@@ -87,8 +102,8 @@ export async function guestExec(
         // Exit codes and signal numbers are small; the schema's `int` admits bigint.
         exitCode: status.exitcode === undefined ? undefined : Number(status.exitcode),
         signal: status.signal === undefined ? undefined : Number(status.signal),
-        stdout: text.decode(decode(status["out-data"])),
-        stderr: text.decode(decode(status["err-data"])),
+        stdout: text.decode(decode(status["out-data"], "guest-exec-status: out-data")),
+        stderr: text.decode(decode(status["err-data"], "guest-exec-status: err-data")),
       };
     }
     if (Date.now() > deadline) {
@@ -146,7 +161,7 @@ export async function guestReadFile(
   try {
     for (;;) {
       const chunk = await agent.execute("guest-file-read", { handle, count: 1 << 20 });
-      const bytes = decode(chunk["buf-b64"]);
+      const bytes = decode(chunk["buf-b64"], "guest-file-read: buf-b64");
       total += bytes.length;
       if (total > maxBytes) throw new Error(`${path}: larger than ${maxBytes} bytes`);
       chunks.push(bytes);

@@ -6,6 +6,7 @@
 import assert from "node:assert/strict";
 import { createServer, type Socket } from "node:net";
 import { connectGuestAgent } from "../../lib/guest/agent.ts";
+import { guestExec, guestReadFile } from "../../lib/guest/helpers.ts";
 import { ProtocolError } from "../../lib/protocol/errors.ts";
 
 /**
@@ -141,4 +142,41 @@ Deno.test("a sync answered with the wrong id, or the id as a string, fails with 
         shown.test(e.message),
     );
   }
+});
+
+Deno.test("guest-exec output and file contents that are not base64 are a ProtocolError naming them", async () => {
+  const closed: unknown[] = [];
+  await using peer = await guest((request) => {
+    const reply = (value: unknown) => `${JSON.stringify({ return: value, id: request.id })}\n`;
+    switch (request.execute) {
+      case "guest-exec":
+        return reply({ pid: 7 });
+      case "guest-exec-status":
+        return reply({ exited: true, exitcode: 0, "out-data": "aGk=", "err-data": "*not base64*" });
+      case "guest-file-open":
+        return reply(3);
+      case "guest-file-read":
+        return reply({ count: 2, "buf-b64": "%%", eof: true });
+      case "guest-file-close":
+        closed.push(request.arguments);
+        return reply({});
+      default:
+        return reply({});
+    }
+  });
+  const agent = await connectGuestAgent(peer.path, { agentVersion: "10.2" });
+  await assert.rejects(
+    guestExec(agent, "/bin/true"),
+    (e: Error) =>
+      e instanceof ProtocolError &&
+      e.message ===
+        "guest-exec-status: err-data: the guest sent text that is not base64: *not base64*",
+  );
+  await assert.rejects(
+    guestReadFile(agent, "/etc/hostname"),
+    (e: Error) =>
+      e instanceof ProtocolError && /^guest-file-read: buf-b64: .* not base64: %%$/.test(e.message),
+  );
+  assert.deepEqual(closed, [{ handle: 3 }]); // the file is closed all the same
+  await agent.close();
 });
