@@ -17,8 +17,7 @@ import type { GuestAgent } from "./agent.ts";
  * @example
  * ```ts
  * import type { AnyAgent } from "./helpers.ts";
- * import { ProtocolError } from "../protocol/errors.ts";
-import type { GuestAgent } from "./agent.ts";
+ * import type { GuestAgent } from "./agent.ts";
  * declare const agent: GuestAgent;
  * const usable: AnyAgent = agent;
  * ```
