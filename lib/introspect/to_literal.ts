@@ -55,7 +55,7 @@ import type {
   TypeDefinition,
   TypeRef,
 } from "../types/literal.ts";
-import type { SchemaInfo } from "./schema_info.ts";
+import { indexSchemaInfo, type SchemaInfo } from "./schema_info.ts";
 import { unlistedMembersAccepted } from "./validate.ts";
 
 /**
@@ -87,6 +87,14 @@ interface EnumMemberInfo {
 /** A member of an object as introspection lists it. */
 type MemberInfo = NonNullable<SchemaInfo["members"]>[number];
 
+/**
+ * The entry `name` of a name-keyed map, never one inherited from
+ * `Object.prototype` (a live schema may name a command, member or branch
+ * `constructor`, or anything else).
+ */
+const own = <value>(map: { readonly [name: string]: value }, name: string): value | undefined =>
+  Object.hasOwn(map, name) ? map[name] : undefined;
+
 const builtinKinds: Record<string, string> = {
   str: "string",
   int: "number",
@@ -101,8 +109,8 @@ function referenceKind(reference: SchemaLiteral, ref: TypeRef): string {
   if (Array.isArray(ref)) return "array";
   const name = ref as string;
   if (/^u?int(8|16|32|64)?$|^size$|^number$/.test(name)) return "number";
-  if (name in builtinKinds) return builtinKinds[name];
-  const definition = reference.types[name];
+  if (Object.hasOwn(builtinKinds, name)) return builtinKinds[name];
+  const definition = own(reference.types, name);
   if (!definition) return "unknown";
   return definition.kind === "enum"
     ? "string"
@@ -165,7 +173,8 @@ function liveShape(
 ): Shape | undefined {
   const liveRef = (name: string): TypeRef => {
     const found = byName.get(name);
-    return found?.["meta-type"] === "array" ? [liveRef(found["element-type"]!) as string] : name;
+    // One level: QAPI has no arrays of arrays, and a peer's may go round in a circle.
+    return found?.["meta-type"] === "array" ? [found["element-type"]!] : name;
   };
   const members = (entry.members ?? []).map((m) =>
     `${m.name}${m.default === undefined ? "" : "?"}:${shapeType(liveRef(m.type))}`
@@ -219,8 +228,21 @@ export function literalFromSchemaInfo(
   entries: readonly SchemaInfo[],
   options: LiteralOptions,
 ): SchemaIR {
-  const byName = new Map<string, SchemaInfo>();
-  for (const entry of entries) byName.set(entry.name, entry);
+  try {
+    return literalOf(entries, options);
+  } catch (error) {
+    // The types are walked recursively, as deep as the peer nests them: a
+    // schema nested beyond the stack is refused with a message, not a RangeError.
+    if (!(error instanceof RangeError)) throw error;
+    throw new Error("the live schema nests its types too deeply to be read");
+  }
+}
+
+function literalOf(entries: readonly SchemaInfo[], options: LiteralOptions): SchemaIR {
+  // Only entries of SchemaInfo's shape: a reference to another one reads as
+  // a reference to a type the schema does not define.
+  const byName = indexSchemaInfo(entries).byName;
+  entries = [...byName.values()];
   const info = (name: string): SchemaInfo => {
     const found = byName.get(name);
     if (!found) throw new Error(`the live schema names the type ${name} but does not define it`);
@@ -233,6 +255,19 @@ export function literalFromSchemaInfo(
     return entry["meta-type"] === "object" && !entry.members?.length && entry.tag === undefined;
   };
   const isUnion = (name: string) => info(name).tag !== undefined;
+  /** An array's element type, which is not an array of itself (directly or through others). */
+  const elementOf = (array: string) => {
+    const seen = new Set([array]);
+    let element = info(array)["element-type"]!;
+    for (let entry = info(element); entry["meta-type"] === "array"; entry = info(element)) {
+      if (seen.has(element)) {
+        throw new Error(`the live schema's array type ${array} is an array of itself`);
+      }
+      seen.add(element);
+      element = entry["element-type"]!;
+    }
+    return info(array)["element-type"]!;
+  };
 
   // How often each type is named anywhere: a command's arguments used once are written inline.
   const uses = new Map<string, number>();
@@ -260,7 +295,7 @@ export function literalFromSchemaInfo(
     const visited = new Set<string>();
     const matchMembers = (live: string, members: Members) => {
       for (const member of info(live).members ?? []) {
-        const counterpart = member.name === undefined ? undefined : members[member.name];
+        const counterpart = member.name === undefined ? undefined : own(members, member.name);
         if (counterpart !== undefined) matchRef(member.type, branchType(counterpart));
       }
     };
@@ -275,7 +310,7 @@ export function literalFromSchemaInfo(
       const key = `${live} ${ref}`;
       if (visited.has(key)) return;
       visited.add(key);
-      const definition = reference.types[ref as string];
+      const definition = own(reference.types, ref as string);
       if (!definition) return;
       const kind = entry["meta-type"] === "object"
         ? (entry.tag === undefined ? "struct" : "union")
@@ -290,7 +325,7 @@ export function literalFromSchemaInfo(
       else if (definition.kind === "union") {
         matchMembers(live, referenceMembers(reference, definition));
         for (const variant of entry.variants ?? []) {
-          const branch = definition.data[variant.case];
+          const branch = own(definition.data, variant.case);
           if (branch !== undefined) matchRef(variant.type, branchType(branch));
         }
       } else if (definition.kind === "alternate") {
@@ -322,13 +357,13 @@ export function literalFromSchemaInfo(
       }
     };
     for (const command of commands) {
-      const counterpart = reference.commands[command.name];
+      const counterpart = own(reference.commands, command.name);
       if (!counterpart) continue;
       matchData(command["arg-type"], counterpart.data);
       matchRef(command["ret-type"]!, counterpart.returns);
     }
     for (const event of events) {
-      const counterpart = reference.events[event.name];
+      const counterpart = own(reference.events, event.name);
       if (counterpart) matchData(event["arg-type"], counterpart.data);
     }
     // Types the reference has at no place the binary uses them (a command the
@@ -377,7 +412,8 @@ export function literalFromSchemaInfo(
     const entry = info(name);
     switch (entry["meta-type"]) {
       case "builtin":
-        return builtinKinds[entry.name] ?? (entry["json-type"] === "int" ? "number" : "value");
+        return own(builtinKinds, entry.name) ??
+          (entry["json-type"] === "int" ? "number" : "value");
       case "enum":
         return "string";
       case "array":
@@ -412,7 +448,7 @@ export function literalFromSchemaInfo(
   const walk = (live: string, path: string): void => {
     const entry = info(live);
     if (entry["meta-type"] === "builtin") return;
-    if (entry["meta-type"] === "array") return walk(entry["element-type"]!, path);
+    if (entry["meta-type"] === "array") return walk(elementOf(live), path);
     if (!inline.has(live) && !names.has(live)) names.set(live, unique(`q_${path}`));
     if (walked.has(live)) return;
     walked.add(live);
@@ -447,7 +483,7 @@ export function literalFromSchemaInfo(
     const entry = info(live);
     if (entry["meta-type"] === "builtin") return entry.name;
     if (entry["meta-type"] === "array") {
-      const element = ref(entry["element-type"]!);
+      const element = ref(elementOf(live));
       if (Array.isArray(element)) {
         throw new Error(`an array of arrays (${live}) has no literal form`);
       }
@@ -504,9 +540,16 @@ export function literalFromSchemaInfo(
       });
       types[name] = { kind: "alternate", data, ...facts };
     } else if (entry["meta-type"] === "object" && entry.tag !== undefined) {
+      // Defined, not assigned: a case called `__proto__` is a branch too.
       const branches: Record<string, TypeRef> = {};
       for (const variant of entry.variants ?? []) {
-        if (!isEmpty(variant.type)) branches[variant.case] = ref(variant.type);
+        if (isEmpty(variant.type)) continue;
+        Object.defineProperty(branches, variant.case, {
+          value: ref(variant.type),
+          enumerable: true,
+          writable: true,
+          configurable: true,
+        });
       }
       types[name] = {
         kind: "union",

@@ -8,6 +8,8 @@
 import assert from "node:assert/strict";
 import { indexSchemaInfo, type SchemaInfo } from "../../lib/introspect/schema_info.ts";
 import { supports } from "../../lib/introspect/supports.ts";
+import { literalFromSchemaInfo } from "../../lib/introspect/to_literal.ts";
+import type { SchemaLiteral } from "../../lib/types/literal.ts";
 import {
   validateArguments,
   validateValue,
@@ -181,5 +183,76 @@ Deno.test("entries of the wrong shape are left out; nothing that reads the index
   assert.equal(
     validateValue(dangling, "O", {}),
     "a: expected a value of a type the schema does not define, got nothing (required)",
+  );
+});
+
+Deno.test("a live schema as a literal: odd names kept, circles and bad entries refused by name", () => {
+  const literal = (entries: unknown[], reference?: SchemaLiteral) =>
+    literalFromSchemaInfo(entries as SchemaInfo[], { version: "9.9", qemu: "9.9.0", reference });
+  const odd: SchemaInfo[] = [
+    ...builtins,
+    { name: "constructor", "meta-type": "command", "arg-type": "U", "ret-type": "0" },
+    { name: "0", "meta-type": "object", members: [] },
+    { name: "E", "meta-type": "enum", values: ["__proto__", "toString"] },
+    {
+      name: "U",
+      "meta-type": "object",
+      members: [{ name: "kind", type: "E" }],
+      tag: "kind",
+      variants: [{ case: "__proto__", type: "B" }, { case: "toString", type: "B" }],
+    },
+    { name: "B", "meta-type": "object", members: [{ name: "constructor", type: "int" }] },
+  ];
+  // The reference has neither the command nor the members: nothing is found in Object.prototype.
+  const reference = {
+    protocol: "qmp",
+    version: "9.9",
+    qemu: "9.9.0",
+    types: { Other: { kind: "struct", data: { a: "int" } } },
+    commands: {},
+    events: {},
+  } as unknown as SchemaLiteral;
+  for (const ir of [literal(odd), literal(odd, reference)]) {
+    const command = ir.commands["constructor"] as { data?: unknown };
+    const union = ir.types[command.data as string] as { data: object };
+    assert.deepEqual(Object.keys(union.data), ["__proto__", "toString"]);
+    assert.equal(Object.getPrototypeOf(union.data), Object.prototype);
+  }
+  const circle = [
+    ...builtins,
+    { name: "cmd", "meta-type": "command", "arg-type": "0", "ret-type": "L1" },
+    { name: "0", "meta-type": "object", members: [] },
+    { name: "L1", "meta-type": "array", "element-type": "L2" },
+    { name: "L2", "meta-type": "array", "element-type": "L1" },
+  ];
+  assert.throws(
+    () => literal(circle),
+    /^Error: the live schema's array type L1 is an array of itself$/,
+  );
+  // An entry of the wrong shape is as good as none.
+  const bad = [...circle.slice(0, 5), { name: "L1", "meta-type": "array", "element-type": 3 }];
+  assert.throws(
+    () => literal(bad),
+    /^Error: the live schema names the type L1 but does not define it$/,
+  );
+  // A chain nested deeper than the stack: a message, not a RangeError.
+  const deep: unknown[] = [...builtins, {
+    name: "cmd",
+    "meta-type": "command",
+    "arg-type": "0",
+    "ret-type": "T0",
+  }];
+  deep.push({ name: "0", "meta-type": "object", members: [] });
+  for (let i = 0; i < 100_000; i++) {
+    deep.push({
+      name: `T${i}`,
+      "meta-type": "object",
+      members: [{ name: "m", type: `T${i + 1}` }],
+    });
+  }
+  deep.push({ name: "T100000", "meta-type": "object", members: [{ name: "m", type: "int" }] });
+  assert.throws(
+    () => literal(deep),
+    /^Error: the live schema nests its types too deeply to be read$/,
   );
 });
