@@ -202,6 +202,7 @@ export class Connection {
   /** False when the event hub is shared by successive connections: its owner closes it. */
   readonly #ownsEvents: boolean;
   #nextId = 1;
+  #firstLine = true;
   #closeReason?: string;
   #resolveGreeting!: (greeting: Record<string, unknown>) => void;
   #rejectGreeting!: (error: unknown) => void;
@@ -278,6 +279,13 @@ export class Connection {
       this.#onProtocolError(
         new ProtocolError(`message could not be handled: ${(error as Error)?.message}`, line),
       );
+    }
+    if (this.#firstLine) {
+      // A QMP server speaks first, with its greeting (which has settled the
+      // promise by now): anything else first is not QMP (an HMP monitor, a
+      // serial console), so a wait for the greeting ends now, not at its timeout.
+      this.#firstLine = false;
+      this.#rejectGreeting(new ProtocolError("the first message is not a QMP greeting", line));
     }
   }
 

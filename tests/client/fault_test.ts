@@ -431,3 +431,26 @@ Deno.test("a large reply arrives whole; a line without a newline is cut once its
   assert.ok(written <= (56 + 8) << 20, `the peer wrote ${written >> 20} MiB`);
   await server.done();
 });
+
+Deno.test("a peer whose first message is not a greeting fails the connection at once, whatever the greeting's timeout", async () => {
+  const firsts = [
+    "QEMU 10.2.0 monitor - type 'help' for more information\r\n(qemu) ", // HMP, not QMP
+    JSON.stringify({ event: "STOP", timestamp }) + "\n" + greeting,
+    JSON.stringify({ return: {} }) + "\n",
+    "[1]\n",
+  ];
+  let next = 0;
+  const server = await peer(
+    (socket, request) => reply(socket, request),
+    (socket) => socket.write(firsts[next++]),
+  );
+  for (const first of firsts) {
+    await assert.rejects(
+      settlesWithin(connect(server.path, { greetingTimeout: Infinity, onProtocolError: () => {} })),
+      (e: Error) =>
+        e instanceof ProtocolError && /first message is not a QMP greeting/.test(e.message),
+      first,
+    );
+  }
+  await server.done();
+});
