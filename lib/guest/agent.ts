@@ -116,7 +116,8 @@ function sentinelEndsLines(transport: Transport): Transport {
       transport.onData((chunk) => {
         let at = chunk.indexOf(0xff);
         if (at < 0) return handler(chunk);
-        const copy = chunk.slice(); // the transport's chunk is not ours to change
+        // A copy: the chunk is not ours to change (and a Node Buffer's slice() is a view).
+        const copy = new Uint8Array(chunk);
         for (; at >= 0; at = copy.indexOf(0xff, at + 1)) copy[at] = 10;
         handler(copy);
       }),

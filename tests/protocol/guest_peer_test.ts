@@ -4,7 +4,7 @@
  * come late. (The real qemu-ga is tested in tests/guest/.)
  */
 import assert from "node:assert/strict";
-import { createServer, type Socket } from "node:net";
+import { connect as netConnect, createServer, type Socket } from "node:net";
 import { connectGuestAgent } from "../../lib/guest/agent.ts";
 import { guestExec, guestReadFile } from "../../lib/guest/helpers.ts";
 import { ProtocolError } from "../../lib/protocol/errors.ts";
@@ -179,4 +179,17 @@ Deno.test("guest-exec output and file contents that are not base64 are a Protoco
   );
   assert.deepEqual(closed, [{ handle: 3 }]); // the file is closed all the same
   await agent.close();
+});
+
+Deno.test("over a Node socket, the bytes the socket hands out are left as they came", async () => {
+  await using peer = await guest((request) => `{"return": {}, "id": ${request.id}}\n`);
+  const socket = netConnect({ path: peer.path });
+  await new Promise((resolve) => socket.once("connect", resolve));
+  const chunks: Uint8Array[] = [];
+  socket.on("data", (chunk: Uint8Array) => chunks.push(chunk)); // kept, not copied
+  const agent = await connectGuestAgent(socket, { agentVersion: "10.2" });
+  assert.deepEqual(await agent.execute("guest-ping"), {});
+  await agent.close();
+  // The sync reply's 0xFF is still there: the agent changed a copy, not the socket's buffer.
+  assert.ok(chunks.some((chunk) => chunk.includes(0xff)));
 });
