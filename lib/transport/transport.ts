@@ -190,9 +190,11 @@ export function fromDenoConn(conn: DenoConnLike): Transport {
    * while the connection waits to be accepted), up to one read buffer's
    * worth; past that, reading waits (the rest stays in the socket). The
    * first data handler gets it in a microtask, once its owner has set its
-   * other handlers too; a close seen meanwhile is reported after it.
+   * other handlers too; a close seen meanwhile is reported after it. It is
+   * held in one buffer, not a copy per read: a peer sending a byte at a
+   * time would make each byte an object of a few hundred bytes.
    */
-  let held: Uint8Array[] | undefined = [];
+  let held: Uint8Array | undefined = new Uint8Array(0);
   let heldBytes = 0;
   let resumeReading: (() => void) | undefined;
   let closeDeferred = false;
@@ -219,10 +221,10 @@ export function fromDenoConn(conn: DenoConnLike): Transport {
   };
 
   const release = () => {
-    const chunks = held ?? [];
+    const bytes = held?.subarray(0, heldBytes);
     held = undefined;
     heldBytes = 0;
-    for (const chunk of chunks) for (const handler of dataHandlers) handler(chunk);
+    if (bytes?.length) { for (const handler of dataHandlers) handler(bytes); }
     resumeReading?.();
     if (closeDeferred) {
       closeDeferred = false;
@@ -266,7 +268,15 @@ export function fromDenoConn(conn: DenoConnLike): Transport {
         if (closed) return;
         const chunk = buffer.subarray(0, count);
         if (held !== undefined) {
-          held.push(chunk.slice());
+          if (held.length < heldBytes + count) {
+            // Doubling: linear copying, and at most four read buffers' worth.
+            const grown: Uint8Array = new Uint8Array(
+              Math.max(2 * held.length, heldBytes + count, 1024),
+            );
+            grown.set(held.subarray(0, heldBytes));
+            held = grown;
+          }
+          held.set(chunk, heldBytes);
           heldBytes += count;
         } else for (const handler of dataHandlers) handler(chunk);
       }

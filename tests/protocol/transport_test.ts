@@ -161,3 +161,26 @@ Deno.test("fromDenoConn: a read that fails ends the transport with the error's m
   rejectRead(new Error("connection reset"));
   assert.equal(await reason, "connection reset");
 });
+
+Deno.test("bytes read before the first data handler are held together, not as a copy per read", async () => {
+  // A peer sending a byte at a time: each read gives one.
+  const sent = new TextEncoder().encode('{"QMP": {"version": {}, "capabilities": []}}\n');
+  let next = 0;
+  const conn = {
+    read(buffer: Uint8Array): Promise<number | null> {
+      if (next === sent.length) return new Promise(() => {}); // nothing more, never closed
+      buffer[0] = sent[next++];
+      return Promise.resolve(1);
+    },
+    write: (bytes: Uint8Array) => Promise.resolve(bytes.length),
+    close() {},
+  };
+  const transport = fromDenoConn(conn);
+  while (next < sent.length) await new Promise((resolve) => setTimeout(resolve, 0));
+  const chunks: Uint8Array[] = [];
+  transport.onData((chunk) => chunks.push(chunk.slice()));
+  await new Promise((resolve) => setTimeout(resolve, 0));
+  // One chunk: held as a copy per read, each byte was an object of hundreds of bytes.
+  assert.deepEqual(chunks, [sent]);
+  transport.close();
+});
