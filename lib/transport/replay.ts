@@ -63,12 +63,27 @@ export function replayTransport(recording: readonly TraceEntry[] | string): Repl
   const ids = new Map<string, unknown>();
   let position = 0;
   let closed = false;
+  let closedFor: string | undefined;
   let started = false;
 
   const finish = (reason: string) => {
     if (closed) return;
     closed = true;
+    closedFor = reason;
     for (const handler of closeHandlers) handler(reason);
+  };
+
+  /**
+   * Runs a step of the replay. One that throws (a message nested too deep
+   * to compare) ends the replay, as a mismatch does, instead of throwing
+   * into the client's write.
+   */
+  const step = (run: () => void) => {
+    try {
+      run();
+    } catch (error) {
+      finish(`replay: ${(error as Error)?.message ?? String(error)}`);
+    }
   };
 
   /** Delivers the received messages from `position` up to the next sent one. */
@@ -110,9 +125,11 @@ export function replayTransport(recording: readonly TraceEntry[] | string): Repl
       return entries.length - position;
     },
     write(data) {
-      if (typeof data === "string") {
-        for (const line of data.split("\n")) if (line !== "") receive(line);
-      } else receive(Array.from(data, (byte) => String.fromCharCode(byte)).join(""));
+      step(() => {
+        if (typeof data === "string") {
+          for (const line of data.split("\n")) if (line !== "") receive(line);
+        } else receive(Array.from(data, (byte) => String.fromCharCode(byte)).join(""));
+      });
       return true;
     },
     close: () => finish("closed by the client"),
@@ -120,10 +137,15 @@ export function replayTransport(recording: readonly TraceEntry[] | string): Repl
       dataHandlers.push(handler);
       if (!started) {
         started = true;
-        deliver();
+        step(deliver);
       }
     },
-    onClose: (handler) => void closeHandlers.push(handler),
+    onClose: (handler) => {
+      closeHandlers.push(handler);
+      // Ended before this handler was added (by its first delivery): still told.
+      const reason = closedFor;
+      if (reason !== undefined) queueMicrotask(() => handler(reason));
+    },
   };
 }
 

@@ -90,3 +90,26 @@ Deno.test("replay fuzz (fixed seed): recordings parse or fail by line, replays s
   assert.equal(settled, 1500);
   assert.ok(parsed > 50 && refused > 50, `${parsed} parsed, ${refused} refused`);
 });
+
+Deno.test("a recorded message nested too deep to compare ends the replay; nothing is thrown into the client", async () => {
+  const deep = "[".repeat(100_000) + "]".repeat(100_000);
+  for (
+    const [at, message] of [[0, `{"return":{},"id":${deep}}`], [
+      2,
+      `{"return":{},"id":${deep}}`,
+    ]] as const
+  ) {
+    const entries: TraceEntry[] = [
+      { direction: "in", time: 0, message: '{"QMP":{"version":{},"capabilities":[]}}' },
+      { direction: "out", time: 1, message: '{"execute":"query-status","id":1}' },
+      { direction: "in", time: 2, message: '{"return":{},"id":1}' },
+    ];
+    entries[at] = { ...entries[at], message };
+    const connection = new Connection(replayTransport(entries), { onProtocolError: () => {} });
+    await assert.rejects(
+      connection.call("query-status"),
+      (e: Error) =>
+        e.name === "ConnectionClosedError" && /replay: Maximum call stack/.test(e.message),
+    );
+  }
+});
