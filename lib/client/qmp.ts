@@ -17,7 +17,7 @@ import {
   type Unsubscribe,
   type WaitOptions,
 } from "../protocol/events.ts";
-import type { OobCallOptions } from "../protocol/options.ts";
+import type { CallOptions, OobCallOptions } from "../protocol/options.ts";
 import {
   compareVersion,
   type HandshakeOptions,
@@ -243,10 +243,13 @@ export class QmpClient<schema extends Schema = Qmp10_2, policy extends CompatPol
     this.#capabilities = negotiated.offered;
     this.#enabled = negotiated.enabled;
     this.#schemaInfo = undefined;
-    if (this.#strict) await this.enableStrict(this.#strict.policy, this.#strict.replies);
+    const strict = this.#strict;
+    if (strict) {
+      await this.enableStrict(strict.policy, strict.replies, { timeout: strict.timeout });
+    }
   }
 
-  #strict?: { policy: CompatPolicy; replies: boolean };
+  #strict?: { policy: CompatPolicy; replies: boolean; timeout: number | undefined };
 
   /**
    * Calls `handler` for every event named `name` from now on, as it arrives;
@@ -321,12 +324,24 @@ export class QmpClient<schema extends Schema = Qmp10_2, policy extends CompatPol
     >;
   }
 
-  /** The server's own schema (`query-qmp-schema`), read once and indexed. */
-  schemaInfo(): Promise<SchemaInfoIndex> {
-    this.#schemaInfo ??= this.#connection.call("query-qmp-schema").then((entries) =>
-      indexSchemaInfo(entries as SchemaInfo[])
-    );
-    return this.#schemaInfo;
+  /**
+   * The server's own schema (`query-qmp-schema`), read once and indexed;
+   * `options` (a `timeout`, a `signal`) bound the read. A read that fails is
+   * not kept: the next call reads again.
+   */
+  schemaInfo(options?: CallOptions): Promise<SchemaInfoIndex> {
+    if (this.#schemaInfo) return this.#schemaInfo;
+    const read: Promise<SchemaInfoIndex> = this.#connection.call(
+      "query-qmp-schema",
+      undefined,
+      options,
+    )
+      .then((entries) => indexSchemaInfo(entries as SchemaInfo[]))
+      .catch((error) => {
+        if (this.#schemaInfo === read) this.#schemaInfo = undefined;
+        throw error;
+      });
+    return this.#schemaInfo = read;
   }
 
   /**
@@ -340,11 +355,18 @@ export class QmpClient<schema extends Schema = Qmp10_2, policy extends CompatPol
 
   /**
    * Validates every later call against the live schema before sending
-   * (`strict`); with `replies`, checks results and events too.
+   * (`strict`); with `replies`, checks results and events too. `options`
+   * bound the schema's read (`connect` gives it `greetingTimeout`, so that a
+   * server that never answers can't hold the connection, or a reconnection,
+   * forever); its `timeout` bounds it again after each reconnection.
    */
-  async enableStrict(policy: CompatPolicy = {}, replies = false): Promise<void> {
-    this.#strict = { policy, replies };
-    const index = await this.schemaInfo();
+  async enableStrict(
+    policy: CompatPolicy = {},
+    replies = false,
+    options: CallOptions = {},
+  ): Promise<void> {
+    this.#strict = { policy, replies, timeout: options.timeout };
+    const index = await this.schemaInfo(options);
     const serverVersion = `${this.version.major}.${this.version.minor}.${this.version.micro}`;
     this.#validate = (command, args) =>
       validateArguments(index, command, args, { serverVersion, policy });
@@ -491,7 +513,12 @@ export async function openClient<schema extends Schema, policy extends CompatPol
       negotiated.offered,
       negotiated.enabled,
     );
-    if (options.strict) await client.enableStrict(options.policy, options.validateReplies);
+    if (options.strict) {
+      // Part of connecting: bounded as the handshake is.
+      await client.enableStrict(options.policy, options.validateReplies, {
+        timeout: options.greetingTimeout ?? 10_000,
+      });
+    }
   } catch (error) {
     connection.close();
     events?.close("closed by the client");

@@ -454,3 +454,14 @@ Deno.test("a peer whose first message is not a greeting fails the connection at 
   }
   await server.done();
 });
+
+Deno.test("strict: a server that never answers query-qmp-schema fails connect() after greetingTimeout", async () => {
+  const server = await peer((socket, request) => {
+    if (request.execute !== "query-qmp-schema") reply(socket, request);
+  });
+  await assert.rejects(
+    settlesWithin(connect(server.path, { strict: true, greetingTimeout: 200 })),
+    (e: Error) => e instanceof TimeoutError && e.command === "query-qmp-schema",
+  );
+  await server.done();
+});

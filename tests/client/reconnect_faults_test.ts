@@ -20,6 +20,7 @@ type Behaviour =
   | "malformed greeting"
   | "refuses capabilities"
   | "refuses quit"
+  | "never answers query-qmp-schema"
   | "hangs up";
 
 /** A peer on a unix socket that treats its n-th connection as `script[n]` (then "good"). */
@@ -72,6 +73,9 @@ async function serve(conn: Deno.Conn, behaviour: Behaviour): Promise<void> {
     while ((newline = pending.indexOf("\n")) >= 0) {
       const request = JSON.parse(pending.slice(0, newline));
       pending = pending.slice(newline + 1);
+      if (
+        behaviour === "never answers query-qmp-schema" && request.execute === "query-qmp-schema"
+      ) continue;
       const refused = (behaviour === "refuses capabilities" &&
         request.execute === "qmp_capabilities") ||
         (behaviour === "refuses quit" && request.execute === "quit");
@@ -188,6 +192,44 @@ Deno.test("reconnect: a quit QEMU refuses does not end the client; a later loss 
     );
     peer.drop();
     assert.equal(await next, "connected", "reconnected, not ended");
+    await qmp.close();
+  } finally {
+    peer.close();
+    await Deno.remove(directory, { recursive: true });
+  }
+});
+
+Deno.test("reconnect, strict: a server that never answers query-qmp-schema fails its attempt after greetingTimeout", async () => {
+  const directory = await Deno.makeTempDir();
+  const path = `${directory}/peer.sock`;
+  const peer = scriptedPeer(path, ["good", "never answers query-qmp-schema"]);
+  try {
+    const qmp = await connect(path, {
+      strict: true,
+      greetingTimeout: 200,
+      reconnect: { delay: 5, maxDelay: 10 },
+    });
+    const changes: StateChange[] = [];
+    const connected = new Promise<void>((resolve) =>
+      qmp.onStateChange((change) => {
+        changes.push(change);
+        if (change.state === "connected") resolve();
+      })
+    );
+    peer.drop();
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    await Promise.race([
+      connected,
+      new Promise((_, reject) =>
+        timer = setTimeout(() => reject(new Error("still reconnecting after 3 s")), 3_000)
+      ),
+    ]).finally(() => clearTimeout(timer));
+    assert.deepEqual(changes.map((c) => [c.state, c.attempt]), [
+      ["reconnecting", undefined],
+      ["reconnecting", 1],
+      ["connected", 2],
+    ]);
+    assert.match(changes[1].reason!, /query-qmp-schema: no reply within 200 ms/);
     await qmp.close();
   } finally {
     peer.close();
