@@ -9,6 +9,8 @@
  * - Forms: `source` (a script in a temporary folder imports `mod.ts`, or the
  *   generated `.ts`, by local path, as a Deno user does) and `published`
  *   (declarations emitted into a package in `node_modules`, see `publish.ts`).
+ *   `source-runtime` is the source form with the generated variant importing
+ *   `mod.ts` too: both programs check the same run-time modules.
  * - Scripts: `realistic` (`cases/realistic.ts`), `exhaustive` (every command
  *   once, every event's data read), `span` (the realistic script against
  *   `Span<"7.2" | "10.2">`, its baseline the generated 10.2 client) and
@@ -58,7 +60,7 @@ const list = (name: string, all: string[]) => {
   return chosen;
 };
 const scripts = list("scripts", ["realistic", "exhaustive", "span", "import"]);
-const forms = list("forms", ["source", "published"]) as Form[];
+const forms = list("forms", ["source", "published", "source-runtime"]) as Form[];
 const checkers = list("checkers", ["5.9", "7", "deno"]).map((c) => (c === "deno" ? c : `tsc ${c}`));
 const compilers: Record<string, string> = {
   "tsc 5.9": "npm:typescript@5.9.3/tsc",
@@ -70,7 +72,12 @@ if (!(await Deno.stat(`${typeRoots[0]}/node`).then(() => true, () => false))) {
 }
 const qapi = Deno.env.get("BENCH_QAPI") ?? `${bench}../shared/qapi/`;
 
-type Form = "source" | "published";
+/**
+ * `source-runtime` is `source` with the generated variant's script importing
+ * the library's entry point too: both programs then check the same run-time
+ * modules, as a generated client built on this run time would.
+ */
+type Form = "source" | "published" | "source-runtime";
 type Variant = "type-level" | "generated";
 const variants: Variant[] = ["type-level", "generated"];
 
@@ -233,7 +240,7 @@ try {
   }
   const used = [...new Set(Object.values(from).filter((e) => e !== undefined))];
   const specifier = (entry: Entry, form: Form) =>
-    form === "source"
+    form !== "published"
       ? `${root}${entry.path}`
       : entry.key === "."
       ? "qapi-ts"
@@ -291,9 +298,11 @@ try {
   }
   const header = (variant: Variant, form: Form, script: string) => {
     if (variant === "generated") {
-      const from = form === "source" ? `${work}generated/qmp.ts` : "qmp-generated";
+      const module = form === "published" ? "qmp-generated" : `${work}generated/qmp.ts`;
       return [
-        `import type { QmpClient, QmpEvent } from "${from}";`,
+        // The entry point the type-level client comes from, run time and all.
+        ...(form === "source-runtime" ? [`import "${specifier(from.QmpClient!, form)}";`] : []),
+        `import type { QmpClient, QmpEvent } from "${module}";`,
         "declare const qmp: QmpClient;",
         "type Event = QmpEvent;",
       ];
@@ -381,7 +390,8 @@ try {
       ...ts.convertCompilerOptionsFromJson(checkOptions, "/").options,
       typeRoots,
     };
-    for (const form of forms) {
+    // The editor checks the open file only: the run time's bodies cost it nothing either way.
+    for (const form of forms.filter((f) => f !== "source-runtime")) {
       const samples: Record<Variant, ReturnType<typeof languageService>[]> = {
         "type-level": [],
         generated: [],
