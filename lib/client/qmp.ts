@@ -503,7 +503,9 @@ export async function openClient<schema extends Schema, policy extends CompatPol
   const events = reconnect
     ? new EventHub({ queueSize: options.eventBufferSize, historySize: options.eventHistorySize })
     : undefined;
-  const connection = new Connection(await open(), options, events);
+  // QEMU's monitor answers in-band requests in order (see `repliesInOrder`).
+  const connectionOptions = { repliesInOrder: true, ...options };
+  const connection = new Connection(await open(), connectionOptions, events);
   let client: QmpClient<schema, policy>;
   try {
     const negotiated = await negotiate(connection, options);
@@ -526,7 +528,7 @@ export async function openClient<schema extends Schema, policy extends CompatPol
   }
   if (reconnect) {
     client.reconnectWith(reconnect, async (signal) => {
-      const next = new Connection(await open(signal), options, events);
+      const next = new Connection(await open(signal), connectionOptions, events);
       try {
         await client.adopt(next, await negotiate(next, options));
         return next;

@@ -13,6 +13,7 @@ import { type Deadline, Deadlines } from "./deadlines.ts";
 import { ConnectionClosedError, ProtocolError, QmpError, TimeoutError } from "./errors.ts";
 import { EventHub, type RawEvent } from "./events.ts";
 import { parseJson, stringifyJson } from "./json.ts";
+import { requestProblem } from "./request_limits.ts";
 import { LineSplitter } from "./lines.ts";
 import { type OobCallOptions, timeoutProblem } from "./options.ts";
 import { callTraceHook, type TraceHook } from "./trace.ts";
@@ -48,6 +49,15 @@ export interface ConnectionOptions {
    * replay). Default: none, and no cost.
    */
   readonly trace?: TraceHook;
+  /**
+   * Whether the peer answers in-band requests in the order it receives them,
+   * as QEMU's QMP monitor does (the QMP clients set it). An error without
+   * `id` is then QEMU's answer to a request it could not parse, and settles
+   * the oldest in-band call still waiting, which would otherwise wait
+   * forever. Default false: such an error is reported only (the guest
+   * agent answers its 0xFF sentinel with one).
+   */
+  readonly repliesInOrder?: boolean;
 }
 
 /**
@@ -69,6 +79,7 @@ class Pending implements Deadline {
     readonly command: string,
     readonly timeout: number,
     request: string,
+    readonly oob: boolean,
   ) {
     this.request = request;
   }
@@ -152,6 +163,25 @@ class CallTable {
     this.#inArray = 0;
   }
 
+  /**
+   * The in-band call written longest ago that is still waiting: the one an
+   * error without `id` answers (QEMU answers in-band requests in order).
+   */
+  oldestWrittenInBand(): Pending | undefined {
+    let oldest: Pending | undefined;
+    for (const pending of this.#moved.values()) {
+      if (pending.request === undefined && !pending.oob && (!oldest || pending.id < oldest.id)) {
+        oldest = pending;
+      }
+    }
+    for (let i = this.#head; i < this.#calls.length; i++) {
+      const pending = this.#calls[i];
+      if (pending === undefined || pending.request !== undefined || pending.oob) continue;
+      return !oldest || pending.id < oldest.id ? pending : oldest;
+    }
+    return oldest;
+  }
+
   /** Removes and returns every call. */
   clear(): Pending[] {
     const all = [...this.#moved.values()];
@@ -198,6 +228,7 @@ export class Connection {
   /** `{"execute":"NAME"` by command: quoting a name once, not once per call. */
   readonly #prefixes = new Map<string, string>();
   readonly #onProtocolError: (error: ProtocolError) => void;
+  readonly #repliesInOrder: boolean;
   readonly #trace: TraceHook | undefined;
   /** False when the event hub is shared by successive connections: its owner closes it. */
   readonly #ownsEvents: boolean;
@@ -226,6 +257,7 @@ export class Connection {
     this.#trace = options.trace;
     this.#onProtocolError = options.onProtocolError ??
       ((error) => console.warn(`qapi-ts: ${error.message}`));
+    this.#repliesInOrder = options.repliesInOrder === true;
     this.greeting = new Promise((resolve, reject) => {
       this.#resolveGreeting = resolve;
       this.#rejectGreeting = reject;
@@ -304,6 +336,8 @@ export class Connection {
       return;
     }
     if ("id" in message && ("return" in message || "error" in message)) {
+      // A reply with an id: whatever QEMU could not parse before it is behind us.
+      this.#unparsedRequest = false;
       const id = message.id;
       const pending = this.#pending.get(id);
       if (!pending) return; // A reply to a call that timed out or was aborted.
@@ -340,14 +374,45 @@ export class Connection {
       if (problem === undefined) this.#resolveGreeting(message);
       else this.#rejectGreeting(new ProtocolError(`malformed greeting: ${problem}`, filtered));
     } else if ("error" in message) {
-      // QEMU answers a request it could not parse with an error without id.
-      const error = isRecord(message.error) ? message.error : {};
-      this.#onProtocolError(
-        new ProtocolError(`error without id: ${shown(error.class)}: ${shown(error.desc)}`),
-      );
+      this.#idlessError(message.error);
     } else {
       this.#onProtocolError(new ProtocolError("message of unknown shape", filtered));
     }
+  }
+
+  /**
+   * True from an error without `id` until the next reply with one: QEMU
+   * answers a request it cannot parse with an error without `id`, then
+   * parses the rest of that request as new input, with an error for each
+   * piece it cannot parse (a thousand for a request nested too deep).
+   */
+  #unparsedRequest = false;
+
+  /**
+   * An error without `id`: QEMU could not parse a request. In-band requests
+   * are answered in order, so the first such error answers the oldest
+   * in-band call still waiting, which would otherwise never be answered; the
+   * errors after it, up to the next reply with an `id`, are about the rest of
+   * the same request and settle nothing. With no call waiting, it is only
+   * reported.
+   */
+  #idlessError(error: unknown): void {
+    const fields = isRecord(error) ? error : {};
+    const text = `${shown(fields.class)}: ${shown(fields.desc)}`;
+    if (this.#unparsedRequest) return;
+    const culprit = this.#repliesInOrder ? this.#pending.oldestWrittenInBand() : undefined;
+    if (culprit === undefined) {
+      this.#onProtocolError(new ProtocolError(`error without id: ${text}`));
+      return;
+    }
+    this.#unparsedRequest = true;
+    this.#pending.delete(culprit);
+    this.#release(culprit);
+    culprit.reject(
+      typeof fields.class === "string" && typeof fields.desc === "string"
+        ? new QmpError(culprit.command, fields.class, fields.desc)
+        : new ProtocolError(`${culprit.command}: malformed error reply without id`, text),
+    );
   }
 
   /** Reports a problem with what the peer sent, as the connection does itself. */
@@ -484,7 +549,15 @@ export class Connection {
     } catch (error) {
       return Promise.reject(error); // arguments JSON can't express (a cycle): a rejection, not a throw
     }
-    const pending = new Pending(id, command, timeout, request);
+    const problem = requestProblem(request);
+    if (problem !== undefined) {
+      return Promise.reject(
+        new TypeError(
+          `${command}: not sent, QEMU would refuse it and never answer: ${problem}`,
+        ),
+      );
+    }
+    const pending = new Pending(id, command, timeout, request, oob);
     const promise = new Promise<unknown>((resolve, reject) => {
       pending.resolve = resolve;
       pending.reject = reject;
