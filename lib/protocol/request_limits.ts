@@ -27,6 +27,7 @@ export const maxRequestNesting = 1024;
 // which counts only after an odd number of backslashes (checked apart).
 const suspect =
   /[\uFDD0-\uFDEF\uFFFE\uFFFF]|[\uD83F\uD87F\uD8BF\uD8FF\uD93F\uD97F\uD9BF\uD9FF\uDA3F\uDA7F\uDABF\uDAFF\uDB3F\uDB7F\uDBBF\uDBFF][\uDFFE\uDFFF]|\\+u[dD][89a-fA-F][0-9a-fA-F]{2}/g;
+const suspectAnywhere = new RegExp(suspect.source);
 
 /**
  * Why QEMU would refuse a request, given as the JSON text the client is
@@ -41,6 +42,18 @@ const suspect =
  * ```
  */
 export function requestProblem(text: string): string | undefined {
+  // One test first: nearly every request has none of these.
+  if (suspectAnywhere.test(text)) return characterProblem(text);
+  // Each level takes two characters at least.
+  if (text.length <= 2 * maxRequestNesting) return undefined;
+  const depth = nesting(text);
+  return depth > maxRequestNesting
+    ? `it nests ${depth} objects and arrays deep (the request's own included)`
+    : undefined;
+}
+
+/** The first refused character, or then the nesting, of a text that may hold one. */
+function characterProblem(text: string): string | undefined {
   for (const match of text.matchAll(suspect)) {
     const found = match[0];
     if (found.charCodeAt(0) !== 0x5c) {
@@ -53,9 +66,7 @@ export function requestProblem(text: string): string | undefined {
       return `a string holds a lone surrogate (${found.slice(backslashes - 1)})`;
     }
   }
-  // Each level takes two characters at least.
-  if (text.length <= 2 * maxRequestNesting) return undefined;
-  const depth = nesting(text);
+  const depth = text.length > 2 * maxRequestNesting ? nesting(text) : 0;
   return depth > maxRequestNesting
     ? `it nests ${depth} objects and arrays deep (the request's own included)`
     : undefined;
