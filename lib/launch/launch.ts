@@ -718,7 +718,10 @@ export async function launch<
   });
   if (options.strict) {
     try {
-      await launched.enableStrict(options.policy, options.validateReplies);
+      // Part of starting: bounded as the greeting is (a QEMU that stops answering fails the launch).
+      await launched.enableStrict(options.policy, options.validateReplies, {
+        timeout: options.greetingTimeout ?? 10_000,
+      });
     } catch (error) {
       await launched.close();
       throw error;
