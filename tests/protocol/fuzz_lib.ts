@@ -37,7 +37,7 @@ const timestamp = `{"seconds":1,"microseconds":2}`;
 /** One message of the peer's, valid or broken. */
 function message(next: () => number, ids: number[]): string {
   const id = ids[Math.floor(next() * ids.length)] ?? 1;
-  const pick = Math.floor(next() * 16);
+  const pick = Math.floor(next() * 18);
   switch (pick) {
     case 0:
       return `{"return":{},"id":${id}}`;
@@ -71,6 +71,11 @@ function message(next: () => number, ids: number[]): string {
       return `{"return":${"1".repeat(1 + Math.floor(next() * 400))}e99999,"id":${id}}`;
     case 14:
       return `{"return":{"s":"${"\\ud800".repeat(Math.floor(next() * 4))}"},"id":${id}}`;
+    case 15:
+      // QEMU's answer to a request it could not parse: no id.
+      return `{"error":{"class":"GenericError","desc":"JSON parse error"}}`;
+    case 16:
+      return `{"error":[5]}`;
     default:
       return `{"return":[${
         Array.from({ length: Math.floor(next() * 50) }, (_, i) => i).join(",")
@@ -108,6 +113,8 @@ export async function fuzzOne(seed: number): Promise<FuzzOutcome> {
   const connection = new Connection(transport, {
     maxMessageBytes: 64 << 10,
     onProtocolError: () => protocolErrors++,
+    // As the QMP clients have it half the time: errors without id then settle calls.
+    repliesInOrder: next() < 0.5,
   });
   const calls = Array.from(
     { length: 1 + Math.floor(next() * 6) },
