@@ -18,7 +18,17 @@
  * @module
  */
 
-/** QEMU's nesting limit: objects and arrays open at once, the request's included. */
+/**
+ * QEMU's nesting limit: objects and arrays open at once, the request's own
+ * object and its `arguments` included.
+ *
+ * @example
+ * ```ts
+ * import { maxRequestNesting } from "./request_limits.ts";
+ * // What an argument's value may nest, inside the request and its arguments.
+ * console.log(maxRequestNesting - 2); // 1022
+ * ```
+ */
 export const maxRequestNesting = 1024;
 
 // A raw noncharacter of the Basic Multilingual Plane, or one of another
