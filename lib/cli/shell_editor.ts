@@ -195,37 +195,44 @@ export class LineEditor {
    * Draws the prompt and the line on one terminal row. A line wider than
    * the row scrolls sideways: the part around the cursor is shown, with
    * `<` or `>` where text is hidden, so the line never wraps (a wrapped
-   * line could not be redrawn from its start with `\r`).
+   * line could not be redrawn from its start with `\r`). Only the shown
+   * characters are measured, so a drawing costs the row's width, not the
+   * line's length (a pasted megabyte would otherwise take hours).
    */
   #redraw(): void {
     const escape = this.#options.escape ?? ((text: string) => text);
+    const chars = this.#chars;
+    const cursor = this.#cursor;
     // Each character as shown (escaped), one column per UTF-16 unit.
-    const cells = this.#chars.map((char) => escape(char));
-    const width = (from: number, to: number) => {
-      let total = 0;
-      for (let i = from; i < to; i++) total += cells[i].length;
-      return total;
-    };
+    const cell = (i: number) => escape(chars[i]);
     // The last column stays free: writing into it wraps on some terminals.
     const room = Math.max(8, this.#terminal.columns() - this.#prompt.length - 1);
-    let start = Math.min(this.#scroll, this.#cursor);
-    let before = width(start, this.#cursor);
-    while (start < this.#cursor && before + (start > 0 ? 1 : 0) >= room) {
-      before -= cells[start++].length;
+    // The first character shown: the scroll kept, or later so that the text
+    // before the cursor (and the '<' marker) fits.
+    let first = cursor;
+    let before = 0;
+    while (first > 0) {
+      const wider = before + cell(first - 1).length;
+      if (wider + (first - 1 > 0 ? 1 : 0) >= room) break;
+      before = wider;
+      first--;
     }
+    const start = Math.max(Math.min(this.#scroll, cursor), first);
     this.#scroll = start;
+    const cells: string[] = [];
     let end = start;
     let used = start > 0 ? 1 : 0;
-    while (
-      end < cells.length && used + cells[end].length + (end + 1 < cells.length ? 1 : 0) <= room
-    ) {
-      used += cells[end].length;
+    let back = 0;
+    while (end < chars.length) {
+      const shown = cell(end);
+      if (used + shown.length + (end + 1 < chars.length ? 1 : 0) > room) break;
+      cells.push(shown);
+      used += shown.length;
+      if (end >= cursor) back += shown.length;
       end++;
     }
-    const shown = `${start > 0 ? "<" : ""}${cells.slice(start, end).join("")}${
-      end < cells.length ? ">" : ""
-    }`;
-    const back = width(this.#cursor, end) + (end < cells.length ? 1 : 0);
+    if (end < chars.length) back++;
+    const shown = `${start > 0 ? "<" : ""}${cells.join("")}${end < chars.length ? ">" : ""}`;
     this.#terminal.write(`\r\x1b[K${this.#prompt}${shown}${back > 0 ? `\x1b[${back}D` : ""}`);
   }
 
@@ -261,14 +268,19 @@ export class LineEditor {
       this.#redraw();
       while (true) {
         // Keys typed ahead (while the last command ran) are handled first.
+        // The line is drawn once for all the keys read together: a paste
+        // is drawn once, not once a character.
+        let handled = false;
         for (let key = this.#nextKey(); key !== undefined; key = this.#nextKey()) {
           const result = this.#handle(key);
+          handled = true;
           if (result === undefined) continue;
           const entry = result?.trim();
           const history = this.#options.history;
           if (entry && history.at(-1) !== entry) history.push(entry);
           return result;
         }
+        if (handled) this.#redraw();
         const bytes = await this.#terminal.read();
         if (bytes === null) {
           this.#write("\n");
@@ -300,7 +312,10 @@ export class LineEditor {
     return text.slice(0, length);
   }
 
-  /** Handles one key: the line when it ends (null: end of input), else undefined. */
+  /**
+   * Handles one key: the line when it ends (null: end of input), else
+   * undefined (the caller then draws the line again).
+   */
   #handle(key: Key): string | null | undefined {
     const name = keyNames[key];
     const chars = this.#chars;
@@ -365,7 +380,9 @@ export class LineEditor {
         if (/^[\p{Cc}\p{Cf}]/u.test(key) || key.startsWith("\x1b")) return undefined;
         chars.splice(this.#cursor++, 0, key);
     }
-    this.#redraw();
+    // The view follows the cursor left at once (Home, then Right, shows the
+    // line's start); the drawing moves it right as far as it must.
+    this.#scroll = Math.min(this.#scroll, this.#cursor);
     return undefined;
   }
 
