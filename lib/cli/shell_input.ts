@@ -102,6 +102,21 @@ export function parseValue(text: string): unknown {
 const isIndex = (part: string) => /^(0|[1-9][0-9]{0,8})$/.test(part);
 
 /**
+ * Sets `key` as an own property. An assignment would not: where
+ * `Object.prototype.__proto__` is a setter (Node), `__proto__=…` would set
+ * the prototype, and the argument would be dropped without a word instead
+ * of refused by the schema.
+ */
+function own(container: object, key: string, value: unknown): void {
+  Object.defineProperty(container, key, {
+    value,
+    writable: true,
+    enumerable: true,
+    configurable: true,
+  });
+}
+
+/**
  * Sets `value` at a dotted key (`file.driver`) in `args`, building the
  * objects on the way; a part that is a number (`keys.0`) indexes an array.
  * Throws `InputError` when the key was given already or crosses a value.
@@ -133,14 +148,14 @@ export function setPath(args: Record<string, unknown>, key: string, value: unkno
       if (Array.isArray(node) && Number(part) > node.length) {
         throw new InputError(`'${here}': list items go in order from 0 (next is ${node.length})`);
       }
-      container[part] = value;
+      own(container, part, value);
       return;
     }
     if (present === undefined) {
       if (Array.isArray(node) && Number(part) > node.length) {
         throw new InputError(`'${here}': list items go in order from 0 (next is ${node.length})`);
       }
-      container[part] = isIndex(parts[i + 1]) ? [] : {};
+      own(container, part, isIndex(parts[i + 1]) ? [] : {});
     } else if (typeof present !== "object" || present === null) {
       throw new InputError(`'${here}' is given a value already, so '${key}' can't be set`);
     }

@@ -89,6 +89,26 @@ Deno.test("shell input: key=value, JSON values, nested keys, lists, raw JSON, hm
   }
 });
 
+Deno.test("shell input: a key named __proto__ is an argument (which the schema refuses), as on Node", async () => {
+  // Deno has no __proto__ setter; Node has, and there an assignment set the prototype instead,
+  // dropping the argument without a word. The line is parsed with the setter, as on Node.
+  const parse = `import { parseLine } from ${
+    JSON.stringify(import.meta.resolve("../../lib/cli/shell_input.ts"))
+  };
+console.log(JSON.stringify(["x __proto__.a=1 b.0.__proto__=2", "x __proto__=3"].map((l) => parseLine(l, true))));`;
+  const output = await new Deno.Command(Deno.execPath(), {
+    args: ["eval", "--unstable-unsafe-proto", parse],
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  assert.equal(output.code, 0, new TextDecoder().decode(output.stderr));
+  assert.equal(
+    new TextDecoder().decode(output.stdout).trim(),
+    '[{"kind":"call","command":"x","args":{"__proto__":{"a":1},"b":[{"__proto__":2}]}},' +
+      '{"kind":"call","command":"x","args":{"__proto__":3}}]',
+  );
+});
+
 const index10_2 = indexLiteral(qmp10_2);
 const inserts = (before: string) =>
   complete({ index: index10_2, extraCommands: ["hmp"] }, before).candidates.map((c) => c.insert);
