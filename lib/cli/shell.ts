@@ -26,6 +26,7 @@ import type { RawEvent } from "../protocol/events.ts";
 import { stringifyJson } from "../protocol/json.ts";
 import { type TraceHook, traceLine } from "../protocol/trace.ts";
 import { printable } from "../qapi/errors.ts";
+import { failureReason } from "../qapi/files.ts";
 import type { SchemaLiteral } from "../types/literal.ts";
 import type { TlsOptions } from "../transport/tls.ts";
 import type { Target } from "../transport/transport.ts";
@@ -285,24 +286,41 @@ async function readStdin(): Promise<string> {
   return Buffer.concat(chunks).toString("utf8");
 }
 
+/**
+ * The history file's lines; none when there is no file. Throws when it
+ * can't be read, or is not UTF-8 (its lines would be rewritten with
+ * replacement characters).
+ */
 async function loadHistory(path: string | undefined): Promise<string[]> {
   if (!path) return [];
+  let bytes: Uint8Array;
   try {
-    const text = await readFile(path, "utf8");
-    return text.split("\n").filter((line) => line.trim()).slice(-historyLimit);
+    bytes = await readFile(path);
   } catch (error) {
     if ((error as { code?: unknown }).code === "ENOENT") return [];
-    throw new CliError(`can't read history file '${path}': ${(error as Error).message}`);
+    throw error;
   }
+  let text: string;
+  try {
+    text = new TextDecoder("utf-8", { fatal: true }).decode(bytes);
+  } catch {
+    throw new Error("not UTF-8");
+  }
+  return text.split("\n").filter((line) => line.trim()).slice(-historyLimit);
 }
 
-async function saveHistory(path: string | undefined, history: string[]): Promise<void> {
-  if (!path) return;
+/** Writes the history file; resolves with why it can't be written, if it can't. */
+async function saveHistory(
+  path: string | undefined,
+  history: string[],
+): Promise<string | undefined> {
+  if (!path) return undefined;
   if (history.length > historyLimit) history.splice(0, history.length - historyLimit);
   try {
     await writeFile(path, history.map((l) => `${l}\n`).join(""), { mode: 0o600 });
-  } catch {
-    // A history that can't be written does not stop the shell.
+    return undefined;
+  } catch (error) {
+    return failureReason(error);
   }
 }
 
@@ -312,7 +330,18 @@ async function interactive(
   historyPath: string | undefined,
   terminal: EditorTerminal,
 ): Promise<ExitCode> {
-  const history = await loadHistory(historyPath);
+  // A history file that can't be read or written does not stop the shell:
+  // it is said once, and the history is then kept for this session only
+  // (a file that could not be read is not overwritten).
+  let historyFile = historyPath;
+  let historyNote: string | undefined;
+  let history: string[] = [];
+  try {
+    history = await loadHistory(historyFile);
+  } catch (error) {
+    historyNote = `can't read history file '${historyFile}': ${failureReason(error)}`;
+    historyFile = undefined;
+  }
   const editor = new LineEditor(terminal, {
     history,
     escape: printable,
@@ -325,13 +354,20 @@ async function interactive(
   });
   const print = (text: string) => editor.printAbove(printable(text));
   print(`Connected to ${session.name}. Tab completes; Ctrl-D ends.`);
+  const noteHistory = (note: string) =>
+    print(`note: ${note}; the history is kept for this session only`);
+  if (historyNote) noteHistory(historyNote);
   const stop = session.onEvent((event) => print(printer.event(event)));
   try {
     while (true) {
       const line = await editor.readLine(session.prompt);
       if (line === null) return exitCodes.ok;
       if (!line.trim()) continue;
-      await saveHistory(historyPath, history);
+      const unsaved = await saveHistory(historyFile, history);
+      if (unsaved) {
+        noteHistory(`can't write history file '${historyFile}': ${unsaved}`);
+        historyFile = undefined;
+      }
       // Ctrl-C while a call runs (the terminal is not raw then: it is SIGINT)
       // gives up waiting for it, and the shell goes on.
       const cancel = new AbortController();

@@ -9,6 +9,7 @@ import { complete } from "../../lib/cli/shell_complete.ts";
 import { connect } from "../../lib/client/qmp.ts";
 import { parseTrace } from "../../lib/protocol/trace.ts";
 import { replayTransport } from "../../lib/transport/replay.ts";
+import { runShellOn } from "../../lib/cli/shell.ts";
 import { type EditorTerminal, LineEditor } from "../../lib/cli/shell_editor.ts";
 import { InputError, parseLine, splitWords } from "../../lib/cli/shell_input.ts";
 import { indexLiteral } from "../../lib/introspect/from_literal.ts";
@@ -787,4 +788,57 @@ Deno.test("shell: --tls-* options are checked before connecting", async () => {
   const missing = await shellWith(["--tls-ca", "/nonexistent/ca.pem", "127.0.0.1:4444"], "");
   assert.equal(missing.code, 2);
   assert.match(missing.stderr, /can't read --tls-ca '\/nonexistent\/ca\.pem'/);
+});
+
+Deno.test({
+  name: "shell in a terminal: a history file that can't be read or written is said once, " +
+    "and the shell goes on",
+  ignore: skipped,
+  async fn() {
+    const directory = await Deno.makeTempDir();
+    const socket = `${directory}/qmp.sock`;
+    await using _qemu = await startQemu(
+      "10.0",
+      ["-qmp", `unix:${socket},server=on,wait=off`],
+      socket,
+    );
+    const session = async (history: string) => {
+      const terminal = fakeTerminal(["query-name\r", "\x1b[A\r", "query-status\r"]);
+      const code = await runShellOn(["--history", history, socket], {
+        out: () => {},
+        err: () => {},
+      }, terminal);
+      return { code, drawn: terminal.drawn };
+    };
+    try {
+      // A folder: not read, not written; the history still walks this session's lines.
+      await Deno.mkdir(`${directory}/folder`);
+      let run = await session(`${directory}/folder`);
+      assert.equal(run.code, 0, run.drawn);
+      assert.match(
+        run.drawn,
+        /note: can't read history file '[^']*folder': Is a directory; the history is kept/,
+      );
+      assert.equal(run.drawn.match(/note: /g)?.length, 1, run.drawn);
+      assert.equal(run.drawn.match(/\{\}\r\n/g)?.length, 2, "query-name, and again from Up");
+      // Not UTF-8: said, and the file is left as it was (not rewritten with U+FFFD).
+      const garbled = `${directory}/garbled`;
+      await Deno.writeFile(garbled, new Uint8Array([0x71, 0xff, 0x0a]));
+      run = await session(garbled);
+      assert.equal(run.code, 0, run.drawn);
+      assert.match(run.drawn, /note: can't read history file '[^']*garbled': not UTF-8/);
+      assert.deepEqual(await Deno.readFile(garbled), new Uint8Array([0x71, 0xff, 0x0a]));
+      // Can't be written (its folder is missing): said once, not after each line.
+      run = await session(`${directory}/missing/history`);
+      assert.equal(run.code, 0, run.drawn);
+      assert.match(
+        run.drawn,
+        /note: can't write history file '[^']*missing\/history': No such file or directory/,
+      );
+      assert.equal(run.drawn.match(/note: /g)?.length, 1, run.drawn);
+      assert.match(run.drawn, /"running": true/);
+    } finally {
+      await Deno.remove(directory, { recursive: true });
+    }
+  },
 });
