@@ -171,7 +171,7 @@ async function tlsOptions(option: (name: string) => string | undefined): Promise
     try {
       return await readFile(path, "utf8");
     } catch (error) {
-      throw new CliError(`can't read --${name} '${path}': ${(error as Error).message}`);
+      throw new CliError(`can't read --${name} '${path}': ${failureReason(error)}`);
     }
   };
   const serverName = option("tls-server-name");
@@ -279,11 +279,23 @@ async function runLine(
   }
 }
 
-/** All of standard input, as text. */
-async function readStdin(): Promise<string> {
+/** All of standard input. */
+async function readStdin(): Promise<Uint8Array> {
   const chunks: Uint8Array[] = [];
   for await (const chunk of process.stdin) chunks.push(chunk as Uint8Array);
-  return Buffer.concat(chunks).toString("utf8");
+  return Buffer.concat(chunks);
+}
+
+/**
+ * A script's text; throws when it is not UTF-8 (a byte replaced by U+FFFD
+ * would be sent to QEMU as another text than the one written).
+ */
+function scriptOf(bytes: Uint8Array): string {
+  try {
+    return new TextDecoder("utf-8", { fatal: true }).decode(bytes);
+  } catch {
+    throw new Error("not UTF-8");
+  }
 }
 
 /**
@@ -462,14 +474,15 @@ async function runShell(
     : address;
   const file = option("file");
   let scriptText: string | undefined;
-  if (file !== undefined) {
+  if (file !== undefined || (!terminal && !process.stdin.isTTY)) {
+    const name = file === undefined || file === "-" ? "standard input" : `'${file}'`;
     try {
-      scriptText = file === "-" ? await readStdin() : await readFile(file, "utf8");
+      scriptText = scriptOf(
+        file === undefined || file === "-" ? await readStdin() : await readFile(file),
+      );
     } catch (error) {
-      throw new CliError(`can't read '${file}': ${(error as Error).message}`);
+      throw new CliError(`can't read ${name}: ${failureReason(error)}`);
     }
-  } else if (!terminal && !process.stdin.isTTY) {
-    scriptText = await readStdin();
   }
   const home = process.env.HOME;
   const historyPath = option("history") ?? (home ? `${home}/.qapi_ts_shell_history` : undefined);
@@ -481,7 +494,7 @@ async function runShell(
     try {
       traceFile = openSync(tracePath, "w", 0o600);
     } catch (error) {
-      throw new CliError(`can't write '${tracePath}': ${(error as Error).message}`);
+      throw new CliError(`can't write '${tracePath}': ${failureReason(error)}`);
     }
     const file = traceFile;
     // One JSON line per message, written as it passes: a session that dies keeps its trace.

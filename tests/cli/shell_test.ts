@@ -283,6 +283,55 @@ async function shellWith(args: string[], input: string) {
   };
 }
 
+Deno.test("shell: a script, trace or certificate that can't be read or written is said plainly, before connecting", async () => {
+  const directory = await Deno.makeTempDir();
+  const notUtf8 = new Uint8Array([0x71, 0xff, 0x0a]);
+  try {
+    const garbled = `${directory}/garbled`;
+    await Deno.writeFile(garbled, notUtf8);
+    const cases: [string[], Uint8Array, RegExp][] = [
+      [["--file", directory, "x.sock"], new Uint8Array(), /: can't read '[^']+': Is a directory$/],
+      [
+        ["--file", `${directory}/none`, "x.sock"],
+        new Uint8Array(),
+        /: can't read '[^']+': No such file or directory$/,
+      ],
+      // Not UTF-8: refused, not sent with replacement characters.
+      [["--file", garbled, "x.sock"], new Uint8Array(), /: can't read '[^']+': not UTF-8$/],
+      [["x.sock"], notUtf8, /: can't read standard input: not UTF-8$/],
+      [
+        ["--trace", `${directory}/none/trace`, "x.sock"],
+        new Uint8Array(),
+        /: can't write '[^']+': No such file or directory$/,
+      ],
+      [
+        ["--tls-ca", directory, "127.0.0.1:1"],
+        new Uint8Array(),
+        /: can't read --tls-ca '[^']+': Is a directory$/,
+      ],
+    ];
+    for (const [args, input, expected] of cases) {
+      const child = new Deno.Command(Deno.execPath(), {
+        args: ["run", "-A", `${repository}cli.ts`, "shell", ...args],
+        stdin: "piped",
+        stdout: "piped",
+        stderr: "piped",
+      }).spawn();
+      const writer = child.stdin.getWriter();
+      await writer.write(input);
+      await writer.close();
+      const output = await child.output();
+      const stderr = new TextDecoder().decode(output.stderr);
+      assert.equal(output.code, 2, stderr);
+      assert.equal(stderr.split("\n").length, 2, `one line: ${stderr}`);
+      assert.match(stderr.trim(), /^qapi-ts shell: /, args.join(" "));
+      assert.match(stderr.trim(), expected, args.join(" "));
+    }
+  } finally {
+    await Deno.remove(directory, { recursive: true });
+  }
+});
+
 const launchArgs = (version: "7.2" | "10.0") => [
   "--launch",
   "--binary",
