@@ -11,7 +11,8 @@
  * @module
  */
 
-import { mkdir, readFile, stat, writeFile } from "node:fs/promises";
+import { mkdir, readFile, rename, rm, stat, writeFile } from "node:fs/promises";
+import process from "node:process";
 import { resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { failureReason } from "../qapi/files.ts";
@@ -66,21 +67,48 @@ async function projectSources(): Promise<{ out: string; roots: string[] }> {
   return { out: `${root}schemas`, roots };
 }
 
-/** Writes (or with `check`, compares) `files` under `out`; returns the paths that differ. */
+/**
+ * Writes (or with `check`, compares) `files` under `out`; returns the paths
+ * that differ. Each file is written beside its target first, and the targets
+ * are replaced only once all are written: a failure (a file where a folder
+ * goes, a full disk) leaves the modules as they were, not a `.d.ts` of one
+ * version beside the `.js` of another.
+ */
 async function apply(out: string, files: Map<string, string>, check: boolean): Promise<string[]> {
   const differing: string[] = [];
   for (const [path, text] of files) {
     const target = `${out}/${path}`;
     const current = await readFile(target, "utf8").catch(() => undefined);
     if (current === text) continue;
-    differing.push(target);
-    if (check) continue;
-    try {
-      await mkdir(target.slice(0, target.lastIndexOf("/")), { recursive: true });
-      await writeFile(target, text);
-    } catch (error) {
-      throw new CliError(`can't write '${target}': ${failureReason(error)}`);
+    // A folder in a module's place would fail its replacement, after others.
+    if (!check && (await stat(target).catch(() => undefined))?.isDirectory()) {
+      throw new CliError(`can't write '${target}': Is a directory`);
     }
+    differing.push(target);
+  }
+  if (check) return differing;
+  const written: string[] = [];
+  const temporary = (target: string) => `${target}.${process.pid}.tmp`;
+  try {
+    for (const target of differing) {
+      try {
+        await mkdir(target.slice(0, target.lastIndexOf("/")), { recursive: true });
+        written.push(target);
+        await writeFile(temporary(target), files.get(target.slice(out.length + 1))!);
+      } catch (error) {
+        throw new CliError(`can't write '${target}': ${failureReason(error)}`);
+      }
+    }
+    for (const target of differing) {
+      try {
+        await rename(temporary(target), target);
+      } catch (error) {
+        throw new CliError(`can't write '${target}': ${failureReason(error)}`);
+      }
+      written.shift();
+    }
+  } finally {
+    for (const target of written) await rm(temporary(target), { force: true }).catch(() => {});
   }
   return differing;
 }

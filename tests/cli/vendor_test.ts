@@ -197,6 +197,50 @@ Deno.test("vendor --qemu-src: a tree of one's own is written, checked, and its e
   }
 });
 
+Deno.test("vendor --qemu-src: a module that can't be written leaves every module as it was", async () => {
+  const [dir, remove] = await temporaryFolder("qapi-ts-vendor-");
+  try {
+    const hello = (name: string) =>
+      `##\n# @${name}:\n#\n# Says hello.\n#\n# Since: 9.1\n##\n{ 'command': '${name}' }\n`;
+    const source = await tree(`${dir}/qemu`, {
+      VERSION: "9.1.50\n",
+      "qapi/qapi-schema.json": hello("hello"),
+      "qga/qapi-schema.json": hello("guest-hello"),
+    });
+    const out = `${dir}/out`;
+    assert.equal((await qapiTs(["vendor", "--qemu-src", source, "--out", out])).code, 0);
+    const before = await hashes(out);
+    await Deno.writeTextFile(`${source}/qapi/qapi-schema.json`, hello("hello-again"));
+    await Deno.writeTextFile(`${source}/qga/qapi-schema.json`, hello("guest-hello-again"));
+    // qga's module can't be written (a folder in its place; a full disk is alike):
+    // qmp's, written before it, must not be left one version ahead.
+    await Deno.remove(`${out}/qga/9.1.js`);
+    await Deno.mkdir(`${out}/qga/9.1.js`);
+    before.delete("qga/9.1.js");
+    const failed = await qapiTs(["vendor", "--qemu-src", source, "--out", out]);
+    assert.equal(failed.code, 2, failed.stderr);
+    assert.match(
+      failed.stderr,
+      /^qapi-ts vendor: can't write '.*qga\/9\.1\.js': Is a directory\n$/,
+    );
+    assert.deepEqual(await hashes(out), before);
+    // A file where a folder goes: the same, and no temporary file is left behind.
+    await Deno.remove(`${out}/qga`, { recursive: true });
+    await Deno.writeTextFile(`${out}/qga`, "");
+    const blocked = await qapiTs(["vendor", "--qemu-src", source, "--out", out]);
+    assert.equal(blocked.code, 2, blocked.stderr);
+    assert.match(blocked.stderr, /^qapi-ts vendor: can't write '.*qga\/9\.1\.d\.ts': /);
+    const after = await hashes(out);
+    assert.deepEqual(
+      [...after.keys()],
+      ["qga", "qmp/9.1.d.ts", "qmp/9.1.js"],
+    );
+    assert.equal(after.get("qmp/9.1.js"), before.get("qmp/9.1.js"));
+  } finally {
+    await remove();
+  }
+});
+
 Deno.test("vendor --qemu-src: control bytes from the tree are printed escaped", async () => {
   const [dir, remove] = await temporaryFolder("qapi-ts-vendor-");
   try {
