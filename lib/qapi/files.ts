@@ -37,6 +37,7 @@ const systemReasons: Readonly<Record<string, string>> = {
   EACCES: "Permission denied",
   EAGAIN: "Resource temporarily unavailable",
   EBUSY: "Device or resource busy",
+  EEXIST: "File exists",
   EINVAL: "Invalid argument",
   EIO: "Input/output error",
   EISDIR: "Is a directory",
@@ -50,7 +51,10 @@ const systemReasons: Readonly<Record<string, string>> = {
   ENOTDIR: "Not a directory",
   ENXIO: "No such device or address",
   EOVERFLOW: "Value too large for defined data type",
+  ENOSPC: "No space left on device",
+  ENOTEMPTY: "Directory not empty",
   EPERM: "Operation not permitted",
+  EROFS: "Read-only file system",
   ESTALE: "Stale file handle",
 };
 
