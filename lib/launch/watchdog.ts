@@ -93,10 +93,71 @@ export interface Watched {
    * QEMU's exit code, or the name of the signal that ended it.
    */
   readonly exited: Promise<number | string>;
-  /** QEMU's error output so far (its first 64 KiB). */
+  /**
+   * QEMU's error output so far: all of it up to 64 KiB, else its first and
+   * last 32 KiB with the number of bytes left out between them.
+   */
   stderr(): string;
   /** Resolves once QEMU's error output has ended, or a second after QEMU exited. */
   readonly stderrEnded: Promise<void>;
+}
+
+/**
+ * Keeps the first and the last `size` bytes of an output, however long it
+ * runs: QEMU's fatal error is its last line, and may follow a flood of
+ * warnings or trace lines (`-trace`), which must neither hide it nor grow
+ * memory.
+ */
+class OutputKeeper {
+  readonly #size: number;
+  readonly #head: Uint8Array;
+  #headLength = 0;
+  readonly #tail: Uint8Array[] = [];
+  #tailLength = 0;
+  #omitted = 0;
+
+  constructor(size: number) {
+    this.#size = size;
+    this.#head = new Uint8Array(size);
+  }
+
+  add(chunk: Uint8Array): void {
+    const intoHead = Math.min(chunk.length, this.#size - this.#headLength);
+    this.#head.set(chunk.subarray(0, intoHead), this.#headLength);
+    this.#headLength += intoHead;
+    if (intoHead === chunk.length) return;
+    this.#tail.push(chunk.slice(intoHead));
+    this.#tailLength += chunk.length - intoHead;
+    while (this.#tailLength > this.#size) {
+      const excess = this.#tailLength - this.#size;
+      const first = this.#tail[0];
+      if (first.length <= excess) {
+        this.#tail.shift();
+        this.#tailLength -= first.length;
+        this.#omitted += first.length;
+      } else {
+        this.#tail[0] = first.subarray(excess);
+        this.#tailLength -= excess;
+        this.#omitted += excess;
+      }
+    }
+  }
+
+  text(): string {
+    const bytes = new Uint8Array(this.#headLength + this.#tailLength);
+    bytes.set(this.#head.subarray(0, this.#headLength));
+    let offset = this.#headLength;
+    for (const chunk of this.#tail) {
+      bytes.set(chunk, offset);
+      offset += chunk.length;
+    }
+    const decode = (from: number, to = bytes.length) =>
+      new TextDecoder().decode(bytes.subarray(from, to));
+    // Decoded whole when nothing was left out: no character is split.
+    if (!this.#omitted) return decode(0);
+    const cut = `\n[… ${this.#omitted} bytes left out …]\n`;
+    return decode(0, this.#headLength) + cut + decode(this.#headLength);
+  }
 }
 
 const signalNames = new Map(Object.entries(constants.signals).map(([name, n]) => [n, name]));
@@ -129,11 +190,9 @@ export function watch(
     ["-c", script, "qapi-ts-watchdog", directory, grace, binary, ...args],
     { stdio: stdio as ("pipe" | "ignore" | number)[], detached: true },
   );
-  let stderr = "";
-  const stderrDecoder = new TextDecoder();
-  watchdog.stderr?.on("data", (chunk: Uint8Array) => {
-    if (stderr.length < 64 << 10) stderr += stderrDecoder.decode(chunk, { stream: true });
-  });
+  const stderr = new OutputKeeper(32 << 10);
+  watchdog.stderr?.on("data", (chunk: Uint8Array) => stderr.add(chunk));
+  let spawnError = "";
   let qemuPid = 0;
   const exited = new Promise<number | string>((resolve) => {
     watchdog.once("exit", (code, signal) => {
@@ -152,7 +211,7 @@ export function watch(
       } else resolve(code ?? -1);
     });
     watchdog.once("error", (error) => {
-      stderr += error.message;
+      spawnError = error.message;
       resolve(-1);
     });
   });
@@ -172,5 +231,12 @@ export function watch(
     watchdog.stderr?.once("close", () => resolve());
     exited.then(() => setTimeout(resolve, 1_000).unref?.());
   });
-  return { watchdog, pid, exited, stderr: () => stderr, stderrEnded };
+  // A process QEMU left behind (a script's child, an `ifup` script's daemon)
+  // may hold the pipes open after QEMU has exited: they are let go then, so
+  // they neither keep this process alive nor hold its descriptors.
+  stderrEnded.then(() => {
+    watchdog.stdout?.destroy();
+    watchdog.stderr?.destroy();
+  });
+  return { watchdog, pid, exited, stderr: () => stderr.text() + spawnError, stderrEnded };
 }
