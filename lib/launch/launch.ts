@@ -205,6 +205,12 @@ export function qemuOptionValue(value: string): string {
   return value.replaceAll(",", ",,");
 }
 
+/**
+ * The longest unix socket path, in bytes, that binds and connects on both run
+ * times (`sun_path` holds 108 bytes; Deno wants a terminating NUL in them).
+ */
+const maxSocketPath = 107;
+
 const monitorId = "qapi-ts-qmp";
 const systemMonitorArgs = (socket: string) => [
   "-chardev",
@@ -499,6 +505,16 @@ export async function launch<
   const plan = planFds(options.fds ?? []);
 
   const parent = tmpdir();
+  // The socket's path must fit a unix socket address, or binding and
+  // connecting fail with a bare EINVAL: say why, and what to do, instead.
+  const longest = join(parent, `${directoryPrefix}XXXXXX`, "qmp.sock");
+  const length = new TextEncoder().encode(longest).length;
+  if (length > maxSocketPath) {
+    throw new Error(
+      `the QMP socket's path, ${longest}, would be ${length} bytes long, more than the ` +
+        `${maxSocketPath} a unix socket's path can hold: set TMPDIR to a shorter directory`,
+    );
+  }
   await reapStale(parent);
   // A private directory (0700) holds the socket, so no other user can reach it.
   const directory = await mkdtemp(join(parent, directoryPrefix));
@@ -705,10 +721,12 @@ export async function launch<
     preopened: listener !== undefined,
     close: () =>
       closing ??= keepAlive.hold((async () => {
-        if (!hasExited && !connection.isClosed) {
-          await connection.call("quit", undefined, { timeout: 2_000 }).catch(() => {});
-        }
+        // QEMU's time to quit runs from the request: one that hangs never
+        // answers `quit`, and waiting for the answer first would add to it.
         const cancel = startTimer(quitTimeout, kill);
+        if (!hasExited && !connection.isClosed) {
+          await connection.call("quit", undefined, { timeout: quitTimeout }).catch(() => {});
+        }
         await qemu.exited;
         cancel();
         connection.close();

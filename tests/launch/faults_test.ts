@@ -1,16 +1,21 @@
 /**
  * Faulty processes and surroundings, against the real QEMU 7.2 and 10.0 and
  * small scripts: a flood of error output before QEMU's own error, a binary
- * whose child keeps its error output open.
+ * whose child keeps its error output open, a QEMU that stops answering when
+ * closed, a `TMPDIR` too long for a unix socket's path.
  */
 import assert from "node:assert/strict";
 import { launch } from "../../lib/launch/launch.ts";
 import type { Qmp7_2 } from "../../schemas/qmp/7.2.js";
 import { provision, realQemuSkipped } from "../provision/qemu.ts";
-import { eventually } from "./helpers.ts";
+import { eventually, exists } from "./helpers.ts";
 
 const skipped = realQemuSkipped();
 const binaries = skipped ? undefined : await provision();
+
+/** The private directories under `parent`. */
+const launchDirectories = (parent: string) =>
+  [...Deno.readDirSync(parent)].filter((entry) => /^qapi-ts-[A-Za-z0-9]{6}$/.test(entry.name));
 
 for (const version of ["7.2", "10.0"] as const) {
   Deno.test({
@@ -33,6 +38,69 @@ for (const version of ["7.2", "10.0"] as const) {
           return true;
         },
       );
+    },
+  });
+
+  Deno.test({
+    name: `QEMU ${version}: close() of a QEMU that stopped answering takes quitTimeout, no more`,
+    ignore: skipped,
+    fn: async () => {
+      const qemu = binaries![version];
+      const qmp = await launch<Qmp7_2>({
+        binary: qemu.system,
+        extraArgs: qemu.dataArgs,
+        quitTimeout: 300,
+      });
+      Deno.kill(qmp.pid, "SIGSTOP"); // Never answers `quit`; SIGKILL still ends it.
+      const started = Date.now();
+      await qmp.close();
+      const took = Date.now() - started;
+      assert.ok(took < 1_500, `close() took ${took} ms`);
+      assert.equal(await qmp.exited, "SIGKILL");
+      assert.ok(!exists(qmp.directory), "the directory is removed");
+    },
+  });
+
+  Deno.test({
+    name: `QEMU ${version}: a TMPDIR too long for the socket's path is refused, saying so`,
+    ignore: skipped,
+    fn: async () => {
+      const qemu = binaries![version];
+      const base = await Deno.makeTempDir({ prefix: "qapi-ts-long-" });
+      const saved = Deno.env.get("TMPDIR");
+      try {
+        // `${tmpdir}/qapi-ts-XXXXXX/qmp.sock`: 24 bytes after TMPDIR.
+        const tmpdirOf = async (socketLength: number) => {
+          const tmpdir = `${base}/${"d".repeat(socketLength - 24 - base.length - 1)}`;
+          await Deno.mkdir(tmpdir);
+          Deno.env.set("TMPDIR", tmpdir);
+          return tmpdir;
+        };
+        // The longest path both run times bind and connect to.
+        const longest = await tmpdirOf(107);
+        for (const preopenMonitor of [true, false]) {
+          await using qmp = await launch<Qmp7_2>({
+            binary: qemu.system,
+            extraArgs: qemu.dataArgs,
+            preopenMonitor,
+          });
+          assert.equal(`${qmp.directory}/qmp.sock`.length, 107);
+          assert.ok(qmp.directory.startsWith(longest));
+          assert.equal((await qmp.execute("query-status")).running, true);
+        }
+        const tooLong = await tmpdirOf(108);
+        for (const preopenMonitor of [true, false]) {
+          await assert.rejects(
+            () => launch<Qmp7_2>({ binary: qemu.system, extraArgs: qemu.dataArgs, preopenMonitor }),
+            /would be 108 bytes long, more than the 107 .*: set TMPDIR to a shorter directory/,
+          );
+        }
+        assert.deepEqual(launchDirectories(tooLong), [], "nothing is created");
+      } finally {
+        if (saved === undefined) Deno.env.delete("TMPDIR");
+        else Deno.env.set("TMPDIR", saved);
+        await Deno.remove(base, { recursive: true });
+      }
     },
   });
 }
