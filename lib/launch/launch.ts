@@ -495,6 +495,18 @@ export async function launch<
     timeoutProblem("quitTimeout", quitTimeout) ??
     timeoutProblem("greetingTimeout", options.greetingTimeout ?? 10_000);
   if (problem) throw problem;
+  for (const name of ["args", "extraArgs"] as const) {
+    const value: unknown = options[name];
+    // A string would reach QEMU spread into characters ("-: invalid option").
+    if (
+      value !== undefined &&
+      (!Array.isArray(value) || value.some((arg) => typeof arg !== "string" || arg.includes("\0")))
+    ) {
+      throw new TypeError(
+        `${name} must be an array of strings without NUL, not ${JSON.stringify(value)}`,
+      );
+    }
+  }
   if ((options as QmpOptions).reconnect) {
     throw new TypeError(
       "launch() does not reconnect: its client ends with the QEMU it started " +

@@ -141,3 +141,21 @@ Deno.test({
     }
   },
 });
+
+Deno.test("arguments that are not an array of strings are refused before anything starts", async () => {
+  for (
+    const options of [
+      { args: "-M none" },
+      { extraArgs: "-m 64" },
+      { extraArgs: ["-m", 64] },
+      { extraArgs: ["-name", "a\0b"] },
+    ]
+  ) {
+    await assert.rejects(
+      () => launch(options as never),
+      (error: Error) =>
+        error instanceof TypeError &&
+        /^(args|extraArgs) must be an array of strings without NUL, not /.test(error.message),
+    );
+  }
+});
