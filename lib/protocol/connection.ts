@@ -315,11 +315,19 @@ export class Connection {
     if (this.#firstLine) {
       // A QMP server speaks first, with its greeting (which has settled the
       // promise by now): anything else first is not QMP (an HMP monitor, a
-      // serial console), so a wait for the greeting ends now, not at its timeout.
+      // serial console), so a wait for the greeting ends now, not at its
+      // timeout. Except an event: QEMU 10.0 sends one (RESUME) first, now and
+      // then, on a connection it accepted while it started, and `launch`
+      // waits for the greeting there and connects again if none comes.
       this.#firstLine = false;
-      this.#rejectGreeting(new ProtocolError("the first message is not a QMP greeting", line));
+      if (!this.#firstWasEvent) {
+        this.#rejectGreeting(new ProtocolError("the first message is not a QMP greeting", line));
+      }
     }
   }
+
+  /** Whether the first message was an event (see `#receive`). */
+  #firstWasEvent = false;
 
   #route(line: string): void {
     const filtered = this.lineFilter ? this.lineFilter(line) : line;
@@ -354,6 +362,7 @@ export class Connection {
         );
       }
     } else if (typeof message.event === "string") {
+      if (this.#firstLine) this.#firstWasEvent = true;
       const { data = {}, timestamp = { seconds: 0, microseconds: 0 } } = message;
       if (!isRecord(data)) {
         this.#onProtocolError(new ProtocolError("event data is not an object", filtered));

@@ -432,10 +432,20 @@ Deno.test("a large reply arrives whole; a line without a newline is cut once its
   await server.done();
 });
 
+Deno.test("an event before the greeting is waited past, as QEMU 10.0 sometimes sends one first", async () => {
+  const server = await peer(
+    (socket, request) => reply(socket, request),
+    (socket) => socket.write(JSON.stringify({ event: "RESUME", timestamp }) + "\n" + greeting),
+  );
+  const qmp = await settlesWithin(connect(server.path, { greetingTimeout: 5_000 }));
+  assert.deepEqual(await qmp.execute("query-status" as never), {});
+  await qmp.close();
+  await server.done();
+});
+
 Deno.test("a peer whose first message is not a greeting fails the connection at once, whatever the greeting's timeout", async () => {
   const firsts = [
     "QEMU 10.2.0 monitor - type 'help' for more information\r\n(qemu) ", // HMP, not QMP
-    JSON.stringify({ event: "STOP", timestamp }) + "\n" + greeting,
     JSON.stringify({ return: {} }) + "\n",
     "[1]\n",
   ];
