@@ -7,13 +7,13 @@
  * Against the real QEMU 7.2 and 10.0, and a scripted peer.
  */
 import assert from "node:assert/strict";
-import { createServer, type Socket } from "node:net";
 import { connect } from "../../lib/client/qmp.ts";
 import { Connection } from "../../lib/protocol/connection.ts";
 import { QmpError } from "../../lib/protocol/errors.ts";
 import type { JsonValue } from "../../lib/types/json.ts";
 import { connectSocket, type Transport } from "../../lib/transport/transport.ts";
 import { skipped, startQemu } from "./qemu_process.ts";
+import { peer, reply } from "./scripted_peer.ts";
 
 /** Settles within `ms`, or says it did not. */
 function within<value>(promise: Promise<value>, ms: number): Promise<value | "still waiting"> {
@@ -49,120 +49,86 @@ function corrupting(inner: Transport, levels: number): Transport {
   };
 }
 
+/** QEMU `version` on a fresh socket, for `body`; protocol errors must not occur. */
+async function withQemu(
+  version: "7.2" | "10.0",
+  body: (path: string, onProtocolError: (e: Error) => void) => Promise<void>,
+): Promise<void> {
+  const dir = await Deno.makeTempDir();
+  const path = `${dir}/qmp.sock`;
+  const protocolErrors: string[] = [];
+  try {
+    await using _qemu = await startQemu(version, ["-qmp", `unix:${path},server=on,wait=off`], path);
+    await body(path, (e) => protocolErrors.push(e.message));
+    assert.deepEqual(protocolErrors, []);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+}
+
 for (const version of ["7.2", "10.0"] as const) {
   Deno.test({
     name: `QEMU ${version}: arguments QEMU's parser refuses are not sent, and the client goes on`,
     ignore: skipped,
-    fn: async () => {
-      const dir = await Deno.makeTempDir();
-      const path = `${dir}/qmp.sock`;
-      await using _qemu = await startQemu(
-        version,
-        ["-qmp", `unix:${path},server=on,wait=off`],
-        path,
-      );
-      const protocolErrors: string[] = [];
-      await using qmp = await connect(path, {
-        onProtocolError: (e) => protocolErrors.push(e.message),
-      });
-      const set = (value: JsonValue) =>
-        qmp.execute("qom-set", { path: "/machine", property: "no-such-property", value });
-      const refused = [
-        [nested(1023), /qom-set: not sent.*nests 1025 objects and arrays deep/],
-        ["a\uFFFFb", /noncharacter/],
-        ["a\u{10FFFF}b", /noncharacter/],
-        ["a\uD800b", /lone surrogate/],
-      ] as const;
-      for (const [value, message] of refused) {
-        const error = await within(set(value).catch((e) => e), 10_000);
-        assert.ok(error instanceof TypeError && message.test(error.message), `${error}`);
-      }
-      // What QEMU does parse reaches it: its own answer comes back.
-      for (const value of [nested(1022), "a\u0000b", "\\ud800", "a\uFFFDb", "a\u{1F600}b"]) {
-        const error = await within(set(value).catch((e) => e), 10_000);
-        assert.ok(error instanceof QmpError && /not found/.test(error.desc), `${error}`);
-      }
-      assert.equal((await qmp.execute("query-status")).running, true);
-      assert.deepEqual(protocolErrors, []);
-      await Deno.remove(dir, { recursive: true });
-    },
+    fn: () =>
+      withQemu(version, async (path, onProtocolError) => {
+        await using qmp = await connect(path, { onProtocolError });
+        const set = (value: JsonValue) =>
+          qmp.execute("qom-set", { path: "/machine", property: "no-such-property", value });
+        const refused = [
+          [nested(1023), /qom-set: not sent.*nests 1025 objects and arrays deep/],
+          ["a\uFFFFb", /noncharacter/],
+          ["a\u{10FFFF}b", /noncharacter/],
+          ["a\uD800b", /lone surrogate/],
+        ] as const;
+        for (const [value, message] of refused) {
+          const error = await within(set(value).catch((e) => e), 10_000);
+          assert.ok(error instanceof TypeError && message.test(error.message), `${error}`);
+        }
+        // What QEMU does parse reaches it: its own answer comes back.
+        for (const value of [nested(1022), "a\u0000b", "\\ud800", "a\uFFFDb", "a\u{1F600}b"]) {
+          const error = await within(set(value).catch((e) => e), 10_000);
+          assert.ok(error instanceof QmpError && /not found/.test(error.desc), `${error}`);
+        }
+        assert.equal((await qmp.execute("query-status")).running, true);
+      }),
   });
 
   Deno.test({
     name: `QEMU ${version}: a request QEMU cannot parse settles its own call, not the next ones`,
     ignore: skipped,
-    fn: async () => {
-      const dir = await Deno.makeTempDir();
-      const path = `${dir}/qmp.sock`;
-      await using _qemu = await startQemu(
-        version,
-        ["-qmp", `unix:${path},server=on,wait=off`],
-        path,
-      );
-      const protocolErrors: string[] = [];
-      await using qmp = await connect(corrupting(await connectSocket(path), 1100), {
-        onProtocolError: (e) => protocolErrors.push(e.message),
-      });
-      // Written together: the one QEMU cannot parse between two it answers.
-      const before = qmp.execute("query-status");
-      const unparsed = qmp.execute("qom-set", {
-        path: "/machine",
-        property: "no-such-property",
-        value: "@@deep@@",
-      });
-      const after = qmp.execute("query-name");
-      const error = await within(unparsed.catch((e) => e), 10_000);
-      assert.ok(error instanceof QmpError, `settled: ${error}`);
-      assert.match(error.message, /^qom-set: GenericError: JSON nesting depth limit exceeded/);
-      assert.equal((await before).running, true);
-      assert.deepEqual(await within(after, 10_000), {});
-      // The thousand errors about the rest of that request settle nothing else.
-      assert.equal((await qmp.execute("query-status")).running, true);
-      assert.deepEqual(protocolErrors, []);
-      await Deno.remove(dir, { recursive: true });
-    },
+    fn: () =>
+      withQemu(version, async (path, onProtocolError) => {
+        await using qmp = await connect(corrupting(await connectSocket(path), 1100), {
+          onProtocolError,
+        });
+        // Written together: the one QEMU cannot parse between two it answers.
+        const before = qmp.execute("query-status");
+        const unparsed = qmp.execute("qom-set", {
+          path: "/machine",
+          property: "no-such-property",
+          value: "@@deep@@",
+        });
+        const after = qmp.execute("query-name");
+        const error = await within(unparsed.catch((e) => e), 10_000);
+        assert.ok(error instanceof QmpError, `settled: ${error}`);
+        assert.match(error.message, /^qom-set: GenericError: JSON nesting depth limit exceeded/);
+        assert.equal((await before).running, true);
+        assert.deepEqual(await within(after, 10_000), {});
+        // The thousand errors about the rest of that request settle nothing else.
+        assert.equal((await qmp.execute("query-status")).running, true);
+      }),
   });
-}
-
-/** A peer that answers each request line with `answer`. */
-async function peer(answer: (socket: Socket, request: { id?: number; execute?: string }) => void) {
-  const dir = await Deno.makeTempDir();
-  const path = `${dir}/peer.sock`;
-  const server = createServer((socket) => {
-    socket.write(
-      `{"QMP": {"version": {"qemu": {"major": 10, "minor": 0, "micro": 0}}, "capabilities": []}}\n`,
-    );
-    let buffered = "";
-    socket.on("data", (chunk) => {
-      buffered += chunk.toString();
-      for (let end = buffered.indexOf("\n"); end >= 0; end = buffered.indexOf("\n")) {
-        const line = buffered.slice(0, end);
-        buffered = buffered.slice(end + 1);
-        answer(socket, JSON.parse(line));
-      }
-    });
-    socket.on("error", () => {});
-  });
-  await new Promise<void>((resolve) => server.listen(path, resolve));
-  return {
-    path,
-    [Symbol.asyncDispose]: async () => {
-      await new Promise((resolve) => server.close(resolve));
-      await Deno.remove(dir, { recursive: true });
-    },
-  };
 }
 
 const idless = (desc: string) => JSON.stringify({ error: { class: "GenericError", desc } }) + "\n";
 
 Deno.test("errors without id settle the oldest in-band call once, up to the next reply with an id", async () => {
-  await using server = await peer((socket, request) => {
-    if (request.execute === "qmp_capabilities") {
-      socket.write(JSON.stringify({ return: {}, id: request.id }) + "\n");
-    } else if (request.execute === "bad") {
+  const server = await peer((socket, request) => {
+    if (request.execute === "bad") {
       socket.write(idless("JSON parse error, one") + idless("JSON parse error, two"));
     } else {
-      socket.write(JSON.stringify({ return: request.execute, id: request.id }) + "\n");
+      reply(socket, request, request.execute === "qmp_capabilities" ? {} : request.execute);
     }
   });
   const protocolErrors: string[] = [];
@@ -197,7 +163,7 @@ Deno.test("errors without id settle the oldest in-band call once, up to the next
 });
 
 Deno.test("without in-order replies (the guest agent's case) an error without id is only reported", async () => {
-  await using server = await peer((socket, request) => {
+  const server = await peer((socket, request) => {
     if (request.execute === "bad") socket.write(idless("JSON parse error"));
   });
   const protocolErrors: string[] = [];
@@ -209,4 +175,5 @@ Deno.test("without in-order replies (the guest agent's case) an error without id
   await assert.rejects(call, /timed out|timeout/i);
   assert.deepEqual(protocolErrors, ["error without id: GenericError: JSON parse error"]);
   connection.close();
+  await server.done();
 });
