@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import ts from "typescript";
+import { projectOptions } from "../types/project_options.ts";
 import { vendoredProtocols, vendoredVersions } from "../../lib/emit/sources.ts";
 import { moduleNames } from "../../lib/emit/emit.ts";
 
@@ -147,13 +148,5 @@ Deno.test("every declared union variant is its base's and branch's members, exac
 
 /** A TypeScript program of `files` with the project's strict options, no emit, no global types. */
 function checkedProgram(files: string[]): ts.Program {
-  return ts.createProgram(files, {
-    target: ts.ScriptTarget.ESNext,
-    module: ts.ModuleKind.ESNext,
-    moduleResolution: ts.ModuleResolutionKind.Bundler,
-    strict: true,
-    noEmit: true,
-    skipLibCheck: true,
-    types: [],
-  });
+  return ts.createProgram(files, projectOptions({ types: [], allowImportingTsExtensions: false }));
 }

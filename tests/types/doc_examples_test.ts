@@ -18,6 +18,7 @@
  */
 import assert from "node:assert/strict";
 import ts from "typescript";
+import { projectOptions } from "./project_options.ts";
 import { launch } from "../../lib/launch/launch.ts";
 import { QmpError } from "../../lib/protocol/errors.ts";
 import { provision, realQemuSkipped } from "../provision/qemu.ts";
@@ -187,17 +188,7 @@ interface Mismatch extends Exception {
  */
 export const knownTypeMismatches: readonly Mismatch[] = [];
 
-const compilerOptions: ts.CompilerOptions = {
-  target: ts.ScriptTarget.ESNext,
-  module: ts.ModuleKind.ESNext,
-  moduleResolution: ts.ModuleResolutionKind.Bundler,
-  lib: ["lib.esnext.d.ts", "lib.dom.d.ts"],
-  strict: true,
-  noEmit: true,
-  allowImportingTsExtensions: true,
-  skipLibCheck: true,
-  types: ["node"],
-};
+const compilerOptions = projectOptions();
 
 /** The check an example message makes, or why it makes none. */
 function checkOf(message: Message): Check | string {

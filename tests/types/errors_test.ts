@@ -8,6 +8,7 @@
  */
 import assert from "node:assert/strict";
 import ts from "typescript";
+import { projectOptions } from "./project_options.ts";
 
 const folder = new URL("./errors/", import.meta.url).pathname;
 const file = `${folder}mistakes.ts`;
@@ -39,17 +40,7 @@ async function errors(): Promise<string[]> {
 /** Quick info on the names starting with `hover`. */
 function hovers(): string[] {
   const text = Deno.readTextFileSync(file);
-  const options: ts.CompilerOptions = {
-    target: ts.ScriptTarget.ESNext,
-    module: ts.ModuleKind.ESNext,
-    moduleResolution: ts.ModuleResolutionKind.Bundler,
-    allowImportingTsExtensions: true,
-    strict: true,
-    noEmit: true,
-    skipLibCheck: true,
-    lib: ["lib.esnext.d.ts", "lib.dom.d.ts"],
-    types: ["node"],
-  };
+  const options = projectOptions();
   const host: ts.LanguageServiceHost = {
     getCompilationSettings: () => options,
     getScriptFileNames: () => [file],

@@ -1,20 +1,11 @@
 import assert from "node:assert/strict";
 import ts from "typescript";
+import { projectOptions } from "./project_options.ts";
 import { writeExhaustiveModule } from "./exhaustive.ts";
 
 Deno.test("every command, event and type of every vendored schema resolves, with no any", async () => {
   const { path, aliases } = await writeExhaustiveModule();
-  const program = ts.createProgram([path], {
-    target: ts.ScriptTarget.ESNext,
-    module: ts.ModuleKind.ESNext,
-    moduleResolution: ts.ModuleResolutionKind.Bundler,
-    lib: ["lib.esnext.d.ts", "lib.dom.d.ts"],
-    strict: true,
-    noEmit: true,
-    allowImportingTsExtensions: true,
-    skipLibCheck: true,
-    types: [],
-  });
+  const program = ts.createProgram([path], projectOptions({ types: [] }));
   const checker = program.getTypeChecker();
   const source = program.getSourceFile(path)!;
 

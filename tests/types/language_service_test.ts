@@ -6,6 +6,7 @@
  */
 import assert from "node:assert/strict";
 import ts from "typescript";
+import { projectOptions } from "./project_options.ts";
 
 const repository = new URL("../../", import.meta.url).pathname;
 const file = `${repository}tests/types/.editor.ts`;
@@ -22,16 +23,7 @@ export async function f() {
 
 function service() {
   const host: ts.LanguageServiceHost = {
-    getCompilationSettings: () => ({
-      target: ts.ScriptTarget.ESNext,
-      module: ts.ModuleKind.ESNext,
-      moduleResolution: ts.ModuleResolutionKind.Bundler,
-      allowImportingTsExtensions: true,
-      strict: true,
-      noEmit: true,
-      lib: ["lib.esnext.d.ts", "lib.dom.d.ts"],
-      types: [],
-    }),
+    getCompilationSettings: () => projectOptions({ types: [], skipLibCheck: false }),
     getScriptFileNames: () => [file],
     getScriptVersion: () => "1",
     getScriptSnapshot: (name) => {
