@@ -371,9 +371,16 @@ Deno.test("a large reply arrives whole; a line without a newline is cut once its
     while (written < 160 << 20 && !socket.destroyed) {
       written += 1 << 20;
       if (!socket.write(piece)) {
-        await new Promise((
-          resolve,
-        ) => (socket.once("drain", resolve), socket.once("close", resolve)));
+        // Whichever comes first; the other listener goes too (they would pile up).
+        await new Promise<void>((resolve) => {
+          const done = () => {
+            socket.off("drain", done);
+            socket.off("close", done);
+            resolve();
+          };
+          socket.once("drain", done);
+          socket.once("close", done);
+        });
       }
     }
   });
