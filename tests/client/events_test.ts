@@ -5,11 +5,12 @@
  * scripted QMP peer (the same against real QEMU: events_real_qemu_test.ts).
  */
 import assert from "node:assert/strict";
-import { createServer, type Server, type Socket } from "node:net";
+import type { Socket } from "node:net";
 import { connect, type QmpClient } from "../../lib/client/qmp.ts";
 import { ConnectionClosedError, TimeoutError } from "../../lib/protocol/errors.ts";
 import { EventHub, ListenerClosedError, type RawEvent } from "../../lib/protocol/events.ts";
 import type { QmpOptions } from "../../lib/client/qmp.ts";
+import { peer as scriptedPeer } from "./scripted_peer.ts";
 
 const greeting = JSON.stringify({
   QMP: { version: { qemu: { major: 10, minor: 2, micro: 0 }, package: "" }, capabilities: [] },
@@ -27,46 +28,22 @@ const event = (name: string, data?: unknown) =>
  * A QMP peer that behaves as QEMU does for `stop` and `cont` (the event goes
  * out before the reply), and floods events on `x-flood`.
  */
-async function peer(): Promise<{ path: string; server: Server; done: () => Promise<void> }> {
-  const directory = await Deno.makeTempDir();
-  const path = `${directory}/qmp.sock`;
-  const sockets = new Set<Socket>();
-  const server = createServer((socket) => {
-    sockets.add(socket);
-    let buffered = "";
-    socket.on("data", (chunk) => {
-      buffered += chunk.toString();
-      for (let end = buffered.indexOf("\n"); end >= 0; end = buffered.indexOf("\n")) {
-        const request = JSON.parse(buffered.slice(0, end));
-        buffered = buffered.slice(end + 1);
-        const args = request.arguments ?? {};
-        let before = "";
-        if (request.execute === "stop") before = event("STOP");
-        if (request.execute === "cont") before = event("RESUME");
-        if (request.execute === "x-flood") {
-          const lines: string[] = [];
-          for (let i = 0; i < args.count; i++) {
-            lines.push(event(args.name ?? "BLOCK_IO_ERROR", { n: i, device: `d${i % 10}` }));
-          }
-          before = lines.join("");
-        }
-        socket.write(before + JSON.stringify({ return: {}, id: request.id }) + "\n");
-        if (request.execute === "x-stream") stream(socket);
+function peer() {
+  return scriptedPeer((socket, request) => {
+    const args = (request.arguments ?? {}) as { count?: number; name?: string };
+    let before = "";
+    if (request.execute === "stop") before = event("STOP");
+    if (request.execute === "cont") before = event("RESUME");
+    if (request.execute === "x-flood") {
+      const lines: string[] = [];
+      for (let i = 0; i < (args.count ?? 0); i++) {
+        lines.push(event(args.name ?? "BLOCK_IO_ERROR", { n: i, device: `d${i % 10}` }));
       }
-    });
-    socket.on("error", () => {});
-    socket.write(greeting);
-  });
-  await new Promise<void>((resolve) => server.listen(path, resolve));
-  return {
-    path,
-    server,
-    done: async () => {
-      for (const socket of sockets) socket.destroy();
-      await new Promise((resolve) => server.close(resolve));
-      await Deno.remove(directory, { recursive: true });
-    },
-  };
+      before = lines.join("");
+    }
+    socket.write(before + JSON.stringify({ return: {}, id: request.id }) + "\n");
+    if (request.execute === "x-stream") stream(socket);
+  }, (socket) => socket.write(greeting));
 }
 
 /** Events as fast as the socket takes them, until it closes. */
