@@ -53,7 +53,8 @@ const suspectAnywhere = new RegExp(suspect.source);
  */
 export function requestProblem(text: string): string | undefined {
   // One test first: nearly every request has none of these.
-  if (suspectAnywhere.test(text)) return characterProblem(text);
+  const refused = suspectAnywhere.test(text) ? characterProblem(text) : undefined;
+  if (refused !== undefined) return refused;
   // Each level takes two characters at least.
   if (text.length <= 2 * maxRequestNesting) return undefined;
   const depth = nesting(text);
@@ -62,7 +63,7 @@ export function requestProblem(text: string): string | undefined {
     : undefined;
 }
 
-/** The first refused character, or then the nesting, of a text that may hold one. */
+/** The first refused character of a text that may hold one. */
 function characterProblem(text: string): string | undefined {
   for (const match of text.matchAll(suspect)) {
     const found = match[0];
@@ -76,10 +77,7 @@ function characterProblem(text: string): string | undefined {
       return `a string holds a lone surrogate (${found.slice(backslashes - 1)})`;
     }
   }
-  const depth = text.length > 2 * maxRequestNesting ? nesting(text) : 0;
-  return depth > maxRequestNesting
-    ? `it nests ${depth} objects and arrays deep (the request's own included)`
-    : undefined;
+  return undefined;
 }
 
 /** The deepest nesting of objects and arrays in JSON text, strings skipped. */
