@@ -11,7 +11,6 @@
  * @module
  */
 
-import { Buffer } from "node:buffer";
 import { closeSync, openSync, writeSync } from "node:fs";
 import { readFile, writeFile } from "node:fs/promises";
 import process from "node:process";
@@ -36,6 +35,7 @@ import { CliError, type Command, type ExitCode, exitCodes, type Output } from ".
 import { complete } from "./shell_complete.ts";
 import { type EditorTerminal, LineEditor, processTerminal } from "./shell_editor.ts";
 import { InputError, parseLine } from "./shell_input.ts";
+import { ScriptLineError, scriptLines } from "./script_lines.ts";
 
 const usage = `qapi-ts shell [--json] [--history PATH] [--file PATH] [--trace PATH] SOCKET|HOST:PORT
 qapi-ts shell --tls-ca PATH [--tls-cert PATH --tls-key PATH] [--tls-server-name NAME] [...] HOST:PORT
@@ -279,13 +279,6 @@ async function runLine(
   }
 }
 
-/** All of standard input. */
-async function readStdin(): Promise<Uint8Array> {
-  const chunks: Uint8Array[] = [];
-  for await (const chunk of process.stdin) chunks.push(chunk as Uint8Array);
-  return Buffer.concat(chunks);
-}
-
 /**
  * A script's text; throws when it is not UTF-8 (a byte replaced by U+FFFD
  * would be sent to QEMU as another text than the one written).
@@ -400,25 +393,34 @@ async function interactive(
 async function script(
   session: Session,
   printer: Printer,
-  text: string,
+  lines: AsyncIterable<string>,
   output: Output,
   json: boolean,
 ): Promise<ExitCode> {
   const stop = session.onEvent((event) => output.out(printer.event(event)));
+  let number = 0;
   try {
-    const lines = text.split("\n");
-    for (let i = 0; i < lines.length; i++) {
-      const { text, error } = await runLine(session, printer, lines[i]);
+    for await (const line of lines) {
+      number++;
+      const { text, error } = await runLine(session, printer, line);
       if (text === undefined) continue;
       if (error === undefined) {
         output.out(text);
         continue;
       }
       if (json) output.out(text);
-      output.err(`line ${i + 1}: ${error}`);
+      output.err(`line ${number}: ${error}`);
       return exitCodes.finding;
     }
     return exitCodes.ok;
+  } catch (error) {
+    if (error instanceof ScriptLineError) {
+      output.err(error.message);
+      return exitCodes.finding;
+    }
+    if ((error as Error)?.name === "ConnectionClosedError") throw error;
+    output.err(`can't read line ${number + 1}: ${failureReason(error)}`);
+    return exitCodes.finding;
   } finally {
     stop();
   }
@@ -473,16 +475,20 @@ async function runShell(
     ? { host: address.host, port: address.port, tls }
     : address;
   const file = option("file");
-  let scriptText: string | undefined;
-  if (file !== undefined || (!terminal && !process.stdin.isTTY)) {
-    const name = file === undefined || file === "-" ? "standard input" : `'${file}'`;
+  // A file is read whole before connecting, so that a file that can't be
+  // read runs nothing; standard input is run line by line as it arrives
+  // (`script_lines.ts`).
+  let scriptInput: AsyncIterable<string> | undefined;
+  if (file !== undefined && file !== "-") {
     try {
-      scriptText = scriptOf(
-        file === undefined || file === "-" ? await readStdin() : await readFile(file),
-      );
+      const bytes = await readFile(file);
+      scriptOf(bytes);
+      scriptInput = scriptLines([bytes]);
     } catch (error) {
-      throw new CliError(`can't read ${name}: ${failureReason(error)}`);
+      throw new CliError(`can't read '${file}': ${failureReason(error)}`);
     }
+  } else if (file === "-" || (!terminal && !process.stdin.isTTY)) {
+    scriptInput = scriptLines(process.stdin as AsyncIterable<Uint8Array>);
   }
   const home = process.env.HOME;
   const historyPath = option("history") ?? (home ? `${home}/.qapi_ts_shell_history` : undefined);
@@ -523,8 +529,8 @@ async function runShell(
     throw new CliError(`can't ${where}: ${(error as Error)?.message ?? error}`);
   }
   try {
-    if (scriptText !== undefined) {
-      return await script(session, printer, scriptText, output, flag("json"));
+    if (scriptInput !== undefined) {
+      return await script(session, printer, scriptInput, output, flag("json"));
     }
     return await interactive(session, printer, historyPath, terminal ?? processTerminal());
   } catch (error) {
@@ -575,7 +581,9 @@ up and down walk the history; Ctrl-C cancels the line, or gives up a call
 still waiting for its reply; Ctrl-D ends. Events are printed as they arrive.
 
 Otherwise (standard input not a terminal, or --file) the lines of the input
-are run in order; the first that fails ends the shell with status 1.
+are run in order; the first that fails ends the shell with status 1. A pipe
+is run line by line as it arrives: a program may write a command and read its
+reply before it writes the next.
 
 Options:
   --launch         start a private QEMU (arguments after -- are added to its command line)

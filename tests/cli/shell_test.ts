@@ -262,6 +262,21 @@ Deno.test("shell: a wrong command line is a usage error", async () => {
   assert.match(missing.stderr, /^qapi-ts shell: can't connect to '\/nonexistent\/qmp\.sock': /);
 });
 
+/** `promise`, or a rejection naming `what` after `ms` milliseconds. */
+async function within<T>(ms: number, what: string, promise: Promise<T>): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  try {
+    return await Promise.race([
+      promise,
+      new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new Error(`no ${what} within ${ms} ms`)), ms);
+      }),
+    ]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 /** Runs `qapi-ts shell ARGS` with `input` on standard input (a pipe). */
 async function shellWith(args: string[], input: string) {
   const child = new Deno.Command(Deno.execPath(), {
@@ -298,7 +313,6 @@ Deno.test("shell: a script, trace or certificate that can't be read or written i
       ],
       // Not UTF-8: refused, not sent with replacement characters.
       [["--file", garbled, "x.sock"], new Uint8Array(), /: can't read '[^']+': not UTF-8$/],
-      [["x.sock"], notUtf8, /: can't read standard input: not UTF-8$/],
       [
         ["--trace", `${directory}/none/trace`, "x.sock"],
         new Uint8Array(),
@@ -375,6 +389,70 @@ for (const version of ["7.2", "10.0"] as const) {
           `(QEMU ${version}.${run.stderr.match(/QEMU \d+\.\d+\.(\d+)'s/)?.[1]}'s schema)`,
       );
       assert.doesNotMatch(run.stdout, /RESUME/);
+    },
+  });
+
+  Deno.test({
+    name: `shell on QEMU ${version}: a pipe is run line by line as it arrives`,
+    ignore: skipped,
+    async fn() {
+      // A program that writes a command and waits for its reply before it
+      // writes the next, standard input still open: answered line by line.
+      const child = new Deno.Command(Deno.execPath(), {
+        args: ["run", "-A", `${repository}cli.ts`, "shell", "--json", ...launchArgs(version)],
+        env: { NO_COLOR: "1" },
+        stdin: "piped",
+        stdout: "piped",
+        stderr: "piped",
+      }).spawn();
+      const writer = child.stdin.getWriter();
+      const replies = child.stdout.pipeThrough(new TextDecoderStream()).getReader();
+      let pending = "";
+      // Bounded, so that a shell that waits for the end of its input fails the test, not hangs it.
+      const nextObject = () => within(30_000, "reply to the line written", readObject());
+      const readObject = async () => {
+        for (;;) {
+          const end = pending.indexOf("\n");
+          if (end >= 0) {
+            const line = pending.slice(0, end);
+            pending = pending.slice(end + 1);
+            return JSON.parse(line);
+          }
+          const { value, done } = await replies.read();
+          if (done) throw new Error(`the shell ended before replying; it read: ${pending}`);
+          pending += value;
+        }
+      };
+      const encoder = new TextEncoder();
+      try {
+        await writer.write(encoder.encode("query-status\n"));
+        assert.equal((await nextObject()).return.running, true);
+        // Half a line, then the rest: run once the line is complete.
+        await writer.write(encoder.encode("blockdev-add driver=null-co "));
+        await writer.write(encoder.encode("node-name=n1 size=4096\n"));
+        assert.deepEqual(await nextObject(), { return: {} });
+        await writer.write(encoder.encode('{"execute": "query-named-block-nodes"}\n'));
+        const nodes = (await nextObject()).return as { "node-name": string }[];
+        assert.ok(nodes.some((node) => node["node-name"] === "n1"));
+        // A line that is not UTF-8 ends the script, after the lines before it ran.
+        await writer.write(new Uint8Array([...encoder.encode("stop\nquery-st"), 0xff, 0x0a]));
+        await writer.close();
+        let rest = pending;
+        for (;;) {
+          const { value, done } = await replies.read();
+          if (done) break;
+          rest += value;
+        }
+        const lines = rest.trim().split("\n").map((line) => JSON.parse(line));
+        assert.ok(lines.some((line) => line.event === "STOP"), rest);
+        const errors = await new Response(child.stderr).text();
+        const { code } = await child.status;
+        assert.equal(code, 1, errors);
+        assert.equal(errors.trim(), "line 5: not UTF-8");
+      } finally {
+        await writer.close().catch(() => {});
+        await child.status;
+      }
     },
   });
 
