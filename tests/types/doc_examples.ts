@@ -12,7 +12,9 @@
  * @module
  */
 
+import ts from "typescript";
 import { parseJson } from "../../lib/protocol/json.ts";
+import { projectOptions } from "./project_options.ts";
 
 /** Where QEMU's QAPI sources are, one folder per release. */
 export const sharedQapi = new URL("../../../shared/qapi/", import.meta.url).pathname;
@@ -290,4 +292,58 @@ export async function writeModule(
   const path = `${generatedDir}${basename}.ts`;
   await Deno.writeTextFile(path, lines.join("\n"));
   return { path, statements };
+}
+
+/**
+ * A written module (`writeModule`) and the schema version whose types it checks.
+ *
+ * @example
+ * ```ts
+ * import type { WrittenModule } from "./doc_examples.ts";
+ * const empty: WrittenModule = { path: "/tmp/empty.ts", version: "10.0", statements: [] };
+ * ```
+ */
+export interface WrittenModule {
+  readonly path: string;
+  readonly version: string;
+  readonly statements: readonly Statement[];
+}
+
+/**
+ * Type-checks the modules in one program (the project's compiler options);
+ * returns the errors of each failing check by `VERSION KEY`. An error outside
+ * every check (an import, a declaration) is reported too, under a key no
+ * check has.
+ *
+ * @example
+ * ```ts ignore
+ * import { typeCheckModules, writeModule } from "./doc_examples.ts";
+ * const check = { key: "stop", kind: "event", name: "STOP", value: {} } as const;
+ * const written = await writeModule({ protocol: "qmp", version: "10.0" }, [check], "stop");
+ * console.log(typeCheckModules([{ ...written, version: "10.0" }])); // Map(0) {}
+ * ```
+ */
+export function typeCheckModules(modules: readonly WrittenModule[]): Map<string, string> {
+  const program = ts.createProgram(modules.map((m) => m.path), projectOptions());
+  const failing = new Map<string, string>();
+  const global = [...program.getOptionsDiagnostics(), ...program.getGlobalDiagnostics()];
+  for (const diagnostic of global) {
+    failing.set(
+      `(program) ${failing.size}`,
+      ts.flattenDiagnosticMessageText(diagnostic.messageText, "\n"),
+    );
+  }
+  for (const module of modules) {
+    const source = program.getSourceFile(module.path)!;
+    for (const diagnostic of ts.getPreEmitDiagnostics(program, source)) {
+      const line = diagnostic.file === source && diagnostic.start !== undefined
+        ? source.getLineAndCharacterOfPosition(diagnostic.start).line
+        : -1;
+      const statement = module.statements.find((s) => s.first <= line && line <= s.last);
+      const key = `${module.version} ${statement?.key ?? `(outside any check, line ${line + 1})`}`;
+      const text = ts.flattenDiagnosticMessageText(diagnostic.messageText, "\n");
+      failing.set(key, failing.has(key) ? `${failing.get(key)}\n${text}` : text);
+    }
+  }
+  return failing;
 }
