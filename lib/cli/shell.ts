@@ -66,6 +66,8 @@ interface Session {
   call(command: string, args: Record<string, unknown>, signal?: AbortSignal): Promise<unknown>;
   /** Calls `handler` for each event from now on; returns what stops it. */
   onEvent(handler: (event: RawEvent) => void): () => void;
+  /** Resolves with the reason when the connection closes, if the session can tell. */
+  readonly closed?: Promise<string>;
   close(): Promise<void>;
 }
 
@@ -122,6 +124,7 @@ async function qmpSession(client: QmpClient): Promise<Session> {
       })().catch(() => {});
       return () => listener.close();
     },
+    closed: client.closed,
     close: () => client.close(),
   };
 }
@@ -363,9 +366,25 @@ async function interactive(
     print(`note: ${note}; the history is kept for this session only`);
   if (historyNote) noteHistory(historyNote);
   const stop = session.onEvent((event) => print(printer.event(event)));
+  // A connection that closes while the shell waits for a line (QEMU quit or
+  // was killed) is said at once, not at the next command. The line being
+  // typed can't be taken from the terminal's pending read, so Enter ends.
+  let closedReason: string | undefined;
+  let ended = false;
+  let waitingForLine = false;
+  session.closed?.then((reason) => {
+    // While a call runs, its own rejection ends the shell.
+    if (ended || !waitingForLine) return;
+    closedReason = reason;
+    print(`the connection closed: ${reason}; Enter ends the shell`);
+  });
   try {
     while (true) {
-      const line = await editor.readLine(session.prompt);
+      waitingForLine = true;
+      const line = await editor.readLine(session.prompt).finally(() => waitingForLine = false);
+      if (closedReason !== undefined) {
+        throw new CliError(`the connection closed: ${closedReason}`, exitCodes.finding);
+      }
       if (line === null) return exitCodes.ok;
       if (!line.trim()) continue;
       const unsaved = await saveHistory(historyFile, history);
@@ -386,6 +405,7 @@ async function interactive(
       }
     }
   } finally {
+    ended = true;
     stop();
   }
 }
@@ -398,11 +418,25 @@ async function script(
   json: boolean,
 ): Promise<ExitCode> {
   const stop = session.onEvent((event) => output.out(printer.event(event)));
+  // A connection that closes while the shell waits for the next line of a
+  // pipe is said at once; the shell ends when that line (or the end of the
+  // input) comes, since the pending read of standard input can't be given up.
+  let closedReason: string | undefined;
+  let waitingForLine = true;
+  let ended = false;
+  session.closed?.then((reason) => {
+    if (ended || !waitingForLine) return;
+    closedReason = reason;
+    output.err(`qapi-ts shell: the connection closed: ${reason}`);
+  });
   let number = 0;
   try {
     for await (const line of lines) {
+      waitingForLine = false;
+      if (closedReason !== undefined) return exitCodes.finding;
       number++;
       const { text, error } = await runLine(session, printer, line);
+      waitingForLine = true;
       if (text === undefined) continue;
       if (error === undefined) {
         output.out(text);
@@ -412,7 +446,7 @@ async function script(
       output.err(`line ${number}: ${error}`);
       return exitCodes.finding;
     }
-    return exitCodes.ok;
+    return closedReason === undefined ? exitCodes.ok : exitCodes.finding;
   } catch (error) {
     if (error instanceof ScriptLineError) {
       output.err(error.message);
@@ -422,6 +456,7 @@ async function script(
     output.err(`can't read line ${number + 1}: ${failureReason(error)}`);
     return exitCodes.finding;
   } finally {
+    ended = true;
     stop();
   }
 }

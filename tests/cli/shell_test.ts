@@ -854,6 +854,83 @@ Deno.test({
 });
 
 Deno.test({
+  name: `shell in a terminal (${haveTmux ? "tmux" : "script's pty"}): a QEMU that ends while ` +
+    "the shell waits for a line is said at once",
+  ignore: skipped,
+  async fn() {
+    const directory = await Deno.makeTempDir();
+    const socket = `${directory}/qmp.sock`;
+    await using qemu = await startQemu(
+      "10.0",
+      ["-qmp", `unix:${socket},server=on,wait=off`],
+      socket,
+    );
+    const command = shellCommandLine(["--history", "/dev/null", socket]);
+    await Deno.writeTextFile(
+      `${directory}/run.sh`,
+      `export NO_COLOR=1\n${command}\necho "[exit $?]"\nsleep 60\n`,
+    );
+    const screen = haveTmux
+      ? await tmuxScreen(`${directory}/run.sh`)
+      : ptyScreen(`${directory}/run.sh`);
+    try {
+      await waitForScreen(screen, /\n\(QEMU 10\.0\) ?$/);
+      await screen.type("query-st");
+      qemu.child.kill("SIGKILL");
+      await waitForScreen(screen, /\nthe connection closed: [^\n]+; Enter ends the shell\n/);
+      await screen.press("Enter");
+      const text = await waitForScreen(screen, /\[exit 1\]/);
+      assert.match(text, /qapi-ts shell: the connection closed: /);
+    } finally {
+      await screen.close();
+      await Deno.remove(directory, { recursive: true });
+    }
+  },
+});
+
+Deno.test({
+  name: "shell on a pipe: a QEMU that ends while the shell waits for the next line is said at once",
+  ignore: skipped,
+  async fn() {
+    const directory = await Deno.makeTempDir();
+    const socket = `${directory}/qmp.sock`;
+    await using qemu = await startQemu(
+      "10.0",
+      ["-qmp", `unix:${socket},server=on,wait=off`],
+      socket,
+    );
+    const child = new Deno.Command(Deno.execPath(), {
+      args: ["run", "-A", `${repository}cli.ts`, "shell", socket],
+      env: { NO_COLOR: "1" },
+      stdin: "piped",
+      stdout: "piped",
+      stderr: "piped",
+    }).spawn();
+    const writer = child.stdin.getWriter();
+    const errors = child.stderr.pipeThrough(new TextDecoderStream()).getReader();
+    const stdout = new Response(child.stdout).text();
+    try {
+      await writer.write(new TextEncoder().encode("query-status\n"));
+      await delay(500);
+      qemu.child.kill("SIGKILL");
+      // Said while standard input is still open and silent.
+      const said = await within(10_000, "word of the closed connection", errors.read());
+      assert.match(said.value ?? "", /^qapi-ts shell: the connection closed: /);
+      // The next line is not run; the shell ends with status 1.
+      await writer.write(new TextEncoder().encode("query-name\n"));
+      await writer.close();
+      const { code } = await child.status;
+      assert.equal(code, 1);
+      assert.match(await stdout, /"running": true/);
+    } finally {
+      await writer.close().catch(() => {});
+      await child.status;
+      await Deno.remove(directory, { recursive: true });
+    }
+  },
+});
+
+Deno.test({
   name: "shell on QEMU 10.0 and 7.2: a monitor served over TLS (--tls-ca, --tls-cert, --tls-key)",
   ignore: skipped || !(await haveOpenssl()),
   async fn() {
