@@ -131,7 +131,11 @@ export async function readExamples(version: string, protocol: Protocol): Promise
         continue;
       }
       if (!inDoc || !line.startsWith("#")) continue;
-      const start = /^#(\s*)(->|<-)\s*(?=[{[])/.exec(line);
+      // A message after `->` or `<-`, or (in a few examples of 7.2) a bare
+      // object that starts with one of the members that make a message.
+      const start =
+        /^#(\s*)(?:(->|<-)\s*(?=[{[])|(?=\{\s*"(?:execute|exec-oob|event|return|error)"))/
+          .exec(line);
       if (!start) continue;
       // The message: from the arrow to where its brackets close, within the comment.
       const inString = { value: false };
@@ -150,7 +154,10 @@ export async function readExamples(version: string, protocol: Protocol): Promise
       let value: Record<string, unknown> | undefined;
       let syntaxError: string | undefined;
       if (depth !== 0) syntaxError = "brackets do not close within the comment";
-      else {
+      else if (/^#\s+"[^"]+"\s*:/.test(lines[j + 1] ?? "")) {
+        // A member on the line after the message closed: the text closes too early.
+        syntaxError = "the object closes before the member on the next line";
+      } else {
         try {
           const parsed = parseJson(bare);
           if (parsed && typeof parsed === "object" && !Array.isArray(parsed)) {
@@ -161,7 +168,8 @@ export async function readExamples(version: string, protocol: Protocol): Promise
         }
       }
       const found = classify(value, text);
-      const kind: Kind = found?.kind ?? (start[2] === "->" ? "request" : "reply");
+      const kind: Kind = found?.kind ??
+        (start[2] === "->" ? "request" : start[2] === "<-" ? "reply" : "request");
       const ordinal = block.filter((m) => m.kind === kind).length + 1;
       let request: Message | undefined;
       if (kind === "reply" || kind === "error") {
