@@ -19,6 +19,7 @@ import { provision, realQemuSkipped } from "../provision/qemu.ts";
 import { type Check, typeCheckModules, writeModule, type WrittenModule } from "./doc_examples.ts";
 import { provokeEvents } from "./real_traffic/events.ts";
 import { askGuestAgent } from "./real_traffic/guest_replies.ts";
+import { provokeGuestEvents } from "./real_traffic/firmware_events.ts";
 
 const versions = ["7.2", "10.0"] as const;
 
@@ -46,8 +47,11 @@ interface Mismatch extends Exception {
  */
 const knownTypeMismatches: readonly Mismatch[] = [];
 
-/** The events every version must send in the scenarios: if one stops coming, a scenario broke. */
-const expectedEvents = [
+/** The events each version must send in the scenarios: if one stops coming, a scenario broke. */
+const expectedEvents = (version: string) => [
+  ...(version === "7.2" ? [] : ["GUEST_PVSHUTDOWN"]),
+  "ACPI_DEVICE_OST",
+  "BALLOON_CHANGE",
   "BLOCK_EXPORT_DELETED",
   "BLOCK_IMAGE_CORRUPTED",
   "BLOCK_JOB_CANCELLED",
@@ -59,6 +63,8 @@ const expectedEvents = [
   "DEVICE_DELETED",
   "DEVICE_TRAY_MOVED",
   "DUMP_COMPLETED",
+  "GUEST_CRASHLOADED",
+  "GUEST_PANICKED",
   "JOB_STATUS_CHANGE",
   "MIGRATION",
   "MIGRATION_PASS",
@@ -68,12 +74,17 @@ const expectedEvents = [
   "QUORUM_FAILURE",
   "QUORUM_REPORT_BAD",
   "RESET",
+  "RTC_CHANGE",
   "RESUME",
   "SHUTDOWN",
   "STOP",
+  "SUSPEND",
+  "SUSPEND_DISK",
   "VNC_CONNECTED",
   "VNC_DISCONNECTED",
   "VNC_INITIALIZED",
+  "WAKEUP",
+  "WATCHDOG",
 ];
 
 const control = "control: an unknown member added to";
@@ -110,8 +121,12 @@ Deno.test({
     const counts: string[] = [];
     for (const version of versions) {
       const tag = version.replace(".", "_");
-      const { events, misses } = await provokeEvents(binaries[version]);
-      for (const miss of misses) problems.push(`${version} event scenario ${miss}`);
+      const fromHost = await provokeEvents(binaries[version]);
+      const fromFirmware = await provokeGuestEvents(binaries[version]);
+      const events = [...fromHost.events, ...fromFirmware.events];
+      for (const miss of [...fromHost.misses, ...fromFirmware.misses]) {
+        problems.push(`${version} event scenario ${miss}`);
+      }
       const perKind = new Map<string, number>();
       const eventChecks: Check[] = events.map((event) => {
         const n = (perKind.get(event.event) ?? 0) + 1;
@@ -123,7 +138,7 @@ Deno.test({
           value: event.data,
         };
       });
-      const missing = expectedEvents.filter((name) => !perKind.has(name));
+      const missing = expectedEvents(version).filter((name) => !perKind.has(name));
       if (missing.length) problems.push(`${version}: no ${missing.join(", ")} event`);
 
       const qga = await import(`../../schemas/qga/${version}.js`);
