@@ -20,13 +20,17 @@ import { type Check, typeCheckModules, writeModule, type WrittenModule } from ".
 import { provokeEvents } from "./real_traffic/events.ts";
 import { askGuestAgent } from "./real_traffic/guest_replies.ts";
 import { provokeGuestEvents } from "./real_traffic/firmware_events.ts";
+import { storageDaemonTraffic, writeQsdModule } from "./real_traffic/storage_daemon.ts";
 
 const versions = ["7.2", "10.0"] as const;
 
 /** A message kind that does not check, in the versions listed. */
 interface Exception {
   readonly versions: readonly string[];
-  /** `event NAME` or `guest COMMAND`: every message of that kind. */
+  /**
+   * `event NAME`, `guest COMMAND`, `qsd reply COMMAND` or `qsd event NAME`:
+   * every message of that kind.
+   */
   readonly id: string;
   readonly reason: string;
 }
@@ -103,15 +107,16 @@ function controlOf(checks: readonly Check[]): Check {
   };
 }
 
-/** The table id of a check's key: `event NAME` or `guest COMMAND`. */
+/** The table id of a check's key: `event NAME`, `guest COMMAND`, `qsd reply COMMAND`, … */
 function idOf(key: string): string {
-  return key.replace(/^(event \S+|guest \S+).*$/, "$1");
+  return key.replace(/^(event \S+|guest \S+|qsd reply \S+|qsd event \S+).*$/, "$1");
 }
 
 const skipped = realQemuSkipped();
 
 Deno.test({
-  name: "real QEMU and qemu-ga 7.2 and 10.0: every event and guest agent reply has its type",
+  name:
+    "real QEMU, qemu-ga and qemu-storage-daemon 7.2 and 10.0: every event and reply has its type",
   ignore: skipped,
   fn: async () => {
     const binaries = await provision();
@@ -152,6 +157,8 @@ Deno.test({
         name: reply.command,
         value: reply.value,
       }));
+      // Far fewer would mean the agent or the client stopped answering, and prove little.
+      if (replies.length < 25) problems.push(`${version}: only ${replies.length} guest replies`);
       const refusedByClient = replies.filter((r) => r.refusedByClient);
       counts.push(
         `${version}: ${events.length} events of ${perKind.size} kinds ` +
@@ -181,6 +188,22 @@ Deno.test({
           ),
           version,
         },
+      );
+
+      const qsdSchema = await import(`../../schemas/qsd/${version}.js`);
+      const qsd = await storageDaemonTraffic(binaries[version], qsdSchema[`qsd${tag}`].commands);
+      const qsdControl = controlOf(qsd.checks);
+      controlKeys.push(`${version} ${qsdControl.key}`);
+      modules.push({
+        ...await writeQsdModule(version, [...qsd.checks, qsdControl], `real-qsd-${version}`),
+        version,
+      });
+      counts.push(
+        `${version} storage daemon: ${qsd.checks.length - qsd.events.length} replies, ` +
+          `${qsd.events.length} events (${
+            [...new Set(qsd.events.map((e) => e.event))].join(" ")
+          })` +
+          `; refused: ${qsd.refused.join(", ") || "none"}`,
       );
     }
     console.log(counts.join("\n"));

@@ -40,7 +40,7 @@ export interface GuestReply {
  */
 export interface GuestReplies {
   readonly replies: readonly GuestReply[];
-  /** `COMMAND: ERROR-CLASS: description` for each command the agent refused on this host. */
+  /** The error of each command the agent refused on this host (`COMMAND: CLASS: description`). */
   readonly refused: readonly string[];
 }
 
@@ -116,7 +116,8 @@ export async function askGuestAgent(binary: string, commands: object): Promise<G
         return value;
       } catch (error) {
         if (error instanceof QmpError) {
-          refused.push(`${key}: ${error.errorClass}: ${error.message}`);
+          // The message names the command and the error class already.
+          refused.push(error.message);
           return undefined;
         }
         if (!(error instanceof ProtocolError)) throw error;
