@@ -1,18 +1,21 @@
 /**
  * The types are what real QEMU sends, beyond the replies to queries that
  * doc_examples_test checks: the events QEMU 7.2 and 10.0 send when made to
- * (`real_traffic/events.ts`: a PC with no guest OS, driven from the host),
- * and the replies of qemu-ga 7.2 and 10.0 running on this machine
- * (`real_traffic/guest_replies.ts`). Each event's `data` must be assignable
- * to `EventData`, each reply's `return` to `CommandReturn`, of the vendored
- * schema of the version that sent it; all of them are type-checked in one
- * program.
+ * (`real_traffic/events.ts`: a PC with no guest OS, driven from the host;
+ * `real_traffic/firmware_events.ts`: what only a guest causes, done by a few
+ * bytes of firmware), the replies of qemu-ga 7.2 and 10.0 running on this
+ * machine (`real_traffic/guest_replies.ts`), and the replies and events of
+ * qemu-storage-daemon 7.2 and 10.0 (`real_traffic/storage_daemon.ts`). Each
+ * event's `data` must be assignable to `EventData`, each reply's `return` to
+ * `CommandReturn`, of the vendored schema of the program and version that
+ * sent it; all of them are type-checked in one program.
  *
  * A message that does not check is either QEMU's own inconsistency
  * (`realTrafficExceptions`, with its reason) or a fault of the derived types
  * (`knownTypeMismatches`, with a reproduction): both tables must match
  * exactly, and controls (a real message with a member no schema has) must
- * fail, so that the checks are live.
+ * fail, so that the checks are live. A scenario that no longer causes its
+ * events fails the test too.
  */
 import assert from "node:assert/strict";
 import { provision, realQemuSkipped } from "../provision/qemu.ts";
