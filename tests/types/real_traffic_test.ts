@@ -61,6 +61,7 @@ const expectedEvents = (version: string) => [
   "BALLOON_CHANGE",
   "BLOCK_EXPORT_DELETED",
   "BLOCK_IMAGE_CORRUPTED",
+  "BLOCK_IO_ERROR",
   "BLOCK_JOB_CANCELLED",
   "BLOCK_JOB_COMPLETED",
   "BLOCK_JOB_ERROR",

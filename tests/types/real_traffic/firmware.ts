@@ -1,7 +1,7 @@
 /**
  * A few bytes of 16-bit x86 code run as a PC's firmware (`-bios`): what a
  * guest does to cause the events only a guest can (write the clock, report
- * a panic, arm a watchdog, reset, suspend), without a guest OS. The CPU
+ * a panic, arm a watchdog, reset, suspend, read a disk), without a guest OS. The CPU
  * starts at the image's last 16 bytes in real mode, with its code segment's
  * base at the image's first byte: a jump there runs the program.
  *

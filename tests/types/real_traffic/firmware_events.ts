@@ -97,6 +97,34 @@ const scenarios: Record<string, Scenario> = {
       await q.until("ACPI_DEVICE_OST");
     },
   },
+  "a disk read failing": {
+    program: [
+      // The IDE function's I/O enabled, then READ SECTORS (PIO) of LBA 0 on the primary master.
+      ...x86.pciWrite32(1, 1, 0x04, 1),
+      ...x86.out8(0x1f6, 0xe0),
+      ...x86.out8(0x1f2, 1),
+      ...x86.out8(0x1f3, 0),
+      ...x86.out8(0x1f4, 0),
+      ...x86.out8(0x1f5, 0),
+      ...x86.out8(0x1f7, 0x20),
+    ],
+    args: [
+      "-blockdev",
+      JSON.stringify({
+        driver: "raw",
+        "node-name": "failing",
+        file: {
+          driver: "blkdebug",
+          image: { driver: "null-co", size: 1 << 20 },
+          "inject-error": [{ event: "read_aio", errno: 5 }],
+        },
+      }),
+      ...["-device", "ide-hd,drive=failing,bus=ide.0,id=disk0"],
+    ],
+    run: async (q) => {
+      await q.until("BLOCK_IO_ERROR");
+    },
+  },
   "a suspend to RAM, woken up": {
     // After the wake-up the program runs again, and suspends again: harmless.
     program: [...enablePowerManagement, ...x86.out16(pm1Control.port, pm1Control.sleep(1))],
