@@ -194,10 +194,11 @@ export type ArgumentsOf<schema, command, policy> = schema extends SpanOf<infer s
 /** @internal */
 type SingleArgs<schema, command, rejected> = [command] extends [CommandKeys<schema>]
   ? (CommandDefinitionOf<schema, command> extends { data: infer data }
-    ? data extends string ? ResolveIn<schema, data, rejected>
-    : CommandDefinitionOf<schema, command> extends { gen: false }
-      ? ArgumentsUnder<schema, command, rejected> & UnlistedMembers
-    : ArgumentsUnder<schema, command, rejected>
+    // `gen: false` takes unlisted members whether `data` is inline or a
+    // named type (the generator marshals neither).
+    ? CommandDefinitionOf<schema, command> extends { gen: false }
+      ? DataArguments<schema, command, data, rejected, unknown> & UnlistedMembers
+    : DataArguments<schema, command, data, rejected, NoArguments>
     // One command without `data`; several commands (some of which take
     // arguments) get any argument object. (Not a test of the definitions:
     // with the command still a type parameter, the checker would compute it
@@ -205,6 +206,20 @@ type SingleArgs<schema, command, rejected> = [command] extends [CommandKeys<sche
     : [command] extends [UnionToIntersection<command>] ? NoArguments
     : SomeArguments)
   : never;
+
+/**
+ * The arguments a command's `data` gives: a named type's, or the inline
+ * members'; `empty` for inline `data: {}`. Without `gen: false` that takes no
+ * member at all (`NoArguments`): the empty mapped type would be `{}`, which
+ * TypeScript lets take anything (a string, a misspelled member), as no
+ * excess property check applies to it.
+ *
+ * @internal
+ */
+type DataArguments<schema, command, data, rejected, empty> = data extends string
+  ? ResolveIn<schema, data, rejected>
+  : [keyof data] extends [never] ? empty
+  : ArgumentsUnder<schema, command, rejected>;
 
 /**
  * The arguments of one of several commands (`Parameters` of the generic
