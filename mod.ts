@@ -43,6 +43,7 @@ export {
 } from "./lib/protocol/trace.ts";
 export { type ReplayTransport, replayTransport } from "./lib/transport/replay.ts";
 export type { ListenSocketOptions, ListenTarget } from "./lib/transport/listen.ts";
+export type { ListenTlsOptions } from "./lib/transport/tls_listen.ts";
 export {
   type InheritedFd,
   inheritedFd,

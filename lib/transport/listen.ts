@@ -9,6 +9,8 @@
 
 import { chmodSync } from "node:fs";
 import { createServer, type Server, type Socket } from "node:net";
+import { AcceptQueue, closedListenerError, listenError } from "./accept_queue.ts";
+import { listenTls, type ListenTlsOptions } from "./tls_listen.ts";
 import { fromDenoConn, fromDuplex, type Transport } from "./transport.ts";
 
 /**
@@ -62,6 +64,12 @@ export interface TransportListener extends AsyncDisposable {
 export interface ListenSocketOptions {
   /** Connections kept waiting for `accept()`; more are closed as they arrive. Default 16. */
   readonly backlog?: number;
+  /**
+   * Serve TLS on a TCP address: QEMU connects with `tls-creds` (a
+   * `tls-creds-x509` object with `endpoint=client`). With `tls.ca`, only a
+   * QEMU whose client certificate it issued is accepted.
+   */
+  readonly tls?: ListenTlsOptions;
 }
 
 /** The part of Deno's API a listener uses. */
@@ -109,60 +117,10 @@ export function listenSocket(
       new RangeError(`backlog must be a whole number, 0 or more, not ${backlog}`),
     );
   }
+  if (options.tls !== undefined) return listenTls(target, backlog, options.tls);
   return typeof denoNet?.listen === "function"
     ? listenDeno(denoNet as DenoListen, target, backlog)
     : listenNode(target, backlog);
-}
-
-/** Connections waiting to be taken, and `accept()`s waiting for one. */
-class AcceptQueue {
-  readonly #ready: Transport[] = [];
-  readonly #waiting: { resolve: (t: Transport) => void; reject: (e: unknown) => void }[] = [];
-  #closedError?: Error;
-
-  constructor(readonly backlog: number) {}
-
-  /** A connection arrived. */
-  offer(transport: Transport): void {
-    const waiter = this.#waiting.shift();
-    if (waiter) return waiter.resolve(transport);
-    if (this.#closedError || this.#ready.length >= this.backlog) return transport.close();
-    this.#ready.push(transport);
-  }
-
-  take(signal?: AbortSignal): Promise<Transport> {
-    if (signal?.aborted) return Promise.reject(signal.reason);
-    const ready = this.#ready.shift();
-    if (ready) return Promise.resolve(ready);
-    if (this.#closedError) return Promise.reject(this.#closedError);
-    return new Promise((resolve, reject) => {
-      const onAbort = () => {
-        const index = this.#waiting.indexOf(waiter);
-        if (index >= 0) this.#waiting.splice(index, 1);
-        reject(signal!.reason);
-      };
-      const waiter = {
-        resolve: (transport: Transport) => {
-          signal?.removeEventListener("abort", onAbort);
-          resolve(transport);
-        },
-        reject: (error: unknown) => {
-          signal?.removeEventListener("abort", onAbort);
-          reject(error);
-        },
-      };
-      this.#waiting.push(waiter);
-      signal?.addEventListener("abort", onAbort, { once: true });
-    });
-  }
-
-  /** No more connections: waiting ones close, pending takes reject with `error`. */
-  close(error: Error): void {
-    if (this.#closedError) return;
-    this.#closedError = error;
-    for (const transport of this.#ready.splice(0)) transport.close();
-    for (const waiter of this.#waiting.splice(0)) waiter.reject(error);
-  }
 }
 
 /**
@@ -172,21 +130,6 @@ class AcceptQueue {
 function restrict(target: ListenTarget): void {
   if (typeof target === "string") chmodSync(target, 0o600);
 }
-
-/** The error of a listener that cannot start, shaped as `node:net` shapes it. */
-function listenError(error: unknown, target: ListenTarget): unknown {
-  const code = (error as { code?: unknown })?.code;
-  if (typeof code !== "string") return error;
-  const where = typeof target === "string" ? target : `${target.host}:${target.port}`;
-  const hint = code === "EADDRINUSE" && typeof target === "string"
-    ? " (a file is already there: remove it if no process serves it)"
-    : "";
-  return Object.assign(new Error(`listen ${code} ${where}${hint}`, { cause: error }), { code });
-}
-
-/** The error of `accept()` on a closed listener; `code` tells it from others. */
-const closedListenerError = () =>
-  Object.assign(new Error("the listener is closed"), { code: "ERR_LISTENER_CLOSED" });
 
 function listenDeno(
   deno: DenoListen,

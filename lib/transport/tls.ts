@@ -94,20 +94,59 @@ const pemCertificate = /-----BEGIN CERTIFICATE-----[^]*?-----END CERTIFICATE----
 
 /** Reads the PEM options; throws an error naming the option that is wrong. */
 function readCredentials(options: TlsOptions): Credentials {
-  const texts = typeof options.ca === "string" ? [options.ca] : options.ca;
+  const ca = readCaCertificates(options.ca, "the server's certificate");
+  const { cert, key } = options;
+  if (cert === undefined && key === undefined) return { ca };
+  readKeyPair(cert, key);
+  return { ca, cert, key } as Credentials;
+}
+
+/**
+ * The certificates of a `tls.ca` option (PEM text, or an array of them), one
+ * PEM block each, every one read; throws an error naming the option when
+ * there is none or one can't be read. `signed` says what the CA must have
+ * signed, for the message.
+ *
+ * @example
+ * ```ts
+ * import { readCaCertificates } from "./tls.ts";
+ * try {
+ *   readCaCertificates("not a certificate", "QEMU's client certificate");
+ * } catch (error) {
+ *   console.log((error as Error).message.startsWith("tls.ca holds no PEM certificate")); // true
+ * }
+ * ```
+ */
+export function readCaCertificates(value: unknown, signed: string): string[] {
+  const texts = typeof value === "string" ? [value] : value;
   if (!Array.isArray(texts) || texts.some((text) => typeof text !== "string")) {
     throw new TypeError("tls.ca must be PEM text (a string or an array of strings)");
   }
-  const ca = texts.flatMap((text) => text.match(pemCertificate) ?? []);
+  const ca = (texts as string[]).flatMap((text) => text.match(pemCertificate) ?? []);
   if (ca.length === 0) {
     throw new Error(
-      "tls.ca holds no PEM certificate (-----BEGIN CERTIFICATE-----): give the CA that signed " +
-        "the server's certificate",
+      `tls.ca holds no PEM certificate (-----BEGIN CERTIFICATE-----): give the CA that signed ${signed}`,
     );
   }
   ca.forEach((pem, index) => readCertificate(pem, `tls.ca (certificate ${index + 1})`));
-  const { cert, key } = options;
-  if (cert === undefined && key === undefined) return { ca };
+  return ca;
+}
+
+/**
+ * Checks `tls.cert` and `tls.key`: both PEM text, the key unencrypted and the
+ * certificate's own; throws an error naming the option that is wrong.
+ *
+ * @example
+ * ```ts
+ * import { readKeyPair } from "./tls.ts";
+ * try {
+ *   readKeyPair("-----BEGIN CERTIFICATE-----", undefined);
+ * } catch (error) {
+ *   console.log((error as Error).message); // "tls.cert and tls.key go together: …"
+ * }
+ * ```
+ */
+export function readKeyPair(cert: unknown, key: unknown): void {
   if (typeof cert !== "string" || typeof key !== "string") {
     throw new TypeError("tls.cert and tls.key go together: give both as PEM text, or neither");
   }
@@ -126,7 +165,6 @@ function readCredentials(options: TlsOptions): Credentials {
   if (!certificate.checkPrivateKey(privateKey)) {
     throw new Error("tls.key does not match tls.cert: it is not the certificate's private key");
   }
-  return { ca, cert, key };
 }
 
 function readCertificate(pem: string, option: string): X509Certificate {

@@ -4,17 +4,25 @@
  * certificates made with `openssl`, QEMU launched with a second monitor on
  * a TLS socket chardev, `connect()` over `node:tls` with a client
  * certificate, calls and events, pipelined calls, `serverName`, a wrong CA
- * and a missing client certificate. Against QEMU 10.0 (`QAPI_TS_QEMU`) and
+ * and a missing client certificate; and accept mode over TLS (QEMU as the
+ * TLS client), with and without the client certificate the listener's CA
+ * issued. Against QEMU 10.0 (`QAPI_TS_QEMU`) and
  * QEMU 7.2 (`QAPI_TS_QEMU_7_2`) when given.
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { execFileSync } from "node:child_process";
+import { type ChildProcess, execFileSync, spawn } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { connect, ConnectionClosedError, launch, type TlsOptions } from "@qapi-ts/qapi-ts";
+import {
+  connect,
+  ConnectionClosedError,
+  launch,
+  listenQmp,
+  type TlsOptions,
+} from "@qapi-ts/qapi-ts";
 import type { Qmp7_2 } from "@qapi-ts/qapi-ts/qmp/7.2";
 
 const qemus = [
@@ -194,6 +202,77 @@ for (const qemu of qemus) {
         await launched.close();
       }
     } finally {
+      rmSync(certificates.dir, { recursive: true, force: true });
+    }
+  });
+}
+
+for (const qemu of qemus) {
+  test(`accept over TLS on Node, QEMU ${qemu.version}: only a client certificate the CA issued`, async () => {
+    const certificates = makeCertificates();
+    // QEMU as a TLS client reads ca-cert.pem, client-cert.pem and client-key.pem; a second
+    // directory without a client certificate stands for a QEMU that has none.
+    const bare = mkdtempSync(join(tmpdir(), "qapi-ts-node-tls-bare-"));
+    writeFileSync(join(bare, "ca-cert.pem"), certificates.read("ca-cert.pem"));
+    const reconnect = qemu.version === "7.2" ? "reconnect=1" : "reconnect-ms=200";
+    const started: ChildProcess[] = [];
+    const start = (dir: string, port: number) => {
+      const child = spawn(qemu.binary, [
+        ...qemu.dataArgs,
+        "-M",
+        "none",
+        "-nodefaults",
+        "-display",
+        "none",
+        "-object",
+        `tls-creds-x509,id=tls0,dir=${dir},endpoint=client`,
+        "-chardev",
+        `socket,id=mon0,host=127.0.0.1,port=${port},tls-creds=tls0,${reconnect}`,
+        "-mon",
+        "chardev=mon0,mode=control",
+      ], { stdio: "ignore" });
+      started.push(child);
+      return child;
+    };
+    const tls = {
+      cert: certificates.read("server-cert.pem"),
+      key: certificates.read("server-key.pem"),
+      ca: certificates.read("ca-cert.pem"),
+    };
+    try {
+      const refusing = await listenQmp({ host: "127.0.0.1", port: 0 }, { tls });
+      try {
+        start(bare, (refusing.address as { port: number }).port);
+        await assert.rejects(
+          refusing.accept({ signal: AbortSignal.timeout(2_000) }),
+          (error: Error) => error.name === "TimeoutError",
+        );
+      } finally {
+        refusing.close();
+      }
+      const listener = await listenQmp<Qmp7_2>({ host: "127.0.0.1", port: 0 }, { tls });
+      try {
+        start(certificates.dir, (listener.address as { port: number }).port);
+        const qmp = await listener.accept({ signal: AbortSignal.timeout(20_000) });
+        try {
+          assert.equal(`${qmp.version.major}.${qmp.version.minor}`, qemu.version);
+          await qmp.execute("stop");
+          const statuses = await Promise.all(
+            Array.from(
+              { length: 10 },
+              () => qmp.execute("query-status", undefined, { timeout: 5000 }),
+            ),
+          );
+          assert.ok(statuses.every((status) => status.status === "paused"));
+        } finally {
+          await qmp.close();
+        }
+      } finally {
+        listener.close();
+      }
+    } finally {
+      for (const child of started) child.kill("SIGKILL");
+      rmSync(bare, { recursive: true, force: true });
       rmSync(certificates.dir, { recursive: true, force: true });
     }
   });
