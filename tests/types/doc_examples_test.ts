@@ -17,8 +17,6 @@
  * `CommandReturn` of the vendored schema of its version.
  */
 import assert from "node:assert/strict";
-import ts from "typescript";
-import { projectOptions } from "./project_options.ts";
 import { launch } from "../../lib/launch/launch.ts";
 import { QmpError } from "../../lib/protocol/errors.ts";
 import { provision, realQemuSkipped } from "../provision/qemu.ts";
@@ -28,7 +26,9 @@ import {
   type Protocol,
   readExamples,
   sharedQapi,
+  typeCheckModules,
   writeModule,
+  type WrittenModule,
 } from "./doc_examples.ts";
 
 const versions = ["7.2", "10.0", "10.2"] as const;
@@ -211,8 +211,6 @@ interface Mismatch extends Exception {
  */
 export const knownTypeMismatches: readonly Mismatch[] = [];
 
-const compilerOptions = projectOptions();
-
 /** The check an example message makes, or why it makes none. */
 function checkOf(message: Message): Check | string {
   if (message.syntaxError) return `not JSON: ${message.syntaxError}`;
@@ -237,42 +235,6 @@ function checkOf(message: Message): Check | string {
 }
 
 /** A generated module and the version whose schema types it. */
-interface Module {
-  readonly path: string;
-  readonly version: string;
-  readonly statements: readonly { key: string; first: number; last: number }[];
-}
-
-/**
- * Type-checks the modules; returns the errors of each failing check by
- * `VERSION KEY`. An error outside every check (an import, a declaration) is
- * reported too, under a key no table lists.
- */
-function typeCheck(modules: readonly Module[]): Map<string, string> {
-  const program = ts.createProgram(modules.map((m) => m.path), compilerOptions);
-  const failing = new Map<string, string>();
-  const global = [...program.getOptionsDiagnostics(), ...program.getGlobalDiagnostics()];
-  for (const diagnostic of global) {
-    failing.set(
-      `(program) ${failing.size}`,
-      ts.flattenDiagnosticMessageText(diagnostic.messageText, "\n"),
-    );
-  }
-  for (const module of modules) {
-    const source = program.getSourceFile(module.path)!;
-    for (const diagnostic of ts.getPreEmitDiagnostics(program, source)) {
-      const line = diagnostic.file === source && diagnostic.start !== undefined
-        ? source.getLineAndCharacterOfPosition(diagnostic.start).line
-        : -1;
-      const statement = module.statements.find((s) => s.first <= line && line <= s.last);
-      const key = `${module.version} ${statement?.key ?? `(outside any check, line ${line + 1})`}`;
-      const text = ts.flattenDiagnosticMessageText(diagnostic.messageText, "\n");
-      failing.set(key, failing.has(key) ? `${failing.get(key)}\n${text}` : text);
-    }
-  }
-  return failing;
-}
-
 const control = "control: an unknown member added to";
 
 /**
@@ -347,7 +309,7 @@ Deno.test({
   name: "QEMU's documented examples type-check against the vendored schemas",
   ignore: sourcesAbsent,
   fn: async () => {
-    const modules: Module[] = [];
+    const modules: WrittenModule[] = [];
     const controlKeys: string[] = [];
     const counts = { found: 0, request: 0, reply: 0, event: 0, error: 0, elided: 0, bigint: 0 };
     const unchecked = new Map<string, string>();
@@ -381,7 +343,7 @@ Deno.test({
         modules.push({ ...written, version });
       }
     }
-    const failing = new Map([...unchecked, ...typeCheck(modules)]);
+    const failing = new Map([...unchecked, ...typeCheckModules(modules)]);
     const expected = listed((id) => !id.startsWith("live "));
     const mismatches = knownTypeMismatches.filter((m) => !m.id.startsWith("live ")).length;
     console.log(
@@ -472,7 +434,7 @@ Deno.test({
   ignore: skipped,
   fn: async () => {
     const binaries = await provision();
-    const modules: Module[] = [];
+    const modules: WrittenModule[] = [];
     const controlKeys: string[] = [];
     const refused: string[] = [];
     let answered = 0;
@@ -522,6 +484,6 @@ Deno.test({
     }
     console.log(`${answered} replies checked; refused by QEMU: ${refused.join(", ")}`);
     assert.ok(answered > 150, "real replies captured");
-    assertAsListed(typeCheck(modules), listed((id) => id.startsWith("live ")), controlKeys);
+    assertAsListed(typeCheckModules(modules), listed((id) => id.startsWith("live ")), controlKeys);
   },
 });
