@@ -52,7 +52,13 @@ export type { Execute, ExecuteArguments } from "./execute.ts";
 export type { AcceptAll, CompatPolicy } from "./features.ts";
 export type { JsonValue } from "./json.ts";
 export type { TypeOf } from "./type_of.ts";
-export type { InputEnum, InputUnion, OutputUnion, RestrictedUnion } from "./resolve.ts";
+export type {
+  InputEnum,
+  InputUnion,
+  OutputUnion,
+  RestrictedEnum,
+  RestrictedUnion,
+} from "./resolve.ts";
 export type {
   AtLeast,
   AtMost,

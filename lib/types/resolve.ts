@@ -28,6 +28,7 @@ import type {
 } from "./members.ts";
 import type { Input, InputVariant, Output, OutputVariant, Restricted } from "./objects.ts";
 import type { RestrictedVariant } from "./objects.ts";
+import type { HasFeature } from "./features.ts";
 
 /**
  * The TypeScript type of a type reference (`"str"`, `"BlockInfo"`,
@@ -89,7 +90,8 @@ export type ResolveOut<schema, ref> = ref extends string
  */
 export type ResolveNamedIn<schema, name, rejected> = DefinitionOf<schema, name> extends
   { kind: infer kind } ? (
-    kind extends "enum" ? InputEnum<schema, name>
+    kind extends "enum" ? ([rejected] extends [never] ? InputEnum<schema, name>
+        : RestrictedEnum<schema, name, rejected>)
       : kind extends "struct"
         ? ([rejected] extends [never] ? Input<schema, name> : Restricted<schema, name, rejected>)
       : kind extends "union" ? ([rejected] extends [never] ? InputUnion<schema, name>
@@ -136,6 +138,34 @@ export type ResolveNamedOut<schema, name> = DefinitionOf<schema, name> extends {
  * ```
  */
 export type InputEnum<schema, name> = EnumValues<schema, name> & string;
+
+/**
+ * An enum's values as a client sends them under a compat policy: without
+ * the values that carry a rejected feature (QEMU's `-compat
+ * deprecated-input=reject` refuses a deprecated value as it refuses a
+ * deprecated member).
+ *
+ * @example
+ * ```ts
+ * import type { RestrictedEnum } from "./resolve.ts";
+ * type Schema = {
+ *   types: {
+ *     Mode: { kind: "enum"; data: readonly ["a", "old"]; values: { old: { features: readonly ["deprecated"] } } };
+ *   };
+ * };
+ * const mode: RestrictedEnum<Schema, "Mode", "deprecated"> = "a";
+ * ```
+ */
+export type RestrictedEnum<schema, name, rejected> =
+  & Exclude<EnumValues<schema, name>, RejectedValues<schema, name, rejected>>
+  & string;
+
+/** The values of an enum that carry one of the `rejected` features. */
+type RejectedValues<schema, name, rejected> = DefinitionOf<schema, name> extends
+  { values: infer values } ? {
+    [value in keyof values]: HasFeature<values[value], rejected> extends true ? value : never;
+  }[keyof values]
+  : never;
 
 /**
  * A flat union as a client sends it: a discriminated union over every value

@@ -61,6 +61,17 @@ const regressions: Record<string, SchemaModel> = {
     commands: [{ name: "poke", data: [] }, { name: "poke-any", data: [], gen: false }],
     events: [],
   },
+  // A compat policy refused deprecated members but not deprecated enum
+  // values, which QEMU's `-compat deprecated-input=reject` refuses too.
+  "an enum value a compat policy rejects": {
+    types: [{
+      kind: "enum",
+      name: "Mode",
+      values: [{ name: "new" }, { name: "old", features: ["deprecated"] }],
+    }],
+    commands: [{ name: "set-mode", data: [{ name: "mode", type: "Mode", optional: false }] }],
+    events: [],
+  },
 };
 
 for (const [name, model] of Object.entries(regressions)) {

@@ -424,8 +424,7 @@ export function writeProgram(
       }
       // An enum value the policy rejects (QEMU's `-compat deprecated-input=reject`
       // refuses deprecated values too), given.
-      // Not yet: the compat policy does not reach enum values (a known limit).
-      for (const member of known ? members ?? [] : []) {
+      for (const member of members ?? []) {
         const type = Array.isArray(member.type) ? undefined : lookup.type(member.type);
         const value = type?.kind === "enum"
           ? type.values.find((v) => v.features?.some((f) => f === "deprecated" || f === "unstable"))
