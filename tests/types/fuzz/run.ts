@@ -1,8 +1,10 @@
 /**
- * `deno task fuzz:types [--seed N] [--count N] [--other-checkers N] [--known-limitations]`:
+ * `deno task fuzz:types [--seed N] [--count N] [--other-checkers N] [--max-chain N]
+ * [--known-limitations]`:
  * the type-level schema fuzzer, run long. Checks `count` generated schemas
  * from `seed` on with TypeScript 5.9's API; the first `other-checkers` of
- * them (default 3) also with TypeScript 7 and `deno check`. Prints each
+ * them (default 3) also with TypeScript 7 and `deno check`. `--max-chain`
+ * bounds the chains of struct bases made on purpose (default 6). Prints each
  * schema's time and instantiations, every failure with the folder holding
  * its schema (`schema.json`), module and program, and the slowest schemas.
  * `--known-limitations` also generates and checks what the library is
@@ -15,7 +17,7 @@
 import { checkSeed, type Outcome } from "./check.ts";
 
 const usage =
-  "usage: deno task fuzz:types [--seed N] [--count N] [--other-checkers N] [--known-limitations]";
+  "usage: deno task fuzz:types [--seed N] [--count N] [--other-checkers N] [--max-chain N] [--known-limitations]";
 
 const flags = new Map<string, string>();
 for (let i = 0; i < Deno.args.length; i++) {
@@ -25,7 +27,7 @@ for (let i = 0; i < Deno.args.length; i++) {
     Deno.exit(2);
   }
   if (match[1] === "known-limitations") flags.set(match[1], "true");
-  else if (["seed", "count", "other-checkers"].includes(match[1])) {
+  else if (["seed", "count", "other-checkers", "max-chain"].includes(match[1])) {
     flags.set(match[1], match[2] ?? Deno.args[++i] ?? "");
   } else {
     console.error(`unknown argument ${Deno.args[i]}\n${usage}`);
@@ -43,6 +45,7 @@ const number = (name: string, fallback: number) => {
 const first = number("seed", 1);
 const count = number("count", 200);
 const otherCheckers = number("other-checkers", 3);
+const maxChain = Math.max(2, number("max-chain", 6));
 const knownLimitations = flags.has("known-limitations");
 
 /** Runs a checker on a schema's program; returns its errors (empty when it passes). */
@@ -71,7 +74,7 @@ async function writeTsconfig(dir: string): Promise<void> {
 const outcomes: Outcome[] = [];
 let failed = 0;
 for (let seed = first; seed < first + count; seed++) {
-  const outcome = await checkSeed(seed, { knownLimitations });
+  const outcome = await checkSeed(seed, { knownLimitations, maxChain });
   const failures = [...outcome.failures];
   if (seed < first + otherCheckers && !failures.length) {
     await writeTsconfig(outcome.dir);
