@@ -74,6 +74,8 @@ export type EventDataOf<schema, event> = Prettify<
 /** @internal */
 type SingleEventData<schema, event> = EventDefinitionOf<schema, event> extends { data: infer data }
   ? data extends string ? ResolveOut<schema, data>
+    // Inline `data: {}`: `{}` exactly, as an event without data.
+  : [keyof data] extends [never] ? Empty
   : EventMembers<schema, event>
   : Empty;
 

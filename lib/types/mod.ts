@@ -55,6 +55,7 @@ export type { TypeOf } from "./type_of.ts";
 export type {
   InputEnum,
   InputUnion,
+  NoMembers,
   OutputUnion,
   RestrictedEnum,
   RestrictedUnion,

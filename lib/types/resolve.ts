@@ -25,10 +25,12 @@ import type {
   EnumValues,
   HasUnionBranch,
   MemberType,
+  StructMembers,
 } from "./members.ts";
 import type { Input, InputVariant, Output, OutputVariant, Restricted } from "./objects.ts";
 import type { RestrictedVariant } from "./objects.ts";
 import type { HasFeature } from "./features.ts";
+import type { Empty } from "./commands.ts";
 
 /**
  * The TypeScript type of a type reference (`"str"`, `"BlockInfo"`,
@@ -92,8 +94,11 @@ export type ResolveNamedIn<schema, name, rejected> = DefinitionOf<schema, name> 
   { kind: infer kind } ? (
     kind extends "enum" ? ([rejected] extends [never] ? InputEnum<schema, name>
         : RestrictedEnum<schema, name, rejected>)
-      : kind extends "struct"
-        ? ([rejected] extends [never] ? Input<schema, name> : Restricted<schema, name, rejected>)
+      : kind extends "struct" ? (
+          [keyof StructMembers<schema, name>] extends [never] ? NoMembers<schema, name>
+            : [rejected] extends [never] ? Input<schema, name>
+            : Restricted<schema, name, rejected>
+        )
       : kind extends "union" ? ([rejected] extends [never] ? InputUnion<schema, name>
           : RestrictedUnion<schema, name, rejected>)
       : kind extends "alternate" ? AlternateIn<schema, name, rejected>
@@ -118,12 +123,33 @@ export type ResolveNamedOut<schema, name> = DefinitionOf<schema, name> extends {
     // An enum from the server: its values, and values a newer QEMU may add.
     // Written out, not through an alias: hovers then list the values.
     kind extends "enum" ? EnumValues<schema, name> | (string & Record<never, never>)
-      : kind extends "struct" ? Output<schema, name>
+      // A struct without members: `{}` exactly, as a command without `returns`.
+      : kind extends "struct"
+        ? ([keyof StructMembers<schema, name>] extends [never] ? Empty : Output<schema, name>)
       : kind extends "union" ? OutputUnion<schema, name>
       : kind extends "alternate" ? AlternateOut<schema, name>
       : never
   )
   : never;
+
+/**
+ * A struct without members (`Abort`, a `transaction` action's data) as a
+ * client sends it: `{}` and nothing else. The mapped type of `Input` would
+ * be the empty object type, which TypeScript lets take any value but
+ * `null` and `undefined`, with no excess member check; a type whose only
+ * member is optional is checked as a weak type instead, so a member is an
+ * error that names it (`'x' does not exist in type 'NoMembers<Qmp10_2,
+ * "Abort">'`) and so is a string or a number.
+ *
+ * @example
+ * ```ts
+ * import type { NoMembers } from "./resolve.ts";
+ * const abort: NoMembers<{ types: { Abort: { kind: "struct"; data: {} } } }, "Abort"> = {};
+ * ```
+ */
+// `name` appears in the member's type (where it changes nothing) so that each
+// struct gets its own instantiation, and errors name the right one.
+export type NoMembers<schema, name> = { readonly "(no members)"?: never & [schema, name] };
 
 /**
  * An enum's values, as a client sends them. An intersection with `string`

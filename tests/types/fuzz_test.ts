@@ -72,6 +72,34 @@ const regressions: Record<string, SchemaModel> = {
     commands: [{ name: "set-mode", data: [{ name: "mode", type: "Mode", optional: false }] }],
     events: [],
   },
+  // A struct without members (QMP's `Abort`, a `transaction` action's data)
+  // was `{}` as input, which took any value but null (a string, any member),
+  // and as a result or event data any object.
+  "a struct without members": {
+    types: [
+      { kind: "struct", name: "Nothing", members: [] },
+      { kind: "struct", name: "AlsoNothing", base: "Nothing", members: [] },
+      {
+        kind: "struct",
+        name: "Wrapper",
+        members: [{ name: "data", type: "Nothing", optional: false }],
+      },
+      {
+        kind: "alternate",
+        name: "NothingOrInt",
+        branches: [{ name: "n", type: "Nothing" }, { name: "i", type: "int" }],
+      },
+    ],
+    commands: [
+      { name: "wrapped", data: [{ name: "w", type: "Wrapper", optional: false }] },
+      { name: "boxed-nothing", data: "AlsoNothing", boxed: true, returns: "Nothing" },
+      { name: "either", data: [{ name: "e", type: "NothingOrInt", optional: false }] },
+    ],
+    events: [{ name: "NOTHING", data: "Nothing", boxed: true }, {
+      name: "INLINE_NOTHING",
+      data: [],
+    }],
+  },
 };
 
 for (const [name, model] of Object.entries(regressions)) {

@@ -193,3 +193,15 @@ export function acrossVersions(
   const olderBlocks: CommandReturn<Qmp7_2, "query-block"> = blocks10_0;
   return [sameStatus, sameBlocks, sameJobs, sameChange, olderBlocks];
 }
+
+/**
+ * A struct without members (`Abort`, the data of a `transaction` action
+ * that aborts it) takes `{}` and nothing else: not a member, not a string.
+ */
+export async function actionWithoutMembers() {
+  await execute("transaction", { actions: [{ type: "abort", data: {} }] });
+  // @ts-expect-error Abort has no members
+  await execute("transaction", { actions: [{ type: "abort", data: { now: true } }] });
+  // @ts-expect-error Abort's data is an object
+  await execute("transaction", { actions: [{ type: "abort", data: "now" }] });
+}

@@ -112,7 +112,10 @@ class Writer {
     }
     const inner = [...stack, name];
     if (type.kind === "struct") {
-      return this.#objectType(this.lookup.structMembers(name), direction, inner);
+      const members = this.lookup.structMembers(name);
+      // A struct without members, from the server: `{}` exactly, every member read `never`.
+      if (members.length === 0 && direction === "out") return "Record<string, never>";
+      return this.#objectType(members, direction, inner);
     }
     return this.#unionType(type, direction, inner);
   }
@@ -219,24 +222,10 @@ class Writer {
     return entries;
   }
 
-  /**
-   * Whether the type is (or has a branch that is) a struct without members:
-   * its input is `{}`, which TypeScript lets take any value but `null` and
-   * `undefined`, with no excess property check. A known limit, not
-   * checked unless `knownLimitations`.
-   */
-  isEmptyObject(ref: TypeRef): boolean {
-    if (Array.isArray(ref)) return false;
-    const type = this.lookup.type(ref as string);
-    if (type?.kind === "struct") return this.lookup.structMembers(type.name).length === 0;
-    return type?.kind === "alternate" && type.branches.some((b) => this.isEmptyObject(b.type));
-  }
-
   /** A value of the wrong JSON type for `ref`, or undefined when every JSON value fits. */
   wrongValue(ref: TypeRef): string | undefined {
     if (Array.isArray(ref)) return `"not-an-array"`;
     const name = ref as string;
-    if (this.isEmptyObject(name) && !this.knownLimitations) return undefined;
     if (name === "any") return undefined;
     if (isBuiltin(name)) {
       return name === "str" ? "123" : name === "bool" ? `"yes"` : name === "null" ? "0" : `"1"`;
@@ -303,7 +292,7 @@ export function writeProgram(
     typeName: string;
     module: string;
     library: string;
-    /** Also write the cases the library is known not to meet (see `isEmptyObject`). */
+    /** Also write the cases the library is known not to meet. */
     knownLimitations?: boolean;
   },
 ): Program {
@@ -370,10 +359,7 @@ export function writeProgram(
       ]);
       if (optional) w.case(`${about}: all optional`, [`void execute(${c});`]);
       else w.expectError(`${about}: arguments required`, `void execute(${c});`);
-      const emptyStruct = typeof command.data === "string" && w.isEmptyObject(command.data);
-      if (emptyStruct && !known) {
-        // A known limit: see `isEmptyObject`.
-      } else if (unlisted) {
+      if (unlisted) {
         w.case(`${about}: gen false takes more`, [
           `void execute(${c}, ${objectText([...entries, { name: "zzz-unlisted", text: "1" }])});`,
         ]);
@@ -463,7 +449,17 @@ export function writeProgram(
     const resultType = command.returns !== undefined && !Array.isArray(command.returns)
       ? lookup.type(command.returns)?.kind
       : undefined;
-    if (resultType === "struct" || resultType === "union") {
+    // (A struct without members is `{}` exactly: any member read from it is `never`.)
+    const emptyResult = resultType === "struct" &&
+      lookup.structMembers(command.returns as string).length === 0;
+    if (command.returns === undefined || emptyResult) {
+      // No result, or a struct without members: `{}` exactly, not any object.
+      w.expectError(
+        `${about}: a member of a result without any`,
+        `export const result${w.aliases.length}: ${result} = { zzz: 1 };`,
+      );
+    }
+    if ((resultType === "struct" && !emptyResult) || resultType === "union") {
       w.lines.push(`declare const result${w.aliases.length}: ${result};`);
       w.expectError(`${about}: no such result member`, `result${w.aliases.length}.zzz;`);
     }
@@ -485,6 +481,13 @@ export function writeProgram(
         ).join("; ")
       } }`;
     w.exact(data, expected, `${about}: data`);
+    if (expected === "Record<string, never>" || members?.length === 0) {
+      // No data, or data without members: `{}` exactly, not any object.
+      w.expectError(
+        `${about}: a member of data without any`,
+        `export const data${w.aliases.length}: ${data} = { zzz: 1 };`,
+      );
+    }
   }
 
   for (const type of schema.types) {
