@@ -150,11 +150,20 @@ function check(
         (json === "number" && (typeof value === "number" || typeof value === "bigint"));
       return ok ? undefined : fail();
     }
-    case "enum":
+    case "enum": {
       // Open (a reply): a newer peer may send values this schema does not list.
-      return typeof value === "string" && (open || (info.values ?? []).includes(value))
-        ? undefined
-        : fail();
+      if (typeof value !== "string") return fail();
+      if (open) return undefined;
+      if (!(info.values ?? []).includes(value)) return fail();
+      // A value the policy rejects (`blockdev-add`'s deprecated `driver:
+      // "gluster"`), as QEMU's -compat refuses it. QEMU lists the values'
+      // features from 8.0 on; before, nothing says which are deprecated.
+      const feature = rejectedFeature(
+        info.members?.find((member) => member.name === value)?.features,
+        policy,
+      );
+      return feature ? [path, `no ${feature} value (policy: reject)`, describe(value)] : undefined;
+    }
     case "array":
       if (!Array.isArray(value)) return fail();
       for (let i = 0; i < value.length; i++) {

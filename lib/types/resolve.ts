@@ -21,11 +21,13 @@ import type { Builtins } from "./builtins.ts";
 import type {
   BranchUnion,
   DefinitionOf,
+  DiscriminatorOf,
   DiscriminatorValues,
   EnumValues,
   HasUnionBranch,
   MemberType,
   StructMembers,
+  UnionBaseMembers,
 } from "./members.ts";
 import type { Input, InputVariant, Output, OutputVariant, Restricted } from "./objects.ts";
 import type { RestrictedVariant } from "./objects.ts";
@@ -261,14 +263,36 @@ export type OutputUnion<schema, name> = HasUnionBranch<schema, name> extends fal
  * const value: RestrictedUnion<Schema, "U", "deprecated"> = { driver: "null-co" };
  * ```
  */
+// Over the discriminator's values the policy accepts: a deprecated value
+// (`blockdev-add`'s `driver: "gluster"` in 10.0) is refused as QEMU's
+// `-compat deprecated-input=reject` refuses it.
 export type RestrictedUnion<schema, name, rejected> = HasUnionBranch<schema, name> extends false ? {
-    [value in DiscriminatorValues<schema, name>]: RestrictedVariant<schema, name, value, rejected>;
-  }[DiscriminatorValues<schema, name>]
+    [value in AcceptedValues<schema, name, rejected>]: RestrictedVariant<
+      schema,
+      name,
+      value,
+      rejected
+    >;
+  }[AcceptedValues<schema, name, rejected>]
   : {
-    [value in DiscriminatorValues<schema, name>]:
+    [value in AcceptedValues<schema, name, rejected>]:
       & RestrictedVariant<schema, name, value, rejected>
       & NestedUnionIn<schema, name, value, rejected>;
-  }[DiscriminatorValues<schema, name>];
+  }[AcceptedValues<schema, name, rejected>];
+
+/** A union's discriminator values a policy accepts. */
+type AcceptedValues<schema, union, rejected> = Exclude<
+  DiscriminatorValues<schema, union>,
+  RejectedValues<
+    schema,
+    MemberType<
+      UnionBaseMembers<schema, union>[
+        DiscriminatorOf<schema, union> & keyof UnionBaseMembers<schema, union>
+      ]
+    >,
+    rejected
+  >
+>;
 
 /**
  * A variant's branch that is itself a union (`BranchUnion`), resolved: what

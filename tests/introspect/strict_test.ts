@@ -87,6 +87,20 @@ Deno.test({
     const error = await qmp.execute("block-commit", { device: "d", top: "t" }).catch((e) => e);
     assert.ok(error instanceof ValidationError);
     assert.match(error.message, /top: expected no deprecated member \(policy: reject\)/);
+    // A deprecated enum value, here a union's discriminator: refused too, unsent.
+    const gluster = await qmp.execute("blockdev-add", {
+      driver: "gluster",
+      "node-name": "g0",
+      volume: "v",
+      path: "p",
+      server: [{ type: "inet", host: "127.0.0.1", port: "24007" }],
+    } as never).catch((e) => e);
+    assert.ok(gluster instanceof ValidationError, String(gluster));
+    assert.match(
+      gluster.message,
+      /driver: expected no deprecated value \(policy: reject\), got "gluster"/,
+    );
+    await qmp.execute("blockdev-add", { driver: "null-co", "node-name": "n0" });
   },
 });
 

@@ -205,3 +205,21 @@ export async function actionWithoutMembers() {
   // @ts-expect-error Abort's data is an object
   await execute("transaction", { actions: [{ type: "abort", data: "now" }] });
 }
+
+/**
+ * Under `{ deprecated: "reject" }`, a union's deprecated discriminator value
+ * is refused as a deprecated member is (`gluster` is deprecated in 10.2).
+ */
+export async function deprecatedBranch() {
+  const gluster = {
+    driver: "gluster",
+    "node-name": "g0",
+    volume: "v",
+    path: "p",
+    server: [{ type: "inet", host: "h", port: "24007" }],
+  } as const;
+  await execute("blockdev-add", gluster);
+  await strict("blockdev-add", { driver: "null-co", "node-name": "n0" });
+  // @ts-expect-error the gluster driver is deprecated
+  await strict("blockdev-add", gluster);
+}
