@@ -5,6 +5,16 @@
  * (the 0xFF sentinel, then a random id) resynchronises the stream on connect
  * and after any call times out, so stale replies never answer new calls.
  *
+ * Unlike QMP's, the connection does not take an unreadable line (not JSON,
+ * a reply without a usable id, a message of unknown shape) for the answer
+ * to a call: the agent's channel outlives the connections over it, so what
+ * the agent wrote for an earlier client, or before the guest rebooted,
+ * comes first and cannot be told from an answer to this one's calls. A
+ * guest call is bounded by time instead: every call made through `execute`
+ * has a timeout (`callTimeout`, 60 s by default), after which the next call
+ * resynchronises first; with `callTimeout: Infinity` a call whose answer
+ * came unreadable waits until the connection closes.
+ *
  * @module
  */
 
@@ -79,7 +89,10 @@ function replySchemaOf(version: string): SchemaInfoIndex {
 export interface GuestAgentOptions extends ConnectionOptions {
   /** Milliseconds to wait for a `guest-sync-delimited` reply (`Infinity`: no limit). Default 5 000. */
   readonly syncTimeout?: number;
-  /** Default `timeout` of every call (a guest may never answer; `Infinity`: no limit). Default 60 000. */
+  /**
+   * Default `timeout` of every call: a guest may never answer, or answer
+   * unreadably (see the module's notes). `Infinity`: no limit. Default 60 000.
+   */
   readonly callTimeout?: number;
   /**
    * The guest agent release whose schema replies are checked by (`"7.2"`).
@@ -261,9 +274,17 @@ export async function connectGuestAgent<
     maxMessageBytes: options.maxMessageBytes ?? 16 << 20,
     eventBufferSize: options.eventBufferSize,
     trace: options.trace,
-    // The agent answers the 0xFF sentinel itself with an id-less parse error: expected, not a fault.
+    // Expected, not faults: the agent answers the 0xFF sentinel itself with
+    // an id-less parse error, and replies to an earlier client's requests
+    // (ids this connection never used) may still be on the channel.
     onProtocolError: (error) => {
-      if (!/error without id: GenericError: JSON parse error/.test(error.message)) report(error);
+      if (
+        !/^(error without id: GenericError: JSON parse error|reply with an id no request had)/.test(
+          error.message,
+        )
+      ) {
+        report(error);
+      }
     },
   });
   // A recording made when the 0xFF in front of a sync reply was kept has it

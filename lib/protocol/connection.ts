@@ -10,6 +10,7 @@
 
 import type { Transport } from "../transport/transport.ts";
 import { type Deadline, Deadlines } from "./deadlines.ts";
+import { AnswerOrder } from "./answer_order.ts";
 import { ConnectionClosedError, ProtocolError, QmpError, TimeoutError } from "./errors.ts";
 import { EventHub, type RawEvent } from "./events.ts";
 import { parseJson, stringifyJson } from "./json.ts";
@@ -41,7 +42,10 @@ export interface ConnectionOptions {
   readonly eventBufferSize?: number;
   /** How many recent events `waitFor` can look back on. Default 100; 0 keeps none. */
   readonly eventHistorySize?: number;
-  /** Told of lines that are not JSON or not a known message; the connection stays up. Default: `console.warn`. */
+  /**
+   * Told of lines that are not JSON or not a known message (and of errors
+   * without `id` no call could claim); the connection stays up. Default: `console.warn`.
+   */
   readonly onProtocolError?: (error: ProtocolError) => void;
   /**
    * Called with every message in and out, with its direction and time, as
@@ -51,11 +55,16 @@ export interface ConnectionOptions {
   readonly trace?: TraceHook;
   /**
    * Whether the peer answers in-band requests in the order it receives them,
-   * as QEMU's QMP monitor does (the QMP clients set it). An error without
-   * `id` is then QEMU's answer to a request it could not parse, and settles
-   * the oldest in-band call still waiting, which would otherwise wait
-   * forever. Default false: such an error is reported only (the guest
-   * agent answers its 0xFF sentinel with one).
+   * and out-of-band ones in theirs, as QEMU's QMP monitor does (the QMP
+   * clients set it). A call then never waits for an answer that came
+   * unreadable: an error without `id` (QEMU's answer to a request it could
+   * not parse) settles the oldest in-band request owed an answer, and a line
+   * that is not JSON, not an object, a reply without a usable `id` or a
+   * message of unknown shape settles the oldest request owed one, as soon
+   * as it is known whether that is in-band or out-of-band (see
+   * `AnswerOrder`). Default false: such lines are reported only (the guest
+   * agent's channel carries stale output from before the connection; its
+   * calls time out instead).
    */
   readonly repliesInOrder?: boolean;
 }
@@ -163,25 +172,6 @@ class CallTable {
     this.#inArray = 0;
   }
 
-  /**
-   * The in-band call written longest ago that is still waiting: the one an
-   * error without `id` answers (QEMU answers in-band requests in order).
-   */
-  oldestWrittenInBand(): Pending | undefined {
-    let oldest: Pending | undefined;
-    for (const pending of this.#moved.values()) {
-      if (pending.request === undefined && !pending.oob && (!oldest || pending.id < oldest.id)) {
-        oldest = pending;
-      }
-    }
-    for (let i = this.#head; i < this.#calls.length; i++) {
-      const pending = this.#calls[i];
-      if (pending === undefined || pending.request !== undefined || pending.oob) continue;
-      return !oldest || pending.id < oldest.id ? pending : oldest;
-    }
-    return oldest;
-  }
-
   /** Removes and returns every call. */
   clear(): Pending[] {
     const all = [...this.#moved.values()];
@@ -228,7 +218,8 @@ export class Connection {
   /** `{"execute":"NAME"` by command: quoting a name once, not once per call. */
   readonly #prefixes = new Map<string, string>();
   readonly #onProtocolError: (error: ProtocolError) => void;
-  readonly #repliesInOrder: boolean;
+  /** The answers owed, with `repliesInOrder`. */
+  readonly #order: AnswerOrder | undefined;
   readonly #trace: TraceHook | undefined;
   /** False when the event hub is shared by successive connections: its owner closes it. */
   readonly #ownsEvents: boolean;
@@ -257,7 +248,12 @@ export class Connection {
     this.#trace = options.trace;
     this.#onProtocolError = options.onProtocolError ??
       ((error) => console.warn(`qapi-ts: ${error.message}`));
-    this.#repliesInOrder = options.repliesInOrder === true;
+    this.#order = options.repliesInOrder === true
+      ? new AnswerOrder(
+        (id, why, excerpt) => this.#settleUnreadable(id, why, excerpt),
+        (id) => this.#pending.get(id) !== undefined,
+      )
+      : undefined;
     this.greeting = new Promise((resolve, reject) => {
       this.#resolveGreeting = resolve;
       this.#rejectGreeting = reject;
@@ -336,23 +332,33 @@ export class Connection {
     try {
       message = parseJson(filtered);
     } catch {
-      this.#onProtocolError(new ProtocolError("line is not JSON", filtered));
-      return;
+      return this.#unreadable("line is not JSON", filtered);
     }
-    if (!isRecord(message)) {
-      this.#onProtocolError(new ProtocolError("message is not a JSON object", filtered));
-      return;
-    }
-    if ("id" in message && ("return" in message || "error" in message)) {
+    if (!isRecord(message)) return this.#unreadable("message is not a JSON object", filtered);
+    const isReply = "return" in message || "error" in message;
+    if (isReply && "id" in message) {
+      const id = message.id;
+      // Ids are whole numbers from 1 on: any other is no request's.
+      if (!(Number.isSafeInteger(id) && (id as number) >= 1 && (id as number) < this.#nextId)) {
+        const text = typeof id === "string" ? JSON.stringify(id) : shown(id);
+        return this.#unreadable(`reply with an id no request had (${text})`, filtered);
+      }
       // A reply with an id: whatever QEMU could not parse before it is behind us.
       this.#unparsedRequest = false;
-      const id = message.id;
       const pending = this.#pending.get(id);
-      if (!pending) return; // A reply to a call that timed out or was aborted.
-      this.#pending.delete(pending);
+      // Settled first: a line kept as unclaimed may now be known to answer another call.
+      if (pending) this.#pending.delete(pending);
+      this.#order?.answered(id as number);
+      if (!pending) return; // A reply to a call that timed out or was aborted: it settles nothing.
       if (pending.slot >= 0 || pending.signal) this.#release(pending);
-      if ("return" in message) return pending.resolve(message.return);
       const error = message.error;
+      if ("return" in message) {
+        if (!("error" in message)) return pending.resolve(message.return);
+        // Success or failure? Neither can be trusted.
+        return pending.reject(
+          new ProtocolError(`${pending.command}: reply with both return and error`, filtered),
+        );
+      }
       if (isRecord(error) && typeof error.class === "string" && typeof error.desc === "string") {
         pending.reject(new QmpError(pending.command, error.class, error.desc));
       } else {
@@ -384,9 +390,33 @@ export class Connection {
       else this.#rejectGreeting(new ProtocolError(`malformed greeting: ${problem}`, filtered));
     } else if ("error" in message) {
       this.#idlessError(message.error);
+    } else if (isReply) {
+      this.#unreadable("reply without id", filtered);
     } else {
-      this.#onProtocolError(new ProtocolError("message of unknown shape", filtered));
+      this.#unreadable("message of unknown shape", filtered);
     }
+  }
+
+  /**
+   * A line that may be the peer's answer to a request, but unreadable. It is
+   * reported; with `repliesInOrder` it is also counted as an answer, and
+   * settles the call it answers (see `AnswerOrder`). An event that came
+   * unreadable is taken for an answer too: a call then fails that would
+   * have succeeded, and its reply, when it comes, settles nothing; taking
+   * no unreadable line for an answer would leave a call waiting forever.
+   */
+  #unreadable(what: string, line: string): void {
+    this.#onProtocolError(new ProtocolError(what, line));
+    this.#order?.unreadable(what, line);
+  }
+
+  /** Settles the call of a request whose answer came unreadable, if it still waits. */
+  #settleUnreadable(id: number, why: string, excerpt: string | undefined): void {
+    const pending = this.#pending.get(id);
+    if (pending === undefined) return; // Timed out or aborted: its answer was owed all the same.
+    this.#pending.delete(pending);
+    this.#release(pending);
+    pending.reject(new ProtocolError(`${pending.command}: ${why}`, excerpt));
   }
 
   /**
@@ -400,21 +430,24 @@ export class Connection {
   /**
    * An error without `id`: QEMU could not parse a request. In-band requests
    * are answered in order, so the first such error answers the oldest
-   * in-band call still waiting, which would otherwise never be answered; the
-   * errors after it, up to the next reply with an `id`, are about the rest of
-   * the same request and settle nothing. With no call waiting, it is only
-   * reported.
+   * in-band request still owed an answer (its call, if it still waits,
+   * would otherwise never be answered); the errors after it, up to the next
+   * reply with an `id`, are about the rest of the same request and settle
+   * nothing. With no request owed an answer (or without `repliesInOrder`),
+   * it is only reported.
    */
   #idlessError(error: unknown): void {
     const fields = isRecord(error) ? error : {};
     const text = `${shown(fields.class)}: ${shown(fields.desc)}`;
     if (this.#unparsedRequest) return;
-    const culprit = this.#repliesInOrder ? this.#pending.oldestWrittenInBand() : undefined;
-    if (culprit === undefined) {
+    const id = this.#order?.answeredWithoutId();
+    if (id === undefined) {
       this.#onProtocolError(new ProtocolError(`error without id: ${text}`));
       return;
     }
     this.#unparsedRequest = true;
+    const culprit = this.#pending.get(id);
+    if (culprit === undefined) return; // The late answer to a call that timed out or was aborted.
     this.#pending.delete(culprit);
     this.#release(culprit);
     culprit.reject(
@@ -476,6 +509,7 @@ export class Connection {
           if (this.#trace) callTraceHook(this.#trace, "out", item.request.slice(0, -1));
           batch += item.request;
           item.request = undefined;
+          this.#order?.written(item.id, item.oob);
         }
       } else if (typeof item === "string") {
         if (this.#trace) callTraceHook(this.#trace, "out", item.replace(/\n$/, ""));

@@ -51,24 +51,6 @@ Deno.test("replies are routed by id, whatever their order, with events in betwee
   await server.done();
 });
 
-Deno.test("a non-JSON line and a message of unknown shape are reported; the client stays usable", async () => {
-  const problems: ProtocolError[] = [];
-  const server = await peer((socket, request) => {
-    if (request.execute === "query-status") {
-      socket.write("this is not json\n");
-      socket.write(JSON.stringify({ surprise: true }) + "\n");
-    }
-    reply(socket, request, { running: true, status: "running" });
-  });
-  const qmp = await connect(server.path, { onProtocolError: (error) => problems.push(error) });
-  assert.equal((await qmp.execute("query-status")).running, true);
-  assert.equal(problems.length, 2);
-  assert.match(problems[0].message, /not JSON/);
-  assert.match(problems[1].message, /unknown shape/);
-  await qmp.close();
-  await server.done();
-});
-
 Deno.test("a message over the size limit closes the connection and rejects pending calls", async () => {
   const problems: ProtocolError[] = [];
   const server = await peer((socket, request) => {
@@ -439,5 +421,229 @@ Deno.test("strict: a server that never answers query-qmp-schema fails connect() 
     settlesWithin(connect(server.path, { strict: true, greetingTimeout: 200 })),
     (e: Error) => e instanceof TimeoutError && e.command === "query-qmp-schema",
   );
+  await server.done();
+});
+
+// The peer answered, but unreadably. QEMU answers in-band requests in order
+// (the QMP clients set `repliesInOrder`), so a line that may be an answer
+// but can't be read settles the oldest call owed an answer: with a
+// ProtocolError naming its command and quoting the line. The connection
+// stays up.
+
+/**
+ * A peer that answers `query-status` with what `unreadable` gives (for the
+ * request's id), and every other request properly: the call settles with a
+ * ProtocolError matching `expected`, the line is reported (when `reported`),
+ * and the next call is answered as usual.
+ */
+async function answeredUnreadably(
+  unreadable: (id: number) => string | Uint8Array,
+  expected: RegExp,
+  reported = true,
+): Promise<void> {
+  const server = await peer((socket, request) => {
+    if (request.execute !== "query-status") return reply(socket, request, { name: "vm" });
+    socket.write(unreadable(request.id as number));
+  });
+  const problems: string[] = [];
+  const qmp = await connect(server.path, { onProtocolError: (e) => problems.push(e.message) });
+  const error = await settlesWithin(qmp.execute("query-status").catch((e) => e));
+  assert.ok(error instanceof ProtocolError, `settled with ${error}`);
+  assert.match(error.message, expected);
+  // Reported once, unless its call carries it (a reply to it, only malformed).
+  assert.equal(problems.length, reported ? 1 : 0, problems.join("\n"));
+  // The connection is still usable.
+  assert.deepEqual(await settlesWithin(qmp.execute("query-name")), { name: "vm" });
+  await qmp.close();
+  await server.done();
+}
+
+Deno.test("a reply line that is not JSON settles its call; the client stays usable", async () => {
+  await answeredUnreadably(
+    () => "this is not json\n",
+    /^query-status: unreadable reply, line is not JSON: this is not json$/,
+  );
+});
+
+Deno.test("a reply cut short (a truncated object) settles its call", async () => {
+  await answeredUnreadably(
+    () => `{"return": {"running": tr\n`,
+    /^query-status: unreadable reply, line is not JSON: \{"return": \{"running": tr$/,
+  );
+});
+
+Deno.test("a reply cut by bytes that are not UTF-8 settles its call", async () => {
+  await answeredUnreadably(
+    (id) =>
+      new Uint8Array([
+        ...new TextEncoder().encode(`{"return": {"running": true, "status": "run`),
+        0xc3, // a lead byte without its continuation, then an invalid byte
+        0xff,
+        ...new TextEncoder().encode(`, "id": ${id}}\n`),
+      ]),
+    /^query-status: unreadable reply, line is not JSON: \{"return": \{"running": true, "status": "run\uFFFD\uFFFD, "id": \d+\}$/,
+  );
+});
+
+for (const value of ["[1]", "5", '"running"', "null"]) {
+  Deno.test(`a reply that is JSON but not an object (${value}) settles its call`, async () => {
+    await answeredUnreadably(
+      () => value + "\n",
+      new RegExp(
+        `^query-status: unreadable reply, message is not a JSON object: ${
+          value.replace(/[[\]]/g, "\\$&")
+        }$`,
+      ),
+    );
+  });
+}
+
+Deno.test("a reply with return but no id settles its call", async () => {
+  await answeredUnreadably(
+    () => JSON.stringify({ return: { running: true, status: "running" } }) + "\n",
+    /^query-status: unreadable reply, reply without id: \{"return":\{"running":true/,
+  );
+});
+
+for (const id of ['"ID"', "1.5", "0", "-3", "null", "{}", "[3]", "12345678901234567890", "99"]) {
+  Deno.test(`a reply with an id no request had (${id}) settles the call owed an answer`, async () => {
+    await answeredUnreadably(
+      () => `{"return": {"running": true, "status": "running"}, "id": ${id}}\n`,
+      /^query-status: unreadable reply, reply with an id no request had \(/,
+    );
+  });
+}
+
+Deno.test("an error reply with an id no request had settles the call owed an answer", async () => {
+  await answeredUnreadably(
+    (id) => JSON.stringify({ error: { class: "GenericError", desc: "no" }, id: String(id) }) + "\n",
+    /^query-status: unreadable reply, reply with an id no request had \("\d+"\)/,
+  );
+});
+
+Deno.test("a message of unknown shape in place of a reply settles its call", async () => {
+  await answeredUnreadably(
+    () => JSON.stringify({ surprise: true }) + "\n",
+    /^query-status: unreadable reply, message of unknown shape: \{"surprise":true\}$/,
+  );
+});
+
+Deno.test("a reply with both return and error settles its call with ProtocolError", async () => {
+  await answeredUnreadably(
+    (id) =>
+      JSON.stringify({
+        return: { running: true, status: "running" },
+        error: { class: "GenericError", desc: "no" },
+        id,
+      }) + "\n",
+    /^query-status: reply with both return and error: \{"return":/,
+    false,
+  );
+});
+
+Deno.test("late answers of calls that timed out, readable or not, settle no other call", async () => {
+  const held: { socket: Socket; id: unknown }[] = [];
+  const server = await peer((socket, request) => {
+    if (request.execute === "slow") return void held.push({ socket, id: request.id });
+    if (request.execute === "after") {
+      // The late answers first: in order, as QEMU sends them.
+      const [unreadable, error, readable] = held;
+      unreadable.socket.write("not json, the answer to the first slow call\n");
+      error.socket.write(JSON.stringify({ error: { class: "GenericError", desc: "x" } }) + "\n");
+      readable.socket.write(JSON.stringify({ return: "late", id: readable.id }) + "\n");
+    }
+    reply(socket, request, request.execute);
+  });
+  const qmp = await connect(server.path, { onProtocolError: () => {} });
+  const call = (command: string, timeout?: number) =>
+    qmp.connection.call(command, undefined, timeout === undefined ? undefined : { timeout });
+  for (let i = 0; i < 3; i++) await assert.rejects(call("slow", 50), TimeoutError);
+  assert.deepEqual(await settlesWithin(Promise.all([call("after"), call("next")])), [
+    "after",
+    "next",
+  ]);
+  await qmp.close();
+  await server.done();
+});
+
+Deno.test("an out-of-band call answered unreadably settles once the in-band calls are answered", async () => {
+  const held: { socket: Socket; id: unknown }[] = [];
+  const server = await peer((socket, request) => {
+    if (request.execute === "in-band") return void held.push({ socket, id: request.id });
+    if (request["exec-oob"] === "oob") {
+      // The out-of-band call's answer, unreadable; then the in-band one's.
+      socket.write("{oops\n");
+      return setTimeout(() => reply(socket, held[0], "in-band"), 50);
+    }
+    reply(socket, request);
+  });
+  const problems: string[] = [];
+  const qmp = await connect(server.path, { onProtocolError: (e) => problems.push(e.message) });
+  const inBand = qmp.connection.call("in-band");
+  const oob = qmp.connection.call("oob", undefined, { oob: true }).catch((e) => e);
+  assert.equal(await settlesWithin(inBand), "in-band");
+  const error = await settlesWithin(oob);
+  assert.ok(error instanceof ProtocolError, `${error}`);
+  assert.match(error.message, /^oob: unreadable reply, line is not JSON: \{oops$/);
+  assert.deepEqual(problems, ["line is not JSON: {oops"]);
+  await qmp.close();
+  await server.done();
+});
+
+Deno.test("an in-band call answered unreadably while an out-of-band one waits: both settle", async () => {
+  const server = await peer((socket, request) => {
+    if (request.execute === "in-band") return void socket.write("[in-band]\n");
+    if (request["exec-oob"] === "oob") return void socket.write("[oob]\n");
+    reply(socket, request);
+  });
+  const qmp = await connect(server.path, { onProtocolError: () => {} });
+  const results = await settlesWithin(
+    Promise.allSettled([
+      qmp.connection.call("in-band"),
+      qmp.connection.call("oob", undefined, { oob: true }),
+    ]),
+  );
+  for (const result of results) {
+    assert.ok(
+      result.status === "rejected" && result.reason instanceof ProtocolError &&
+        /unreadable reply/.test(result.reason.message),
+      String(result.status === "rejected" ? result.reason : result.value),
+    );
+  }
+  await qmp.close();
+  await server.done();
+});
+
+Deno.test("an error without id that is the late answer of a call that timed out settles no other call", async () => {
+  let slow: { socket: Socket; id: unknown } | undefined;
+  const server = await peer((socket, request) => {
+    if (request.execute === "slow") return void (slow = { socket, id: request.id });
+    if (request.execute === "after") {
+      socket.write(
+        JSON.stringify({ error: { class: "GenericError", desc: "JSON parse error" } }) + "\n",
+      );
+    }
+    reply(socket, request, request.execute);
+  });
+  const qmp = await connect(server.path, { onProtocolError: () => {} });
+  await assert.rejects(qmp.connection.call("slow", undefined, { timeout: 50 }), TimeoutError);
+  assert.ok(slow);
+  assert.equal(await settlesWithin(qmp.connection.call("after")), "after");
+  await qmp.close();
+  await server.done();
+});
+
+Deno.test("a reply line over the size limit, whole in one chunk, closes the connection and rejects the call", async () => {
+  const problems: string[] = [];
+  const server = await peer((socket, request) => {
+    if (request.execute === "qmp_capabilities") return reply(socket, request);
+    reply(socket, request, "x".repeat(100_000));
+  });
+  const qmp = await connect(server.path, {
+    maxMessageBytes: 64 << 10,
+    onProtocolError: (e) => problems.push(e.message),
+  });
+  await assert.rejects(settlesWithin(qmp.connection.call("big")), ConnectionClosedError);
+  assert.deepEqual(problems, ["message larger than 65536 bytes"]);
   await server.done();
 });
