@@ -3,7 +3,8 @@
  * line-delimited JSON over a transport, requests with ids, replies routed by
  * id (never by order: events and other replies may come in between), events
  * to an `EventHub`, and every failure ending pending calls instead of
- * leaving them hanging.
+ * leaving them hanging: with a peer that answers in order (QMP), an answer
+ * that comes unreadable settles the call owed it (see `AnswerOrder`).
  *
  * @module
  */

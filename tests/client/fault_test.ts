@@ -6,6 +6,8 @@ import assert from "node:assert/strict";
 import type { Socket } from "node:net";
 import { connect } from "../../lib/client/qmp.ts";
 import { greeting, peer, reply, timestamp } from "./scripted_peer.ts";
+import { skipped, startQemu } from "./qemu_process.ts";
+import { connectSocket, type Transport } from "../../lib/transport/transport.ts";
 import {
   ConnectionClosedError,
   ProtocolError,
@@ -647,3 +649,67 @@ Deno.test("a reply line over the size limit, whole in one chunk, closes the conn
   assert.deepEqual(problems, ["message larger than 65536 bytes"]);
   await server.done();
 });
+
+/** `inner` with each `from` in what it receives replaced by `to` (bytes as Latin-1). */
+function corruptingReplies(inner: Transport, from: string, to: string): Transport {
+  return {
+    write: (data) => inner.write(data),
+    close: () => inner.close(),
+    onData: (handler) =>
+      inner.onData((chunk) => {
+        const text = new TextDecoder("latin1").decode(chunk);
+        if (!text.includes(from)) return handler(chunk);
+        handler(Uint8Array.from(text.replaceAll(from, to), (c) => c.charCodeAt(0)));
+      }),
+    onClose: (handler) => inner.onClose(handler),
+    onDrain: inner.onDrain && ((handler) => inner.onDrain!(handler)),
+  };
+}
+
+for (const version of ["7.2", "10.0"] as const) {
+  Deno.test({
+    name: `QEMU ${version}: a reply cut short on its way settles its own call, not the next ones`,
+    ignore: skipped,
+    fn: async () => {
+      const directory = await Deno.makeTempDir();
+      const path = `${directory}/qmp.sock`;
+      try {
+        await using _qemu = await startQemu(version, [
+          "-name",
+          "cut-me-short",
+          "-qmp",
+          `unix:${path},server=on,wait=off`,
+        ], path);
+        const problems: string[] = [];
+        // QEMU's reply to query-name loses its end, as a broken transport might cut it.
+        const transport = corruptingReplies(
+          await connectSocket(path),
+          '"cut-me-short"}',
+          '"cut-me',
+        );
+        await using qmp = await connect(transport, {
+          onProtocolError: (e) => problems.push(e.message),
+        });
+        // Written together: the one whose reply is cut between two answered whole.
+        const before = qmp.execute("query-status");
+        const cut = qmp.execute("query-name").catch((e) => e);
+        const after = qmp.execute("query-version");
+        const error = await settlesWithin(cut, 10_000);
+        assert.ok(error instanceof ProtocolError, `settled with ${error}`);
+        assert.match(
+          error.message,
+          /^query-name: unreadable reply, line is not JSON: \{"return": \{"name": "cut-me, "id": \d+\}/,
+        );
+        assert.equal((await before).running, true);
+        assert.equal(
+          (await settlesWithin(after, 10_000)).qemu.major,
+          Number(version.split(".")[0]),
+        );
+        assert.equal(problems.length, 1, problems.join("\n"));
+        assert.equal((await qmp.execute("query-status")).running, true);
+      } finally {
+        await Deno.remove(directory, { recursive: true });
+      }
+    },
+  });
+}
