@@ -4,7 +4,9 @@
  * flipped and truncated, split at random points, with garbage, huge
  * integers, deep nesting and wrong shapes between them), then closed. Every
  * input must end with every call settled, nothing thrown out of the library
- * and no unhandled rejection.
+ * and no unhandled rejection. A second kind of input (`fuzzAnswers`) is a
+ * peer that answers in order, as QEMU does, every request it read, readably
+ * or not: once it has, every call must have settled, before any close.
  *
  * @module
  */
@@ -147,5 +149,196 @@ export async function fuzzOne(seed: number): Promise<FuzzOutcome> {
     rejected: results.filter((r) => r.status === "rejected").length,
     protocolErrors,
     bytes: bytes.length,
+  };
+}
+
+/** A request as the peer read it: its id, and whether it came out-of-band. */
+interface Written {
+  readonly id: number;
+  readonly oob: boolean;
+}
+
+/** The requests in what the client wrote (raw bytes, none here, aside). */
+function requestsIn(written: string): Written[] {
+  return written.split("\n").filter((line) => line !== "").map((line) => {
+    const request = JSON.parse(line) as { id: number; "exec-oob"?: string };
+    return { id: request.id, oob: request["exec-oob"] !== undefined };
+  });
+}
+
+const encoder = new TextEncoder();
+
+/**
+ * An answer the peer cannot be read in, for request `id`: not JSON, not an
+ * object, a reply without a usable id, a message of unknown shape. Never a
+ * readable reply to any request, and never blank (a blank line is no line).
+ */
+function unreadableAnswer(next: () => number, id: number, idsIssued: number): Uint8Array {
+  const reply = `{"return":{"n":${id}},"id":${id}}`;
+  switch (Math.floor(next() * 8)) {
+    case 0: // Cut short: a proper prefix of an object is never JSON.
+      return encoder.encode(reply.slice(0, 1 + Math.floor(next() * (reply.length - 1))));
+    case 1: { // Cut by bytes that are not UTF-8.
+      const at = 1 + Math.floor(next() * (reply.length - 1));
+      const bytes = encoder.encode(reply);
+      return new Uint8Array([...bytes.subarray(0, at), 0xff, 0xc3, ...bytes.subarray(at + 1)]);
+    }
+    case 2:
+      return encoder.encode(["[1]", "5", '"x"', "null", "true"][Math.floor(next() * 5)]);
+    case 3:
+      return encoder.encode(`{"return":{"n":${id}}}`);
+    case 4: {
+      const ids = [`"${id}"`, `${id}.5`, "0", "-1", "null", `[${id}]`, `${idsIssued + 1 + id}`];
+      return encoder.encode(`{"return":{},"id":${ids[Math.floor(next() * ids.length)]}}`);
+    }
+    case 5:
+      return encoder.encode(`{"error":{"class":"GenericError","desc":"x"},"id":"${id}"}`);
+    case 6:
+      return encoder.encode(`{"event":${id},"id":${id}}`);
+    default:
+      return encoder.encode(`{"surprise":${id}}`);
+  }
+}
+
+/** An event between answers, well-formed or not: never an answer. */
+function eventLine(next: () => number): Uint8Array {
+  return encoder.encode(
+    next() < 0.5
+      ? `{"event":"STOP","timestamp":${timestamp}}`
+      : `{"event":"STOP","data":[1],"timestamp":${timestamp}}`,
+  );
+}
+
+/**
+ * Runs one input against the invariant of a peer that answers in order
+ * (QMP's): calls in-band and out-of-band, some timed out or aborted before
+ * or after they are written; the peer answers every request it read, once,
+ * in-band ones in order and out-of-band ones in theirs, the two interleaved
+ * at random, each answer readable or not, with events between them. Once
+ * it has, every call must have settled, before the connection closes.
+ * Throws when one has not.
+ */
+export async function fuzzAnswers(seed: number): Promise<FuzzOutcome> {
+  const next = random(seed);
+  let deliver: (chunk: Uint8Array) => void = () => {};
+  let end: (reason: string) => void = () => {};
+  let written = "";
+  const transport: Transport = {
+    write: (data) => {
+      if (typeof data === "string") written += data;
+      return true;
+    },
+    close: () => end("closed"),
+    onData: (handler) => (deliver = handler),
+    onClose: (handler) => (end = handler),
+  };
+  let protocolErrors = 0;
+  const connection = new Connection(transport, {
+    maxMessageBytes: 64 << 10,
+    onProtocolError: () => protocolErrors++,
+    repliesInOrder: true,
+  });
+  const count = 1 + Math.floor(next() * 10);
+  const settledCalls = new Set<number>();
+  /** The value each call resolved with. */
+  const values = new Map<number, unknown>();
+  /** The calls neither timed out nor aborted (call i has id i + 1). */
+  const plain = new Set<number>();
+  const abortLater: AbortController[] = [];
+  const calls = Array.from({ length: count }, (_, i) => {
+    const oob = next() < 0.3;
+    const kind = next();
+    const controller = new AbortController();
+    const call = connection.call(`command-${i}`, {}, {
+      oob,
+      signal: controller.signal,
+      timeout: kind < 0.15 ? 0 : Infinity,
+    });
+    if (kind >= 0.15 && kind < 0.25) controller.abort(); // Never written.
+    else if (kind >= 0.25 && kind < 0.35) abortLater.push(controller); // Written, then aborted.
+    else if (kind >= 0.35) plain.add(i);
+    return call.then((value) => values.set(i, value)).finally(() => settledCalls.add(i));
+  });
+  const settled = Promise.allSettled(calls);
+  await new Promise((resolve) => setTimeout(resolve, 0));
+  for (const controller of abortLater) controller.abort();
+  const requests = requestsIn(written);
+  const queues = [requests.filter((r) => !r.oob), requests.filter((r) => r.oob)];
+  const lines: Uint8Array[] = [];
+  // QEMU's errors without id after a request it could not parse run on up
+  // to the next reply with an id, and the client takes them all as one
+  // answer: a second error without id comes only after such a reply.
+  let errorWithoutIdAllowed = true;
+  /** The calls answered with a readable success. */
+  const answeredReadably: number[] = [];
+  while (queues[0].length + queues[1].length > 0) {
+    if (next() < 0.2) lines.push(eventLine(next));
+    const queue = queues[0].length === 0
+      ? queues[1]
+      : queues[1].length === 0
+      ? queues[0]
+      : queues[next() < 0.5 ? 0 : 1];
+    const { id, oob } = queue.shift()!;
+    const kind = next();
+    if (kind < 0.3) {
+      lines.push(encoder.encode(`{"return":{"n":${id}},"id":${id}}`));
+      answeredReadably.push(id - 1);
+      errorWithoutIdAllowed = true;
+    } else if (kind < 0.4) {
+      lines.push(encoder.encode(`{"error":{"class":"GenericError","desc":"no"},"id":${id}}`));
+      errorWithoutIdAllowed = true;
+    } else if (kind < 0.45) {
+      lines.push(encoder.encode(`{"return":{},"error":{"class":"X","desc":"y"},"id":${id}}`));
+      errorWithoutIdAllowed = true;
+    } else if (kind < 0.55 && !oob && errorWithoutIdAllowed) {
+      lines.push(encoder.encode(`{"error":{"class":"GenericError","desc":"JSON parse error"}}`));
+      errorWithoutIdAllowed = false;
+    } else {
+      lines.push(unreadableAnswer(next, id, count));
+    }
+  }
+  const newline = encoder.encode(next() < 0.5 ? "\n" : "\r\n");
+  const stream = new Uint8Array(
+    lines.reduce((size, line) => size + line.length + newline.length, 0),
+  );
+  let at = 0;
+  for (const line of lines) {
+    stream.set(line, at);
+    stream.set(newline, at + line.length);
+    at += line.length + newline.length;
+  }
+  for (let from = 0; from < stream.length;) {
+    const size = 1 + Math.floor(next() * 200);
+    deliver(stream.slice(from, from + size));
+    from += size;
+  }
+  // Settlements run as promise reactions: let them.
+  await new Promise((resolve) => setTimeout(resolve, 0));
+  if (settledCalls.size !== count) {
+    const waiting = Array.from({ length: count }, (_, i) => i).filter((i) => !settledCalls.has(i));
+    connection.close();
+    await settled;
+    throw new Error(
+      `seed ${seed}: calls ${waiting.join(", ")} still wait after the peer answered every request`,
+    );
+  }
+  // No answer, readable or not, went to another call: a readable success
+  // reached its own call, as long as that call still waited for it.
+  for (const i of answeredReadably) {
+    const value = values.get(i) as { n?: number } | undefined;
+    if (plain.has(i) && value?.n !== i + 1) {
+      connection.close();
+      throw new Error(
+        `seed ${seed}: call ${i} did not get its reply, but ${JSON.stringify(value)}`,
+      );
+    }
+  }
+  end("peer closed");
+  const results = await settled;
+  return {
+    resolved: results.filter((r) => r.status === "fulfilled").length,
+    rejected: results.filter((r) => r.status === "rejected").length,
+    protocolErrors,
+    bytes: stream.length,
   };
 }
