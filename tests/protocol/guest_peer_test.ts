@@ -193,3 +193,34 @@ Deno.test("over a Node socket, the bytes the socket hands out are left as they c
   // The sync reply's 0xFF is still there: the agent changed a copy, not the socket's buffer.
   assert.ok(chunks.some((chunk) => chunk.includes(0xff)));
 });
+
+Deno.test("a guest call answered unreadably ends at its timeout; the next call resynchronises first", async () => {
+  const requests: string[] = [];
+  let unreadable = true;
+  await using peer = await guest((request) => {
+    requests.push(request.execute);
+    if (request.execute === "guest-ping" && unreadable) {
+      unreadable = false;
+      return `{"return": {}, "id": ${request.id}\n`; // cut short
+    }
+    return `{"return": {}, "id": ${request.id}}\n`;
+  });
+  const problems: string[] = [];
+  let syncs = 0;
+  const agent = await connectGuestAgent(peer.path, {
+    agentVersion: "10.2",
+    callTimeout: 200,
+    onProtocolError: (error) => problems.push(error.message),
+    trace: (entry) => {
+      if (entry.direction === "out" && entry.message.includes("guest-sync-delimited")) syncs++;
+    },
+  });
+  // Not taken for the answer (the channel may carry stale output): reported, and the call times out.
+  await assert.rejects(agent.execute("guest-ping"), (e: Error) => e.name === "TimeoutError");
+  assert.deepEqual(problems, [`line is not JSON: {"return": {}, "id": 2`]);
+  assert.equal(syncs, 1);
+  assert.deepEqual(await agent.execute("guest-ping"), {});
+  assert.equal(syncs, 2);
+  assert.deepEqual(requests, ["guest-ping", "guest-ping"]);
+  await agent.close();
+});
