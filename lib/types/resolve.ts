@@ -188,8 +188,21 @@ export type RestrictedEnum<schema, name, rejected> =
   & Exclude<EnumValues<schema, name>, RejectedValues<schema, name, rejected>>
   & string;
 
-/** The values of an enum that carry one of the `rejected` features. */
-type RejectedValues<schema, name, rejected> = DefinitionOf<schema, name> extends
+/**
+ * The values of an enum that carry one of the `rejected` features.
+ *
+ * @example
+ * ```ts
+ * import type { RejectedValues } from "./resolve.ts";
+ * type Schema = {
+ *   types: {
+ *     Mode: { kind: "enum"; data: readonly ["a", "old"]; values: { old: { features: readonly ["deprecated"] } } };
+ *   };
+ * };
+ * const old: RejectedValues<Schema, "Mode", "deprecated"> = "old";
+ * ```
+ */
+export type RejectedValues<schema, name, rejected> = DefinitionOf<schema, name> extends
   { values: infer values } ? {
     [value in keyof values]: HasFeature<values[value], rejected> extends true ? value : never;
   }[keyof values]
@@ -280,8 +293,23 @@ export type RestrictedUnion<schema, name, rejected> = HasUnionBranch<schema, nam
       & NestedUnionIn<schema, name, value, rejected>;
   }[AcceptedValues<schema, name, rejected>];
 
-/** A union's discriminator values a policy accepts. */
-type AcceptedValues<schema, union, rejected> = Exclude<
+/**
+ * A union's discriminator values a policy accepts: those of the
+ * discriminator's enum that carry none of the `rejected` features.
+ *
+ * @example
+ * ```ts
+ * import type { AcceptedValues } from "./resolve.ts";
+ * type Schema = {
+ *   types: {
+ *     D: { kind: "enum"; data: readonly ["file", "old"]; values: { old: { features: readonly ["deprecated"] } } };
+ *     U: { kind: "union"; base: { driver: "D" }; discriminator: "driver"; data: {} };
+ *   };
+ * };
+ * const driver: AcceptedValues<Schema, "U", "deprecated"> = "file";
+ * ```
+ */
+export type AcceptedValues<schema, union, rejected> = Exclude<
   DiscriminatorValues<schema, union>,
   RejectedValues<
     schema,
