@@ -53,12 +53,10 @@ export type { AcceptAll, CompatPolicy } from "./features.ts";
 export type { JsonValue } from "./json.ts";
 export type { TypeOf } from "./type_of.ts";
 export type {
-  AcceptedValues,
   InputEnum,
   InputUnion,
   NoMembers,
   OutputUnion,
-  RejectedValues,
   RestrictedEnum,
   RestrictedUnion,
 } from "./resolve.ts";

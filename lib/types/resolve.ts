@@ -201,6 +201,8 @@ export type RestrictedEnum<schema, name, rejected> =
  * };
  * const old: RejectedValues<Schema, "Mode", "deprecated"> = "old";
  * ```
+ *
+ * @internal
  */
 export type RejectedValues<schema, name, rejected> = DefinitionOf<schema, name> extends
   { values: infer values } ? {
@@ -308,6 +310,8 @@ export type RestrictedUnion<schema, name, rejected> = HasUnionBranch<schema, nam
  * };
  * const driver: AcceptedValues<Schema, "U", "deprecated"> = "file";
  * ```
+ *
+ * @internal
  */
 export type AcceptedValues<schema, union, rejected> = Exclude<
   DiscriminatorValues<schema, union>,
