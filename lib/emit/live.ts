@@ -101,9 +101,16 @@ export async function nearestVendored(
   protocol: Extract<Protocol, "qmp" | "qsd">,
   version: string,
 ): Promise<SchemaLiteral> {
-  const schemas: Record<string, SchemaLiteral> = protocol === "qmp"
-    ? { ...(await import("../../schemas/qmp/mod.ts")).qmp }
-    : { ...(await import("../../schemas/qsd/mod.ts")).qsd };
+  // Through `unknown`: relating every vendored literal to `SchemaLiteral`
+  // cost whoever imports this module (introspect.ts, the shell) a second of
+  // checking, for no check that matters here.
+  const schemas =
+    (protocol === "qmp"
+      ? { ...(await import("../../schemas/qmp/mod.ts")).qmp }
+      : { ...(await import("../../schemas/qsd/mod.ts")).qsd }) as unknown as Record<
+        string,
+        SchemaLiteral
+      >;
   const versions = Object.keys(schemas).sort(compare);
   const older = versions.filter((v) => compare(v, version) <= 0);
   return schemas[older.at(-1) ?? versions[0]];
