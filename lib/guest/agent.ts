@@ -271,6 +271,9 @@ export async function connectGuestAgent<
   const report = options.onProtocolError ??
     ((error: ProtocolError) => console.warn(`qapi-ts: ${error.message}`));
   const connection = new Connection(transport, {
+    // Replies to an earlier client's requests may still be on the channel:
+    // ids of this connection's own, not the 1, 2, 3 a client starts with.
+    firstId: 1 + Math.floor(Math.random() * (2 ** 31 - 2)),
     maxMessageBytes: options.maxMessageBytes ?? 16 << 20,
     eventBufferSize: options.eventBufferSize,
     trace: options.trace,

@@ -68,6 +68,13 @@ export interface ConnectionOptions {
    * calls time out instead).
    */
   readonly repliesInOrder?: boolean;
+  /**
+   * The id of the first request; the next ones count up from it. A whole
+   * number from 1 to 2^31 - 1; default 1. The guest agent starts at a random
+   * one: its channel may still carry replies to an earlier client's
+   * requests, which must not match this one's.
+   */
+  readonly firstId?: number;
 }
 
 /**
@@ -210,8 +217,8 @@ export class Connection {
   readonly closed: Promise<string>;
 
   readonly #transport: Transport;
-  // Ids are numbers from 1 on: QEMU echoes any JSON id.
-  readonly #pending = new CallTable(1);
+  // Ids are numbers from `firstId` on: QEMU echoes any JSON id.
+  readonly #pending: CallTable;
   /** The deadlines of calls with a timeout, on one timer for the connection. */
   readonly #deadlines = new Deadlines<Pending>((pending) =>
     this.#abandon(pending, new TimeoutError(pending.command, pending.timeout))
@@ -224,7 +231,8 @@ export class Connection {
   readonly #trace: TraceHook | undefined;
   /** False when the event hub is shared by successive connections: its owner closes it. */
   readonly #ownsEvents: boolean;
-  #nextId = 1;
+  readonly #firstId: number;
+  #nextId: number;
   #firstLine = true;
   #closeReason?: string;
   #resolveGreeting!: (greeting: Record<string, unknown>) => void;
@@ -262,6 +270,15 @@ export class Connection {
     // A protocol without a greeting never awaits it; don't report its rejection as unhandled.
     this.greeting.catch(() => {});
     this.closed = new Promise((resolve) => (this.#resolveClosed = resolve));
+    const firstId = options.firstId ?? 1;
+    if (!Number.isSafeInteger(firstId) || firstId < 1 || firstId > maxFirstId) {
+      transport.close();
+      throw new RangeError(
+        `firstId must be a whole number from 1 to ${maxFirstId}, not ${firstId}`,
+      );
+    }
+    this.#firstId = this.#nextId = firstId;
+    this.#pending = new CallTable(firstId);
     const maxMessageBytes = options.maxMessageBytes ?? 64 << 20;
     if (!Number.isSafeInteger(maxMessageBytes) || maxMessageBytes < 1) {
       transport.close();
@@ -339,8 +356,11 @@ export class Connection {
     const isReply = "return" in message || "error" in message;
     if (isReply && "id" in message) {
       const id = message.id;
-      // Ids are whole numbers from 1 on: any other is no request's.
-      if (!(Number.isSafeInteger(id) && (id as number) >= 1 && (id as number) < this.#nextId)) {
+      // Ids are whole numbers from the first on: any other is no request's.
+      if (
+        !(Number.isSafeInteger(id) && (id as number) >= this.#firstId &&
+          (id as number) < this.#nextId)
+      ) {
         const text = typeof id === "string" ? JSON.stringify(id) : shown(id);
         return this.#unreadable(`reply with an id no request had (${text})`, filtered);
       }
@@ -666,6 +686,9 @@ export class Connection {
     this.#transport.close();
   }
 }
+
+/** The largest first id: far below 2^53, so that the ids after it stay exact. */
+const maxFirstId = 2 ** 31 - 1;
 
 /** Requests are handed to the transport in writes of about this many characters. */
 const writeBatchSize = 64 << 10;

@@ -78,6 +78,33 @@ Deno.test("maxMessageBytes must be a whole number of bytes", () => {
   }
 });
 
+Deno.test("firstId: requests count up from it; a reply with an id below it is no request's", async () => {
+  for (const firstId of [0, -1, NaN, 1.5, 2 ** 31, Infinity]) {
+    const { transport } = fullAfterEveryWrite();
+    assert.throws(() => new Connection(transport, { firstId }), RangeError, String(firstId));
+  }
+  let deliver: (chunk: Uint8Array) => void = () => {};
+  const written: string[] = [];
+  const problems: string[] = [];
+  const connection = new Connection({
+    write: (data) => (written.push(String(data)), true),
+    close: () => {},
+    onData: (handler) => (deliver = handler),
+    onClose: () => {},
+  }, { firstId: 1000, repliesInOrder: true, onProtocolError: (e) => problems.push(e.message) });
+  const first = connection.call("first");
+  const second = connection.call("second").catch((e) => e);
+  await tick();
+  assert.deepEqual(written, ['{"execute":"first","id":1000}\n{"execute":"second","id":1001}\n']);
+  const reply = (id: number) => new TextEncoder().encode(`{"return":${id},"id":${id}}\n`);
+  deliver(reply(1000));
+  assert.equal(await first, 1000);
+  deliver(reply(1)); // No request had id 1: it is taken for the answer owed.
+  assert.match(String(await second), /^ProtocolError: second: unreadable reply, reply with an id/);
+  assert.deepEqual(problems, ['reply with an id no request had (1): {"return":1,"id":1}']);
+  connection.close();
+});
+
 /** A transport that answers requests when told, by id, in any order. */
 function answeringLater() {
   let onData: (chunk: Uint8Array) => void = () => {};
