@@ -42,6 +42,11 @@ class IdQueue {
     return this.#ids.length - this.#head - this.#removed.size;
   }
 
+  /** Ids kept in memory: those in the queue, and those removed but not yet dropped. */
+  get held(): number {
+    return this.#ids.length - this.#head;
+  }
+
   push(id: number, waiting: (id: number) => boolean): void {
     this.#ids.push(id);
     if (this.size > this.#prunedAt) {
@@ -76,8 +81,16 @@ class IdQueue {
       if (ids[middle] < id) low = middle + 1;
       else if (ids[middle] > id) high = middle - 1;
       else {
-        if (this.#removed.has(id)) return false;
-        this.#removed.add(id);
+        const removed = this.#removed;
+        if (removed.has(id)) return false;
+        removed.add(id);
+        // An entry that stays at the front while later ones are answered
+        // must not keep them all: dropped once they are half the array.
+        if (removed.size >= 1024 && removed.size * 2 >= ids.length - this.#head) {
+          this.#ids = ids.slice(this.#head).filter((id) => !removed.has(id));
+          this.#head = 0;
+          this.#removed = new Set();
+        }
         return true;
       }
     }
@@ -158,6 +171,11 @@ export class AnswerOrder {
   /** Requests whose answers are still owed. */
   get size(): number {
     return this.#inBand.size + this.#oob.size;
+  }
+
+  /** Ids kept in memory (owed, or answered and not yet dropped): a bound's measure. */
+  get held(): number {
+    return this.#inBand.held + this.#oob.held;
   }
 
   /** A request went to the peer: its answer is now owed. */
