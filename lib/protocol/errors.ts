@@ -80,7 +80,9 @@ export class TimeoutError extends Error {
 
 /**
  * The peer broke the protocol: a line that is not JSON, a message of unknown
- * shape, a message over the size limit, no greeting in time.
+ * shape, a message over the size limit, no greeting in time; or, for a call,
+ * its answer came unreadable (the message names the command and quotes the
+ * start of the line).
  *
  * @example
  * ```ts
