@@ -71,10 +71,16 @@ type RejectedNames<schemas, policy> = schemas extends unknown
  * @internal
  */
 // Tested against the cached `CommandKeys`, not intersected with `keyof` (see
-// `DefinitionOf`); not distributive (see `SingleArgs`).
+// `DefinitionOf`); not distributive (see `SingleArgs`). `unknown`, not
+// `never`, for a name the schema lacks, as `DefinitionOf`: TypeScript
+// measures the variance of `Arguments<schema, command>` by instantiating it
+// with marker types, which are never command names; with `never` the body
+// then came out the same for every marker, the alias was taken as
+// independent of its parameters, and any command's arguments passed for any
+// other's (`CommandArgs<S, "block-stream">` for `block_resize`).
 type CommandDefinitionOf<schema, command> = [command] extends [CommandKeys<schema>]
   ? CommandsOf<schema>[command]
-  : never;
+  : unknown;
 
 /**
  * The keys of a schema's `commands` map (every command, whatever the policy),

@@ -5,6 +5,7 @@
  * the same object reused for two commands.
  */
 import type { CommandArgs, Qmp10_2, QmpClient } from "../../../mod.ts";
+import type { Qmp7_2 } from "../../../versions.ts";
 
 type Resize = CommandArgs<Qmp10_2, "block_resize">;
 type Stream = CommandArgs<Qmp10_2, "block-stream">;
@@ -36,6 +37,7 @@ export async function mistakes(
   qmp: QmpClient<Qmp10_2>,
   loose: Record<string, unknown>,
   either: Resize | Stream,
+  streamArgs: CommandArgs<Qmp10_2, "block-stream">,
 ) {
   // @ts-expect-error a Record<string, unknown> may hold anything
   await qmp.execute("block_resize", loose);
@@ -50,6 +52,11 @@ export async function mistakes(
   const wrong = { "node-name": "a", size: "1G" };
   // @ts-expect-error ...but a wrong type still is
   await qmp.execute("block_resize", wrong);
+  // @ts-expect-error another command's arguments (no size)
+  await qmp.execute("block_resize", streamArgs);
+  // @ts-expect-error another command's arguments, in another version's schema
+  const resize7: CommandArgs<Qmp7_2, "block_resize"> = streamArgs;
+  void resize7;
   const streams: { device: string; speed?: number }[] = [];
   // @ts-expect-error arguments of another command in a loop
   for (const args of streams) await qmp.execute("block_resize", args);
