@@ -299,7 +299,9 @@ export class Connection {
       try {
         splitter.push(chunk);
       } catch (error) {
-        // Oversized: the stream can't be resynchronised safely, so end it.
+        // Oversized: ended, not skipped. Skipping to the line's end would read
+        // without bound what a peer that never ends its line sends, and the
+        // call it answers would fail anyway; closing settles every call.
         this.#onProtocolError(error as ProtocolError);
         this.#shutdown((error as Error).message);
         transport.close();
