@@ -4,10 +4,11 @@
  * @module
  */
 
-import type { JsonValue } from "./json.ts";
+import type { JsonInput, JsonValue } from "./json.ts";
 
 /**
- * QAPI's builtin types by name, the same in both directions.
+ * QAPI's builtin types by name, as a server sends them (`any` is a
+ * `JsonValue`, its arrays and objects mutable).
  *
  * The 64-bit integer types (`int`, `int64`, `uint64`, `size`) are
  * `number | bigint`: the client delivers a value beyond 2^53 as a `bigint`
@@ -39,4 +40,19 @@ export interface Builtins {
   bool: boolean;
   null: null;
   any: JsonValue;
+}
+
+/**
+ * QAPI's builtin types by name, as a client sends them: as `Builtins`, but
+ * `any` takes readonly arrays and objects too (`JsonInput`). Two maps, so
+ * that resolving a builtin stays one index access in either direction.
+ *
+ * @example
+ * ```ts
+ * import type { BuiltinsIn } from "./builtins.ts";
+ * const value: BuiltinsIn["any"] = { devices: ["a", "b"] } as const;
+ * ```
+ */
+export interface BuiltinsIn extends Omit<Builtins, "any"> {
+  any: JsonInput;
 }

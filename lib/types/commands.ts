@@ -5,7 +5,7 @@
  */
 
 import type { AcceptAll, HasFeature, RejectedFeatures } from "./features.ts";
-import type { JsonValue } from "./json.ts";
+import type { JsonInput, JsonValue } from "./json.ts";
 import type { DefinitionOf, MemberType, StructMembers } from "./members.ts";
 import type { Policed } from "./objects.ts";
 import type { ResolveIn, ResolveOut } from "./resolve.ts";
@@ -148,7 +148,7 @@ export interface TakesNoArguments {
  */
 export interface UnlistedMembers {
   /** A member the schema does not list: any JSON value. */
-  readonly [member: string]: JsonValue | undefined;
+  readonly [member: string]: JsonInput | undefined;
 }
 
 /**
@@ -239,7 +239,7 @@ type DataArguments<schema, command, data, rejected, empty> = data extends string
  */
 export interface SomeArguments {
   /** Any member, any JSON value. */
-  readonly [member: string]: JsonValue | undefined;
+  readonly [member: string]: JsonInput | undefined;
 }
 
 /** The inline arguments, by the alias of the policy (what errors name).
@@ -361,18 +361,19 @@ export type CommandReturn<schema, command> = ReturnOf<schema, NoInfer<command>>;
  * const running: boolean = status.running;
  * ```
  */
-export type ReturnOf<schema, command> = Prettify<
-  schema extends SpanOf<infer schemas>
-    // A span returns what any of its versions returns.
-    ? (schemas extends unknown ? SingleReturn<schemas, command> : never)
-    : SingleReturn<schema, command>
->;
+export type ReturnOf<schema, command> = schema extends SpanOf<infer schemas>
+  // A span returns what any of its versions returns.
+  ? (schemas extends unknown ? SingleReturn<schemas, command> : never)
+  : SingleReturn<schema, command>;
 
 // Not distributive (see `SingleArgs`): for a union of names, the union of
-// their results.
+// their results. Flattened for hovers, except QAPI's `any` (`qom-get`):
+// `JsonValue` as it is, where `Prettify` would rebuild the recursive union
+// level by level and errors would print it five levels deep.
 /** @internal */
 type SingleReturn<schema, command> = CommandDefinitionOf<schema, command> extends
-  { returns: infer returns } ? ResolveOut<schema, returns>
+  { returns: infer returns }
+  ? (returns extends "any" ? JsonValue : Prettify<ResolveOut<schema, returns>>)
   // One command without `returns`: `{}`. Several, some without: one of their
   // results, unknown. (Not resolving the others' results: with the command
   // still a type parameter, the checker would resolve every result type.)

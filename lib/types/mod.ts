@@ -50,7 +50,7 @@ export type {
 } from "./objects.ts";
 export type { Execute, ExecuteArguments } from "./execute.ts";
 export type { AcceptAll, CompatPolicy } from "./features.ts";
-export type { JsonValue } from "./json.ts";
+export type { JsonInput, JsonValue } from "./json.ts";
 export type { TypeOf } from "./type_of.ts";
 export type {
   InputEnum,

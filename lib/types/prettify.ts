@@ -30,7 +30,7 @@
 // enum, or an array or alternate of one), so strings are kept as they are,
 // tested before `object` (inside that branch the value is already narrowed
 // to `object`, where a string is `never`).
-export type Prettify<value> = value extends readonly unknown[] ? readonly Prettify<value[number]>[]
+export type Prettify<value> = value extends readonly unknown[] ? Prettify<value[number]>[]
   : value extends string ? value
   : value extends object ? { [key in keyof value]: value[key] }
   : value;

@@ -17,7 +17,7 @@
  * @module
  */
 
-import type { Builtins } from "./builtins.ts";
+import type { Builtins, BuiltinsIn } from "./builtins.ts";
 import type {
   BranchUnion,
   DefinitionOf,
@@ -57,7 +57,7 @@ import type { Empty } from "./commands.ts";
 // aliases), with each of four parameters marked in turn: 25,000
 // instantiations. The output family alone costs a third of that.
 export type ResolveIn<schema, ref, rejected> = ref extends string
-  ? (ref extends keyof Builtins ? Builtins[ref] : ResolveNamedIn<schema, ref, rejected>)
+  ? (ref extends keyof BuiltinsIn ? BuiltinsIn[ref] : ResolveNamedIn<schema, ref, rejected>)
   // Readonly arrays accept mutable ones too.
   : ref extends readonly [infer element] ? readonly ResolveIn<schema, element, rejected>[]
   : never;
@@ -75,9 +75,10 @@ export type ResolveIn<schema, ref, rejected> = ref extends string
  *
  * @internal
  */
+// Arrays mutable: a reply's arrays are its own and fresh (`blocks.sort()`).
 export type ResolveOut<schema, ref> = ref extends string
   ? (ref extends keyof Builtins ? Builtins[ref] : ResolveNamedOut<schema, ref>)
-  : ref extends readonly [infer element] ? readonly ResolveOut<schema, element>[]
+  : ref extends readonly [infer element] ? ResolveOut<schema, element>[]
   : never;
 
 /**

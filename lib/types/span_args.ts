@@ -24,7 +24,7 @@
  * @module
  */
 
-import type { Builtins } from "./builtins.ts";
+import type { BuiltinsIn } from "./builtins.ts";
 import type { ArgumentsOf, NoArguments, NoObjectSuitsEveryVersion } from "./commands.ts";
 import type { AcceptAll } from "./features.ts";
 import type {
@@ -82,7 +82,7 @@ export type SpanInput<views> = [Exclude<views, { ref: "any" }>] extends [never] 
 type SpanOfViews<views> = [views] extends [{ ref: readonly [unknown] }]
   // Arrays in every version: an array of what every version accepts as an element.
   ? readonly SpanInput<ElementViews<views>>[]
-  : [views] extends [{ ref: keyof Builtins }] ? IntersectionOf<BuiltinTuples<views>>
+  : [views] extends [{ ref: keyof BuiltinsIn }] ? IntersectionOf<BuiltinTuples<views>>
   : [views] extends [{ ref: string }] ? SpanNamed<views, KindOf<views>>
   : EachVersion<views>;
 
@@ -96,8 +96,8 @@ type ElementViews<views> = views extends View<infer schema, readonly [infer elem
   : never;
 
 /** Each version's builtin, in a box (so `IntersectionOf` keeps its unions whole). */
-type BuiltinTuples<views> = views extends { ref: infer ref extends keyof Builtins }
-  ? Box<Builtins[ref]>
+type BuiltinTuples<views> = views extends { ref: infer ref extends keyof BuiltinsIn }
+  ? Box<BuiltinsIn[ref]>
   : never;
 
 /** The kinds of the viewed definitions, as a union. */

@@ -2,7 +2,14 @@
  * Type tests that `deno check` runs: calls that must compile, and calls that
  * must not (`@ts-expect-error` fails the check if the line compiles).
  */
-import type { CommandReturn, EventData, Execute, QmpEvent, TypeOf } from "../../lib/types/mod.ts";
+import type {
+  CommandReturn,
+  EventData,
+  Execute,
+  JsonValue,
+  QmpEvent,
+  TypeOf,
+} from "../../lib/types/mod.ts";
 import type { Qmp7_2 } from "../../schemas/qmp/7.2.js";
 import type { Qmp10_0 } from "../../schemas/qmp/10.0.js";
 import type { Qmp10_2 } from "../../schemas/qmp/10.2.js";
@@ -222,4 +229,28 @@ export async function deprecatedBranch() {
   await strict("blockdev-add", { driver: "null-co", "node-name": "n0" });
   // @ts-expect-error the gluster driver is deprecated
   await strict("blockdev-add", gluster);
+}
+
+/**
+ * Results are the reply's own, fresh values: their arrays are mutable, and
+ * `Array.isArray` narrows a QAPI `any` (`JsonValue`). Arguments still take
+ * readonly data (`as const`), an `any` member too (`JsonInput`).
+ */
+export async function resultsAreMutable() {
+  const blocks = await execute("query-block");
+  blocks.sort((a, b) => a.device.localeCompare(b.device));
+  blocks.push(blocks[0]);
+  const value = await execute("qom-get", { path: "/machine", property: "type" });
+  if (value !== null && typeof value === "object" && !Array.isArray(value)) {
+    const inner: JsonValue = value["x"];
+    void inner;
+  }
+  const devices = ["a", "b"] as const;
+  await execute("qom-set", { path: "/machine", property: "x", value: { devices } });
+  await execute("blockdev-add", {
+    driver: "quorum",
+    "node-name": "q0",
+    "vote-threshold": 1,
+    children: devices,
+  });
 }

@@ -94,8 +94,13 @@ class Writer {
   // ---- Expected types, from the model ----
 
   expected(ref: TypeRef, direction: Direction, stack: readonly string[] = []): string {
-    if (Array.isArray(ref)) return `readonly (${this.expected(ref[0], direction, stack)})[]`;
+    if (Array.isArray(ref)) {
+      // Arrays from the server are the reply's own (mutable); a client may send readonly ones.
+      const element = this.expected(ref[0], direction, stack);
+      return direction === "out" ? `(${element})[]` : `readonly (${element})[]`;
+    }
     const name = ref as string;
+    if (name === "any" && direction === "in") return "JsonInput";
     if (isBuiltin(name)) return builtinTypes[name];
     const type = this.lookup.type(name)!;
     if (type.kind === "enum") {
@@ -300,7 +305,7 @@ export function writeProgram(
   const w = new Writer(schema, new Random(options.seed ^ 0x5eed), known);
   const { lookup } = w;
   w.lines.push(
-    `import type { CommandArgs, CommandName, CommandReturn, EventData, EventName, Execute, JsonValue, TypeOf } from ${
+    `import type { CommandArgs, CommandName, CommandReturn, EventData, EventName, Execute, JsonInput, JsonValue, TypeOf } from ${
       JSON.stringify(options.library)
     };`,
     `import type { ${options.typeName} as S } from ${JSON.stringify(options.module)};`,
