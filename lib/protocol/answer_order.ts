@@ -78,8 +78,9 @@ class IdQueue {
     let high = ids.length - 1;
     while (low <= high) {
       const middle = (low + high) >>> 1;
-      if (ids[middle] < id) low = middle + 1;
-      else if (ids[middle] > id) high = middle - 1;
+      const found = ids[middle]!; // low <= middle <= high < ids.length
+      if (found < id) low = middle + 1;
+      else if (found > id) high = middle - 1;
       else {
         const removed = this.#removed;
         if (removed.has(id)) return false;
@@ -102,7 +103,7 @@ class IdQueue {
     const ids = this.#ids;
     let head = this.#head;
     const removed = this.#removed;
-    while (removed.size > 0 && head < ids.length && removed.delete(ids[head])) head++;
+    while (removed.size > 0 && head < ids.length && removed.delete(ids[head]!)) head++;
     if (head === ids.length) {
       this.#ids = [];
       this.#head = 0;

@@ -357,7 +357,7 @@ export class Connection {
     if (!isRecord(message)) return this.#unreadable("message is not a JSON object", filtered);
     const isReply = "return" in message || "error" in message;
     if (isReply && "id" in message) {
-      const id = message.id;
+      const id = message["id"];
       // Ids are whole numbers from the first on: any other is no request's.
       if (
         !(Number.isSafeInteger(id) && (id as number) >= this.#firstId &&
@@ -374,45 +374,47 @@ export class Connection {
       this.#order?.answered(id as number);
       if (!pending) return; // A reply to a call that timed out or was aborted: it settles nothing.
       if (pending.slot >= 0 || pending.signal) this.#release(pending);
-      const error = message.error;
+      const error = message["error"];
       if ("return" in message) {
-        if (!("error" in message)) return pending.resolve(message.return);
+        if (!("error" in message)) return pending.resolve(message["return"]);
         // Success or failure? Neither can be trusted.
         return pending.reject(
           new ProtocolError(`${pending.command}: reply with both return and error`, filtered),
         );
       }
-      if (isRecord(error) && typeof error.class === "string" && typeof error.desc === "string") {
-        pending.reject(new QmpError(pending.command, error.class, error.desc));
+      if (
+        isRecord(error) && typeof error["class"] === "string" && typeof error["desc"] === "string"
+      ) {
+        pending.reject(new QmpError(pending.command, error["class"], error["desc"]));
       } else {
         // Settled all the same: a call never waits on a reply it can't read.
         pending.reject(
           new ProtocolError(`${pending.command}: malformed error reply`, shown(error)),
         );
       }
-    } else if (typeof message.event === "string") {
+    } else if (typeof message["event"] === "string") {
       if (this.#firstLine) this.#firstWasEvent = true;
       const { data = {}, timestamp = { seconds: 0, microseconds: 0 } } = message;
       if (!isRecord(data)) {
         this.#onProtocolError(new ProtocolError("event data is not an object", filtered));
       } else if (
-        !isRecord(timestamp) || typeof timestamp.seconds !== "number" ||
-        typeof timestamp.microseconds !== "number"
+        !isRecord(timestamp) || typeof timestamp["seconds"] !== "number" ||
+        typeof timestamp["microseconds"] !== "number"
       ) {
         this.#onProtocolError(new ProtocolError("malformed event timestamp", filtered));
       } else {
         this.events.dispatch({
-          event: message.event,
+          event: message["event"],
           data,
           timestamp: timestamp as RawEvent["timestamp"],
         });
       }
     } else if ("QMP" in message) {
-      const problem = greetingProblem(message.QMP);
+      const problem = greetingProblem(message["QMP"]);
       if (problem === undefined) this.#resolveGreeting(message);
       else this.#rejectGreeting(new ProtocolError(`malformed greeting: ${problem}`, filtered));
     } else if ("error" in message) {
-      this.#idlessError(message.error);
+      this.#idlessError(message["error"]);
     } else if (isReply) {
       this.#unreadable("reply without id", filtered);
     } else {
@@ -461,7 +463,7 @@ export class Connection {
    */
   #idlessError(error: unknown): void {
     const fields = isRecord(error) ? error : {};
-    const text = `${shown(fields.class)}: ${shown(fields.desc)}`;
+    const text = `${shown(fields["class"])}: ${shown(fields["desc"])}`;
     if (this.#unparsedRequest) return;
     const id = this.#order?.answeredWithoutId();
     if (id === undefined) {
@@ -474,8 +476,8 @@ export class Connection {
     this.#pending.delete(culprit);
     this.#release(culprit);
     culprit.reject(
-      typeof fields.class === "string" && typeof fields.desc === "string"
-        ? new QmpError(culprit.command, fields.class, fields.desc)
+      typeof fields["class"] === "string" && typeof fields["desc"] === "string"
+        ? new QmpError(culprit.command, fields["class"], fields["desc"])
         : new ProtocolError(`${culprit.command}: malformed error reply without id`, text),
     );
   }
@@ -734,7 +736,7 @@ function greetingProblem(qmp: unknown): string | undefined {
         }
       }
     }
-    if (version.package !== undefined && typeof version.package !== "string") {
+    if (version["package"] !== undefined && typeof version["package"] !== "string") {
       return "version.package is not a string";
     }
   }

@@ -62,6 +62,8 @@ export class Deadlines<entry extends Deadline> {
    * The heap, as deadlines and entries side by side. An entry is queued at
    * index `i` when its `slot` is `i`; any other copy of it in the heap is a
    * removed one, kept with the deadline it had until the next rebuild.
+   * Reads below use `!` at indices the heap holds by construction (below its
+   * length): a check there would be dead code on the hottest path.
    */
   #keys: number[] = [];
   #entries: entry[] = [];
@@ -128,7 +130,10 @@ export class Deadlines<entry extends Deadline> {
 
   #clearHeap(): void {
     const entries = this.#entries;
-    for (let i = 0; i < entries.length; i++) if (entries[i].slot === i) entries[i].slot = -1;
+    for (let i = 0; i < entries.length; i++) {
+      const entry = entries[i]!;
+      if (entry.slot === i) entry.slot = -1;
+    }
     this.#keys = [];
     this.#entries = [];
     this.#removed = 0;
@@ -139,10 +144,10 @@ export class Deadlines<entry extends Deadline> {
     const keys: number[] = [];
     const entries: entry[] = [];
     for (let i = 0; i < this.#entries.length; i++) {
-      const entry = this.#entries[i];
+      const entry = this.#entries[i]!;
       if (entry.slot !== i) continue;
       entry.slot = entries.length;
-      keys.push(this.#keys[i]);
+      keys.push(this.#keys[i]!);
       entries.push(entry);
     }
     this.#keys = keys;
@@ -154,7 +159,7 @@ export class Deadlines<entry extends Deadline> {
   /** Takes the root out of the heap; returns it if it was queued. */
   #pop(): entry | undefined {
     const entries = this.#entries;
-    const root = entries[0];
+    const root = entries[0]!; // Called on a heap that is not empty.
     const queued = root.slot === 0;
     if (queued) root.slot = -1;
     else this.#removed--;
@@ -176,7 +181,7 @@ export class Deadlines<entry extends Deadline> {
     // Removed entries at the root only make the timer fire early; it then re-arms.
     if (this.#entries.length === 0) return;
     // Never early: a timer rounds to whole milliseconds.
-    const delay = Math.max(0, Math.ceil(this.#keys[0] - performance.now()));
+    const delay = Math.max(0, Math.ceil(this.#keys[0]! - performance.now()));
     const step = Math.min(delay, maxTimerDelay);
     this.#armedFor = performance.now() + step;
     this.#timer = setTimeout(() => this.#fire(), step);
@@ -215,12 +220,12 @@ export class Deadlines<entry extends Deadline> {
     this.#referenced = false;
     const now = performance.now();
     try {
-      while (this.#entries.length !== 0 && this.#keys[0] <= now) {
+      while (this.#entries.length !== 0 && this.#keys[0]! <= now) {
         const entry = this.#pop();
         if (entry !== undefined) this.expire(entry);
       }
       // Removed entries at the root are dropped before the timer is armed again.
-      while (this.#entries.length !== 0 && this.#entries[0].slot !== 0) this.#pop();
+      while (this.#entries.length !== 0 && this.#entries[0]!.slot !== 0) this.#pop();
     } finally {
       // Re-armed whatever `expire` did, so that no entry is left waiting.
       if (this.#timer === undefined) this.#arm();
@@ -231,12 +236,12 @@ export class Deadlines<entry extends Deadline> {
   #up(index: number): void {
     const keys = this.#keys;
     const entries = this.#entries;
-    const key = keys[index];
-    const entry = entries[index];
+    const key = keys[index]!;
+    const entry = entries[index]!;
     const queued = entry.slot === index;
     while (index > 0) {
       const parent = (index - 1) >> 1;
-      if (keys[parent] <= key) break;
+      if (keys[parent]! <= key) break;
       this.#move(parent, index);
       index = parent;
     }
@@ -250,14 +255,14 @@ export class Deadlines<entry extends Deadline> {
     const keys = this.#keys;
     const entries = this.#entries;
     const length = entries.length;
-    const key = keys[index];
-    const entry = entries[index];
+    const key = keys[index]!;
+    const entry = entries[index]!;
     const queued = entry.slot === index;
     for (;;) {
       let child = 2 * index + 1;
       if (child >= length) break;
-      if (child + 1 < length && keys[child + 1] < keys[child]) child++;
-      if (keys[child] >= key) break;
+      if (child + 1 < length && keys[child + 1]! < keys[child]!) child++;
+      if (keys[child]! >= key) break;
       this.#move(child, index);
       index = child;
     }
@@ -268,8 +273,8 @@ export class Deadlines<entry extends Deadline> {
 
   /** Copies the element at `from` to `to`, its slot following it if it is queued. */
   #move(from: number, to: number): void {
-    const entry = this.#entries[from];
-    this.#keys[to] = this.#keys[from];
+    const entry = this.#entries[from]!;
+    this.#keys[to] = this.#keys[from]!;
     this.#entries[to] = entry;
     if (entry.slot === from) entry.slot = to;
   }

@@ -119,9 +119,9 @@ export interface ListenerWaitOptions {
  */
 export interface EventHubOptions {
   /** The default bound of each listener's queue, in events. Default 1000. */
-  readonly queueSize?: number;
+  readonly queueSize?: number | undefined;
   /** How many recent events `waitFor` can look back on. Default 100; 0 keeps none. */
-  readonly historySize?: number;
+  readonly historySize?: number | undefined;
 }
 
 /**
@@ -257,7 +257,7 @@ export class EventListener<event = RawEvent> implements AsyncIterableIterator<ev
   /** The most events held unread. */
   readonly queueSize: number;
   // Typed on unknown so that a listener of some events is a listener of events.
-  readonly #where?: (event: unknown) => boolean;
+  readonly #where: ((event: unknown) => boolean) | undefined;
   readonly #queue = new Fifo<event>();
   readonly #readers = new Set<Reader<event>>();
   #detach?: () => void;

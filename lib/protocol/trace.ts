@@ -168,8 +168,8 @@ export function traceLine(entry: TraceEntry): string {
 export function parseTrace(text: string, name = "recording"): TraceEntry[] {
   const entries: TraceEntry[] = [];
   const lines = text.split("\n");
-  for (let index = 0; index < lines.length; index++) {
-    const line = lines[index].trim();
+  for (const [index, raw] of lines.entries()) {
+    const line = raw.trim();
     if (line === "") continue;
     const where = `${name}:${index + 1}`;
     let value: unknown;
