@@ -70,7 +70,8 @@ export interface HandshakeOptions {
 
 /** Compares a server version with `"MAJOR.MINOR"` (negative: older). */
 export function compareVersion(server: QemuVersion, version: string): number {
-  const [major, minor] = version.split(".").map(Number);
+  // A part missing from `version` compares as unordered (NaN).
+  const [major = NaN, minor = NaN] = version.split(".").map(Number);
   return server.major !== major ? server.major - major : server.minor - minor;
 }
 
@@ -109,7 +110,7 @@ export async function negotiate(
       );
     }),
   ]).finally(() => cancelTimer?.());
-  const qmp = greeting.QMP as {
+  const qmp = greeting["QMP"] as {
     version?: { qemu?: Partial<QemuVersion>; package?: string };
     capabilities?: unknown;
   };

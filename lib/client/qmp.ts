@@ -114,7 +114,7 @@ export class QmpClient<schema extends Schema = Qmp10_2, policy extends CompatPol
   #capabilities: readonly string[];
   #enabled: readonly string[];
   #reconnector?: Reconnector;
-  #schemaInfo?: Promise<SchemaInfoIndex>;
+  #schemaInfo: Promise<SchemaInfoIndex> | undefined;
   #validate?: (command: string, args: object | undefined) => void;
   #checkReply?: (command: string, reply: unknown) => void;
   #checkEvents?: Unsubscribe;

@@ -62,8 +62,9 @@ function versionOrder(version: string): number {
  */
 export function agentSchemaVersion(version: unknown): string {
   const order = typeof version === "string" ? versionOrder(version) : NaN;
-  if (Number.isNaN(order)) return vendoredAgents[vendoredAgents.length - 1].version;
-  let chosen = vendoredAgents[0].version;
+  // `!`: several agent schemas are vendored, so the list is never empty.
+  if (Number.isNaN(order)) return vendoredAgents[vendoredAgents.length - 1]!.version;
+  let chosen = vendoredAgents[0]!.version;
   for (const agent of vendoredAgents) if (agent.order <= order) chosen = agent.version;
   return chosen;
 }
@@ -136,7 +137,7 @@ function sentinelEndsLines(transport: Transport): Transport {
         handler(copy);
       }),
     onClose: (handler) => transport.onClose(handler),
-    onDrain: transport.onDrain && ((handler) => transport.onDrain!(handler)),
+    ...(transport.onDrain && { onDrain: (handler) => transport.onDrain?.(handler) }),
   };
 }
 

@@ -35,9 +35,9 @@ export type AnyAgent = Pick<GuestAgent<Qga7_2>, "execute">;
  */
 export interface GuestExecResult {
   /** The exit code, when the program exited. */
-  readonly exitCode?: number;
+  readonly exitCode?: number | undefined;
   /** The signal that ended it, when one did. */
-  readonly signal?: number;
+  readonly signal?: number | undefined;
   /** Its standard output, decoded as UTF-8. */
   readonly stdout: string;
   /** Its standard error, decoded as UTF-8. */

@@ -100,10 +100,11 @@ interface DenoFfi {
   readonly permissions: {
     querySync(descriptor: { name: "ffi" | "read"; path?: string }): { state: string };
   };
-  dlopen(
+  /** Opening a library that lacks one of `symbols` throws. */
+  dlopen<name extends string>(
     path: string,
-    symbols: Record<string, { parameters: string[]; result: string }>,
-  ): { symbols: Record<string, (...args: unknown[]) => unknown>; close(): void };
+    symbols: Record<name, { parameters: string[]; result: string }>,
+  ): { symbols: Record<name, (...args: unknown[]) => unknown>; close(): void };
   readonly UnsafePointer: {
     of(value: ArrayBufferView): unknown;
     value(pointer: unknown): number | bigint;
@@ -153,7 +154,9 @@ function openLibc(): Libc {
     getpeername: { parameters: ["i32", "buffer", "buffer"], result: "i32" },
     __errno_location: { parameters: [], result: "pointer" },
   };
-  let opened: ReturnType<DenoFfi["dlopen"]> | undefined;
+  let opened:
+    | { symbols: Record<keyof typeof symbols, (...args: unknown[]) => unknown> }
+    | undefined;
   const problems: string[] = [];
   for (const name of libraryNames) {
     try {
@@ -168,9 +171,9 @@ function openLibc(): Libc {
   }
   const call = opened.symbols;
   libc = {
-    sendmsg: (fd, message, flags) => Number(call.sendmsg(fd, message, flags)),
-    getpeername: (fd, address, length) => Number(call.getpeername(fd, address, length)),
-    errno: () => new deno.UnsafePointerView(call.__errno_location()).getInt32(0),
+    sendmsg: (fd, message, flags) => Number(call["sendmsg"](fd, message, flags)),
+    getpeername: (fd, address, length) => Number(call["getpeername"](fd, address, length)),
+    errno: () => new deno.UnsafePointerView(call["__errno_location"]()).getInt32(0),
   };
   return libc;
 }
@@ -240,7 +243,7 @@ function findSocket(c: Libc, client: FdPassingClient, options: SocketOptions): n
         : `no socket of this process is connected to ${path}`,
     );
   }
-  return found[0];
+  return found[0]!; // The only one, as checked above.
 }
 
 /**

@@ -130,7 +130,7 @@ class OutputKeeper {
     this.#tailLength += chunk.length - intoHead;
     while (this.#tailLength > this.#size) {
       const excess = this.#tailLength - this.#size;
-      const first = this.#tail[0];
+      const first = this.#tail[0]!; // The tail holds more than `excess` bytes.
       if (first.length <= excess) {
         this.#tail.shift();
         this.#tailLength -= first.length;

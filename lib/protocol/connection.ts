@@ -40,7 +40,7 @@ export interface ConnectionOptions {
    * `events()`) unless it sets its own; past it the oldest unread event is
    * dropped and counted. Default 1000.
    */
-  readonly eventBufferSize?: number;
+  readonly eventBufferSize?: number | undefined;
   /** How many recent events `waitFor` can look back on. Default 100; 0 keeps none. */
   readonly eventHistorySize?: number;
   /**
@@ -53,7 +53,7 @@ export interface ConnectionOptions {
    * it passes (for logs, or a `TraceRecorder` whose recording a test can
    * replay). Default: none, and no cost.
    */
-  readonly trace?: TraceHook;
+  readonly trace?: TraceHook | undefined;
   /**
    * Whether the peer answers in-band requests in the order it receives them,
    * and out-of-band ones in theirs, as QEMU's QMP monitor does (the QMP

@@ -20,7 +20,7 @@ export interface CallOptions {
    * Milliseconds to wait for the reply before rejecting with a `TimeoutError`:
    * 0 or more, any length (`Infinity`: no limit); anything else is a `RangeError`.
    */
-  readonly timeout?: number;
+  readonly timeout?: number | undefined;
 }
 
 /**

@@ -89,8 +89,8 @@ export function replayTransport(recording: readonly TraceEntry[] | string): Repl
   /** Delivers the received messages from `position` up to the next sent one. */
   const deliver = () => {
     const lines: string[] = [];
-    while (position < entries.length && entries[position].direction === "in") {
-      lines.push(withClientId(entries[position++].message, ids));
+    for (let entry = entries[position]; entry?.direction === "in"; entry = entries[++position]) {
+      lines.push(withClientId(entry.message, ids));
     }
     if (lines.length === 0) return;
     // Later, as a socket would: never inside the client's own write.
@@ -169,7 +169,7 @@ function sameMessage(recorded: string, sent: string, ids: Map<string, unknown>):
 function withClientId(message: string, ids: Map<string, unknown>): string {
   const value = parsed(message);
   if (!isRecord(value) || !("id" in value)) return message;
-  const key = canonical(value.id);
+  const key = canonical(value["id"]);
   if (!ids.has(key)) return message;
   return stringifyJson({ ...value, id: ids.get(key) });
 }

@@ -48,9 +48,9 @@ export interface TlsOptions {
    */
   readonly ca: string | readonly string[];
   /** The client certificate, PEM (with its chain, if any); goes with `key`. */
-  readonly cert?: string;
+  readonly cert?: string | undefined;
   /** The client certificate's private key, PEM, not encrypted; goes with `cert`. */
-  readonly key?: string;
+  readonly key?: string | undefined;
   /**
    * The name the server's certificate must carry (a DNS name or an IP
    * address in its subjectAltName). Default: the host connected to.

@@ -235,8 +235,7 @@ export function fromDenoConn(conn: DenoConnLike): Transport {
   const pump = async () => {
     writing = true;
     try {
-      while (queue.length !== 0 && !closed) {
-        const bytes = queue[0];
+      for (let bytes = queue[0]; bytes !== undefined && !closed; bytes = queue[0]) {
         let written = await conn.write(bytes);
         while (written < bytes.length && !closed) {
           written += await conn.write(bytes.subarray(written));
