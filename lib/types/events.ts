@@ -153,10 +153,33 @@ export interface EventTimestamp {
  * }
  * ```
  */
-export type QmpEvent<schema, event extends EventName<schema> = EventName<schema>> = {
+// For a span, every event some version sends (what `events()` delivers:
+// a 10.2 server of a 7.2–10.2 span sends GUEST_PVSHUTDOWN), each with the
+// data of the versions that send it; so a one-version client also passes
+// where a client of a span that holds its version is expected. The names a
+// span client subscribes to by name (`EventName`) are those of every version.
+export type QmpEvent<schema, event extends string = SentEventName<schema>> = {
   [name in event]: {
     readonly event: name;
     readonly data: EventDataOf<schema, name>;
     readonly timestamp: EventTimestamp;
   };
 }[event];
+
+/**
+ * The names of the events a server of the schema may send: for a span, those
+ * of any of its versions (`EventName` has those of every version).
+ *
+ * @example
+ * ```ts
+ * import type { SentEventName } from "./events.ts";
+ * import type { Span } from "./qmp_span.ts";
+ * const name: SentEventName<Span<"7.2" | "10.2">> = "GUEST_PVSHUTDOWN";
+ * ```
+ */
+export type SentEventName<schema> = SentEventNames<schema> & string;
+
+/** The names of `SentEventName`: each version's, distributed. */
+type SentEventNames<schema> = schema extends SpanOf<infer schemas>
+  ? (schemas extends unknown ? keyof EventsOf<schemas> & string : never)
+  : EventNames<schema>;

@@ -38,6 +38,7 @@ export type {
   EventName,
   EventTimestamp,
   QmpEvent,
+  SentEventName,
 } from "./events.ts";
 export type {
   Input,

@@ -14,6 +14,8 @@ import type {
   Execute,
 } from "../../lib/types/mod.ts";
 import type { Span } from "../../lib/types/qmp_span.ts";
+import type { Qmp7_2 } from "../../schemas/qmp/7.2.js";
+import type { Qmp10_2 } from "../../schemas/qmp/10.2.js";
 
 type Equal<left, right> = (<value>() => value extends left ? 1 : 2) extends
   (<value>() => value extends right ? 1 : 2) ? true : false;
@@ -97,4 +99,26 @@ export async function nestedUnions() {
     // @ts-expect-error a member of another variant of the branch union
     channels: [{ "channel-type": "main", addr: { transport: "socket", type: "unix", host: "h" } }],
   });
+}
+
+// A client of one version passes where a client of a span that holds it is
+// expected; a client of a wider span does not (its server may be a version
+// outside the span).
+declare function fleetStatus(qmp: QmpClient<Span<"7.2" | "10.2">>): Promise<string>;
+declare const newest: QmpClient<Qmp10_2>;
+declare const oldest: QmpClient<Qmp7_2>;
+declare const wider: QmpClient<Span<"7.2" | "10.0" | "10.2">>;
+export async function spanParameters() {
+  await fleetStatus(newest);
+  await fleetStatus(oldest);
+  // @ts-expect-error a 10.0 server is outside the span
+  await fleetStatus(wider);
+  // What a span client's stream delivers: the events of any version, with
+  // the data of the versions that send them.
+  for await (const message of client.events()) {
+    if (message.event === "GUEST_PVSHUTDOWN") {
+      const data: Record<string, never> = message.data;
+      return data;
+    }
+  }
 }
