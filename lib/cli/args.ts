@@ -79,7 +79,7 @@ export function parseArgs(args: readonly string[], spec: OptionSpec): ParsedArgs
   const options = new Map<string, string | true>();
   const operands: string[] = [];
   for (let i = 0; i < before.length; i++) {
-    const arg = before[i];
+    const arg = before[i]!; // i < before.length
     if (arg === "-" || !arg.startsWith("-")) {
       operands.push(arg);
       continue;

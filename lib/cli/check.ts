@@ -52,11 +52,11 @@ includes ${defaultLimits.maxIncludeDepth} deep, ${defaultLimits.maxFiles} files.
       output.out(this.help);
       return exitCodes.ok;
     }
-    if (parsed.operands.length === 0) throw new UsageError("no FILE to check");
+    const [file] = parsed.operands;
+    if (file === undefined) throw new UsageError("no FILE to check");
     if (parsed.operands.length > 1) {
       throw new UsageError(`one FILE at a time (got ${parsed.operands.length})`);
     }
-    const [file] = parsed.operands;
     try {
       const schema = await readSchema(file, { strictDocs: !parsed.options.has("lenient") });
       const count = (map: object) => Object.keys(map).length;

@@ -88,7 +88,7 @@ or a wrong command line.`,
     for (const [i, operand] of parsed.operands.entries()) {
       sides[i] ??= await loadSchema(operand, protocol);
     }
-    const [before, after] = sides as LoadedSchema[];
+    const [before, after] = sides as [LoadedSchema, LoadedSchema]; // Both loaded above.
     for (const side of [before, after]) {
       if (side.schema.protocol !== protocol) {
         throw new CliError(

@@ -90,8 +90,8 @@ export function literalOf(ir: SchemaIR): SchemaLiteral {
 function isSchemaLiteral(value: unknown): value is SchemaLiteral {
   const record = value as Record<string, unknown> | null;
   return typeof record === "object" && record !== null &&
-    ["qmp", "qga", "qsd"].includes(record.protocol as string) &&
-    typeof record.version === "string" &&
+    ["qmp", "qga", "qsd"].includes(record["protocol"] as string) &&
+    typeof record["version"] === "string" &&
     ["types", "commands", "events"].every((key) =>
       typeof record[key] === "object" && record[key] !== null
     );
@@ -149,7 +149,8 @@ export async function loadSchema(operand: string, protocol: Protocol): Promise<L
     >;
     return {
       label: `${protocol} ${operand}`,
-      schema: module[`${protocol}${operand.replace(".", "_")}`],
+      // `!`: each vendored module exports its literal under this name.
+      schema: module[`${protocol}${operand.replace(".", "_")}`]!,
     };
   }
   let folder: boolean;

@@ -58,7 +58,7 @@ export function parseModuleValue(text: string): { name: string; value: unknown }
   /** Skips white space and comments. */
   const skip = () => {
     for (;;) {
-      while (at < text.length && /\s/.test(text[at])) at++;
+      while (at < text.length && /\s/.test(text.charAt(at))) at++;
       if (text.startsWith("//", at)) {
         const end = text.indexOf("\n", at);
         at = end < 0 ? text.length : end + 1;
@@ -71,9 +71,9 @@ export function parseModuleValue(text: string): { name: string; value: unknown }
   };
 
   const identifier = (): string | undefined => {
-    if (at >= text.length || !identifierStart.test(text[at])) return undefined;
+    if (at >= text.length || !identifierStart.test(text.charAt(at))) return undefined;
     const start = at;
-    while (at < text.length && identifierPart.test(text[at])) at++;
+    while (at < text.length && identifierPart.test(text.charAt(at))) at++;
     return text.slice(start, at);
   };
 

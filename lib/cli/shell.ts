@@ -92,7 +92,7 @@ export function parseTarget(text: string): Target {
   if (!match) return text;
   const port = Number(match[3]);
   if (port < 1 || port > 65535) throw new UsageError(`'${text}': no port ${port}`);
-  return { host: match[1] ?? match[2], port };
+  return { host: (match[1] ?? match[2])!, port }; // One of the two matched.
 }
 
 async function qmpSession(client: QmpClient): Promise<Session> {
@@ -107,7 +107,7 @@ async function qmpSession(client: QmpClient): Promise<Session> {
   const execute = client.execute as unknown as (
     command: string,
     args?: object,
-    options?: { signal?: AbortSignal },
+    options?: { signal?: AbortSignal | undefined },
   ) => Promise<unknown>;
   return {
     name: `QEMU ${major}.${minor}.${micro}`,
@@ -139,7 +139,7 @@ async function agentSession(target: Target, trace?: TraceHook): Promise<Session>
   const execute = agent.execute as unknown as (
     command: string,
     args?: object,
-    options?: { signal?: AbortSignal },
+    options?: { signal?: AbortSignal | undefined },
   ) => Promise<unknown>;
   return {
     name: `guest agent (schema ${version})`,
@@ -502,7 +502,8 @@ async function runShell(
   if (tlsAsked && (launching || flag("agent"))) {
     throw new UsageError("--tls-ca goes with a QMP monitor at HOST:PORT, not --launch or --agent");
   }
-  const address = launching ? undefined : parseTarget(parsed.operands[0]);
+  const [operand] = parsed.operands; // There is one when not launching, as checked above.
+  const address = launching || operand === undefined ? undefined : parseTarget(operand);
   if (tlsAsked && (typeof address !== "object" || !("host" in address))) {
     throw new UsageError("--tls-ca needs HOST:PORT (QEMU serves TLS on a TCP socket)");
   }
@@ -526,7 +527,7 @@ async function runShell(
   } else if (file === "-" || (!terminal && !process.stdin.isTTY)) {
     scriptInput = scriptLines(process.stdin as AsyncIterable<Uint8Array>);
   }
-  const home = process.env.HOME;
+  const home = process.env["HOME"];
   const historyPath = option("history") ?? (home ? `${home}/.qapi_ts_shell_history` : undefined);
   const printer = flag("json") ? machine : pretty;
   const tracePath = option("trace");

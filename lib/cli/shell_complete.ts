@@ -122,8 +122,8 @@ function typesAt(
   path: readonly string[],
   value: unknown,
 ): string[] {
-  if (path.length === 0) return [typeName];
   const [part, ...rest] = path;
+  if (part === undefined) return [typeName];
   const info = index.byName.get(typeName);
   if (!info) return [];
   const child = typeof value === "object" && value !== null
@@ -216,7 +216,7 @@ export function complete(source: CompletionSource, before: string): Completion {
     }
     return { start: before.length - prefix.length, candidates: sorted(candidates) };
   }
-  const command = words[0];
+  const command = words[0] ?? ""; // There is a word: the case of none is handled above.
   const info: SchemaInfo | undefined = index.commands.get(command);
   const word = endsWithBlank ? "" : words.at(-1)!;
   const start = before.length - word.length;
@@ -282,8 +282,7 @@ export function complete(source: CompletionSource, before: string): Completion {
  * ```
  */
 export function commonPrefix(texts: readonly string[]): string {
-  if (texts.length === 0) return "";
-  let prefix = texts[0];
+  let prefix = texts[0] ?? ""; // No texts: no common prefix.
   for (const text of texts) {
     let i = 0;
     while (i < prefix.length && i < text.length && prefix[i] === text[i]) i++;

@@ -204,7 +204,7 @@ export class LineEditor {
     const chars = this.#chars;
     const cursor = this.#cursor;
     // Each character as shown (escaped), one column per UTF-16 unit.
-    const cell = (i: number) => escape(chars[i]);
+    const cell = (i: number) => escape(chars[i] ?? ""); // Called for shown columns only.
     // The last column stays free: writing into it wraps on some terminals.
     const room = Math.max(8, this.#terminal.columns() - this.#prompt.length - 1);
     // The first character shown: the scroll kept, or later so that the text
@@ -304,7 +304,7 @@ export class LineEditor {
     else if (text[1] !== "[" && text[1] !== "O") length = 2;
     else {
       let j = 2;
-      while (j < text.length && !/[\x40-\x7e]/.test(text[j])) j++;
+      while (j < text.length && !/[\x40-\x7e]/.test(text.charAt(j))) j++;
       if (j >= text.length) return undefined;
       length = j + 1;
     }
@@ -392,7 +392,8 @@ export class LineEditor {
     if (next < 0 || next > history.length) return;
     if (this.#historyIndex === history.length) this.#draft = this.#chars;
     this.#historyIndex = next;
-    this.#chars = next === history.length ? this.#draft : [...history[next]];
+    const entry = history[next]; // None past the last: the draft.
+    this.#chars = entry === undefined ? this.#draft : [...entry];
     this.#cursor = this.#chars.length;
   }
 
@@ -405,7 +406,7 @@ export class LineEditor {
     }
     const typed = before.slice(completion.start);
     const inserts = completion.candidates.map((c) => c.insert);
-    const insert = inserts.length === 1 ? inserts[0] : commonPrefix(inserts);
+    const insert = commonPrefix(inserts); // A single one is its own common prefix.
     if (insert.length > typed.length && insert.startsWith(typed)) {
       const start = [...before.slice(0, completion.start)].length;
       const replacement = [...insert];

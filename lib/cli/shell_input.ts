@@ -55,10 +55,10 @@ export function splitWords(line: string): string[] {
   let depth = 0;
   let started = false;
   for (let i = 0; i < line.length; i++) {
-    const ch = line[i];
+    const ch = line.charAt(i);
     if (quote) {
       word += ch;
-      if (ch === "\\" && quote === '"' && i + 1 < line.length) word += line[++i];
+      if (ch === "\\" && quote === '"' && i + 1 < line.length) word += line.charAt(++i);
       else if (ch === quote) quote = "";
       continue;
     }
@@ -134,8 +134,7 @@ export function setPath(args: Record<string, unknown>, key: string, value: unkno
   const parts = key.split(".");
   if (parts.some((part) => part === "")) throw new InputError(`'${key}' is not a key`);
   let node: Record<string, unknown> | unknown[] = args;
-  for (let i = 0; i < parts.length; i++) {
-    const part = parts[i];
+  for (const [i, part] of parts.entries()) {
     const last = i === parts.length - 1;
     const here = parts.slice(0, i + 1).join(".");
     if (Array.isArray(node) && !isIndex(part)) {
@@ -155,7 +154,7 @@ export function setPath(args: Record<string, unknown>, key: string, value: unkno
       if (Array.isArray(node) && Number(part) > node.length) {
         throw new InputError(`'${here}': list items go in order from 0 (next is ${node.length})`);
       }
-      own(container, part, isIndex(parts[i + 1]) ? [] : {});
+      own(container, part, isIndex(parts[i + 1]!) ? [] : {}); // Not the last part.
     } else if (typeof present !== "object" || present === null) {
       throw new InputError(`'${here}' is given a value already, so '${key}' can't be set`);
     }
@@ -191,20 +190,21 @@ export function parseLine(line: string, hmp: boolean): ShellInput {
       throw new InputError('a raw command is an object: {"execute": NAME, "arguments": {...}}');
     }
     const extra = Object.keys(raw).filter((key) => key !== "execute" && key !== "arguments");
-    if (typeof raw.execute !== "string" || extra.length > 0) {
+    if (typeof raw["execute"] !== "string" || extra.length > 0) {
       throw new InputError(
         `a raw command is {"execute": NAME, "arguments": {...}}${
           extra.length ? ` (not '${extra[0]}')` : ""
         }`,
       );
     }
-    const args = raw.arguments ?? {};
+    const args = raw["arguments"] ?? {};
     if (typeof args !== "object" || args === null || Array.isArray(args)) {
       throw new InputError("'arguments' is an object");
     }
-    return { kind: "call", command: raw.execute, args: args as Record<string, unknown> };
+    return { kind: "call", command: raw["execute"], args: args as Record<string, unknown> };
   }
   const [command, ...words] = splitWords(text);
+  if (command === undefined) return { kind: "empty" }; // Not reached: the text has a word.
   if (hmp && command === "hmp") {
     const commandLine = text.slice(3).trim();
     if (!commandLine) throw new InputError("hmp needs a command line (hmp info status)");

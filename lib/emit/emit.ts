@@ -162,7 +162,7 @@ function render(value: unknown, indent: string, form: Form, style?: EntryStyle):
  * and JSDoc into derived types, with no per-member conditional.
  */
 const memberIsOptional = (member: unknown) =>
-  isRecord(member) && (member.optional === true || member.if !== undefined);
+  isRecord(member) && (member["optional"] === true || member["if"] !== undefined);
 
 /** Members maps carry comments on each member with facts. */
 const memberStyle = (doc?: { members?: Record<string, string> }): EntryStyle => ({
@@ -176,14 +176,22 @@ const memberStyle = (doc?: { members?: Record<string, string> }): EntryStyle => 
   optional: memberIsOptional,
 });
 
+/**
+ * A schema's `types`. Names looked up in it below are its own definitions'
+ * or their references, which a read schema resolves: hence the `!`s.
+ */
 type Definitions = Readonly<Record<string, Record<string, unknown>>>;
 
 const typeName = (ref: unknown) =>
-  typeof ref === "string" ? ref : isRecord(ref) && typeof ref.type === "string" ? ref.type : "";
+  typeof ref === "string"
+    ? ref
+    : isRecord(ref) && typeof ref["type"] === "string"
+    ? ref["type"]
+    : "";
 
 /** A struct and its bases, bases first (as QAPI orders their members). */
 function structChain(types: Definitions, name: string): string[] {
-  const base = types[name].base;
+  const base = types[name]!["base"];
   return [...(typeof base === "string" ? structChain(types, base) : []), name];
 }
 
@@ -205,21 +213,23 @@ function renderVariants(
   name: string,
   indent: string,
 ): string | undefined {
-  const union = types[name];
+  const union = types[name]!;
   const at = (type: string, member: string) =>
     `${schemaType}["types"][${JSON.stringify(type)}][${JSON.stringify(member)}]`;
   const structs = (struct: string) => structChain(types, struct).map((n) => at(n, "data"));
-  const bases = typeof union.base === "string" ? structs(union.base) : [at(name, "base")];
-  const baseMembers = typeof union.base === "string"
-    ? structChain(types, union.base).flatMap((n) => Object.entries(types[n].data as object))
-    : Object.entries(union.base as object);
-  const tag = baseMembers.find(([member]) => member === union.discriminator)?.[1];
+  const bases = typeof union["base"] === "string" ? structs(union["base"]) : [at(name, "base")];
+  const baseMembers = typeof union["base"] === "string"
+    ? structChain(types, union["base"]).flatMap((n) => Object.entries(types[n]!["data"] as object))
+    : Object.entries(union["base"] as object);
+  const tag = baseMembers.find(([member]) => member === union["discriminator"])?.[1];
   const discriminator = types[typeName(tag)];
-  const branches = union.data as Record<string, unknown>;
-  if (discriminator?.kind !== "enum") return undefined;
-  if (Object.values(branches).some((b) => types[typeName(b)]?.kind !== "struct")) return undefined;
+  const branches = union["data"] as Record<string, unknown>;
+  if (discriminator?.["kind"] !== "enum") return undefined;
+  if (Object.values(branches).some((b) => types[typeName(b)]?.["kind"] !== "struct")) {
+    return undefined;
+  }
   const inner = indent + "  ";
-  const entries = (discriminator.data as string[]).map((value) => {
+  const entries = (discriminator["data"] as string[]).map((value) => {
     const maps = Object.hasOwn(branches, value)
       ? [...bases, ...structs(typeName(branches[value]))]
       : bases;
@@ -240,9 +250,9 @@ function renderDefinition(
   const { types, schemaType } = context;
   const inner = indent + "  ";
   const doc = docs
-    ? (definition.doc as { members?: Record<string, string> } | undefined)
+    ? (definition["doc"] as { members?: Record<string, string> } | undefined)
     : undefined;
-  const isUnion = definition.kind === "union" || definition.kind === "alternate";
+  const isUnion = definition["kind"] === "union" || definition["kind"] === "alternate";
   const lines: string[] = [];
   for (const [k, v] of Object.entries(definition)) {
     if (k === "info" || k === "doc") continue;
@@ -261,7 +271,7 @@ function renderDefinition(
     lines.push(`${inner}${key(k)}: ${text}`);
     // The declared type of a flat union also states each variant's members
     // (see `UnionDefinition.variants`); the value does not repeat them.
-    const variants = k === "data" && definition.kind === "union" && form === "type"
+    const variants = k === "data" && definition["kind"] === "union" && form === "type"
       ? renderVariants(types, schemaType, name, inner)
       : undefined;
     if (variants) lines.push(`${inner}variants?: ${variants}`);
@@ -287,7 +297,7 @@ function renderMap(
   const inner = indent + "  ";
   const separator = form === "type" ? ";" : ",";
   const entries = Object.entries(map).map(([name, definition]) => {
-    const docText = docs ? (definition.doc as { text?: string } | undefined)?.text : undefined;
+    const docText = docs ? (definition["doc"] as { text?: string } | undefined)?.text : undefined;
     // The value needs no comments: editors read them from the declaration.
     const comment = form === "type" ? factsComment(definition as Facts, docText || undefined) : "";
     const commentLines = comment ? comment.split("\n").map((l) => inner + l).join("\n") + "\n" : "";
@@ -376,7 +386,10 @@ export interface VendoredModule {
  * console.log(value.includes('@ts-self-types="./7.2.d.ts"')); // true
  * ```
  */
-export function emitModule(schema: SchemaIR, options: { docs?: boolean } = {}): VendoredModule {
+export function emitModule(
+  schema: SchemaIR,
+  options: { docs?: boolean | undefined } = {},
+): VendoredModule {
   const docs = options.docs ?? false;
   const { type, value } = moduleNames(schema.protocol, schema.version);
   const title = titles[schema.protocol];

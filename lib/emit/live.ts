@@ -81,9 +81,11 @@ export interface LiveSchemaSource {
   readonly connection: { call(command: string, args?: object): Promise<unknown> };
 }
 
+/** Orders "MAJOR.MINOR" versions. */
 const compare = (a: string, b: string) => {
-  const [x, y] = [a, b].map((v) => v.split(".").map(Number));
-  return x[0] - y[0] || x[1] - y[1];
+  const [aMajor, aMinor] = a.split(".").map(Number) as [number, number];
+  const [bMajor, bMinor] = b.split(".").map(Number) as [number, number];
+  return aMajor - bMajor || aMinor - bMinor;
 };
 
 /**
@@ -113,7 +115,8 @@ export async function nearestVendored(
       >;
   const versions = Object.keys(schemas).sort(compare);
   const older = versions.filter((v) => compare(v, version) <= 0);
-  return schemas[older.at(-1) ?? versions[0]];
+  // `!`: several schemas of each protocol are vendored.
+  return schemas[older.at(-1) ?? versions[0]!]!;
 }
 
 /**

@@ -84,32 +84,32 @@ const strings = (value: unknown) => isList(value, isString);
  * missing list or a number where a name belongs.
  */
 function wellFormed(entry: unknown): entry is SchemaInfo {
-  if (!isRecord(entry) || !isString(entry.name) || !optional(entry.features, strings)) {
+  if (!isRecord(entry) || !isString(entry["name"]) || !optional(entry["features"], strings)) {
     return false;
   }
   const member = (named: boolean, typed: boolean) => (value: unknown) =>
-    isRecord(value) && (named ? isString(value.name) : optional(value.name, isString)) &&
-    (typed ? isString(value.type) : optional(value.type, isString)) &&
-    optional(value.features, strings);
+    isRecord(value) && (named ? isString(value["name"]) : optional(value["name"], isString)) &&
+    (typed ? isString(value["type"]) : optional(value["type"], isString)) &&
+    optional(value["features"], strings);
   switch (entry["meta-type"]) {
     case "builtin":
       return isString(entry["json-type"]);
     case "enum":
       // QEMU 8.0 and later also list the values as members, with their features.
-      return strings(entry.values) &&
-        optional(entry.members, (m) => isList(m, member(true, false)));
+      return strings(entry["values"]) &&
+        optional(entry["members"], (m) => isList(m, member(true, false)));
     case "array":
       return isString(entry["element-type"]);
     case "object":
-      return optional(entry.members, (m) => isList(m, member(true, true))) &&
-        optional(entry.tag, isString) &&
+      return optional(entry["members"], (m) => isList(m, member(true, true))) &&
+        optional(entry["tag"], isString) &&
         optional(
-          entry.variants,
+          entry["variants"],
           (variants) =>
-            isList(variants, (v) => isRecord(v) && isString(v.case) && isString(v.type)),
+            isList(variants, (v) => isRecord(v) && isString(v["case"]) && isString(v["type"])),
         );
     case "alternate":
-      return optional(entry.members, (m) => isList(m, member(false, true)));
+      return optional(entry["members"], (m) => isList(m, member(false, true)));
     case "command":
       return isString(entry["arg-type"]) && isString(entry["ret-type"]);
     case "event":

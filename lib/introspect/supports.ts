@@ -42,7 +42,7 @@ import type { SchemaInfo, SchemaInfoIndex } from "./schema_info.ts";
  * ```
  */
 export function supports(index: SchemaInfoIndex, query: string): boolean {
-  const [first, ...steps] = query.split("/");
+  const [first = "", ...steps] = query.split("/"); // There is a first part, if empty.
   let current: SchemaInfo | undefined = index.commands.get(first) ?? index.events.get(first) ??
     index.byName.get(first);
   let features: readonly string[] | undefined = current?.features;

@@ -75,7 +75,7 @@ export interface LiteralOptions {
   /** The exact version (`10.0.2`). */
   readonly qemu: string;
   /** A schema whose names are given to the types found at the same places. */
-  readonly reference?: SchemaLiteral;
+  readonly reference?: SchemaLiteral | undefined;
 }
 
 /** An enum member as QEMU 8.0 and later list it (with its features). */
@@ -109,7 +109,7 @@ function referenceKind(reference: SchemaLiteral, ref: TypeRef): string {
   if (Array.isArray(ref)) return "array";
   const name = ref as string;
   if (/^u?int(8|16|32|64)?$|^size$|^number$/.test(name)) return "number";
-  if (Object.hasOwn(builtinKinds, name)) return builtinKinds[name];
+  if (Object.hasOwn(builtinKinds, name)) return builtinKinds[name]!; // Its own, so present.
   const definition = own(reference.types, name);
   if (!definition) return "unknown";
   return definition.kind === "enum"
@@ -342,8 +342,9 @@ function literalOf(entries: readonly SchemaInfo[], options: LiteralOptions): Sch
             continue;
           }
           used.add(index);
-          named.push(branches[index][0]);
-          matchRef(member.type, branchType(branches[index][1]));
+          const [branchName, branch] = branches[index]!; // Found just above.
+          named.push(branchName);
+          matchRef(member.type, branchType(branch));
         }
         branchNames.set(live, named);
       }
@@ -402,8 +403,9 @@ function literalOf(entries: readonly SchemaInfo[], options: LiteralOptions): Sch
     }
     for (const [shape, [live, ...others]] of unnamed) {
       const candidates = unclaimed.get(shape);
-      if (!others.length && candidates?.length === 1 && !names.has(live)) {
-        matchRef(live, candidates[0]);
+      // `!`s: each list holds at least the entry it was made for; one candidate.
+      if (!others.length && candidates?.length === 1 && !names.has(live!)) {
+        matchRef(live!, candidates[0]!);
       }
     }
   }
