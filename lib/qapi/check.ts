@@ -92,7 +92,7 @@ export interface CheckedDefinition {
   readonly name: string;
   readonly position: SourcePosition;
   readonly expression: QapiObject;
-  readonly doc?: DefinitionDoc;
+  readonly doc?: DefinitionDoc | undefined;
 }
 
 /**
@@ -121,7 +121,7 @@ interface Feature {
   readonly name: string;
   /** The C name, by which names clash. */
   readonly key: string;
-  readonly if?: QapiValue;
+  readonly if?: QapiValue | undefined;
   readonly position: SourcePosition;
   /** The definition, member or value the feature belongs to. */
   readonly definedIn: string;
@@ -136,7 +136,7 @@ interface Member {
   /** The referenced type's name (`XList` for `['X']`); none for enum values. */
   readonly typeName?: string;
   type?: TypeEntity;
-  readonly if?: QapiValue;
+  readonly if?: QapiValue | undefined;
   readonly features: readonly Feature[];
   readonly definedIn: string;
   readonly position: SourcePosition;
@@ -144,9 +144,9 @@ interface Member {
 
 interface Base {
   readonly name: string;
-  readonly position?: SourcePosition;
+  readonly position?: SourcePosition | undefined;
   readonly features: readonly Feature[];
-  readonly doc?: DefinitionDoc;
+  readonly doc?: DefinitionDoc | undefined;
 }
 interface Builtin extends Base {
   readonly meta: "built-in";
@@ -168,7 +168,7 @@ interface ArrayType extends Base {
 interface ObjectType extends Base {
   readonly meta: "struct" | "union";
   readonly implicit: boolean;
-  readonly baseName?: string;
+  readonly baseName?: string | undefined;
   readonly local: readonly Member[];
   readonly branches?: { readonly tagName: string; readonly variants: readonly Member[] };
   state: "unchecked" | "checking" | "checked";
@@ -181,8 +181,8 @@ interface AlternateType extends Base {
 }
 interface Command extends Base {
   readonly meta: "command" | "event";
-  readonly argName?: string;
-  readonly returnName?: string;
+  readonly argName?: string | undefined;
+  readonly returnName?: string | undefined;
   readonly boxed: boolean;
 }
 type TypeEntity = Builtin | EnumType | ArrayType | ObjectType | AlternateType;
@@ -297,9 +297,9 @@ export function checkSchema(
   const makeFeatures = (raw: QapiValue | undefined, definedIn: string, position: SourcePosition) =>
     (Array.isArray(raw) ? raw : []).map((value) => {
       const feature = isQapiObject(value) ? value : { name: value };
-      const name = feature.name as string;
+      const name = feature["name"] as string;
       if (!featureNames.has(name)) featureNames.set(name, position);
-      return { name, key: cName(name), if: feature.if, position, definedIn };
+      return { name, key: cName(name), if: feature["if"], position, definedIn };
     });
   const makeMembers = (
     data: QapiValue | undefined,
@@ -311,35 +311,35 @@ export function checkSchema(
       const member = memberObject(value);
       const optional = key.startsWith("*");
       const name = optional ? key.slice(1) : key;
-      const type = member.type as string | string[];
+      const type = member["type"] as string | [string]; // An array type names one element type.
       return {
         role: "member",
         name,
         key: cName(name),
         optional,
         typeName: Array.isArray(type) ? makeArray(type[0], position, meta) : type,
-        if: member.if,
-        features: makeFeatures(member.features, name, position),
+        if: member["if"],
+        features: makeFeatures(member["features"], name, position),
         definedIn,
         position,
       };
     });
   const makeVariants = (
-    data: QapiValue,
+    data: QapiValue | undefined,
     definedIn: string,
     position: SourcePosition,
     meta: string,
   ) =>
     Object.entries(isQapiObject(data) ? data : {}).map(([name, value]): Member => {
       const variant = memberObject(value);
-      const type = variant.type as string | string[];
+      const type = variant["type"] as string | [string];
       return {
         role: "branch",
         name,
         key: cName(name),
         optional: false,
         typeName: Array.isArray(type) ? makeArray(type[0], position, meta) : type,
-        if: variant.if,
+        if: variant["if"],
         features: [],
         definedIn,
         position,
@@ -409,7 +409,7 @@ export function checkSchema(
 
   // Definitions, and the implicit types they imply, in QEMU's order.
   for (const { kind, name, position, expression, doc } of definitions) {
-    const features = makeFeatures(expression.features, name, position);
+    const features = makeFeatures(expression["features"], name, position);
     switch (kind) {
       case "enum":
         define({
@@ -418,16 +418,16 @@ export function checkSchema(
           position,
           doc,
           features,
-          values: (expression.data as QapiValue[]).map((raw) => {
+          values: (expression["data"] as QapiValue[]).map((raw) => {
             const value = isQapiObject(raw) ? raw : { name: raw };
-            const valueName = value.name as string;
+            const valueName = value["name"] as string;
             return {
               role: "value",
               name: valueName,
               key: cName(valueName),
               optional: false,
-              if: value.if,
-              features: makeFeatures(value.features, valueName, position),
+              if: value["if"],
+              features: makeFeatures(value["features"], valueName, position),
               definedIn: name,
               position,
             };
@@ -441,19 +441,19 @@ export function checkSchema(
           position,
           doc,
           features,
-          baseName: expression.base as string | undefined,
-          local: makeMembers(expression.data, name, position, kind),
+          baseName: expression["base"] as string | undefined,
+          local: makeMembers(expression["data"], name, position, kind),
         }));
         break;
       case "union": {
-        const base = isQapiObject(expression.base)
+        const base = isQapiObject(expression["base"])
           ? makeImplicitObject(
             name,
             "base",
-            makeMembers(expression.base, name, position, kind),
+            makeMembers(expression["base"], name, position, kind),
             position,
           )
-          : expression.base as string;
+          : expression["base"] as string;
         define(makeObject({
           meta: "union",
           name,
@@ -463,8 +463,8 @@ export function checkSchema(
           baseName: base,
           local: [],
           branches: {
-            tagName: expression.discriminator as string,
-            variants: makeVariants(expression.data, name, position, kind),
+            tagName: expression["discriminator"] as string,
+            variants: makeVariants(expression["data"], name, position, kind),
           },
         }));
         break;
@@ -476,16 +476,16 @@ export function checkSchema(
           position,
           doc,
           features,
-          variants: makeVariants(expression.data, name, position, kind),
+          variants: makeVariants(expression["data"], name, position, kind),
         });
         break;
       case "command":
       case "event": {
-        const data = expression.data;
+        const data = expression["data"];
         const argName = isQapiObject(data)
           ? makeImplicitObject(name, "arg", makeMembers(data, name, position, kind), position)
           : data as string | undefined;
-        const returns = expression.returns as string | string[] | undefined;
+        const returns = expression["returns"] as string | [string] | undefined;
         const returnName = Array.isArray(returns) ? makeArray(returns[0], position, kind) : returns;
         define({
           meta: kind,
@@ -495,7 +495,7 @@ export function checkSchema(
           features,
           argName,
           returnName,
-          boxed: expression.boxed === true,
+          boxed: expression["boxed"] === true,
         });
         break;
       }
@@ -661,7 +661,7 @@ export function checkSchema(
     if (root.state === "checking") throw contains(root);
     const stack = [checkObjectSteps(root)];
     while (stack.length) {
-      const step = stack[stack.length - 1].next();
+      const step = stack[stack.length - 1]!.next(); // The stack is not empty.
       if (step.done) {
         stack.pop();
         continue;
@@ -857,9 +857,10 @@ export function checkSchema(
   for (const doc of options.docs) {
     for (const [map, what] of [[doc.members, "member"], [doc.features, "feature"]] as const) {
       const bogus = [...map.values()].filter((d) => !connected.has(d));
-      if (!bogus.length) continue;
+      const [first] = bogus;
+      if (first === undefined) continue;
       throw QapiError.at(
-        doc.position.at(bogus[0].line),
+        doc.position.at(first.line),
         `documented ${what}${bogus.length > 1 ? "s" : ""} '${
           bogus.map((d) => d.name).join("', '")
         }' ${bogus.length > 1 ? "do" : "does"} not exist`,

@@ -43,7 +43,7 @@ export interface DocDescription {
  */
 export interface DefinitionDoc {
   /** The documented definition's name; absent for free-form blocks. */
-  readonly symbol?: string;
+  readonly symbol?: string | undefined;
   readonly position: SourcePosition;
   /** Untagged text (paragraphs), each line trimmed at its end. */
   text: string;
@@ -192,13 +192,15 @@ export function parseDoc(block: DocBlock, options: { strict: boolean }): Definit
   const sections: Section[] = [];
   const body = new Section("Plain", "", block.position.line);
   sections.push(body);
-  const append = (text: string) => sections[sections.length - 1].append(text);
+  /** The section being written: the last (`!`: there is always the body). */
+  const lastSection = () => sections[sections.length - 1]!;
+  const append = (text: string) => lastSection().append(text);
   const members = new Map<string, Section>();
   const features = new Map<string, Section>();
   const tagged = new Map<string, Section>();
 
   const describe = (map: Map<string, Section>, kind: "Member" | "Feature", match: string[]) => {
-    let name = match[1];
+    let name = match[1]!; // The group of `atNameColon`, not optional.
     // Older releases wrote "@name :"; the lenient rules accept that.
     if (!strict) name = name.trim();
     if (!name) semanticError(current!.line, "invalid parameter name");
@@ -267,7 +269,7 @@ export function parseDoc(block: DocBlock, options: { strict: boolean }): Definit
         }
         noMoreMembers = true;
       } else if ((match = taggedSection.exec(line))) {
-        const tag = match[1];
+        const tag = match[1]!; // The group of `taggedSection`, not optional.
         if (strict && tag.startsWith("Note")) {
           parseError(
             `The '${tag}' section is no longer supported. Please use rST's '.. note::' or ` +
@@ -295,7 +297,7 @@ export function parseDoc(block: DocBlock, options: { strict: boolean }): Definit
         noMoreMembers = true;
       } else {
         // A plain paragraph, up to a blank line.
-        const last = sections[sections.length - 1];
+        const last = lastSection();
         if (last.kind !== "Plain") {
           sections.push(new Section("Plain", "", current!.line));
         } else last.append("");

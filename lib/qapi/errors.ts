@@ -85,7 +85,7 @@ export interface Diagnostic {
   /** The 1-based line. */
   readonly line: number;
   /** 1-based column, for syntax errors. */
-  readonly column?: number;
+  readonly column?: number | undefined;
   /** The message alone, without location. */
   readonly message: string;
   /** The full text as QEMU would print it (include chain, definition, location). */

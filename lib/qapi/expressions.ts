@@ -109,16 +109,17 @@ export function checkExpression(
   pragma: Pragma,
   afterName?: (kind: DefinitionKind, name: string) => void,
 ): { kind: DefinitionKind; name: string } {
-  const fail = (message: string): never => {
+  // Typed on its name, so that a call narrows like a `throw`.
+  const fail: (message: string) => never = (message) => {
     throw QapiError.at(position, message);
   };
   const kinds = definitionKinds.filter((k) => has(expression, k));
-  if (kinds.length !== 1) {
+  const [kind] = kinds;
+  if (kind === undefined || kinds.length !== 1) {
     fail(
       "expression must have exactly one key 'enum', 'struct', 'union', 'alternate', 'command', 'event'",
     );
   }
-  const kind = kinds[0];
   const name = expression[kind];
   if (typeof name !== "string") fail(`'${kind}' requires a string name`);
   const definitionName = name as string;
@@ -150,22 +151,22 @@ export function checkExpression(
   const checks: Record<DefinitionKind, () => void> = {
     enum: () => checkEnum(expression, definitionName, pragma, fail),
     union: () => {
-      checkTypeNameOrImplicit(expression.base, "'base'", definitionName, pragma, fail);
-      if (typeof expression.discriminator !== "string") {
+      checkTypeNameOrImplicit(expression["base"], "'base'", definitionName, pragma, fail);
+      if (typeof expression["discriminator"] !== "string") {
         fail("'discriminator' requires a string name");
       }
-      const data = expression.data;
+      const data = expression["data"];
       if (!isObject(data)) fail("'data' must be an object");
       for (const [key, value] of Object.entries(data as RawObject)) {
         const source = `'data' member '${key}'`;
         const branch = normalizeMember(value);
         checkKeys(branch, source, ["type"], ["if"], fail);
-        checkCondition(branch.if, source, fail);
-        checkTypeName(branch.type, source, fail);
+        checkCondition(branch["if"], source, fail);
+        checkTypeName(branch["type"], source, fail);
       }
     },
     alternate: () => {
-      const data = expression.data;
+      const data = expression["data"];
       const empty = data === "" || data === false ||
         (typeof data === "object" && Object.keys(data).length === 0);
       if (empty) fail("'data' must not be empty");
@@ -175,23 +176,23 @@ export function checkExpression(
         checkNameLower(key, source, false, false, fail);
         const branch = normalizeMember(value);
         checkKeys(branch, source, ["type"], ["if"], fail);
-        checkCondition(branch.if, source, fail);
-        checkTypeNameOrArray(branch.type, source, fail);
+        checkCondition(branch["if"], source, fail);
+        checkTypeNameOrArray(branch["type"], source, fail);
       }
     },
     struct: () => {
-      checkTypeImplicit(expression.data, "'data'", definitionName, pragma, fail);
-      checkTypeName(expression.base, "'base'", fail);
+      checkTypeImplicit(expression["data"], "'data'", definitionName, pragma, fail);
+      checkTypeName(expression["base"], "'base'", fail);
     },
     command: () => {
       checkArguments(expression, pragma, fail);
-      checkTypeNameOrArray(expression.returns, "'returns'", fail);
+      checkTypeNameOrArray(expression["returns"], "'returns'", fail);
     },
     event: () => checkArguments(expression, pragma, fail),
   };
   checks[kind]();
-  checkCondition(expression.if, kind, fail);
-  checkFeatures(expression.features, fail);
+  checkCondition(expression["if"], kind, fail);
+  checkFeatures(expression["features"], fail);
   checkFlags(expression, fail);
   return { kind, name: definitionName };
 }
@@ -201,11 +202,11 @@ function checkArguments(
   pragma: Pragma,
   fail: (message: string) => never,
 ): void {
-  if (expression.boxed) {
+  if (expression["boxed"]) {
     if (!has(expression, "data")) fail("'boxed': true requires 'data'");
-    checkTypeName(expression.data, "'data'", fail);
+    checkTypeName(expression["data"], "'data'", fail);
   } else {
-    checkTypeNameOrImplicit(expression.data, "'data'", undefined, pragma, fail);
+    checkTypeNameOrImplicit(expression["data"], "'data'", undefined, pragma, fail);
   }
 }
 
@@ -250,7 +251,7 @@ function checkNameString(name: string, source: string, fail: (message: string) =
   // x- may precede the name; the rules for case apply to the rest.
   const match = /^(__[a-z0-9.-]+_)?(x-)?([a-z][a-z0-9_-]*)$/i.exec(name);
   if (!match || cName(name).startsWith("q_")) fail(`${source} has an invalid name`);
-  return match![3];
+  return match[3]!; // The last group is not optional.
 }
 
 function checkNameLower(
@@ -305,9 +306,11 @@ function checkCondition(
     const object = cond as RawObject;
     checkKeys(object, `'if' condition of ${source}`, [], ["all", "any", "not"], fail);
     const keys = Object.keys(object);
-    if (keys.length !== 1) fail(`'if' condition of ${source} has conflicting keys`);
-    if (has(object, "not")) return check(object.not);
-    const operator = keys[0];
+    const [operator] = keys;
+    if (operator === undefined || keys.length !== 1) {
+      fail(`'if' condition of ${source} has conflicting keys`);
+    }
+    if (has(object, "not")) return check(object["not"]!); // Its own key, so it has a value.
     const operands = object[operator];
     if (!Array.isArray(operands)) fail(`'${operator}' condition of ${source} must be an array`);
     if ((operands as QapiValue[]).length === 0) {
@@ -325,10 +328,10 @@ function checkFeatures(features: QapiValue | undefined, fail: (message: string) 
     const feature = isObject(raw) ? raw : { name: raw };
     const source = "'features' member";
     checkKeys(feature, source, ["name"], ["if"], fail);
-    if (typeof feature.name !== "string") fail(`${source} requires a string name`);
-    const named = `${source} '${feature.name}'`;
-    checkNameLower(feature.name as string, named, false, false, fail);
-    checkCondition(feature.if, named, fail);
+    if (typeof feature["name"] !== "string") fail(`${source} requires a string name`);
+    const named = `${source} '${feature["name"]}'`;
+    checkNameLower(feature["name"] as string, named, false, false, fail);
+    checkCondition(feature["if"], named, fail);
   }
 }
 
@@ -354,23 +357,23 @@ function checkEnum(
   pragma: Pragma,
   fail: (message: string) => never,
 ): void {
-  const values = expression.data;
+  const values = expression["data"];
   if (!Array.isArray(values)) fail("'data' must be an array");
-  if (has(expression, "prefix") && typeof expression.prefix !== "string") {
+  if (has(expression, "prefix") && typeof expression["prefix"] !== "string") {
     fail("'prefix' must be a string");
   }
   const permissive = pragma.relaxedNames === true || pragma.memberNameExceptions.has(name);
   for (const raw of values as QapiValue[]) {
     const value = isObject(raw) ? raw : { name: raw };
     checkKeys(value, "'data' member", ["name"], ["if", "features"], fail);
-    if (typeof value.name !== "string") fail("'data' member requires a string name");
-    const valueName = value.name as string;
+    if (typeof value["name"] !== "string") fail("'data' member requires a string name");
+    const valueName = value["name"] as string;
     const source = `'data' member '${valueName}'`;
     // Enum values may start with a digit; check the rest as a name.
     const checked = /^\d/.test(valueName) ? "d" + valueName : valueName;
     checkNameLower(checked, source, permissive, permissive, fail);
-    checkCondition(value.if, source, fail);
-    checkFeatures(value.features, fail);
+    checkCondition(value["if"], source, fail);
+    checkFeatures(value["features"], fail);
   }
 }
 
@@ -410,9 +413,9 @@ function checkTypeImplicit(
     }
     const member = normalizeMember(raw);
     checkKeys(member, memberSource, ["type"], ["if", "features"], fail);
-    checkCondition(member.if, memberSource, fail);
-    checkFeatures(member.features, fail);
-    checkTypeNameOrArray(member.type, memberSource, fail);
+    checkCondition(member["if"], memberSource, fail);
+    checkFeatures(member["features"], fail);
+    checkTypeNameOrArray(member["type"], memberSource, fail);
   }
 }
 
@@ -460,30 +463,42 @@ function plain<T>(value: T): T {
   return copy as T;
 }
 
+/** `value` as `compact` leaves it: the keys that may be `undefined` become optional. */
+type Compacted<value> =
+  & { [key in keyof value as undefined extends value[key] ? never : key]: value[key] }
+  & {
+    [key in keyof value as undefined extends value[key] ? key : never]?: Exclude<
+      value[key],
+      undefined
+    >;
+  };
+
 /** Drops `undefined` keys so the literal carries only what is there. */
-function compact<value extends Record<string, unknown>>(value: value): value {
+function compact<value extends Record<string, unknown>>(value: value): Compacted<value> {
   for (const key of Object.keys(value)) if (value[key] === undefined) delete value[key];
-  return value;
+  return value as Compacted<value>;
 }
 
 function toFeatures(raw: QapiValue | undefined): readonly Feature[] | undefined {
   if (!Array.isArray(raw) || raw.length === 0) return undefined;
   return raw.map((f) =>
     isObject(f)
-      ? (f.if === undefined ? f.name as string : { name: f.name as string, if: f.if as Condition })
+      ? (f["if"] === undefined
+        ? f["name"] as string
+        : { name: f["name"] as string, if: f["if"] as Condition })
       : f as string
   );
 }
 
 function toMember(raw: QapiValue, since?: string, optional = false): Member {
   const object = normalizeMember(raw);
-  const type = object.type as TypeRef;
-  const features = toFeatures(object.features);
-  if (object.if === undefined && !features && !since && !optional) return type;
+  const type = object["type"] as TypeRef;
+  const features = toFeatures(object["features"]);
+  if (object["if"] === undefined && !features && !since && !optional) return type;
   return compact({
     type,
     optional: optional ? true as const : undefined,
-    if: object.if as Condition | undefined,
+    if: object["if"] as Condition | undefined,
     features,
     since,
   });
@@ -526,8 +541,8 @@ function normalized(
   memberSince: (name: string) => string | undefined,
 ): TypeDefinition | CommandDefinition | EventDefinition {
   const facts = {
-    if: expression.if as Condition | undefined,
-    features: toFeatures(expression.features),
+    if: expression["if"] as Condition | undefined,
+    features: toFeatures(expression["features"]),
     since,
   };
   const data = (value: QapiValue | undefined) =>
@@ -541,13 +556,13 @@ function normalized(
         { if?: Condition; features?: readonly Feature[]; since?: string }
       > = {};
       const names: string[] = [];
-      for (const raw of expression.data as QapiValue[]) {
+      for (const raw of expression["data"] as QapiValue[]) {
         const value = isObject(raw) ? raw : { name: raw };
-        const name = value.name as string;
+        const name = value["name"] as string;
         names.push(name);
         const valueFacts = compact({
-          if: value.if as Condition | undefined,
-          features: toFeatures(value.features),
+          if: value["if"] as Condition | undefined,
+          features: toFeatures(value["features"]),
           since: memberSince(name),
         });
         if (Object.keys(valueFacts).length) put(values, name, valueFacts);
@@ -562,41 +577,41 @@ function normalized(
     case "struct":
       return compact({
         kind,
-        base: expression.base as string | undefined,
-        data: toMembers(expression.data as RawObject, memberSince),
+        base: expression["base"] as string | undefined,
+        data: toMembers(expression["data"] as RawObject, memberSince),
         ...facts,
       });
     case "union":
     case "alternate": {
       const branches: Record<string, Branch> = {};
-      for (const [key, value] of Object.entries(expression.data as RawObject)) {
+      for (const [key, value] of Object.entries(expression["data"] as RawObject)) {
         put(branches, key, toMember(value) as Branch);
       }
       if (kind === "alternate") return compact({ kind, data: branches, ...facts });
       return compact({
         kind,
-        base: data(expression.base) as string | Members,
-        discriminator: expression.discriminator as string,
+        base: data(expression["base"]) as string | Members,
+        discriminator: expression["discriminator"] as string,
         data: branches,
         ...facts,
       });
     }
     case "command":
       return compact({
-        data: data(expression.data),
-        boxed: expression.boxed as true | undefined,
-        returns: expression.returns as TypeRef | undefined,
+        data: data(expression["data"]),
+        boxed: expression["boxed"] as true | undefined,
+        returns: expression["returns"] as TypeRef | undefined,
         "success-response": expression["success-response"] as false | undefined,
-        gen: expression.gen as false | undefined,
+        gen: expression["gen"] as false | undefined,
         "allow-oob": expression["allow-oob"] as true | undefined,
         "allow-preconfig": expression["allow-preconfig"] as true | undefined,
-        coroutine: expression.coroutine as true | undefined,
+        coroutine: expression["coroutine"] as true | undefined,
         ...facts,
       });
     case "event":
       return compact({
-        data: data(expression.data),
-        boxed: expression.boxed as true | undefined,
+        data: data(expression["data"]),
+        boxed: expression["boxed"] as true | undefined,
         ...facts,
       });
   }

@@ -78,12 +78,12 @@ export function failureReason(error: unknown): string {
   if (error instanceof ReadFailure) return error.reason;
   const message = error instanceof Error ? error.message : String(error);
   const os = /^(.*?) \(os error \d+\)/.exec(message);
-  if (os) return os[1];
+  if (os) return os[1]!; // A group that is not optional.
   const code = (error as { code?: unknown } | null)?.code;
-  if (typeof code === "string" && Object.hasOwn(systemReasons, code)) return systemReasons[code];
+  if (typeof code === "string" && Object.hasOwn(systemReasons, code)) return systemReasons[code]!;
   const name = error instanceof Error ? error.name : "";
   if (name === "NotCapable" || name === "PermissionDenied") return "Permission denied";
-  const reason = message.split("\n")[0];
+  const reason = message.split("\n")[0] ?? ""; // Never absent: split gives a part at least.
   return reason.length > 200 ? reason.slice(0, 200) + "…" : reason;
 }
 
@@ -146,7 +146,7 @@ function readRegularFileSync(path: string, maxBytes: number): Uint8Array {
         if (n === 0) break;
         want = 1 << 20;
       }
-      if (chunks.length === 1) return chunks[0];
+      if (chunks.length === 1) return chunks[0]!;
       const bytes = new Uint8Array(total);
       let offset = 0;
       for (const chunk of chunks) {
@@ -187,7 +187,7 @@ export function decodeUtf8(bytes: Uint8Array): string | { invalidAt: number } {
 function firstInvalidUtf8(bytes: Uint8Array): number {
   let i = 0;
   while (i < bytes.length) {
-    const b = bytes[i];
+    const b = bytes[i]!; // i < bytes.length
     if (b < 0x80) {
       i++;
       continue;

@@ -10,24 +10,27 @@
 
 import type { QapiValue } from "./parse.ts";
 
-/** Rewrites one legacy condition; today's conditions pass through. */
+/**
+ * Rewrites one legacy condition; today's conditions pass through. (The `!`s
+ * read a list's only item, and regular expression groups that are not optional.)
+ */
 function modernCondition(condition: QapiValue): QapiValue {
   if (Array.isArray(condition)) {
     const all = condition.map(modernCondition);
-    return all.length === 1 ? all[0] : { all };
+    return all.length === 1 ? all[0]! : { all };
   }
   if (typeof condition !== "string" || !condition.includes("defined(")) return condition;
   const term = (text: string): QapiValue => {
     // Written so it cannot backtrack over long runs of spaces.
     const match = /^\s*(?:(!)\s*)?defined\((\w+)\)\s*$/.exec(text);
     if (!match) return text.trim();
-    return match[1] ? { not: match[2] } : match[2];
+    return match[1] ? { not: match[2]! } : match[2]!;
   };
   const any = condition.split("||").map((part) => {
     const all = part.split("&&").map(term);
-    return all.length === 1 ? all[0] : { all };
+    return all.length === 1 ? all[0]! : { all };
   });
-  return any.length === 1 ? any[0] : { any };
+  return any.length === 1 ? any[0]! : { any };
 }
 
 /**
@@ -70,8 +73,8 @@ export function modernizeConditions(value: QapiValue): void {
 export function flattenSimpleUnion(
   expression: { [key: string]: QapiValue },
 ): { name: string; kind: "enum" | "struct"; expression: { [key: string]: QapiValue } }[] {
-  const name = expression.union as string;
-  const branches = expression.data as { [key: string]: QapiValue };
+  const name = expression["union"] as string;
+  const branches = expression["data"] as { [key: string]: QapiValue };
   const enumName = `${name}Kind`;
   const implicit: ReturnType<typeof flattenSimpleUnion> = [];
   const values: QapiValue[] = [];
@@ -79,10 +82,10 @@ export function flattenSimpleUnion(
   const wrappers = new Set<string>();
   for (const [value, branch] of Object.entries(branches)) {
     const object = typeof branch === "object" && !Array.isArray(branch) ? branch : { type: branch };
-    const type = object.type as string;
+    const type = object["type"] as string;
     const wrapper = `q_obj_${type}-wrapper`;
-    values.push(object.if === undefined ? value : { name: value, if: object.if });
-    wrapped[value] = object.if === undefined ? wrapper : { type: wrapper, if: object.if };
+    values.push(object["if"] === undefined ? value : { name: value, if: object["if"] });
+    wrapped[value] = object["if"] === undefined ? wrapper : { type: wrapper, if: object["if"] };
     if (!wrappers.has(wrapper)) {
       wrappers.add(wrapper);
       implicit.push({
@@ -93,8 +96,8 @@ export function flattenSimpleUnion(
     }
   }
   implicit.unshift({ name: enumName, kind: "enum", expression: { enum: enumName, data: values } });
-  expression.base = { type: enumName };
-  expression.discriminator = "type";
-  expression.data = wrapped;
+  expression["base"] = { type: enumName };
+  expression["discriminator"] = "type";
+  expression["data"] = wrapped;
   return implicit;
 }

@@ -113,12 +113,12 @@ export interface DocBlock {
   /** Line `index` (0-based). */
   line(index: number): DocLine;
   /** Where the closing `##` is, when the block is well formed. */
-  readonly end?: { readonly line: number; readonly column: number };
+  readonly end?: { readonly line: number; readonly column: number } | undefined;
   /**
    * The error QEMU would report on reading past the lines (without `end`),
    * or on reading the token after the closing `##` (with `end`).
    */
-  readonly error?: QapiError;
+  readonly error?: QapiError | undefined;
 }
 
 /**
@@ -142,7 +142,8 @@ export function docBlock(
   end?: { readonly line: number; readonly column: number },
   error?: QapiError,
 ): DocBlock {
-  return { position, length: lines.length, line: (index) => lines[index], end, error };
+  // `!`: a block's lines are read at indices below its length.
+  return { position, length: lines.length, line: (index) => lines[index]!, end, error };
 }
 
 /** A block's lines as offsets into the source: four numbers a line. */
@@ -166,7 +167,11 @@ class SourceDocBlock implements DocBlock {
   }
 
   line(index: number): DocLine {
-    const [line, lineStart, pos, end] = this.#offsets.subarray(index * 4, index * 4 + 4);
+    // Four offsets for each index below `length`: the defaults never apply.
+    const [line = 0, lineStart = 0, pos = 0, end = 0] = this.#offsets.subarray(
+      index * 4,
+      index * 4 + 4,
+    );
     return {
       line,
       column: columnOf(this.source.slice(lineStart, pos)),
@@ -198,7 +203,7 @@ export type SourceItem =
 /** Parsing options. */
 interface ParseOptions {
   /** The include that brought this file in. */
-  readonly parent?: SourcePosition;
+  readonly parent?: SourcePosition | undefined;
   /** The deepest nesting of `{` and `[` allowed; default 256. */
   readonly maxNesting?: number;
 }

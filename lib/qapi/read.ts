@@ -46,7 +46,7 @@ export interface ReadOptions {
   /** The exact QEMU version recorded in the IR. Default: as `version`. */
   readonly qemu?: string;
   /** Keep documentation text in the IR (`doc`). Default false. */
-  readonly docs?: boolean;
+  readonly docs?: boolean | undefined;
   /**
    * Apply current QEMU's rules (doc comment layout: line length, sentence
    * spacing, indentation, no `Note:`/`Example:` sections, no empty sections,
@@ -103,7 +103,7 @@ function canonical(path: string, cwd: string): string {
 interface Parsed {
   readonly expression: QapiObject;
   readonly position: SourcePosition;
-  readonly doc?: DefinitionDoc;
+  readonly doc?: DefinitionDoc | undefined;
 }
 
 /**
@@ -161,7 +161,7 @@ export async function readSchema(path: string, options: ReadOptions = {}): Promi
           for (let i = 0; i < decoded.invalidAt; i++) if (bytes[i] === 0x0a) line++;
           throw QapiError.at(
             new SourcePosition(file, line, at),
-            `invalid UTF-8 (byte 0x${bytes[decoded.invalidAt].toString(16)})`,
+            `invalid UTF-8 (byte 0x${bytes[decoded.invalidAt]!.toString(16)})`, // An offset in bytes.
           );
         }
         text = decoded;
@@ -209,7 +209,7 @@ export async function readSchema(path: string, options: ReadOptions = {}): Promi
         if (Object.keys(expression).length !== 1) {
           throw QapiError.at(position, "invalid 'include' directive");
         }
-        const include = expression.include;
+        const include = expression["include"];
         if (typeof include !== "string") {
           throw QapiError.at(position, "value of 'include' must be a string");
         }
@@ -236,7 +236,7 @@ export async function readSchema(path: string, options: ReadOptions = {}): Promi
         if (Object.keys(expression).length !== 1) {
           throw QapiError.at(position, "invalid 'pragma' directive");
         }
-        applyPragma(expression.pragma, position, pragma, strict);
+        applyPragma(expression["pragma"]!, position, pragma, strict); // Its own key: a value.
       } else {
         if (doc && !doc.symbol) {
           throw QapiError.at(doc.position, "definition documentation required");
@@ -311,7 +311,7 @@ export async function readSchema(path: string, options: ReadOptions = {}): Promi
       "member-name-exceptions": [...pragma.memberNameExceptions],
     },
   };
-  ir.types.QType = { kind: "enum", data: [...qtypeValues], info: { file: "", line: 0 } };
+  ir.types["QType"] = { kind: "enum", data: [...qtypeValues], info: { file: "", line: 0 } };
   for (const { kind, name, position, normalized, doc } of definitions) {
     const map = kind === "command" ? ir.commands : kind === "event" ? ir.events : ir.types;
     const provenance: Record<string, unknown> = {
@@ -327,7 +327,7 @@ export async function readSchema(path: string, options: ReadOptions = {}): Promi
           configurable: true,
         });
       }
-      provenance.doc = { text: doc.text.trim(), members };
+      provenance["doc"] = { text: doc.text.trim(), members };
     }
     // Names are checked, but define the property rather than assign it all the same.
     Object.defineProperty(map, name, {
