@@ -4,7 +4,9 @@
  * temporary directory (with TypeScript 5.9 and 7 and Node's types; npm's
  * cache answers when it has them), type-checks the user's scripts
  * (`types_check.ts`, `client_test.ts`) with both compilers under
- * `moduleResolution` `node16` and `bundler`, then compiles `client_test.ts`
+ * `moduleResolution` `node16` and `bundler`, and the package's declarations
+ * under a strict user's options (`../types/strictest_options.ts`), then
+ * compiles `client_test.ts`
  * and runs it with `node --test` against the real QEMU 10.0 (provisioned;
  * `tls_test.ts` against QEMU 7.2 too).
  *
@@ -19,6 +21,7 @@
 
 import { buildNpm, nodeEngines } from "../../npm/build.ts";
 import { provision } from "../provision/qemu.ts";
+import { strictestOptions } from "../types/strictest_options.ts";
 
 const here = new URL("./", import.meta.url).pathname;
 const readme = await Deno.readTextFile(new URL("../../README.md", import.meta.url));
@@ -111,7 +114,12 @@ try {
   await run("npm", ["install", "--prefer-offline", "--no-audit", "--no-fund"], { cwd: project });
   const installed = JSON.parse(
     await Deno.readTextFile(`${project}/node_modules/${build.manifest.name}/package.json`),
-  ) as { version: string; license: string; dependencies?: Record<string, string> };
+  ) as {
+    version: string;
+    license: string;
+    dependencies?: Record<string, string>;
+    exports: Record<string, unknown>;
+  };
   const packageFolder = `${project}/node_modules/${build.manifest.name}/`;
   if (installed.license !== "MIT AND GPL-2.0-or-later") {
     throw new Error(`the package's licence is ${installed.license}`);
@@ -151,6 +159,41 @@ try {
       });
       console.log(`${compiler.replace("-", " ")}, ${name}: type-checks (${seconds()})`);
     }
+  }
+
+  // The declarations of every subpath under a strict user's options, each
+  // compiler (a re-export, unlike a bare import, fails when it can't resolve).
+  const subpaths = Object.keys(installed.exports).filter((subpath) => subpath !== "./package.json");
+  await Deno.writeTextFile(
+    `${project}/strictest_check.ts`,
+    subpaths.map((subpath, i) =>
+      `export * as entry${i} from "${build.manifest.name}${subpath.slice(1)}";\n`
+    ).join(""),
+  );
+  await Deno.writeTextFile(
+    `${project}/tsconfig.strictest.json`,
+    JSON.stringify({
+      compilerOptions: {
+        ...resolutions.bundler,
+        ...strictestOptions,
+        target: "es2022",
+        lib: ["es2023", "esnext.disposable"],
+        types: ["node"],
+        strict: true,
+        noEmit: true,
+        skipLibCheck: false,
+      },
+      files: ["strictest_check.ts"],
+    }),
+  );
+  for (const compiler of ["typescript-5.9", "typescript-7"]) {
+    await run("node", [`node_modules/${compiler}/bin/tsc`, "-p", "tsconfig.strictest.json"], {
+      cwd: project,
+    });
+    console.log(
+      `${compiler.replace("-", " ")}, the package's ${subpaths.length} subpaths under the ` +
+        `strictest options: type-check (${seconds()})`,
+    );
   }
 
   // 4. Compile the scripts as a user would and run them on Node against real QEMU.
