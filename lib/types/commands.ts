@@ -187,8 +187,55 @@ export type CommandArgs<schema, command, policy = AcceptAll> = ArgumentsOf<
  * ```
  */
 export type ArgumentsOf<schema, command, policy> = schema extends SpanOf<infer schemas>
-  ? SpanArgs<schemas, command, policy>
+  ? ([RejectedFeatures<policy>] extends [never] ? SpanCommandArguments<schema, command>
+    : SpanCommandArgumentsUnderPolicy<schema, command, policy>)
   : SingleArgs<schema, command, RejectedFeatures<policy>>;
+
+/**
+ * A command's argument object across a span, as errors and hovers name it:
+ * `'channels' does not exist in type 'SpanCommandArguments<Span<"7.2" |
+ * "10.2">, "migrate">'`. The object is computed from each version's view of
+ * the definitions (`span_args.ts`), whose aliases would otherwise be what
+ * errors print, schemas and members maps written out, in an order that
+ * differs from one checker to another. A homomorphic mapped type keeps
+ * every member's modifiers (and maps each variant of a union).
+ *
+ * @example
+ * ```ts
+ * import type { SpanCommandArguments } from "./commands.ts";
+ * import type { Span } from "./qmp_span.ts";
+ * const args: SpanCommandArguments<Span<"7.2" | "10.2">, "block_resize"> = {
+ *   "node-name": "disk0",
+ *   size: 1 << 30,
+ * };
+ * ```
+ */
+export type SpanCommandArguments<span, command> =
+  SpanArgs<SchemasOfSpan<span>, command, AcceptAll> extends infer args
+    ? (args extends unknown ? { [key in keyof args]: args[key] } : never)
+    : never;
+
+/**
+ * `SpanCommandArguments` under a compat policy.
+ *
+ * @example
+ * ```ts
+ * import type { SpanCommandArgumentsUnderPolicy } from "./commands.ts";
+ * import type { Span } from "./qmp_span.ts";
+ * const args: SpanCommandArgumentsUnderPolicy<
+ *   Span<"7.2" | "10.2">,
+ *   "block_resize",
+ *   { deprecated: "reject" }
+ * > = { "node-name": "disk0", size: 1 << 30 };
+ * ```
+ */
+export type SpanCommandArgumentsUnderPolicy<span, command, policy> =
+  SpanArgs<SchemasOfSpan<span>, command, policy> extends infer args
+    ? (args extends unknown ? { [key in keyof args]: args[key] } : never)
+    : never;
+
+/** The schemas of a span. */
+type SchemasOfSpan<span> = span extends SpanOf<infer schemas> ? schemas : never;
 
 /** One schema's argument object of a command. */
 // Not distributive over `command` on purpose: the checker computes the

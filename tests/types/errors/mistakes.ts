@@ -1,11 +1,14 @@
-// Ten typical mistakes, one per line group; `errors_test.ts` checks the
+// Typical mistakes, one per line group; `errors_test.ts` checks the
 // first line of each error `deno check` reports against `mistakes.snapshot`.
-import type { Qmp10_2, QmpClient, QmpEvent } from "../../../mod.ts";
+import type { CommandArgs, Qmp10_2, QmpClient, QmpEvent } from "../../../mod.ts";
+import type { Span } from "../../../versions.ts";
 import type { Qmp7_2 } from "../../../schemas/qmp/7.2.js";
 
 declare const qmp: QmpClient<Qmp10_2>;
 declare const strict: QmpClient<Qmp10_2, { deprecated: "reject" }>;
 declare const old: QmpClient<Qmp7_2>;
+declare const fleet: QmpClient<Span<"7.2" | "10.2">>;
+declare const stream: CommandArgs<Qmp10_2, "block-stream">;
 
 export async function mistakes() {
   // 1. a misspelled command
@@ -33,6 +36,10 @@ export async function mistakes() {
   await qmp.execute("query-status", { verbose: true });
   // 10. a wrong event name
   await qmp.waitFor("SHUTDOWNN");
+  // 11. a member only some versions of a span know
+  await fleet.execute("migrate", { channels: [] });
+  // 12. another command's arguments
+  await qmp.execute("block_resize", stream);
 }
 
 export function hovers(event: QmpEvent<Qmp10_2>) {
