@@ -234,7 +234,11 @@ export type SpanCommandArgumentsUnderPolicy<span, command, policy> =
     ? (args extends unknown ? { [key in keyof args]: args[key] } : never)
     : never;
 
-/** The schemas of a span. */
+/**
+ * The schemas of a span.
+ *
+ * @internal
+ */
 type SchemasOfSpan<span> = span extends SpanOf<infer schemas> ? schemas : never;
 
 /** One schema's argument object of a command. */

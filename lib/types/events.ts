@@ -179,7 +179,11 @@ export type QmpEvent<schema, event extends string = SentEventName<schema>> = {
  */
 export type SentEventName<schema> = SentEventNames<schema> & string;
 
-/** The names of `SentEventName`: each version's, distributed. */
+/**
+ * The names of `SentEventName`: each version's, distributed.
+ *
+ * @internal
+ */
 type SentEventNames<schema> = schema extends SpanOf<infer schemas>
   ? (schemas extends unknown ? keyof EventsOf<schemas> & string : never)
   : EventNames<schema>;

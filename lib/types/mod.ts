@@ -28,6 +28,8 @@ export type {
   NoArguments,
   ReturnOf,
   SomeArguments,
+  SpanCommandArguments,
+  SpanCommandArgumentsUnderPolicy,
   TakesNoArguments,
   UnlistedMembers,
 } from "./commands.ts";
