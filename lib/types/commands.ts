@@ -186,7 +186,7 @@ export type CommandArgs<schema, command, policy = AcceptAll> = ArgumentsOf<
  * const args: ArgumentsOf<Qmp10_2, "stop", {}> = {};
  * ```
  */
-export type ArgumentsOf<schema, command, policy> = schema extends SpanOf<infer schemas>
+export type ArgumentsOf<schema, command, policy> = schema extends SpanOf<unknown>
   ? ([RejectedFeatures<policy>] extends [never] ? SpanCommandArguments<schema, command>
     : SpanCommandArgumentsUnderPolicy<schema, command, policy>)
   : SingleArgs<schema, command, RejectedFeatures<policy>>;

@@ -25,8 +25,7 @@
  */
 
 import type { BuiltinsIn } from "./builtins.ts";
-import type { ArgumentsOf, NoArguments, NoObjectSuitsEveryVersion } from "./commands.ts";
-import type { AcceptAll } from "./features.ts";
+import type { NoArguments, NoObjectSuitsEveryVersion } from "./commands.ts";
 import type {
   BranchUnion,
   DefinitionOf,
@@ -412,11 +411,6 @@ type ObjectArguments<schemas, command> = schemas extends unknown
   ? (DataOf<schemas, command> extends string
     ? (DefinitionOf<schemas, DataOf<schemas, command>> extends { kind: "struct" } ? true : false)
     : true)
-  : never;
-
-/** Each version's own arguments, in a box. */
-type EachVersionArguments<schemas, command> = schemas extends unknown
-  ? Box<ArgumentsOf<schemas, command, AcceptAll>>
   : never;
 
 /** A command's `data` in one schema: a members map, a type's name, or `{}` when absent. */
