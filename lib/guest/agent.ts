@@ -69,6 +69,26 @@ export function agentSchemaVersion(version: unknown): string {
   return chosen;
 }
 
+/**
+ * The commands of a vendored guest agent schema that the agent does not
+ * answer when they succeed (`success-response: false`), by version.
+ */
+const withoutReplyByVersion = new Map<string, Set<string>>();
+
+function commandsWithoutReply(version: string): Set<string> {
+  let names = withoutReplyByVersion.get(version);
+  if (!names) {
+    const commands = (qga[version as keyof typeof qga] as unknown as SchemaLiteral).commands;
+    names = new Set(
+      Object.keys(commands).filter((name) =>
+        (commands[name] as { "success-response"?: boolean })["success-response"] === false
+      ),
+    );
+    withoutReplyByVersion.set(version, names);
+  }
+  return names;
+}
+
 function replySchemaOf(version: string): SchemaInfoIndex {
   let index = indexed.get(version);
   if (!index) {
@@ -169,8 +189,16 @@ export class GuestAgent<schema extends Schema = Qga10_2, policy extends CompatPo
     this.#options = options;
     this.#schemaVersion = agentSchemaVersion(options.agentVersion);
     this.#replySchema = replySchemaOf(this.#schemaVersion);
+    const withoutReply = commandsWithoutReply(this.#schemaVersion);
     this.execute = (async (command: string, args?: object, callOptions: CallOptions = {}) => {
       if (this.#needsSync) await this.sync();
+      if (withoutReply.has(command)) {
+        // The agent answers these only when they fail: on success the guest
+        // shuts down or suspends. Waiting would time out on a success.
+        callOptions.signal?.throwIfAborted();
+        await connection.sendWithoutReply(command, args);
+        return {};
+      }
       try {
         const reply = await connection.call(command, args, {
           timeout: this.#options.callTimeout ?? 60_000,

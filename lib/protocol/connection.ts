@@ -581,6 +581,42 @@ export class Connection {
   }
 
   /**
+   * Sends a command the peer answers only when it fails (QAPI's
+   * `success-response: false`: the guest agent's `guest-shutdown` and
+   * `guest-suspend-*`, whose success ends the guest), without an `id`, and
+   * resolves once it is handed to the transport. An error it draws comes
+   * without `id` and is reported (`onProtocolError`). Refused on a connection
+   * that counts its answers (`repliesInOrder`), where an answer that never
+   * comes would be owed forever. Rejects as `call` does before sending.
+   */
+  sendWithoutReply(command: string, args?: object): Promise<void> {
+    if (this.#order !== undefined) {
+      return Promise.reject(
+        new TypeError(`${command}: a command without reply on a connection that counts replies`),
+      );
+    }
+    if (this.#closeReason !== undefined) {
+      return Promise.reject(new ConnectionClosedError(command, this.#closeReason));
+    }
+    let request: string;
+    try {
+      request = args !== undefined && hasMembers(args)
+        ? `{"execute":${JSON.stringify(command)},"arguments":${stringifyJson(args)}}\n`
+        : `{"execute":${JSON.stringify(command)}}\n`;
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    const problem = requestProblem(request);
+    if (problem !== undefined) {
+      return Promise.reject(
+        new TypeError(`${command}: not sent, QEMU would refuse it: ${problem}`),
+      );
+    }
+    this.send(request);
+    return Promise.resolve();
+  }
+
+  /**
    * Sends a command and resolves with its `return` value; rejects with
    * `QmpError`, `TimeoutError`, the signal's reason, or `ConnectionClosedError`.
    */

@@ -239,3 +239,36 @@ Deno.test("replies left on the channel for an earlier client, with ids from 1 on
   assert.deepEqual(await agent.execute("guest-ping"), {});
   await agent.close();
 });
+
+Deno.test("guest commands answered only on failure (guest-shutdown, guest-suspend-*) resolve once sent, without an id, and do not wait for a reply", async () => {
+  const requests: { execute: string; id?: number; arguments?: unknown }[] = [];
+  await using peer = await guest((request) => {
+    requests.push(request);
+    if (request.execute === "guest-shutdown") return "";
+    // Refused: the agent then answers, without id since the request had none.
+    if (request.execute === "guest-suspend-ram") {
+      return `{"error": {"class": "GenericError", "desc": "suspend is disabled"}}\n`;
+    }
+    return `{"return": {}, "id": ${request.id}}\n`;
+  });
+  const reported: string[] = [];
+  const agent = await connectGuestAgent(peer.path, {
+    callTimeout: 5_000,
+    onProtocolError: (error) => reported.push(error.message),
+  });
+  const started = performance.now();
+  assert.deepEqual(await agent.execute("guest-shutdown", { mode: "powerdown" }), {});
+  assert.deepEqual(await agent.execute("guest-suspend-ram"), {});
+  assert.ok(performance.now() - started < 4_000, "no wait for a reply");
+  // The next call gets its own reply.
+  assert.deepEqual(await agent.execute("guest-ping"), {});
+  const shutdown = requests.find((r) => r.execute === "guest-shutdown");
+  assert.deepEqual(shutdown, { execute: "guest-shutdown", arguments: { mode: "powerdown" } });
+  assert.ok(reported.some((m) => /GenericError: suspend is disabled/.test(m)), reported.join());
+  // Aborted before sending: not sent.
+  await assert.rejects(
+    agent.execute("guest-suspend-disk", undefined, { signal: AbortSignal.abort() }),
+  );
+  assert.equal(requests.filter((r) => r.execute === "guest-suspend-disk").length, 0);
+  await agent.close();
+});
