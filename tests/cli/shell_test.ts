@@ -604,7 +604,8 @@ async function tmuxScreen(script: string): Promise<Screen> {
 /** Runs `script` on a pty from util-linux's `script`, its output drawn on a small screen model. */
 function ptyScreen(scriptPath: string): Screen {
   const child = new Deno.Command("script", {
-    args: ["-q", "-c", `sh '${scriptPath}'`, "/dev/null"],
+    // As wide as tmux's window: a line wider than the terminal scrolls sideways.
+    args: ["-q", "-c", `stty cols 120 rows 50; sh '${scriptPath}'`, "/dev/null"],
     stdin: "piped",
     stdout: "piped",
     stderr: "null",
@@ -801,55 +802,69 @@ for (const version of ["7.2", "10.0"] as const) {
   });
 }
 
+/**
+ * A QEMU 10.0 with a monitor socket, and the shell connected to it in a
+ * terminal, run by a script that prints `[exit N]` after it; `trapInterrupt`
+ * makes the script outlive the Ctrl-C it also receives (a trap, not an
+ * ignore: the shell inherits the default action, and Ctrl-C reaches it).
+ */
+async function shellInTerminal(trapInterrupt: boolean) {
+  const directory = await Deno.makeTempDir();
+  const socket = `${directory}/qmp.sock`;
+  const qemu = await startQemu("10.0", ["-qmp", `unix:${socket},server=on,wait=off`], socket);
+  const command = shellCommandLine(["--history", "/dev/null", socket]);
+  await Deno.writeTextFile(
+    `${directory}/run.sh`,
+    `export NO_COLOR=1\n${trapInterrupt ? "trap 'echo' INT\n" : ""}${command}\n` +
+      `echo "[exit $?]"\nsleep 60\n`,
+  );
+  const screen = haveTmux
+    ? await tmuxScreen(`${directory}/run.sh`)
+    : ptyScreen(`${directory}/run.sh`);
+  return {
+    qemu,
+    screen,
+    async [Symbol.asyncDispose]() {
+      try {
+        qemu.child.kill("SIGCONT"); // a QEMU a test stopped
+      } catch {
+        // It has ended.
+      }
+      await screen.close();
+      await qemu[Symbol.asyncDispose]();
+      await Deno.remove(directory, { recursive: true });
+    },
+  };
+}
+
 Deno.test({
   name: `shell in a terminal (${haveTmux ? "tmux" : "script's pty"}): Ctrl-C while a call ` +
     "waits gives it up, and the shell goes on",
   ignore: skipped,
   async fn() {
-    const directory = await Deno.makeTempDir();
-    const socket = `${directory}/qmp.sock`;
-    await using qemu = await startQemu(
-      "10.0",
-      ["-qmp", `unix:${socket},server=on,wait=off`],
-      socket,
+    await using session = await shellInTerminal(true);
+    const { qemu, screen } = session;
+    await waitForScreen(screen, /\n\(QEMU 10\.0\) ?$/);
+    // QEMU stopped: the call waits for a reply that does not come.
+    qemu.child.kill("SIGSTOP");
+    await screen.type("query-status");
+    await screen.press("Enter");
+    await delay(300);
+    await screen.press("C-c");
+    await waitForScreen(
+      screen,
+      // (The terminal echoes ^C where the cursor was.)
+      /query-status\n(\^C)?error: Cancelled: no longer waiting for the reply \(Ctrl-C\); QEMU may still run the command\n/,
     );
-    const command = shellCommandLine(["--history", "/dev/null", socket]);
-    // The script outlives the interrupt it also receives (a trap, not an ignore: the shell inherits
-    // the default action, and Ctrl-C reaches it).
-    await Deno.writeTextFile(
-      `${directory}/run.sh`,
-      `export NO_COLOR=1\ntrap 'echo' INT\n${command}\necho "[exit $?]"\nsleep 60\n`,
-    );
-    const screen = haveTmux
-      ? await tmuxScreen(`${directory}/run.sh`)
-      : ptyScreen(`${directory}/run.sh`);
-    try {
-      await waitForScreen(screen, /\n\(QEMU 10\.0\) ?$/);
-      // QEMU stopped: the call waits for a reply that does not come.
-      qemu.child.kill("SIGSTOP");
-      await screen.type("query-status");
-      await screen.press("Enter");
-      await delay(300);
-      await screen.press("C-c");
-      await waitForScreen(
-        screen,
-        // (The terminal echoes ^C where the cursor was.)
-        /query-status\n(\^C)?error: Cancelled: no longer waiting for the reply \(Ctrl-C\); QEMU may still run the command\n/,
-      );
-      qemu.child.kill("SIGCONT");
-      await waitForScreen(screen, /\n\(QEMU 10\.0\) ?$/);
-      // The late reply to the cancelled call is dropped; the next call gets its own.
-      await screen.type("query-name");
-      await screen.press("Enter");
-      const text = await waitForScreen(screen, /query-name\n\{\}\n/);
-      assert.doesNotMatch(text, /"running"/);
-      await screen.press("C-d");
-      await waitForScreen(screen, /\[exit 0\]/);
-    } finally {
-      qemu.child.kill("SIGCONT");
-      await screen.close();
-      await Deno.remove(directory, { recursive: true });
-    }
+    qemu.child.kill("SIGCONT");
+    await waitForScreen(screen, /\n\(QEMU 10\.0\) ?$/);
+    // The late reply to the cancelled call is dropped; the next call gets its own.
+    await screen.type("query-name");
+    await screen.press("Enter");
+    const text = await waitForScreen(screen, /query-name\n\{\}\n/);
+    assert.doesNotMatch(text, /"running"/);
+    await screen.press("C-d");
+    await waitForScreen(screen, /\[exit 0\]/);
   },
 });
 
@@ -858,33 +873,15 @@ Deno.test({
     "the shell waits for a line is said at once",
   ignore: skipped,
   async fn() {
-    const directory = await Deno.makeTempDir();
-    const socket = `${directory}/qmp.sock`;
-    await using qemu = await startQemu(
-      "10.0",
-      ["-qmp", `unix:${socket},server=on,wait=off`],
-      socket,
-    );
-    const command = shellCommandLine(["--history", "/dev/null", socket]);
-    await Deno.writeTextFile(
-      `${directory}/run.sh`,
-      `export NO_COLOR=1\n${command}\necho "[exit $?]"\nsleep 60\n`,
-    );
-    const screen = haveTmux
-      ? await tmuxScreen(`${directory}/run.sh`)
-      : ptyScreen(`${directory}/run.sh`);
-    try {
-      await waitForScreen(screen, /\n\(QEMU 10\.0\) ?$/);
-      await screen.type("query-st");
-      qemu.child.kill("SIGKILL");
-      await waitForScreen(screen, /\nthe connection closed: [^\n]+; Enter ends the shell\n/);
-      await screen.press("Enter");
-      const text = await waitForScreen(screen, /\[exit 1\]/);
-      assert.match(text, /qapi-ts shell: the connection closed: /);
-    } finally {
-      await screen.close();
-      await Deno.remove(directory, { recursive: true });
-    }
+    await using session = await shellInTerminal(false);
+    const { qemu, screen } = session;
+    await waitForScreen(screen, /\n\(QEMU 10\.0\) ?$/);
+    await screen.type("query-st");
+    qemu.child.kill("SIGKILL");
+    await waitForScreen(screen, /\nthe connection closed: [^\n]+; Enter ends the shell\n/);
+    await screen.press("Enter");
+    const text = await waitForScreen(screen, /\[exit 1\]/);
+    assert.match(text, /qapi-ts shell: the connection closed: /);
   },
 });
 
