@@ -8,6 +8,8 @@
  * @module
  */
 
+import { Buffer } from "node:buffer";
+
 /** The longest line a script may have, in bytes (a larger one is refused). */
 export const maxScriptLineBytes = 64 * 1024 * 1024;
 
@@ -70,7 +72,7 @@ export async function* scriptLines(
   let number = 0;
   const lineOf = (parts: Uint8Array[]): string => {
     number++;
-    const bytes = parts.length === 1 ? parts[0] : concat(parts, heldBytes);
+    const bytes = parts.length === 1 ? parts[0]! : Buffer.concat(parts, heldBytes);
     try {
       return decoder.decode(bytes);
     } catch {
@@ -101,14 +103,4 @@ export async function* scriptLines(
     }
   }
   if (heldBytes > 0) yield lineOf(held);
-}
-
-function concat(parts: Uint8Array[], length: number): Uint8Array {
-  const bytes = new Uint8Array(length);
-  let offset = 0;
-  for (const part of parts) {
-    bytes.set(part, offset);
-    offset += part.length;
-  }
-  return bytes;
 }
