@@ -367,24 +367,20 @@ async function interactive(
     print(`note: ${note}; the history is kept for this session only`);
   if (historyNote) noteHistory(historyNote);
   const stop = session.onEvent((event) => print(printer.event(event)));
-  // A connection that closes while the shell waits for a line (QEMU quit or
-  // was killed) is said at once, not at the next command. The line being
-  // typed can't be taken from the terminal's pending read, so Enter ends.
-  let closedReason: string | undefined;
-  let ended = false;
-  let waitingForLine = false;
-  session.closed?.then((reason) => {
-    // While a call runs, its own rejection ends the shell.
-    if (ended || !waitingForLine) return;
-    closedReason = reason;
-    print(`the connection closed: ${reason}; Enter ends the shell`);
-  });
+  // The line being typed can't be taken from the terminal's pending read:
+  // once the connection has closed, Enter ends.
+  const closing = watchClosing(
+    session,
+    (reason) => print(`the connection closed: ${reason}; Enter ends the shell`),
+  );
   try {
     while (true) {
-      waitingForLine = true;
-      const line = await editor.readLine(session.prompt).finally(() => waitingForLine = false);
-      if (closedReason !== undefined) {
-        throw new CliError(`the connection closed: ${closedReason}`, exitCodes.finding);
+      closing.waitingForLine = true;
+      const line = await editor.readLine(session.prompt).finally(() =>
+        closing.waitingForLine = false
+      );
+      if (closing.reason !== undefined) {
+        throw new CliError(`the connection closed: ${closing.reason}`, exitCodes.finding);
       }
       if (line === null) return exitCodes.ok;
       if (!line.trim()) continue;
@@ -406,9 +402,25 @@ async function interactive(
       }
     }
   } finally {
-    ended = true;
+    closing.ended = true;
     stop();
   }
+}
+
+/**
+ * What the shell knows of a connection that closes while it waits for the
+ * next line (QEMU quit or was killed): `say` tells it at once, instead of at
+ * the next command. While a call runs, the call's own rejection ends the
+ * shell instead; after the shell ends (`ended`), nothing is said.
+ */
+function watchClosing(session: Session, say: (reason: string) => void) {
+  const state = { waitingForLine: false, ended: false, reason: undefined as string | undefined };
+  session.closed?.then((reason) => {
+    if (state.ended || !state.waitingForLine) return;
+    state.reason = reason;
+    say(reason);
+  });
+  return state;
 }
 
 async function script(
@@ -419,25 +431,21 @@ async function script(
   json: boolean,
 ): Promise<ExitCode> {
   const stop = session.onEvent((event) => output.out(printer.event(event)));
-  // A connection that closes while the shell waits for the next line of a
-  // pipe is said at once; the shell ends when that line (or the end of the
-  // input) comes, since the pending read of standard input can't be given up.
-  let closedReason: string | undefined;
-  let waitingForLine = true;
-  let ended = false;
-  session.closed?.then((reason) => {
-    if (ended || !waitingForLine) return;
-    closedReason = reason;
-    output.err(`qapi-ts shell: the connection closed: ${reason}`);
-  });
+  // The shell ends when the next line (or the end of the input) comes: the
+  // pending read of standard input can't be given up.
+  const closing = watchClosing(
+    session,
+    (reason) => output.err(`qapi-ts shell: the connection closed: ${reason}`),
+  );
+  closing.waitingForLine = true;
   let number = 0;
   try {
     for await (const line of lines) {
-      waitingForLine = false;
-      if (closedReason !== undefined) return exitCodes.finding;
+      closing.waitingForLine = false;
+      if (closing.reason !== undefined) return exitCodes.finding;
       number++;
       const { text, error } = await runLine(session, printer, line);
-      waitingForLine = true;
+      closing.waitingForLine = true;
       if (text === undefined) continue;
       if (error === undefined) {
         output.out(text);
@@ -447,7 +455,7 @@ async function script(
       output.err(`line ${number}: ${error}`);
       return exitCodes.finding;
     }
-    return closedReason === undefined ? exitCodes.ok : exitCodes.finding;
+    return closing.reason === undefined ? exitCodes.ok : exitCodes.finding;
   } catch (error) {
     if (error instanceof ScriptLineError) {
       output.err(error.message);
@@ -457,7 +465,7 @@ async function script(
     output.err(`can't read line ${number + 1}: ${failureReason(error)}`);
     return exitCodes.finding;
   } finally {
-    ended = true;
+    closing.ended = true;
     stop();
   }
 }
