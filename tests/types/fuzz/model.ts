@@ -9,6 +9,8 @@
  * @module
  */
 
+import { builtinTypes } from "../../../lib/qapi/check.ts";
+
 /** A QAPI `if` condition. */
 export type Cond = string | { all: Cond[] } | { any: Cond[] } | { not: Cond };
 
@@ -87,27 +89,11 @@ export interface SchemaModel {
   events: EventModel[];
 }
 
-/** QAPI's builtin types. */
-export const builtins = [
-  "str",
-  "number",
-  "int",
-  "int8",
-  "int16",
-  "int32",
-  "int64",
-  "uint8",
-  "uint16",
-  "uint32",
-  "uint64",
-  "size",
-  "bool",
-  "null",
-  "any",
-] as const;
+/** QAPI's builtin types: the QAPI reader's own list. */
+export const builtins: readonly string[] = builtinTypes;
 
 /** Whether a type name is a builtin. */
-export const isBuiltin = (name: string): boolean => (builtins as readonly string[]).includes(name);
+export const isBuiltin = (name: string): boolean => builtins.includes(name);
 
 /** The name a type reference refers to (the element's for an array). */
 export const refName = (ref: TypeRef): string => typeof ref === "string" ? ref : ref[0];
