@@ -803,15 +803,33 @@ for (const version of ["7.2", "10.0"] as const) {
 }
 
 /**
+ * A QEMU 10.0 serving QMP on a socket in a new folder; disposing of it ends
+ * QEMU and removes the folder.
+ */
+async function qemuOnSocket() {
+  const directory = await Deno.makeTempDir();
+  const socket = `${directory}/qmp.sock`;
+  const qemu = await startQemu("10.0", ["-qmp", `unix:${socket},server=on,wait=off`], socket);
+  return {
+    directory,
+    socket,
+    qemu,
+    async [Symbol.asyncDispose]() {
+      await qemu[Symbol.asyncDispose]();
+      await Deno.remove(directory, { recursive: true });
+    },
+  };
+}
+
+/**
  * A QEMU 10.0 with a monitor socket, and the shell connected to it in a
  * terminal, run by a script that prints `[exit N]` after it; `trapInterrupt`
  * makes the script outlive the Ctrl-C it also receives (a trap, not an
  * ignore: the shell inherits the default action, and Ctrl-C reaches it).
  */
 async function shellInTerminal(trapInterrupt: boolean) {
-  const directory = await Deno.makeTempDir();
-  const socket = `${directory}/qmp.sock`;
-  const qemu = await startQemu("10.0", ["-qmp", `unix:${socket},server=on,wait=off`], socket);
+  const monitor = await qemuOnSocket();
+  const { directory, socket, qemu } = monitor;
   const command = shellCommandLine(["--history", "/dev/null", socket]);
   await Deno.writeTextFile(
     `${directory}/run.sh`,
@@ -831,8 +849,7 @@ async function shellInTerminal(trapInterrupt: boolean) {
         // It has ended.
       }
       await screen.close();
-      await qemu[Symbol.asyncDispose]();
-      await Deno.remove(directory, { recursive: true });
+      await monitor[Symbol.asyncDispose]();
     },
   };
 }
@@ -889,13 +906,8 @@ Deno.test({
   name: "shell on a pipe: a QEMU that ends while the shell waits for the next line is said at once",
   ignore: skipped,
   async fn() {
-    const directory = await Deno.makeTempDir();
-    const socket = `${directory}/qmp.sock`;
-    await using qemu = await startQemu(
-      "10.0",
-      ["-qmp", `unix:${socket},server=on,wait=off`],
-      socket,
-    );
+    await using monitor = await qemuOnSocket();
+    const { socket, qemu } = monitor;
     const child = new Deno.Command(Deno.execPath(), {
       args: ["run", "-A", `${repository}cli.ts`, "shell", socket],
       env: { NO_COLOR: "1" },
@@ -922,7 +934,6 @@ Deno.test({
     } finally {
       await writer.close().catch(() => {});
       await child.status;
-      await Deno.remove(directory, { recursive: true });
     }
   },
 });
@@ -996,13 +1007,8 @@ Deno.test({
     "and the shell goes on",
   ignore: skipped,
   async fn() {
-    const directory = await Deno.makeTempDir();
-    const socket = `${directory}/qmp.sock`;
-    await using _qemu = await startQemu(
-      "10.0",
-      ["-qmp", `unix:${socket},server=on,wait=off`],
-      socket,
-    );
+    await using monitor = await qemuOnSocket();
+    const { directory, socket } = monitor;
     const session = async (history: string) => {
       const terminal = fakeTerminal(["query-name\r", "\x1b[A\r", "query-status\r"]);
       const code = await runShellOn(["--history", history, socket], {
@@ -1011,35 +1017,31 @@ Deno.test({
       }, terminal);
       return { code, drawn: terminal.drawn };
     };
-    try {
-      // A folder: not read, not written; the history still walks this session's lines.
-      await Deno.mkdir(`${directory}/folder`);
-      let run = await session(`${directory}/folder`);
-      assert.equal(run.code, 0, run.drawn);
-      assert.match(
-        run.drawn,
-        /note: can't read history file '[^']*folder': Is a directory; the history is kept/,
-      );
-      assert.equal(run.drawn.match(/note: /g)?.length, 1, run.drawn);
-      assert.equal(run.drawn.match(/\{\}\r\n/g)?.length, 2, "query-name, and again from Up");
-      // Not UTF-8: said, and the file is left as it was (not rewritten with U+FFFD).
-      const garbled = `${directory}/garbled`;
-      await Deno.writeFile(garbled, new Uint8Array([0x71, 0xff, 0x0a]));
-      run = await session(garbled);
-      assert.equal(run.code, 0, run.drawn);
-      assert.match(run.drawn, /note: can't read history file '[^']*garbled': not UTF-8/);
-      assert.deepEqual(await Deno.readFile(garbled), new Uint8Array([0x71, 0xff, 0x0a]));
-      // Can't be written (its folder is missing): said once, not after each line.
-      run = await session(`${directory}/missing/history`);
-      assert.equal(run.code, 0, run.drawn);
-      assert.match(
-        run.drawn,
-        /note: can't write history file '[^']*missing\/history': No such file or directory/,
-      );
-      assert.equal(run.drawn.match(/note: /g)?.length, 1, run.drawn);
-      assert.match(run.drawn, /"running": true/);
-    } finally {
-      await Deno.remove(directory, { recursive: true });
-    }
+    // A folder: not read, not written; the history still walks this session's lines.
+    await Deno.mkdir(`${directory}/folder`);
+    let run = await session(`${directory}/folder`);
+    assert.equal(run.code, 0, run.drawn);
+    assert.match(
+      run.drawn,
+      /note: can't read history file '[^']*folder': Is a directory; the history is kept/,
+    );
+    assert.equal(run.drawn.match(/note: /g)?.length, 1, run.drawn);
+    assert.equal(run.drawn.match(/\{\}\r\n/g)?.length, 2, "query-name, and again from Up");
+    // Not UTF-8: said, and the file is left as it was (not rewritten with U+FFFD).
+    const garbled = `${directory}/garbled`;
+    await Deno.writeFile(garbled, new Uint8Array([0x71, 0xff, 0x0a]));
+    run = await session(garbled);
+    assert.equal(run.code, 0, run.drawn);
+    assert.match(run.drawn, /note: can't read history file '[^']*garbled': not UTF-8/);
+    assert.deepEqual(await Deno.readFile(garbled), new Uint8Array([0x71, 0xff, 0x0a]));
+    // Can't be written (its folder is missing): said once, not after each line.
+    run = await session(`${directory}/missing/history`);
+    assert.equal(run.code, 0, run.drawn);
+    assert.match(
+      run.drawn,
+      /note: can't write history file '[^']*missing\/history': No such file or directory/,
+    );
+    assert.equal(run.drawn.match(/note: /g)?.length, 1, run.drawn);
+    assert.match(run.drawn, /"running": true/);
   },
 });
