@@ -136,20 +136,20 @@ try {
   );
 
   // 3. Type-check the user's scripts: each compiler, each resolution.
+  const userOptions = {
+    target: "es2022",
+    lib: ["es2023", "esnext.disposable"],
+    types: ["node"],
+    strict: true,
+    noEmit: true,
+    // The package's declarations are checked too, as a user's build checks them.
+    skipLibCheck: false,
+  };
   for (const [name, resolution] of Object.entries(resolutions)) {
     await Deno.writeTextFile(
       `${project}/tsconfig.${name}.json`,
       JSON.stringify({
-        compilerOptions: {
-          ...resolution,
-          target: "es2022",
-          lib: ["es2023", "esnext.disposable"],
-          types: ["node"],
-          strict: true,
-          noEmit: true,
-          // The package's declarations are checked too, as a user's build checks them.
-          skipLibCheck: false,
-        },
+        compilerOptions: { ...resolution, ...userOptions },
         files: ["types_check.ts", "client_test.ts", "management_test.ts", "tls_test.ts", "main.ts"],
       }),
     );
@@ -173,16 +173,7 @@ try {
   await Deno.writeTextFile(
     `${project}/tsconfig.strictest.json`,
     JSON.stringify({
-      compilerOptions: {
-        ...resolutions.bundler,
-        ...strictestOptions,
-        target: "es2022",
-        lib: ["es2023", "esnext.disposable"],
-        types: ["node"],
-        strict: true,
-        noEmit: true,
-        skipLibCheck: false,
-      },
+      compilerOptions: { ...resolutions.bundler, ...strictestOptions, ...userOptions },
       files: ["strictest_check.ts"],
     }),
   );
