@@ -98,26 +98,50 @@ function mutate(next: () => number, text: string): string {
 }
 
 /**
+ * A connection on a transport the fuzzer drives: `deliver` hands it the
+ * peer's bytes, `end` closes it from the peer's side; what it wrote and the
+ * protocol errors it reported are kept.
+ */
+function fuzzedConnection(repliesInOrder: boolean) {
+  let deliver: (chunk: Uint8Array) => void = () => {};
+  let end: (reason: string) => void = () => {};
+  const seen = { written: "", protocolErrors: 0 };
+  const transport: Transport = {
+    write: (data) => {
+      if (typeof data === "string") seen.written += data;
+      return true;
+    },
+    close: () => end("closed"),
+    onData: (handler) => (deliver = handler),
+    onClose: (handler) => (end = handler),
+  };
+  const connection = new Connection(transport, {
+    maxMessageBytes: 64 << 10,
+    onProtocolError: () => seen.protocolErrors++,
+    repliesInOrder,
+  });
+  return {
+    connection,
+    deliver: (chunk: Uint8Array) => deliver(chunk),
+    end: (reason: string) => end(reason),
+    get written() {
+      return seen.written;
+    },
+    get protocolErrors() {
+      return seen.protocolErrors;
+    },
+  };
+}
+
+/**
  * Runs one input: a few calls on a fresh connection, the peer's mutated
  * traffic split into random chunks, then the peer's end.
  */
 export async function fuzzOne(seed: number): Promise<FuzzOutcome> {
   const next = random(seed);
-  let deliver: (chunk: Uint8Array) => void = () => {};
-  let end: (reason: string) => void = () => {};
-  const transport: Transport = {
-    write: () => true,
-    close: () => end("closed"),
-    onData: (handler) => (deliver = handler),
-    onClose: (handler) => (end = handler),
-  };
-  let protocolErrors = 0;
-  const connection = new Connection(transport, {
-    maxMessageBytes: 64 << 10,
-    onProtocolError: () => protocolErrors++,
-    // As the QMP clients have it half the time: errors without id then settle calls.
-    repliesInOrder: next() < 0.5,
-  });
+  // As the QMP clients have it half the time: errors without id then settle calls.
+  const peer = fuzzedConnection(next() < 0.5);
+  const { connection } = peer;
   const calls = Array.from(
     { length: 1 + Math.floor(next() * 6) },
     (_, i) => connection.call(`command-${i}`, {}, next() < 0.3 ? { timeout: 50 } : {}),
@@ -132,10 +156,10 @@ export async function fuzzOne(seed: number): Promise<FuzzOutcome> {
   const bytes = new TextEncoder().encode(text);
   for (let at = 0; at < bytes.length;) {
     const size = 1 + Math.floor(next() * 300);
-    deliver(bytes.slice(at, at + size));
+    peer.deliver(bytes.slice(at, at + size));
     at += size;
   }
-  end("peer closed");
+  peer.end("peer closed");
   // A call left unsettled once the peer is gone is the failure this looks for.
   let timer: ReturnType<typeof setTimeout> | undefined;
   const results = await Promise.race([
@@ -147,7 +171,7 @@ export async function fuzzOne(seed: number): Promise<FuzzOutcome> {
   return {
     resolved: results.filter((r) => r.status === "fulfilled").length,
     rejected: results.filter((r) => r.status === "rejected").length,
-    protocolErrors,
+    protocolErrors: peer.protocolErrors,
     bytes: bytes.length,
   };
 }
@@ -220,24 +244,8 @@ function eventLine(next: () => number): Uint8Array {
  */
 export async function fuzzAnswers(seed: number): Promise<FuzzOutcome> {
   const next = random(seed);
-  let deliver: (chunk: Uint8Array) => void = () => {};
-  let end: (reason: string) => void = () => {};
-  let written = "";
-  const transport: Transport = {
-    write: (data) => {
-      if (typeof data === "string") written += data;
-      return true;
-    },
-    close: () => end("closed"),
-    onData: (handler) => (deliver = handler),
-    onClose: (handler) => (end = handler),
-  };
-  let protocolErrors = 0;
-  const connection = new Connection(transport, {
-    maxMessageBytes: 64 << 10,
-    onProtocolError: () => protocolErrors++,
-    repliesInOrder: true,
-  });
+  const peer = fuzzedConnection(true);
+  const { connection } = peer;
   const count = 1 + Math.floor(next() * 10);
   const settledCalls = new Set<number>();
   /** The value each call resolved with. */
@@ -262,7 +270,7 @@ export async function fuzzAnswers(seed: number): Promise<FuzzOutcome> {
   const settled = Promise.allSettled(calls);
   await new Promise((resolve) => setTimeout(resolve, 0));
   for (const controller of abortLater) controller.abort();
-  const requests = requestsIn(written);
+  const requests = requestsIn(peer.written);
   const queues = [requests.filter((r) => !r.oob), requests.filter((r) => r.oob)];
   const lines: Uint8Array[] = [];
   // QEMU's errors without id after a request it could not parse run on up
@@ -309,7 +317,7 @@ export async function fuzzAnswers(seed: number): Promise<FuzzOutcome> {
   }
   for (let from = 0; from < stream.length;) {
     const size = 1 + Math.floor(next() * 200);
-    deliver(stream.slice(from, from + size));
+    peer.deliver(stream.slice(from, from + size));
     from += size;
   }
   // Settlements run as promise reactions: let them.
@@ -333,12 +341,12 @@ export async function fuzzAnswers(seed: number): Promise<FuzzOutcome> {
       );
     }
   }
-  end("peer closed");
+  peer.end("peer closed");
   const results = await settled;
   return {
     resolved: results.filter((r) => r.status === "fulfilled").length,
     rejected: results.filter((r) => r.status === "rejected").length,
-    protocolErrors,
+    protocolErrors: peer.protocolErrors,
     bytes: stream.length,
   };
 }
