@@ -277,15 +277,20 @@ async function within<T>(ms: number, what: string, promise: Promise<T>): Promise
   }
 }
 
-/** Runs `qapi-ts shell ARGS` with `input` on standard input (a pipe). */
-async function shellWith(args: string[], input: string) {
-  const child = new Deno.Command(Deno.execPath(), {
+/** Starts `qapi-ts shell ARGS` with standard input, output and error on pipes. */
+function spawnShell(args: string[]): Deno.ChildProcess {
+  return new Deno.Command(Deno.execPath(), {
     args: ["run", "-A", `${repository}cli.ts`, "shell", ...args],
     env: { NO_COLOR: "1" },
     stdin: "piped",
     stdout: "piped",
     stderr: "piped",
   }).spawn();
+}
+
+/** Runs `qapi-ts shell ARGS` with `input` on standard input (a pipe). */
+async function shellWith(args: string[], input: string) {
+  const child = spawnShell(args);
   const writer = child.stdin.getWriter();
   await writer.write(new TextEncoder().encode(input));
   await writer.close();
@@ -304,39 +309,26 @@ Deno.test("shell: a script, trace or certificate that can't be read or written i
   try {
     const garbled = `${directory}/garbled`;
     await Deno.writeFile(garbled, notUtf8);
-    const cases: [string[], Uint8Array, RegExp][] = [
-      [["--file", directory, "x.sock"], new Uint8Array(), /: can't read '[^']+': Is a directory$/],
+    const cases: [string[], RegExp][] = [
+      [["--file", directory, "x.sock"], /: can't read '[^']+': Is a directory$/],
       [
         ["--file", `${directory}/none`, "x.sock"],
-        new Uint8Array(),
         /: can't read '[^']+': No such file or directory$/,
       ],
       // Not UTF-8: refused, not sent with replacement characters.
-      [["--file", garbled, "x.sock"], new Uint8Array(), /: can't read '[^']+': not UTF-8$/],
+      [["--file", garbled, "x.sock"], /: can't read '[^']+': not UTF-8$/],
       [
         ["--trace", `${directory}/none/trace`, "x.sock"],
-        new Uint8Array(),
         /: can't write '[^']+': No such file or directory$/,
       ],
       [
         ["--tls-ca", directory, "127.0.0.1:1"],
-        new Uint8Array(),
         /: can't read --tls-ca '[^']+': Is a directory$/,
       ],
     ];
-    for (const [args, input, expected] of cases) {
-      const child = new Deno.Command(Deno.execPath(), {
-        args: ["run", "-A", `${repository}cli.ts`, "shell", ...args],
-        stdin: "piped",
-        stdout: "piped",
-        stderr: "piped",
-      }).spawn();
-      const writer = child.stdin.getWriter();
-      await writer.write(input);
-      await writer.close();
-      const output = await child.output();
-      const stderr = new TextDecoder().decode(output.stderr);
-      assert.equal(output.code, 2, stderr);
+    for (const [args, expected] of cases) {
+      const { code, stderr } = await shellWith(args, "");
+      assert.equal(code, 2, stderr);
       assert.equal(stderr.split("\n").length, 2, `one line: ${stderr}`);
       assert.match(stderr.trim(), /^qapi-ts shell: /, args.join(" "));
       assert.match(stderr.trim(), expected, args.join(" "));
@@ -398,13 +390,7 @@ for (const version of ["7.2", "10.0"] as const) {
     async fn() {
       // A program that writes a command and waits for its reply before it
       // writes the next, standard input still open: answered line by line.
-      const child = new Deno.Command(Deno.execPath(), {
-        args: ["run", "-A", `${repository}cli.ts`, "shell", "--json", ...launchArgs(version)],
-        env: { NO_COLOR: "1" },
-        stdin: "piped",
-        stdout: "piped",
-        stderr: "piped",
-      }).spawn();
+      const child = spawnShell(["--json", ...launchArgs(version)]);
       const writer = child.stdin.getWriter();
       const replies = child.stdout.pipeThrough(new TextDecoderStream()).getReader();
       let pending = "";
@@ -908,13 +894,7 @@ Deno.test({
   async fn() {
     await using monitor = await qemuOnSocket();
     const { socket, qemu } = monitor;
-    const child = new Deno.Command(Deno.execPath(), {
-      args: ["run", "-A", `${repository}cli.ts`, "shell", socket],
-      env: { NO_COLOR: "1" },
-      stdin: "piped",
-      stdout: "piped",
-      stderr: "piped",
-    }).spawn();
+    const child = spawnShell([socket]);
     const writer = child.stdin.getWriter();
     const errors = child.stderr.pipeThrough(new TextDecoderStream()).getReader();
     const stdout = new Response(child.stdout).text();
